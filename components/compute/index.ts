@@ -1,0 +1,2 @@
+export * from "./scalableService";
+export * from "./analyticsService";

@@ -1,0 +1,126 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
+import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
+import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
+
+export interface ScalableServiceArgs {
+    /** Namespace of every child (pass the Namespace's name output so it is created first). */
+    readonly namespace: pulumi.Input<string>;
+    /** Pod shape: identity, image, port, resources, probes, shutdown, zones. `serviceAccountName` is set here. */
+    readonly pod: Omit<PodArgs, "serviceAccountName">;
+    /** HPA bounds. An input of the component so the forecasting step can size them. */
+    readonly bounds: ReplicaBounds;
+    /** What the HPA scales on. */
+    readonly metrics: readonly ScalingMetric[];
+    /** HPA scale-up/scale-down behavior. */
+    readonly behavior: HorizontalPodAutoscalerBehavior;
+    /**
+     * Create a ClusterIP Service on the pod's http port (for workloads that receive traffic).
+     * @default false
+     */
+    readonly exposeService?: boolean;
+    /**
+     * How Prometheus finds the pods: a ServiceMonitor on the Service, or a PodMonitor.
+     * @default "service" when exposeService, otherwise "pod"
+     */
+    readonly monitor?: "service" | "pod";
+    /** Labels on the monitor object so the Prometheus instance selects it. */
+    readonly monitorLabels: Record<string, string>;
+    /** Scrape interval, e.g. `15s`. */
+    readonly scrapeInterval: string;
+    /** Extra annotations on the HPA (the forecasting step records its inputs here). */
+    readonly hpaAnnotations?: Record<string, string>;
+}
+
+/**
+ * An autoscaled workload: ServiceAccount, Deployment, optional Service, HPA (autoscaling/v2),
+ * PodDisruptionBudget and a Prometheus monitor. The HPA owns the replica count.
+ */
+export class ScalableService extends pulumi.ComponentResource {
+    public readonly deploymentName: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string> | undefined;
+    public readonly minReplicas: number;
+    public readonly maxReplicas: number;
+
+    constructor(name: string, args: ScalableServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("sysmanage:compute:ScalableService", name, {}, opts);
+        const p = args.pod;
+        // Utilization divides by requests: a resource the HPA scales on must be requested.
+        for (const r of utilizationResources(args.metrics)) {
+            const req = r === "cpu" ? p.resources.cpuRequest : p.resources.memoryRequest;
+            if (!req) throw new Error(`${p.name}: the HPA scales on ${r} utilization, so the container must request ${r}`);
+        }
+        const spec = hpaSpec(p.name, args.bounds, args.metrics, args.behavior);
+        const labels = standardLabels(p);
+        const meta = (suffix = "") => ({ name: `${p.name}${suffix}`, namespace: args.namespace, labels });
+        const child = { parent: this };
+
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta(), automountServiceAccountToken: false }, child);
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: meta(),
+                spec: {
+                    // First rollout starts at the floor; from then on the HPA owns the count.
+                    replicas: args.bounds.minReplicas,
+                    revisionHistoryLimit: 5,
+                    selector: { matchLabels: selectorLabels(p) },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    minReadySeconds: 5,
+                    template: podTemplate({ ...p, serviceAccountName: `${p.name}` }) as k8s.types.input.core.v1.PodTemplateSpec,
+                },
+            },
+            // A component's ignoreChanges does not reach its children (pulumi-kubernetes #2717).
+            { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa] },
+        );
+
+        let service: k8s.core.v1.Service | undefined;
+        if (args.exposeService) {
+            service = new k8s.core.v1.Service(
+                `${name}-service`,
+                {
+                    metadata: meta(),
+                    spec: {
+                        type: "ClusterIP",
+                        selector: selectorLabels(p),
+                        ports: [{ name: "http", port: p.port, targetPort: "http", protocol: "TCP" }],
+                    },
+                },
+                child,
+            );
+        }
+
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: { ...meta(), annotations: args.hpaAnnotations },
+                spec: spec as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec,
+            },
+            { ...child, dependsOn: [deployment] },
+        );
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(), spec: disruptionBudget(p) }, child);
+
+        const monitor = args.monitor ?? (args.exposeService ? "service" : "pod");
+        const endpoint = { port: "http", path: "/metrics", interval: args.scrapeInterval };
+        new k8s.apiextensions.CustomResource(
+            `${name}-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: monitor === "service" ? "ServiceMonitor" : "PodMonitor",
+                metadata: { name: p.name, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
+                spec:
+                    monitor === "service"
+                        ? { selector: { matchLabels: selectorLabels(p) }, endpoints: [endpoint] }
+                        : { selector: { matchLabels: selectorLabels(p) }, podMetricsEndpoints: [endpoint] },
+            },
+            child,
+        );
+
+        this.deploymentName = deployment.metadata.name;
+        this.serviceName = service?.metadata.name;
+        this.minReplicas = args.bounds.minReplicas;
+        this.maxReplicas = args.bounds.maxReplicas;
+        this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName });
+    }
+}

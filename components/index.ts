@@ -1,0 +1,4 @@
+export * from "./compute";
+export * from "./network";
+export * from "./platform";
+export * from "./traffic";

@@ -1,0 +1,28 @@
+/**
+ * Helm charts the program installs, pinned by repository and version (nothing floats: a
+ * preview of the same commit installs the same thing).
+ */
+export interface ChartPin {
+    readonly chart: string;
+    readonly version: string;
+    readonly repo: string;
+    /** Version of the software the chart ships (its appVersion). */
+    readonly appVersion: string;
+}
+
+export const CHARTS = {
+    /** Serves custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus. */
+    prometheusAdapter: {
+        chart: "prometheus-adapter",
+        version: "5.3.0",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        appVersion: "v0.12.0",
+    },
+    /** The official chart of kubernetes/autoscaler; 0.11.0 ships VPA 1.7.1 (the CRD in ../shared/crds). */
+    verticalPodAutoscaler: {
+        chart: "vertical-pod-autoscaler",
+        version: "0.11.0",
+        repo: "https://kubernetes.github.io/autoscaler",
+        appVersion: "1.7.1",
+    },
+} as const satisfies Record<string, ChartPin>;

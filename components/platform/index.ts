@@ -1,0 +1,3 @@
+export * from "./charts";
+export * from "./metricsAdapter";
+export * from "./verticalPodAutoscaler";

@@ -1,0 +1,47 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { customRules, externalRules } from "../../lib/metricsRules";
+import { CHARTS } from "./charts";
+
+export interface MetricsAdapterArgs {
+    /** Namespace of the release (usually Prometheus's). */
+    readonly namespace: string;
+    /** Prometheus base URL (scheme and host). */
+    readonly prometheusUrl: string;
+    readonly prometheusPort: number;
+}
+
+/**
+ * prometheus-adapter, pinned, with the rules that derive the HPAs' Pods and External metrics
+ * from the series the application exports. Two replicas: when the adapter is down every HPA
+ * that uses a custom metric stops scaling.
+ */
+export class MetricsAdapter extends pulumi.ComponentResource {
+    public readonly releaseName: pulumi.Output<string>;
+
+    constructor(name: string, args: MetricsAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("sysmanage:platform:MetricsAdapter", name, {}, opts);
+        const pin = CHARTS.prometheusAdapter;
+        const release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: "prometheus-adapter",
+                chart: pin.chart,
+                version: pin.version,
+                repositoryOpts: { repo: pin.repo },
+                namespace: args.namespace,
+                atomic: true,
+                timeout: 600,
+                values: {
+                    replicas: 2,
+                    prometheus: { url: args.prometheusUrl, port: args.prometheusPort, path: "" },
+                    // Only our rules: the default container rules would add hundreds of unused metrics.
+                    rules: { default: false, custom: customRules(), external: externalRules() },
+                },
+            },
+            { parent: this },
+        );
+        this.releaseName = release.name;
+        this.registerOutputs({ releaseName: this.releaseName });
+    }
+}

@@ -1,0 +1,3 @@
+export * from "./regionalGateway";
+export * from "./apiRoutes";
+export * from "./globalDns";

@@ -1,0 +1,442 @@
+/**
+ * The program's configuration: one typed schema with a description of every key, one pure
+ * parser that turns a stack's raw config into a frozen object (or an exact error), and one
+ * `loadConfig()` that reads the Pulumi config once.
+ *
+ * Pulumi replaces a structured key wholesale when a stack file sets it, so every field has its
+ * default here and a stack file only lists what differs; `Pulumi.yaml` repeats the defaults so
+ * `pulumi config` shows them (a test keeps the two equal).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+export const PROJECT = "sysmanage-scaling";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
+/** A Kubernetes quantity such as `500m`, `2`, `1Gi`, `512Mi`. */
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+/** True when an image reference is pinned by a version tag (not `latest`) or by a sha256 digest. */
+export function isPinnedImage(ref: string): boolean {
+    if (/\s/.test(ref)) return false;
+    const [name, digest] = ref.split("@", 2);
+    if (digest !== undefined) return /^sha256:[a-f0-9]{64}$/.test(digest);
+    const last = name.slice(name.lastIndexOf("/") + 1);
+    const tag = last.includes(":") ? last.slice(last.indexOf(":") + 1) : "";
+    return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
+}
+
+const label = (what: string) => z.string().regex(DNS_LABEL, { message: `must be a DNS-1123 label (${what})` });
+const quantity = () => z.string().regex(QUANTITY, { message: "must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi" });
+const image = () => z.string().refine(isPinnedImage, { message: "must be an image pinned to a version tag (not latest) or a sha256 digest" });
+const int = (min: number, max: number) => z.number().int({ message: "must be an integer" }).min(min).max(max);
+const port = () => int(1, 65535);
+
+const resources = (d: { cpuRequest: string; memoryRequest: string; memoryLimit: string }) =>
+    z
+        .strictObject({
+            cpuRequest: quantity().default(d.cpuRequest).describe("CPU request per pod; HPA CPU utilization divides by it."),
+            memoryRequest: quantity()
+                .default(d.memoryRequest)
+                .describe("Memory request per pod; HPA memory utilization divides by it."),
+            memoryLimit: quantity().default(d.memoryLimit).describe("Memory limit per pod (must be >= memoryRequest)."),
+            cpuLimit: z
+                .union([quantity(), z.literal("")])
+                .default("")
+                .describe("CPU limit per pod; empty for none (CPU limits throttle latency-sensitive pods)."),
+        })
+        .prefault({});
+
+const probes = (d: { startupFailureThreshold: number }) =>
+    z
+        .strictObject({
+            startupFailureThreshold: int(0, 1000)
+                .default(d.startupFailureThreshold)
+                .describe("Startup probe attempts (every 5 s) before the pod is restarted; 0 disables the startup probe."),
+            readinessPeriodSeconds: int(1, 300).default(5).describe("Readiness probe period on /health/ready."),
+            livenessPeriodSeconds: int(1, 300).default(10).describe("Liveness probe period on /health/live."),
+        })
+        .prefault({});
+
+const shutdown = (d: { grace: number; preStop: number }) =>
+    z
+        .strictObject({
+            terminationGracePeriodSeconds: int(1, 3600)
+                .default(d.grace)
+                .describe("Seconds a pod gets to finish in-flight work after SIGTERM."),
+            preStopSleepSeconds: int(0, 600)
+                .default(d.preStop)
+                .describe("Seconds the preStop hook waits so load balancers stop routing first (< grace period)."),
+        })
+        .prefault({});
+
+const workerPool = (name: string) =>
+    z
+        .strictObject({
+            enabled: z.boolean().default(true).describe(`Deploy the ${name} worker pool.`),
+            image: image().default("ghcr.io/sysmanage/sysmanage-worker:2.4.1").describe("Pinned worker image (tag or digest)."),
+            minReplicas: int(1, 1000).default(2).describe("HPA minReplicas (seed: 2)."),
+            maxReplicas: int(1, 1000).default(20).describe("HPA maxReplicas (seed: 20)."),
+            queueName: label("queue name")
+                .default(name)
+                .describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
+            queueLengthPerPod: int(1, 100000)
+                .default(10)
+                .describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
+            processingTimeSeconds: int(1, 86400)
+                .default(30)
+                .describe("Pods metric processing_time_avg target in seconds (AverageValue; seed: 30)."),
+            port: port().default(8080).describe("Container port serving /metrics and the health endpoints."),
+            resources: resources({ cpuRequest: "250m", memoryRequest: "256Mi", memoryLimit: "512Mi" }).describe(
+                "Worker pod resources.",
+            ),
+            probes: probes({ startupFailureThreshold: 24 }).describe("Worker probe timings."),
+            shutdown: shutdown({ grace: 120, preStop: 5 }).describe("Worker graceful shutdown."),
+        })
+        .prefault({})
+        .describe(`The ${name} worker pool (Deployment + HPA + PDB).`);
+
+export const ConfigSchema = z.strictObject({
+    environment: z.enum(["dev", "staging", "prod"]).default("prod").describe("Environment this stack is: dev, staging or prod."),
+    namespace: label("namespace").default("sysmanage").describe("Namespace every application object lives in."),
+    zones: z
+        .array(label("zone"))
+        .min(1)
+        .default(["zone-a", "zone-b", "zone-c"])
+        .describe("Availability zones of the cluster (topology.kubernetes.io/zone values); spread and HA floors use them."),
+    cluster: z
+        .strictObject({
+            name: label("cluster name").default("sysmanage").describe("Cluster name, used in labels and the Gateway name."),
+            region: label("region").default("us-east-1").describe("Region of this cluster; must be one of dns.regions[].name."),
+            kubeContext: z.string().default("").describe("kubeconfig context for the Kubernetes provider; empty for the current one."),
+            renderYamlToDirectory: z
+                .string()
+                .default("")
+                .describe("When set, the Kubernetes provider writes manifests to this directory instead of a cluster."),
+        })
+        .prefault({})
+        .describe("The Kubernetes cluster this stack deploys to."),
+    api: z
+        .strictObject({
+            image: image().default("ghcr.io/sysmanage/sysmanage-api:2.4.1").describe("Pinned API image (tag or digest)."),
+            port: port().default(8000).describe("Container port of the API (HTTP, /metrics and health endpoints)."),
+            minReplicas: int(1, 1000).default(3).describe("HPA minReplicas (seed: 3)."),
+            maxReplicas: int(1, 1000).default(50).describe("HPA maxReplicas (seed: 50)."),
+            targets: z
+                .strictObject({
+                    cpuUtilization: int(1, 100).default(70).describe("HPA CPU utilization target in % of requests (seed: 70)."),
+                    memoryUtilization: int(1, 100)
+                        .default(80)
+                        .describe("HPA memory utilization target in % of requests (seed: 80)."),
+                    requestsPerSecond: int(1, 1000000)
+                        .default(100)
+                        .describe("Pods metric http_requests_per_second target per pod (seed: 100)."),
+                    responseTimeP95: quantity()
+                        .default("500m")
+                        .describe("Pods metric response_time_p95 target in seconds as a quantity (seed: 500m = 500 ms)."),
+                })
+                .prefault({})
+                .describe("API HPA targets."),
+            resources: resources({ cpuRequest: "500m", memoryRequest: "512Mi", memoryLimit: "1Gi" }).describe("API pod resources."),
+            probes: probes({ startupFailureThreshold: 30 }).describe("API probe timings."),
+            shutdown: shutdown({ grace: 45, preStop: 10 }).describe("API graceful shutdown."),
+        })
+        .prefault({})
+        .describe("The API tier (sysmanage-api): Deployment, Service, HPA, PDB."),
+    workers: z
+        .strictObject({
+            queue: workerPool("queue"),
+            agent: workerPool("agent"),
+            report: workerPool("report"),
+            cleanup: workerPool("cleanup"),
+        })
+        .prefault({})
+        .describe("Worker pools, each its own Deployment, HPA and PDB."),
+    analytics: z
+        .strictObject({
+            enabled: z.boolean().default(true).describe("Deploy the analytics tier."),
+            image: image().default("ghcr.io/sysmanage/sysmanage-analytics:2.4.1").describe("Pinned analytics image."),
+            replicas: int(1, 100).default(2).describe("Analytics replicas (fixed: the VPA sizes pods, no HPA)."),
+            port: port().default(8080).describe("Container port serving /metrics and the health endpoints."),
+            resources: resources({ cpuRequest: "500m", memoryRequest: "1Gi", memoryLimit: "2Gi" }).describe(
+                "Initial analytics resources (the VPA adjusts them).",
+            ),
+            vpa: z
+                .strictObject({
+                    updateMode: z
+                        .enum(["InPlaceOrRecreate", "Recreate", "Initial", "Off"])
+                        .default("InPlaceOrRecreate")
+                        .describe("VPA update mode; the seed's deprecated Auto is Recreate; InPlaceOrRecreate needs Kubernetes 1.33+."),
+                    minCpu: quantity().default("500m").describe("VPA minAllowed CPU (seed: 500m)."),
+                    minMemory: quantity().default("1Gi").describe("VPA minAllowed memory (seed: 1Gi)."),
+                    maxCpu: quantity().default("4").describe("VPA maxAllowed CPU (seed: 4)."),
+                    maxMemory: quantity().default("16Gi").describe("VPA maxAllowed memory (seed: 16Gi)."),
+                })
+                .prefault({})
+                .describe("The analytics VerticalPodAutoscaler."),
+            shutdown: shutdown({ grace: 300, preStop: 5 }).describe("Analytics graceful shutdown (long queries)."),
+        })
+        .prefault({})
+        .describe("The analytics tier (sysmanage-analytics) with a VPA."),
+    metrics: z
+        .strictObject({
+            prometheusUrl: z
+                .string()
+                .regex(/^https?:\/\/[^\s/:]+$/, { message: "must be http(s)://host without port or path" })
+                .default("http://kube-prometheus-stack-prometheus.monitoring.svc")
+                .describe("Prometheus address the metrics adapter queries (scheme and host)."),
+            prometheusPort: port().default(9090).describe("Prometheus port."),
+            prometheusNamespace: label("namespace")
+                .default("monitoring")
+                .describe("Namespace of Prometheus; allowed to scrape the application pods."),
+            monitorLabels: z
+                .record(z.string(), z.string())
+                .default({ release: "kube-prometheus-stack" })
+                .describe("Labels on ServiceMonitor/PodMonitor objects so Prometheus selects them."),
+            scrapeInterval: z
+                .string()
+                .regex(/^[0-9]+(s|m)$/, { message: "must be a duration such as 15s or 1m" })
+                .default("15s")
+                .describe("Scrape interval of the application pods."),
+            installAdapter: z
+                .boolean()
+                .default(true)
+                .describe("Install prometheus-adapter (custom and external metrics API); off when the cluster already has one."),
+            adapterNamespace: label("namespace").default("monitoring").describe("Namespace of the prometheus-adapter release."),
+            installVpa: z.boolean().default(true).describe("Install the Vertical Pod Autoscaler; off when the cluster already has it."),
+            vpaNamespace: label("namespace").default("kube-system").describe("Namespace of the VPA release."),
+        })
+        .prefault({})
+        .describe("Metrics pipeline: Prometheus, the custom-metrics adapter and the VPA."),
+    gateway: z
+        .strictObject({
+            className: label("gateway class").default("istio").describe("GatewayClass of the regional Gateway."),
+            hostname: z
+                .string()
+                .regex(DNS_NAME, { message: "must be a DNS name" })
+                .default("api.sysmanage.example.com")
+                .describe("Public hostname of the API."),
+            tlsSecretName: label("secret name")
+                .default("sysmanage-api-tls")
+                .describe("Secret holding the TLS certificate of the HTTPS listener (e.g. issued by cert-manager)."),
+            controllerNamespace: label("namespace")
+                .default("istio-system")
+                .describe("Namespace of the gateway's data-plane pods; allowed to reach the API."),
+            requestTimeout: z
+                .string()
+                .regex(/^[0-9]+(ms|s|m)$/, { message: "must be a Gateway API duration such as 30s" })
+                .default("30s")
+                .describe("HTTPRoute request timeout for API traffic."),
+        })
+        .prefault({})
+        .describe("Regional (Gateway) and local (HTTPRoute) load-balancer tiers."),
+    dns: z
+        .strictObject({
+            enabled: z.boolean().default(true).describe("Declare the global DNS records (ExternalDNS DNSEndpoint)."),
+            routing: z.enum(["weighted", "geo"]).default("weighted").describe("Global routing policy across regions."),
+            ttl: int(5, 86400).default(60).describe("TTL of the global records in seconds."),
+            regions: z
+                .array(
+                    z.strictObject({
+                        name: label("region").describe("Region name (matches cluster.region of that region's stack)."),
+                        target: z
+                            .string()
+                            .min(1)
+                            .describe("Load-balancer hostname or IPv4 of that region's Gateway."),
+                        weight: int(0, 255).default(100).describe("Weight for weighted routing (0 drains the region)."),
+                        geo: z
+                            .string()
+                            .regex(/^([A-Z]{2}|\*)$/, { message: "must be a continent code (e.g. NA, EU) or *" })
+                            .default("*")
+                            .describe("Continent code for geo routing; * is the default location."),
+                        healthCheckId: z.string().default("").describe("DNS-provider health check id for this region (optional)."),
+                    }),
+                )
+                .min(1)
+                .default([{ name: "us-east-1", target: "sysmanage-us-east-1.lb.example.com", weight: 100, geo: "*", healthCheckId: "" }])
+                .describe("Regions serving the public hostname; adding a region is adding an entry."),
+        })
+        .prefault({})
+        .describe("Global load-balancer tier (DNS)."),
+    network: z
+        .strictObject({
+            postgresPort: port().default(5432).describe("Port of the Postgres poolers and clusters the apps may reach."),
+            redisPort: port().default(6379).describe("Port of Redis the apps may reach."),
+        })
+        .prefault({})
+        .describe("Ports the NetworkPolicies open toward the data tier."),
+});
+
+export type AppConfig = z.output<typeof ConfigSchema>;
+export type WorkerPoolConfig = AppConfig["workers"]["queue"];
+export type ResourcesConfig = WorkerPoolConfig["resources"];
+export const WORKER_POOLS = ["queue", "agent", "report", "cleanup"] as const;
+export type WorkerPoolName = (typeof WORKER_POOLS)[number];
+
+/** Top-level config keys, in schema order. */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof AppConfig)[];
+
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "undefined");
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+    let cur: unknown = raw;
+    for (const p of path) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Record<PropertyKey, unknown>)[p];
+    }
+    return cur;
+}
+
+function keyPath(path: PropertyKey[]): string {
+    return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { key: string; text: string } {
+    const key = keyPath(issue.path);
+    const value = valueAt(raw, issue.path);
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return {
+                key: issue.keys.map((k) => (key ? `${key}.${k}` : k)).join(", "),
+                text: `is not a known key (see the config table in README.md)`,
+            };
+        case "too_small":
+            return issue.origin === "array"
+                ? { key, text: `must have at least ${String(issue.minimum)} entries` }
+                : { key, text: `(${show(value)}) must be >= ${String(issue.minimum)}` };
+        case "too_big":
+            return { key, text: `(${show(value)}) must be <= ${String(issue.maximum)}` };
+        case "invalid_type":
+            return { key, text: `(${show(value)}) must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}` };
+        case "invalid_value":
+            return { key, text: `(${show(value)}) must be one of ${issue.values.map((v) => show(v)).join(", ")}` };
+        default:
+            return { key, text: `(${show(value)}) ${issue.message}` };
+    }
+}
+
+function quantityValue(q: string): number {
+    const m = QUANTITY.exec(q);
+    if (!m) return NaN;
+    const n = Number(m[1]);
+    const unit = m[3] ?? "";
+    const f: Record<string, number> = {
+        "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+        Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    };
+    return n * (f[unit] ?? NaN);
+}
+export { quantityValue };
+
+/** Cross-field rules a schema cannot express; each returns the problems it finds. */
+function crossFieldProblems(c: AppConfig): string[] {
+    const out: string[] = [];
+    const minMax = (key: string, min: number, max: number) => {
+        if (min > max) out.push(`${key}.minReplicas (${min}) must be <= ${key}.maxReplicas (${max})`);
+    };
+    const res = (key: string, r: ResourcesConfig) => {
+        if (quantityValue(r.memoryLimit) < quantityValue(r.memoryRequest))
+            out.push(`${key}.resources.memoryLimit (${show(r.memoryLimit)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest)})`);
+        if (r.cpuLimit !== "" && quantityValue(r.cpuLimit) < quantityValue(r.cpuRequest))
+            out.push(`${key}.resources.cpuLimit (${show(r.cpuLimit)}) must be >= ${key}.resources.cpuRequest (${show(r.cpuRequest)})`);
+    };
+    const grace = (key: string, s: { terminationGracePeriodSeconds: number; preStopSleepSeconds: number }) => {
+        if (s.preStopSleepSeconds >= s.terminationGracePeriodSeconds)
+            out.push(
+                `${key}.shutdown.preStopSleepSeconds (${s.preStopSleepSeconds}) must be < ${key}.shutdown.terminationGracePeriodSeconds (${s.terminationGracePeriodSeconds})`,
+            );
+    };
+    minMax("api", c.api.minReplicas, c.api.maxReplicas);
+    res("api", c.api.resources);
+    grace("api", c.api.shutdown);
+    const queues = new Map<string, string>();
+    for (const name of WORKER_POOLS) {
+        const p = c.workers[name];
+        const key = `workers.${name}`;
+        minMax(key, p.minReplicas, p.maxReplicas);
+        res(key, p.resources);
+        grace(key, p.shutdown);
+        if (p.enabled) {
+            const other = queues.get(p.queueName);
+            if (other) out.push(`${key}.queueName (${show(p.queueName)}) is already consumed by workers.${other}`);
+            queues.set(p.queueName, name);
+        }
+    }
+    res("analytics", c.analytics.resources);
+    grace("analytics", c.analytics.shutdown);
+    const v = c.analytics.vpa;
+    if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
+        out.push(`analytics.vpa.minCpu (${show(v.minCpu)}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu)})`);
+    if (quantityValue(v.minMemory) > quantityValue(v.maxMemory))
+        out.push(`analytics.vpa.minMemory (${show(v.minMemory)}) must be <= analytics.vpa.maxMemory (${show(v.maxMemory)})`);
+    if (new Set(c.zones).size !== c.zones.length) out.push(`zones (${show(c.zones)}) must not repeat a zone`);
+    const names = c.dns.regions.map((r) => r.name);
+    names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) out.push(`dns.regions[${i}].name (${show(n)}) must be unique`);
+    });
+    if (c.dns.enabled && !names.includes(c.cluster.region))
+        out.push(`cluster.region (${show(c.cluster.region)}) must be one of dns.regions[].name (${show(names)})`);
+    if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
+        out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
+    if (c.dns.routing === "geo" && !c.dns.regions.some((r) => r.geo === "*"))
+        out.push(`dns.regions[].geo (${show(c.dns.regions.map((r) => r.geo))}) must include one default location "*" for geo routing`);
+    return out;
+}
+
+/**
+ * Validates a stack's raw config (top-level keys without the project prefix, structured values
+ * already parsed) and returns the frozen typed config, or throws a ConfigError whose lines each
+ * name the stack file, the key, the value and the rule.
+ */
+export function parseConfig(raw: Record<string, unknown>, stack: string): Readonly<AppConfig> {
+    const file = `Pulumi.${stack}.yaml`;
+    const parsed = ConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+        const lines = parsed.error.issues.map((i) => {
+            const { key, text } = describeIssue(i, raw);
+            return `${file}: ${key} ${text}`;
+        });
+        throw new ConfigError([...new Set(lines)]);
+    }
+    const problems = crossFieldProblems(parsed.data);
+    if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
+    return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(o: T): Readonly<T> {
+    if (o && typeof o === "object") {
+        for (const v of Object.values(o)) deepFreeze(v);
+        Object.freeze(o);
+    }
+    return o;
+}
+
+/**
+ * Reads this stack's config from the Pulumi runtime once and validates it. Structured keys
+ * arrive as JSON strings; keys of this project that the schema does not know are errors (a
+ * misspelt key would otherwise be silently ignored).
+ */
+export function loadConfig(): Readonly<AppConfig> {
+    const stack = pulumi.getStack();
+    const all = pulumi.runtime.allConfig();
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        const [ns, key] = fullKey.split(":", 2);
+        if (ns !== PROJECT || key === undefined) continue;
+        try {
+            // Structured values arrive as JSON; every top-level scalar key of the schema is a string.
+            raw[key] = value.startsWith("{") || value.startsWith("[") ? JSON.parse(value) : value;
+        } catch {
+            throw new ConfigError([`Pulumi.${stack}.yaml: ${key} (${JSON.stringify(value)}) is not valid JSON/YAML`]);
+        }
+    }
+    return parseConfig(raw, stack);
+}
+

@@ -1,0 +1,111 @@
+/**
+ * SysManage scaling infrastructure. Reads like the architecture: config, then the tiers from
+ * the load balancers down to the workloads. Each line builds a component from plain args.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "./config";
+import {
+    AnalyticsService,
+    ApiRoutes,
+    AppNamespace,
+    CHARTS,
+    GlobalDns,
+    MetricsAdapter,
+    RegionalGateway,
+    ScalableService,
+    VerticalPodAutoscaler,
+} from "./components";
+import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
+
+export = async () => {
+    const cfg = loadConfig();
+    const stack = pulumi.getStack();
+    const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment };
+
+    // One explicit provider from the start: switching providers later would replace everything.
+    const provider = new k8s.Provider("kubernetes", {
+        context: cfg.cluster.kubeContext || undefined,
+        renderYamlToDirectory: cfg.cluster.renderYamlToDirectory || undefined,
+    });
+    const opts = { providers: { kubernetes: provider } };
+
+    // Cluster add-ons that make the autoscalers work.
+    if (cfg.metrics.installAdapter) {
+        new MetricsAdapter("metrics-adapter", {
+              namespace: cfg.metrics.adapterNamespace,
+              prometheusUrl: cfg.metrics.prometheusUrl,
+              prometheusPort: cfg.metrics.prometheusPort,
+          }, opts);
+    }
+    const vpa = cfg.metrics.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace }, opts) : undefined;
+
+    const api = apiPlan(cfg, stack);
+    const workers = workerPlans(cfg, stack);
+    const ns = new AppNamespace("app", {
+        name: cfg.namespace,
+        labels,
+        network: {
+            apiSelector: { "app.kubernetes.io/name": api.pod.name, "app.kubernetes.io/instance": stack },
+            apiPort: api.pod.port,
+            gatewayNamespace: cfg.gateway.controllerNamespace,
+            prometheusNamespace: cfg.metrics.prometheusNamespace,
+            metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
+            postgresPort: cfg.network.postgresPort,
+            redisPort: cfg.network.redisPort,
+        },
+    }, opts);
+
+    // Load-balancer tiers: global DNS -> regional Gateway -> local routes to the API.
+    const gatewayName = `sysmanage-${cfg.cluster.region}`;
+    if (cfg.dns.enabled) {
+        new GlobalDns("global-dns", { namespace: ns.name, labels, hostname: cfg.gateway.hostname, ...cfg.dns }, opts);
+    }
+    new RegionalGateway("regional-gateway", {
+        namespace: ns.name, labels, gatewayName, region: cfg.cluster.region,
+        className: cfg.gateway.className, hostname: cfg.gateway.hostname, tlsSecretName: cfg.gateway.tlsSecretName,
+    }, opts);
+    new ApiRoutes("api-routes", {
+        namespace: ns.name, labels, gatewayName, hostname: cfg.gateway.hostname,
+        serviceName: api.pod.name, servicePort: api.pod.port, requestTimeout: cfg.gateway.requestTimeout,
+    }, opts);
+
+    // Compute tier: the API and each worker pool scale horizontally; analytics vertically.
+    const scalable = (plan: AutoscaledPlan) =>
+        new ScalableService(plan.key, {
+            namespace: ns.name,
+            pod: plan.pod,
+            bounds: plan.bounds,
+            metrics: plan.metrics,
+            behavior: plan.behavior,
+            exposeService: plan.exposeService,
+            monitorLabels: cfg.metrics.monitorLabels,
+            scrapeInterval: cfg.metrics.scrapeInterval,
+        }, opts);
+    const services = [api, ...workers].map((plan) => ({ plan, service: scalable(plan) }));
+    if (cfg.analytics.enabled) {
+        new AnalyticsService("analytics", {
+            namespace: ns.name,
+            pod: analyticsPod(cfg, stack),
+            replicas: cfg.analytics.replicas,
+            vpa: {
+                updateMode: cfg.analytics.vpa.updateMode,
+                minAllowed: { cpu: cfg.analytics.vpa.minCpu, memory: cfg.analytics.vpa.minMemory },
+                maxAllowed: { cpu: cfg.analytics.vpa.maxCpu, memory: cfg.analytics.vpa.maxMemory },
+            },
+            monitorLabels: cfg.metrics.monitorLabels,
+            scrapeInterval: cfg.metrics.scrapeInterval,
+            vpaDependsOn: vpa ? [vpa.release] : [],
+        }, opts);
+    }
+
+    return {
+        environment: cfg.environment,
+        namespace: ns.name,
+        hostname: cfg.gateway.hostname,
+        autoscaling: Object.fromEntries(
+            services.map(({ plan }) => [plan.pod.name, { minReplicas: plan.bounds.minReplicas, maxReplicas: plan.bounds.maxReplicas }]),
+        ),
+        charts: Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version])),
+    };
+};

@@ -1,0 +1,84 @@
+/**
+ * Pure builders for the namespace's NetworkPolicies: deny everything, then allow exactly the
+ * flows the architecture has.
+ */
+import type { NetworkPolicySpec } from "kubernetes-types/networking/v1";
+
+export interface NetworkPlan {
+    /** Pod labels of the API. */
+    readonly apiSelector: Record<string, string>;
+    readonly apiPort: number;
+    /** Namespace of the gateway data plane. */
+    readonly gatewayNamespace: string;
+    /** Namespace of Prometheus. */
+    readonly prometheusNamespace: string;
+    /** Ports Prometheus scrapes (the workloads' http ports). */
+    readonly metricsPorts: readonly number[];
+    readonly postgresPort: number;
+    readonly redisPort: number;
+}
+
+export interface NamedPolicy {
+    readonly name: string;
+    readonly spec: NetworkPolicySpec;
+}
+
+const nsSelector = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+const tcp = (port: number) => ({ protocol: "TCP", port });
+const uniq = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
+
+/** Component labels of the data tier's pods (set by the data-tier components). */
+export const DATA_TIER_COMPONENTS = ["database", "pooler", "cache"];
+/** Application components that talk to the data tier. */
+export const DATA_CLIENT_COMPONENTS = ["api", "worker", "analytics"];
+
+export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
+    return [
+        { name: "default-deny-all", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        {
+            name: "allow-dns-egress",
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                ],
+            },
+        },
+        {
+            name: "allow-gateway-to-api",
+            spec: {
+                podSelector: { matchLabels: p.apiSelector },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: nsSelector(p.gatewayNamespace) }], ports: [tcp(p.apiPort)] }],
+            },
+        },
+        {
+            name: "allow-prometheus-scrape",
+            spec: {
+                podSelector: { matchLabels: { "app.kubernetes.io/part-of": "sysmanage" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: nsSelector(p.prometheusNamespace) }], ports: uniq(p.metricsPorts).map(tcp) }],
+            },
+        },
+        {
+            name: "allow-apps-to-data-tier",
+            spec: {
+                podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: DATA_CLIENT_COMPONENTS }] },
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: DATA_TIER_COMPONENTS }] } }],
+                        ports: uniq([p.postgresPort, p.redisPort]).map(tcp),
+                    },
+                ],
+            },
+        },
+    ];
+}

@@ -1,0 +1,97 @@
+/**
+ * Turns the validated config into plain workload plans: names, pod shapes, HPA bounds, metrics
+ * and behaviors. Pure, so the render summary, the tests and (later) the forecasting step see
+ * the same plan the components are built from.
+ */
+import type { AppConfig, WorkerPoolName } from "../config";
+import { WORKER_POOLS } from "../config";
+import { API_BEHAVIOR, WORKER_BEHAVIOR, type ReplicaBounds, type ScalingMetric } from "./hpa";
+import { METRIC } from "./metricsRules";
+import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
+import type { PodArgs } from "./workload";
+
+export const API_NAME = "sysmanage-api";
+export const ANALYTICS_NAME = "sysmanage-analytics";
+export const workerName = (pool: WorkerPoolName) => `sysmanage-worker-${pool}`;
+
+export interface AutoscaledPlan {
+    /** Logical (Pulumi) name of the component. */
+    readonly key: string;
+    readonly pod: Omit<PodArgs, "serviceAccountName">;
+    readonly bounds: ReplicaBounds;
+    readonly metrics: readonly ScalingMetric[];
+    readonly behavior: HorizontalPodAutoscalerBehavior;
+    readonly exposeService: boolean;
+}
+
+export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
+    const a = c.api;
+    return {
+        key: "api",
+        pod: {
+            name: API_NAME,
+            component: "api",
+            instance,
+            image: a.image,
+            port: a.port,
+            resources: a.resources,
+            probes: a.probes,
+            shutdown: a.shutdown,
+            zones: c.zones,
+        },
+        bounds: { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas },
+        metrics: [
+            { kind: "cpu", utilization: a.targets.cpuUtilization },
+            { kind: "memory", utilization: a.targets.memoryUtilization },
+            { kind: "pods", name: METRIC.requestsPerSecond, averageValue: String(a.targets.requestsPerSecond) },
+            { kind: "pods", name: METRIC.responseTimeP95, averageValue: a.targets.responseTimeP95 },
+        ],
+        behavior: API_BEHAVIOR,
+        exposeService: true,
+    };
+}
+
+export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
+    return WORKER_POOLS.filter((pool) => c.workers[pool].enabled).map((pool) => {
+        const w = c.workers[pool];
+        return {
+            key: `worker-${pool}`,
+            pod: {
+                name: workerName(pool),
+                component: "worker",
+                instance,
+                image: w.image,
+                port: w.port,
+                resources: w.resources,
+                probes: w.probes,
+                shutdown: w.shutdown,
+                zones: c.zones,
+                env: { SYSMANAGE_WORKER_POOL: pool, SYSMANAGE_QUEUE: w.queueName },
+            },
+            bounds: { minReplicas: w.minReplicas, maxReplicas: w.maxReplicas },
+            metrics: [
+                // The queue is shared by the pool: an External metric divided by the pod count is
+                // "items per worker". A Pods metric would average one global number and never scale.
+                { kind: "external", name: METRIC.queueLength, selector: { queue: w.queueName }, averageValue: String(w.queueLengthPerPod) },
+                { kind: "pods", name: METRIC.processingTimeAvg, averageValue: String(w.processingTimeSeconds) },
+            ],
+            behavior: WORKER_BEHAVIOR,
+            exposeService: false,
+        };
+    });
+}
+
+export function analyticsPod(c: AppConfig, instance: string): Omit<PodArgs, "serviceAccountName" | "containerName"> {
+    const a = c.analytics;
+    return {
+        name: ANALYTICS_NAME,
+        component: "analytics",
+        instance,
+        image: a.image,
+        port: a.port,
+        resources: a.resources,
+        probes: { startupFailureThreshold: 60, readinessPeriodSeconds: 10, livenessPeriodSeconds: 20 },
+        shutdown: a.shutdown,
+        zones: c.zones,
+    };
+}

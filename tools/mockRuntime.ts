@@ -1,0 +1,135 @@
+/**
+ * Runs the real program (`index.ts`) in-process under the Pulumi SDK's mock runtime with a
+ * stack's config, and records every resource it declares with its resolved inputs and the
+ * options the mocks cannot see (read through a stack transformation). The render CLI, the
+ * tests and the policy checks all use this one module.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./stackConfig";
+
+export interface DeclaredOptions {
+    readonly ignoreChanges: string[];
+    readonly dependsOn: string[];
+    readonly parent?: string;
+    readonly protect?: boolean;
+    readonly deleteBeforeReplace?: boolean;
+}
+
+export interface DeclaredResource {
+    /** Pulumi type token, e.g. `kubernetes:apps/v1:Deployment` or `sysmanage:compute:ScalableService`. */
+    readonly type: string;
+    /** Logical name. */
+    readonly name: string;
+    /** Resolved inputs (secrets unwrapped). */
+    readonly inputs: Record<string, unknown>;
+    readonly options: DeclaredOptions;
+}
+
+export interface RenderResult {
+    readonly stack: string;
+    readonly resources: DeclaredResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Kubernetes objects among the declared resources (Helm releases and providers are not). */
+export function kubernetesObjects(resources: readonly DeclaredResource[]): Record<string, unknown>[] {
+    return resources
+        .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
+        .map((r) => r.inputs);
+}
+
+type ProgramMain = () => Promise<Record<string, unknown>>;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+const resName = (r: unknown): string | undefined => (r as { __name?: string } | undefined)?.__name;
+
+let running = false;
+
+/**
+ * Renders one stack. `configOverrides` replace whole keys (`project:key` or short `key`) after
+ * the stack file, for tests of bad config. Runs are serialized: the Pulumi runtime is global.
+ */
+export async function renderStack(
+    stack: string,
+    options: { projectDir?: string; configOverrides?: Record<string, unknown> } = {},
+): Promise<RenderResult> {
+    if (running) throw new Error("renderStack: one render at a time (the Pulumi runtime is process-global)");
+    running = true;
+    try {
+        return await renderOnce(stack, options.projectDir ?? PROJECT_DIR, options.configOverrides ?? {});
+    } finally {
+        running = false;
+    }
+}
+
+async function renderOnce(stack: string, projectDir: string, overrides: Record<string, unknown>): Promise<RenderResult> {
+    const sc = readStackConfig(projectDir, stack);
+    const config = { ...sc.config };
+    for (const [k, v] of Object.entries(overrides)) {
+        config[k.includes(":") ? k : `${sc.project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+
+    const declared = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
+    const options = new Map<string, DeclaredOptions>();
+    const key = (type: string, name: string) => `${type}::${name}`;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                if (args.type !== "pulumi:pulumi:Stack") {
+                    const k = key(args.type, args.name);
+                    if (declared.has(k)) throw new Error(`two resources of type ${args.type} are named ${args.name}`);
+                    declared.set(k, { type: args.type, name: args.name, inputs: args.inputs });
+                }
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                // Every function the program calls must be mocked on purpose.
+                throw new Error(`unexpected function call ${args.token} during render`);
+            },
+        },
+        sc.project,
+        stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(config, sc.secretKeys);
+
+    const programPath = path.join(projectDir, "index.ts");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const main = require(programPath) as ProgramMain;
+    let programError: unknown;
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+            const deps = t.opts.dependsOn;
+            const depList = Array.isArray(deps) ? deps : deps ? [deps] : [];
+            options.set(key(t.type, t.name), {
+                ignoreChanges: [...(t.opts.ignoreChanges ?? [])],
+                dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
+                parent: resName(t.opts.parent),
+                ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
+                ...(t.opts.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: t.opts.deleteBeforeReplace } : {}),
+            });
+            return undefined;
+        });
+        try {
+            return await main();
+        } catch (e) {
+            // Keep the error from escaping as an unhandled rejection of the stack resource.
+            programError = e;
+            return {};
+        }
+    })) as Record<string, unknown>;
+    // Registration is asynchronous: wait until every RPC the program started has finished.
+    await settings.waitForRPCs();
+    if (programError !== undefined) throw programError;
+
+    const resources = [...declared.values()]
+        .map((r) => ({ ...r, options: options.get(key(r.type, r.name)) ?? { ignoreChanges: [], dependsOn: [] } }))
+        .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
+    return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
