@@ -51,24 +51,25 @@ const resName = (r: unknown): string | undefined => (r as { __name?: string } | 
 let running = false;
 
 /**
- * Renders one stack. `configOverrides` replace whole keys (`project:key` or short `key`) after
+ * Renders one stack. The program is always this repository's `index.ts`; `configDir` holds
+ * `Pulumi.yaml` and the stack files (default: the repository root). `configOverrides` replace whole keys (`project:key` or short `key`) after
  * the stack file, for tests of bad config. Runs are serialized: the Pulumi runtime is global.
  */
 export async function renderStack(
     stack: string,
-    options: { projectDir?: string; configOverrides?: Record<string, unknown> } = {},
+    options: { configDir?: string; configOverrides?: Record<string, unknown> } = {},
 ): Promise<RenderResult> {
     if (running) throw new Error("renderStack: one render at a time (the Pulumi runtime is process-global)");
     running = true;
     try {
-        return await renderOnce(stack, options.projectDir ?? PROJECT_DIR, options.configOverrides ?? {});
+        return await renderOnce(stack, options.configDir ?? PROJECT_DIR, options.configOverrides ?? {});
     } finally {
         running = false;
     }
 }
 
-async function renderOnce(stack: string, projectDir: string, overrides: Record<string, unknown>): Promise<RenderResult> {
-    const sc = readStackConfig(projectDir, stack);
+async function renderOnce(stack: string, configDir: string, overrides: Record<string, unknown>): Promise<RenderResult> {
+    const sc = readStackConfig(configDir, stack);
     const config = { ...sc.config };
     for (const [k, v] of Object.entries(overrides)) {
         config[k.includes(":") ? k : `${sc.project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
@@ -99,7 +100,7 @@ async function renderOnce(stack: string, projectDir: string, overrides: Record<s
     );
     pulumi.runtime.setAllConfig(config, sc.secretKeys);
 
-    const programPath = path.join(projectDir, "index.ts");
+    const programPath = path.join(PROJECT_DIR, "index.ts");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require(programPath) as ProgramMain;
     let programError: unknown;
@@ -112,7 +113,9 @@ async function renderOnce(stack: string, projectDir: string, overrides: Record<s
                 dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
                 parent: resName(t.opts.parent),
                 ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
-                ...(t.opts.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: t.opts.deleteBeforeReplace } : {}),
+                ...((t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== undefined
+                    ? { deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace }
+                    : {}),
             });
             return undefined;
         });

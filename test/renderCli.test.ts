@@ -1,0 +1,88 @@
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { PROJECT_DIR } from "../tools/mockRuntime";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function render(args: string[]) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", "render.ts"), ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        timeout: 120_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("npm run render -- --stack dev", () => {
+    let run: ReturnType<typeof render>;
+    const out = path.join(tmp, "dev");
+    const json = path.join(tmp, "dev.json");
+    before(() => {
+        fs.mkdirSync(out, { recursive: true });
+        fs.writeFileSync(path.join(out, "stale-object.yaml"), "kind: Stale\n");
+        run = render(["--stack", "dev", "--out", out, "--json", json]);
+    });
+
+    test("exits 0 and says what it is", () => {
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /^Stack dev: 56 resources declared \(41 Kubernetes objects, 2 Helm releases, 12 components\)\.$/m);
+        assert.match(run.stdout, /not a diff against a deployed stack/);
+        assert.match(run.stdout, /^Validated 41 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
+    });
+    test("the summary lists each autoscaled workload with min, max and metrics", () => {
+        assert.match(run.stdout, /^ {2}sysmanage-api +1 +4 +cpu 70%, memory 80%, http_requests_per_second=100\/pod, response_time_p95=500m\/pod$/m);
+        assert.match(run.stdout, /^ {2}sysmanage-worker-queue +1 +3 +queue_length\{queue=queue\}=10\/pod, processing_time_avg=30\/pod$/m);
+        assert.match(run.stdout, /^ {2}sysmanage-analytics {2}mode InPlaceOrRecreate {2}cpu 500m\.\.2 {2}memory 1Gi\.\.4Gi$/m);
+        assert.match(run.stdout, /^ {2}kubernetes:apps\/v1:Deployment +6$/m);
+    });
+    test("writes one YAML file per object in a stable order, and removes stale files", () => {
+        const files = fs.readdirSync(out).sort();
+        assert.equal(files.length, 41);
+        assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
+        assert.ok(!files.includes("stale-object.yaml"));
+        assert.ok(files.includes("08-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
+        const hpa = parse(fs.readFileSync(path.join(out, "08-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"), "utf8"));
+        assert.deepEqual([hpa.kind, hpa.spec.minReplicas, hpa.spec.maxReplicas], ["HorizontalPodAutoscaler", 1, 4]);
+    });
+    test("--json writes every declared resource with type, name, inputs and options", () => {
+        const all = JSON.parse(fs.readFileSync(json, "utf8")) as { type: string; name: string; inputs: Record<string, unknown>; options: Record<string, unknown> }[];
+        assert.equal(all.length, 56);
+        for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
+        const d = all.find((r) => r.name === "api-deployment")!;
+        assert.equal(d.type, "kubernetes:apps/v1:Deployment");
+        assert.deepEqual(d.options, { ignoreChanges: ["spec.replicas"], dependsOn: ["api-sa"], parent: "api" });
+        assert.equal(all.filter((r) => r.type === "sysmanage:compute:ScalableService").length, 5);
+        assert.equal(all.filter((r) => r.type === "pulumi:providers:kubernetes").length, 1);
+    });
+});
+
+describe("render failures", () => {
+    test("broken config: exit 1 and the exact message", () => {
+        const dir = path.join(tmp, "broken");
+        fs.mkdirSync(dir);
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  sysmanage-scaling:api:\n    minReplicas: 60\n");
+        const r = render(["--stack", "broken", "--config-dir", dir, "--out", path.join(tmp, "broken-out")]);
+        assert.equal(r.code, 1);
+        assert.equal(r.stderr, "render failed: invalid configuration for stack broken:\nPulumi.broken.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)\n");
+        assert.equal(r.stdout, "");
+        assert.ok(!fs.existsSync(path.join(tmp, "broken-out")), "nothing is written for a broken config");
+    });
+    test("unknown stack: exit 1 naming the missing file", () => {
+        const r = render(["--stack", "nope", "--out", path.join(tmp, "nope")]);
+        assert.equal(r.code, 1);
+        assert.equal(r.stderr, `render failed: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${PROJECT_DIR}\n`);
+    });
+    test("missing --stack: usage error", () => {
+        const r = render([]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /required option '-s, --stack <name>' not specified/);
+    });
+});

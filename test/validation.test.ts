@@ -1,0 +1,78 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { validateObject } from "../tools/validation";
+import { find, objectsOf, type Obj } from "./support";
+
+const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+
+describe("the validation module rejects what a strict API server would", () => {
+    test("built-in kind: wrong type", async () => {
+        const d = clone(find(await objectsOf("dev"), "Deployment", "sysmanage-api"));
+        d.spec.replicas = "three";
+        assert.deepEqual(await validateObject(d), ["apps/v1 Deployment sysmanage-dev/sysmanage-api: spec.replicas: must be integer"]);
+    });
+    test("built-in kind: unknown (misspelt) field deep in the pod template", async () => {
+        const d = clone(find(await objectsOf("dev"), "Deployment", "sysmanage-api"));
+        d.spec.template.spec.containers[0].readinesProbe = d.spec.template.spec.containers[0].readinessProbe;
+        d.spec.strategy.rollingUpdate.maxSurgee = 1;
+        assert.deepEqual(await validateObject(d), [
+            "apps/v1 Deployment sysmanage-dev/sysmanage-api: spec.strategy.rollingUpdate.maxSurgee: unknown field",
+            "apps/v1 Deployment sysmanage-dev/sysmanage-api: spec.template.spec.containers[0].readinesProbe: unknown field",
+        ]);
+    });
+    test("built-in kind: unknown field in an HPA metric", async () => {
+        const h = clone(find(await objectsOf("dev"), "HorizontalPodAutoscaler", "sysmanage-api"));
+        h.spec.metrics[0].resource.target.averageUtilisation = 70;
+        assert.deepEqual(await validateObject(h), [
+            "autoscaling/v2 HorizontalPodAutoscaler sysmanage-dev/sysmanage-api: spec.metrics[0].resource.target.averageUtilisation: unknown field",
+        ]);
+    });
+    test("CRD (VPA): enum violation and unknown field, checked against the upstream CRD", async () => {
+        const v = clone(find(await objectsOf("dev"), "VerticalPodAutoscaler", "sysmanage-analytics"));
+        v.spec.updatePolicy.updateMode = "Sometimes";
+        v.spec.resourcePolicy.containerPolicies[0].maxAlowed = { cpu: "1" };
+        const problems = await validateObject(v);
+        assert.deepEqual(problems, [
+            "autoscaling.k8s.io/v1 VerticalPodAutoscaler sysmanage-dev/sysmanage-analytics: spec.updatePolicy.updateMode: must be equal to one of the allowed values",
+            "autoscaling.k8s.io/v1 VerticalPodAutoscaler sysmanage-dev/sysmanage-analytics: spec.resourcePolicy.containerPolicies[0].maxAlowed: unknown field",
+        ]);
+    });
+    test("CRD (DNSEndpoint): unknown field and unknown metadata field", async () => {
+        const e = clone(find(await objectsOf("dev"), "DNSEndpoint", "sysmanage-global"));
+        e.spec.endpoints[0].weight = 5;
+        e.metadata.label = {};
+        assert.deepEqual(await validateObject(e), [
+            "externaldns.k8s.io/v1alpha1 DNSEndpoint sysmanage-dev/sysmanage-global: spec.endpoints[0].weight: unknown field",
+            "externaldns.k8s.io/v1alpha1 DNSEndpoint sysmanage-dev/sysmanage-global: metadata.label: unknown field",
+        ]);
+    });
+    test("Gateway API model: a required field missing", async () => {
+        const g = clone(find(await objectsOf("dev"), "Gateway", "sysmanage-us-east-1"));
+        delete g.spec.gatewayClassName;
+        assert.deepEqual(await validateObject(g), [
+            "gateway.networking.k8s.io/v1 Gateway sysmanage-dev/sysmanage-us-east-1: spec: must have required property gatewayClassName",
+        ]);
+    });
+    test("a kind with no known schema is an error, never a silent pass", async () => {
+        const o: Obj = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } };
+        assert.deepEqual(await validateObject(o), [
+            "example.com/v1 Widget w: no schema known for example.com/v1 Widget; add its CRD or model package to tools/validation.ts",
+        ]);
+    });
+    test("metadata.name is required", async () => {
+        const o = clone(find(await objectsOf("dev"), "ServiceAccount", "sysmanage-api"));
+        delete o.metadata.name;
+        assert.deepEqual(await validateObject(o), ["v1 ServiceAccount sysmanage-dev/(no name): metadata.name: required"]);
+    });
+    test("fields under x-kubernetes-preserve-unknown-fields are allowed (CNPG Cluster spec.postgresql.parameters is a map)", async () => {
+        const cluster: Obj = {
+            apiVersion: "postgresql.cnpg.io/v1",
+            kind: "Cluster",
+            metadata: { name: "pg", namespace: "x" },
+            spec: { instances: 2, storage: { size: "1Gi" }, postgresql: { parameters: { shared_buffers: "256MB", any_name: "1" } } },
+        };
+        assert.deepEqual(await validateObject(cluster), []);
+        cluster.spec.instancez = 3;
+        assert.deepEqual(await validateObject(cluster), ["postgresql.cnpg.io/v1 Cluster x/pg: spec.instancez: unknown field"]);
+    });
+});

@@ -1,0 +1,205 @@
+/**
+ * Validates Kubernetes objects the way a strict API server would:
+ * - built-in kinds against the official schemas (`kubernetes-models`), Gateway API and
+ *   prometheus-operator kinds against their model packages;
+ * - custom resources without a model package (VPA, DNSEndpoint, CloudNativePG, Redis
+ *   operator) against the upstream CRDs in `../shared/crds` with ajv;
+ * - unknown fields are errors, as under `kubectl --validate=strict`: for built-in kinds through
+ *   the field lists of `@kubernetes/client-node`'s generated models, for CRDs through the CRD
+ *   schema (except below `x-kubernetes-preserve-unknown-fields`). The two model packages for
+ *   Gateway API and prometheus-operator ship no field lists; our builders for them are typed
+ *   with those packages' interfaces so TypeScript rejects unknown fields at compile time.
+ * One module for every stack and every component.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { parseAllDocuments } from "yaml";
+
+export type K8sObject = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown; metadata?: { name?: string; namespace?: string } };
+
+/** Where the upstream CRDs are kept: `../shared/crds` from the project root, or `$SYSMANAGE_CRDS_DIR`. */
+export const CRDS_DIR = process.env.SYSMANAGE_CRDS_DIR ?? path.resolve(__dirname, "..", "..", "shared", "crds");
+
+/** Kinds validated against a CRD file under CRDS_DIR. */
+const CRD_FILES: Record<string, string> = {
+    "autoscaling.k8s.io/v1/VerticalPodAutoscaler": "vertical-pod-autoscaler/vpa-v1-crd-gen.yaml",
+    "externaldns.k8s.io/v1alpha1/DNSEndpoint": "external-dns/dnsendpoints.externaldns.k8s.io.yaml",
+    "postgresql.cnpg.io/v1/Cluster": "cloudnative-pg/postgresql.cnpg.io_clusters.yaml",
+    "postgresql.cnpg.io/v1/Pooler": "cloudnative-pg/postgresql.cnpg.io_poolers.yaml",
+    "postgresql.cnpg.io/v1/ScheduledBackup": "cloudnative-pg/postgresql.cnpg.io_scheduledbackups.yaml",
+    "postgresql.cnpg.io/v1/Backup": "cloudnative-pg/postgresql.cnpg.io_backups.yaml",
+    "postgresql.cnpg.io/v1/Database": "cloudnative-pg/postgresql.cnpg.io_databases.yaml",
+    "redis.redis.opstreelabs.in/v1beta2/RedisCluster": "redis-operator/redis.redis.opstreelabs.in_redisclusters.yaml",
+};
+
+/** Kinds with a model package (CRD-based, from kubernetes-models' sister packages). */
+const MODEL_PACKAGES: Record<string, string> = {
+    "gateway.networking.k8s.io/v1": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1",
+    "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+};
+
+/** Built-in API groups served by kubernetes-models (the core group is `v1`). */
+const BUILTIN_GROUPS = new Set(["v1", "apps", "autoscaling", "policy", "networking.k8s.io", "batch", "rbac.authorization.k8s.io", "scheduling.k8s.io"]);
+
+interface JsonSchema {
+    type?: string;
+    properties?: Record<string, JsonSchema>;
+    additionalProperties?: JsonSchema | boolean;
+    items?: JsonSchema;
+    "x-kubernetes-preserve-unknown-fields"?: boolean;
+    "x-kubernetes-int-or-string"?: boolean;
+    [k: string]: unknown;
+}
+
+interface CompiledCrd {
+    readonly validate: ValidateFunction;
+    readonly schema: JsonSchema;
+}
+
+const crdCache = new Map<string, CompiledCrd>();
+let ajv: Ajv | undefined;
+
+function compileCrd(gvk: string): CompiledCrd {
+    const cached = crdCache.get(gvk);
+    if (cached) return cached;
+    const file = path.join(CRDS_DIR, CRD_FILES[gvk]);
+    if (!fs.existsSync(file)) throw new Error(`CRD file ${file} not found (set SYSMANAGE_CRDS_DIR to the shared crds folder)`);
+    const [group, version, kind] = splitGvk(gvk);
+    const docs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as Record<string, any>);
+    const crd = docs.find((d) => d?.spec?.names?.kind === kind && d?.spec?.group === group);
+    const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
+    if (!ver?.schema?.openAPIV3Schema) throw new Error(`${file}: no schema for ${group}/${version} ${kind}`);
+    ajv ??= (() => {
+        const a = new Ajv({ strict: false, allErrors: true });
+        addFormats(a);
+        for (const f of ["int32", "int64", "byte"]) a.addFormat(f, true);
+        return a;
+    })();
+    const compiled = { validate: ajv.compile(ver.schema.openAPIV3Schema), schema: ver.schema.openAPIV3Schema as JsonSchema };
+    crdCache.set(gvk, compiled);
+    return compiled;
+}
+
+function splitGvk(gvk: string): [string, string, string] {
+    const parts = gvk.split("/");
+    const kind = parts.pop()!;
+    const version = parts.pop()!;
+    return [parts.join("/"), version, kind];
+}
+
+/** Fields present in `value` that the CRD schema does not declare. */
+function unknownCrdFields(schema: JsonSchema, value: unknown, at: string, out: string[]): void {
+    if (value === null || value === undefined || schema["x-kubernetes-preserve-unknown-fields"]) return;
+    if (Array.isArray(value)) {
+        if (schema.items) value.forEach((v, i) => unknownCrdFields(schema.items!, v, `${at}[${i}]`, out));
+        return;
+    }
+    if (typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value)) {
+        const p = at ? `${at}.${k}` : k;
+        if (schema.properties?.[k]) unknownCrdFields(schema.properties[k], v, p, out);
+        else if (schema.additionalProperties && typeof schema.additionalProperties === "object") unknownCrdFields(schema.additionalProperties, v, p, out);
+        else if (schema.additionalProperties !== true && schema.properties) out.push(`${p}: unknown field`);
+    }
+}
+
+// The generated models of @kubernetes/client-node list every field of every built-in type.
+type AttributeMap = { name: string; baseName: string; type: string }[];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const clientModels = require("@kubernetes/client-node") as Record<string, { getAttributeTypeMap?: () => AttributeMap }>;
+
+function unknownBuiltinFields(typeName: string, value: unknown, at: string, out: string[]): void {
+    if (value === null || value === undefined) return;
+    const arr = /^Array<(.+)>$/.exec(typeName);
+    if (arr) {
+        if (Array.isArray(value)) value.forEach((v, i) => unknownBuiltinFields(arr[1], v, `${at}[${i}]`, out));
+        return;
+    }
+    const map = /^\{ \[key: string\]: (.+); \}$/.exec(typeName);
+    if (map) {
+        if (typeof value === "object") for (const [k, v] of Object.entries(value)) unknownBuiltinFields(map[1], v, `${at}.${k}`, out);
+        return;
+    }
+    const model = clientModels[typeName];
+    if (!model?.getAttributeTypeMap || typeof value !== "object" || Array.isArray(value)) return;
+    const attrs = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+    for (const [k, v] of Object.entries(value)) {
+        const p = at ? `${at}.${k}` : k;
+        const t = attrs.get(k);
+        if (t === undefined) out.push(`${p}: unknown field`);
+        else unknownBuiltinFields(t, v, p, out);
+    }
+}
+
+/** `apps/v1` + `Deployment` -> `V1Deployment`; `autoscaling/v2` -> `V2...`. */
+function clientModelName(apiVersion: string, kind: string): string {
+    const version = apiVersion.split("/").pop()!;
+    return version.charAt(0).toUpperCase() + version.slice(1) + kind;
+}
+
+type ModelCtor = new (data: unknown) => { validate(): void };
+const modelCache = new Map<string, ModelCtor>();
+
+async function loadModel(apiVersion: string, kind: string): Promise<ModelCtor | undefined> {
+    const k = `${apiVersion}/${kind}`;
+    if (modelCache.has(k)) return modelCache.get(k);
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "v1";
+    let spec: string | undefined;
+    if (MODEL_PACKAGES[apiVersion]) spec = `${MODEL_PACKAGES[apiVersion]}/${kind}`;
+    else if (BUILTIN_GROUPS.has(group)) spec = apiVersion === "v1" ? `kubernetes-models/v1/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
+    if (!spec) return undefined;
+    try {
+        const mod = (await import(spec)) as Record<string, ModelCtor>;
+        const ctor = mod[kind];
+        if (ctor) modelCache.set(k, ctor);
+        return ctor;
+    } catch {
+        return undefined;
+    }
+}
+
+export function objectId(o: K8sObject): string {
+    const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
+    return `${String(o.apiVersion)} ${String(o.kind)} ${ns}${o.metadata?.name ?? "(no name)"}`;
+}
+
+/** Validates one object; returns its problems (empty when valid). */
+export async function validateObject(o: K8sObject): Promise<string[]> {
+    const id = objectId(o);
+    if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") return [`${id}: apiVersion and kind are required`];
+    const problems: string[] = [];
+    if (!o.metadata?.name) problems.push("metadata.name: required");
+    const gvk = `${o.apiVersion}/${o.kind}`;
+    if (CRD_FILES[gvk]) {
+        const crd = compileCrd(gvk);
+        if (!crd.validate(o)) {
+            for (const e of crd.validate.errors ?? []) problems.push(`${e.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${e.message}`);
+        }
+        const { metadata, apiVersion: _a, kind: _k, ...rest } = o;
+        unknownCrdFields(crd.schema, rest, "", problems);
+        unknownBuiltinFields("V1ObjectMeta", metadata, "metadata", problems);
+    } else {
+        const Model = await loadModel(o.apiVersion, o.kind);
+        if (!Model) return [`${id}: no schema known for ${o.apiVersion} ${o.kind}; add its CRD or model package to tools/validation.ts`];
+        try {
+            new Model(o).validate();
+        } catch (e) {
+            const errors = (e as { errors?: { instancePath: string; message?: string }[] }).errors;
+            if (errors) for (const x of errors) problems.push(`${x.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${x.message}`);
+            else problems.push(String((e as Error).message));
+        }
+        const modelName = clientModelName(o.apiVersion, o.kind);
+        if (clientModels[modelName]?.getAttributeTypeMap) unknownBuiltinFields(modelName, o, "", problems);
+        else unknownBuiltinFields("V1ObjectMeta", o.metadata, "metadata", problems);
+    }
+    return problems.map((p) => `${id}: ${p}`);
+}
+
+/** Validates many objects; returns every problem. */
+export async function validateObjects(objects: readonly K8sObject[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const o of objects) out.push(...(await validateObject(o)));
+    return out;
+}
