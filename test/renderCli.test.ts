@@ -86,3 +86,16 @@ describe("render failures", () => {
         assert.match(r.stderr, /required option '-s, --stack <name>' not specified/);
     });
 });
+
+describe("the Pulumi CLI's path", () => {
+    test("index.ts compiles and loads with ts-node and type checking, as `pulumi preview` loads it", () => {
+        const r = spawnSync(process.execPath, ["-e", 'require("ts-node").register({ project: "tsconfig.json" }); console.log(typeof require("./index.ts"));'], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            timeout: 120_000,
+        });
+        assert.equal(r.stderr, "");
+        assert.equal(r.stdout, "function\n");
+        assert.equal(r.status, 0);
+    });
+});

@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { validateObject } from "../tools/validation";
-import { find, objectsOf, type Obj } from "./support";
+import { celGovernedFields, validateObject, type K8sObject } from "../tools/validation";
+import { find, objectsOf, STACKS, type Obj } from "./support";
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 
@@ -74,5 +74,25 @@ describe("the validation module rejects what a strict API server would", () => {
         assert.deepEqual(await validateObject(cluster), []);
         cluster.spec.instancez = 3;
         assert.deepEqual(await validateObject(cluster), ["postgresql.cnpg.io/v1 Cluster x/pg: spec.instancez: unknown field"]);
+    });
+});
+
+describe("CEL rules (not run by JSON Schema)", () => {
+    test("no field our custom resources set is governed by a CEL rule (the VPA CRD's rules concern fields we do not use)", async () => {
+        for (const stack of STACKS) {
+            const governed = (await objectsOf(stack)).flatMap((o) => celGovernedFields(o as K8sObject).map((f) => `${o.kind} ${o.metadata.name}: ${f}`));
+            assert.deepEqual(governed, []);
+        }
+    });
+    test("celGovernedFields finds a CEL-governed field when one is used", async () => {
+        const cluster: Obj = {
+            apiVersion: "postgresql.cnpg.io/v1",
+            kind: "Cluster",
+            metadata: { name: "pg", namespace: "x" },
+            spec: { instances: 1, storage: { size: "1Gi" } },
+        };
+        const found = celGovernedFields(cluster as K8sObject);
+        assert.ok(found.length > 0, "the CNPG Cluster schema has CEL rules on spec");
+        assert.ok(found.every((f) => f === "(root)" || f.startsWith("spec")), found.join(","));
     });
 });

@@ -105,6 +105,32 @@ function unknownCrdFields(schema: JsonSchema, value: unknown, at: string, out: s
     }
 }
 
+/** Fields present in `value` whose CRD schema carries CEL rules (`x-kubernetes-validations`). */
+function celFields(schema: JsonSchema, value: unknown, at: string, out: string[]): void {
+    if (value === null || value === undefined) return;
+    if (schema["x-kubernetes-validations"]) out.push(at || "(root)");
+    if (Array.isArray(value)) {
+        if (schema.items) value.forEach((v, i) => celFields(schema.items!, v, `${at}[${i}]`, out));
+    } else if (typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) {
+            const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+            if (sub) celFields(sub, v, at ? `${at}.${k}` : k, out);
+        }
+    }
+}
+
+/**
+ * The fields of a custom resource that CEL rules govern. JSON Schema cannot run those rules, so
+ * every such field our objects use must be covered by a test of our own; the tests list them.
+ */
+export function celGovernedFields(o: K8sObject): string[] {
+    const gvk = `${String(o.apiVersion)}/${String(o.kind)}`;
+    if (!CRD_FILES[gvk]) return [];
+    const out: string[] = [];
+    celFields(compileCrd(gvk).schema, o, "", out);
+    return out;
+}
+
 // The generated models of @kubernetes/client-node list every field of every built-in type.
 type AttributeMap = { name: string; baseName: string; type: string }[];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
