@@ -2,6 +2,8 @@
  * Helm charts the program installs, pinned by repository and version (nothing floats: a
  * preview of the same commit installs the same thing).
  */
+import type * as k8s from "@pulumi/kubernetes";
+
 export interface ChartPin {
     readonly chart: string;
     readonly version: string;
@@ -26,3 +28,20 @@ export const CHARTS = {
         appVersion: "1.7.1",
     },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * Release args for a pinned chart: atomic (a failed install or upgrade rolls back) with a
+ * timeout long enough for webhooks and CRDs to become ready.
+ */
+export function pinnedRelease(pin: ChartPin, releaseName: string, namespace: string, values: Record<string, unknown>): k8s.helm.v3.ReleaseArgs {
+    return {
+        name: releaseName,
+        chart: pin.chart,
+        version: pin.version,
+        repositoryOpts: { repo: pin.repo },
+        namespace,
+        atomic: true,
+        timeout: 600,
+        values,
+    };
+}

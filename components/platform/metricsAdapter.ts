@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { customRules, externalRules } from "../../lib/metricsRules";
-import { CHARTS } from "./charts";
+import { CHARTS, pinnedRelease } from "./charts";
 
 export interface MetricsAdapterArgs {
     /** Namespace of the release (usually Prometheus's). */
@@ -21,24 +21,14 @@ export class MetricsAdapter extends pulumi.ComponentResource {
 
     constructor(name: string, args: MetricsAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:platform:MetricsAdapter", name, {}, opts);
-        const pin = CHARTS.prometheusAdapter;
         const release = new k8s.helm.v3.Release(
             `${name}-release`,
-            {
-                name: "prometheus-adapter",
-                chart: pin.chart,
-                version: pin.version,
-                repositoryOpts: { repo: pin.repo },
-                namespace: args.namespace,
-                atomic: true,
-                timeout: 600,
-                values: {
-                    replicas: 2,
-                    prometheus: { url: args.prometheusUrl, port: args.prometheusPort, path: "" },
-                    // Only our rules: the default container rules would add hundreds of unused metrics.
-                    rules: { default: false, custom: customRules(), external: externalRules() },
-                },
-            },
+            pinnedRelease(CHARTS.prometheusAdapter, "prometheus-adapter", args.namespace, {
+                replicas: 2,
+                prometheus: { url: args.prometheusUrl, port: args.prometheusPort, path: "" },
+                // Only our rules: the default container rules would add hundreds of unused metrics.
+                rules: { default: false, custom: customRules(), external: externalRules() },
+            }),
             { parent: this },
         );
         this.releaseName = release.name;

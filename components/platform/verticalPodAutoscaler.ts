@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "./charts";
+import { CHARTS, pinnedRelease } from "./charts";
 
 export interface VerticalPodAutoscalerArgs {
     /** Namespace of the release. */
@@ -14,19 +14,9 @@ export class VerticalPodAutoscaler extends pulumi.ComponentResource {
 
     constructor(name: string, args: VerticalPodAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:platform:VerticalPodAutoscaler", name, {}, opts);
-        const pin = CHARTS.verticalPodAutoscaler;
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
-            {
-                name: "vertical-pod-autoscaler",
-                chart: pin.chart,
-                version: pin.version,
-                repositoryOpts: { repo: pin.repo },
-                namespace: args.namespace,
-                atomic: true,
-                timeout: 600,
-                values: {},
-            },
+            pinnedRelease(CHARTS.verticalPodAutoscaler, "vertical-pod-autoscaler", args.namespace, {}),
             { parent: this },
         );
         this.registerOutputs({ releaseName: this.release.name });
