@@ -221,7 +221,7 @@ export const ConfigSchema = z.strictObject({
                 .describe("Secret holding the TLS certificate of the HTTPS listener (e.g. issued by cert-manager)."),
             controllerNamespace: label("namespace")
                 .default("istio-system")
-                .describe("Namespace of the gateway's data-plane pods; allowed to reach the API."),
+                .describe("Namespace of the gateway controller and its shared proxies; allowed to reach the API."),
             requestTimeout: z
                 .string()
                 .regex(/^[0-9]+(ms|s|m)$/, { message: "must be a Gateway API duration such as 30s" })

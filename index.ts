@@ -42,6 +42,7 @@ export = async () => {
 
     const api = apiPlan(cfg, stack);
     const workers = workerPlans(cfg, stack);
+    const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const ns = new AppNamespace("app", {
         name: cfg.namespace,
         labels,
@@ -49,6 +50,7 @@ export = async () => {
             apiSelector: { "app.kubernetes.io/name": api.pod.name, "app.kubernetes.io/instance": stack },
             apiPort: api.pod.port,
             gatewayNamespace: cfg.gateway.controllerNamespace,
+            gatewayName,
             prometheusNamespace: cfg.metrics.prometheusNamespace,
             metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
             postgresPort: cfg.network.postgresPort,
@@ -57,7 +59,6 @@ export = async () => {
     }, opts);
 
     // Load-balancer tiers: global DNS -> regional Gateway -> local routes to the API.
-    const gatewayName = `sysmanage-${cfg.cluster.region}`;
     if (cfg.dns.enabled) {
         new GlobalDns("global-dns", { namespace: ns.name, labels, hostname: cfg.gateway.hostname, ...cfg.dns }, opts);
     }

@@ -8,8 +8,11 @@ export interface NetworkPlan {
     /** Pod labels of the API. */
     readonly apiSelector: Record<string, string>;
     readonly apiPort: number;
-    /** Namespace of the gateway data plane. */
+    /** Namespace of the gateway controller (and of its data plane, for shared gateways). */
     readonly gatewayNamespace: string;
+    /** Name of our Gateway: implementations that deploy proxies per Gateway (Istio, Envoy Gateway in
+     * namespace mode) run them in the Gateway's namespace labelled with this name. */
+    readonly gatewayName: string;
     /** Namespace of Prometheus. */
     readonly prometheusNamespace: string;
     /** Ports Prometheus scrapes (the workloads' http ports). */
@@ -31,6 +34,9 @@ const uniq = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
 export const DATA_TIER_COMPONENTS = ["database", "pooler", "cache"];
 /** Application components that talk to the data tier. */
 export const DATA_CLIENT_COMPONENTS = ["api", "worker", "analytics"];
+
+/** Label Gateway API implementations put on the proxies they deploy for a Gateway. */
+export const gatewayPods = (gatewayName: string) => ({ "gateway.networking.k8s.io/gateway-name": gatewayName });
 
 export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
     return [
@@ -56,7 +62,26 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
             spec: {
                 podSelector: { matchLabels: p.apiSelector },
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: nsSelector(p.gatewayNamespace) }], ports: [tcp(p.apiPort)] }],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: nsSelector(p.gatewayNamespace) }, { podSelector: { matchLabels: gatewayPods(p.gatewayName) } }],
+                        ports: [tcp(p.apiPort)],
+                    },
+                ],
+            },
+        },
+        {
+            // Per-Gateway proxies in this namespace: reachable from clients (the load balancer),
+            // may reach the API and their control plane, nothing else.
+            name: "allow-gateway-proxies",
+            spec: {
+                podSelector: { matchLabels: gatewayPods(p.gatewayName) },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{}],
+                egress: [
+                    { to: [{ podSelector: { matchLabels: p.apiSelector } }], ports: [tcp(p.apiPort)] },
+                    { to: [{ namespaceSelector: nsSelector(p.gatewayNamespace) }] },
+                ],
             },
         },
         {

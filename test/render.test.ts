@@ -11,14 +11,14 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, 41);
+            assert.equal(objects.length, 42);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: object counts by kind`, async () => {
             const counts: Record<string, number> = {};
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
-                Namespace: 1, NetworkPolicy: 5, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
+                Namespace: 1, NetworkPolicy: 6, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
                 VerticalPodAutoscaler: 1, PodDisruptionBudget: 6, ServiceMonitor: 1, PodMonitor: 5, Gateway: 1, HTTPRoute: 2, DNSEndpoint: 1,
             });
         });
@@ -228,7 +228,24 @@ describe("namespace and NetworkPolicies", () => {
         assert.deepEqual(np("allow-gateway-to-api"), {
             podSelector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } }], ports: [{ protocol: "TCP", port: 8000 }] }],
+            ingress: [
+                {
+                    from: [
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } },
+                        { podSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "sysmanage-us-east-1" } } },
+                    ],
+                    ports: [{ protocol: "TCP", port: 8000 }],
+                },
+            ],
+        });
+        assert.deepEqual(np("allow-gateway-proxies"), {
+            podSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "sysmanage-us-east-1" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{}],
+            egress: [
+                { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } } }], ports: [{ protocol: "TCP", port: 8000 }] },
+                { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } }] },
+            ],
         });
         assert.deepEqual(np("allow-prometheus-scrape").ingress, [
             { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }] },

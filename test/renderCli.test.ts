@@ -31,9 +31,9 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 56 resources declared \(41 Kubernetes objects, 2 Helm releases, 12 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 57 resources declared \(42 Kubernetes objects, 2 Helm releases, 12 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
-        assert.match(run.stdout, /^Validated 41 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Validated 42 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
     });
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
@@ -44,7 +44,7 @@ describe("npm run render -- --stack dev", () => {
     });
     test("writes one YAML file per object in a stable order, and removes stale files", () => {
         const files = fs.readdirSync(out).sort();
-        assert.equal(files.length, 41);
+        assert.equal(files.length, 42);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("stale-object.yaml"));
         assert.ok(files.includes("08-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
@@ -53,7 +53,7 @@ describe("npm run render -- --stack dev", () => {
     });
     test("--json writes every declared resource with type, name, inputs and options", () => {
         const all = JSON.parse(fs.readFileSync(json, "utf8")) as { type: string; name: string; inputs: Record<string, unknown>; options: Record<string, unknown> }[];
-        assert.equal(all.length, 56);
+        assert.equal(all.length, 57);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");
