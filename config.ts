@@ -35,10 +35,10 @@ const port = () => int(1, 65535);
 const resources = (d: { cpuRequest: string; memoryRequest: string; memoryLimit: string }) =>
     z
         .strictObject({
-            cpuRequest: quantity().default(d.cpuRequest).describe("CPU request per pod; HPA CPU utilization divides by it."),
+            cpuRequest: quantity().default(d.cpuRequest).describe("CPU request per pod (an HPA CPU utilization target divides by it)."),
             memoryRequest: quantity()
                 .default(d.memoryRequest)
-                .describe("Memory request per pod; HPA memory utilization divides by it."),
+                .describe("Memory request per pod (an HPA memory utilization target divides by it)."),
             memoryLimit: quantity().default(d.memoryLimit).describe("Memory limit per pod (must be >= memoryRequest)."),
             cpuLimit: z
                 .union([quantity(), z.literal("")])
@@ -103,10 +103,10 @@ export const ConfigSchema = z.strictObject({
         .array(label("zone"))
         .min(1)
         .default(["zone-a", "zone-b", "zone-c"])
-        .describe("Availability zones of the cluster (topology.kubernetes.io/zone values); spread and HA floors use them."),
+        .describe("Availability zones of the cluster (topology.kubernetes.io/zone values); zone spread is hard when there are several."),
     cluster: z
         .strictObject({
-            name: label("cluster name").default("sysmanage").describe("Cluster name, used in labels and the Gateway name."),
+            name: label("cluster name").default("sysmanage").describe("Cluster name, set as the sysmanage.io/cluster label on every object the namespace component creates."),
             region: label("region").default("us-east-1").describe("Region of this cluster; must be one of dns.regions[].name."),
             kubeContext: z.string().default("").describe("kubeconfig context for the Kubernetes provider; empty for the current one."),
             renderYamlToDirectory: z
@@ -165,8 +165,8 @@ export const ConfigSchema = z.strictObject({
                 .strictObject({
                     updateMode: z
                         .enum(["InPlaceOrRecreate", "Recreate", "Initial", "Off"])
-                        .default("InPlaceOrRecreate")
-                        .describe("VPA update mode; the seed's deprecated Auto is Recreate; InPlaceOrRecreate needs Kubernetes 1.33+."),
+                        .default("Recreate")
+                        .describe("VPA update mode: Recreate is what the seed's deprecated Auto did; InPlaceOrRecreate (Kubernetes 1.33+) resizes in place when it can."),
                     minCpu: quantity().default("500m").describe("VPA minAllowed CPU (seed: 500m)."),
                     minMemory: quantity().default("1Gi").describe("VPA minAllowed memory (seed: 1Gi)."),
                     maxCpu: quantity().default("4").describe("VPA maxAllowed CPU (seed: 4)."),
@@ -383,6 +383,10 @@ function crossFieldProblems(c: AppConfig): string[] {
     });
     if (c.dns.enabled && !names.includes(c.cluster.region))
         out.push(`cluster.region (${show(c.cluster.region)}) must be one of dns.regions[].name (${show(names)})`);
+    if (c.cluster.renderYamlToDirectory && (c.metrics.installAdapter || c.metrics.installVpa))
+        out.push(
+            `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs metrics.installAdapter and metrics.installVpa false (Helm releases cannot be rendered to YAML)`,
+        );
     if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
         out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
     if (c.dns.routing === "geo" && !c.dns.regions.some((r) => r.geo === "*"))

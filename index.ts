@@ -21,7 +21,7 @@ import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/p
 export = async () => {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
-    const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment };
+    const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment, "sysmanage.io/cluster": cfg.cluster.name };
 
     // One explicit provider from the start: switching providers later would replace everything.
     const provider = new k8s.Provider("kubernetes", {
@@ -60,7 +60,12 @@ export = async () => {
 
     // Load-balancer tiers: global DNS -> regional Gateway -> local routes to the API.
     if (cfg.dns.enabled) {
-        new GlobalDns("global-dns", { namespace: ns.name, labels, hostname: cfg.gateway.hostname, ...cfg.dns }, opts);
+        // Each region's stack publishes only its own record set (its ExternalDNS owns it); the
+        // other entries of dns.regions are the same hostname's other record sets.
+        new GlobalDns("global-dns", {
+            namespace: ns.name, labels, hostname: cfg.gateway.hostname, routing: cfg.dns.routing, ttl: cfg.dns.ttl,
+            regions: cfg.dns.regions.filter((r) => r.name === cfg.cluster.region),
+        }, opts);
     }
     new RegionalGateway("regional-gateway", {
         namespace: ns.name, labels, gatewayName, region: cfg.cluster.region,

@@ -7,12 +7,15 @@ export interface VpaArgs {
     readonly updateMode: "InPlaceOrRecreate" | "Recreate" | "Initial" | "Off";
     readonly minAllowed: { readonly cpu: string; readonly memory: string };
     readonly maxAllowed: { readonly cpu: string; readonly memory: string };
+    /** Replicas of the target; the updater leaves targets below its --min-replicas (2) alone unless told. */
+    readonly replicas: number;
 }
 
 export function vpaSpec(a: VpaArgs): Record<string, unknown> {
     return {
         targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: a.deploymentName },
-        updatePolicy: { updateMode: a.updateMode },
+        // A single replica would never be updated under the updater's default floor of 2.
+        updatePolicy: a.replicas < 2 ? { updateMode: a.updateMode, minReplicas: 1 } : { updateMode: a.updateMode },
         resourcePolicy: {
             containerPolicies: [
                 {

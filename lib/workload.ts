@@ -92,7 +92,8 @@ export function container(args: PodArgs): Container {
             ? { startupProbe: { httpGet: http("/health/live"), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: args.probes.startupFailureThreshold } }
             : {}),
         // The sleep lets endpoints and load balancers drop the pod before SIGTERM arrives.
-        lifecycle: { preStop: { exec: { command: ["sleep", String(args.shutdown.preStopSleepSeconds)] } } },
+        // The sleep action (Kubernetes 1.30+) needs no shell or sleep binary in the image.
+        lifecycle: { preStop: { sleep: { seconds: args.shutdown.preStopSleepSeconds } } },
         securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

@@ -52,6 +52,11 @@ describe("config rules: each has its exact message", () => {
         ["region target required", { dns: { regions: [{ name: "us-east-1" }] } }, ["Pulumi.prod.yaml: dns.regions[0].target (undefined) must be a string"]],
         ["prometheus url", { metrics: { prometheusUrl: "http://prom:9090/api" } }, ['Pulumi.prod.yaml: metrics.prometheusUrl ("http://prom:9090/api") must be http(s)://host without port or path']],
         ["hostname", { gateway: { hostname: "not a host" } }, ['Pulumi.prod.yaml: gateway.hostname ("not a host") must be a DNS name']],
+        ["renderYamlToDirectory with Helm releases", { cluster: { renderYamlToDirectory: "out/yaml" } }, ['Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs metrics.installAdapter and metrics.installVpa false (Helm releases cannot be rendered to YAML)']],
+        ["scrape interval", { metrics: { scrapeInterval: "15 seconds" } }, ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration such as 15s or 1m']],
+        ["request timeout", { gateway: { requestTimeout: "30" } }, ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s']],
+        ["dns ttl", { dns: { ttl: 1 } }, ["Pulumi.prod.yaml: dns.ttl (1) must be >= 5"]],
+        ["dns regions empty", { dns: { regions: [] } }, ["Pulumi.prod.yaml: dns.regions must have at least 1 entries"]],
         ["port range", { api: { port: 70000 } }, ["Pulumi.prod.yaml: api.port (70000) must be <= 65535"]],
     ];
     for (const [name, raw, expected] of cases) {

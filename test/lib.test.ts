@@ -101,8 +101,10 @@ describe("traffic and VPA builders", () => {
         assert.deepEqual(spec.endpoints[1].providerSpecific, [{ name: "aws/weight", value: "0" }]);
     });
     test("VPA spec copies bounds", () => {
-        const s = vpaSpec({ deploymentName: "d", containerName: "c", updateMode: "Recreate", minAllowed: { cpu: "1", memory: "1Gi" }, maxAllowed: { cpu: "2", memory: "2Gi" } }) as Record<string, any>;
-        assert.equal(s.updatePolicy.updateMode, "Recreate");
+        const s = vpaSpec({ deploymentName: "d", containerName: "c", updateMode: "Recreate", minAllowed: { cpu: "1", memory: "1Gi" }, maxAllowed: { cpu: "2", memory: "2Gi" }, replicas: 3 }) as Record<string, any>;
+        assert.deepEqual(s.updatePolicy, { updateMode: "Recreate" });
+        const single = vpaSpec({ deploymentName: "d", containerName: "c", updateMode: "Recreate", minAllowed: { cpu: "1", memory: "1Gi" }, maxAllowed: { cpu: "2", memory: "2Gi" }, replicas: 1 }) as Record<string, any>;
+        assert.deepEqual(single.updatePolicy, { updateMode: "Recreate", minReplicas: 1 });
         assert.deepEqual(s.resourcePolicy.containerPolicies[0].maxAllowed, { cpu: "2", memory: "2Gi" });
     });
 });

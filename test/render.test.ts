@@ -115,7 +115,7 @@ describe("analytics VPA", () => {
         assert.equal(vpa.apiVersion, "autoscaling.k8s.io/v1");
         assert.deepEqual(vpa.spec, {
             targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sysmanage-analytics" },
-            updatePolicy: { updateMode: "InPlaceOrRecreate" },
+            updatePolicy: { updateMode: "Recreate" },
             resourcePolicy: {
                 containerPolicies: [
                     {
@@ -155,8 +155,7 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
                 assert.deepEqual(c.livenessProbe.httpGet, { path: "/health/live", port: "http" });
                 assert.deepEqual(c.startupProbe.httpGet, { path: "/health/live", port: "http" });
                 assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, `${stack} ${name} resources`);
-                assert.deepEqual(c.lifecycle.preStop.exec.command[0], "sleep");
-                assert.ok(Number(c.lifecycle.preStop.exec.command[1]) < pod.terminationGracePeriodSeconds);
+                assert.ok(c.lifecycle.preStop.sleep.seconds < pod.terminationGracePeriodSeconds);
                 assert.match(c.image, /:[0-9]+\.[0-9]+\.[0-9]+$/);
             }
         }
@@ -167,7 +166,7 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
         assert.deepEqual(c.readinessProbe, { httpGet: { path: "/health/ready", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
         assert.deepEqual(c.livenessProbe, { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
         assert.deepEqual(c.startupProbe, { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 });
-        assert.deepEqual(c.lifecycle, { preStop: { exec: { command: ["sleep", "10"] } } });
+        assert.deepEqual(c.lifecycle, { preStop: { sleep: { seconds: 10 } } });
         assert.deepEqual(c.ports, [{ name: "http", containerPort: 8000, protocol: "TCP" }]);
     });
     test("zone spread is hard with several zones, soft with one; host spread is soft", async () => {
@@ -282,15 +281,14 @@ describe("load-balancer tiers", () => {
         assert.deepEqual(route.spec.rules[1].matches, [{ path: { type: "PathPrefix", value: "/" } }]);
         assert.deepEqual(svc.spec.selector, find(objects, "Deployment", "sysmanage-api").spec.selector.matchLabels);
     });
-    test("global DNS: one weighted record set per region (prod has two)", async () => {
+    test("global DNS: the stack publishes its own region's weighted record set (prod: us-east-1 of two)", async () => {
         const dns = find(await objectsOf("prod"), "DNSEndpoint", "sysmanage-global");
         assert.deepEqual(dns.spec.endpoints, [
             { dnsName: "api.sysmanage.example.com", recordType: "CNAME", targets: ["sysmanage-prod-us-east-1.lb.example.com"], recordTTL: 60, setIdentifier: "us-east-1", providerSpecific: [{ name: "aws/weight", value: "50" }] },
-            { dnsName: "api.sysmanage.example.com", recordType: "CNAME", targets: ["sysmanage-prod-eu-west-1.lb.example.com"], recordTTL: 60, setIdentifier: "eu-west-1", providerSpecific: [{ name: "aws/weight", value: "50" }] },
         ]);
     });
     test("adding a region is a config change; geo routing uses continent codes and a default", async () => {
-        const r = await renderWith("prod", {
+        const regions = {
             dns: {
                 routing: "geo",
                 regions: [
@@ -299,13 +297,14 @@ describe("load-balancer tiers", () => {
                     { name: "ap-south-1", target: "ap.lb.example.com", geo: "AS" },
                 ],
             },
-        });
-        const dns = r.resources.find((x) => x.type.endsWith(":DNSEndpoint"))!.inputs as Obj;
-        assert.deepEqual(dns.spec.endpoints.map((e: Obj) => [e.setIdentifier, e.recordType, e.providerSpecific]), [
-            ["us-east-1", "A", [{ name: "aws/geolocation-country-code", value: "*" }, { name: "aws/health-check-id", value: "hc-1" }]],
-            ["eu-west-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "EU" }]],
-            ["ap-south-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "AS" }]],
-        ]);
+        };
+        const endpoints = async (region: string) => {
+            const r = await renderWith("prod", { ...regions, cluster: { region } });
+            return ((r.resources.find((x) => x.type.endsWith(":DNSEndpoint"))!.inputs as Obj).spec.endpoints as Obj[]).map((e) => [e.setIdentifier, e.recordType, e.providerSpecific]);
+        };
+        assert.deepEqual(await endpoints("us-east-1"), [["us-east-1", "A", [{ name: "aws/geolocation-country-code", value: "*" }, { name: "aws/health-check-id", value: "hc-1" }]]]);
+        assert.deepEqual(await endpoints("eu-west-1"), [["eu-west-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "EU" }]]]);
+        assert.deepEqual(await endpoints("ap-south-1"), [["ap-south-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "AS" }]]]);
     });
 });
 

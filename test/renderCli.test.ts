@@ -39,7 +39,7 @@ describe("npm run render -- --stack dev", () => {
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
         assert.match(run.stdout, /^ {2}sysmanage-api +1 +4 +cpu 70%, memory 80%, http_requests_per_second=100\/pod, response_time_p95=500m\/pod$/m);
         assert.match(run.stdout, /^ {2}sysmanage-worker-queue +1 +3 +queue_length\{queue=queue\}=10\/pod, processing_time_avg=30\/pod$/m);
-        assert.match(run.stdout, /^ {2}sysmanage-analytics {2}mode InPlaceOrRecreate {2}cpu 500m\.\.2 {2}memory 1Gi\.\.4Gi$/m);
+        assert.match(run.stdout, /^ {2}sysmanage-analytics {2}mode Recreate {2}cpu 500m\.\.2 {2}memory 1Gi\.\.4Gi$/m);
         assert.match(run.stdout, /^ {2}kubernetes:apps\/v1:Deployment +6$/m);
     });
     test("writes one YAML file per object in a stable order, and removes stale files", () => {

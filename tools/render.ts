@@ -171,7 +171,13 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
     const objects = kubernetesObjects(result.resources) as K8sObject[];
-    const problems = await validateObjects(objects);
+    let problems: string[];
+    try {
+        problems = await validateObjects(objects);
+    } catch (e) {
+        console.error(`render failed: could not validate the objects: ${(e as Error).message}`);
+        return 1;
+    }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(summarize(result));
     if (problems.length) {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 
-export const SECRET_PLACEHOLDER = "[secret]";
+export const SECRET_PLACEHOLDER = "SECRET-PLACEHOLDER";
 
 export interface StackConfig {
     readonly project: string;

@@ -11,7 +11,7 @@ export interface AnalyticsServiceArgs {
     /** Fixed replica count: the VPA sizes the pods, nothing scales their number. */
     readonly replicas: number;
     /** VPA update mode and bounds. */
-    readonly vpa: Omit<VpaArgs, "deploymentName" | "containerName">;
+    readonly vpa: Omit<VpaArgs, "deploymentName" | "containerName" | "replicas">;
     /** Labels on the PodMonitor so Prometheus selects it. */
     readonly monitorLabels: Record<string, string>;
     /** Scrape interval, e.g. `15s`. */
@@ -61,7 +61,7 @@ export class AnalyticsService extends pulumi.ComponentResource {
                 apiVersion: "autoscaling.k8s.io/v1",
                 kind: "VerticalPodAutoscaler",
                 metadata: meta,
-                spec: vpaSpec({ ...args.vpa, deploymentName: p.name, containerName: CONTAINER }),
+                spec: vpaSpec({ ...args.vpa, deploymentName: p.name, containerName: CONTAINER, replicas: args.replicas }),
             },
             { ...child, dependsOn: [deployment, ...(args.vpaDependsOn ?? [])] },
         );
