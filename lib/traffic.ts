@@ -1,7 +1,11 @@
 /**
  * Pure builders for the three load-balancer tiers: the regional Gateway, the local HTTPRoutes
  * to the API, and the global DNS records across regions (ExternalDNS DNSEndpoint).
+ * Gateway API specs are typed with the model package's interfaces, so TypeScript rejects a
+ * misspelt field at compile time (the package ships no schema to check unknown fields at run time).
  */
+import type { IGatewaySpec } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewaySpec";
+import type { IHTTPRouteSpec } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRouteSpec";
 
 export const HEALTH_PATHS = ["/health", "/health/ready", "/health/live"] as const;
 
@@ -12,7 +16,7 @@ export interface GatewayArgs {
 }
 
 /** HTTPS terminates here with the referenced certificate; port 80 exists only to redirect. */
-export function gatewaySpec(a: GatewayArgs): Record<string, unknown> {
+export function gatewaySpec(a: GatewayArgs): IGatewaySpec {
     return {
         gatewayClassName: a.className,
         listeners: [
@@ -44,7 +48,7 @@ export interface RouteArgs {
 }
 
 /** API traffic and the health endpoints, on the HTTPS listener only. */
-export function apiRouteSpec(a: RouteArgs): Record<string, unknown> {
+export function apiRouteSpec(a: RouteArgs): IHTTPRouteSpec {
     const backendRefs = [{ kind: "Service", name: a.serviceName, port: a.servicePort }];
     return {
         parentRefs: [{ name: a.gatewayName, sectionName: "https" }],
@@ -67,7 +71,7 @@ export function apiRouteSpec(a: RouteArgs): Record<string, unknown> {
 }
 
 /** Plain HTTP only redirects to HTTPS. */
-export function redirectRouteSpec(a: Pick<RouteArgs, "gatewayName" | "hostname">): Record<string, unknown> {
+export function redirectRouteSpec(a: Pick<RouteArgs, "gatewayName" | "hostname">): IHTTPRouteSpec {
     return {
         parentRefs: [{ name: a.gatewayName, sectionName: "http" }],
         hostnames: [a.hostname],

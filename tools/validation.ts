@@ -7,8 +7,10 @@
  * - unknown fields are errors, as under `kubectl --validate=strict`: for built-in kinds through
  *   the field lists of `@kubernetes/client-node`'s generated models, for CRDs through the CRD
  *   schema (except below `x-kubernetes-preserve-unknown-fields`). The two model packages for
- *   Gateway API and prometheus-operator ship no field lists; our builders for them are typed
- *   with those packages' interfaces so TypeScript rejects unknown fields at compile time.
+ *   Gateway API and prometheus-operator ship no field lists, so at run time only their
+ *   metadata is checked for unknown fields; their specs are built by `lib/traffic.ts` and
+ *   `lib/monitors.ts`, typed with those packages' interfaces, so TypeScript rejects unknown
+ *   fields there at compile time (`npm run typecheck`).
  * One module for every stack and every component.
  */
 import * as fs from "node:fs";

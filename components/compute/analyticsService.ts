@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { podMonitorSpec } from "../../lib/monitors";
 import { vpaSpec, type VpaArgs } from "../../lib/vpa";
 import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
 
@@ -72,10 +73,7 @@ export class AnalyticsService extends pulumi.ComponentResource {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "PodMonitor",
                 metadata: { name: p.name, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
-                spec: {
-                    selector: { matchLabels: selectorLabels(p) },
-                    podMetricsEndpoints: [{ port: "http", path: "/metrics", interval: args.scrapeInterval }],
-                },
+                spec: podMonitorSpec(selectorLabels(p), args.scrapeInterval),
             },
             child,
         );

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
+import { podMonitorSpec, serviceMonitorSpec } from "../../lib/monitors";
 import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
 import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
 
@@ -102,7 +103,6 @@ export class ScalableService extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(), spec: disruptionBudget(p) }, child);
 
         const monitor = args.monitor ?? (args.exposeService ? "service" : "pod");
-        const endpoint = { port: "http", path: "/metrics", interval: args.scrapeInterval };
         new k8s.apiextensions.CustomResource(
             `${name}-monitor`,
             {
@@ -111,8 +111,8 @@ export class ScalableService extends pulumi.ComponentResource {
                 metadata: { name: p.name, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
                 spec:
                     monitor === "service"
-                        ? { selector: { matchLabels: selectorLabels(p) }, endpoints: [endpoint] }
-                        : { selector: { matchLabels: selectorLabels(p) }, podMetricsEndpoints: [endpoint] },
+                        ? serviceMonitorSpec(selectorLabels(p), args.scrapeInterval)
+                        : podMonitorSpec(selectorLabels(p), args.scrapeInterval),
             },
             child,
         );
