@@ -308,6 +308,37 @@ describe("load-balancer tiers", () => {
     });
 });
 
+describe("Gateway API CEL rules (JSON Schema cannot run them; checked here on every stack)", () => {
+    for (const stack of STACKS) {
+        test(`${stack}: listener TLS, redirect and timeout rules hold`, async () => {
+            const objects = await objectsOf(stack);
+            for (const gw of objects.filter((o) => o.kind === "Gateway")) {
+                for (const l of gw.spec.listeners) {
+                    // "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"
+                    if (["HTTP", "TCP", "UDP"].includes(l.protocol)) assert.equal(l.tls, undefined, `${l.name} has tls`);
+                    // "tls mode must be set for protocol HTTPS" / "certificateRefs or options must be specified when mode is Terminate"
+                    if (l.protocol === "HTTPS") {
+                        assert.equal(l.tls.mode, "Terminate");
+                        assert.ok(l.tls.certificateRefs.length >= 1);
+                    }
+                }
+                assert.equal(new Set(gw.spec.listeners.map((l: Obj) => l.name)).size, gw.spec.listeners.length, "listener names unique");
+            }
+            for (const route of objects.filter((o) => o.kind === "HTTPRoute")) {
+                for (const rule of route.spec.rules) {
+                    const redirect = (rule.filters ?? []).some((f: Obj) => f.type === "RequestRedirect");
+                    // "RequestRedirect filter must not be used together with backendRefs"
+                    if (redirect) assert.equal(rule.backendRefs, undefined);
+                    // "backendRequest timeout cannot be longer than request timeout" (we set none)
+                    assert.equal(rule.timeouts?.backendRequest, undefined);
+                    // Exact and PathPrefix paths must start with "/"
+                    for (const m of rule.matches ?? []) assert.match(m.path.value, /^\//);
+                }
+            }
+        });
+    }
+});
+
 describe("custom metrics are real: adapter, rules and scraping", () => {
     test("prometheus-adapter and VPA are pinned Helm releases", async () => {
         const r = await rendered("prod");
