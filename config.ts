@@ -189,6 +189,10 @@ export const ConfigSchema = z.strictObject({
             prometheusNamespace: label("namespace")
                 .default("monitoring")
                 .describe("Namespace of Prometheus; allowed to scrape the application pods."),
+            prometheusPodLabels: z
+                .record(z.string(), z.string())
+                .default({ "app.kubernetes.io/name": "prometheus" })
+                .describe("Labels of the Prometheus pods; only they may scrape the application pods."),
             monitorLabels: z
                 .record(z.string(), z.string())
                 .default({ release: "kube-prometheus-stack" })

@@ -52,6 +52,7 @@ export = async () => {
             gatewayNamespace: cfg.gateway.controllerNamespace,
             gatewayName,
             prometheusNamespace: cfg.metrics.prometheusNamespace,
+            prometheusPodLabels: cfg.metrics.prometheusPodLabels,
             metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
             postgresPort: cfg.network.postgresPort,
             redisPort: cfg.network.redisPort,

@@ -15,6 +15,8 @@ export interface NetworkPlan {
     readonly gatewayName: string;
     /** Namespace of Prometheus. */
     readonly prometheusNamespace: string;
+    /** Labels of the Prometheus pods (nothing else in their namespace may scrape). */
+    readonly prometheusPodLabels: Record<string, string>;
     /** Ports Prometheus scrapes (the workloads' http ports). */
     readonly metricsPorts: readonly number[];
     readonly postgresPort: number;
@@ -89,7 +91,12 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/part-of": "sysmanage" } },
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: nsSelector(p.prometheusNamespace) }], ports: uniq(p.metricsPorts).map(tcp) }],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: nsSelector(p.prometheusNamespace), podSelector: { matchLabels: p.prometheusPodLabels } }],
+                        ports: uniq(p.metricsPorts).map(tcp),
+                    },
+                ],
             },
         },
         {

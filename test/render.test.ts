@@ -247,7 +247,10 @@ describe("namespace and NetworkPolicies", () => {
             ],
         });
         assert.deepEqual(np("allow-prometheus-scrape").ingress, [
-            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }] },
+            {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+                ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }],
+            },
         ]);
         assert.deepEqual(np("allow-apps-to-data-tier").egress[0].ports, [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }]);
         // The gateway policy selects exactly the API pods.
