@@ -4,23 +4,38 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
+import { ConfigError, loadConfig } from "./config";
 import {
     AnalyticsService,
     ApiRoutes,
     AppNamespace,
     CHARTS,
+    ConnectionPooler,
+    DatabaseRoles,
+    DataOperators,
+    PostgresCluster,
+    RedisCluster,
     GlobalDns,
     MetricsAdapter,
     RegionalGateway,
     ScalableService,
     VerticalPodAutoscaler,
 } from "./components";
+import { BudgetError } from "./lib/data/connectionBudget";
+import { dataTierPlan, DATABASE } from "./lib/data/plan";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
 
 export = async () => {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
+    // The data tier's sizing (connection budget, parameters) is computed before anything is declared.
+    let data: ReturnType<typeof dataTierPlan>;
+    try {
+        data = dataTierPlan(cfg);
+    } catch (e) {
+        if (e instanceof BudgetError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
+        throw e;
+    }
     const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment, "sysmanage.io/cluster": cfg.cluster.name };
 
     // One explicit provider from the start: switching providers later would replace everything.
@@ -56,6 +71,12 @@ export = async () => {
             metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
             postgresPort: cfg.network.postgresPort,
             redisPort: cfg.network.redisPort,
+            dataTier: {
+                postgres: data.postgres !== undefined,
+                redis: data.redis?.name,
+                cnpgOperatorNamespace: cfg.postgres.operatorNamespace,
+                redisOperatorNamespace: cfg.redis.operatorNamespace,
+            },
         },
     }, opts);
 
@@ -106,6 +127,49 @@ export = async () => {
         }, opts);
     }
 
+    // Data tier: Postgres (primary + read replicas, analytics replica) behind PgBouncer, and Redis.
+    const dataLabels = (component: string) => ({ ...labels, "app.kubernetes.io/component": component, "app.kubernetes.io/instance": stack });
+    const operators = new DataOperators("data-operators", {
+        cnpgNamespace: data.postgres && cfg.postgres.installOperator ? cfg.postgres.operatorNamespace : undefined,
+        redisNamespace: data.redis && cfg.redis.installOperator ? cfg.redis.operatorNamespace : undefined,
+    }, opts);
+    if (data.postgres) {
+        const pg = cfg.postgres;
+        const backup = pg.backup.destinationPath ? pg.backup : undefined;
+        const access = cfg.databaseAccess;
+        const main = new PostgresCluster("postgres", {
+            namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.main, image: pg.image, storageClass: pg.storageClass,
+            zones: cfg.zones.length, backup, backupSchedule: pg.backup.schedule, operatorReady: operators.postgresReady,
+            bootstrap: { initdb: { database: DATABASE, owner: data.postgres.privileges.owner } },
+            adminRole: access.manageRoles ? { name: access.adminUsername, passwordSecret: "sysmanage-pg-admin", inRoles: [data.postgres.privileges.owner] } : undefined,
+        }, opts);
+        if (data.postgres.analytics) {
+            new PostgresCluster("postgres-analytics", {
+                namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.analytics, image: pg.image, storageClass: pg.storageClass,
+                zones: cfg.zones.length, backup, operatorReady: operators.postgresReady, bootstrap: { replicaOf: main.clusterName }, dependsOn: [main.cluster],
+            }, opts);
+        }
+        const poolers = data.postgres.poolers.map((plan) =>
+            new ConnectionPooler(plan.name, { namespace: ns.name, plan, labels: dataLabels("pooler"), zones: cfg.zones.length, dependsOn: [main.cluster] }, opts));
+        const [write, read, analytics] = poolers.map((p) => p.serviceName);
+        new DatabaseRoles("db-roles", {
+            namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.privileges,
+            endpoints: { sysmanage_write: write, sysmanage_read: read, sysmanage_analytics: analytics ?? read },
+            manage: access.manageRoles && main.adminPassword
+                ? { host: access.host, port: access.port, sslmode: access.sslmode, adminUsername: access.adminUsername, adminPassword: main.adminPassword, dependsOn: [main.cluster] }
+                : undefined,
+        }, opts);
+    }
+    if (data.redis) {
+        const r = cfg.redis;
+        new RedisCluster("redis", {
+            namespace: ns.name, name: data.redis.name, labels: dataLabels("cache"), config: data.redis.config,
+            masters: data.redis.masters, replicasPerMaster: data.redis.replicasPerMaster, image: r.image, exporterImage: r.exporterImage,
+            cpu: r.cpu, memory: r.memory, storageSize: r.storageSize, storageClass: cfg.postgres.storageClass, zones: cfg.zones.length,
+            operatorReady: operators.redisReady,
+        }, opts);
+    }
+
     return {
         environment: cfg.environment,
         namespace: ns.name,
@@ -114,5 +178,16 @@ export = async () => {
             services.map(({ plan }) => [plan.pod.name, { minReplicas: plan.bounds.minReplicas, maxReplicas: plan.bounds.maxReplicas }]),
         ),
         charts: Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version])),
+        dataTier: {
+            postgres: data.postgres
+                ? {
+                      instances: data.postgres.main.instances,
+                      analyticsReplica: data.postgres.analytics !== undefined,
+                      poolers: Object.fromEntries(data.postgres.poolers.map((p) => [p.name, p.instances])),
+                      budgets: data.postgres.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                  }
+                : null,
+            redis: data.redis ? { masters: data.redis.masters, replicasPerMaster: data.redis.replicasPerMaster } : null,
+        },
     };
 };

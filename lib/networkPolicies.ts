@@ -21,6 +21,14 @@ export interface NetworkPlan {
     readonly metricsPorts: readonly number[];
     readonly postgresPort: number;
     readonly redisPort: number;
+    /** The data tier's pods, when the stack declares them. */
+    readonly dataTier?: {
+        readonly postgres: boolean;
+        /** Name of the RedisCluster (its pods are labelled `app: <name>-leader|follower`). */
+        readonly redis?: string;
+        readonly cnpgOperatorNamespace: string;
+        readonly redisOperatorNamespace: string;
+    };
 }
 
 export interface NamedPolicy {
@@ -32,10 +40,71 @@ const nsSelector = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.nam
 const tcp = (port: number) => ({ protocol: "TCP", port });
 const uniq = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
 
-/** Component labels of the data tier's pods (set by the data-tier components). */
-export const DATA_TIER_COMPONENTS = ["database", "pooler", "cache"];
 /** Application components that talk to the data tier. */
 export const DATA_CLIENT_COMPONENTS = ["api", "worker", "analytics"];
+/** Components that may use Redis. */
+export const CACHE_CLIENT_COMPONENTS = ["api", "worker"];
+
+const POOLER_PODS = { matchLabels: { "cnpg.io/podRole": "pooler" } };
+const POSTGRES_PODS = { matchLabels: { "cnpg.io/podRole": "instance" } };
+const redisPods = (name: string) => ({ matchExpressions: [{ key: "app", operator: "In", values: [`${name}-leader`, `${name}-follower`] }] });
+const components = (values: string[]) => ({ matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values } ] });
+/** The Kubernetes API and object stores, which the operators' instance managers and backups reach. */
+const HTTPS_OUT = { ports: [tcp(443), tcp(6443)] };
+
+/** Data-tier flows: Postgres only from poolers, replicas and the operator; poolers only from the
+ * apps; Redis only from the API and workers (and itself, for the cluster bus). */
+export function dataTierPolicies(p: NetworkPlan): NamedPolicy[] {
+    const d = p.dataTier;
+    if (!d) return [];
+    const prom = { namespaceSelector: nsSelector(p.prometheusNamespace), podSelector: { matchLabels: p.prometheusPodLabels } };
+    const out: NamedPolicy[] = [];
+    if (d.postgres) {
+        out.push({
+            name: "allow-poolers",
+            spec: {
+                podSelector: POOLER_PODS,
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    { from: [{ podSelector: components(DATA_CLIENT_COMPONENTS) }], ports: [tcp(p.postgresPort)] },
+                    { from: [prom], ports: [tcp(9127)] },
+                ],
+                egress: [{ to: [{ podSelector: POSTGRES_PODS }], ports: [tcp(5432)] }, HTTPS_OUT],
+            },
+        });
+        out.push({
+            name: "allow-postgres",
+            spec: {
+                podSelector: POSTGRES_PODS,
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    { from: [{ podSelector: POOLER_PODS }, { podSelector: POSTGRES_PODS }], ports: [tcp(5432)] },
+                    { from: [{ namespaceSelector: nsSelector(d.cnpgOperatorNamespace) }], ports: [tcp(5432), tcp(8000)] },
+                    { from: [prom], ports: [tcp(9187)] },
+                ],
+                egress: [{ to: [{ podSelector: POSTGRES_PODS }], ports: [tcp(5432)] }, HTTPS_OUT],
+            },
+        });
+    }
+    if (d.redis) {
+        const bus = [tcp(p.redisPort), tcp(p.redisPort + 10000)];
+        out.push({
+            name: "allow-redis",
+            spec: {
+                podSelector: redisPods(d.redis),
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    { from: [{ podSelector: components(CACHE_CLIENT_COMPONENTS) }], ports: [tcp(p.redisPort)] },
+                    { from: [{ podSelector: redisPods(d.redis) }], ports: bus },
+                    { from: [{ namespaceSelector: nsSelector(d.redisOperatorNamespace) }], ports: [tcp(p.redisPort)] },
+                    { from: [prom], ports: [tcp(9121)] },
+                ],
+                egress: [{ to: [{ podSelector: redisPods(d.redis) }], ports: bus }],
+            },
+        });
+    }
+    return out;
+}
 
 /** Label Gateway API implementations put on the proxies they deploy for a Gateway. */
 export const gatewayPods = (gatewayName: string) => ({ "gateway.networking.k8s.io/gateway-name": gatewayName });
@@ -100,17 +169,17 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
             },
         },
         {
+            // Apps reach Postgres only through the poolers, and Redis (API and workers only).
             name: "allow-apps-to-data-tier",
             spec: {
-                podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: DATA_CLIENT_COMPONENTS }] },
+                podSelector: components(DATA_CLIENT_COMPONENTS),
                 policyTypes: ["Egress"],
                 egress: [
-                    {
-                        to: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: DATA_TIER_COMPONENTS }] } }],
-                        ports: uniq([p.postgresPort, p.redisPort]).map(tcp),
-                    },
+                    { to: [{ podSelector: POOLER_PODS }], ports: [tcp(p.postgresPort)] },
+                    ...(p.dataTier?.redis ? [{ to: [{ podSelector: redisPods(p.dataTier.redis) }], ports: [tcp(p.redisPort)] }] : []),
                 ],
             },
         },
+        ...dataTierPolicies(p),
     ];
 }

@@ -7,12 +7,12 @@ import { ConfigError, ConfigSchema, isPinnedImage, parseConfig, PROJECT } from "
 import { configKeyDocs, pulumiYamlConfig, readmeConfigTable, TABLE_END, TABLE_START } from "../tools/configDocs";
 import { PROJECT_DIR } from "../tools/mockRuntime";
 import { readStackConfig, SECRET_PLACEHOLDER } from "../tools/stackConfig";
-import { STACKS } from "./support";
+import { prodRaw, STACKS } from "./support";
 
 /** The exact problem lines parseConfig reports for a raw config. */
 function problems(raw: Record<string, unknown>, stack = "prod"): string[] {
     try {
-        parseConfig(raw, stack);
+        parseConfig(prodRaw(raw), stack);
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
         return e.problems;
@@ -57,6 +57,12 @@ describe("config rules: each has its exact message", () => {
         ["request timeout", { gateway: { requestTimeout: "30" } }, ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s']],
         ["dns ttl", { dns: { ttl: 1 } }, ["Pulumi.prod.yaml: dns.ttl (1) must be >= 5"]],
         ["dns regions empty", { dns: { regions: [] } }, ["Pulumi.prod.yaml: dns.regions must have at least 1 entries"]],
+        ["prod requires backups", { postgres: { backup: { destinationPath: "" } } }, ['Pulumi.prod.yaml: postgres.backup.destinationPath ("") must be set in prod (backups to an object store are required)']],
+        ["poolers HA outside dev", { environment: "staging", pooler: { readInstances: 1 } }, ["Pulumi.prod.yaml: pooler.readInstances (1) must be >= 2 in staging"]],
+        ["redis replicas outside dev", { redis: { replicasPerMaster: 0 } }, ["Pulumi.prod.yaml: redis.replicasPerMaster (0) must be >= 1 in prod"]],
+        ["redis at least 3 masters", { redis: { masters: 2 } }, ["Pulumi.prod.yaml: redis.masters (2) must be >= 3"]],
+        ["analytics standby below the primary's max_connections", { postgres: { maxConnections: 400, backup: { destinationPath: "s3://b/p" } } }, ["Pulumi.prod.yaml: postgres.analytics.maxConnections (300) must be >= postgres.maxConnections (400): a hot standby refuses to start with fewer connections than its primary"]],
+        ["min pool above default pool", { pooler: { minPoolSize: 60 } }, ["Pulumi.prod.yaml: pooler.minPoolSize (60) must be <= pooler.defaultPoolSize (50)"]],
         ["port range", { api: { port: 70000 } }, ["Pulumi.prod.yaml: api.port (70000) must be <= 65535"]],
     ];
     for (const [name, raw, expected] of cases) {
@@ -71,12 +77,12 @@ describe("config rules: each has its exact message", () => {
     });
 
     test("the parsed config is frozen all the way down", () => {
-        const c = parseConfig({}, "prod");
+        const c = parseConfig(prodRaw(), "prod");
         assert.ok(Object.isFrozen(c) && Object.isFrozen(c.api) && Object.isFrozen(c.api.targets) && Object.isFrozen(c.dns.regions[0]));
     });
 
     test("a stack file overrides single fields of a structured key; the rest keeps its defaults", () => {
-        const c = parseConfig({ api: { minReplicas: 1 }, workers: { queue: { maxReplicas: 3 } } }, "dev");
+        const c = parseConfig({ environment: "dev", api: { minReplicas: 1 }, workers: { queue: { maxReplicas: 3 } } }, "dev");
         assert.equal(c.api.minReplicas, 1);
         assert.equal(c.api.maxReplicas, 50);
         assert.equal(c.api.targets.cpuUtilization, 70);

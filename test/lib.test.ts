@@ -8,6 +8,7 @@ import { dnsEndpointSpec } from "../lib/traffic";
 import { vpaSpec } from "../lib/vpa";
 import { imageVersion, podTemplate, topologySpread } from "../lib/workload";
 import { parseConfig } from "../config";
+import { prodRaw } from "./support";
 
 const cpu: ScalingMetric = { kind: "cpu", utilization: 70 };
 
@@ -40,7 +41,7 @@ describe("plans from config", () => {
     test("property: HPA bounds are exactly the configured ones for any valid config", () => {
         fc.assert(
             fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100 }), (min, extra) => {
-                const c = parseConfig({ api: { minReplicas: min, maxReplicas: min + extra }, workers: { agent: { minReplicas: min, maxReplicas: min + extra } } }, "prod");
+                const c = parseConfig(prodRaw({ api: { minReplicas: min, maxReplicas: min + extra }, workers: { agent: { minReplicas: min, maxReplicas: min + extra } } }), "prod");
                 const a = apiPlan(c, "prod");
                 const agent = workerPlans(c, "prod").find((w) => w.key === "worker-agent")!;
                 return a.bounds.minReplicas === min && a.bounds.maxReplicas === min + extra && agent.bounds.maxReplicas === min + extra;
@@ -49,7 +50,7 @@ describe("plans from config", () => {
         );
     });
     test("the API requests every resource its utilization metrics divide by", () => {
-        const a = apiPlan(parseConfig({}, "prod"), "prod");
+        const a = apiPlan(parseConfig(prodRaw(), "prod"), "prod");
         const pod = podTemplate({ ...a.pod, serviceAccountName: "sa" });
         const requests = pod.spec!.containers[0].resources!.requests!;
         for (const r of utilizationResources(a.metrics)) assert.ok(requests[r], r);
@@ -69,7 +70,7 @@ describe("workload helpers", () => {
         assert.deepEqual(s[0].labelSelector, { matchLabels: { "app.kubernetes.io/name": "n", "app.kubernetes.io/instance": "i" } });
     });
     test("startup probe off when its threshold is 0", () => {
-        const a = apiPlan(parseConfig({ api: { probes: { startupFailureThreshold: 0 } } }, "prod"), "prod");
+        const a = apiPlan(parseConfig(prodRaw({ api: { probes: { startupFailureThreshold: 0 } } }), "prod"), "prod");
         assert.equal(podTemplate({ ...a.pod, serviceAccountName: "sa" }).spec!.containers[0].startupProbe, undefined);
     });
 });

@@ -11,15 +11,16 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, 42);
+            assert.equal(objects.length, stack === "dev" ? 60 : 61);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: object counts by kind`, async () => {
             const counts: Record<string, number> = {};
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
-                Namespace: 1, NetworkPolicy: 6, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
-                VerticalPodAutoscaler: 1, PodDisruptionBudget: 6, ServiceMonitor: 1, PodMonitor: 5, Gateway: 1, HTTPRoute: 2, DNSEndpoint: 1,
+                Namespace: 1, NetworkPolicy: 9, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
+                VerticalPodAutoscaler: 1, PodDisruptionBudget: 9, ServiceMonitor: 1, PodMonitor: 5, Gateway: 1, HTTPRoute: 2, DNSEndpoint: 1,
+                Cluster: 2, Pooler: 3, RedisCluster: 1, Secret: 5, ConfigMap: 1, ...(stack === "dev" ? {} : { ScheduledBackup: 1 }),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace`, async () => {
@@ -192,7 +193,7 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
     });
     test("labels: app.kubernetes.io/* on every workload object and pod", async () => {
         const objects = await objectsOf("prod");
-        for (const o of objects.filter((x) => ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"].includes(x.kind))) {
+        for (const o of objects.filter((x) => ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"].includes(x.kind) && APP.includes(x.metadata.name))) {
             const l = o.metadata.labels;
             for (const k of ["name", "instance", "component", "part-of", "managed-by", "version"]) assert.ok(l[`app.kubernetes.io/${k}`], `${o.kind} ${o.metadata.name} lacks ${k}`);
             assert.equal(l["app.kubernetes.io/instance"], "prod");
@@ -252,7 +253,10 @@ describe("namespace and NetworkPolicies", () => {
                 ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }],
             },
         ]);
-        assert.deepEqual(np("allow-apps-to-data-tier").egress[0].ports, [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }]);
+        assert.deepEqual(np("allow-apps-to-data-tier").egress, [
+            { to: [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+            { to: [{ podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["sysmanage-redis-leader", "sysmanage-redis-follower"] }] } }], ports: [{ protocol: "TCP", port: 6379 }] },
+        ]);
         // The gateway policy selects exactly the API pods.
         const api = find(objects, "Deployment", "sysmanage-api");
         const sel = np("allow-gateway-to-api").podSelector.matchLabels;
@@ -343,10 +347,12 @@ describe("Gateway API CEL rules (JSON Schema cannot run them; checked here on ev
 });
 
 describe("custom metrics are real: adapter, rules and scraping", () => {
-    test("prometheus-adapter and VPA are pinned Helm releases", async () => {
+    test("prometheus-adapter, VPA and the data-tier operators are pinned Helm releases", async () => {
         const r = await rendered("prod");
         const rel = r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => x.inputs as Obj);
         assert.deepEqual(rel.map((x) => [x.name, x.chart, x.version, x.repositoryOpts.repo, x.namespace]), [
+            ["cnpg", "cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts", "cnpg-system"],
+            ["redis-operator", "redis-operator", "0.26.0", "https://ot-container-kit.github.io/helm-charts", "redis-operator"],
             ["prometheus-adapter", "prometheus-adapter", "5.3.0", "https://prometheus-community.github.io/helm-charts", "monitoring"],
             ["vertical-pod-autoscaler", "vertical-pod-autoscaler", "0.11.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
         ]);
@@ -380,7 +386,7 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
     });
     test("installAdapter/installVpa off: no releases, and the VPA no longer depends on one", async () => {
         const r = await renderWith("prod", { metrics: { installAdapter: false, installVpa: false } });
-        assert.equal(r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").length, 0);
+        assert.deepEqual(r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => (x.inputs as Obj).name), ["cnpg", "redis-operator"]);
         assert.deepEqual(r.resources.find((x) => x.name === "analytics-vpa")!.options.dependsOn, ["analytics-deployment"]);
     });
 });

@@ -31,9 +31,9 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 57 resources declared \(42 Kubernetes objects, 2 Helm releases, 12 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 113 resources declared \(60 Kubernetes objects, 4 Helm releases, 20 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
-        assert.match(run.stdout, /^Validated 42 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Validated 60 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
     });
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
@@ -44,22 +44,29 @@ describe("npm run render -- --stack dev", () => {
     });
     test("writes one YAML file per object in a stable order, and removes stale files", () => {
         const files = fs.readdirSync(out).sort();
-        assert.equal(files.length, 42);
+        assert.equal(files.length, 60);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("stale-object.yaml"));
-        assert.ok(files.includes("08-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
-        const hpa = parse(fs.readFileSync(path.join(out, "08-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"), "utf8"));
+        assert.ok(files.includes("12-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
+        const hpa = parse(fs.readFileSync(path.join(out, "12-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"), "utf8"));
         assert.deepEqual([hpa.kind, hpa.spec.minReplicas, hpa.spec.maxReplicas], ["HorizontalPodAutoscaler", 1, 4]);
     });
     test("--json writes every declared resource with type, name, inputs and options", () => {
         const all = JSON.parse(fs.readFileSync(json, "utf8")) as { type: string; name: string; inputs: Record<string, unknown>; options: Record<string, unknown> }[];
-        assert.equal(all.length, 57);
+        assert.equal(all.length, 113);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");
         assert.deepEqual(d.options, { ignoreChanges: ["spec.replicas"], dependsOn: ["api-sa"], parent: "api" });
         assert.equal(all.filter((r) => r.type === "sysmanage:compute:ScalableService").length, 5);
         assert.equal(all.filter((r) => r.type === "pulumi:providers:kubernetes").length, 1);
+        // No password reaches the JSON, not even the render's placeholders.
+        assert.ok(!fs.readFileSync(json, "utf8").includes("mock-generated-password"));
+    });
+    test("Secrets are written with every value redacted", () => {
+        const secret = parse(fs.readFileSync(path.join(out, "03-secret-sysmanage-dev-sysmanage-write.yaml"), "utf8"));
+        assert.deepEqual(secret.stringData, { username: "<redacted>", password: "<redacted>", host: "<redacted>", port: "<redacted>", dbname: "<redacted>", uri: "<redacted>" });
+        assert.ok(!run.stdout.includes("mock-generated-password"));
     });
 });
 
@@ -68,7 +75,7 @@ describe("render failures", () => {
         const dir = path.join(tmp, "broken");
         fs.mkdirSync(dir);
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  sysmanage-scaling:api:\n    minReplicas: 60\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  sysmanage-scaling:environment: dev\n  sysmanage-scaling:api:\n    minReplicas: 60\n");
         const r = render(["--stack", "broken", "--config-dir", dir, "--out", path.join(tmp, "broken-out")]);
         assert.equal(r.code, 1);
         assert.equal(r.stderr, "render failed: invalid configuration for stack broken:\nPulumi.broken.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)\n");

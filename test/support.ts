@@ -28,6 +28,11 @@ export function renderWith(stack: string, overrides: Record<string, unknown>): P
 
 export type Obj = Record<string, any>;
 
+/** Raw config that is valid as prod (which requires a backup destination), plus overrides. */
+export function prodRaw(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return { postgres: { backup: { destinationPath: "s3://sysmanage-backups/test" } }, ...overrides };
+}
+
 export async function objectsOf(stack: string): Promise<Obj[]> {
     return kubernetesObjects((await rendered(stack)).resources) as Obj[];
 }

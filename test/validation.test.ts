@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { celGovernedFields, validateObject, type K8sObject } from "../tools/validation";
-import { find, objectsOf, STACKS, type Obj } from "./support";
+import { find, objectsOf, rendered, STACKS, type Obj } from "./support";
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 
@@ -78,10 +78,30 @@ describe("the validation module rejects what a strict API server would", () => {
 });
 
 describe("CEL rules (not run by JSON Schema)", () => {
-    test("no field our custom resources set is governed by a CEL rule (the VPA CRD's rules concern fields we do not use)", async () => {
+    test("the CEL-governed fields our objects use are exactly those covered below (the VPA CRD's rules concern fields we do not use)", async () => {
         for (const stack of STACKS) {
-            const governed = (await objectsOf(stack)).flatMap((o) => celGovernedFields(o as K8sObject).map((f) => `${o.kind} ${o.metadata.name}: ${f}`));
-            assert.deepEqual(governed, []);
+            const governed = new Set((await objectsOf(stack)).flatMap((o) => celGovernedFields(o as K8sObject).map((f) => `${o.kind}: ${f}`)));
+            const expected = ["Cluster: spec", "Cluster: spec.bootstrap.initdb", "Pooler: spec.cluster", "Pooler: spec.pgbouncer", ...(stack === "dev" ? [] : ["ScheduledBackup: spec.cluster"])];
+            assert.deepEqual([...governed].sort(), expected.sort(), stack);
+        }
+    });
+    test("CloudNativePG CEL rules hold: imageName xor imageCatalogRef; no locale fields without their provider; pgbouncer image xor catalog", async () => {
+        for (const stack of STACKS) {
+            for (const o of await objectsOf(stack)) {
+                if (o.kind === "Cluster") {
+                    assert.ok(!(o.spec.imageName && o.spec.imageCatalogRef), "imageName and imageCatalogRef are mutually exclusive");
+                    const initdb = o.spec.bootstrap.initdb;
+                    if (initdb) for (const k of ["builtinLocale", "icuLocale", "icuRules"]) assert.equal(initdb[k], undefined, k);
+                }
+                if (o.kind === "Pooler") assert.ok(!(o.spec.pgbouncer.image && o.spec.pgbouncer.imageCatalogRef));
+            }
+        }
+    });
+    test("CloudNativePG CEL rule 'cluster reference is immutable': Pooler and ScheduledBackup point at fixed names whatever the config, and are replaced, not updated, if it ever changes", async () => {
+        const r = await rendered("prod");
+        for (const x of r.resources.filter((x) => x.type.endsWith(":Pooler") || x.type.endsWith(":ScheduledBackup"))) {
+            assert.ok(["sysmanage-pg", "sysmanage-pg-analytics"].includes((x.inputs as Obj).spec.cluster.name), x.name);
+            assert.deepEqual(x.options.replaceOnChanges, ["spec.cluster"], x.name);
         }
     });
     test("celGovernedFields finds a CEL-governed field when one is used", async () => {

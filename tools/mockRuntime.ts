@@ -14,6 +14,7 @@ export interface DeclaredOptions {
     readonly parent?: string;
     readonly protect?: boolean;
     readonly deleteBeforeReplace?: boolean;
+    readonly replaceOnChanges?: string[];
 }
 
 export interface DeclaredResource {
@@ -33,6 +34,8 @@ export interface RenderResult {
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** What a RandomPassword's result is in a render. */
+export const MOCK_PASSWORD = "mock-generated-password";
 
 /** Kubernetes objects among the declared resources (Helm releases and providers are not). */
 export function kubernetesObjects(resources: readonly DeclaredResource[]): Record<string, unknown>[] {
@@ -45,6 +48,21 @@ type ProgramMain = () => Promise<Record<string, unknown>>;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** The SDK's marker of a secret value in serialized inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Resolved inputs with secret wrappers replaced by their values (the render redacts Secrets itself). */
+export function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SECRET_SIG] === SECRET_SIG_VALUE) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
 
 const resName = (r: unknown): string | undefined => (r as { __name?: string } | undefined)?.__name;
 
@@ -85,9 +103,11 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
                 if (args.type !== "pulumi:pulumi:Stack") {
                     const k = key(args.type, args.name);
                     if (declared.has(k)) throw new Error(`two resources of type ${args.type} are named ${args.name}`);
-                    declared.set(k, { type: args.type, name: args.name, inputs: args.inputs });
+                    declared.set(k, { type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
                 }
-                return { id: `${args.name}-id`, state: args.inputs };
+                // Generated values do not exist offline: a visible placeholder, never a real secret.
+                const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...args.inputs, result: MOCK_PASSWORD } : args.inputs;
+                return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 // Every function the program calls must be mocked on purpose.
@@ -113,6 +133,7 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
                 dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
                 parent: resName(t.opts.parent),
                 ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
+                ...(t.opts.replaceOnChanges ? { replaceOnChanges: [...t.opts.replaceOnChanges] } : {}),
                 ...((t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== undefined
                     ? { deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace }
                     : {}),

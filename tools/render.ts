@@ -17,6 +17,7 @@ import { validateObjects, type K8sObject } from "./validation";
 /** Apply order: what others depend on first. Kinds not listed sort after, by name. */
 const KIND_ORDER = [
     "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "Service", "Deployment", "StatefulSet",
+    "Cluster", "ScheduledBackup", "Pooler", "RedisCluster",
     "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "PodMonitor",
     "Gateway", "HTTPRoute", "DNSEndpoint",
 ];
@@ -43,6 +44,13 @@ export function objectFileName(o: K8sObject): string {
     return `${parts.join("-")}.yaml`;
 }
 
+/** A Secret's values never reach files or the terminal, not even the render's placeholders. */
+export function redactSecrets(o: K8sObject): K8sObject {
+    if (o.kind !== "Secret") return o;
+    const redact = (m: unknown) => (m && typeof m === "object" ? Object.fromEntries(Object.keys(m).map((k) => [k, "<redacted>"])) : m);
+    return { ...o, ...(o.data ? { data: redact(o.data) } : {}), ...(o.stringData ? { stringData: redact(o.stringData) } : {}) };
+}
+
 /** Writes one YAML file per object into `dir`, removing YAML files of earlier renders. */
 export function writeObjects(dir: string, objects: readonly K8sObject[]): string[] {
     fs.mkdirSync(dir, { recursive: true });
@@ -51,7 +59,7 @@ export function writeObjects(dir: string, objects: readonly K8sObject[]): string
     for (const o of sortObjects(objects)) {
         const name = objectFileName(o);
         if (names.includes(name)) throw new Error(`two objects would be written to ${name}`);
-        fs.writeFileSync(path.join(dir, name), stringify(o, { lineWidth: 0, sortMapEntries: false }));
+        fs.writeFileSync(path.join(dir, name), stringify(redactSecrets(o), { lineWidth: 0, sortMapEntries: false }));
         names.push(name);
     }
     return names;
@@ -84,7 +92,7 @@ export function summarize(result: RenderResult): string {
     const res = result.resources;
     const objects = kubernetesObjects(res) as Obj[];
     const lines: string[] = [];
-    const components = res.filter((r) => !r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:")).length;
+    const components = res.filter((r) => r.type.startsWith("sysmanage:")).length;
     const releases = res.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
     lines.push(
         `Stack ${result.stack}: ${res.length} resources declared (${objects.length} Kubernetes objects, ${releases.length} Helm releases, ${components} components).`,
@@ -116,6 +124,24 @@ export function summarize(result: RenderResult): string {
             );
         }
     }
+    const clusters = objects.filter((o) => o.kind === "Cluster");
+    const poolers = objects.filter((o) => o.kind === "Pooler");
+    const redis = objects.filter((o) => o.kind === "RedisCluster");
+    if (clusters.length || redis.length) {
+        lines.push("", "Data tier:");
+        for (const c of clusters) {
+            const p = c.spec.postgresql.parameters;
+            const role = c.spec.replica?.enabled ? `replica cluster of ${c.spec.replica.source}` : `1 primary + ${c.spec.instances - 1} read replicas`;
+            lines.push(`  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`);
+        }
+        for (const p of poolers) {
+            const x = p.spec.pgbouncer.parameters;
+            lines.push(`  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`);
+        }
+        const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
+        for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
+        for (const r of redis) lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
+    }
     if (releases.length) {
         lines.push("", "Helm releases (pinned):");
         for (const r of releases) {
@@ -140,7 +166,15 @@ export function summarize(result: RenderResult): string {
 }
 
 export function resourcesJson(resources: readonly DeclaredResource[]): string {
-    return JSON.stringify(resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, options: r.options })), null, 2) + "\n";
+    // Secret data and every password-like input are redacted, placeholders included.
+    const deep = (v: unknown): unknown =>
+        Array.isArray(v)
+            ? v.map(deep)
+            : v && typeof v === "object"
+              ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /password|uri/i.test(k) && typeof x === "string" ? "<redacted>" : deep(x)]))
+              : v;
+    const inputs = (r: DeclaredResource) => (r.type === "kubernetes:core/v1:Secret" ? redactSecrets(r.inputs as K8sObject) : deep(r.inputs));
+    return JSON.stringify(resources.map((r) => ({ type: r.type, name: r.name, inputs: inputs(r), options: r.options })), null, 2) + "\n";
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -27,6 +27,20 @@ export const CHARTS = {
         repo: "https://kubernetes.github.io/autoscaler",
         appVersion: "1.7.1",
     },
+    /** Chart 0.29.0 ships CloudNativePG 1.30.0 (the CRDs in ../shared/crds). */
+    cloudnativePg: {
+        chart: "cloudnative-pg",
+        version: "0.29.0",
+        repo: "https://cloudnative-pg.github.io/charts",
+        appVersion: "1.30.0",
+    },
+    /** Chart 0.26.0 ships redis-operator v0.26.0 (the CRD in ../shared/crds). */
+    redisOperator: {
+        chart: "redis-operator",
+        version: "0.26.0",
+        repo: "https://ot-container-kit.github.io/helm-charts",
+        appVersion: "0.26.0",
+    },
 } as const satisfies Record<string, ChartPin>;
 
 /**

@@ -1,0 +1,5 @@
+export * from "./dataOperators";
+export * from "./postgresCluster";
+export * from "./connectionPooler";
+export * from "./databaseRoles";
+export * from "./redisCluster";

@@ -1,0 +1,51 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
+
+export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "configMap"> {
+    readonly namespace: pulumi.Input<string>;
+    readonly name: string;
+    readonly labels: Record<string, string>;
+    /** redis.conf directives (maxmemory, eviction, cluster timeouts). */
+    readonly config: Record<string, string>;
+    /** The operator release. */
+    readonly operatorReady: pulumi.Resource[];
+}
+
+/**
+ * A Redis Cluster run by the OT-CONTAINER-KIT redis-operator: masters = shards, replicas per
+ * master, AUTH from @pulumi/random, our redis.conf directives through the operator's
+ * additional-config ConfigMap, exporter, spread and PDBs.
+ */
+export class RedisCluster extends pulumi.ComponentResource {
+    public readonly passwordSecretName: string;
+
+    constructor(name: string, args: RedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("sysmanage:data:RedisCluster", name, {}, opts);
+        const child = { parent: this };
+        const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, child);
+        this.passwordSecretName = `${args.name}-auth`;
+        const secret = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            { metadata: { name: this.passwordSecretName, namespace: args.namespace, labels: args.labels }, type: "Opaque", stringData: { password: password.result } },
+            child,
+        );
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            { metadata: { name: `${args.name}-config`, namespace: args.namespace, labels: args.labels }, data: { "redis-additional.conf": redisConfText(args.config) } },
+            child,
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-cluster`,
+            {
+                apiVersion: "redis.redis.opstreelabs.in/v1beta2",
+                kind: "RedisCluster",
+                metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+                spec: redisClusterSpec(args.name, { ...args, passwordSecret: this.passwordSecretName, configMap: `${args.name}-config` }),
+            },
+            { ...child, dependsOn: [...args.operatorReady, secret, configMap] },
+        );
+        this.registerOutputs({ passwordSecretName: this.passwordSecretName });
+    }
+}

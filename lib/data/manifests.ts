@@ -1,0 +1,185 @@
+/**
+ * Pure builders for the data tier's custom resources: CloudNativePG Cluster, Pooler and
+ * ScheduledBackup, and the OT-CONTAINER-KIT RedisCluster. Plain data in, plain objects out.
+ */
+import type { PoolerPlan, PostgresClusterPlan } from "./plan";
+
+const zoneSpread = (labels: Record<string, string>, zones: number) => [
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: zones > 1 ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+];
+
+export interface ClusterArgs {
+    readonly plan: PostgresClusterPlan;
+    readonly image: string;
+    readonly storageClass: string;
+    readonly zones: number;
+    readonly labels: Record<string, string>;
+    /** Object-store backup, when configured. */
+    readonly backup?: { destinationPath: string; endpointURL: string; credentialsSecret: string; retentionPolicy: string };
+    /** The admin role the deployer's role management connects as (CREATEROLE, not superuser). */
+    readonly adminRole?: { name: string; passwordSecret: string; inRoles: string[] };
+    /** Bootstrap a new database owned by this role, or follow another cluster (replica cluster). */
+    readonly bootstrap: { initdb: { database: string; owner: string } } | { replicaOf: string };
+}
+
+function barman(b: NonNullable<ClusterArgs["backup"]>, serverName?: string): Record<string, unknown> {
+    return {
+        destinationPath: b.destinationPath,
+        ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
+        ...(serverName ? { serverName } : {}),
+        s3Credentials: {
+            accessKeyId: { name: b.credentialsSecret, key: "ACCESS_KEY_ID" },
+            secretAccessKey: { name: b.credentialsSecret, key: "ACCESS_SECRET_KEY" },
+        },
+        wal: { compression: "gzip", maxParallel: 4 },
+        data: { compression: "gzip" },
+    };
+}
+
+export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
+    const p = a.plan;
+    const podLabels = { "cnpg.io/cluster": p.name };
+    const storage = (size: string) => ({ size, ...(a.storageClass ? { storageClass: a.storageClass } : {}) });
+    const spec: Record<string, unknown> = {
+        instances: p.instances,
+        imageName: a.image,
+        primaryUpdateStrategy: "unsupervised",
+        enableSuperuserAccess: false,
+        enablePDB: true,
+        inheritedMetadata: { labels: a.labels },
+        postgresql: { parameters: p.parameters },
+        // Guaranteed QoS: memory request = limit, so the kernel never OOM-kills Postgres first.
+        resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpu, memory: p.memory } },
+        storage: storage(p.storageSize),
+        walStorage: storage(p.walStorageSize),
+        affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
+        topologySpreadConstraints: zoneSpread(podLabels, a.zones),
+        monitoring: { enablePodMonitor: true },
+    };
+    if (a.adminRole) {
+        spec.managed = {
+            roles: [
+                {
+                    name: a.adminRole.name,
+                    ensure: "present",
+                    login: true,
+                    superuser: false,
+                    createrole: true,
+                    inRoles: a.adminRole.inRoles,
+                    passwordSecret: { name: a.adminRole.passwordSecret },
+                    comment: "role management by the deployer (@pulumi/postgresql)",
+                },
+            ],
+        };
+    }
+    if ("initdb" in a.bootstrap) {
+        spec.bootstrap = { initdb: { database: a.bootstrap.initdb.database, owner: a.bootstrap.initdb.owner, dataChecksums: true } };
+        if (a.backup) spec.backup = { retentionPolicy: a.backup.retentionPolicy, barmanObjectStore: barman(a.backup) };
+    } else {
+        const source = a.bootstrap.replicaOf;
+        // Streams from the main cluster with its replication certificate; falls back to the WAL
+        // archive when the main cluster no longer has the WAL (the replica fell far behind).
+        spec.bootstrap = { pg_basebackup: { source } };
+        spec.replica = { enabled: true, source };
+        spec.externalClusters = [
+            {
+                name: source,
+                connectionParameters: { host: `${source}-rw`, user: "streaming_replica", sslmode: "verify-full", dbname: "postgres" },
+                sslKey: { name: `${source}-replication`, key: "tls.key" },
+                sslCert: { name: `${source}-replication`, key: "tls.crt" },
+                sslRootCert: { name: `${source}-ca`, key: "ca.crt" },
+                ...(a.backup ? { barmanObjectStore: barman(a.backup, source) } : {}),
+            },
+        ];
+    }
+    return spec;
+}
+
+export function scheduledBackupSpec(cluster: string, schedule: string): Record<string, unknown> {
+    return { schedule, cluster: { name: cluster }, method: "barmanObjectStore", backupOwnerReference: "self", immediate: true };
+}
+
+export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones: number): Record<string, unknown> {
+    const podLabels = { "cnpg.io/poolerName": p.name };
+    return {
+        cluster: { name: p.cluster },
+        instances: p.instances,
+        type: p.type,
+        pgbouncer: { poolMode: p.poolMode, parameters: p.parameters },
+        monitoring: { enablePodMonitor: true },
+        template: {
+            metadata: { labels },
+            spec: {
+                // The operator fills in the pgbouncer container; we add spread across zones and hosts.
+                containers: [],
+                topologySpreadConstraints: [
+                    ...zoneSpread(podLabels, zones),
+                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: podLabels } },
+                ],
+            },
+        },
+    };
+}
+
+export interface RedisArgs {
+    readonly masters: number;
+    readonly replicasPerMaster: number;
+    readonly image: string;
+    readonly exporterImage: string;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly storageSize: string;
+    readonly storageClass: string;
+    readonly passwordSecret: string;
+    readonly configMap: string;
+    readonly zones: number;
+}
+
+/** Label the operator puts on the pods of a RedisCluster role. */
+export const redisPodLabels = (name: string, role: "leader" | "follower") => ({ app: `${name}-${role}`, role });
+
+export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unknown> {
+    const claim = (size: string) => ({
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } }, ...(a.storageClass ? { storageClassName: a.storageClass } : {}) },
+    });
+    const role = (r: "leader" | "follower", replicas: number) => ({
+        replicas,
+        redisConfig: { additionalRedisConfig: a.configMap },
+        pdb: { enabled: true, maxUnavailable: 1 },
+        topologySpreadConstraints: zoneSpread(redisPodLabels(name, r), a.zones),
+        affinity: {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { redis_setup_type: "cluster" } } } },
+                ],
+            },
+        },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ["ALL"] } },
+    });
+    return {
+        clusterSize: a.masters,
+        clusterVersion: "v7",
+        persistenceEnabled: true,
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        kubernetesConfig: {
+            image: a.image,
+            imagePullPolicy: "IfNotPresent",
+            redisSecret: { name: a.passwordSecret, key: "password" },
+            resources: { requests: { cpu: a.cpu, memory: a.memory }, limits: { memory: a.memory } },
+        },
+        redisExporter: { enabled: true, image: a.exporterImage },
+        redisLeader: role("leader", a.masters),
+        redisFollower: role("follower", a.masters * a.replicasPerMaster),
+        storage: {
+            // nodes.conf survives restarts (pods come back with new IPs and must rejoin as themselves).
+            nodeConfVolume: true,
+            nodeConfVolumeClaimTemplate: claim("1Gi"),
+            volumeClaimTemplate: claim(a.storageSize),
+        },
+    };
+}
+
+/** redis.conf lines for the operator's additional-config ConfigMap. */
+export function redisConfText(config: Record<string, string>): string {
+    return Object.entries(config).map(([k, v]) => `${k} ${v}`).join("\n") + "\n";
+}

@@ -1,0 +1,142 @@
+/**
+ * The data tier as plain data, from the validated config: cluster names, instance counts,
+ * Postgres parameters, pooler pool sizes within the connection budget, Redis settings and the
+ * privilege plan. Components declare resources from it; tests run real servers with it.
+ */
+import type { AppConfig } from "../../config";
+import { sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "./connectionBudget";
+import { pgbouncerParameters, PGBOUNCER_SEED } from "./pgbouncer";
+import { postgresParameters } from "./postgresParams";
+import { privilegePlan, type PrivilegePlan } from "./privileges";
+import { redisConfig } from "./redis";
+
+export const PG_CLUSTER = "sysmanage-pg";
+export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
+export const REDIS_CLUSTER = "sysmanage-redis";
+export const DATABASE = "sysmanage";
+
+export interface PoolerPlan {
+    /** Pooler name = the Service the app dials. */
+    readonly name: string;
+    readonly cluster: string;
+    /** rw: the primary; ro: the replicas; r: any instance (a cluster without replicas). */
+    readonly type: "rw" | "ro" | "r";
+    readonly instances: number;
+    readonly poolMode: "transaction";
+    readonly parameters: Record<string, string>;
+}
+
+export interface PostgresClusterPlan {
+    readonly name: string;
+    readonly instances: number;
+    readonly parameters: Record<string, string>;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly storageSize: string;
+    readonly walStorageSize: string;
+}
+
+export interface DataTierPlan {
+    readonly postgres?: {
+        readonly main: PostgresClusterPlan;
+        readonly analytics?: PostgresClusterPlan;
+        readonly poolers: PoolerPlan[];
+        readonly budgets: BudgetReport[];
+        readonly privileges: PrivilegePlan;
+    };
+    readonly redis?: {
+        readonly name: string;
+        readonly masters: number;
+        readonly replicasPerMaster: number;
+        readonly config: Record<string, string>;
+    };
+}
+
+export function dataTierPlan(c: AppConfig): DataTierPlan {
+    const pg = c.postgres;
+    const seed: PoolSeed = {
+        defaultPoolSize: c.pooler.defaultPoolSize,
+        minPoolSize: c.pooler.minPoolSize,
+        reservePoolSize: c.pooler.reservePoolSize,
+        maxDbConnections: c.pooler.maxDbConnections,
+    };
+    const target = (name: string, maxConnections: number): BudgetTarget => ({
+        name,
+        maxConnections,
+        superuserReserved: pg.superuserReservedConnections,
+        systemReserved: pg.systemReservedConnections,
+        headroom: pg.headroomConnections,
+    });
+    let postgres: DataTierPlan["postgres"];
+    if (pg.enabled) {
+        const readType = pg.replicas > 0 ? "ro" : "r";
+        const write = { name: `${PG_CLUSTER}-rw`, maxInstances: c.pooler.writeInstances };
+        const read = { name: `${PG_CLUSTER}-${readType}`, maxInstances: c.pooler.readInstances };
+        const analyticsPooler = { name: `${PG_ANALYTICS_CLUSTER}-rw`, maxInstances: c.pooler.analyticsInstances };
+        // Every replica has the primary's max_connections. The -ro Service balances connections,
+        // but a pooler pod's connections may all land on one replica: budget per replica. With no
+        // replicas the read pooler shares the primary with the write pooler.
+        const budgets =
+            pg.replicas > 0
+                ? [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write], seed), sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections), [read], seed)]
+                : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write, read], seed)];
+        if (pg.analytics.enabled) budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections), [analyticsPooler], seed));
+        const pool = (name: string) => budgets.flatMap((b) => b.pools).find((p) => p.pooler === name)!;
+        const pooler = (d: { name: string; maxInstances: number }, cluster: string, type: PoolerPlan["type"]): PoolerPlan => ({
+            name: d.name,
+            cluster,
+            type,
+            instances: d.maxInstances,
+            poolMode: PGBOUNCER_SEED.poolMode,
+            parameters: pgbouncerParameters({ maxClientConn: c.pooler.maxClientConn, pool: pool(d.name) }),
+        });
+        const main: PostgresClusterPlan = {
+            name: PG_CLUSTER,
+            instances: 1 + pg.replicas,
+            cpu: pg.cpu,
+            memory: pg.memory,
+            storageSize: pg.storageSize,
+            walStorageSize: pg.walStorageSize,
+            parameters: postgresParameters({ memory: pg.memory, cpu: pg.cpu, maxConnections: pg.maxConnections, profile: "oltp", walKeepSize: pg.walKeepSize }),
+        };
+        const analytics: PostgresClusterPlan | undefined = pg.analytics.enabled
+            ? {
+                  name: PG_ANALYTICS_CLUSTER,
+                  instances: 1,
+                  cpu: pg.analytics.cpu,
+                  memory: pg.analytics.memory,
+                  storageSize: pg.analytics.storageSize,
+                  walStorageSize: pg.walStorageSize,
+                  parameters: postgresParameters({
+                      memory: pg.analytics.memory,
+                      cpu: pg.analytics.cpu,
+                      maxConnections: pg.analytics.maxConnections,
+                      profile: "analytics",
+                      walKeepSize: pg.walKeepSize,
+                      minWorkerProcesses: Number(main.parameters.max_worker_processes),
+                  }),
+              }
+            : undefined;
+        postgres = {
+            main,
+            analytics,
+            poolers: [
+                pooler(write, PG_CLUSTER, "rw"),
+                pooler(read, PG_CLUSTER, readType),
+                ...(analytics ? [pooler(analyticsPooler, PG_ANALYTICS_CLUSTER, "rw")] : []),
+            ],
+            budgets,
+            privileges: privilegePlan(DATABASE, DATABASE),
+        };
+    }
+    const r = c.redis;
+    const redis = r.enabled
+        ? {
+              name: REDIS_CLUSTER,
+              masters: r.masters,
+              replicasPerMaster: r.replicasPerMaster,
+              config: redisConfig({ memoryLimit: r.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy: r.evictionPolicy }),
+          }
+        : undefined;
+    return { postgres, redis };
+}

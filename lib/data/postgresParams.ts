@@ -1,0 +1,80 @@
+/**
+ * Postgres parameters derived from the instance size and the connection budget, for
+ * CloudNativePG's `spec.postgresql.parameters` (values are strings there). Pure.
+ *
+ * Rules of thumb an experienced DBA would use on dedicated pods (memory request = limit):
+ * shared_buffers 25 % of memory, effective_cache_size 75 %, maintenance_work_mem ~5 % (cap
+ * 2 GB), work_mem from what is left after shared_buffers divided over the connections that may
+ * sort at once (OLTP: 3 sorts per connection; analytics: fewer, larger).
+ */
+import { quantityValue } from "../../config";
+
+export type PostgresProfile = "oltp" | "analytics";
+
+export interface PostgresSizing {
+    /** Memory of the Postgres container (request = limit), a Kubernetes quantity. */
+    readonly memory: string;
+    /** CPU of the Postgres container, a Kubernetes quantity. */
+    readonly cpu: string;
+    /** max_connections, from the connection budget. */
+    readonly maxConnections: number;
+    readonly profile: PostgresProfile;
+    /** WAL kept on the primary for lagging standbys (the analytics replica), e.g. 8GB. */
+    readonly walKeepSize: string;
+    /** A hot standby needs max_worker_processes at least its primary's: pass the primary's. */
+    readonly minWorkerProcesses?: number;
+}
+
+const MB = 2 ** 20;
+const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / MB))}MB`;
+
+export function postgresParameters(s: PostgresSizing): Record<string, string> {
+    const mem = quantityValue(s.memory);
+    const cpus = Math.max(1, Math.floor(quantityValue(s.cpu)));
+    if (!Number.isFinite(mem) || mem < 256 * MB) throw new Error(`postgres memory (${s.memory}) must be at least 256Mi`);
+    if (s.maxConnections < 10) throw new Error(`postgres max_connections (${s.maxConnections}) must be >= 10`);
+    const sharedBuffers = mem * 0.25;
+    const sortsPerConnection = s.profile === "oltp" ? 3 : 1;
+    const workMem = Math.min(
+        s.profile === "oltp" ? 64 * MB : 1024 * MB,
+        Math.max(4 * MB, (mem - sharedBuffers) / (s.maxConnections * sortsPerConnection)),
+    );
+    const params: Record<string, string> = {
+        max_connections: String(s.maxConnections),
+        shared_buffers: mb(sharedBuffers),
+        effective_cache_size: mb(mem * 0.75),
+        work_mem: mb(workMem),
+        maintenance_work_mem: mb(Math.min(2048 * MB, Math.max(64 * MB, mem * 0.05))),
+        // WAL and checkpoints: spread writes, fewer forced checkpoints.
+        wal_buffers: "16MB",
+        min_wal_size: "1GB",
+        max_wal_size: "4GB",
+        checkpoint_timeout: "15min",
+        checkpoint_completion_target: "0.9",
+        wal_compression: "on",
+        wal_keep_size: s.walKeepSize,
+        // SSD-backed volumes.
+        random_page_cost: "1.1",
+        effective_io_concurrency: "200",
+        max_worker_processes: String(Math.max(8, cpus, s.minWorkerProcesses ?? 0)),
+        max_parallel_workers: String(cpus),
+        max_parallel_workers_per_gather: String(Math.max(1, Math.floor(cpus / 2))),
+        password_encryption: "scram-sha-256",
+        log_min_duration_statement: s.profile === "oltp" ? "500ms" : "30s",
+        log_checkpoints: "on",
+        log_lock_waits: "on",
+        idle_in_transaction_session_timeout: s.profile === "oltp" ? "60s" : "0",
+    };
+    if (s.profile === "analytics") {
+        // Long read-only queries on a standby: let replay wait for them instead of cancelling
+        // them (the standby falls behind; WAL retention on the primary and the archive let it
+        // catch up), and don't feed their snapshots back to the primary (no bloat there).
+        params.max_standby_streaming_delay = "30min";
+        params.max_standby_archive_delay = "30min";
+        params.hot_standby_feedback = "off";
+        params.statement_timeout = "1h";
+    } else {
+        params.statement_timeout = "60s";
+    }
+    return params;
+}
