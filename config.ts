@@ -292,6 +292,7 @@ export const ConfigSchema = z.strictObject({
             analytics: z
                 .strictObject({
                     enabled: z.boolean().default(true).describe("Declare the analytics replica cluster."),
+                    instances: int(1, 5).default(1).describe("Instances of the analytics replica cluster (a read-only copy; the main cluster carries the HA)."),
                     cpu: quantity().default("4").describe("CPU of the analytics replica instance."),
                     memory: quantity().default("16Gi").describe("Memory of the analytics replica instance (request = limit)."),
                     storageSize: quantity().default("100Gi").describe("Data volume size of the analytics replica."),
@@ -479,6 +480,10 @@ function crossFieldProblems(c: AppConfig): string[] {
     if (c.postgres.enabled && c.postgres.analytics.enabled && c.postgres.analytics.maxConnections < c.postgres.maxConnections)
         out.push(
             `postgres.analytics.maxConnections (${c.postgres.analytics.maxConnections}) must be >= postgres.maxConnections (${c.postgres.maxConnections}): a hot standby refuses to start with fewer connections than its primary`,
+        );
+    if (c.pooler.maxDbConnections < c.pooler.minPoolSize + c.pooler.reservePoolSize)
+        out.push(
+            `pooler.maxDbConnections (${c.pooler.maxDbConnections}) must be >= pooler.minPoolSize + pooler.reservePoolSize (${c.pooler.minPoolSize + c.pooler.reservePoolSize})`,
         );
     if (c.pooler.minPoolSize > c.pooler.defaultPoolSize)
         out.push(`pooler.minPoolSize (${c.pooler.minPoolSize}) must be <= pooler.defaultPoolSize (${c.pooler.defaultPoolSize})`);

@@ -23,6 +23,7 @@ import {
 } from "./components";
 import { BudgetError } from "./lib/data/connectionBudget";
 import { dataTierPlan, DATABASE } from "./lib/data/plan";
+import { WalVolumeError } from "./lib/data/postgresParams";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
 
 export = async () => {
@@ -33,7 +34,7 @@ export = async () => {
     try {
         data = dataTierPlan(cfg);
     } catch (e) {
-        if (e instanceof BudgetError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
+        if (e instanceof BudgetError || e instanceof WalVolumeError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
         throw e;
     }
     const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment, "sysmanage.io/cluster": cfg.cluster.name };

@@ -62,6 +62,7 @@ describe("config rules: each has its exact message", () => {
         ["redis replicas outside dev", { redis: { replicasPerMaster: 0 } }, ["Pulumi.prod.yaml: redis.replicasPerMaster (0) must be >= 1 in prod"]],
         ["redis at least 3 masters", { redis: { masters: 2 } }, ["Pulumi.prod.yaml: redis.masters (2) must be >= 3"]],
         ["analytics standby below the primary's max_connections", { postgres: { maxConnections: 400, backup: { destinationPath: "s3://b/p" } } }, ["Pulumi.prod.yaml: postgres.analytics.maxConnections (300) must be >= postgres.maxConnections (400): a hot standby refuses to start with fewer connections than its primary"]],
+        ["pool cap below min + reserve", { pooler: { maxDbConnections: 15 } }, ["Pulumi.prod.yaml: pooler.maxDbConnections (15) must be >= pooler.minPoolSize + pooler.reservePoolSize (20)"]],
         ["min pool above default pool", { pooler: { minPoolSize: 60 } }, ["Pulumi.prod.yaml: pooler.minPoolSize (60) must be <= pooler.defaultPoolSize (50)"]],
         ["port range", { api: { port: 70000 } }, ["Pulumi.prod.yaml: api.port (70000) must be <= 65535"]],
     ];

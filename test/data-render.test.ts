@@ -115,6 +115,12 @@ describe("PgBouncer poolers and the connection budget", () => {
                 "Pulumi.prod.yaml: connection budget of sysmanage-pg primary: 20 pooler pods × at least 20 server connections (min_pool_size 10 + reserve_pool_size 10) = 400 > 267 available (max_connections 300 − superuser_reserved 3 − system 10 − headroom 20); raise max_connections or lower the pooler instances",
         });
     });
+    test("a WAL volume that cannot hold max_wal_size + wal_keep_size is refused", async () => {
+        await assert.rejects(renderWith("prod", { postgres: { walStorageSize: "10Gi", backup: { destinationPath: "s3://b/p" } } }), {
+            message:
+                "Pulumi.prod.yaml: WAL volume 10Gi cannot hold max_wal_size 4096MB + wal_keep_size 8GB with 10 % to spare; raise postgres.walStorageSize or lower postgres.walKeepSize",
+        });
+    });
     test("every pooler has a PDB allowing one eviction and spreads over zones and hosts", async () => {
         const objects = await objectsOf("prod");
         for (const name of ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"]) {

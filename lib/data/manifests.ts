@@ -45,7 +45,8 @@ export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
         imageName: a.image,
         primaryUpdateStrategy: "unsupervised",
         enableSuperuserAccess: false,
-        enablePDB: true,
+        // The operator's PDB on a lone instance would block every node drain.
+        enablePDB: p.instances > 1,
         inheritedMetadata: { labels: a.labels },
         postgresql: { parameters: p.parameters },
         // Guaranteed QoS: memory request = limit, so the kernel never OOM-kills Postgres first.

@@ -97,12 +97,19 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
             memory: pg.memory,
             storageSize: pg.storageSize,
             walStorageSize: pg.walStorageSize,
-            parameters: postgresParameters({ memory: pg.memory, cpu: pg.cpu, maxConnections: pg.maxConnections, profile: "oltp", walKeepSize: pg.walKeepSize }),
+            parameters: postgresParameters({
+                memory: pg.memory,
+                cpu: pg.cpu,
+                maxConnections: pg.maxConnections,
+                profile: "oltp",
+                walKeepSize: pg.walKeepSize,
+                walStorageSize: pg.walStorageSize,
+            }),
         };
         const analytics: PostgresClusterPlan | undefined = pg.analytics.enabled
             ? {
                   name: PG_ANALYTICS_CLUSTER,
-                  instances: 1,
+                  instances: pg.analytics.instances,
                   cpu: pg.analytics.cpu,
                   memory: pg.analytics.memory,
                   storageSize: pg.analytics.storageSize,
@@ -113,6 +120,7 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
                       maxConnections: pg.analytics.maxConnections,
                       profile: "analytics",
                       walKeepSize: pg.walKeepSize,
+                      walStorageSize: pg.walStorageSize,
                       minWorkerProcesses: Number(main.parameters.max_worker_processes),
                   }),
               }

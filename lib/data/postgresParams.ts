@@ -21,6 +21,8 @@ export interface PostgresSizing {
     readonly profile: PostgresProfile;
     /** WAL kept on the primary for lagging standbys (the analytics replica), e.g. 8GB. */
     readonly walKeepSize: string;
+    /** Size of the WAL volume (a Kubernetes quantity): max_wal_size derives from it. */
+    readonly walStorageSize: string;
     /** A hot standby needs max_worker_processes at least its primary's: pass the primary's. */
     readonly minWorkerProcesses?: number;
 }
@@ -28,12 +30,29 @@ export interface PostgresSizing {
 const MB = 2 ** 20;
 const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / MB))}MB`;
 
+export class WalVolumeError extends Error {}
+
+function walSizeBytes(v: string): number {
+    const m = /^([0-9]+)(MB|GB)$/.exec(v);
+    if (!m) throw new Error(`wal size (${v}) must be like 512MB or 8GB`);
+    return Number(m[1]) * (m[2] === "GB" ? 1024 * MB : MB);
+}
+
 export function postgresParameters(s: PostgresSizing): Record<string, string> {
     const mem = quantityValue(s.memory);
     const cpus = Math.max(1, Math.floor(quantityValue(s.cpu)));
     if (!Number.isFinite(mem) || mem < 256 * MB) throw new Error(`postgres memory (${s.memory}) must be at least 256Mi`);
     if (s.maxConnections < 10) throw new Error(`postgres max_connections (${s.maxConnections}) must be >= 10`);
     const sharedBuffers = mem * 0.25;
+    // WAL between checkpoints (max_wal_size) plus what is kept for standbys must fit the WAL
+    // volume with room to spare, or a write burst fills it and Postgres stops.
+    const walVolume = quantityValue(s.walStorageSize);
+    const maxWal = Math.min(4096 * MB, Math.floor((walVolume * 0.4) / MB) * MB);
+    const keep = walSizeBytes(s.walKeepSize);
+    if (maxWal + keep > walVolume * 0.9)
+        throw new WalVolumeError(
+            `WAL volume ${s.walStorageSize} cannot hold max_wal_size ${mb(maxWal)} + wal_keep_size ${s.walKeepSize} with 10 % to spare; raise postgres.walStorageSize or lower postgres.walKeepSize`,
+        );
     const sortsPerConnection = s.profile === "oltp" ? 3 : 1;
     const workMem = Math.min(
         s.profile === "oltp" ? 64 * MB : 1024 * MB,
@@ -48,7 +67,7 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         // WAL and checkpoints: spread writes, fewer forced checkpoints.
         wal_buffers: "16MB",
         min_wal_size: "1GB",
-        max_wal_size: "4GB",
+        max_wal_size: mb(maxWal),
         checkpoint_timeout: "15min",
         checkpoint_completion_target: "0.9",
         wal_compression: "on",

@@ -95,7 +95,8 @@ export function cacheScalingDecision(masters: readonly CacheNodeStats[], t: Cach
         const want = Math.max(n + 1, forMemory, forOps, t.minMasters);
         return { action: "scale_out", masters: want, reason: hot ? `memory above ${t.memoryHigh * 100} % on a node` : `more than ${t.opsHigh} ops/s on a node` };
     }
-    if (n > t.minMasters) {
+    // Never shrink while a master is down: its slots are being failed over.
+    if (n > t.minMasters && healthy.length === n) {
         const idle = healthy.filter((m) => m.memoryUsed / t.maxMemoryPerNode < t.memoryLow && m.opsPerSec < t.opsLow).length;
         if (idle >= healthy.length * t.underutilizedShare) {
             return { action: "scale_in", masters: n - 1, reason: `${idle} of ${healthy.length} nodes under ${t.memoryLow * 100} % memory and ${t.opsLow} ops/s` };
