@@ -77,13 +77,13 @@ describe("API HPA (prod, seed numbers)", () => {
 
 describe("worker pools (prod)", () => {
     for (const pool of WORKERS) {
-        test(`${pool}: own Deployment and HPA, External queue_length per queue, seed behavior`, async () => {
+        test(`${pool}: own Deployment and HPA, External queue_length per queue, seed behavior (prod floor 3 = one per zone)`, async () => {
             const objects = await objectsOf("prod");
             const name = `sysmanage-worker-${pool}`;
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
             assert.deepEqual(hpa.spec, {
                 scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-                minReplicas: 2,
+                minReplicas: 3,
                 maxReplicas: 20,
                 metrics: [
                     { type: "External", external: { metric: { name: "queue_length", selector: { matchLabels: { queue: pool } } }, target: { type: "AverageValue", averageValue: "10" } } },
@@ -157,7 +157,8 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
                 assert.deepEqual(c.startupProbe.httpGet, { path: "/health/live", port: "http" });
                 assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, `${stack} ${name} resources`);
                 assert.ok(c.lifecycle.preStop.sleep.seconds < pod.terminationGracePeriodSeconds);
-                assert.match(c.image, /:[0-9]+\.[0-9]+\.[0-9]+$/);
+                // Pinned: a version tag everywhere, and a digest too in prod (policy wl-image-pinned).
+                assert.match(c.image, stack === "prod" ? /:[0-9]+\.[0-9]+\.[0-9]+@sha256:[0-9a-f]{64}$/ : /:[0-9]+\.[0-9]+\.[0-9]+$/);
             }
         }
     });
@@ -198,8 +199,10 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
             for (const k of ["name", "instance", "component", "part-of", "managed-by", "version"]) assert.ok(l[`app.kubernetes.io/${k}`], `${o.kind} ${o.metadata.name} lacks ${k}`);
             assert.equal(l["app.kubernetes.io/instance"], "prod");
         }
-        assert.deepEqual(find(objects, "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels, {
-            "app.kubernetes.io/name": "sysmanage-worker-agent", "app.kubernetes.io/instance": "prod", "app.kubernetes.io/component": "worker",
+        // prod pins by digest, so its version label is the digest's prefix; staging shows the tag.
+        assert.match(find(objects, "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels["app.kubernetes.io/version"], /^sha256-[0-9a-f]{56}$/);
+        assert.deepEqual(find(await objectsOf("staging"), "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels, {
+            "app.kubernetes.io/name": "sysmanage-worker-agent", "app.kubernetes.io/instance": "staging", "app.kubernetes.io/component": "worker",
             "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/version": "2.4.1",
         });
     });
@@ -396,10 +399,10 @@ describe("stack outputs and failures", () => {
         const r = await rendered("prod");
         assert.deepEqual(r.outputs.autoscaling, {
             "sysmanage-api": { minReplicas: 3, maxReplicas: 50 },
-            "sysmanage-worker-queue": { minReplicas: 2, maxReplicas: 20 },
-            "sysmanage-worker-agent": { minReplicas: 2, maxReplicas: 20 },
-            "sysmanage-worker-report": { minReplicas: 2, maxReplicas: 20 },
-            "sysmanage-worker-cleanup": { minReplicas: 2, maxReplicas: 20 },
+            "sysmanage-worker-queue": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-agent": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-report": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-cleanup": { minReplicas: 3, maxReplicas: 20 },
         });
         assert.equal(r.outputs.hostname, "api.sysmanage.example.com");
     });

@@ -1,0 +1,30 @@
+import { REPLICATED_KINDS } from "../lib/k8s";
+import { schema, stackRule } from "../lib/rule";
+import { forEachKnown } from "../lib/unknown";
+
+interface Config {
+    minReplicas: number;
+}
+
+/** `pdb-required-for-ha-workloads`: a workload meant to stay up during drains has a PDB. */
+export const pdbRequiredForHaWorkloads = stackRule<Config>(
+    {
+        name: "pdb-required-for-ha-workloads",
+        description: "Every workload that runs at least the configured number of replicas (HPA minReplicas or spec.replicas) has a PodDisruptionBudget selecting its pods.",
+        enforcementLevel: "mandatory",
+        severity: "medium",
+        remediationSteps: "Add a PodDisruptionBudget with maxUnavailable: 1 and the workload's selector labels.",
+        configSchema: { properties: { minReplicas: schema.int(2, "Workloads with at least this many replicas need a PDB.", 1) } },
+    },
+    (ix, cfg, report) => {
+        forEachKnown(
+            ix.podGroups.filter((g) => REPLICATED_KINDS.includes(g.owner.kind) && g.labels !== undefined),
+            (g) => {
+                const n = ix.floorReplicas(g.owner);
+                if (n === undefined || n < cfg.minReplicas) return;
+                if (ix.pdbsSelecting(g).length === 0 && ix.unresolved.length === 0)
+                    report(`${g.owner.id}: runs ${n} replicas but no PodDisruptionBudget selects its pods; add one (maxUnavailable: 1) so node drains keep it serving.`, g.owner);
+            },
+        );
+    },
+);

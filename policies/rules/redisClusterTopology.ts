@@ -1,0 +1,87 @@
+import { formatMemory, parseQuantity } from "../lib/k8s";
+import { schema, stackRule } from "../lib/rule";
+import { forEachKnown } from "../lib/unknown";
+
+interface Config {
+    minMasters: number;
+    minReplicasPerMaster: number;
+    maxMemoryPercentOfLimit: number;
+}
+
+/** Redis memory units: `1gb` = 1024^3, `1g` = 10^9, plain bytes otherwise. */
+export function parseRedisBytes(v: string): number {
+    const m = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(v.trim());
+    if (!m) return NaN;
+    const unit: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+    return Number(m[1]) * unit[(m[2] ?? "").toLowerCase()];
+}
+
+/** The last `maxmemory <value>` line of a redis.conf text. */
+export function maxmemoryIn(conf: string): string | undefined {
+    const lines = conf.split("\n").map((l) => /^\s*maxmemory\s+(\S+)\s*$/i.exec(l)?.[1]).filter((x): x is string => x !== undefined);
+    return lines[lines.length - 1];
+}
+
+/** `redis-cluster-topology`: a Redis Cluster that survives a master loss and is never OOM-killed. */
+export const redisClusterTopology = stackRule<Config>(
+    {
+        name: "redis-cluster-topology",
+        description: "RedisClusters have at least 3 masters with at least one replica each, a memory limit, and maxmemory below that limit.",
+        enforcementLevel: "mandatory",
+        severity: "high",
+        remediationSteps: "Set spec.clusterSize >= 3, redisFollower.replicas >= masters, a memory limit, and maxmemory (redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap) below it.",
+        configSchema: {
+            properties: {
+                minMasters: schema.int(3, "Fewest masters (Redis Cluster needs a majority to fail over).", 1),
+                minReplicasPerMaster: schema.int(1, "Fewest replicas per master."),
+                maxMemoryPercentOfLimit: schema.int(90, "Highest maxmemory in % of the memory limit (room for replication buffers and fragmentation).", 1),
+            },
+        },
+    },
+    (ix, cfg, report) => {
+        forEachKnown(
+            ix.of("RedisCluster").filter((r) => r.apiVersion === "redis.redis.opstreelabs.in/v1beta2"),
+            (r) => {
+                const s = r.props.spec ?? {};
+                const size = Number(s.clusterSize ?? 0);
+                const masters = Number(s.redisLeader?.replicas ?? size);
+                const replicas = Number(s.redisFollower?.replicas ?? size);
+                if (masters < cfg.minMasters)
+                    report(`${r.id}: has ${masters} master(s), below ${cfg.minMasters}; set spec.clusterSize (or redisLeader.replicas) to ${cfg.minMasters} or more.`, r);
+                if (masters > 0 && Math.floor(replicas / masters) < cfg.minReplicasPerMaster)
+                    report(`${r.id}: has ${replicas} replica(s) for ${masters} master(s), fewer than ${cfg.minReplicasPerMaster} per master; set redisFollower.replicas to ${masters * cfg.minReplicasPerMaster} or more.`, r);
+                const limitQ = (s.redisLeader?.resources ?? s.resources ?? s.kubernetesConfig?.resources)?.limits?.memory;
+                if (limitQ === undefined) {
+                    report(`${r.id}: has no memory limit; set spec.kubernetesConfig.resources.limits.memory and a maxmemory below it.`, r);
+                    return;
+                }
+                const limit = parseQuantity(limitQ);
+                const conf = s.redisLeader?.redisConfig ?? s.redisConfig ?? {};
+                let maxmemory: number | undefined;
+                let shown = "";
+                if (conf.maxMemoryPercentOfLimit !== undefined) {
+                    maxmemory = (limit * Number(conf.maxMemoryPercentOfLimit)) / 100;
+                    shown = `${conf.maxMemoryPercentOfLimit}% of the limit`;
+                }
+                const dynamic = maxmemoryIn(((conf.dynamicConfig ?? []) as string[]).join("\n"));
+                if (conf.additionalRedisConfig !== undefined) {
+                    const cm = ix.of("ConfigMap").find((c) => c.namespace === r.namespace && c.name === conf.additionalRedisConfig);
+                    if (!cm) {
+                        report(`${r.id}: redisConfig.additionalRedisConfig names ConfigMap ${r.namespace}/${conf.additionalRedisConfig}, which is not declared in this stack; declare it with the maxmemory setting.`, r);
+                        return;
+                    }
+                    const v = maxmemoryIn(Object.values((cm.props.data ?? {}) as Record<string, string>).join("\n"));
+                    if (v !== undefined) [maxmemory, shown] = [parseRedisBytes(v), v];
+                }
+                if (dynamic !== undefined) [maxmemory, shown] = [parseRedisBytes(dynamic), dynamic];
+                if (maxmemory === undefined) {
+                    report(`${r.id}: sets no maxmemory; set it below the memory limit (${limitQ}) with redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap, or Redis grows until it is OOM-killed.`, r);
+                    return;
+                }
+                const pct = Math.round((maxmemory / limit) * 100);
+                if (!(pct <= cfg.maxMemoryPercentOfLimit))
+                    report(`${r.id}: maxmemory ${shown} (${formatMemory(maxmemory)}) is ${pct}% of the memory limit ${limitQ}, above ${cfg.maxMemoryPercentOfLimit}%; lower it to leave room for replication buffers and fragmentation.`, r);
+            },
+        );
+    },
+);
