@@ -1,0 +1,321 @@
+/**
+ * The benchmark of issue 4 on any directory of CSV / query_range files: rolling origin at 00:00
+ * each day, training 14 days (7 under 21 days of data), horizon 24 h, hourly models, replay at
+ * full resolution in three capacity scenarios (p99 load needs 5, 20, 100 pods), target 0.7, the
+ * API's seed behavior, readiness 60 s. Reads files only; no network.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { API_BEHAVIOR } from "../lib/hpa";
+import { readSeriesFile, toGrid } from "./ingest";
+import type { Model } from "./models/common";
+import { holtWinters } from "./models/holtWinters";
+import { mstl, mstlAvailable } from "./models/mstl";
+import { seasonalNaive } from "./models/seasonalNaive";
+import { seedBlendController, seedModel } from "./models/seed";
+import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
+import { coarsen } from "./plan";
+import { replay, type BoundsSegment, type Controller } from "./simulator";
+import { floorFromHistory, proposeBounds, rawMaxReplicas } from "./sizing";
+import { DEFAULT_SETTINGS, forecastStack } from "./stack";
+import { mae, max, quantile, seasonalNaiveScale } from "./stats";
+import type { Grid, Series } from "./types";
+
+export const METHODS = ["default", "seed", "snaive24", "snaive168", "holt-winters", "mstl", "reactive-3-50", "static-peak"] as const;
+export type Method = (typeof METHODS)[number];
+const FORECASTERS: Method[] = ["default", "seed", "snaive24", "snaive168", "holt-winters", "mstl"];
+export const P99_PODS = [5, 20, 100] as const;
+const TARGET = 0.7;
+
+export interface MethodScore {
+    method: Method;
+    mase: number | null;
+    bandCoverage: number | null;
+    maxCoverage: number | null;
+    replicaHoursRatio: number;
+    underProvisionedPct: number;
+    capHitPct: number;
+    shortfallRatio: number;
+    weightedCost: number;
+}
+
+export interface SeriesScore {
+    name: string;
+    p99Pods: number;
+    origins: number;
+    methods: MethodScore[];
+}
+
+export interface BenchResult {
+    series: SeriesScore[];
+    speed: { forecastMs: number; jsonParseMs: number; ratio: number };
+    skipped: string[];
+}
+
+function walk(dir: string): string[] {
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.(csv|json)$/i.test(e.name) ? [path.join(dir, e.name)] : []));
+}
+
+function forecaster(m: Method): (y: Float64Array) => ForecastResult {
+    const single = (model: Model) => (y: Float64Array) => forecastWith(model, y, 24, { period: 24 });
+    switch (m) {
+        case "default":
+            return (y) => forecastDefault(y, 24, { period: 24 });
+        case "seed":
+            return single(seedModel);
+        case "snaive24":
+            return single(seasonalNaive(1));
+        case "snaive168":
+            return single(seasonalNaive(7));
+        case "holt-winters":
+            return single(holtWinters);
+        case "mstl":
+            return single(mstl);
+        default:
+            throw new Error(`${m} does not forecast`);
+    }
+}
+
+const sliceGrid = (g: Grid, from: number, to: number): Grid => {
+    const a = Math.max(0, Math.round((from - g.start) / g.step));
+    const b = Math.max(a, Math.min(g.values.length, Math.round((to - g.start) / g.step)));
+    return { start: g.start + a * g.step, step: g.step, values: g.values.subarray(a, b) };
+};
+
+/** Scores one series; `progress` is called per origin. */
+export function benchSeries(name: string, s: Series, progress: (msg: string) => void = () => {}): SeriesScore[] | string {
+    if (s.t.length < 2 || s.step <= 0) return `${name}: too few points`;
+    const step = Math.max(1, s.step);
+    const full = toGrid(s, step, "mean", { align: step });
+    const day0 = Math.ceil(full.start / 86400) * 86400;
+    const end = full.start + full.values.length * step;
+    const spanDays = (end - full.start) / 86400;
+    const trainDays = spanDays >= 21 ? 14 : 7;
+    const origins: number[] = [];
+    for (let o = day0 + trainDays * 86400; o + 86400 <= end; o += 86400) origins.push(o);
+    if (origins.length === 0) return `${name}: ${spanDays.toFixed(2)} days is too short for ${trainDays} training days and a test day`;
+    const hourly = coarsen(full, 3600, "mean");
+    const hourAt = (t: number) => Math.round((t - hourly.start) / 3600);
+    const p99 = quantile(full.values, 0.99);
+    if (!(p99 > 0)) return `${name}: p99 load is not positive`;
+
+    // Forecasts per origin and method.
+    type O = { o: number; used: boolean; f: Map<Method, ForecastResult>; pf: number; trainPeak: number; peak14: number; actualMax: number };
+    const per: O[] = [];
+    const quality = new Map<Method, { mase: number[]; band: number[]; max: number[] }>();
+    const methods = FORECASTERS.filter((m) => m !== "mstl" || mstlAvailable());
+    for (const m of methods) quality.set(m, { mase: [], band: [], max: [] });
+    for (const [k, o] of origins.entries()) {
+        progress(`${name}: origin ${k + 1}/${origins.length}`);
+        const a = hourAt(o);
+        const train = hourly.values.subarray(Math.max(0, a - trainDays * 24), a);
+        const actual = hourly.values.subarray(a, a + 24);
+        const nAct = Array.from(actual).filter(Number.isFinite).length;
+        const trainFull = sliceGrid(full, o - trainDays * 86400, o);
+        const pf = peakFactor(trainFull, 3600, 0.95);
+        const dayFull = sliceGrid(full, o, o + 86400);
+        const rec: O = { o, used: nAct >= 12 && Array.from(train).filter(Number.isFinite).length >= 48, f: new Map(), pf, trainPeak: max(trainFull.values), peak14: max(sliceGrid(full, o - 14 * 86400, o).values), actualMax: max(dayFull.values) };
+        if (rec.used) {
+            const scale = seasonalNaiveScale(train, 24);
+            for (const m of methods) {
+                const r = forecaster(m)(train);
+                rec.f.set(m, r);
+                const q = quality.get(m)!;
+                if (scale > 0) q.mase.push(mae(actual, r.point) / scale);
+                let c = 0;
+                let n = 0;
+                for (let i = 0; i < 24; i++)
+                    if (Number.isFinite(actual[i])) {
+                        n++;
+                        if (actual[i] <= r.upper[i]) c++;
+                    }
+                if (n) q.band.push(c / n);
+                if (Number.isFinite(rec.actualMax)) q.max.push(rec.actualMax <= max(r.upper) * pf ? 1 : 0);
+            }
+        }
+        per.push(rec);
+    }
+    const used = per.filter((p) => p.used).length;
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((x, y) => x + y, 0) / xs.length : null);
+
+    // Replays per scenario.
+    const from = origins[0];
+    const to = origins[origins.length - 1] + 86400;
+    const warm = sliceGrid(full, from - 86400, to);
+    const scores: SeriesScore[] = [];
+    for (const pods of P99_PODS) {
+        const cap = p99 / (pods * TARGET);
+        const capM = [{ name: "load", capacityPerPod: cap, targetUtilization: TARGET }];
+        const floors = per.map((p) => {
+            const hist = sliceGrid(full, p.o - 7 * 86400, p.o);
+            const hi = Math.max(1, Math.ceil((max(hist.values) || 0) / (cap * TARGET) - 1e-9));
+            return floorFromHistory({ start: hist.start, step: hist.step, metrics: [{ name: "load", load: hist.values, capacityPerPod: cap, targetUtilization: TARGET }] }, 1, hi, {
+                underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget,
+                behavior: API_BEHAVIOR,
+                readinessDelaySeconds: 60,
+            });
+        });
+        const run = (bounds: BoundsSegment[] | { minReplicas: number; maxReplicas: number }, controller?: Controller) => {
+            const r = replay({ start: warm.start, step: warm.step, metrics: [{ name: "load", load: warm.values, capacityPerPod: cap, targetUtilization: TARGET }], bounds, behavior: API_BEHAVIOR, readinessDelaySeconds: 60, scoreFrom: from, controller, recordEvents: false });
+            return {
+                replicaHoursRatio: r.ratioToOracle,
+                underProvisionedPct: 100 * r.underProvisionedFraction,
+                capHitPct: 100 * r.capHitFraction,
+                shortfallRatio: r.shortfallRatio,
+                weightedCost: r.weightedCost,
+            };
+        };
+        const out: MethodScore[] = [];
+        for (const m of methods) {
+            const segs: BoundsSegment[] = [];
+            let prev = { minReplicas: 3, maxReplicas: 50 };
+            per.forEach((p, i) => {
+                const f = p.f.get(m);
+                if (f) {
+                    const peak = max(f.upper) * p.pf;
+                    const rawMax = rawMaxReplicas([Math.max(0, peak)], [p.trainPeak], capM, DEFAULT_SETTINGS.headroom);
+                    const raw = { minReplicas: Math.min(floors[i], rawMax), maxReplicas: rawMax };
+                    prev = proposeBounds(raw, prev, { minReplicas: 1, maxReplicas: 100000, policyMinimum: 1 }, { percent: DEFAULT_SETTINGS.hysteresisPercent });
+                }
+                segs.push({ from: p.o, ...prev });
+            });
+            segs[0] = { ...segs[0], from: -Infinity };
+            const q = quality.get(m)!;
+            out.push({ method: m, mase: mean(q.mase), bandCoverage: mean(q.band), maxCoverage: mean(q.max), ...run(segs, m === "seed" ? seedBlendController(cap) : undefined) });
+        }
+        out.push({ method: "reactive-3-50", mase: null, bandCoverage: null, maxCoverage: null, ...run({ minReplicas: 3, maxReplicas: 50 }) });
+        const statics: BoundsSegment[] = per.map((p) => {
+            const n = Math.max(1, Math.ceil(p.peak14 / (cap * TARGET) - 1e-9));
+            return { from: p.o, minReplicas: n, maxReplicas: n };
+        });
+        statics[0] = { ...statics[0], from: -Infinity };
+        out.push({ method: "static-peak", mase: null, bandCoverage: null, maxCoverage: null, ...run(statics) });
+        scores.push({ name, p99Pods: pods, origins: used, methods: out });
+    }
+    return scores;
+}
+
+/**
+ * Speed: a stack of two workloads with 30 days at 1-minute resolution each, written as
+ * query_range exports, built from the longest series found (stepped up to 1 minute when coarser).
+ * Returns the forecast step's time and JSON.parse's time on the same files.
+ */
+export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: number; ratio: number } {
+    const longest = [...all].sort((a, b) => b.t[b.t.length - 1] - b.t[0] - (a.t[a.t.length - 1] - a.t[0]))[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-forecast-"));
+    try {
+        const n = 30 * 1440;
+        const g = toGrid(longest, longest.step, "mean", { align: longest.step });
+        const files: string[] = [];
+        for (const [k, scale] of [1, 3].entries()) {
+            const values: Array<[number, string]> = [];
+            let last = 0;
+            for (let i = 0; i < n; i++) {
+                const t = g.start + i * 60;
+                const j = Math.floor((i * 60) % (g.values.length * g.step) / g.step);
+                const v = g.values[j];
+                if (Number.isFinite(v)) last = v;
+                values.push([t, String(Math.round(last * scale * 1000) / 1000)]);
+            }
+            const f = path.join(dir, `w${k}.query_range.json`);
+            fs.writeFileSync(f, JSON.stringify({ status: "success", data: { resultType: "matrix", result: [{ metric: { __name__: "load", w: String(k) }, values }] } }));
+            files.push(f);
+        }
+        const p99 = quantile(g.values, 0.99) || 1;
+        const input = {
+            stack: "bench",
+            baseDir: dir,
+            workloads: files.map((f, k) => ({
+                name: `w${k}`,
+                kind: k === 0 ? ("api" as const) : ("worker" as const),
+                current: { minReplicas: 3, maxReplicas: 50 },
+                guardrails: { minReplicas: 1, maxReplicas: 1000, policyMinimum: 1 },
+                behavior: API_BEHAVIOR,
+                metrics: [{ name: "load", file: path.basename(f), capacityPerPod: (p99 * (k ? 3 : 1)) / (20 * TARGET), targetUtilization: TARGET }],
+            })),
+        };
+        forecastStack(input); // warm-up, so both timings measure steady-state code
+        const texts = files.map((f) => fs.readFileSync(f, "utf8"));
+        const time = (fn: () => void, reps = 3) => {
+            const ts: number[] = [];
+            for (let r = 0; r < reps; r++) {
+                const t0 = performance.now();
+                fn();
+                ts.push(performance.now() - t0);
+            }
+            return Math.min(...ts);
+        };
+        const jsonParseMs = time(() => texts.forEach((t) => JSON.parse(t)));
+        const forecastMs = time(() => forecastStack(input));
+        return { forecastMs, jsonParseMs, ratio: forecastMs / jsonParseMs };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+export function runBench(dataDir: string, progress: (msg: string) => void = () => {}, only?: (rel: string) => boolean): BenchResult {
+    const series: SeriesScore[] = [];
+    const skipped: string[] = [];
+    const all: Series[] = [];
+    for (const file of walk(dataDir)) {
+        const rel = path.relative(dataDir, file);
+        if (only && !only(rel)) continue;
+        let ss: Series[];
+        try {
+            ss = readSeriesFile(file);
+        } catch (e) {
+            skipped.push(`${rel}: ${(e as Error).message}`);
+            continue;
+        }
+        for (const s of ss) {
+            all.push(s);
+            const name = ss.length > 1 ? `${rel}#${s.name}` : rel;
+            const r = benchSeries(name, s, progress);
+            if (typeof r === "string") skipped.push(r);
+            else series.push(...r);
+        }
+    }
+    progress("speed: a 2-workload stack, 30 days at 1 min");
+    const speed = all.length ? benchSpeed(all) : { forecastMs: NaN, jsonParseMs: NaN, ratio: NaN };
+    return { series, speed, skipped };
+}
+
+export function formatBench(r: BenchResult): string {
+    const out: string[] = [];
+    const f = (x: number | null, d = 3) => (x === null || !Number.isFinite(x) ? "-" : x.toFixed(d));
+    for (const s of r.series) {
+        out.push(`### ${s.name} · p99 needs ${s.p99Pods} pods · ${s.origins} origins`, "");
+        out.push("| method | MASE | band cov. | max cov. | replica-h ÷ oracle | under-prov. % | cap hits % | shortfall ÷ oracle | SLO-weighted cost |", "|---|---|---|---|---|---|---|---|---|");
+        for (const m of s.methods)
+            out.push(`| ${m.method} | ${f(m.mase)} | ${f(m.bandCoverage, 2)} | ${f(m.maxCoverage, 2)} | ${f(m.replicaHoursRatio)} | ${f(m.underProvisionedPct, 2)} | ${f(m.capHitPct, 2)} | ${f(m.shortfallRatio, 4)} | ${f(m.weightedCost)} |`);
+        out.push("");
+    }
+    out.push("## Summary (means over series × scenarios)", "", "| method | mean MASE (per series) | mean SLO-weighted cost | mean under-prov. % | mean replica-h ÷ oracle | worst cost ÷ best other |", "|---|---|---|---|---|---|");
+    for (const m of METHODS) {
+        const rows = r.series.map((s) => s.methods.find((x) => x.method === m)).filter((x): x is MethodScore => !!x);
+        const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+        const mases = r.series.filter((s) => s.p99Pods === P99_PODS[0]).map((s) => s.methods.find((x) => x.method === m)?.mase).filter((x): x is number => typeof x === "number");
+        const worst = Math.max(
+            ...r.series.map((s) => {
+                const me = s.methods.find((x) => x.method === m)?.weightedCost ?? NaN;
+                const best = Math.min(...s.methods.filter((x) => x.method !== m).map((x) => x.weightedCost));
+                return me / best;
+            }),
+        );
+        out.push(`| ${m} | ${mases.length ? avg(mases).toFixed(3) : "-"} | ${avg(rows.map((x) => x.weightedCost)).toFixed(3)} | ${avg(rows.map((x) => x.underProvisionedPct)).toFixed(2)} | ${avg(rows.map((x) => x.replicaHoursRatio)).toFixed(3)} | ${worst.toFixed(3)} |`);
+    }
+    out.push("", "Frontier (mean SLO-weighted cost against mean under-provisioned %, lower-left is better):", "");
+    for (const m of METHODS) {
+        const rows = r.series.map((s) => s.methods.find((x) => x.method === m)).filter((x): x is MethodScore => !!x);
+        const c = rows.reduce((a, b) => a + b.replicaHoursRatio, 0) / Math.max(1, rows.length);
+        const u = rows.reduce((a, b) => a + b.underProvisionedPct, 0) / Math.max(1, rows.length);
+        out.push(`- ${m}: replica-h ÷ oracle ${c.toFixed(3)}, under-provisioned ${u.toFixed(2)} %`);
+    }
+    out.push("", `Speed: forecast step ${r.speed.forecastMs.toFixed(1)} ms, JSON.parse ${r.speed.jsonParseMs.toFixed(1)} ms, ratio ${r.speed.ratio.toFixed(2)} (target ≤ 3)`);
+    if (r.skipped.length) out.push("", "Skipped:", ...r.skipped.map((s) => `- ${s}`));
+    return out.join("\n");
+}

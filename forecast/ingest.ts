@@ -1,0 +1,460 @@
+/**
+ * Reads exported metrics: Prometheus `/api/v1/query_range` JSON (one or several series) and CSV
+ * (`timestamp,value`, or one timestamp column and several value columns, one series each).
+ *
+ * Repairs what real exports contain (gaps, NaN/+Inf, duplicates, out-of-order points, counter
+ * resets, mixed steps) and says what it repaired in `Series.notes`. Malformed input throws an
+ * `IngestError` naming the file, the position (line, or JSON path) and the reason.
+ * Pure apart from `readSeriesFile`, which only reads the file.
+ */
+import * as fs from "node:fs";
+import type { Aggregation, Grid, Series } from "./types";
+
+export class IngestError extends Error {
+    constructor(
+        readonly file: string,
+        readonly position: string,
+        readonly reason: string,
+    ) {
+        super(`${file}: ${position}: ${reason}`);
+        this.name = "IngestError";
+    }
+}
+
+export interface IngestOptions {
+    /** The values are a monotonic counter: turn them into a per-second rate, handling resets. */
+    readonly counter?: boolean;
+    /** Force a format instead of sniffing the first non-blank character. */
+    readonly format?: "json" | "csv";
+}
+
+export type Format = "json" | "csv";
+
+/** `{` or `[` first → query_range JSON, anything else → CSV. */
+export function detectFormat(text: string): Format {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0xfeff || c === 32 || c === 9 || c === 10 || c === 13) continue;
+        return c === 123 || c === 91 ? "json" : "csv";
+    }
+    return "csv";
+}
+
+export function readSeriesFile(file: string, opts: IngestOptions = {}): Series[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new IngestError(file, "file", `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    return parseSeriesText(text, file, opts);
+}
+
+export function parseSeriesText(text: string, file: string, opts: IngestOptions = {}): Series[] {
+    const format = opts.format ?? detectFormat(text);
+    const raws = format === "json" ? parseQueryRange(text, file) : parseCsv(text, file);
+    return raws.map((r) => normalize(r, file, opts.counter ?? false));
+}
+
+interface Raw {
+    name: string;
+    labels: Record<string, string>;
+    t: number[];
+    v: number[];
+    /** Position of each point, for messages about it. */
+    nonFinite: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+function lineCol(text: string, pos: number): string {
+    let line = 1;
+    let last = -1;
+    for (let i = 0; i < pos && i < text.length; i++)
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            last = i;
+        }
+    return `line ${line}, column ${pos - last}`;
+}
+
+/** Prometheus sample values are strings: numbers, "NaN", "+Inf", "-Inf". */
+function sampleValue(s: unknown): number | undefined {
+    if (typeof s === "number") return s;
+    if (typeof s !== "string") return undefined;
+    const t = s.trim();
+    if (t === "NaN" || t === "nan") return NaN;
+    if (t === "+Inf" || t === "Inf" || t === "inf" || t === "+inf") return Infinity;
+    if (t === "-Inf" || t === "-inf") return -Infinity;
+    if (t === "") return undefined;
+    const x = Number(t);
+    return Number.isNaN(x) ? undefined : x;
+}
+
+export function seriesName(labels: Record<string, string>): string {
+    const name = labels.__name__ ?? "";
+    const rest = Object.keys(labels)
+        .filter((k) => k !== "__name__")
+        .sort()
+        .map((k) => `${k}="${labels[k]}"`);
+    return rest.length ? `${name}{${rest.join(",")}}` : name || "{}";
+}
+
+function parseQueryRange(text: string, file: string): Raw[] {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        const msg = (e as Error).message;
+        const m = /position (\d+)/.exec(msg);
+        throw new IngestError(file, m ? lineCol(text, Number(m[1])) : "JSON", `invalid JSON (${msg})`);
+    }
+    const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+    if (!isObj(doc)) throw new IngestError(file, "$", "expected a query_range response object");
+    let data: unknown = doc;
+    let base = "$";
+    if ("status" in doc || "data" in doc) {
+        if (doc.status !== "success")
+            throw new IngestError(file, "$.status", `is ${JSON.stringify(doc.status)}, not "success"${doc.error ? ` (${String(doc.errorType ?? "")}: ${String(doc.error)})` : ""}`);
+        data = doc.data;
+        base = "$.data";
+    }
+    if (!isObj(data)) throw new IngestError(file, base, "expected an object with resultType and result");
+    if (data.resultType !== "matrix")
+        throw new IngestError(
+            file,
+            `${base}.resultType`,
+            `is ${JSON.stringify(data.resultType)}, expected "matrix" (export with /api/v1/query_range, not an instant query)`,
+        );
+    if (!Array.isArray(data.result)) throw new IngestError(file, `${base}.result`, "expected an array of series");
+    return data.result.map((s: unknown, i: number) => {
+        const at = `${base}.result[${i}]`;
+        if (!isObj(s)) throw new IngestError(file, at, "expected an object with metric and values");
+        const metric = s.metric ?? {};
+        if (!isObj(metric)) throw new IngestError(file, `${at}.metric`, "expected an object of labels");
+        const labels: Record<string, string> = {};
+        for (const [k, v] of Object.entries(metric)) labels[k] = String(v);
+        if (!Array.isArray(s.values)) throw new IngestError(file, `${at}.values`, "expected an array of [unix_seconds, \"value\"] pairs");
+        const values = s.values as unknown[];
+        const t = new Array<number>(values.length);
+        const v = new Array<number>(values.length);
+        let nonFinite = 0;
+        for (let j = 0; j < values.length; j++) {
+            const p = values[j];
+            if (!Array.isArray(p) || p.length !== 2)
+                throw new IngestError(file, `${at}.values[${j}]`, "expected a [unix_seconds, \"value\"] pair");
+            const ts = p[0];
+            if (typeof ts !== "number" || !Number.isFinite(ts)) throw new IngestError(file, `${at}.values[${j}][0]`, `timestamp ${JSON.stringify(ts)} is not a number`);
+            const x = sampleValue(p[1]);
+            if (x === undefined) throw new IngestError(file, `${at}.values[${j}][1]`, `value ${JSON.stringify(p[1])} is not a number`);
+            if (!Number.isFinite(x)) nonFinite++;
+            t[j] = ts;
+            v[j] = x;
+        }
+        return { name: seriesName(labels), labels, t, v, nonFinite };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Unix seconds of a CSV timestamp: `YYYY-MM-DD[ HH:MM[:SS[.fff]]]` (no zone given → read as UTC),
+ * ISO 8601 with `T`/`Z`/offset, or a number (unix seconds; milliseconds when > 1e11).
+ * `undefined` when it is none of these.
+ */
+export function parseTimestamp(s: string): number | undefined {
+    const fast = fastTimestamp(s);
+    if (fast !== undefined) return fast;
+    const m = DATE_RE.exec(s);
+    if (m) {
+        const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4] ?? "0", m[5] ?? "0", m[6] ?? "0"].map(Number);
+        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return undefined;
+        let t = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
+        if (m[7]) t += Number(`0.${m[7]}`);
+        if (m[8] && m[8] !== "Z") {
+            const sign = m[8][0] === "-" ? -1 : 1;
+            const digits = m[8].slice(1).replace(":", "");
+            t -= sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2)) * 60);
+        }
+        return t;
+    }
+    if (/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) {
+        const x = Number(s);
+        return x > 1e11 ? x / 1000 : x;
+    }
+    return undefined;
+}
+
+let dayCacheKey = "";
+let dayCacheValue = 0;
+
+function d2(s: string, i: number): number {
+    const a = s.charCodeAt(i) - 48;
+    const b = s.charCodeAt(i + 1) - 48;
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` without a regex: the common case of large exports. */
+function fastTimestamp(s: string): number | undefined {
+    if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+    const sep = s.charCodeAt(10);
+    if (sep !== 32 && sep !== 84) return undefined;
+    const h = d2(s, 11);
+    const mi = d2(s, 14);
+    const sec = d2(s, 17);
+    if (h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+    const day = s.slice(0, 10);
+    if (day !== dayCacheKey) {
+        const y = Number(day.slice(0, 4));
+        const mo = d2(s, 5);
+        const d = d2(s, 8);
+        if (!Number.isInteger(y) || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+        dayCacheKey = day;
+        dayCacheValue = Date.UTC(y, mo - 1, d) / 1000;
+    }
+    return dayCacheValue + h * 3600 + mi * 60 + sec;
+}
+
+function csvValue(s: string): number | undefined {
+    if (s === "") return NaN; // an empty cell is a gap
+    return sampleValue(s);
+}
+
+function splitCsvLine(line: string): string[] {
+    if (line.indexOf('"') < 0) {
+        const cells = line.split(",");
+        for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 32 || cells[i].charCodeAt(cells[i].length - 1) === 32) cells[i] = cells[i].trim();
+        return cells;
+    }
+    const out: string[] = [];
+    let cur = "";
+    let q = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (q) {
+            if (c === '"' && line[i + 1] === '"') {
+                cur += '"';
+                i++;
+            } else if (c === '"') q = false;
+            else cur += c;
+        } else if (c === '"') q = true;
+        else if (c === ",") {
+            out.push(cur.trim());
+            cur = "";
+        } else cur += c;
+    }
+    out.push(cur.trim());
+    return out;
+}
+
+function parseCsv(text: string, file: string): Raw[] {
+    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let lineNo = 0;
+    let header: string[] | undefined;
+    let raws: Raw[] = [];
+    while (pos <= text.length) {
+        let nl = text.indexOf("\n", pos);
+        if (nl < 0) nl = text.length;
+        let line = text.slice(pos, nl);
+        pos = nl + 1;
+        lineNo++;
+        if (line.endsWith("\r")) line = line.slice(0, -1);
+        if (line.trim() === "" || line.startsWith("#")) continue;
+        const cells = splitCsvLine(line);
+        if (!header) {
+            if (parseTimestamp(cells[0]) !== undefined) {
+                header = ["timestamp", ...cells.slice(1).map((_, i) => (cells.length === 2 ? "value" : `value${i + 1}`))];
+            } else {
+                header = cells;
+                if (cells.length < 2) throw new IngestError(file, `line ${lineNo}`, `header ${JSON.stringify(line)} needs a timestamp column and at least one value column`);
+                raws = cells.slice(1).map((c) => ({ name: c, labels: {}, t: [], v: [], nonFinite: 0 }));
+                continue;
+            }
+            raws = header.slice(1).map((c) => ({ name: c, labels: {}, t: [], v: [], nonFinite: 0 }));
+        }
+        if (cells.length !== header.length)
+            throw new IngestError(file, `line ${lineNo}`, `has ${cells.length} columns, the header has ${header.length}`);
+        const ts = parseTimestamp(cells[0]);
+        if (ts === undefined) throw new IngestError(file, `line ${lineNo}, column "${header[0]}"`, `timestamp ${JSON.stringify(cells[0])} is not a date or unix time`);
+        for (let c = 1; c < cells.length; c++) {
+            const x = csvValue(cells[c]);
+            if (x === undefined) throw new IngestError(file, `line ${lineNo}, column "${header[c]}"`, `value ${JSON.stringify(cells[c])} is not a number`);
+            const r = raws[c - 1];
+            if (!Number.isFinite(x)) r.nonFinite++;
+            r.t.push(ts);
+            r.v.push(x);
+        }
+    }
+    if (!header) throw new IngestError(file, "line 1", "empty file: no header and no data");
+    return raws;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repair
+
+/** Median spacing of strictly increasing timestamps; 0 for fewer than two points. */
+export function detectStep(t: ArrayLike<number>): number {
+    if (t.length < 2) return 0;
+    const n = Math.min(t.length - 1, 20001);
+    // Evenly spread sample of spacings: exact for files up to 20k points, cheap beyond.
+    const stride = (t.length - 1) / n;
+    const d = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        const j = Math.floor(i * stride);
+        d[i] = t[j + 1] - t[j];
+    }
+    d.sort();
+    const med = d[Math.floor((n - 1) / 2)];
+    return Math.round(med * 1000) / 1000;
+}
+
+function normalize(r: Raw, file: string, counter: boolean): Series {
+    const notes: string[] = [];
+    const n0 = r.t.length;
+    let sorted = true;
+    for (let i = 1; i < n0; i++)
+        if (r.t[i] < r.t[i - 1]) {
+            sorted = false;
+            break;
+        }
+    let order: Uint32Array | undefined;
+    if (!sorted) {
+        const o = Array.from({ length: n0 }, (_, k) => k).sort((a, b) => r.t[a] - r.t[b] || a - b);
+        order = Uint32Array.from(o);
+        notes.push("points out of order: sorted by time");
+    }
+    const t = new Float64Array(n0);
+    const v = new Float64Array(n0);
+    let n = 0;
+    let dups = 0;
+    for (let i = 0; i < n0; i++) {
+        const k = order ? order[i] : i;
+        const ts = r.t[k];
+        if (n > 0 && t[n - 1] === ts) {
+            // Keep the last sample written for a timestamp, as Prometheus's remote write would.
+            v[n - 1] = r.v[k];
+            dups++;
+            continue;
+        }
+        t[n] = ts;
+        v[n] = r.v[k];
+        n++;
+    }
+    if (dups) notes.push(`${dups} duplicate timestamp(s): kept the last value`);
+    // Drop NaN/±Inf after de-duplication, so a duplicate NaN does not hide a good value.
+    let m = 0;
+    for (let i = 0; i < n; i++)
+        if (Number.isFinite(v[i])) {
+            t[m] = t[i];
+            v[m] = v[i];
+            m++;
+        }
+    if (r.nonFinite) notes.push(`${r.nonFinite} NaN/Inf value(s) treated as gaps`);
+    let nt = t.subarray(0, m);
+    let nv = v.subarray(0, m);
+    if (counter) {
+        const rt = new Float64Array(Math.max(0, m - 1));
+        const rv = new Float64Array(Math.max(0, m - 1));
+        let resets = 0;
+        for (let i = 1; i < m; i++) {
+            let inc = nv[i] - nv[i - 1];
+            if (inc < 0) {
+                inc = nv[i]; // a reset: the counter restarted from 0
+                resets++;
+            }
+            rt[i - 1] = nt[i];
+            rv[i - 1] = inc / (nt[i] - nt[i - 1]);
+        }
+        if (resets) notes.push(`${resets} counter reset(s)`);
+        nt = rt;
+        nv = rv;
+    }
+    const T = nt.slice();
+    const step = detectStep(T);
+    if (T.length >= 3) {
+        let off = 0;
+        for (let i = 1; i < T.length; i++) {
+            const d = T[i] - T[i - 1];
+            if (Math.abs(d - step) > step * 0.01 && d < step * 1.99) off++;
+        }
+        if (off > 0) notes.push(`${off} spacing(s) differ from the step of ${step}s (mixed steps)`);
+    }
+    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step, source: file, notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resampling
+
+export interface GridOptions {
+    /** Align buckets to multiples of this many seconds from the epoch (default: the step, so hours start at :00). */
+    readonly align?: number;
+    /** First and last bucket start to cover (default: the series' span). */
+    readonly from?: number;
+    readonly to?: number;
+}
+
+/**
+ * Resamples onto a regular grid. `sum` adds counts and scales a partly covered bucket up to the
+ * full bucket (NaN under half coverage); `mean` averages utilizations and rates; `max` keeps the
+ * highest point (use it for a p95, never `mean`); `last` takes the latest point. Empty buckets are NaN.
+ */
+export function toGrid(s: Pick<Series, "t" | "v" | "step">, step: number, agg: Aggregation, opts: GridOptions = {}): Grid {
+    const align = opts.align ?? step;
+    const n0 = s.t.length;
+    const from = opts.from ?? (n0 ? Math.floor(s.t[0] / align) * align : 0);
+    const to = opts.to ?? (n0 ? Math.floor(s.t[n0 - 1] / align) * align : from - step);
+    const n = Math.max(0, Math.floor((to - from) / step) + 1);
+    const acc = new Float64Array(n);
+    const cnt = new Uint32Array(n);
+    const out = new Float64Array(n).fill(NaN);
+    for (let i = 0; i < n0; i++) {
+        const b = Math.floor((s.t[i] - from) / step);
+        if (b < 0 || b >= n) continue;
+        const x = s.v[i];
+        if (agg === "max") acc[b] = cnt[b] === 0 ? x : Math.max(acc[b], x);
+        else if (agg === "last") acc[b] = x;
+        else acc[b] += x;
+        cnt[b]++;
+    }
+    const expected = s.step > 0 ? Math.max(1, step / s.step) : 1;
+    for (let b = 0; b < n; b++) {
+        if (cnt[b] === 0) continue;
+        if (agg === "mean") out[b] = acc[b] / cnt[b];
+        else if (agg === "sum") out[b] = cnt[b] >= expected / 2 ? (acc[b] * Math.max(expected, cnt[b])) / cnt[b] : NaN;
+        else out[b] = acc[b];
+    }
+    return { start: from, step, values: out };
+}
+
+/** Times of a grid's buckets. */
+export const gridTime = (g: Grid, i: number) => g.start + i * g.step;
+
+/** A per-step count (requests per minute) as a per-second rate. */
+export function countToRate(s: Series): Series {
+    const v = new Float64Array(s.v.length);
+    for (let i = 0; i < v.length; i++) v[i] = s.v[i] / s.step;
+    return { ...s, v, notes: [...s.notes, `counts per ${s.step}s divided by ${s.step} to a per-second rate`] };
+}
+
+/** Points of `s` with `from <= t < to`. */
+export function slice(s: Series, from: number, to: number): Series {
+    const a = lowerBound(s.t, from);
+    const b = lowerBound(s.t, to);
+    return { ...s, t: s.t.subarray(a, b), v: s.v.subarray(a, b) };
+}
+
+/** First index with `t[i] >= x` in a sorted array. */
+export function lowerBound(t: ArrayLike<number>, x: number): number {
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}

@@ -1,0 +1,57 @@
+/**
+ * The live mode: queries a Prometheus server's `/api/v1/query_range` over HTTP, chunked so no
+ * request asks for more than 11,000 points per series (Prometheus' limit), merges the chunks and
+ * returns one body in the exact query_range shape, ready to write as an export file. The only
+ * module of the forecasting step that touches the network.
+ */
+
+/** Prometheus refuses query_range requests of more than 11,000 points per series. */
+export const MAX_POINTS_PER_SERIES = 11000;
+
+export interface RangeQuery {
+    /** Base URL, e.g. http://127.0.0.1:9090 */
+    readonly url: string;
+    readonly query: string;
+    /** Unix seconds, inclusive. */
+    readonly start: number;
+    readonly end: number;
+    readonly stepSeconds: number;
+    /** Request timeout per chunk. @default 30000 */
+    readonly timeoutMs?: number;
+}
+
+export interface QueryRangeBody {
+    status: "success";
+    data: { resultType: "matrix"; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+}
+
+/** [start, end] windows of at most `maxPoints` points each, aligned to the step. */
+export function chunkRange(start: number, end: number, step: number, maxPoints = MAX_POINTS_PER_SERIES): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let s = start; s <= end; s += maxPoints * step) out.push([s, Math.min(end, s + (maxPoints - 1) * step)]);
+    return out;
+}
+
+export async function queryRange(q: RangeQuery): Promise<QueryRangeBody> {
+    const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+    for (const [s, e] of chunkRange(q.start, q.end, q.stepSeconds)) {
+        const u = new URL("/api/v1/query_range", q.url);
+        u.searchParams.set("query", q.query);
+        u.searchParams.set("start", String(s));
+        u.searchParams.set("end", String(e));
+        u.searchParams.set("step", `${q.stepSeconds}s`);
+        const res = await fetch(u, { signal: AbortSignal.timeout(q.timeoutMs ?? 30000) });
+        const body = (await res.json().catch(() => null)) as { status?: string; error?: string; data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } } | null;
+        if (!res.ok || !body || body.status !== "success")
+            throw new Error(`${u.origin}/api/v1/query_range ${JSON.stringify(q.query)} [${s}, ${e}]: HTTP ${res.status}${body?.error ? `: ${body.error}` : ""}`);
+        if (body.data?.resultType !== "matrix") throw new Error(`${u.origin}/api/v1/query_range ${JSON.stringify(q.query)}: resultType ${JSON.stringify(body.data?.resultType)}, expected "matrix"`);
+        for (const r of body.data.result ?? []) {
+            const key = JSON.stringify(Object.entries(r.metric).sort());
+            const cur = series.get(key) ?? { metric: r.metric, values: [] };
+            cur.values.push(...r.values);
+            series.set(key, cur);
+        }
+    }
+    const result = [...series.values()].sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
+    return { status: "success", data: { resultType: "matrix", result } };
+}

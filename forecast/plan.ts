@@ -1,0 +1,161 @@
+/**
+ * One workload's forecasting step on in-memory series, shared by `forecastStack` and the
+ * benchmark: resample each load metric to the model step, forecast it with its band and peak
+ * factor, and turn that into raw replica bounds (before guardrails and hysteresis). Pure.
+ */
+import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
+import type { Aggregation, Grid } from "./types";
+import { max } from "./stats";
+import { fillGaps, type Model } from "./models/common";
+import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
+import { floorFromHistory, rawMaxReplicas, type MetricCapacity } from "./sizing";
+import type { ReplayMetric } from "./simulator";
+
+export interface PlanSettings {
+    /** Seconds per model step. @default 3600 */
+    readonly modelStepSeconds: number;
+    /** Forecast horizon in model steps. */
+    readonly horizonSteps: number;
+    /** Quantile of the model's relative backtest errors for the upper band. */
+    readonly bandQuantile: number;
+    /** Quantile of (full-resolution max ÷ step mean) for the peak factor. */
+    readonly peakQuantile: number;
+    /** Extra room on top of the peak for maxReplicas (0.2 = 20 %). */
+    readonly headroom: number;
+    /** Under-provisioned fraction of ticks the floor may leave on replayed history. */
+    readonly underProvisionedTarget: number;
+    /** Days of the most recent history replayed to find the floor. */
+    readonly floorHistoryDays: number;
+    readonly readinessDelaySeconds: number;
+}
+
+export interface PlanMetric {
+    readonly capacity: MetricCapacity;
+    /** Full-resolution history (NaN = gap), ending at the forecast origin. */
+    readonly full: Grid;
+    /** How to resample to the model step: mean for rates and utilization, max for a p95. */
+    readonly aggregation: Aggregation;
+}
+
+export interface MetricPlan {
+    readonly name: string;
+    readonly forecast: ForecastResult;
+    readonly peakFactor: number;
+    /** max over the horizon of upper band × peak factor. */
+    readonly forecastPeak: number;
+    /** Highest full-resolution value in the history. */
+    readonly recentPeak: number;
+    /** The model-step history the forecast was made from (NaN = gap). */
+    readonly history: Grid;
+}
+
+export interface WorkloadPlan {
+    readonly metrics: readonly MetricPlan[];
+    /** Bounds before guardrails and hysteresis. */
+    readonly rawMinReplicas: number;
+    readonly rawMaxReplicas: number;
+}
+
+/** Resamples a regular grid to a coarser step aligned to multiples of the step. */
+export function coarsen(g: Grid, step: number, agg: Aggregation): Grid {
+    if (step <= g.step) return g;
+    const from = Math.floor(g.start / step) * step;
+    const n = Math.floor((g.start + g.values.length * g.step - 1 - from) / step) + 1;
+    const out = new Float64Array(Math.max(0, n)).fill(NaN);
+    const cnt = new Uint32Array(out.length);
+    const acc = new Float64Array(out.length);
+    for (let i = 0; i < g.values.length; i++) {
+        const x = g.values[i];
+        if (!Number.isFinite(x)) continue;
+        const b = Math.floor((g.start + i * g.step - from) / step);
+        if (agg === "max") acc[b] = cnt[b] ? Math.max(acc[b], x) : x;
+        else if (agg === "last") acc[b] = x;
+        else acc[b] += x;
+        cnt[b]++;
+    }
+    const per = step / g.step;
+    for (let b = 0; b < out.length; b++) {
+        if (!cnt[b]) continue;
+        if (agg === "mean") out[b] = acc[b] / cnt[b];
+        else if (agg === "sum") out[b] = cnt[b] * 2 >= per ? (acc[b] * per) / cnt[b] : NaN;
+        else out[b] = acc[b];
+    }
+    return { start: from, step, values: out };
+}
+
+/** Value of grid `g` at time `t` (the bucket containing it), NaN outside. */
+export function valueAt(g: Grid, t: number): number {
+    const i = Math.floor((t - g.start) / g.step);
+    return i >= 0 && i < g.values.length ? g.values[i] : NaN;
+}
+
+/** Puts several grids on the finest step among them over [start, end). */
+export function alignGrids(grids: readonly Grid[], start: number, end: number): { start: number; step: number; values: Float64Array[] } {
+    const step = Math.min(...grids.map((g) => g.step));
+    const n = Math.max(0, Math.floor((end - start) / step));
+    return {
+        start,
+        step,
+        values: grids.map((g) => {
+            const v = new Float64Array(n);
+            for (let i = 0; i < n; i++) v[i] = valueAt(g, start + i * step);
+            return v;
+        }),
+    };
+}
+
+/** A forecaster: ours by default; a single model for the baselines. */
+export type Forecaster = (hourly: Float64Array, h: number, period: number, bandQuantile: number) => ForecastResult;
+export const defaultForecaster: Forecaster = (y, h, period, q) => forecastDefault(y, h, { period, bandQuantile: q });
+export const modelForecaster =
+    (m: Model): Forecaster =>
+    (y, h, period, q) =>
+        forecastWith(m, y, h, { period, bandQuantile: q });
+
+/**
+ * Forecasts every metric and sizes the workload. `policyFloor` is the lowest floor the search
+ * tries; `maxCap` bounds the search from above (the guardrail).
+ */
+export function planWorkload(
+    metrics: readonly PlanMetric[],
+    s: PlanSettings,
+    o: { readonly forecaster?: Forecaster; readonly behavior?: HorizontalPodAutoscalerBehavior; readonly policyFloor: number; readonly maxCap: number },
+): WorkloadPlan {
+    const period = Math.round(86400 / s.modelStepSeconds);
+    const forecaster = o.forecaster ?? defaultForecaster;
+    const plans: MetricPlan[] = metrics.map((m) => {
+        const history = coarsen(m.full, s.modelStepSeconds, m.aggregation);
+        const y = fillGaps(history.values, period);
+        const forecast = forecaster(history.values, s.horizonSteps, period, s.bandQuantile);
+        const pf = peakFactor(m.full, s.modelStepSeconds, s.peakQuantile);
+        let up = 0;
+        for (let k = 0; k < forecast.upper.length; k++) if (Number.isFinite(forecast.upper[k])) up = Math.max(up, forecast.upper[k]);
+        const recentPeak = max(m.full.values);
+        return { name: m.capacity.name, forecast, peakFactor: pf, forecastPeak: Math.max(0, up * pf), recentPeak: Number.isFinite(recentPeak) ? recentPeak : 0, history: { ...history, values: Number.isFinite(y[0]) ? history.values : y } };
+    });
+    const caps = metrics.map((m) => m.capacity);
+    const rawMax = Math.min(
+        o.maxCap,
+        rawMaxReplicas(
+            plans.map((p) => p.forecastPeak),
+            plans.map((p) => p.recentPeak),
+            caps,
+            s.headroom,
+        ),
+    );
+    // The floor: replay the last days at full resolution under [floor, rawMax].
+    const end = Math.min(...metrics.map((m) => m.full.start + m.full.values.length * m.full.step));
+    const start = end - s.floorHistoryDays * 86400;
+    const aligned = alignGrids(
+        metrics.map((m) => m.full),
+        Math.max(start, Math.min(...metrics.map((m) => m.full.start))),
+        end,
+    );
+    const replayMetrics: ReplayMetric[] = metrics.map((m, i) => ({ name: m.capacity.name, load: aligned.values[i], capacityPerPod: m.capacity.capacityPerPod, targetUtilization: m.capacity.targetUtilization }));
+    const rawMin = floorFromHistory({ start: aligned.start, step: aligned.step, metrics: replayMetrics }, o.policyFloor, Math.max(o.policyFloor, rawMax), {
+        underProvisionedTarget: s.underProvisionedTarget,
+        behavior: o.behavior,
+        readinessDelaySeconds: s.readinessDelaySeconds,
+    });
+    return { metrics: plans, rawMinReplicas: rawMin, rawMaxReplicas: Math.max(rawMax, rawMin) };
+}

@@ -1,0 +1,398 @@
+/**
+ * Replays load through a HorizontalPodAutoscaler as Kubernetes implements it (the controller's
+ * `reconcileAutoscaler` and `normalizeDesiredReplicasWithBehaviors`): a sync every 15 s, tolerance
+ * 0.1, `ceil(current × metric / target)` per metric, the max over metrics, scale-up/down
+ * stabilization windows, the behavior's Percent/Pods policies per period with `selectPolicy`, a
+ * pod readiness delay, all clamped to [min, max]. Pure: same input, same result.
+ *
+ * The metric a pod reports is the load averaged over the current replicas (what an External
+ * AverageValue metric divides by, and what a Pods metric converges to once new pods serve), so
+ * outside the tolerance the proposal is `ceil(load / (capacity × target))`.
+ */
+import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from "kubernetes-types/autoscaling/v2";
+
+export interface ReplayMetric {
+    readonly name: string;
+    /** Total load on the workload per grid bucket (e.g. req/s); NaN is a gap: the tick is not scored. */
+    readonly load: ArrayLike<number>;
+    /** What one ready pod serves at 100 %: load above ready × capacity is under-provisioning. */
+    readonly capacityPerPod: number;
+    /** HPA target as a fraction of the capacity (0.7 for a 70 % utilization target). */
+    readonly targetUtilization: number;
+}
+
+export interface BoundsSegment {
+    /** Unix seconds from which these bounds apply (until the next segment). */
+    readonly from: number;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+}
+
+/** What a custom controller sees at each sync (used to replay the seed's weighted blend). */
+export interface ControllerState {
+    readonly t: number;
+    readonly current: number;
+    readonly ready: number;
+    /** Load per metric at this sync (NaN for gaps). */
+    readonly loads: readonly number[];
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+}
+/** Returns the replica count to set (the simulator clamps it to the bounds). */
+export type Controller = (s: ControllerState) => number;
+
+export interface ReplayInput {
+    /** Unix seconds of the first bucket of every metric's `load`. */
+    readonly start: number;
+    /** Seconds per load bucket. */
+    readonly step: number;
+    readonly metrics: readonly ReplayMetric[];
+    /** Fixed bounds, or segments sorted by `from` (one preview a day changes them). */
+    readonly bounds: { readonly minReplicas: number; readonly maxReplicas: number } | readonly BoundsSegment[];
+    /** autoscaling/v2 behavior; Kubernetes defaults for what is missing. */
+    readonly behavior?: HorizontalPodAutoscalerBehavior;
+    /** @default 15 */
+    readonly syncSeconds?: number;
+    /** @default 0.1 */
+    readonly tolerance?: number;
+    /** Seconds from a pod's creation to ready. @default 60 */
+    readonly readinessDelaySeconds?: number;
+    /** Replicas at the start, all ready. @default the first tick's proposal clamped to the bounds */
+    readonly initialReplicas?: number;
+    /** Only ticks at or after this time are scored (the state before it is warm-up). */
+    readonly scoreFrom?: number;
+    /** Replace the HPA's decision (stabilization and policies) by this controller. */
+    readonly controller?: Controller;
+    /** Keep the list of scale events. @default true */
+    readonly recordEvents?: boolean;
+}
+
+export interface ScaleEvent {
+    readonly t: number;
+    readonly from: number;
+    readonly to: number;
+}
+
+export interface ReplayResult {
+    /** Scored ticks (with data). */
+    readonly ticks: number;
+    readonly replicaHours: number;
+    /** Σ ceil(load / (capacity × target)) over ticks, max over metrics. */
+    readonly oracleReplicaHours: number;
+    /** replicaHours ÷ oracleReplicaHours. */
+    readonly ratioToOracle: number;
+    /** Fraction of ticks with load > ready pods × capacity (any metric). */
+    readonly underProvisionedFraction: number;
+    /** Fraction of ticks where the HPA's proposal exceeded maxReplicas. */
+    readonly capHitFraction: number;
+    /** Σ max(0, load / capacity − ready) in pod-hours. */
+    readonly shortfallPodHours: number;
+    /** shortfallPodHours ÷ oracleReplicaHours. */
+    readonly shortfallRatio: number;
+    /** (replicaHours + 10 × shortfallPodHours) ÷ oracleReplicaHours: a missing pod costs ten idle ones. */
+    readonly weightedCost: number;
+    readonly scaleEventCount: number;
+    readonly scaleEvents: readonly ScaleEvent[];
+    /** Replicas at the end, for chaining replays. */
+    readonly finalReplicas: number;
+}
+
+/** The weight of a missing pod-hour against an idle one in `weightedCost`. */
+export const SHORTFALL_WEIGHT = 10;
+
+export interface Rules {
+    readonly window: number;
+    readonly select: "Max" | "Min" | "Disabled";
+    readonly policies: readonly { readonly type: "Pods" | "Percent"; readonly value: number; readonly periodSeconds: number }[];
+}
+
+/** Kubernetes' defaults (pkg/apis/autoscaling/v2 defaults): up 0 s window, max(4 pods, 100 %) per 15 s; down 300 s window, 100 % per 15 s. */
+function rules(r: HPAScalingRules | undefined, up: boolean): Rules {
+    const defPolicies = up
+        ? [
+              { type: "Pods" as const, value: 4, periodSeconds: 15 },
+              { type: "Percent" as const, value: 100, periodSeconds: 15 },
+          ]
+        : [{ type: "Percent" as const, value: 100, periodSeconds: 15 }];
+    const select = (r?.selectPolicy ?? "Max") as Rules["select"];
+    if (select !== "Max" && select !== "Min" && select !== "Disabled") throw new Error(`behavior selectPolicy ${JSON.stringify(r?.selectPolicy)} must be Max, Min or Disabled`);
+    const policies = (r?.policies ?? defPolicies).map((p) => {
+        if (p.type !== "Pods" && p.type !== "Percent") throw new Error(`behavior policy type ${JSON.stringify(p.type)} must be Pods or Percent`);
+        if (!(p.value > 0) || !(p.periodSeconds > 0)) throw new Error(`behavior policy ${p.type} needs value > 0 and periodSeconds > 0`);
+        return { type: p.type as "Pods" | "Percent", value: p.value, periodSeconds: p.periodSeconds };
+    });
+    return { window: r?.stabilizationWindowSeconds ?? (up ? 0 : 300), select, policies };
+}
+
+interface Change {
+    t: number;
+    n: number;
+}
+
+function changeInPeriod(events: readonly Change[], now: number, period: number): number {
+    let s = 0;
+    for (const e of events) if (e.t > now - period) s += e.n;
+    return s;
+}
+
+export function scaleUpLimit(current: number, ups: readonly Change[], downs: readonly Change[], r: Rules, now: number): number {
+    if (r.select === "Disabled") return current;
+    let result = r.select === "Min" ? Infinity : -Infinity;
+    for (const p of r.policies) {
+        const start = current - changeInPeriod(ups, now, p.periodSeconds) + changeInPeriod(downs, now, p.periodSeconds);
+        const proposed = p.type === "Pods" ? start + p.value : Math.ceil(start * (1 + p.value / 100));
+        result = r.select === "Min" ? Math.min(result, proposed) : Math.max(result, proposed);
+    }
+    return result;
+}
+
+export function scaleDownLimit(current: number, ups: readonly Change[], downs: readonly Change[], r: Rules, now: number): number {
+    if (r.select === "Disabled") return current;
+    let result = r.select === "Min" ? -Infinity : Infinity;
+    for (const p of r.policies) {
+        const start = current - changeInPeriod(ups, now, p.periodSeconds) + changeInPeriod(downs, now, p.periodSeconds);
+        const proposed = p.type === "Pods" ? start - p.value : Math.floor(start * (1 - p.value / 100));
+        result = r.select === "Min" ? Math.max(result, proposed) : Math.min(result, proposed);
+    }
+    return result;
+}
+
+/** ceil that forgives floating-point noise (3.0000000001 → 3). */
+const ceilEps = (x: number) => Math.ceil(x - 1e-9);
+
+/** Replicas the HPA proposes for one metric, before stabilization: tolerance, then ceil. */
+export function metricProposal(load: number, current: number, capacityPerPod: number, target: number, tolerance: number): number {
+    const ratio = load / Math.max(current, 1) / (capacityPerPod * target);
+    if (current > 0 && Math.abs(ratio - 1) <= tolerance) return current;
+    return ceilEps(ratio * Math.max(current, 1));
+}
+
+export function replay(input: ReplayInput): ReplayResult {
+    const sync = input.syncSeconds ?? 15;
+    const tol = input.tolerance ?? 0.1;
+    const delay = input.readinessDelaySeconds ?? 60;
+    const up = rules(input.behavior?.scaleUp, true);
+    const down = rules(input.behavior?.scaleDown, false);
+    const segs: readonly BoundsSegment[] = Array.isArray(input.bounds)
+        ? (input.bounds as readonly BoundsSegment[])
+        : [{ from: -Infinity, ...(input.bounds as { minReplicas: number; maxReplicas: number }) }];
+    if (segs.length === 0) throw new Error("replay: bounds needs at least one segment");
+    for (const s of segs)
+        if (!(s.minReplicas >= 0) || s.minReplicas > s.maxReplicas)
+            throw new Error(`replay: minReplicas (${s.minReplicas}) must be >= 0 and <= maxReplicas (${s.maxReplicas})`);
+    const ms = input.metrics;
+    if (ms.length === 0) throw new Error("replay: needs at least one metric");
+    const nBuckets = ms[0].load.length;
+    for (const m of ms) {
+        if (m.load.length !== nBuckets) throw new Error(`replay: metric ${m.name} has ${m.load.length} buckets, ${ms[0].name} has ${nBuckets}`);
+        if (!(m.capacityPerPod > 0) || !(m.targetUtilization > 0)) throw new Error(`replay: metric ${m.name} needs capacityPerPod > 0 and targetUtilization > 0`);
+    }
+    // Tick = the sync period, or the bucket when buckets are shorter (the HPA then sees the mean).
+    const dt = Math.min(sync, input.step);
+    const syncEvery = Math.max(1, Math.round(sync / dt));
+    const nTicks = Math.floor((nBuckets * input.step) / dt);
+    const scoreFrom = input.scoreFrom ?? -Infinity;
+    const recordEvents = input.recordEvents ?? true;
+
+    const loadAt = (m: ReplayMetric, tick: number) => m.load[Math.floor((tick * dt) / input.step)];
+    const syncLoad = (m: ReplayMetric, tick: number) => {
+        if (syncEvery === 1) return loadAt(m, tick);
+        let s = 0;
+        let n = 0;
+        for (let k = Math.max(0, tick - syncEvery + 1); k <= tick; k++) {
+            const x = loadAt(m, k);
+            if (Number.isFinite(x)) {
+                s += x;
+                n++;
+            }
+        }
+        return n ? s / n : NaN;
+    };
+    const rawProposal = (loads: readonly number[], current: number) => {
+        let p = -1;
+        for (let i = 0; i < ms.length; i++) {
+            const x = loads[i];
+            if (!Number.isFinite(x)) continue;
+            p = Math.max(p, metricProposal(x, current, ms[i].capacityPerPod, ms[i].targetUtilization, tol));
+        }
+        return p < 0 ? current : p;
+    };
+    void loadAt;
+
+    let seg = 0;
+    const boundsAt = (t: number) => {
+        while (seg + 1 < segs.length && segs[seg + 1].from <= t) seg++;
+        return segs[seg];
+    };
+
+    // State
+    const t0 = input.start;
+    const b0 = boundsAt(t0);
+    const loads0 = ms.map((m) => syncLoad(m, 0));
+    let current = input.initialReplicas ?? Math.min(b0.maxReplicas, Math.max(b0.minReplicas, rawProposal(loads0, 0)));
+    const pending: { readyAt: number; n: number }[] = []; // sorted by readyAt
+    let pendingCount = 0;
+    // Recommendations of the last max(window) seconds, one per sync, in a ring buffer.
+    const maxWindow = Math.max(up.window, down.window);
+    const ringSize = Math.ceil(maxWindow / sync) + 2;
+    const ringT = new Float64Array(ringSize);
+    const ringR = new Float64Array(ringSize);
+    let ringLen = 0;
+    let ringHead = 0; // index of the oldest
+    let lastProposalChange = -Infinity;
+    let lastProposal = NaN;
+    let ups: Change[] = [];
+    let downs: Change[] = [];
+    const maxPeriod = Math.max(...up.policies.map((p) => p.periodSeconds), ...down.policies.map((p) => p.periodSeconds), 0);
+    const events: ScaleEvent[] = [];
+    let eventCount = 0;
+
+    let ticks = 0;
+    let replicaTicks = 0;
+    let oracleTicks = 0;
+    let underTicks = 0;
+    let capTicks = 0;
+    let shortfallTicks = 0;
+    let capNow = false;
+    const nm = ms.length;
+    const loads = new Array<number>(nm);
+    const caps = ms.map((m) => m.capacityPerPod);
+    const perPod = ms.map((m) => m.capacityPerPod * m.targetUtilization);
+    const bucketOf = (tick: number) => Math.floor((tick * dt) / input.step);
+
+    for (let k = 0; k < nTicks; k++) {
+        const t = t0 + k * dt;
+        const b = seg + 1 < segs.length && segs[seg + 1].from <= t ? boundsAt(t) : segs[seg];
+        if (k % syncEvery === 0) {
+            let proposal = -1;
+            for (let i = 0; i < nm; i++) {
+                const x = syncEvery === 1 ? ms[i].load[bucketOf(k)] : syncLoad(ms[i], k);
+                loads[i] = x;
+                if (x === x && x !== Infinity) {
+                    const ratio = x / Math.max(current, 1) / perPod[i];
+                    const p = current > 0 && Math.abs(ratio - 1) <= tol ? current : ceilEps(ratio * Math.max(current, 1));
+                    if (p > proposal) proposal = p;
+                }
+            }
+            if (proposal < 0) proposal = current;
+            capNow = proposal > b.maxReplicas;
+            let desired: number;
+            if (current > b.maxReplicas) desired = b.maxReplicas;
+            else if (current < b.minReplicas) desired = b.minReplicas;
+            else if (input.controller) {
+                const ready = current - pendingCount;
+                desired = Math.min(b.maxReplicas, Math.max(b.minReplicas, Math.round(input.controller({ t, current, ready, loads: [...loads], minReplicas: b.minReplicas, maxReplicas: b.maxReplicas }))));
+            } else {
+                // Stabilization: the lowest recommendation of the up window, the highest of the down window.
+                if (ringLen === ringSize) {
+                    ringHead = (ringHead + 1) % ringSize;
+                    ringLen--;
+                }
+                const tail = (ringHead + ringLen) % ringSize;
+                ringT[tail] = t;
+                ringR[tail] = proposal;
+                ringLen++;
+                if (proposal !== lastProposal) {
+                    lastProposal = proposal;
+                    lastProposalChange = t;
+                }
+                let upRec = proposal;
+                let downRec = proposal;
+                if (lastProposalChange > t - maxWindow - sync) {
+                    for (let j = 0; j < ringLen; j++) {
+                        const idx = (ringHead + j) % ringSize;
+                        const rt = ringT[idx];
+                        const rr = ringR[idx];
+                        if (rt > t - up.window && rr < upRec) upRec = rr;
+                        if (rt > t - down.window && rr > downRec) downRec = rr;
+                    }
+                }
+                let rec = current;
+                if (rec < upRec) rec = upRec;
+                if (rec > downRec) rec = downRec;
+                desired = rec;
+                if (rec > current) {
+                    const lim = Math.max(current, scaleUpLimit(current, ups, downs, up, t));
+                    desired = Math.min(rec, b.maxReplicas, lim);
+                } else if (rec < current) {
+                    const lim = Math.min(current, scaleDownLimit(current, ups, downs, down, t));
+                    desired = Math.max(rec, b.minReplicas, lim);
+                }
+            }
+            if (desired !== current) {
+                if (desired > current) {
+                    ups.push({ t, n: desired - current });
+                    pending.push({ readyAt: t + delay, n: desired - current });
+                    pendingCount += desired - current;
+                } else {
+                    downs.push({ t, n: current - desired });
+                    // Unready pods go first, newest first, as the ReplicaSet controller prefers.
+                    let remove = current - desired;
+                    while (remove > 0 && pending.length) {
+                        const last = pending[pending.length - 1];
+                        const r = Math.min(remove, last.n);
+                        last.n -= r;
+                        pendingCount -= r;
+                        remove -= r;
+                        if (last.n === 0) pending.pop();
+                    }
+                }
+                eventCount++;
+                if (recordEvents) events.push({ t, from: current, to: desired });
+                current = desired;
+                ups = ups.filter((e) => e.t > t - maxPeriod);
+                downs = downs.filter((e) => e.t > t - maxPeriod);
+            }
+        }
+        while (pending.length && pending[0].readyAt <= t) {
+            pendingCount -= pending[0].n;
+            pending.shift();
+        }
+        if (t < scoreFrom) continue;
+        // Score this tick at full resolution.
+        const ready = current - pendingCount;
+        const bk = bucketOf(k);
+        let has = false;
+        let oracle = 0;
+        let short = 0;
+        let under = false;
+        for (let i = 0; i < nm; i++) {
+            const x = ms[i].load[bk];
+            if (!(x === x && x !== Infinity)) continue;
+            has = true;
+            const o = ceilEps(x / perPod[i]);
+            if (o > oracle) oracle = o;
+            const need = x / caps[i];
+            if (need > ready + 1e-9) {
+                under = true;
+                if (need - ready > short) short = need - ready;
+            }
+        }
+        if (!has) continue;
+        ticks++;
+        replicaTicks += current;
+        oracleTicks += oracle;
+        shortfallTicks += short;
+        if (under) underTicks++;
+        if (capNow) capTicks++;
+    }
+    const h = dt / 3600;
+    const replicaHours = replicaTicks * h;
+    const oracleReplicaHours = oracleTicks * h;
+    const shortfallPodHours = shortfallTicks * h;
+    const div = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : 0);
+    return {
+        ticks,
+        replicaHours,
+        oracleReplicaHours,
+        ratioToOracle: div(replicaHours, oracleReplicaHours),
+        underProvisionedFraction: ticks ? underTicks / ticks : 0,
+        capHitFraction: ticks ? capTicks / ticks : 0,
+        shortfallPodHours,
+        shortfallRatio: div(shortfallPodHours, oracleReplicaHours),
+        weightedCost: div(replicaHours + SHORTFALL_WEIGHT * shortfallPodHours, oracleReplicaHours),
+        scaleEventCount: eventCount,
+        scaleEvents: events,
+        finalReplicas: current,
+    };
+}

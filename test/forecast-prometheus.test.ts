@@ -1,0 +1,119 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chunkRange, queryRange } from "../forecast/live";
+import { readSeriesFile } from "../forecast/ingest";
+import { SeriesConfigSchema, stackInputFromConfig } from "../forecast/seriesConfig";
+import { forecastStack } from "../forecast/stack";
+import { refreshExports } from "../tools/forecast";
+
+const TRACE = path.resolve(__dirname, "../../shared/data/prometheus/nasa_http_rate5m_14d.query_range.json");
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const s = net.createServer();
+        s.once("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+            const port = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+async function waitReady(url: string, proc: ChildProcess, log: () => string): Promise<void> {
+    for (let i = 0; i < 150; i++) {
+        if (proc.exitCode !== null) throw new Error(`prometheus exited with ${proc.exitCode}: ${log()}`);
+        try {
+            const r = await fetch(`${url}/-/ready`);
+            if (r.ok) return;
+        } catch {
+            // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`prometheus not ready after 30 s: ${log()}`);
+}
+
+test("query_range windows stay within 11,000 points", () => {
+    assert.deepEqual(chunkRange(0, 300 * 25000, 300), [
+        [0, 300 * 10999],
+        [300 * 11000, 300 * 21999],
+        [300 * 22000, 300 * 25000],
+    ]);
+    assert.deepEqual(chunkRange(0, 600, 300), [[0, 600]]);
+});
+
+test("live export from a real Prometheus (backfilled with promtool) sizes exactly like the export file", { timeout: 120000 }, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-prom-"));
+    let proc: ChildProcess | undefined;
+    let stderr = "";
+    try {
+        // 1. The shared trace as OpenMetrics, backfilled into a fresh TSDB.
+        const [s] = readSeriesFile(TRACE);
+        const om = ["# TYPE nasa_http_requests_per_second gauge"];
+        for (let i = 0; i < s.t.length; i++) om.push(`nasa_http_requests_per_second{job="nasa-http"} ${s.v[i]} ${s.t[i]}`);
+        om.push("# EOF");
+        fs.writeFileSync(path.join(tmp, "trace.om"), om.join("\n") + "\n");
+        const data = path.join(tmp, "tsdb");
+        const bf = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(tmp, "trace.om"), data], { encoding: "utf8" });
+        assert.equal(bf.status, 0, bf.stderr);
+        // 2. Prometheus on 127.0.0.1 with its own port and data dir; old data stays queryable with a 100 y retention.
+        const port = await freePort();
+        fs.writeFileSync(path.join(tmp, "prometheus.yml"), "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
+        proc = spawn(
+            "prometheus",
+            [`--config.file=${path.join(tmp, "prometheus.yml")}`, `--storage.tsdb.path=${data}`, "--storage.tsdb.retention.time=100y", `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
+            { stdio: ["ignore", "ignore", "pipe"] },
+        );
+        proc.stderr!.on("data", (d) => (stderr += String(d)));
+        const url = `http://127.0.0.1:${port}`;
+        await waitReady(url, proc, () => stderr);
+
+        // 3. The same workload, once from the shared file and once from the live export.
+        const exportsDir = path.join(tmp, "exports");
+        fs.mkdirSync(exportsDir);
+        fs.copyFileSync(TRACE, path.join(exportsDir, "file.query_range.json"));
+        const config = (file: string) =>
+            SeriesConfigSchema.parse({
+                stack: "t",
+                prometheus: { url, stepSeconds: 300, days: 14 },
+                workloads: [
+                    {
+                        name: "api",
+                        kind: "api",
+                        current: { minReplicas: 3, maxReplicas: 50 },
+                        guardrails: { minReplicas: 1, maxReplicas: 200, policyMinimum: 1 },
+                        metrics: [{ name: "requests", file, query: 'nasa_http_requests_per_second{job="nasa-http"}', averageValue: 0.1, targetUtilization: 0.7 }],
+                    },
+                ],
+            });
+        const live = config("live.query_range.json");
+        const written = await refreshExports(live, exportsDir, s.t[s.t.length - 1]);
+        assert.deepEqual(written, [path.join(exportsDir, "live.query_range.json")]);
+        const [l] = readSeriesFile(written[0]);
+        assert.equal(l.t.length, s.t.length);
+        assert.deepEqual(Array.from(l.v), Array.from(s.v));
+
+        const fromLive = forecastStack(stackInputFromConfig(live, exportsDir)).workloads[0];
+        const fromFile = forecastStack(stackInputFromConfig(config("file.query_range.json"), exportsDir)).workloads[0];
+        assert.deepEqual(fromLive.proposed, fromFile.proposed);
+        assert.deepEqual(fromLive.raw, fromFile.raw);
+        assert.equal(fromLive.metrics[0].forecastPeak, fromFile.metrics[0].forecastPeak);
+        assert.equal(fromLive.warnings.length, 0);
+
+        // A query Prometheus rejects is an error naming the query.
+        await assert.rejects(queryRange({ url, query: "sum(", start: s.t[0], end: s.t[10], stepSeconds: 300 }), /query_range "sum\(" \[\d+, \d+\]: HTTP 400/);
+    } finally {
+        if (proc && proc.exitCode === null) {
+            const exited = new Promise((r) => proc!.once("exit", r));
+            proc.kill("SIGTERM");
+            await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
+            if (proc.exitCode === null) proc.kill("SIGKILL");
+        }
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+});

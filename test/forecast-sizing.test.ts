@@ -1,0 +1,147 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { API_BEHAVIOR } from "../lib/hpa";
+import { capacityRecommendations, forecastMetric, seedTrend } from "../forecast/capacityPlanner";
+import {
+    floorFromHistory,
+    passesHysteresis,
+    proposeBounds,
+    rawMaxReplicas,
+    replicasFor,
+    replicasForLoads,
+    seedCacheRules,
+    sizePoolers,
+    sizeReadReplicas,
+    sizeRedisShards,
+    type Guardrails,
+} from "../forecast/sizing";
+
+const rps = { name: "rps", capacityPerPod: 100 / 0.7, targetUtilization: 0.7 };
+const cpu = { name: "cpu", capacityPerPod: 0.5, targetUtilization: 0.7 };
+
+describe("sizing rules", () => {
+    test("replicas per metric = ceil(load / (capacity × target)), max over metrics", () => {
+        assert.equal(replicasFor(1000, rps), 10);
+        assert.equal(replicasFor(1001, rps), 11);
+        assert.equal(replicasFor(0, rps), 0);
+        assert.equal(replicasForLoads([1000, 7], [rps, cpu]), 20); // 7 cores / 0.35 = 20 beats 10
+        assert.equal(rawMaxReplicas([900], [1000], [rps], 0.2), 12);
+        assert.throws(() => replicasFor(1, { name: "x", capacityPerPod: 0, targetUtilization: 1 }), { message: "metric x: capacityPerPod (0) and targetUtilization (1) must be > 0" });
+    });
+    test("the floor: smallest min keeping replayed under-provisioning within target", () => {
+        // Quiet at 50 req/s, then a jump to 1000 req/s for 10 min, three times: the HPA needs ~2 min to react.
+        const load = Array.from({ length: 3 * 240 }, (_, k) => (k % 240 >= 200 ? 1000 : 50));
+        const history = { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 0.7 }] };
+        const opts = { underProvisionedTarget: 0.001, behavior: API_BEHAVIOR };
+        const floor = floorFromHistory(history, 1, 30, opts);
+        assert.equal(floor, 10); // 10 ready pods serve 1000 at 100 %
+        assert.equal(floorFromHistory(history, 1, 30, { ...opts, underProvisionedTarget: 0.5 }), 1);
+    });
+    test("guardrail contradiction is a named error", () => {
+        assert.throws(() => proposeBounds({ minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 5, maxReplicas: 4, policyMinimum: 2 }, { percent: 10 }, "api"), {
+            message: "api: guardrails minReplicas (5) / policyMinimum (2) must be <= maxReplicas (4)",
+        });
+    });
+    test("hysteresis: 10 % of 50 is 5, of 3 is 1 replica", () => {
+        assert.equal(passesHysteresis(50, 54, 10), false);
+        assert.equal(passesHysteresis(50, 55, 10), true);
+        assert.equal(passesHysteresis(3, 4, 10), true);
+        assert.equal(passesHysteresis(3, 3, 10), false);
+        assert.deepEqual(proposeBounds({ minReplicas: 3, maxReplicas: 53 }, { minReplicas: 3, maxReplicas: 50 }, { minReplicas: 1, maxReplicas: 100, policyMinimum: 2 }, { percent: 10 }), {
+            minReplicas: 3,
+            maxReplicas: 50,
+        });
+    });
+
+    const guard = fc
+        .record({ minReplicas: fc.integer({ min: 1, max: 20 }), span: fc.integer({ min: 0, max: 200 }), policyMinimum: fc.integer({ min: 1, max: 20 }) })
+        .filter((g) => Math.max(g.minReplicas, g.policyMinimum) <= g.minReplicas + g.span)
+        .map((g): Guardrails => ({ minReplicas: g.minReplicas, maxReplicas: g.minReplicas + g.span, policyMinimum: g.policyMinimum }));
+    const bounds = fc.record({ minReplicas: fc.integer({ min: 0, max: 500 }), maxReplicas: fc.integer({ min: 0, max: 500 }) });
+    const pct = fc.integer({ min: 0, max: 50 });
+
+    test("property: min <= max, both within guardrails, never below the policy minimum", () => {
+        fc.assert(
+            fc.property(bounds, bounds, guard, pct, (raw, cur, g, p) => {
+                const b = proposeBounds(raw, cur, g, { percent: p });
+                const lowest = Math.max(g.minReplicas, g.policyMinimum);
+                return b.minReplicas <= b.maxReplicas && b.minReplicas >= lowest && b.maxReplicas <= g.maxReplicas && b.maxReplicas >= lowest;
+            }),
+        );
+    });
+    test("property: hysteresis holds: a bound changes only by at least max(1, p %) of its clamped current value", () => {
+        fc.assert(
+            fc.property(bounds, bounds, guard, pct, (raw, cur, g, p) => {
+                const b = proposeBounds(raw, cur, g, { percent: p });
+                const again = proposeBounds(b, b, g, { percent: p });
+                const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
+                const clamp = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, x));
+                const okMin = b.minReplicas === clamp(cur.minReplicas) || passesHysteresis(clamp(cur.minReplicas), b.minReplicas, p);
+                return okMin && again.minReplicas === b.minReplicas && again.maxReplicas === b.maxReplicas;
+            }),
+        );
+    });
+    test("property: monotone in load: more load never lowers replicas or maxReplicas", () => {
+        fc.assert(
+            fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, head) => {
+                const [lo, hi] = a <= b ? [a, b] : [b, a];
+                return replicasFor(lo, rps) <= replicasFor(hi, rps) && rawMaxReplicas([lo], [0], [rps], head) <= rawMaxReplicas([hi], [0], [rps], head);
+            }),
+        );
+        fc.assert(
+            fc.property(bounds, fc.integer({ min: 0, max: 100 }), guard, (raw, extra, g) => {
+                const cur = { minReplicas: 1, maxReplicas: 1 };
+                const a = proposeBounds(raw, cur, g, { percent: 0 });
+                const b = proposeBounds({ minReplicas: raw.minReplicas, maxReplicas: raw.maxReplicas + extra }, cur, g, { percent: 0 });
+                return b.maxReplicas >= a.maxReplicas;
+            }),
+        );
+    });
+    test("data tier: Redis shards through the given rules, read replicas, poolers, clamped", () => {
+        assert.equal(sizeRedisShards({ memoryBytes: 4 * 1024 ** 3, opsPerSecond: 5000 }, seedCacheRules, { min: 3, max: 12 }), 7);
+        assert.equal(sizeRedisShards({ memoryBytes: 0, opsPerSecond: 95000 }, seedCacheRules, { min: 3, max: 6 }), 6);
+        assert.equal(sizeRedisShards({ memoryBytes: 1, opsPerSecond: 1 }, (l) => l.opsPerSecond * 0, { min: 1, max: 6 }), 1);
+        assert.equal(sizeReadReplicas(4200, 1000, 0.7, { min: 1, max: 10 }), 6);
+        assert.equal(sizePoolers(2500, 1000, { min: 2, max: 8 }), 3);
+        assert.equal(sizePoolers(10, 1000, { min: 2, max: 8 }), 2);
+    });
+});
+
+describe("the seed's capacity planner (table tests)", () => {
+    const hours = (n: number) => Array.from({ length: n }, (_, i) => i * 3600);
+    const now = 23 * 3600;
+    const cases: Array<[string, number[], string | null, "high" | "medium" | null]> = [
+        // CPU rising 0.01 an hour is "stable" to the seed (slope must exceed 0.01) yet crosses 0.8 at hour 30 → high
+        ["cpu rising 0.01/h", hours(24).map((t) => 0.5 + 0.01 * (t / 3600)), "stable", "high"],
+        ["cpu rising 0.02/h", hours(24).map((t) => 0.3 + 0.02 * (t / 3600)), "increasing", "high"],
+        // 0.5 + 0.001/h... reaches 0.8 at hour 300 → beyond 3 days: no recommendation
+        ["cpu rising slowly", hours(24).map((t) => 0.5 + 0.001 * (t / 3600)), "stable", null],
+        ["cpu falling", hours(24).map((t) => 0.7 - 0.02 * (t / 3600)), "decreasing", null],
+    ];
+    for (const [name, v, trend, urgency] of cases)
+        test(`${name}: trend ${trend}, urgency ${urgency}`, () => {
+            const s = { metric: "cpu_utilization" as const, t: hours(24), v };
+            assert.equal(forecastMetric(s, now)?.trend, trend);
+            const r = capacityRecommendations([s], now);
+            assert.equal(r[0]?.urgency ?? null, urgency);
+        });
+    test("time to limit, confidence and the seed's action", () => {
+        const s = { metric: "queue_length" as const, t: hours(24), v: hours(24).map((t) => 100 + 20 * (t / 3600)) };
+        // 100 + 20 h = 1000 at h = 45: 22 h after now (hour 23) → high; R² = 1 → 0.95
+        assert.deepEqual(capacityRecommendations([s], now), [
+            { metric: "queue_length", urgency: "high", timeToLimit: 22 * 3600, currentValue: 560, capacityLimit: 1000, recommendedAction: "Scale out worker processes", confidence: 0.95 },
+        ]);
+        const medium = { metric: "response_time" as const, t: hours(24), v: hours(24).map((t) => 0.5 + 0.01 * (t / 3600)) };
+        // 0.5 + 0.01 h = 2 at h = 150 → 127 h > 3 days: none; at 0.03/h → h = 50, 27 h → medium
+        assert.deepEqual(capacityRecommendations([medium], now), []);
+        const m2 = { ...medium, v: hours(24).map((t) => 0.5 + 0.03 * (t / 3600)) };
+        assert.equal(capacityRecommendations([m2], now)[0].urgency, "medium");
+        assert.equal(capacityRecommendations([m2], now)[0].recommendedAction, "Scale out application servers or optimize queries");
+    });
+    test("fewer than 10 points or no variation: no forecast", () => {
+        assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(9), v: hours(9).map(() => 0.9) }, now), null);
+        assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(12), v: hours(12).map(() => 0.9) }, now), null);
+        assert.equal(seedTrend([1, 2]), "stable");
+    });
+});

@@ -1,0 +1,119 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { benchSeries, formatBench, METHODS } from "../forecast/bench";
+import { parseSeriesText } from "../forecast/ingest";
+import { markdownReport, workloadSvg } from "../forecast/report";
+import { loadSeriesConfig, stackInputFromConfig } from "../forecast/seriesConfig";
+import { ANNOTATION, forecastStack, type StackInput } from "../forecast/stack";
+
+const ROOT = path.resolve(__dirname, "..");
+const devDir = path.join(ROOT, "exports/dev");
+const dev = () => stackInputFromConfig(loadSeriesConfig(path.join(devDir, "series.yaml")), devDir);
+
+describe("forecastStack (the integration API)", () => {
+    test("deterministic: the same files give the same sizing, hash and annotations", () => {
+        const a = forecastStack(dev());
+        const b = forecastStack(dev());
+        assert.deepEqual(
+            a.workloads.map((w) => [w.proposed, w.annotations]),
+            b.workloads.map((w) => [w.proposed, w.annotations]),
+        );
+        assert.match(a.inputsHash, /^[0-9a-f]{16}$/);
+        assert.deepEqual(a.warnings, []);
+        const api = a.workloads.find((w) => w.name === "api")!;
+        assert.deepEqual(Object.keys(api.annotations).sort(), [ANNOTATION.dataEnd, ANNOTATION.generatedAt, ANNOTATION.inputsHash, ANNOTATION.model, ANNOTATION.previousBounds].sort());
+        assert.equal(api.annotations[ANNOTATION.previousBounds], "3..50");
+        assert.equal(api.annotations[ANNOTATION.dataEnd], "1995-07-26T23:55:00.000Z");
+        assert.equal(api.annotations[ANNOTATION.inputsHash], a.inputsHash);
+        for (const w of a.workloads) {
+            assert.ok(w.proposed.minReplicas <= w.proposed.maxReplicas);
+            assert.ok(w.proposed.maxReplicas <= w.raw!.maxReplicas || w.proposed.maxReplicas === w.current.maxReplicas || w.proposed.maxReplicas >= w.proposed.minReplicas);
+        }
+    });
+    test("a changed export changes the inputs hash", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-stack-"));
+        try {
+            for (const f of fs.readdirSync(devDir)) fs.copyFileSync(path.join(devDir, f), path.join(tmp, f));
+            const base = stackInputFromConfig(loadSeriesConfig(path.join(tmp, "series.yaml")), tmp);
+            const h1 = forecastStack(base).inputsHash;
+            fs.appendFileSync(path.join(tmp, "worker-queue.csv"), "2015-03-16 00:02:53,40\n");
+            assert.notEqual(forecastStack(base).inputsHash, h1);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+    test("missing or stale exports: guardrail defaults and a warning, never extreme values", () => {
+        const input = dev();
+        const missing: StackInput = { ...input, workloads: input.workloads.map((w, i) => (i === 0 ? { ...w, metrics: [{ ...w.metrics[0], file: "nope.json" }] } : w)) };
+        const r = forecastStack(missing);
+        const api = r.workloads[0];
+        assert.deepEqual(api.proposed, { minReplicas: 3, maxReplicas: 10 }); // current 3..50 clamped to dev's guardrails 1..10
+        assert.deepEqual(api.warnings, ["export nope.json for requests is missing", "api: kept the guardrail defaults 3..10"]);
+        assert.equal(api.annotations[ANNOTATION.model], "defaults");
+        const stale = forecastStack({ ...input, now: new Date("2015-03-20T00:00:00Z") });
+        assert.deepEqual(stale.workloads[0].warnings, [
+            "export api-requests.query_range.json for requests ends 1995-07-26T23:55:00.000Z, older than 48 h",
+            "api: kept the guardrail defaults 3..10",
+        ]);
+        assert.equal(stale.workloads[1].warnings.length, 2);
+        assert.equal(stale.generatedAt, "2015-03-20T00:00:00.000Z");
+    });
+    test("malformed export is an error naming the file", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bad-"));
+        try {
+            fs.writeFileSync(path.join(tmp, "bad.csv"), "timestamp,value\n2024-01-01 00:00:00,x\n");
+            const input = dev();
+            assert.throws(() => forecastStack({ ...input, baseDir: tmp, workloads: [{ ...input.workloads[0], metrics: [{ ...input.workloads[0].metrics[0], file: "bad.csv" }] }] }), {
+                message: `${path.join(tmp, "bad.csv")}: line 2, column "value": value "x" is not a number`,
+            });
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("report and CLI", () => {
+    test("Markdown has the per-workload table row and the SVG draws bounds as capacity lines", () => {
+        const r = forecastStack(dev());
+        const md = markdownReport(r);
+        const api = r.workloads[0];
+        assert.ok(md.includes(`| api | 3..50 | **${api.proposed.minReplicas}..${api.proposed.maxReplicas}** |`));
+        assert.ok(md.includes("![worker-queue](worker-queue.svg)"));
+        const svg = workloadSvg(api);
+        assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        assert.ok(svg.includes(`proposed max ${api.proposed.maxReplicas}`));
+        assert.ok(svg.includes("forecast + band"));
+    });
+    test("npm run forecast writes report.md and one SVG per workload", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
+        try {
+            const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "dev", "--out", out], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(r.status, 0, r.stderr);
+            assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
+            assert.deepEqual(fs.readdirSync(out).sort(), ["api.svg", "report.md", "worker-queue.svg"]);
+            const bad = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(bad.status, 1);
+            assert.match(bad.stderr, /^forecast: .*exports\/nope\/series\.yaml: ENOENT/);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+    test("bench smoke: one 9-day series gives every method in every scenario", () => {
+        const lines = ["timestamp,value"];
+        for (let i = 0; i < 9 * 288; i++) lines.push(`${1700006400 + i * 300},${Math.round(100 + 60 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 17))}`);
+        const [s] = parseSeriesText(lines.join("\n"), "smoke.csv");
+        const r = benchSeries("smoke.csv", s);
+        assert.ok(Array.isArray(r));
+        const rows = r as Exclude<typeof r, string>;
+        assert.deepEqual(rows.map((x) => x.p99Pods), [5, 20, 100]);
+        assert.deepEqual(rows[0].methods.map((m) => m.method), [...METHODS]);
+        assert.equal(rows[0].origins, 2);
+        assert.equal(rows[0].methods.find((m) => m.method === "static-peak")!.mase, null);
+        assert.ok(formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] }).includes("### smoke.csv · p99 needs 20 pods · 2 origins"));
+        assert.equal(benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]), "short.csv: 0.00 days is too short for 7 training days and a test day");
+    });
+});
