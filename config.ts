@@ -344,6 +344,15 @@ export const ConfigSchema = z.strictObject({
         })
         .prefault({})
         .describe("The Redis Cluster cache."),
+    forecast: z
+        .strictObject({
+            enabled: z.boolean().default(true).describe("Size HPA min/max from the stack's metric exports before every preview, up and render."),
+            seriesFile: z.string().default("").describe("Series mapping (workload -> export files, capacity, guardrails); empty for exports/<stack>/series.yaml."),
+            maxAgeDays: int(0, 365).default(0).describe("Exports older than this fall back to the configured bounds with a warning; 0 disables the check (demo exports)."),
+            policyMinimum: int(1, 100).default(1).describe("The forecast never sizes minReplicas below this (the policy pack's HA floor of the environment)."),
+        })
+        .prefault({})
+        .describe("The forecasting step (issue: forecasting)."),
     network: z
         .strictObject({
             postgresPort: port().default(5432).describe("Port of the Postgres poolers and clusters the apps may reach."),

@@ -25,6 +25,7 @@ import { BudgetError } from "./lib/data/connectionBudget";
 import { dataTierPlan, DATABASE } from "./lib/data/plan";
 import { WalVolumeError } from "./lib/data/postgresParams";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
+import { programForecast } from "./forecast/program";
 
 export = async () => {
     const cfg = loadConfig();
@@ -56,8 +57,17 @@ export = async () => {
     }
     const vpa = cfg.metrics.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace }, opts) : undefined;
 
-    const api = apiPlan(cfg, stack);
-    const workers = workerPlans(cfg, stack);
+    // The forecasting step: size the HPAs from the stack's exported metrics, within guardrails.
+    const configured = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)];
+    const forecast = cfg.forecast.enabled
+        ? programForecast({
+              stack, projectDir: __dirname, seriesFile: cfg.forecast.seriesFile, maxAgeDays: cfg.forecast.maxAgeDays,
+              policyMinimum: cfg.forecast.policyMinimum, current: Object.fromEntries(configured.map((p) => [p.key, p.bounds])),
+          })
+        : undefined;
+    for (const w of forecast?.warnings ?? []) pulumi.log.warn(w);
+    const sized = configured.map((p) => ({ ...p, bounds: forecast?.bounds[p.key] ?? p.bounds, annotations: forecast?.annotations[p.key] }));
+    const [api, ...workers] = sized;
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const ns = new AppNamespace("app", {
         name: cfg.namespace,
@@ -100,7 +110,7 @@ export = async () => {
     }, opts);
 
     // Compute tier: the API and each worker pool scale horizontally; analytics vertically.
-    const scalable = (plan: AutoscaledPlan) =>
+    const scalable = (plan: AutoscaledPlan & { annotations?: Record<string, string> }) =>
         new ScalableService(plan.key, {
             namespace: ns.name,
             pod: plan.pod,
@@ -108,6 +118,7 @@ export = async () => {
             metrics: plan.metrics,
             behavior: plan.behavior,
             exposeService: plan.exposeService,
+            hpaAnnotations: plan.annotations,
             monitorLabels: cfg.metrics.monitorLabels,
             scrapeInterval: cfg.metrics.scrapeInterval,
         }, opts);
@@ -179,6 +190,14 @@ export = async () => {
             services.map(({ plan }) => [plan.pod.name, { minReplicas: plan.bounds.minReplicas, maxReplicas: plan.bounds.maxReplicas }]),
         ),
         charts: Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version])),
+        forecast: forecast
+            ? {
+                  seriesFile: forecast.seriesFile,
+                  inputsHash: forecast.result?.inputsHash ?? null,
+                  workloads: Object.fromEntries((forecast.result?.workloads ?? []).map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }])),
+                  warnings: forecast.warnings,
+              }
+            : null,
         dataTier: {
             postgres: data.postgres
                 ? {

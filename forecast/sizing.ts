@@ -128,6 +128,8 @@ export function proposeBounds(raw: Bounds, current: Bounds, g: Guardrails, hyste
     if (!passesHysteresis(cur.maxReplicas, max, hysteresis.percent)) max = cur.maxReplicas;
     if (!passesHysteresis(cur.minReplicas, min, hysteresis.percent)) min = cur.minReplicas;
     if (min > max) max = min; // a held min above a lowered max: keep the floor, lift the cap
+    // min = max makes the HPA inert (it can never react): keep one replica of headroom.
+    if (max === min && max < g.maxReplicas) max = min + 1;
     return { minReplicas: min, maxReplicas: max };
 }
 

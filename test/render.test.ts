@@ -1,5 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { kubernetesObjects } from "../tools/mockRuntime";
 import { validateObjects, type K8sObject } from "../tools/validation";
 import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "./support";
 
@@ -30,9 +31,16 @@ describe("every stack renders complete and valid", () => {
     }
 });
 
-describe("API HPA (prod, seed numbers)", () => {
+/** The stack rendered with the forecasting step off: the HPAs carry the configured (seed) bounds. */
+const unforecast = new Map<string, Promise<Obj[]>>();
+function configuredObjects(stack: string): Promise<Obj[]> {
+    if (!unforecast.has(stack)) unforecast.set(stack, renderWith(stack, { forecast: { enabled: false } }).then((r) => kubernetesObjects(r.resources) as Obj[]));
+    return unforecast.get(stack)!;
+}
+
+describe("API HPA (prod, seed numbers, forecasting off)", () => {
     test("spec is exactly the seed's", async () => {
-        const hpa = find(await objectsOf("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
+        const hpa = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
         assert.equal(hpa.apiVersion, "autoscaling/v2");
         assert.deepEqual(hpa.spec, {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sysmanage-api" },
@@ -66,9 +74,9 @@ describe("API HPA (prod, seed numbers)", () => {
     });
     test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
         for (const [stack, min, max] of [["dev", 1, 4], ["staging", 2, 12]] as const) {
-            const hpa = find(await objectsOf(stack), "HorizontalPodAutoscaler", "sysmanage-api");
+            const hpa = find(await configuredObjects(stack), "HorizontalPodAutoscaler", "sysmanage-api");
             assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max]);
-            const prod = find(await objectsOf("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
+            const prod = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
             assert.deepEqual(hpa.spec.metrics, prod.spec.metrics);
             assert.deepEqual(hpa.spec.behavior, prod.spec.behavior);
         }
@@ -78,7 +86,7 @@ describe("API HPA (prod, seed numbers)", () => {
 describe("worker pools (prod)", () => {
     for (const pool of WORKERS) {
         test(`${pool}: own Deployment and HPA, External queue_length per queue, seed behavior (prod floor 3 = one per zone)`, async () => {
-            const objects = await objectsOf("prod");
+            const objects = await configuredObjects("prod");
             const name = `sysmanage-worker-${pool}`;
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
             assert.deepEqual(hpa.spec, {
@@ -395,8 +403,8 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
 });
 
 describe("stack outputs and failures", () => {
-    test("prod outputs", async () => {
-        const r = await rendered("prod");
+    test("prod outputs (forecasting off)", async () => {
+        const r = await renderWith("prod", { forecast: { enabled: false } });
         assert.deepEqual(r.outputs.autoscaling, {
             "sysmanage-api": { minReplicas: 3, maxReplicas: 50 },
             "sysmanage-worker-queue": { minReplicas: 3, maxReplicas: 20 },

@@ -114,6 +114,13 @@ export function summarize(result: RenderResult): string {
             ]),
         );
     }
+    const fc = result.outputs.forecast as Obj | null | undefined;
+    if (fc) {
+        lines.push("", `Forecast sizing (from ${fc.seriesFile}${fc.inputsHash ? `, inputs ${fc.inputsHash}` : ""}; report: npm run forecast -- --stack ${result.stack}):`);
+        for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
+            lines.push(`  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`);
+        for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
+    }
     const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");
     if (vpas.length) {
         lines.push("", "Vertically scaled workloads (VPA):");
