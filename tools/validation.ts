@@ -74,7 +74,8 @@ function compileCrd(gvk: string): CompiledCrd {
     const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
     if (!ver?.schema?.openAPIV3Schema) throw new Error(`${file}: no schema for ${group}/${version} ${kind}`);
     ajv ??= (() => {
-        const a = new Ajv({ strict: false, allErrors: true });
+        // No code optimisation pass: the CRD schemas are large and each is compiled once per run.
+        const a = new Ajv({ strict: false, allErrors: true, code: { optimize: false } });
         addFormats(a);
         for (const f of ["int32", "int64", "byte"]) a.addFormat(f, true);
         return a;
