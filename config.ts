@@ -496,10 +496,22 @@ function crossFieldProblems(c: AppConfig): string[] {
         );
     if (c.pooler.minPoolSize > c.pooler.defaultPoolSize)
         out.push(`pooler.minPoolSize (${c.pooler.minPoolSize}) must be <= pooler.defaultPoolSize (${c.pooler.defaultPoolSize})`);
-    if (c.cluster.renderYamlToDirectory && (c.metrics.installAdapter || c.metrics.installVpa))
-        out.push(
-            `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs metrics.installAdapter and metrics.installVpa false (Helm releases cannot be rendered to YAML)`,
-        );
+    if (c.cluster.renderYamlToDirectory) {
+        const on = (
+            [
+                ["metrics.installAdapter", c.metrics.installAdapter],
+                ["metrics.installVpa", c.metrics.installVpa],
+                ["postgres.installOperator", c.postgres.enabled && c.postgres.installOperator],
+                ["redis.installOperator", c.redis.enabled && c.redis.installOperator],
+            ] as const
+        ).filter(([, v]) => v);
+        if (on.length)
+            out.push(
+                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs ${on.map(([k]) => k).join(", ")} false (Helm releases cannot be rendered to YAML)`,
+            );
+        if (c.postgres.enabled && c.databaseAccess.manageRoles)
+            out.push(`cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs databaseAccess.manageRoles false (there is no database to connect to)`);
+    }
     if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
         out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
     if (c.dns.routing === "geo" && !c.dns.regions.some((r) => r.geo === "*"))

@@ -52,7 +52,10 @@ describe("config rules: each has its exact message", () => {
         ["region target required", { dns: { regions: [{ name: "us-east-1" }] } }, ["Pulumi.prod.yaml: dns.regions[0].target (undefined) must be a string"]],
         ["prometheus url", { metrics: { prometheusUrl: "http://prom:9090/api" } }, ['Pulumi.prod.yaml: metrics.prometheusUrl ("http://prom:9090/api") must be http(s)://host without port or path']],
         ["hostname", { gateway: { hostname: "not a host" } }, ['Pulumi.prod.yaml: gateway.hostname ("not a host") must be a DNS name']],
-        ["renderYamlToDirectory with Helm releases", { cluster: { renderYamlToDirectory: "out/yaml" } }, ['Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs metrics.installAdapter and metrics.installVpa false (Helm releases cannot be rendered to YAML)']],
+        ["renderYamlToDirectory with Helm releases", { cluster: { renderYamlToDirectory: "out/yaml" } }, [
+            'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs metrics.installAdapter, metrics.installVpa, postgres.installOperator, redis.installOperator false (Helm releases cannot be rendered to YAML)',
+            'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs databaseAccess.manageRoles false (there is no database to connect to)',
+        ]],
         ["scrape interval", { metrics: { scrapeInterval: "15 seconds" } }, ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration such as 15s or 1m']],
         ["request timeout", { gateway: { requestTimeout: "30" } }, ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s']],
         ["dns ttl", { dns: { ttl: 1 } }, ["Pulumi.prod.yaml: dns.ttl (1) must be >= 5"]],
@@ -140,8 +143,8 @@ describe("config documentation stays complete", () => {
 });
 
 describe("stack files", () => {
-    test("dev, staging and prod exist", () => assert.deepEqual(STACKS, ["dev", "prod", "staging"]));
-    for (const stack of ["dev", "staging", "prod"]) {
+    test("dev, staging, prod and local exist", () => assert.deepEqual(STACKS, ["dev", "local", "prod", "staging"]));
+    for (const stack of ["dev", "staging", "prod", "local"]) {
         test(`${stack} parses, sets its environment and holds only keys of the schema`, () => {
             const sc = readStackConfig(PROJECT_DIR, stack);
             const raw: Record<string, unknown> = {};
@@ -150,7 +153,7 @@ describe("stack files", () => {
                 if (ns === PROJECT) raw[key] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
             }
             const c = parseConfig(raw, stack);
-            assert.equal(c.environment, stack);
+            assert.equal(c.environment, stack === "local" ? "dev" : stack);
         });
     }
     test("secure: values become secret placeholders", () => {

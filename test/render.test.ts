@@ -6,13 +6,15 @@ import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "./suppo
 
 const WORKERS = ["queue", "agent", "report", "cleanup"];
 const APP = ["sysmanage-api", ...WORKERS.map((w) => `sysmanage-worker-${w}`), "sysmanage-analytics"];
-const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-staging", prod: "sysmanage" };
+const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-staging", prod: "sysmanage", local: "sysmanage-local" };
+/** dev and local have no backups (no ScheduledBackup); local has no role management (no admin Secret). */
+const noBackups = (stack: string) => stack === "dev" || stack === "local";
 
 describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, stack === "dev" ? 60 : 61);
+            assert.equal(objects.length, { dev: 60, local: 59 }[stack] ?? 61);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: object counts by kind`, async () => {
@@ -21,7 +23,7 @@ describe("every stack renders complete and valid", () => {
             assert.deepEqual(counts, {
                 Namespace: 1, NetworkPolicy: 9, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
                 VerticalPodAutoscaler: 1, PodDisruptionBudget: 9, ServiceMonitor: 1, PodMonitor: 5, Gateway: 1, HTTPRoute: 2, DNSEndpoint: 1,
-                Cluster: 2, Pooler: 3, RedisCluster: 1, Secret: 5, ConfigMap: 1, ...(stack === "dev" ? {} : { ScheduledBackup: 1 }),
+                Cluster: 2, Pooler: 3, RedisCluster: 1, Secret: stack === "local" ? 4 : 5, ConfigMap: 1, ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace`, async () => {
@@ -416,5 +418,14 @@ describe("stack outputs and failures", () => {
     });
     test("bad config fails the render with the exact message", async () => {
         await assert.rejects(renderWith("prod", { api: { minReplicas: 60 } }), { message: "Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)" });
+    });
+});
+
+describe("the local stack (CLI without a cluster)", () => {
+    test("the provider renders manifests to a directory; no Helm releases, no role management", async () => {
+        const r = await rendered("local");
+        const provider = r.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
+        assert.equal(provider.inputs.renderYamlToDirectory, "out/local-manifests");
+        assert.deepEqual(r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release" || x.type.startsWith("postgresql:") || x.type === "pulumi:providers:postgresql"), []);
     });
 });
