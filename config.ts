@@ -28,7 +28,8 @@ export function isPinnedImage(ref: string): boolean {
 
 const label = (what: string) => z.string().regex(DNS_LABEL, { message: `must be a DNS-1123 label (${what})` });
 const quantity = () => z.string().regex(QUANTITY, { message: "must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi" });
-const image = () => z.string().refine(isPinnedImage, { message: "must be an image pinned to a version tag (not latest) or a sha256 digest" });
+const image = () =>
+    z.string().refine(isPinnedImage, { message: "must be an image pinned to a version tag (not latest) or a sha256 digest" });
 const int = (min: number, max: number) => z.number().int({ message: "must be an integer" }).min(min).max(max);
 const port = () => int(1, 65535);
 
@@ -80,16 +81,12 @@ const workerPool = (name: string) =>
             queueName: label("queue name")
                 .default(name)
                 .describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
-            queueLengthPerPod: int(1, 100000)
-                .default(10)
-                .describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
+            queueLengthPerPod: int(1, 100000).default(10).describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
             processingTimeSeconds: int(1, 86400)
                 .default(30)
                 .describe("Pods metric processing_time_avg target in seconds (AverageValue; seed: 30)."),
             port: port().default(8080).describe("Container port serving /metrics and the health endpoints."),
-            resources: resources({ cpuRequest: "250m", memoryRequest: "256Mi", memoryLimit: "512Mi" }).describe(
-                "Worker pod resources.",
-            ),
+            resources: resources({ cpuRequest: "250m", memoryRequest: "256Mi", memoryLimit: "512Mi" }).describe("Worker pod resources."),
             probes: probes({ startupFailureThreshold: 24 }).describe("Worker probe timings."),
             shutdown: shutdown({ grace: 120, preStop: 5 }).describe("Worker graceful shutdown."),
         })
@@ -106,7 +103,9 @@ export const ConfigSchema = z.strictObject({
         .describe("Availability zones of the cluster (topology.kubernetes.io/zone values); zone spread is hard when there are several."),
     cluster: z
         .strictObject({
-            name: label("cluster name").default("sysmanage").describe("Cluster name, set as the sysmanage.io/cluster label on every object the namespace component creates."),
+            name: label("cluster name")
+                .default("sysmanage")
+                .describe("Cluster name, set as the sysmanage.io/cluster label on every object the namespace component creates."),
             region: label("region").default("us-east-1").describe("Region of this cluster; must be one of dns.regions[].name."),
             kubeContext: z.string().default("").describe("kubeconfig context for the Kubernetes provider; empty for the current one."),
             renderYamlToDirectory: z
@@ -125,9 +124,7 @@ export const ConfigSchema = z.strictObject({
             targets: z
                 .strictObject({
                     cpuUtilization: int(1, 100).default(70).describe("HPA CPU utilization target in % of requests (seed: 70)."),
-                    memoryUtilization: int(1, 100)
-                        .default(80)
-                        .describe("HPA memory utilization target in % of requests (seed: 80)."),
+                    memoryUtilization: int(1, 100).default(80).describe("HPA memory utilization target in % of requests (seed: 80)."),
                     requestsPerSecond: int(1, 1000000)
                         .default(100)
                         .describe("Pods metric http_requests_per_second target per pod (seed: 100)."),
@@ -166,7 +163,9 @@ export const ConfigSchema = z.strictObject({
                     updateMode: z
                         .enum(["InPlaceOrRecreate", "Recreate", "Initial", "Off"])
                         .default("Recreate")
-                        .describe("VPA update mode: Recreate is what the seed's deprecated Auto did; InPlaceOrRecreate (Kubernetes 1.33+) resizes in place when it can."),
+                        .describe(
+                            "VPA update mode: Recreate is what the seed's deprecated Auto did; InPlaceOrRecreate (Kubernetes 1.33+) resizes in place when it can.",
+                        ),
                     minCpu: quantity().default("500m").describe("VPA minAllowed CPU (seed: 500m)."),
                     minMemory: quantity().default("1Gi").describe("VPA minAllowed memory (seed: 1Gi)."),
                     maxCpu: quantity().default("4").describe("VPA maxAllowed CPU (seed: 4)."),
@@ -243,10 +242,7 @@ export const ConfigSchema = z.strictObject({
                 .array(
                     z.strictObject({
                         name: label("region").describe("Region name (matches cluster.region of that region's stack)."),
-                        target: z
-                            .string()
-                            .min(1)
-                            .describe("Load-balancer hostname or IPv4 of that region's Gateway."),
+                        target: z.string().min(1).describe("Load-balancer hostname or IPv4 of that region's Gateway."),
                         weight: int(0, 255).default(100).describe("Weight for weighted routing (0 drains the region)."),
                         geo: z
                             .string()
@@ -275,16 +271,32 @@ export const ConfigSchema = z.strictObject({
             maxConnections: int(20, 10000).default(300).describe("max_connections of the main cluster (the connection budget)."),
             superuserReservedConnections: int(1, 100).default(3).describe("superuser_reserved_connections (CloudNativePG default 3)."),
             systemReservedConnections: int(0, 1000).default(10).describe("Connections kept for the operator, replication and monitoring."),
-            headroomConnections: int(0, 1000).default(20).describe("Connections kept free for humans and migrations (outside the poolers)."),
-            walKeepSize: z.string().regex(/^[0-9]+(MB|GB)$/, { message: "must be a size such as 512MB or 8GB" }).default("8GB").describe("wal_keep_size: WAL the primary keeps for a lagging analytics replica."),
+            headroomConnections: int(0, 1000)
+                .default(20)
+                .describe("Connections kept free for humans and migrations (outside the poolers)."),
+            walKeepSize: z
+                .string()
+                .regex(/^[0-9]+(MB|GB)$/, { message: "must be a size such as 512MB or 8GB" })
+                .default("8GB")
+                .describe("wal_keep_size: WAL the primary keeps for a lagging analytics replica."),
             operatorNamespace: label("namespace").default("cnpg-system").describe("Namespace of the CloudNativePG operator release."),
             installOperator: z.boolean().default(true).describe("Install the CloudNativePG operator (pinned Helm release)."),
             backup: z
                 .strictObject({
-                    destinationPath: z.string().default("").describe("Object-store path for base backups and WAL archive (s3://...); required in prod."),
+                    destinationPath: z
+                        .string()
+                        .default("")
+                        .describe("Object-store path for base backups and WAL archive (s3://...); required in prod."),
                     endpointURL: z.string().default("").describe("Object-store endpoint URL; empty for AWS S3."),
-                    credentialsSecret: z.string().default("sysmanage-backup-credentials").describe("Secret with ACCESS_KEY_ID and ACCESS_SECRET_KEY for the object store."),
-                    retentionPolicy: z.string().regex(/^[1-9][0-9]*[dwm]$/, { message: "must be like 30d, 4w or 3m" }).default("30d").describe("How long backups are kept."),
+                    credentialsSecret: z
+                        .string()
+                        .default("sysmanage-backup-credentials")
+                        .describe("Secret with ACCESS_KEY_ID and ACCESS_SECRET_KEY for the object store."),
+                    retentionPolicy: z
+                        .string()
+                        .regex(/^[1-9][0-9]*[dwm]$/, { message: "must be like 30d, 4w or 3m" })
+                        .default("30d")
+                        .describe("How long backups are kept."),
                     schedule: z.string().default("0 0 3 * * *").describe("ScheduledBackup cron (six fields, with seconds)."),
                 })
                 .prefault({})
@@ -292,11 +304,15 @@ export const ConfigSchema = z.strictObject({
             analytics: z
                 .strictObject({
                     enabled: z.boolean().default(true).describe("Declare the analytics replica cluster."),
-                    instances: int(1, 5).default(1).describe("Instances of the analytics replica cluster (a read-only copy; the main cluster carries the HA)."),
+                    instances: int(1, 5)
+                        .default(1)
+                        .describe("Instances of the analytics replica cluster (a read-only copy; the main cluster carries the HA)."),
                     cpu: quantity().default("4").describe("CPU of the analytics replica instance."),
                     memory: quantity().default("16Gi").describe("Memory of the analytics replica instance (request = limit)."),
                     storageSize: quantity().default("100Gi").describe("Data volume size of the analytics replica."),
-                    maxConnections: int(20, 10000).default(300).describe("max_connections of the analytics replica (a hot standby needs at least the primary's)."),
+                    maxConnections: int(20, 10000)
+                        .default(300)
+                        .describe("max_connections of the analytics replica (a hot standby needs at least the primary's)."),
                 })
                 .prefault({})
                 .describe("The analytics replica: a separate cluster following the main one."),
@@ -312,16 +328,27 @@ export const ConfigSchema = z.strictObject({
             defaultPoolSize: int(1, 1000).default(50).describe("default_pool_size before the budget caps it (seed: 50)."),
             minPoolSize: int(0, 1000).default(10).describe("min_pool_size (seed: 10)."),
             reservePoolSize: int(0, 1000).default(10).describe("reserve_pool_size (seed: 10)."),
-            maxDbConnections: int(1, 10000).default(100).describe("Upper bound of max_db_connections per pod (seed: 100); the budget may lower it."),
+            maxDbConnections: int(1, 10000)
+                .default(100)
+                .describe("Upper bound of max_db_connections per pod (seed: 100); the budget may lower it."),
         })
         .prefault({})
         .describe("PgBouncer poolers (CloudNativePG Pooler) with the seed's settings."),
     databaseAccess: z
         .strictObject({
-            manageRoles: z.boolean().default(true).describe("Manage roles and grants with @pulumi/postgresql (off when the deployer cannot reach the database)."),
-            host: z.string().default("127.0.0.1").describe("Host the deployer reaches the primary at (e.g. kubectl port-forward svc/<cluster>-rw 5432)."),
+            manageRoles: z
+                .boolean()
+                .default(true)
+                .describe("Manage roles and grants with @pulumi/postgresql (off when the deployer cannot reach the database)."),
+            host: z
+                .string()
+                .default("127.0.0.1")
+                .describe("Host the deployer reaches the primary at (e.g. kubectl port-forward svc/<cluster>-rw 5432)."),
             port: port().default(5432).describe("Port the deployer reaches the primary at."),
-            sslmode: z.enum(["require", "verify-ca", "verify-full"]).default("require").describe("TLS mode of the role-management connection."),
+            sslmode: z
+                .enum(["require", "verify-ca", "verify-full"])
+                .default("require")
+                .describe("TLS mode of the role-management connection."),
             adminUsername: z.string().default("sysmanage_admin").describe("Role the provider connects as (CREATEROLE, not superuser)."),
         })
         .prefault({})
@@ -335,8 +362,16 @@ export const ConfigSchema = z.strictObject({
             replicasPerMaster: int(0, 5).default(1).describe("Replicas per master (at least 1 in staging and prod)."),
             cpu: quantity().default("500m").describe("CPU request of each Redis node."),
             memory: quantity().default("2Gi").describe("Memory of each Redis node (request = limit); maxmemory derives from it."),
-            maxmemoryRatio: z.number().min(0.5).max(0.9).default(0.78).describe("maxmemory as a fraction of the memory limit (0.75-0.8 leaves room for fragmentation and forks)."),
-            evictionPolicy: z.enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "volatile-ttl", "noeviction"]).default("allkeys-lru").describe("maxmemory-policy (a cache evicts)."),
+            maxmemoryRatio: z
+                .number()
+                .min(0.5)
+                .max(0.9)
+                .default(0.78)
+                .describe("maxmemory as a fraction of the memory limit (0.75-0.8 leaves room for fragmentation and forks)."),
+            evictionPolicy: z
+                .enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "volatile-ttl", "noeviction"])
+                .default("allkeys-lru")
+                .describe("maxmemory-policy (a cache evicts)."),
             storageSize: quantity().default("5Gi").describe("Volume per node for RDB snapshots and nodes.conf."),
             allowShardJump: z.boolean().default(false).describe("Allow changing masters by more than one per update."),
             operatorNamespace: label("namespace").default("redis-operator").describe("Namespace of the redis-operator release."),
@@ -346,10 +381,22 @@ export const ConfigSchema = z.strictObject({
         .describe("The Redis Cluster cache."),
     forecast: z
         .strictObject({
-            enabled: z.boolean().default(true).describe("Size HPA min/max from the stack's metric exports before every preview, up and render."),
-            seriesFile: z.string().default("").describe("Series mapping (workload -> export files, capacity, guardrails); empty for exports/<stack>/series.yaml."),
-            maxAgeDays: int(0, 365).default(0).describe("Exports older than this fall back to the configured bounds with a warning; 0 disables the check (demo exports)."),
-            policyMinimum: int(1, 100).default(1).describe("The forecast never sizes minReplicas below this (the policy pack's HA floor of the environment)."),
+            enabled: z
+                .boolean()
+                .default(true)
+                .describe("Size HPA min/max from the stack's metric exports before every preview, up and render."),
+            seriesFile: z
+                .string()
+                .default("")
+                .describe("Series mapping (workload -> export files, capacity, guardrails); empty for exports/<stack>/series.yaml."),
+            maxAgeDays: int(0, 365)
+                .default(0)
+                .describe(
+                    "Exports older than this fall back to the configured bounds with a warning; 0 disables the check (demo exports).",
+                ),
+            policyMinimum: int(1, 100)
+                .default(1)
+                .describe("The forecast never sizes minReplicas below this (the policy pack's HA floor of the environment)."),
         })
         .prefault({})
         .describe("The forecasting step (issue: forecasting)."),
@@ -378,7 +425,7 @@ export class ConfigError extends Error {
     }
 }
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "undefined");
+const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? "undefined"));
 
 function valueAt(raw: unknown, path: PropertyKey[]): unknown {
     let cur: unknown = raw;
@@ -423,8 +470,20 @@ function quantityValue(q: string): number {
     const n = Number(m[1]);
     const unit = m[3] ?? "";
     const f: Record<string, number> = {
-        "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-        Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+        "": 1,
+        m: 1e-3,
+        k: 1e3,
+        M: 1e6,
+        G: 1e9,
+        T: 1e12,
+        P: 1e15,
+        E: 1e18,
+        Ki: 2 ** 10,
+        Mi: 2 ** 20,
+        Gi: 2 ** 30,
+        Ti: 2 ** 40,
+        Pi: 2 ** 50,
+        Ei: 2 ** 60,
     };
     return n * (f[unit] ?? NaN);
 }
@@ -438,7 +497,9 @@ function crossFieldProblems(c: AppConfig): string[] {
     };
     const res = (key: string, r: ResourcesConfig) => {
         if (quantityValue(r.memoryLimit) < quantityValue(r.memoryRequest))
-            out.push(`${key}.resources.memoryLimit (${show(r.memoryLimit)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest)})`);
+            out.push(
+                `${key}.resources.memoryLimit (${show(r.memoryLimit)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest)})`,
+            );
         if (r.cpuLimit !== "" && quantityValue(r.cpuLimit) < quantityValue(r.cpuRequest))
             out.push(`${key}.resources.cpuLimit (${show(r.cpuLimit)}) must be >= ${key}.resources.cpuRequest (${show(r.cpuRequest)})`);
     };
@@ -510,7 +571,9 @@ function crossFieldProblems(c: AppConfig): string[] {
                 `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs ${on.map(([k]) => k).join(", ")} false (Helm releases cannot be rendered to YAML)`,
             );
         if (c.postgres.enabled && c.databaseAccess.manageRoles)
-            out.push(`cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs databaseAccess.manageRoles false (there is no database to connect to)`);
+            out.push(
+                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs databaseAccess.manageRoles false (there is no database to connect to)`,
+            );
     }
     if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
         out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
@@ -568,4 +631,3 @@ export function loadConfig(): Readonly<AppConfig> {
     }
     return parseConfig(raw, stack);
 }
-

@@ -27,7 +27,7 @@ import { WalVolumeError } from "./lib/data/postgresParams";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
 import { programForecast } from "./forecast/program";
 
-export = async () => {
+export = () => {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
     // The data tier's sizing (connection budget, parameters) is computed before anything is declared.
@@ -38,7 +38,12 @@ export = async () => {
         if (e instanceof BudgetError || e instanceof WalVolumeError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
         throw e;
     }
-    const labels = { "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "sysmanage.io/environment": cfg.environment, "sysmanage.io/cluster": cfg.cluster.name };
+    const labels = {
+        "app.kubernetes.io/part-of": "sysmanage",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "sysmanage.io/environment": cfg.environment,
+        "sysmanage.io/cluster": cfg.cluster.name,
+    };
 
     // One explicit provider from the start: switching providers later would replace everything.
     const provider = new k8s.Provider("kubernetes", {
@@ -49,11 +54,15 @@ export = async () => {
 
     // Cluster add-ons that make the autoscalers work.
     if (cfg.metrics.installAdapter) {
-        new MetricsAdapter("metrics-adapter", {
-              namespace: cfg.metrics.adapterNamespace,
-              prometheusUrl: cfg.metrics.prometheusUrl,
-              prometheusPort: cfg.metrics.prometheusPort,
-          }, opts);
+        new MetricsAdapter(
+            "metrics-adapter",
+            {
+                namespace: cfg.metrics.adapterNamespace,
+                prometheusUrl: cfg.metrics.prometheusUrl,
+                prometheusPort: cfg.metrics.prometheusPort,
+            },
+            opts,
+        );
     }
     const vpa = cfg.metrics.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace }, opts) : undefined;
 
@@ -61,125 +70,235 @@ export = async () => {
     const configured = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)];
     const forecast = cfg.forecast.enabled
         ? programForecast({
-              stack, projectDir: __dirname, seriesFile: cfg.forecast.seriesFile, maxAgeDays: cfg.forecast.maxAgeDays,
-              policyMinimum: cfg.forecast.policyMinimum, current: Object.fromEntries(configured.map((p) => [p.key, p.bounds])),
+              stack,
+              projectDir: __dirname,
+              seriesFile: cfg.forecast.seriesFile,
+              maxAgeDays: cfg.forecast.maxAgeDays,
+              policyMinimum: cfg.forecast.policyMinimum,
+              current: Object.fromEntries(configured.map((p) => [p.key, p.bounds])),
           })
         : undefined;
-    for (const w of forecast?.warnings ?? []) pulumi.log.warn(w);
+    // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
+    for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
     const sized = configured.map((p) => ({ ...p, bounds: forecast?.bounds[p.key] ?? p.bounds, annotations: forecast?.annotations[p.key] }));
     const [api, ...workers] = sized;
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
-    const ns = new AppNamespace("app", {
-        name: cfg.namespace,
-        labels,
-        network: {
-            apiSelector: { "app.kubernetes.io/name": api.pod.name, "app.kubernetes.io/instance": stack },
-            apiPort: api.pod.port,
-            gatewayNamespace: cfg.gateway.controllerNamespace,
-            gatewayName,
-            prometheusNamespace: cfg.metrics.prometheusNamespace,
-            prometheusPodLabels: cfg.metrics.prometheusPodLabels,
-            metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
-            postgresPort: cfg.network.postgresPort,
-            redisPort: cfg.network.redisPort,
-            dataTier: {
-                postgres: data.postgres !== undefined,
-                redis: data.redis?.name,
-                cnpgOperatorNamespace: cfg.postgres.operatorNamespace,
-                redisOperatorNamespace: cfg.redis.operatorNamespace,
+    const ns = new AppNamespace(
+        "app",
+        {
+            name: cfg.namespace,
+            labels,
+            network: {
+                apiSelector: { "app.kubernetes.io/name": api.pod.name, "app.kubernetes.io/instance": stack },
+                apiPort: api.pod.port,
+                gatewayNamespace: cfg.gateway.controllerNamespace,
+                gatewayName,
+                prometheusNamespace: cfg.metrics.prometheusNamespace,
+                prometheusPodLabels: cfg.metrics.prometheusPodLabels,
+                metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
+                postgresPort: cfg.network.postgresPort,
+                redisPort: cfg.network.redisPort,
+                dataTier: {
+                    postgres: data.postgres !== undefined,
+                    redis: data.redis?.name,
+                    cnpgOperatorNamespace: cfg.postgres.operatorNamespace,
+                    redisOperatorNamespace: cfg.redis.operatorNamespace,
+                },
             },
         },
-    }, opts);
+        opts,
+    );
 
     // Load-balancer tiers: global DNS -> regional Gateway -> local routes to the API.
     if (cfg.dns.enabled) {
         // Each region's stack publishes only its own record set (its ExternalDNS owns it); the
         // other entries of dns.regions are the same hostname's other record sets.
-        new GlobalDns("global-dns", {
-            namespace: ns.name, labels, hostname: cfg.gateway.hostname, routing: cfg.dns.routing, ttl: cfg.dns.ttl,
-            regions: cfg.dns.regions.filter((r) => r.name === cfg.cluster.region),
-        }, opts);
+        new GlobalDns(
+            "global-dns",
+            {
+                namespace: ns.name,
+                labels,
+                hostname: cfg.gateway.hostname,
+                routing: cfg.dns.routing,
+                ttl: cfg.dns.ttl,
+                regions: cfg.dns.regions.filter((r) => r.name === cfg.cluster.region),
+            },
+            opts,
+        );
     }
-    new RegionalGateway("regional-gateway", {
-        namespace: ns.name, labels, gatewayName, region: cfg.cluster.region,
-        className: cfg.gateway.className, hostname: cfg.gateway.hostname, tlsSecretName: cfg.gateway.tlsSecretName,
-    }, opts);
-    new ApiRoutes("api-routes", {
-        namespace: ns.name, labels, gatewayName, hostname: cfg.gateway.hostname,
-        serviceName: api.pod.name, servicePort: api.pod.port, requestTimeout: cfg.gateway.requestTimeout,
-    }, opts);
+    new RegionalGateway(
+        "regional-gateway",
+        {
+            namespace: ns.name,
+            labels,
+            gatewayName,
+            region: cfg.cluster.region,
+            className: cfg.gateway.className,
+            hostname: cfg.gateway.hostname,
+            tlsSecretName: cfg.gateway.tlsSecretName,
+        },
+        opts,
+    );
+    new ApiRoutes(
+        "api-routes",
+        {
+            namespace: ns.name,
+            labels,
+            gatewayName,
+            hostname: cfg.gateway.hostname,
+            serviceName: api.pod.name,
+            servicePort: api.pod.port,
+            requestTimeout: cfg.gateway.requestTimeout,
+        },
+        opts,
+    );
 
     // Compute tier: the API and each worker pool scale horizontally; analytics vertically.
     const scalable = (plan: AutoscaledPlan & { annotations?: Record<string, string> }) =>
-        new ScalableService(plan.key, {
-            namespace: ns.name,
-            pod: plan.pod,
-            bounds: plan.bounds,
-            metrics: plan.metrics,
-            behavior: plan.behavior,
-            exposeService: plan.exposeService,
-            hpaAnnotations: plan.annotations,
-            monitorLabels: cfg.metrics.monitorLabels,
-            scrapeInterval: cfg.metrics.scrapeInterval,
-        }, opts);
+        new ScalableService(
+            plan.key,
+            {
+                namespace: ns.name,
+                pod: plan.pod,
+                bounds: plan.bounds,
+                metrics: plan.metrics,
+                behavior: plan.behavior,
+                exposeService: plan.exposeService,
+                hpaAnnotations: plan.annotations,
+                monitorLabels: cfg.metrics.monitorLabels,
+                scrapeInterval: cfg.metrics.scrapeInterval,
+            },
+            opts,
+        );
     const services = [api, ...workers].map((plan) => ({ plan, service: scalable(plan) }));
     if (cfg.analytics.enabled) {
-        new AnalyticsService("analytics", {
-            namespace: ns.name,
-            pod: analyticsPod(cfg, stack),
-            replicas: cfg.analytics.replicas,
-            vpa: {
-                updateMode: cfg.analytics.vpa.updateMode,
-                minAllowed: { cpu: cfg.analytics.vpa.minCpu, memory: cfg.analytics.vpa.minMemory },
-                maxAllowed: { cpu: cfg.analytics.vpa.maxCpu, memory: cfg.analytics.vpa.maxMemory },
+        new AnalyticsService(
+            "analytics",
+            {
+                namespace: ns.name,
+                pod: analyticsPod(cfg, stack),
+                replicas: cfg.analytics.replicas,
+                vpa: {
+                    updateMode: cfg.analytics.vpa.updateMode,
+                    minAllowed: { cpu: cfg.analytics.vpa.minCpu, memory: cfg.analytics.vpa.minMemory },
+                    maxAllowed: { cpu: cfg.analytics.vpa.maxCpu, memory: cfg.analytics.vpa.maxMemory },
+                },
+                monitorLabels: cfg.metrics.monitorLabels,
+                scrapeInterval: cfg.metrics.scrapeInterval,
+                vpaDependsOn: vpa ? [vpa.release] : [],
             },
-            monitorLabels: cfg.metrics.monitorLabels,
-            scrapeInterval: cfg.metrics.scrapeInterval,
-            vpaDependsOn: vpa ? [vpa.release] : [],
-        }, opts);
+            opts,
+        );
     }
 
     // Data tier: Postgres (primary + read replicas, analytics replica) behind PgBouncer, and Redis.
-    const dataLabels = (component: string) => ({ ...labels, "app.kubernetes.io/component": component, "app.kubernetes.io/instance": stack });
-    const operators = new DataOperators("data-operators", {
-        cnpgNamespace: data.postgres && cfg.postgres.installOperator ? cfg.postgres.operatorNamespace : undefined,
-        redisNamespace: data.redis && cfg.redis.installOperator ? cfg.redis.operatorNamespace : undefined,
-    }, opts);
+    const dataLabels = (component: string) => ({
+        ...labels,
+        "app.kubernetes.io/component": component,
+        "app.kubernetes.io/instance": stack,
+    });
+    const operators = new DataOperators(
+        "data-operators",
+        {
+            cnpgNamespace: data.postgres && cfg.postgres.installOperator ? cfg.postgres.operatorNamespace : undefined,
+            redisNamespace: data.redis && cfg.redis.installOperator ? cfg.redis.operatorNamespace : undefined,
+        },
+        opts,
+    );
     if (data.postgres) {
         const pg = cfg.postgres;
         const backup = pg.backup.destinationPath ? pg.backup : undefined;
         const access = cfg.databaseAccess;
-        const main = new PostgresCluster("postgres", {
-            namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.main, image: pg.image, storageClass: pg.storageClass,
-            zones: cfg.zones.length, backup, backupSchedule: pg.backup.schedule, operatorReady: operators.postgresReady,
-            bootstrap: { initdb: { database: DATABASE, owner: data.postgres.privileges.owner } },
-            adminRole: access.manageRoles ? { name: access.adminUsername, passwordSecret: "sysmanage-pg-admin", inRoles: [data.postgres.privileges.owner] } : undefined,
-        }, opts);
+        const main = new PostgresCluster(
+            "postgres",
+            {
+                namespace: ns.name,
+                labels: dataLabels("database"),
+                plan: data.postgres.main,
+                image: pg.image,
+                storageClass: pg.storageClass,
+                zones: cfg.zones.length,
+                backup,
+                backupSchedule: pg.backup.schedule,
+                operatorReady: operators.postgresReady,
+                bootstrap: { initdb: { database: DATABASE, owner: data.postgres.privileges.owner } },
+                adminRole: access.manageRoles
+                    ? { name: access.adminUsername, passwordSecret: "sysmanage-pg-admin", inRoles: [data.postgres.privileges.owner] }
+                    : undefined,
+            },
+            opts,
+        );
         if (data.postgres.analytics) {
-            new PostgresCluster("postgres-analytics", {
-                namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.analytics, image: pg.image, storageClass: pg.storageClass,
-                zones: cfg.zones.length, backup, operatorReady: operators.postgresReady, bootstrap: { replicaOf: main.clusterName }, dependsOn: [main.cluster],
-            }, opts);
+            new PostgresCluster(
+                "postgres-analytics",
+                {
+                    namespace: ns.name,
+                    labels: dataLabels("database"),
+                    plan: data.postgres.analytics,
+                    image: pg.image,
+                    storageClass: pg.storageClass,
+                    zones: cfg.zones.length,
+                    backup,
+                    operatorReady: operators.postgresReady,
+                    bootstrap: { replicaOf: main.clusterName },
+                    dependsOn: [main.cluster],
+                },
+                opts,
+            );
         }
-        const poolers = data.postgres.poolers.map((plan) =>
-            new ConnectionPooler(plan.name, { namespace: ns.name, plan, labels: dataLabels("pooler"), zones: cfg.zones.length, dependsOn: [main.cluster] }, opts));
+        const poolers = data.postgres.poolers.map(
+            (plan) =>
+                new ConnectionPooler(
+                    plan.name,
+                    { namespace: ns.name, plan, labels: dataLabels("pooler"), zones: cfg.zones.length, dependsOn: [main.cluster] },
+                    opts,
+                ),
+        );
         const [write, read, analytics] = poolers.map((p) => p.serviceName);
-        new DatabaseRoles("db-roles", {
-            namespace: ns.name, labels: dataLabels("database"), plan: data.postgres.privileges,
-            endpoints: { sysmanage_write: write, sysmanage_read: read, sysmanage_analytics: analytics ?? read },
-            manage: access.manageRoles && main.adminPassword
-                ? { host: access.host, port: access.port, sslmode: access.sslmode, adminUsername: access.adminUsername, adminPassword: main.adminPassword, dependsOn: [main.cluster] }
-                : undefined,
-        }, opts);
+        new DatabaseRoles(
+            "db-roles",
+            {
+                namespace: ns.name,
+                labels: dataLabels("database"),
+                plan: data.postgres.privileges,
+                endpoints: { sysmanage_write: write, sysmanage_read: read, sysmanage_analytics: analytics ?? read },
+                manage:
+                    access.manageRoles && main.adminPassword
+                        ? {
+                              host: access.host,
+                              port: access.port,
+                              sslmode: access.sslmode,
+                              adminUsername: access.adminUsername,
+                              adminPassword: main.adminPassword,
+                              dependsOn: [main.cluster],
+                          }
+                        : undefined,
+            },
+            opts,
+        );
     }
     if (data.redis) {
         const r = cfg.redis;
-        new RedisCluster("redis", {
-            namespace: ns.name, name: data.redis.name, labels: dataLabels("cache"), config: data.redis.config,
-            masters: data.redis.masters, replicasPerMaster: data.redis.replicasPerMaster, image: r.image, exporterImage: r.exporterImage,
-            cpu: r.cpu, memory: r.memory, storageSize: r.storageSize, storageClass: cfg.postgres.storageClass, zones: cfg.zones.length,
-            operatorReady: operators.redisReady,
-        }, opts);
+        new RedisCluster(
+            "redis",
+            {
+                namespace: ns.name,
+                name: data.redis.name,
+                labels: dataLabels("cache"),
+                config: data.redis.config,
+                masters: data.redis.masters,
+                replicasPerMaster: data.redis.replicasPerMaster,
+                image: r.image,
+                exporterImage: r.exporterImage,
+                cpu: r.cpu,
+                memory: r.memory,
+                storageSize: r.storageSize,
+                storageClass: cfg.postgres.storageClass,
+                zones: cfg.zones.length,
+                operatorReady: operators.redisReady,
+            },
+            opts,
+        );
     }
 
     return {
@@ -194,7 +313,9 @@ export = async () => {
             ? {
                   seriesFile: forecast.seriesFile,
                   inputsHash: forecast.result?.inputsHash ?? null,
-                  workloads: Object.fromEntries((forecast.result?.workloads ?? []).map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }])),
+                  workloads: Object.fromEntries(
+                      (forecast.result?.workloads ?? []).map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }]),
+                  ),
                   warnings: forecast.warnings,
               }
             : null,

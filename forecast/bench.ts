@@ -118,7 +118,15 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
         const trainFull = sliceGrid(full, o - trainDays * 86400, o);
         const pf = peakFactor(trainFull, 3600, 0.95);
         const dayFull = sliceGrid(full, o, o + 86400);
-        const rec: O = { o, used: nAct >= 12 && Array.from(train).filter(Number.isFinite).length >= 48, f: new Map(), pf, trainPeak: max(trainFull.values), peak14: max(sliceGrid(full, o - 14 * 86400, o).values), actualMax: max(dayFull.values) };
+        const rec: O = {
+            o,
+            used: nAct >= 12 && Array.from(train).filter(Number.isFinite).length >= 48,
+            f: new Map(),
+            pf,
+            trainPeak: max(trainFull.values),
+            peak14: max(sliceGrid(full, o - 14 * 86400, o).values),
+            actualMax: max(dayFull.values),
+        };
         if (rec.used) {
             const scale = seasonalNaiveScale(train, 24);
             for (const m of methods) {
@@ -153,14 +161,33 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
         const floors = per.map((p) => {
             const hist = sliceGrid(full, p.o - 7 * 86400, p.o);
             const hi = Math.max(1, Math.ceil((max(hist.values) || 0) / (cap * TARGET) - 1e-9));
-            return floorFromHistory({ start: hist.start, step: hist.step, metrics: [{ name: "load", load: hist.values, capacityPerPod: cap, targetUtilization: TARGET }] }, 1, hi, {
-                underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget,
-                behavior: API_BEHAVIOR,
-                readinessDelaySeconds: 60,
-            });
+            return floorFromHistory(
+                {
+                    start: hist.start,
+                    step: hist.step,
+                    metrics: [{ name: "load", load: hist.values, capacityPerPod: cap, targetUtilization: TARGET }],
+                },
+                1,
+                hi,
+                {
+                    underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget,
+                    behavior: API_BEHAVIOR,
+                    readinessDelaySeconds: 60,
+                },
+            );
         });
         const run = (bounds: BoundsSegment[] | { minReplicas: number; maxReplicas: number }, controller?: Controller) => {
-            const r = replay({ start: warm.start, step: warm.step, metrics: [{ name: "load", load: warm.values, capacityPerPod: cap, targetUtilization: TARGET }], bounds, behavior: API_BEHAVIOR, readinessDelaySeconds: 60, scoreFrom: from, controller, recordEvents: false });
+            const r = replay({
+                start: warm.start,
+                step: warm.step,
+                metrics: [{ name: "load", load: warm.values, capacityPerPod: cap, targetUtilization: TARGET }],
+                bounds,
+                behavior: API_BEHAVIOR,
+                readinessDelaySeconds: 60,
+                scoreFrom: from,
+                controller,
+                recordEvents: false,
+            });
             return {
                 replicaHoursRatio: r.ratioToOracle,
                 underProvisionedPct: 100 * r.underProvisionedFraction,
@@ -179,15 +206,32 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
                     const peak = max(f.upper) * p.pf;
                     const rawMax = rawMaxReplicas([Math.max(0, peak)], [p.trainPeak], capM, DEFAULT_SETTINGS.headroom);
                     const raw = { minReplicas: Math.min(floors[i], rawMax), maxReplicas: rawMax };
-                    prev = proposeBounds(raw, prev, { minReplicas: 1, maxReplicas: 100000, policyMinimum: 1 }, { percent: DEFAULT_SETTINGS.hysteresisPercent });
+                    prev = proposeBounds(
+                        raw,
+                        prev,
+                        { minReplicas: 1, maxReplicas: 100000, policyMinimum: 1 },
+                        { percent: DEFAULT_SETTINGS.hysteresisPercent },
+                    );
                 }
                 segs.push({ from: p.o, ...prev });
             });
             segs[0] = { ...segs[0], from: -Infinity };
             const q = quality.get(m)!;
-            out.push({ method: m, mase: mean(q.mase), bandCoverage: mean(q.band), maxCoverage: mean(q.max), ...run(segs, m === "seed" ? seedBlendController(cap) : undefined) });
+            out.push({
+                method: m,
+                mase: mean(q.mase),
+                bandCoverage: mean(q.band),
+                maxCoverage: mean(q.max),
+                ...run(segs, m === "seed" ? seedBlendController(cap) : undefined),
+            });
         }
-        out.push({ method: "reactive-3-50", mase: null, bandCoverage: null, maxCoverage: null, ...run({ minReplicas: 3, maxReplicas: 50 }) });
+        out.push({
+            method: "reactive-3-50",
+            mase: null,
+            bandCoverage: null,
+            maxCoverage: null,
+            ...run({ minReplicas: 3, maxReplicas: 50 }),
+        });
         const statics: BoundsSegment[] = per.map((p) => {
             const n = Math.max(1, Math.ceil(p.peak14 / (cap * TARGET) - 1e-9));
             return { from: p.o, minReplicas: n, maxReplicas: n };
@@ -216,13 +260,19 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
             let last = 0;
             for (let i = 0; i < n; i++) {
                 const t = g.start + i * 60;
-                const j = Math.floor((i * 60) % (g.values.length * g.step) / g.step);
+                const j = Math.floor(((i * 60) % (g.values.length * g.step)) / g.step);
                 const v = g.values[j];
                 if (Number.isFinite(v)) last = v;
                 values.push([t, String(Math.round(last * scale * 1000) / 1000)]);
             }
             const f = path.join(dir, `w${k}.query_range.json`);
-            fs.writeFileSync(f, JSON.stringify({ status: "success", data: { resultType: "matrix", result: [{ metric: { __name__: "load", w: String(k) }, values }] } }));
+            fs.writeFileSync(
+                f,
+                JSON.stringify({
+                    status: "success",
+                    data: { resultType: "matrix", result: [{ metric: { __name__: "load", w: String(k) }, values }] },
+                }),
+            );
             files.push(f);
         }
         const p99 = quantile(g.values, 0.99) || 1;
@@ -235,7 +285,14 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
                 current: { minReplicas: 3, maxReplicas: 50 },
                 guardrails: { minReplicas: 1, maxReplicas: 1000, policyMinimum: 1 },
                 behavior: API_BEHAVIOR,
-                metrics: [{ name: "load", file: path.basename(f), capacityPerPod: (p99 * (k ? 3 : 1)) / (20 * TARGET), targetUtilization: TARGET }],
+                metrics: [
+                    {
+                        name: "load",
+                        file: path.basename(f),
+                        capacityPerPod: (p99 * (k ? 3 : 1)) / (20 * TARGET),
+                        targetUtilization: TARGET,
+                    },
+                ],
             })),
         };
         forecastStack(input); // warm-up, so both timings measure steady-state code
@@ -249,7 +306,9 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
             }
             return Math.min(...ts);
         };
-        const jsonParseMs = time(() => texts.forEach((t) => JSON.parse(t)));
+        const jsonParseMs = time(() => {
+            for (const t of texts) JSON.parse(t);
+        });
         const forecastMs = time(() => forecastStack(input));
         return { forecastMs, jsonParseMs, ratio: forecastMs / jsonParseMs };
     } finally {
@@ -289,16 +348,29 @@ export function formatBench(r: BenchResult): string {
     const f = (x: number | null, d = 3) => (x === null || !Number.isFinite(x) ? "-" : x.toFixed(d));
     for (const s of r.series) {
         out.push(`### ${s.name} · p99 needs ${s.p99Pods} pods · ${s.origins} origins`, "");
-        out.push("| method | MASE | band cov. | max cov. | replica-h ÷ oracle | under-prov. % | cap hits % | shortfall ÷ oracle | SLO-weighted cost |", "|---|---|---|---|---|---|---|---|---|");
+        out.push(
+            "| method | MASE | band cov. | max cov. | replica-h ÷ oracle | under-prov. % | cap hits % | shortfall ÷ oracle | SLO-weighted cost |",
+            "|---|---|---|---|---|---|---|---|---|",
+        );
         for (const m of s.methods)
-            out.push(`| ${m.method} | ${f(m.mase)} | ${f(m.bandCoverage, 2)} | ${f(m.maxCoverage, 2)} | ${f(m.replicaHoursRatio)} | ${f(m.underProvisionedPct, 2)} | ${f(m.capHitPct, 2)} | ${f(m.shortfallRatio, 4)} | ${f(m.weightedCost)} |`);
+            out.push(
+                `| ${m.method} | ${f(m.mase)} | ${f(m.bandCoverage, 2)} | ${f(m.maxCoverage, 2)} | ${f(m.replicaHoursRatio)} | ${f(m.underProvisionedPct, 2)} | ${f(m.capHitPct, 2)} | ${f(m.shortfallRatio, 4)} | ${f(m.weightedCost)} |`,
+            );
         out.push("");
     }
-    out.push("## Summary (means over series × scenarios)", "", "| method | mean MASE (per series) | mean SLO-weighted cost | mean under-prov. % | mean replica-h ÷ oracle | worst cost ÷ best other |", "|---|---|---|---|---|---|");
+    out.push(
+        "## Summary (means over series × scenarios)",
+        "",
+        "| method | mean MASE (per series) | mean SLO-weighted cost | mean under-prov. % | mean replica-h ÷ oracle | worst cost ÷ best other |",
+        "|---|---|---|---|---|---|",
+    );
     for (const m of METHODS) {
         const rows = r.series.map((s) => s.methods.find((x) => x.method === m)).filter((x): x is MethodScore => !!x);
         const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-        const mases = r.series.filter((s) => s.p99Pods === P99_PODS[0]).map((s) => s.methods.find((x) => x.method === m)?.mase).filter((x): x is number => typeof x === "number");
+        const mases = r.series
+            .filter((s) => s.p99Pods === P99_PODS[0])
+            .map((s) => s.methods.find((x) => x.method === m)?.mase)
+            .filter((x): x is number => typeof x === "number");
         const worst = Math.max(
             ...r.series.map((s) => {
                 const me = s.methods.find((x) => x.method === m)?.weightedCost ?? NaN;
@@ -306,7 +378,9 @@ export function formatBench(r: BenchResult): string {
                 return me / best;
             }),
         );
-        out.push(`| ${m} | ${mases.length ? avg(mases).toFixed(3) : "-"} | ${avg(rows.map((x) => x.weightedCost)).toFixed(3)} | ${avg(rows.map((x) => x.underProvisionedPct)).toFixed(2)} | ${avg(rows.map((x) => x.replicaHoursRatio)).toFixed(3)} | ${worst.toFixed(3)} |`);
+        out.push(
+            `| ${m} | ${mases.length ? avg(mases).toFixed(3) : "-"} | ${avg(rows.map((x) => x.weightedCost)).toFixed(3)} | ${avg(rows.map((x) => x.underProvisionedPct)).toFixed(2)} | ${avg(rows.map((x) => x.replicaHoursRatio)).toFixed(3)} | ${worst.toFixed(3)} |`,
+        );
     }
     out.push("", "Frontier (mean SLO-weighted cost against mean under-provisioned %, lower-left is better):", "");
     for (const m of METHODS) {
@@ -315,7 +389,10 @@ export function formatBench(r: BenchResult): string {
         const u = rows.reduce((a, b) => a + b.underProvisionedPct, 0) / Math.max(1, rows.length);
         out.push(`- ${m}: replica-h ÷ oracle ${c.toFixed(3)}, under-provisioned ${u.toFixed(2)} %`);
     }
-    out.push("", `Speed: forecast step ${r.speed.forecastMs.toFixed(1)} ms, JSON.parse ${r.speed.jsonParseMs.toFixed(1)} ms, ratio ${r.speed.ratio.toFixed(2)} (target ≤ 3)`);
+    out.push(
+        "",
+        `Speed: forecast step ${r.speed.forecastMs.toFixed(1)} ms, JSON.parse ${r.speed.jsonParseMs.toFixed(1)} ms, ratio ${r.speed.ratio.toFixed(2)} (target ≤ 3)`,
+    );
     if (r.skipped.length) out.push("", "Skipped:", ...r.skipped.map((s) => `- ${s}`));
     return out.join("\n");
 }

@@ -62,7 +62,12 @@ export function seedTrend(values: readonly number[]): CapacityForecast["trend"] 
 }
 
 /** `_forecast_metric`: null when fewer than 10 points or no variation, as the seed. */
-export function forecastMetric(s: PlannerSeries, now: number, horizonSeconds = 7 * 86400, limits = SEED_CAPACITY_LIMITS): CapacityForecast | null {
+export function forecastMetric(
+    s: PlannerSeries,
+    now: number,
+    horizonSeconds = 7 * 86400,
+    limits = SEED_CAPACITY_LIMITS,
+): CapacityForecast | null {
     const n = s.v.length;
     if (n < 10) return null;
     const values = Array.from(s.v);
@@ -90,7 +95,12 @@ export function forecastMetric(s: PlannerSeries, now: number, horizonSeconds = 7
 }
 
 /** `generate_scaling_recommendations`. */
-export function capacityRecommendations(series: readonly PlannerSeries[], now: number, horizonSeconds = 7 * 86400, limits = SEED_CAPACITY_LIMITS): CapacityRecommendation[] {
+export function capacityRecommendations(
+    series: readonly PlannerSeries[],
+    now: number,
+    horizonSeconds = 7 * 86400,
+    limits = SEED_CAPACITY_LIMITS,
+): CapacityRecommendation[] {
     const out: CapacityRecommendation[] = [];
     for (const s of series) {
         const f = forecastMetric(s, now, horizonSeconds, limits);

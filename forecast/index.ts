@@ -4,9 +4,27 @@
  */
 export * from "./types";
 export { IngestError, parseSeriesText, readSeriesFile, toGrid, detectFormat, detectStep, countToRate } from "./ingest";
-export { replay, SHORTFALL_WEIGHT, type ReplayInput, type ReplayResult, type ReplayMetric, type BoundsSegment, type ScaleEvent } from "./simulator";
+export {
+    replay,
+    SHORTFALL_WEIGHT,
+    type ReplayInput,
+    type ReplayResult,
+    type ReplayMetric,
+    type BoundsSegment,
+    type ScaleEvent,
+} from "./simulator";
 export * from "./sizing";
 export * from "./capacityPlanner";
-export { forecastStack, ANNOTATION, DEFAULT_SETTINGS, type StackInput, type StackForecast, type WorkloadInput, type WorkloadForecast, type MetricInput, type ForecastSettings } from "./stack";
+export {
+    forecastStack,
+    ANNOTATION,
+    DEFAULT_SETTINGS,
+    type StackInput,
+    type StackForecast,
+    type WorkloadInput,
+    type WorkloadForecast,
+    type MetricInput,
+    type ForecastSettings,
+} from "./stack";
 export { loadSeriesConfig, stackInputFromConfig, type SeriesConfig } from "./seriesConfig";
 export { markdownReport, workloadSvg } from "./report";

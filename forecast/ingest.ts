@@ -111,12 +111,18 @@ function parseQueryRange(text: string, file: string): Raw[] {
         throw new IngestError(file, m ? lineCol(text, Number(m[1])) : "JSON", `invalid JSON (${msg})`);
     }
     const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+    // Prometheus sends error/errorType as strings; anything else is shown as JSON, not [object Object].
+    const asText = (x: unknown): string => (typeof x === "string" ? x : JSON.stringify(x));
     if (!isObj(doc)) throw new IngestError(file, "$", "expected a query_range response object");
     let data: unknown = doc;
     let base = "$";
     if ("status" in doc || "data" in doc) {
         if (doc.status !== "success")
-            throw new IngestError(file, "$.status", `is ${JSON.stringify(doc.status)}, not "success"${doc.error ? ` (${String(doc.errorType ?? "")}: ${String(doc.error)})` : ""}`);
+            throw new IngestError(
+                file,
+                "$.status",
+                `is ${JSON.stringify(doc.status)}, not "success"${doc.error ? ` (${asText(doc.errorType ?? "")}: ${asText(doc.error)})` : ""}`,
+            );
         data = doc.data;
         base = "$.data";
     }
@@ -135,7 +141,7 @@ function parseQueryRange(text: string, file: string): Raw[] {
         if (!isObj(metric)) throw new IngestError(file, `${at}.metric`, "expected an object of labels");
         const labels: Record<string, string> = {};
         for (const [k, v] of Object.entries(metric)) labels[k] = String(v);
-        if (!Array.isArray(s.values)) throw new IngestError(file, `${at}.values`, "expected an array of [unix_seconds, \"value\"] pairs");
+        if (!Array.isArray(s.values)) throw new IngestError(file, `${at}.values`, 'expected an array of [unix_seconds, "value"] pairs');
         const values = s.values as unknown[];
         const t = new Array<number>(values.length);
         const v = new Array<number>(values.length);
@@ -143,9 +149,10 @@ function parseQueryRange(text: string, file: string): Raw[] {
         for (let j = 0; j < values.length; j++) {
             const p = values[j];
             if (!Array.isArray(p) || p.length !== 2)
-                throw new IngestError(file, `${at}.values[${j}]`, "expected a [unix_seconds, \"value\"] pair");
-            const ts = p[0];
-            if (typeof ts !== "number" || !Number.isFinite(ts)) throw new IngestError(file, `${at}.values[${j}][0]`, `timestamp ${JSON.stringify(ts)} is not a number`);
+                throw new IngestError(file, `${at}.values[${j}]`, 'expected a [unix_seconds, "value"] pair');
+            const ts: unknown = p[0];
+            if (typeof ts !== "number" || !Number.isFinite(ts))
+                throw new IngestError(file, `${at}.values[${j}][0]`, `timestamp ${JSON.stringify(ts)} is not a number`);
             const x = sampleValue(p[1]);
             if (x === undefined) throw new IngestError(file, `${at}.values[${j}][1]`, `value ${JSON.stringify(p[1])} is not a number`);
             if (!Number.isFinite(x)) nonFinite++;
@@ -200,7 +207,8 @@ function d2(s: string, i: number): number {
 
 /** `YYYY-MM-DD HH:MM:SS` without a regex: the common case of large exports. */
 function fastTimestamp(s: string): number | undefined {
-    if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+    if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
+        return undefined;
     const sep = s.charCodeAt(10);
     if (sep !== 32 && sep !== 84) return undefined;
     const h = d2(s, 11);
@@ -227,7 +235,8 @@ function csvValue(s: string): number | undefined {
 function splitCsvLine(line: string): string[] {
     if (line.indexOf('"') < 0) {
         const cells = line.split(",");
-        for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 32 || cells[i].charCodeAt(cells[i].length - 1) === 32) cells[i] = cells[i].trim();
+        for (let i = 0; i < cells.length; i++)
+            if (cells[i].charCodeAt(0) === 32 || cells[i].charCodeAt(cells[i].length - 1) === 32) cells[i] = cells[i].trim();
         return cells;
     }
     const out: string[] = [];
@@ -270,7 +279,12 @@ function parseCsv(text: string, file: string): Raw[] {
                 header = ["timestamp", ...cells.slice(1).map((_, i) => (cells.length === 2 ? "value" : `value${i + 1}`))];
             } else {
                 header = cells;
-                if (cells.length < 2) throw new IngestError(file, `line ${lineNo}`, `header ${JSON.stringify(line)} needs a timestamp column and at least one value column`);
+                if (cells.length < 2)
+                    throw new IngestError(
+                        file,
+                        `line ${lineNo}`,
+                        `header ${JSON.stringify(line)} needs a timestamp column and at least one value column`,
+                    );
                 raws = cells.slice(1).map((c) => ({ name: c, labels: {}, t: [], v: [], nonFinite: 0 }));
                 continue;
             }
@@ -279,10 +293,16 @@ function parseCsv(text: string, file: string): Raw[] {
         if (cells.length !== header.length)
             throw new IngestError(file, `line ${lineNo}`, `has ${cells.length} columns, the header has ${header.length}`);
         const ts = parseTimestamp(cells[0]);
-        if (ts === undefined) throw new IngestError(file, `line ${lineNo}, column "${header[0]}"`, `timestamp ${JSON.stringify(cells[0])} is not a date or unix time`);
+        if (ts === undefined)
+            throw new IngestError(
+                file,
+                `line ${lineNo}, column "${header[0]}"`,
+                `timestamp ${JSON.stringify(cells[0])} is not a date or unix time`,
+            );
         for (let c = 1; c < cells.length; c++) {
             const x = csvValue(cells[c]);
-            if (x === undefined) throw new IngestError(file, `line ${lineNo}, column "${header[c]}"`, `value ${JSON.stringify(cells[c])} is not a number`);
+            if (x === undefined)
+                throw new IngestError(file, `line ${lineNo}, column "${header[c]}"`, `value ${JSON.stringify(cells[c])} is not a number`);
             const r = raws[c - 1];
             if (!Number.isFinite(x)) r.nonFinite++;
             r.t.push(ts);

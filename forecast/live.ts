@@ -41,10 +41,19 @@ export async function queryRange(q: RangeQuery): Promise<QueryRangeBody> {
         u.searchParams.set("end", String(e));
         u.searchParams.set("step", `${q.stepSeconds}s`);
         const res = await fetch(u, { signal: AbortSignal.timeout(q.timeoutMs ?? 30000) });
-        const body = (await res.json().catch(() => null)) as { status?: string; error?: string; data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } } | null;
+        const body = (await res.json().catch(() => null)) as {
+            status?: string;
+            error?: string;
+            data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+        } | null;
         if (!res.ok || !body || body.status !== "success")
-            throw new Error(`${u.origin}/api/v1/query_range ${JSON.stringify(q.query)} [${s}, ${e}]: HTTP ${res.status}${body?.error ? `: ${body.error}` : ""}`);
-        if (body.data?.resultType !== "matrix") throw new Error(`${u.origin}/api/v1/query_range ${JSON.stringify(q.query)}: resultType ${JSON.stringify(body.data?.resultType)}, expected "matrix"`);
+            throw new Error(
+                `${u.origin}/api/v1/query_range ${JSON.stringify(q.query)} [${s}, ${e}]: HTTP ${res.status}${body?.error ? `: ${body.error}` : ""}`,
+            );
+        if (body.data?.resultType !== "matrix")
+            throw new Error(
+                `${u.origin}/api/v1/query_range ${JSON.stringify(q.query)}: resultType ${JSON.stringify(body.data?.resultType)}, expected "matrix"`,
+            );
         for (const r of body.data.result ?? []) {
             const key = JSON.stringify(Object.entries(r.metric).sort());
             const cur = series.get(key) ?? { metric: r.metric, values: [] };

@@ -119,7 +119,12 @@ export const modelForecaster =
 export function planWorkload(
     metrics: readonly PlanMetric[],
     s: PlanSettings,
-    o: { readonly forecaster?: Forecaster; readonly behavior?: HorizontalPodAutoscalerBehavior; readonly policyFloor: number; readonly maxCap: number },
+    o: {
+        readonly forecaster?: Forecaster;
+        readonly behavior?: HorizontalPodAutoscalerBehavior;
+        readonly policyFloor: number;
+        readonly maxCap: number;
+    },
 ): WorkloadPlan {
     const period = Math.round(86400 / s.modelStepSeconds);
     const forecaster = o.forecaster ?? defaultForecaster;
@@ -131,7 +136,14 @@ export function planWorkload(
         let up = 0;
         for (let k = 0; k < forecast.upper.length; k++) if (Number.isFinite(forecast.upper[k])) up = Math.max(up, forecast.upper[k]);
         const recentPeak = max(m.full.values);
-        return { name: m.capacity.name, forecast, peakFactor: pf, forecastPeak: Math.max(0, up * pf), recentPeak: Number.isFinite(recentPeak) ? recentPeak : 0, history: { ...history, values: Number.isFinite(y[0]) ? history.values : y } };
+        return {
+            name: m.capacity.name,
+            forecast,
+            peakFactor: pf,
+            forecastPeak: Math.max(0, up * pf),
+            recentPeak: Number.isFinite(recentPeak) ? recentPeak : 0,
+            history: { ...history, values: Number.isFinite(y[0]) ? history.values : y },
+        };
     });
     const caps = metrics.map((m) => m.capacity);
     const rawMax = Math.min(
@@ -151,11 +163,21 @@ export function planWorkload(
         Math.max(start, Math.min(...metrics.map((m) => m.full.start))),
         end,
     );
-    const replayMetrics: ReplayMetric[] = metrics.map((m, i) => ({ name: m.capacity.name, load: aligned.values[i], capacityPerPod: m.capacity.capacityPerPod, targetUtilization: m.capacity.targetUtilization }));
-    const rawMin = floorFromHistory({ start: aligned.start, step: aligned.step, metrics: replayMetrics }, o.policyFloor, Math.max(o.policyFloor, rawMax), {
-        underProvisionedTarget: s.underProvisionedTarget,
-        behavior: o.behavior,
-        readinessDelaySeconds: s.readinessDelaySeconds,
-    });
+    const replayMetrics: ReplayMetric[] = metrics.map((m, i) => ({
+        name: m.capacity.name,
+        load: aligned.values[i],
+        capacityPerPod: m.capacity.capacityPerPod,
+        targetUtilization: m.capacity.targetUtilization,
+    }));
+    const rawMin = floorFromHistory(
+        { start: aligned.start, step: aligned.step, metrics: replayMetrics },
+        o.policyFloor,
+        Math.max(o.policyFloor, rawMax),
+        {
+            underProvisionedTarget: s.underProvisionedTarget,
+            behavior: o.behavior,
+            readinessDelaySeconds: s.readinessDelaySeconds,
+        },
+    );
     return { metrics: plans, rawMinReplicas: rawMin, rawMaxReplicas: Math.max(rawMax, rawMin) };
 }

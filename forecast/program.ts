@@ -43,7 +43,10 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     }
     const series = loadSeriesConfig(file);
     const unknown = series.workloads.map((w) => w.name).filter((n) => !(n in a.current));
-    if (unknown.length) throw new Error(`${rel}: workloads ${unknown.join(", ")} are not workloads of the program (known: ${Object.keys(a.current).join(", ")})`);
+    if (unknown.length)
+        throw new Error(
+            `${rel}: workloads ${unknown.join(", ")} are not workloads of the program (known: ${Object.keys(a.current).join(", ")})`,
+        );
     const withCurrent = {
         ...series,
         workloads: series.workloads.map((w) => ({
@@ -58,7 +61,10 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     };
     const now = a.now ?? (a.maxAgeDays > 0 ? new Date() : undefined);
     const input = stackInputFromConfig(withCurrent, path.dirname(file), now);
-    const result = forecastStack({ ...input, settings: { ...input.settings, ...(a.maxAgeDays > 0 ? { maxExportAgeHours: a.maxAgeDays * 24 } : {}) } });
+    const result = forecastStack({
+        ...input,
+        settings: { ...input.settings, ...(a.maxAgeDays > 0 ? { maxExportAgeHours: a.maxAgeDays * 24 } : {}) },
+    });
     const bounds: Record<string, ReplicaBounds> = { ...a.current };
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];

@@ -13,8 +13,13 @@ const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s /
 export function markdownReport(r: StackForecast): string {
     const out: string[] = [];
     out.push(`## Forecast sizing for stack \`${r.stack}\``, "");
-    out.push(`Generated at ${r.generatedAt} · inputs hash \`${r.inputsHash}\` · horizon ${r.settings.horizonSteps} × ${r.settings.modelStepSeconds} s · training ${r.settings.trainingDays} d · hysteresis ${r.settings.hysteresisPercent} %`, "");
-    out.push("| workload | current min..max | proposed min..max | forecast peak | model | backtest MASE | cost now → proposed | under-prov. now → proposed | cap hits now → proposed |");
+    out.push(
+        `Generated at ${r.generatedAt} · inputs hash \`${r.inputsHash}\` · horizon ${r.settings.horizonSteps} × ${r.settings.modelStepSeconds} s · training ${r.settings.trainingDays} d · hysteresis ${r.settings.hysteresisPercent} %`,
+        "",
+    );
+    out.push(
+        "| workload | current min..max | proposed min..max | forecast peak | model | backtest MASE | cost now → proposed | under-prov. now → proposed | cap hits now → proposed |",
+    );
     out.push("|---|---|---|---|---|---|---|---|---|");
     for (const w of r.workloads) {
         const peak = w.metrics.map((m) => `${m.name} ${f(m.forecastPeak, 1)}`).join(", ") || "n/a";
@@ -24,17 +29,25 @@ export function markdownReport(r: StackForecast): string {
             `| ${w.name} | ${w.current.minReplicas}..${w.current.maxReplicas} | ${changed ? "**" : ""}${w.proposed.minReplicas}..${w.proposed.maxReplicas}${changed ? "**" : ""} | ${peak} | ${w.model} | ${f(w.backtestMase)} | ${rk ? `${f(rk.current.weightedCost)} → ${f(rk.proposed.weightedCost)}` : "n/a"} | ${rk ? `${pct(rk.current.underProvisionedPct)} → ${pct(rk.proposed.underProvisionedPct)}` : "n/a"} | ${rk ? `${pct(rk.current.capHitPct)} → ${pct(rk.proposed.capHitPct)}` : "n/a"} |`,
         );
     }
-    out.push("", "Cost is the SLO-weighted cost of replaying the last days through the HPA: (replica-hours + 10 × missing pod-hours) ÷ the oracle's replica-hours (1.00 is perfect).", "");
+    out.push(
+        "",
+        "Cost is the SLO-weighted cost of replaying the last days through the HPA: (replica-hours + 10 × missing pod-hours) ÷ the oracle's replica-hours (1.00 is perfect).",
+        "",
+    );
     for (const w of r.workloads) {
         out.push(`### ${w.name}`, "");
-        out.push(`- data ends ${iso(w.dataEnd)}; raw bounds before guardrails and hysteresis: ${w.raw ? `${w.raw.minReplicas}..${w.raw.maxReplicas}` : "n/a (defaults)"}`);
+        out.push(
+            `- data ends ${iso(w.dataEnd)}; raw bounds before guardrails and hysteresis: ${w.raw ? `${w.raw.minReplicas}..${w.raw.maxReplicas}` : "n/a (defaults)"}`,
+        );
         for (const m of w.metrics)
             out.push(
                 `- \`${m.name}\`: ${m.modelDetail}; peak factor ${f(m.peakFactor)}; forecast peak ${f(m.forecastPeak, 1)} (recent peak ${f(m.recentPeak, 1)}); ${f(m.capacityPerPod, 1)} per pod at ${f(m.targetUtilization * 100, 0)} %${m.fallback ? `; **fallback**: ${m.fallback}` : ""}`,
             );
         for (const x of w.warnings) out.push(`- ⚠️ ${x}`);
         for (const c of w.capacity)
-            out.push(`- capacity planner (${c.urgency}): \`${c.metric}\` reaches ${c.capacityLimit} in ${hours(c.timeToLimit)} (now ${f(c.currentValue)}, confidence ${f(c.confidence)}): ${c.recommendedAction}`);
+            out.push(
+                `- capacity planner (${c.urgency}): \`${c.metric}\` reaches ${c.capacityLimit} in ${hours(c.timeToLimit)} (now ${f(c.currentValue)}, confidence ${f(c.confidence)}): ${c.recommendedAction}`,
+            );
         if (w.metrics.length) out.push("", `![${w.name}](${w.name}.svg)`);
         out.push("");
     }
@@ -45,7 +58,8 @@ export function markdownReport(r: StackForecast): string {
 /** SVG of the workload's lead metric (the first): last week of history, forecast, band, bounds as capacity lines. */
 export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): string {
     const m: MetricForecast | undefined = w.metrics[0];
-    if (!m) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60"><text x="10" y="30">${w.name}: no data (${esc(w.warnings.join("; "))})</text></svg>\n`;
+    if (!m)
+        return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60"><text x="10" y="30">${w.name}: no data (${esc(w.warnings.join("; "))})</text></svg>\n`;
     const step = m.history.step;
     const keep = Math.min(m.history.values.length, Math.round((7 * 86400) / step));
     const hist = m.history.values.subarray(m.history.values.length - keep);
@@ -85,8 +99,12 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     const out: string[] = [];
     out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`);
     out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-    out.push(`<text x="${L}" y="18" font-size="13">${esc(w.name)} · ${esc(m.name)} · ${esc(m.model)} · from ${iso(t0)} (step ${step} s)</text>`);
-    out.push(`<line x1="${L}" y1="${y(0)}" x2="${width - R}" y2="${y(0)}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${y(0)}" stroke="#333"/>`);
+    out.push(
+        `<text x="${L}" y="18" font-size="13">${esc(w.name)} · ${esc(m.name)} · ${esc(m.model)} · from ${iso(t0)} (step ${step} s)</text>`,
+    );
+    out.push(
+        `<line x1="${L}" y1="${y(0)}" x2="${width - R}" y2="${y(0)}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${y(0)}" stroke="#333"/>`,
+    );
     for (const v of [0, top / 2, top]) out.push(`<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${f(v, v < 10 ? 1 : 0)}</text>`);
     out.push(`<line x1="${x(hist.length)}" y1="${T}" x2="${x(hist.length)}" y2="${y(0)}" stroke="#bbb" stroke-dasharray="3 3"/>`);
     out.push(`<path d="${band}" fill="#3498db" fill-opacity="0.2" stroke="none"/>`);
@@ -94,10 +112,14 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     out.push(`<path d="${path(m.point, hist.length)}" fill="none" stroke="#2980b9" stroke-width="1.5"/>`);
     lines.forEach((l, i) => {
         if (l.y > top) return;
-        out.push(`<line x1="${L}" y1="${y(l.y).toFixed(1)}" x2="${width - R}" y2="${y(l.y).toFixed(1)}" stroke="${l.color}" ${l.dash ? `stroke-dasharray="${l.dash}"` : ""}/>`);
+        out.push(
+            `<line x1="${L}" y1="${y(l.y).toFixed(1)}" x2="${width - R}" y2="${y(l.y).toFixed(1)}" stroke="${l.color}" ${l.dash ? `stroke-dasharray="${l.dash}"` : ""}/>`,
+        );
         out.push(`<text x="${width - R + 6}" y="${(y(l.y) + 4 + (i % 2) * 0).toFixed(1)}" fill="${l.color}">${esc(l.label)}</text>`);
     });
-    out.push(`<text x="${width - R + 6}" y="${height - 40}" fill="#2c3e50">history</text><text x="${width - R + 6}" y="${height - 26}" fill="#2980b9">forecast + band</text>`);
+    out.push(
+        `<text x="${width - R + 6}" y="${height - 40}" fill="#2c3e50">history</text><text x="${width - R + 6}" y="${height - 26}" fill="#2980b9">forecast + band</text>`,
+    );
     out.push("</svg>");
     return out.join("\n") + "\n";
 }

@@ -18,13 +18,19 @@ const metric = z
         query: z.string().min(1).optional().describe("PromQL for --refresh (query_range)."),
         unit: z.enum(["rate", "gauge", "count", "counter"]).default("rate"),
         aggregation: z.enum(["sum", "mean", "max", "last"]).default("mean"),
-        averageValue: z.number().positive().optional().describe("HPA AverageValue target per pod; capacityPerPod = averageValue / targetUtilization."),
+        averageValue: z
+            .number()
+            .positive()
+            .optional()
+            .describe("HPA AverageValue target per pod; capacityPerPod = averageValue / targetUtilization."),
         capacityPerPod: z.number().positive().optional(),
         targetUtilization: z.number().positive().max(1),
         planner: z.enum(["cpu_utilization", "memory_utilization", "disk_utilization", "response_time", "queue_length"]).optional(),
         sizing: z.boolean().default(true),
     })
-    .refine((m) => (m.averageValue === undefined) !== (m.capacityPerPod === undefined), { message: "set exactly one of averageValue and capacityPerPod" });
+    .refine((m) => (m.averageValue === undefined) !== (m.capacityPerPod === undefined), {
+        message: "set exactly one of averageValue and capacityPerPod",
+    });
 
 const count = z.number().int().min(0);
 export const SeriesConfigSchema = z.strictObject({

@@ -115,11 +115,13 @@ function rules(r: HPAScalingRules | undefined, up: boolean): Rules {
           ]
         : [{ type: "Percent" as const, value: 100, periodSeconds: 15 }];
     const select = (r?.selectPolicy ?? "Max") as Rules["select"];
-    if (select !== "Max" && select !== "Min" && select !== "Disabled") throw new Error(`behavior selectPolicy ${JSON.stringify(r?.selectPolicy)} must be Max, Min or Disabled`);
-    const policies = (r?.policies ?? defPolicies).map((p) => {
-        if (p.type !== "Pods" && p.type !== "Percent") throw new Error(`behavior policy type ${JSON.stringify(p.type)} must be Pods or Percent`);
+    if (select !== "Max" && select !== "Min" && select !== "Disabled")
+        throw new Error(`behavior selectPolicy ${JSON.stringify(r?.selectPolicy)} must be Max, Min or Disabled`);
+    const policies = (r?.policies ?? defPolicies).map((p): Rules["policies"][number] => {
+        if (p.type !== "Pods" && p.type !== "Percent")
+            throw new Error(`behavior policy type ${JSON.stringify(p.type)} must be Pods or Percent`);
         if (!(p.value > 0) || !(p.periodSeconds > 0)) throw new Error(`behavior policy ${p.type} needs value > 0 and periodSeconds > 0`);
-        return { type: p.type as "Pods" | "Percent", value: p.value, periodSeconds: p.periodSeconds };
+        return { type: p.type, value: p.value, periodSeconds: p.periodSeconds };
     });
     return { window: r?.stabilizationWindowSeconds ?? (up ? 0 : 300), select, policies };
 }
@@ -184,8 +186,10 @@ export function replay(input: ReplayInput): ReplayResult {
     if (ms.length === 0) throw new Error("replay: needs at least one metric");
     const nBuckets = ms[0].load.length;
     for (const m of ms) {
-        if (m.load.length !== nBuckets) throw new Error(`replay: metric ${m.name} has ${m.load.length} buckets, ${ms[0].name} has ${nBuckets}`);
-        if (!(m.capacityPerPod > 0) || !(m.targetUtilization > 0)) throw new Error(`replay: metric ${m.name} needs capacityPerPod > 0 and targetUtilization > 0`);
+        if (m.load.length !== nBuckets)
+            throw new Error(`replay: metric ${m.name} has ${m.load.length} buckets, ${ms[0].name} has ${nBuckets}`);
+        if (!(m.capacityPerPod > 0) || !(m.targetUtilization > 0))
+            throw new Error(`replay: metric ${m.name} needs capacityPerPod > 0 and targetUtilization > 0`);
     }
     // Tick = the sync period, or the bucket when buckets are shorter (the HPA then sees the mean).
     const dt = Math.min(sync, input.step);
@@ -281,7 +285,22 @@ export function replay(input: ReplayInput): ReplayResult {
             else if (current < b.minReplicas) desired = b.minReplicas;
             else if (input.controller) {
                 const ready = current - pendingCount;
-                desired = Math.min(b.maxReplicas, Math.max(b.minReplicas, Math.round(input.controller({ t, current, ready, loads: [...loads], minReplicas: b.minReplicas, maxReplicas: b.maxReplicas }))));
+                desired = Math.min(
+                    b.maxReplicas,
+                    Math.max(
+                        b.minReplicas,
+                        Math.round(
+                            input.controller({
+                                t,
+                                current,
+                                ready,
+                                loads: [...loads],
+                                minReplicas: b.minReplicas,
+                                maxReplicas: b.maxReplicas,
+                            }),
+                        ),
+                    ),
+                );
             } else {
                 // Stabilization: the lowest recommendation of the up window, the highest of the down window.
                 if (ringLen === ringSize) {

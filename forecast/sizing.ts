@@ -36,7 +36,10 @@ const ceilEps = (x: number) => Math.ceil(x - 1e-9);
 
 /** Replicas one metric needs: ceil(load / (capacity × target)); 0 for no load. */
 export function replicasFor(load: number, c: MetricCapacity): number {
-    if (!(c.capacityPerPod > 0) || !(c.targetUtilization > 0)) throw new Error(`metric ${c.name}: capacityPerPod (${c.capacityPerPod}) and targetUtilization (${c.targetUtilization}) must be > 0`);
+    if (!(c.capacityPerPod > 0) || !(c.targetUtilization > 0))
+        throw new Error(
+            `metric ${c.name}: capacityPerPod (${c.capacityPerPod}) and targetUtilization (${c.targetUtilization}) must be > 0`,
+        );
     return Number.isFinite(load) && load > 0 ? ceilEps(load / (c.capacityPerPod * c.targetUtilization)) : 0;
 }
 
@@ -48,7 +51,12 @@ export function replicasForLoads(loads: readonly number[], caps: readonly Metric
 }
 
 /** maxReplicas before guardrails: max over metrics of the peak (forecast band × peak factor, or the recent peak if higher) × (1 + headroom). */
-export function rawMaxReplicas(forecastPeaks: readonly number[], recentPeaks: readonly number[], caps: readonly MetricCapacity[], headroom: number): number {
+export function rawMaxReplicas(
+    forecastPeaks: readonly number[],
+    recentPeaks: readonly number[],
+    caps: readonly MetricCapacity[],
+    headroom: number,
+): number {
     const loads = caps.map((_, i) => Math.max(forecastPeaks[i] ?? 0, recentPeaks[i] ?? 0) * (1 + headroom));
     return Math.max(1, replicasForLoads(loads, caps));
 }
@@ -68,13 +76,24 @@ export interface FloorOptions {
  * smallest floor that keeps the under-provisioned fraction within the target when it misses it
  * (binary search: a higher floor never has fewer ready pods).
  */
-export function floorFromHistory(history: { readonly start: number; readonly step: number; readonly metrics: readonly ReplayMetric[] }, lo: number, maxReplicas: number, o: FloorOptions): number {
+export function floorFromHistory(
+    history: { readonly start: number; readonly step: number; readonly metrics: readonly ReplayMetric[] },
+    lo: number,
+    maxReplicas: number,
+    o: FloorOptions,
+): number {
     if (history.metrics.length === 0 || history.metrics[0].load.length === 0) return lo;
     const memo = new Map<number, { cost: number; under: number }>();
     const sim = (floor: number) => {
         let r = memo.get(floor);
         if (!r) {
-            const x = replay({ ...history, bounds: { minReplicas: floor, maxReplicas }, behavior: o.behavior, readinessDelaySeconds: o.readinessDelaySeconds ?? 60, recordEvents: false });
+            const x = replay({
+                ...history,
+                bounds: { minReplicas: floor, maxReplicas },
+                behavior: o.behavior,
+                readinessDelaySeconds: o.readinessDelaySeconds ?? 60,
+                recordEvents: false,
+            });
             r = { cost: x.weightedCost, under: x.underProvisionedFraction };
             memo.set(floor, r);
         }
@@ -120,7 +139,9 @@ export function passesHysteresis(current: number, next: number, percent: number)
 export function proposeBounds(raw: Bounds, current: Bounds, g: Guardrails, hysteresis: HysteresisOptions, name = "workload"): Bounds {
     const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
     if (lowest > g.maxReplicas)
-        throw new Error(`${name}: guardrails minReplicas (${g.minReplicas}) / policyMinimum (${g.policyMinimum}) must be <= maxReplicas (${g.maxReplicas})`);
+        throw new Error(
+            `${name}: guardrails minReplicas (${g.minReplicas}) / policyMinimum (${g.policyMinimum}) must be <= maxReplicas (${g.maxReplicas})`,
+        );
     const clamp = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, Math.round(x)));
     let max = clamp(raw.maxReplicas);
     let min = Math.min(clamp(raw.minReplicas), max);
@@ -154,7 +175,8 @@ export interface CacheLoad {
 export type CacheScalingRules = (load: CacheLoad) => number;
 
 /** The seed's Redis cluster rule: 1 GiB per node at 60 % memory, 10k ops/s per node; at least 3 nodes. */
-export const seedCacheRules: CacheScalingRules = (l) => Math.max(3, Math.ceil(l.memoryBytes / (1024 ** 3 * 0.6)), Math.ceil(l.opsPerSecond / 10000));
+export const seedCacheRules: CacheScalingRules = (l) =>
+    Math.max(3, Math.ceil(l.memoryBytes / (1024 ** 3 * 0.6)), Math.ceil(l.opsPerSecond / 10000));
 
 export function sizeRedisShards(load: CacheLoad, rules: CacheScalingRules, guard: CountGuard): number {
     return clampCount(rules(load), guard);

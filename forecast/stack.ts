@@ -156,7 +156,12 @@ function clampBounds(b: Bounds, g: Guardrails): Bounds {
 }
 
 function risk(r: ReplayResult): RiskSummary {
-    return { ratioToOracle: r.ratioToOracle, underProvisionedPct: 100 * r.underProvisionedFraction, capHitPct: 100 * r.capHitFraction, weightedCost: r.weightedCost };
+    return {
+        ratioToOracle: r.ratioToOracle,
+        underProvisionedPct: 100 * r.underProvisionedFraction,
+        capHitPct: 100 * r.capHitFraction,
+        weightedCost: r.weightedCost,
+    };
 }
 
 interface Loaded {
@@ -191,7 +196,8 @@ export function forecastStack(input: StackInput): StackForecast {
         if (!parsed.has(key)) parsed.set(key, parseSeriesText(text, file, { counter: m.unit === "counter" }));
         const all = parsed.get(key)!;
         const s = m.series === undefined ? all[0] : all.find((x) => x.name === m.series || x.labels.__name__ === m.series);
-        if (!s) return `export ${m.file} has no series ${JSON.stringify(m.series)} for ${m.name} (has ${all.map((x) => JSON.stringify(x.name)).join(", ") || "none"})`;
+        if (!s)
+            return `export ${m.file} has no series ${JSON.stringify(m.series)} for ${m.name} (has ${all.map((x) => JSON.stringify(x.name)).join(", ") || "none"})`;
         if (s.t.length === 0) return `export ${m.file} has no data points for ${m.name}`;
         if (m.unit === "count") {
             const v = new Float64Array(s.v.length);
@@ -256,14 +262,24 @@ export function forecastStack(input: StackInput): StackForecast {
             }
             // Training window: the most recent `trainingDays` days up to the last complete model step.
             const step = settings.modelStepSeconds;
-            const end = Math.floor((Math.min(...usable.map(({ l }) => (l as Loaded).series.t[(l as Loaded).series.t.length - 1])) + 1) / step) * step;
+            const end =
+                Math.floor((Math.min(...usable.map(({ l }) => (l as Loaded).series.t[(l as Loaded).series.t.length - 1])) + 1) / step) *
+                step;
             const start = end - settings.trainingDays * 86400;
             const planMetrics = usable.map(({ m, l }) => {
                 const s = (l as Loaded).series;
                 const full = toGrid(s, s.step, "mean", { align: s.step, from: Math.ceil(start / s.step) * s.step, to: end - s.step });
-                return { capacity: { name: m.name, capacityPerPod: m.capacityPerPod, targetUtilization: m.targetUtilization }, full, aggregation: m.aggregation ?? "mean" };
+                return {
+                    capacity: { name: m.name, capacityPerPod: m.capacityPerPod, targetUtilization: m.targetUtilization },
+                    full,
+                    aggregation: m.aggregation ?? "mean",
+                };
             });
-            const plan: WorkloadPlan = planWorkload(planMetrics, settings, { behavior: w.behavior, policyFloor: Math.max(w.guardrails.minReplicas, w.guardrails.policyMinimum, 1), maxCap: w.guardrails.maxReplicas });
+            const plan: WorkloadPlan = planWorkload(planMetrics, settings, {
+                behavior: w.behavior,
+                policyFloor: Math.max(w.guardrails.minReplicas, w.guardrails.policyMinimum, 1),
+                maxCap: w.guardrails.maxReplicas,
+            });
             const raw = { minReplicas: plan.rawMinReplicas, maxReplicas: plan.rawMaxReplicas };
             const proposed = proposeBounds(raw, w.current, w.guardrails, { percent: settings.hysteresisPercent }, w.name);
             for (const p of plan.metrics) if (p.forecast.fallback) warnings.push(`${w.name}/${p.name}: ${p.forecast.fallback}`);
@@ -282,9 +298,27 @@ export function forecastStack(input: StackInput): StackForecast {
                 end - settings.floorHistoryDays * 86400,
                 end,
             );
-            const rm = planMetrics.map((m, i) => ({ name: m.capacity.name, load: aligned.values[i], capacityPerPod: m.capacity.capacityPerPod, targetUtilization: m.capacity.targetUtilization }));
-            const sim = (b: Bounds) => risk(replay({ start: aligned.start, step: aligned.step, metrics: rm, bounds: b, behavior: w.behavior, readinessDelaySeconds: settings.readinessDelaySeconds, recordEvents: false }));
-            const planner = loaded.flatMap(({ m, l }) => (m.planner && typeof l !== "string" ? [{ metric: m.planner, t: (l as Loaded).series.t, v: (l as Loaded).series.v }] : []));
+            const rm = planMetrics.map((m, i) => ({
+                name: m.capacity.name,
+                load: aligned.values[i],
+                capacityPerPod: m.capacity.capacityPerPod,
+                targetUtilization: m.capacity.targetUtilization,
+            }));
+            const sim = (b: Bounds) =>
+                risk(
+                    replay({
+                        start: aligned.start,
+                        step: aligned.step,
+                        metrics: rm,
+                        bounds: b,
+                        behavior: w.behavior,
+                        readinessDelaySeconds: settings.readinessDelaySeconds,
+                        recordEvents: false,
+                    }),
+                );
+            const planner = loaded.flatMap(({ m, l }) =>
+                m.planner && typeof l !== "string" ? [{ metric: m.planner, t: l.series.t, v: l.series.v }] : [],
+            );
             const leadModel = plan.metrics[lead].forecast.model;
             return {
                 name: w.name,
@@ -311,7 +345,11 @@ export function forecastStack(input: StackInput): StackForecast {
                 })),
                 dataEnd,
                 warnings,
-                risk: { current: sim(clampBounds(w.current, { minReplicas: 0, maxReplicas: Infinity, policyMinimum: 1 })), proposed: sim(proposed), days: settings.floorHistoryDays },
+                risk: {
+                    current: sim(clampBounds(w.current, { minReplicas: 0, maxReplicas: Infinity, policyMinimum: 1 })),
+                    proposed: sim(proposed),
+                    days: settings.floorHistoryDays,
+                },
                 capacity: capacityRecommendations(planner, dataEnd),
                 annotations: annotations(leadModel, dataEnd),
             };

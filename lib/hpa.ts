@@ -29,7 +29,10 @@ export function metricSpec(m: ScalingMetric): MetricSpec {
         case "external":
             return {
                 type: "External",
-                external: { metric: { name: m.name, selector: { matchLabels: m.selector } }, target: { type: "AverageValue", averageValue: m.averageValue } },
+                external: {
+                    metric: { name: m.name, selector: { matchLabels: m.selector } },
+                    target: { type: "AverageValue", averageValue: m.averageValue },
+                },
             };
     }
 }

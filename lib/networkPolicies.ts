@@ -47,8 +47,10 @@ export const CACHE_CLIENT_COMPONENTS = ["api", "worker"];
 
 const POOLER_PODS = { matchLabels: { "cnpg.io/podRole": "pooler" } };
 const POSTGRES_PODS = { matchLabels: { "cnpg.io/podRole": "instance" } };
-const redisPods = (name: string) => ({ matchExpressions: [{ key: "app", operator: "In", values: [`${name}-leader`, `${name}-follower`] }] });
-const components = (values: string[]) => ({ matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values } ] });
+const redisPods = (name: string) => ({
+    matchExpressions: [{ key: "app", operator: "In", values: [`${name}-leader`, `${name}-follower`] }],
+});
+const components = (values: string[]) => ({ matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values }] });
 /** The Kubernetes API and object stores, which the operators' instance managers and backups reach. */
 const HTTPS_OUT = { ports: [tcp(443), tcp(6443)] };
 
@@ -135,7 +137,10 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
-                        from: [{ namespaceSelector: nsSelector(p.gatewayNamespace) }, { podSelector: { matchLabels: gatewayPods(p.gatewayName) } }],
+                        from: [
+                            { namespaceSelector: nsSelector(p.gatewayNamespace) },
+                            { podSelector: { matchLabels: gatewayPods(p.gatewayName) } },
+                        ],
                         ports: [tcp(p.apiPort)],
                     },
                 ],
@@ -162,7 +167,9 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
-                        from: [{ namespaceSelector: nsSelector(p.prometheusNamespace), podSelector: { matchLabels: p.prometheusPodLabels } }],
+                        from: [
+                            { namespaceSelector: nsSelector(p.prometheusNamespace), podSelector: { matchLabels: p.prometheusPodLabels } },
+                        ],
                         ports: uniq(p.metricsPorts).map(tcp),
                     },
                 ],

@@ -30,7 +30,11 @@ export function selectorLabels(id: Pick<WorkloadIdentity, "name" | "instance">):
 /** The tag (or digest prefix) of an image, usable as a label value. */
 export function imageVersion(image: string): string {
     const at = image.indexOf("@");
-    if (at >= 0) return image.slice(at + 1).replace(":", "-").slice(0, 63);
+    if (at >= 0)
+        return image
+            .slice(at + 1)
+            .replace(":", "-")
+            .slice(0, 63);
     const last = image.slice(image.lastIndexOf("/") + 1);
     return last.includes(":") ? last.slice(last.indexOf(":") + 1).slice(0, 63) : "unversioned";
 }
@@ -86,10 +90,27 @@ export function container(args: PodArgs): Container {
         ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
         env: Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value })),
         resources: { requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryRequest }, limits },
-        readinessProbe: { httpGet: http("/health/ready"), periodSeconds: args.probes.readinessPeriodSeconds, timeoutSeconds: 2, failureThreshold: 3 },
-        livenessProbe: { httpGet: http("/health/live"), periodSeconds: args.probes.livenessPeriodSeconds, timeoutSeconds: 3, failureThreshold: 3 },
+        readinessProbe: {
+            httpGet: http("/health/ready"),
+            periodSeconds: args.probes.readinessPeriodSeconds,
+            timeoutSeconds: 2,
+            failureThreshold: 3,
+        },
+        livenessProbe: {
+            httpGet: http("/health/live"),
+            periodSeconds: args.probes.livenessPeriodSeconds,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+        },
         ...(args.probes.startupFailureThreshold > 0
-            ? { startupProbe: { httpGet: http("/health/live"), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: args.probes.startupFailureThreshold } }
+            ? {
+                  startupProbe: {
+                      httpGet: http("/health/live"),
+                      periodSeconds: 5,
+                      timeoutSeconds: 3,
+                      failureThreshold: args.probes.startupFailureThreshold,
+                  },
+              }
             : {}),
         // The sleep lets endpoints and load balancers drop the pod before SIGTERM arrives.
         // The sleep action (Kubernetes 1.30+) needs no shell or sleep binary in the image.

@@ -74,7 +74,7 @@ export function toPolicyResources(declared: readonly DeclaredLike[], stack = "de
     };
     const urnOf = (d: DeclaredLike) => `urn:pulumi:${stack}::${project}::${qualified(d)}::${d.name}`;
     const resources = declared.map((d): PolicyResource => {
-        const props = unknownCheckingProxy(structuredClone(d.inputs)) as Record<string, unknown>;
+        const props = unknownCheckingProxy(structuredClone(d.inputs));
         const parent = d.options?.parent ? byName.get(d.options.parent) : undefined;
         const opts: PolicyResourceOptions = {
             protect: d.options?.protect ?? false,
@@ -123,8 +123,8 @@ export function resourceArgs(r: PolicyResource, config: Record<string, unknown> 
         name: r.name,
         opts: r.opts,
         stackTags: new Map(),
-        isType: r.isType,
-        asType: r.asType as unknown as ResourceValidationArgs["asType"],
+        isType: r.isType.bind(r),
+        asType: r.asType.bind(r) as unknown as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => ({ ...config }) as T,
         notApplicable,
     };
@@ -146,13 +146,22 @@ export function levelOf(policy: Policy, config?: PackConfig): EnforcementLevel {
  * Runs one rule over resources with its own config (thresholds only), returning the raw
  * messages with the URN each is about. Ignores enforcement levels: for unit tests of a rule.
  */
-export async function runRule(policy: Policy, resources: PolicyResource[], config: Record<string, unknown> = {}): Promise<{ message: string; urn?: string }[]> {
+export async function runRule(
+    policy: Policy,
+    resources: PolicyResource[],
+    config: Record<string, unknown> = {},
+): Promise<{ message: string; urn?: string }[]> {
     const out: { message: string; urn?: string }[] = [];
     if ("validateStack" in policy) {
         await policy.validateStack(stackArgs(resources, config), (message, urn) => out.push({ message, urn }));
         return out;
     }
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+        policy.validateResource === undefined
+            ? []
+            : Array.isArray(policy.validateResource)
+              ? policy.validateResource
+              : [policy.validateResource];
     for (const r of resources) {
         for (const v of validations) await v(resourceArgs(r, config), (message) => out.push({ message, urn: r.urn }));
     }
@@ -184,7 +193,8 @@ export async function runPack(policies: readonly Policy[], resources: PolicyReso
             await guard(() => p.validateStack(stackArgs(resources, cfg), (m, urn) => add(m, urn)));
             continue;
         }
-        const validations = p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+        const validations =
+            p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
         for (const r of resources) for (const v of validations) await guard(() => v(resourceArgs(r, cfg), (m) => add(m, r.urn)));
     }
     return out;

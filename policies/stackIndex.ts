@@ -103,7 +103,11 @@ function build(resources: readonly PolicyResource[]): StackIndex {
     for (const o of [...workloads, ...of("Pooler")]) targets.set(targetKey(o.namespace, o.kind, o.name), o);
 
     const labelsOf = new Map<Indexed, Labels | undefined>();
-    for (const w of workloads) labelsOf.set(w, known(() => plain<Labels>(podTemplateOf(w.kind, w.props)?.labels ?? {})));
+    for (const w of workloads)
+        labelsOf.set(
+            w,
+            known(() => plain<Labels>(podTemplateOf(w.kind, w.props)?.labels ?? {})),
+        );
 
     const byTarget = (kind: string, field: "scaleTargetRef" | "targetRef") => {
         const m = new Map<string, Indexed[]>();
@@ -147,7 +151,9 @@ function build(resources: readonly PolicyResource[]): StackIndex {
         podLabels: (w) => labelsOf.get(w),
         podGroups,
         pdbsSelecting: (g) =>
-            g.labels === undefined ? [] : pdbs.filter((p) => p.namespace === g.namespace && pdbSelectors.get(p) && selectorMatches(pdbSelectors.get(p), g.labels!)),
+            g.labels === undefined
+                ? []
+                : pdbs.filter((p) => p.namespace === g.namespace && pdbSelectors.get(p) && selectorMatches(pdbSelectors.get(p), g.labels!)),
         floorReplicas: (w) => {
             const h = hpaOf(w);
             return known(() => Number(h ? (h.props.spec?.minReplicas ?? 1) : (w.props.spec?.replicas ?? 1)));
@@ -189,12 +195,20 @@ function operatorPodGroups(clusters: readonly Indexed[], poolers: readonly Index
             });
             return instances > 1 ? [role("primary", `${c.name}-primary`), role("replica", c.name)] : [role("primary", `${c.name}-primary`)];
         });
-        groups.push(...(g ?? [{ namespace: c.namespace, labels: undefined, desc: `pods of ${c.id}`, owner: c, operatorPdbs: [], ports: undefined }]));
+        groups.push(
+            ...(g ?? [
+                { namespace: c.namespace, labels: undefined, desc: `pods of ${c.id}`, owner: c, operatorPdbs: [], ports: undefined },
+            ]),
+        );
     }
     for (const p of poolers) {
         groups.push({
             namespace: p.namespace,
-            labels: known(() => ({ ...plain<Labels>(p.props.spec?.template?.metadata?.labels ?? {}), "cnpg.io/poolerName": p.name, "cnpg.io/podRole": "pooler" })),
+            labels: known(() => ({
+                ...plain<Labels>(p.props.spec?.template?.metadata?.labels ?? {}),
+                "cnpg.io/poolerName": p.name,
+                "cnpg.io/podRole": "pooler",
+            })),
             desc: `pods of ${p.id}`,
             owner: p,
             operatorPdbs: [],

@@ -1,6 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, ConfigSchema, isPinnedImage, parseConfig, PROJECT } from "../config";
@@ -22,51 +23,184 @@ function problems(raw: Record<string, unknown>, stack = "prod"): string[] {
 
 describe("config rules: each has its exact message", () => {
     const cases: [string, Record<string, unknown>, string[]][] = [
-        ["min > max (the issue's example)", { api: { minReplicas: 60 } }, ["Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)"]],
-        ["worker min > max", { workers: { report: { minReplicas: 5, maxReplicas: 4 } } }, ["Pulumi.prod.yaml: workers.report.minReplicas (5) must be <= workers.report.maxReplicas (4)"]],
+        [
+            "min > max (the issue's example)",
+            { api: { minReplicas: 60 } },
+            ["Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)"],
+        ],
+        [
+            "worker min > max",
+            { workers: { report: { minReplicas: 5, maxReplicas: 4 } } },
+            ["Pulumi.prod.yaml: workers.report.minReplicas (5) must be <= workers.report.maxReplicas (4)"],
+        ],
         ["min below 1", { api: { minReplicas: 0 } }, ["Pulumi.prod.yaml: api.minReplicas (0) must be >= 1"]],
         ["max above bound", { api: { maxReplicas: 5000 } }, ["Pulumi.prod.yaml: api.maxReplicas (5000) must be <= 1000"]],
         ["non-integer", { api: { minReplicas: 2.5 } }, ["Pulumi.prod.yaml: api.minReplicas (2.5) must be an integer"]],
         ["wrong type", { api: { maxReplicas: "fifty" } }, ['Pulumi.prod.yaml: api.maxReplicas ("fifty") must be a number']],
-        ["unknown key (typo)", { api: { minReplica: 3 } }, ["Pulumi.prod.yaml: api.minReplica is not a known key (see the config table in README.md)"]],
+        [
+            "unknown key (typo)",
+            { api: { minReplica: 3 } },
+            ["Pulumi.prod.yaml: api.minReplica is not a known key (see the config table in README.md)"],
+        ],
         ["unknown top-level key", { apii: {} }, ["Pulumi.prod.yaml: apii is not a known key (see the config table in README.md)"]],
         ["environment enum", { environment: "qa" }, ['Pulumi.prod.yaml: environment ("qa") must be one of "dev", "staging", "prod"']],
-        ["namespace label", { namespace: "Sys_Manage" }, ['Pulumi.prod.yaml: namespace ("Sys_Manage") must be a DNS-1123 label (namespace)']],
-        ["image not pinned (latest)", { api: { image: "ghcr.io/sysmanage/sysmanage-api:latest" } }, ['Pulumi.prod.yaml: api.image ("ghcr.io/sysmanage/sysmanage-api:latest") must be an image pinned to a version tag (not latest) or a sha256 digest']],
-        ["image without tag", { workers: { agent: { image: "registry:5000/sysmanage-worker" } } }, ['Pulumi.prod.yaml: workers.agent.image ("registry:5000/sysmanage-worker") must be an image pinned to a version tag (not latest) or a sha256 digest']],
-        ["quantity", { api: { resources: { cpuRequest: "half" } } }, ['Pulumi.prod.yaml: api.resources.cpuRequest ("half") must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi']],
-        ["memory limit below request", { api: { resources: { memoryRequest: "2Gi", memoryLimit: "1Gi" } } }, ['Pulumi.prod.yaml: api.resources.memoryLimit ("1Gi") must be >= api.resources.memoryRequest ("2Gi")']],
-        ["cpu limit below request", { workers: { queue: { resources: { cpuLimit: "100m" } } } }, ['Pulumi.prod.yaml: workers.queue.resources.cpuLimit ("100m") must be >= workers.queue.resources.cpuRequest ("250m")']],
-        ["preStop >= grace", { api: { shutdown: { preStopSleepSeconds: 45 } } }, ["Pulumi.prod.yaml: api.shutdown.preStopSleepSeconds (45) must be < api.shutdown.terminationGracePeriodSeconds (45)"]],
-        ["two pools on one queue", { workers: { agent: { queueName: "queue" } } }, ['Pulumi.prod.yaml: workers.agent.queueName ("queue") is already consumed by workers.queue']],
-        ["VPA min cpu > max", { analytics: { vpa: { minCpu: "8" } } }, ['Pulumi.prod.yaml: analytics.vpa.minCpu ("8") must be <= analytics.vpa.maxCpu ("4")']],
-        ["VPA min memory > max", { analytics: { vpa: { minMemory: "32Gi" } } }, ['Pulumi.prod.yaml: analytics.vpa.minMemory ("32Gi") must be <= analytics.vpa.maxMemory ("16Gi")']],
-        ["VPA mode", { analytics: { vpa: { updateMode: "Auto" } } }, ['Pulumi.prod.yaml: analytics.vpa.updateMode ("Auto") must be one of "InPlaceOrRecreate", "Recreate", "Initial", "Off"']],
+        [
+            "namespace label",
+            { namespace: "Sys_Manage" },
+            ['Pulumi.prod.yaml: namespace ("Sys_Manage") must be a DNS-1123 label (namespace)'],
+        ],
+        [
+            "image not pinned (latest)",
+            { api: { image: "ghcr.io/sysmanage/sysmanage-api:latest" } },
+            [
+                'Pulumi.prod.yaml: api.image ("ghcr.io/sysmanage/sysmanage-api:latest") must be an image pinned to a version tag (not latest) or a sha256 digest',
+            ],
+        ],
+        [
+            "image without tag",
+            { workers: { agent: { image: "registry:5000/sysmanage-worker" } } },
+            [
+                'Pulumi.prod.yaml: workers.agent.image ("registry:5000/sysmanage-worker") must be an image pinned to a version tag (not latest) or a sha256 digest',
+            ],
+        ],
+        [
+            "quantity",
+            { api: { resources: { cpuRequest: "half" } } },
+            ['Pulumi.prod.yaml: api.resources.cpuRequest ("half") must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi'],
+        ],
+        [
+            "memory limit below request",
+            { api: { resources: { memoryRequest: "2Gi", memoryLimit: "1Gi" } } },
+            ['Pulumi.prod.yaml: api.resources.memoryLimit ("1Gi") must be >= api.resources.memoryRequest ("2Gi")'],
+        ],
+        [
+            "cpu limit below request",
+            { workers: { queue: { resources: { cpuLimit: "100m" } } } },
+            ['Pulumi.prod.yaml: workers.queue.resources.cpuLimit ("100m") must be >= workers.queue.resources.cpuRequest ("250m")'],
+        ],
+        [
+            "preStop >= grace",
+            { api: { shutdown: { preStopSleepSeconds: 45 } } },
+            ["Pulumi.prod.yaml: api.shutdown.preStopSleepSeconds (45) must be < api.shutdown.terminationGracePeriodSeconds (45)"],
+        ],
+        [
+            "two pools on one queue",
+            { workers: { agent: { queueName: "queue" } } },
+            ['Pulumi.prod.yaml: workers.agent.queueName ("queue") is already consumed by workers.queue'],
+        ],
+        [
+            "VPA min cpu > max",
+            { analytics: { vpa: { minCpu: "8" } } },
+            ['Pulumi.prod.yaml: analytics.vpa.minCpu ("8") must be <= analytics.vpa.maxCpu ("4")'],
+        ],
+        [
+            "VPA min memory > max",
+            { analytics: { vpa: { minMemory: "32Gi" } } },
+            ['Pulumi.prod.yaml: analytics.vpa.minMemory ("32Gi") must be <= analytics.vpa.maxMemory ("16Gi")'],
+        ],
+        [
+            "VPA mode",
+            { analytics: { vpa: { updateMode: "Auto" } } },
+            ['Pulumi.prod.yaml: analytics.vpa.updateMode ("Auto") must be one of "InPlaceOrRecreate", "Recreate", "Initial", "Off"'],
+        ],
         ["zones empty", { zones: [] }, ["Pulumi.prod.yaml: zones must have at least 1 entries"]],
         ["zones repeat", { zones: ["a", "a"] }, ['Pulumi.prod.yaml: zones (["a","a"]) must not repeat a zone']],
-        ["region not in dns.regions", { cluster: { region: "ap-south-1" } }, ['Pulumi.prod.yaml: cluster.region ("ap-south-1") must be one of dns.regions[].name (["us-east-1"])']],
-        ["duplicate region", { dns: { regions: [{ name: "us-east-1", target: "a.example.com" }, { name: "us-east-1", target: "b.example.com" }] } }, ['Pulumi.prod.yaml: dns.regions[1].name ("us-east-1") must be unique']],
-        ["all weights zero", { dns: { regions: [{ name: "us-east-1", target: "a.example.com", weight: 0 }] } }, ["Pulumi.prod.yaml: dns.regions[].weight (all 0) must leave at least one region with weight > 0"]],
-        ["geo without default", { dns: { routing: "geo", regions: [{ name: "us-east-1", target: "a.example.com", geo: "NA" }] } }, ['Pulumi.prod.yaml: dns.regions[].geo (["NA"]) must include one default location "*" for geo routing']],
-        ["geo code", { dns: { regions: [{ name: "us-east-1", target: "a.example.com", geo: "europe" }] } }, ['Pulumi.prod.yaml: dns.regions[0].geo ("europe") must be a continent code (e.g. NA, EU) or *']],
-        ["region target required", { dns: { regions: [{ name: "us-east-1" }] } }, ["Pulumi.prod.yaml: dns.regions[0].target (undefined) must be a string"]],
-        ["prometheus url", { metrics: { prometheusUrl: "http://prom:9090/api" } }, ['Pulumi.prod.yaml: metrics.prometheusUrl ("http://prom:9090/api") must be http(s)://host without port or path']],
+        [
+            "region not in dns.regions",
+            { cluster: { region: "ap-south-1" } },
+            ['Pulumi.prod.yaml: cluster.region ("ap-south-1") must be one of dns.regions[].name (["us-east-1"])'],
+        ],
+        [
+            "duplicate region",
+            {
+                dns: {
+                    regions: [
+                        { name: "us-east-1", target: "a.example.com" },
+                        { name: "us-east-1", target: "b.example.com" },
+                    ],
+                },
+            },
+            ['Pulumi.prod.yaml: dns.regions[1].name ("us-east-1") must be unique'],
+        ],
+        [
+            "all weights zero",
+            { dns: { regions: [{ name: "us-east-1", target: "a.example.com", weight: 0 }] } },
+            ["Pulumi.prod.yaml: dns.regions[].weight (all 0) must leave at least one region with weight > 0"],
+        ],
+        [
+            "geo without default",
+            { dns: { routing: "geo", regions: [{ name: "us-east-1", target: "a.example.com", geo: "NA" }] } },
+            ['Pulumi.prod.yaml: dns.regions[].geo (["NA"]) must include one default location "*" for geo routing'],
+        ],
+        [
+            "geo code",
+            { dns: { regions: [{ name: "us-east-1", target: "a.example.com", geo: "europe" }] } },
+            ['Pulumi.prod.yaml: dns.regions[0].geo ("europe") must be a continent code (e.g. NA, EU) or *'],
+        ],
+        [
+            "region target required",
+            { dns: { regions: [{ name: "us-east-1" }] } },
+            ["Pulumi.prod.yaml: dns.regions[0].target (undefined) must be a string"],
+        ],
+        [
+            "prometheus url",
+            { metrics: { prometheusUrl: "http://prom:9090/api" } },
+            ['Pulumi.prod.yaml: metrics.prometheusUrl ("http://prom:9090/api") must be http(s)://host without port or path'],
+        ],
         ["hostname", { gateway: { hostname: "not a host" } }, ['Pulumi.prod.yaml: gateway.hostname ("not a host") must be a DNS name']],
-        ["renderYamlToDirectory with Helm releases", { cluster: { renderYamlToDirectory: "out/yaml" } }, [
-            'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs metrics.installAdapter, metrics.installVpa, postgres.installOperator, redis.installOperator false (Helm releases cannot be rendered to YAML)',
-            'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs databaseAccess.manageRoles false (there is no database to connect to)',
-        ]],
-        ["scrape interval", { metrics: { scrapeInterval: "15 seconds" } }, ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration such as 15s or 1m']],
-        ["request timeout", { gateway: { requestTimeout: "30" } }, ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s']],
+        [
+            "renderYamlToDirectory with Helm releases",
+            { cluster: { renderYamlToDirectory: "out/yaml" } },
+            [
+                'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs metrics.installAdapter, metrics.installVpa, postgres.installOperator, redis.installOperator false (Helm releases cannot be rendered to YAML)',
+                'Pulumi.prod.yaml: cluster.renderYamlToDirectory ("out/yaml") needs databaseAccess.manageRoles false (there is no database to connect to)',
+            ],
+        ],
+        [
+            "scrape interval",
+            { metrics: { scrapeInterval: "15 seconds" } },
+            ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration such as 15s or 1m'],
+        ],
+        [
+            "request timeout",
+            { gateway: { requestTimeout: "30" } },
+            ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s'],
+        ],
         ["dns ttl", { dns: { ttl: 1 } }, ["Pulumi.prod.yaml: dns.ttl (1) must be >= 5"]],
         ["dns regions empty", { dns: { regions: [] } }, ["Pulumi.prod.yaml: dns.regions must have at least 1 entries"]],
-        ["prod requires backups", { postgres: { backup: { destinationPath: "" } } }, ['Pulumi.prod.yaml: postgres.backup.destinationPath ("") must be set in prod (backups to an object store are required)']],
-        ["poolers HA outside dev", { environment: "staging", pooler: { readInstances: 1 } }, ["Pulumi.prod.yaml: pooler.readInstances (1) must be >= 2 in staging"]],
-        ["redis replicas outside dev", { redis: { replicasPerMaster: 0 } }, ["Pulumi.prod.yaml: redis.replicasPerMaster (0) must be >= 1 in prod"]],
+        [
+            "prod requires backups",
+            { postgres: { backup: { destinationPath: "" } } },
+            ['Pulumi.prod.yaml: postgres.backup.destinationPath ("") must be set in prod (backups to an object store are required)'],
+        ],
+        [
+            "poolers HA outside dev",
+            { environment: "staging", pooler: { readInstances: 1 } },
+            ["Pulumi.prod.yaml: pooler.readInstances (1) must be >= 2 in staging"],
+        ],
+        [
+            "redis replicas outside dev",
+            { redis: { replicasPerMaster: 0 } },
+            ["Pulumi.prod.yaml: redis.replicasPerMaster (0) must be >= 1 in prod"],
+        ],
         ["redis at least 3 masters", { redis: { masters: 2 } }, ["Pulumi.prod.yaml: redis.masters (2) must be >= 3"]],
-        ["analytics standby below the primary's max_connections", { postgres: { maxConnections: 400, backup: { destinationPath: "s3://b/p" } } }, ["Pulumi.prod.yaml: postgres.analytics.maxConnections (300) must be >= postgres.maxConnections (400): a hot standby refuses to start with fewer connections than its primary"]],
-        ["pool cap below min + reserve", { pooler: { maxDbConnections: 15 } }, ["Pulumi.prod.yaml: pooler.maxDbConnections (15) must be >= pooler.minPoolSize + pooler.reservePoolSize (20)"]],
-        ["min pool above default pool", { pooler: { minPoolSize: 60 } }, ["Pulumi.prod.yaml: pooler.minPoolSize (60) must be <= pooler.defaultPoolSize (50)"]],
+        [
+            "analytics standby below the primary's max_connections",
+            { postgres: { maxConnections: 400, backup: { destinationPath: "s3://b/p" } } },
+            [
+                "Pulumi.prod.yaml: postgres.analytics.maxConnections (300) must be >= postgres.maxConnections (400): a hot standby refuses to start with fewer connections than its primary",
+            ],
+        ],
+        [
+            "pool cap below min + reserve",
+            { pooler: { maxDbConnections: 15 } },
+            ["Pulumi.prod.yaml: pooler.maxDbConnections (15) must be >= pooler.minPoolSize + pooler.reservePoolSize (20)"],
+        ],
+        [
+            "min pool above default pool",
+            { pooler: { minPoolSize: 60 } },
+            ["Pulumi.prod.yaml: pooler.minPoolSize (60) must be <= pooler.defaultPoolSize (50)"],
+        ],
         ["port range", { api: { port: 70000 } }, ["Pulumi.prod.yaml: api.port (70000) must be <= 65535"]],
     ];
     for (const [name, raw, expected] of cases) {
@@ -123,7 +257,12 @@ describe("config documentation stays complete", () => {
     test("Pulumi.yaml declares every top-level key with the schema's default", () => {
         const decl = (parse(pulumiYaml) as { config: Record<string, Record<string, unknown>> }).config;
         const defaults = ConfigSchema.parse({}) as Record<string, unknown>;
-        assert.deepEqual(Object.keys(decl).sort(), Object.keys(defaults).map((k) => `${PROJECT}:${k}`).sort());
+        assert.deepEqual(
+            Object.keys(decl).sort(),
+            Object.keys(defaults)
+                .map((k) => `${PROJECT}:${k}`)
+                .sort(),
+        );
         for (const [k, v] of Object.entries(defaults)) {
             const d = decl[`${PROJECT}:${k}`];
             assert.deepEqual("value" in d ? d.value : d.default, v, `Pulumi.yaml default of ${k}`);
@@ -157,7 +296,7 @@ describe("stack files", () => {
         });
     }
     test("secure: values become secret placeholders", () => {
-        const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "stackcfg-"));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackcfg-"));
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
             fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), "config:\n  sysmanage-scaling:token:\n    secure: AAABAG==\n");

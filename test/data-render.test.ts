@@ -25,7 +25,11 @@ describe("Postgres clusters (CloudNativePG)", () => {
         assert.equal(c.spec.enableSuperuserAccess, false);
         assert.deepEqual(c.spec.storage, { size: "100Gi" });
         assert.deepEqual(c.spec.walStorage, { size: "20Gi" });
-        assert.deepEqual(c.spec.affinity, { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" });
+        assert.deepEqual(c.spec.affinity, {
+            enablePodAntiAffinity: true,
+            podAntiAffinityType: "required",
+            topologyKey: "kubernetes.io/hostname",
+        });
         assert.equal(c.spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
         assert.equal(c.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
         assert.deepEqual(c.spec.bootstrap, { initdb: { database: "sysmanage", owner: "sysmanage_owner", dataChecksums: true } });
@@ -37,10 +41,17 @@ describe("Postgres clusters (CloudNativePG)", () => {
         assert.equal(c.spec.postgresql.parameters.max_connections, "300");
         assert.equal(c.spec.postgresql.parameters.shared_buffers, "2048MB");
         assert.equal(c.spec.postgresql.parameters.password_encryption, "scram-sha-256");
-        assert.deepEqual(c.spec.managed.roles.map((r: Obj) => [r.name, r.login, r.superuser, r.createrole, r.inRoles]), [["sysmanage_admin", true, false, true, ["sysmanage_owner"]]]);
+        assert.deepEqual(
+            c.spec.managed.roles.map((r: Obj) => [r.name, r.login, r.superuser, r.createrole, r.inRoles]),
+            [["sysmanage_admin", true, false, true, ["sysmanage_owner"]]],
+        );
     });
     test("read replicas per stack: prod 3, staging 1, dev 0", async () => {
-        for (const [stack, n] of [["prod", 4], ["staging", 2], ["dev", 1]] as const) {
+        for (const [stack, n] of [
+            ["prod", 4],
+            ["staging", 2],
+            ["dev", 1],
+        ] as const) {
             assert.equal(find(await objectsOf(stack), "Cluster", "sysmanage-pg").spec.instances, n, stack);
         }
     });
@@ -50,20 +61,38 @@ describe("Postgres clusters (CloudNativePG)", () => {
         assert.deepEqual(a.spec.replica, { enabled: true, source: "sysmanage-pg" });
         assert.deepEqual(a.spec.bootstrap, { pg_basebackup: { source: "sysmanage-pg" } });
         const ext = a.spec.externalClusters[0];
-        assert.deepEqual(ext.connectionParameters, { host: "sysmanage-pg-rw", user: "streaming_replica", sslmode: "verify-full", dbname: "postgres" });
-        assert.deepEqual([ext.sslCert.name, ext.sslKey.name, ext.sslRootCert.name], ["sysmanage-pg-replication", "sysmanage-pg-replication", "sysmanage-pg-ca"]);
+        assert.deepEqual(ext.connectionParameters, {
+            host: "sysmanage-pg-rw",
+            user: "streaming_replica",
+            sslmode: "verify-full",
+            dbname: "postgres",
+        });
+        assert.deepEqual(
+            [ext.sslCert.name, ext.sslKey.name, ext.sslRootCert.name],
+            ["sysmanage-pg-replication", "sysmanage-pg-replication", "sysmanage-pg-ca"],
+        );
         assert.equal(ext.barmanObjectStore.serverName, "sysmanage-pg");
         const p = a.spec.postgresql.parameters;
-        assert.deepEqual([p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.work_mem], ["30min", "30min", "off", "40MB"]);
+        assert.deepEqual(
+            [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.work_mem],
+            ["30min", "30min", "off", "40MB"],
+        );
         assert.deepEqual(a.spec.resources.requests, { cpu: "4", memory: "16Gi" });
         const r = await rendered("prod");
         assert.ok(r.resources.find((x) => x.name === "postgres-analytics-cluster")!.options.dependsOn.includes("postgres-cluster"));
     });
     test("every cluster depends on the operator release; a daily ScheduledBackup exists in staging and prod", async () => {
         const r = await rendered("prod");
-        for (const n of ["postgres-cluster", "postgres-analytics-cluster"]) assert.ok(r.resources.find((x) => x.name === n)!.options.dependsOn.includes("data-operators-cnpg"), n);
+        for (const n of ["postgres-cluster", "postgres-analytics-cluster"])
+            assert.ok(r.resources.find((x) => x.name === n)!.options.dependsOn.includes("data-operators-cnpg"), n);
         const sb = find(await objectsOf("prod"), "ScheduledBackup", "sysmanage-pg-daily");
-        assert.deepEqual(sb.spec, { schedule: "0 0 3 * * *", cluster: { name: "sysmanage-pg" }, method: "barmanObjectStore", backupOwnerReference: "self", immediate: true });
+        assert.deepEqual(sb.spec, {
+            schedule: "0 0 3 * * *",
+            cluster: { name: "sysmanage-pg" },
+            method: "barmanObjectStore",
+            backupOwnerReference: "self",
+            immediate: true,
+        });
     });
 });
 
@@ -71,17 +100,37 @@ describe("PgBouncer poolers and the connection budget", () => {
     test("prod: three poolers with the seed's settings, pools capped so the budget holds", async () => {
         const objects = await objectsOf("prod");
         const rw = find(objects, "Pooler", "sysmanage-pg-rw");
-        assert.deepEqual([rw.spec.type, rw.spec.instances, rw.spec.cluster.name, rw.spec.pgbouncer.poolMode], ["rw", 3, "sysmanage-pg", "transaction"]);
+        assert.deepEqual(
+            [rw.spec.type, rw.spec.instances, rw.spec.cluster.name, rw.spec.pgbouncer.poolMode],
+            ["rw", 3, "sysmanage-pg", "transaction"],
+        );
         assert.deepEqual(rw.spec.pgbouncer.parameters, {
-            max_client_conn: "1000", default_pool_size: "50", min_pool_size: "10", reserve_pool_size: "10", reserve_pool_timeout: "5",
-            max_db_connections: "89", max_user_connections: "89", server_check_delay: "30", server_connect_timeout: "15", server_login_retry: "15",
-            tcp_keepalive: "1", tcp_keepcnt: "3", tcp_keepidle: "600", tcp_keepintvl: "30",
-            log_connections: "1", log_disconnections: "1", log_pooler_errors: "1", stats_period: "60",
+            max_client_conn: "1000",
+            default_pool_size: "50",
+            min_pool_size: "10",
+            reserve_pool_size: "10",
+            reserve_pool_timeout: "5",
+            max_db_connections: "89",
+            max_user_connections: "89",
+            server_check_delay: "30",
+            server_connect_timeout: "15",
+            server_login_retry: "15",
+            tcp_keepalive: "1",
+            tcp_keepcnt: "3",
+            tcp_keepidle: "600",
+            tcp_keepintvl: "30",
+            log_connections: "1",
+            log_disconnections: "1",
+            log_pooler_errors: "1",
+            stats_period: "60",
         });
         const ro = find(objects, "Pooler", "sysmanage-pg-ro");
         assert.deepEqual([ro.spec.type, ro.spec.instances], ["ro", 3]);
         const an = find(objects, "Pooler", "sysmanage-pg-analytics-rw");
-        assert.deepEqual([an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections], ["rw", "sysmanage-pg-analytics", 2, "100"]);
+        assert.deepEqual(
+            [an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections],
+            ["rw", "sysmanage-pg-analytics", 2, "100"],
+        );
         // The budget: instances × max_db_connections <= max_connections − 3 − 10 − 20.
         assert.ok(3 * 89 <= 300 - 3 - 10 - 20);
         assert.ok(2 * 100 <= 300 - 3 - 10 - 20);
@@ -104,10 +153,21 @@ describe("PgBouncer poolers and the connection budget", () => {
         const read = find(objects, "Pooler", "sysmanage-pg-r");
         assert.equal(read.spec.type, "r");
         const budgets = planOf("dev").postgres!.budgets;
-        assert.deepEqual(budgets.map((b) => [b.target, b.available, b.used, b.pools.map((p) => [p.pooler, p.maxDbConnections])]), [
-            ["sysmanage-pg primary", 67, 66, [["sysmanage-pg-rw", 33], ["sysmanage-pg-r", 33]]],
-            ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-rw", 67]]],
-        ]);
+        assert.deepEqual(
+            budgets.map((b) => [b.target, b.available, b.used, b.pools.map((p) => [p.pooler, p.maxDbConnections])]),
+            [
+                [
+                    "sysmanage-pg primary",
+                    67,
+                    66,
+                    [
+                        ["sysmanage-pg-rw", 33],
+                        ["sysmanage-pg-r", 33],
+                    ],
+                ],
+                ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-rw", 67]]],
+            ],
+        );
     });
     test("a config that breaks the budget is refused with the numbers", async () => {
         await assert.rejects(renderWith("prod", { pooler: { writeInstances: 20 } }), {
@@ -124,9 +184,16 @@ describe("PgBouncer poolers and the connection budget", () => {
     test("every pooler has a PDB allowing one eviction and spreads over zones and hosts", async () => {
         const objects = await objectsOf("prod");
         for (const name of ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"]) {
-            assert.deepEqual(find(objects, "PodDisruptionBudget", name).spec, { maxUnavailable: 1, selector: { matchLabels: { "cnpg.io/poolerName": name } }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+            assert.deepEqual(find(objects, "PodDisruptionBudget", name).spec, {
+                maxUnavailable: 1,
+                selector: { matchLabels: { "cnpg.io/poolerName": name } },
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+            });
             const spread = find(objects, "Pooler", name).spec.template.spec.topologySpreadConstraints;
-            assert.deepEqual(spread.map((s: Obj) => s.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+            assert.deepEqual(
+                spread.map((s: Obj) => s.topologyKey),
+                ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+            );
         }
     });
 });
@@ -136,30 +203,52 @@ describe("roles, grants and secrets", () => {
         const r = await rendered("prod");
         const provider = r.resources.find((x) => x.type === "pulumi:providers:postgresql")!;
         // Provider inputs reach the engine as strings.
-        assert.deepEqual([provider.inputs.username, provider.inputs.superuser, provider.inputs.sslmode, provider.inputs.database], ["sysmanage_admin", "false", "require", "sysmanage"]);
+        assert.deepEqual(
+            [provider.inputs.username, provider.inputs.superuser, provider.inputs.sslmode, provider.inputs.database],
+            ["sysmanage_admin", "false", "require", "sysmanage"],
+        );
         const roles = r.resources.filter((x) => x.type === "postgresql:index/role:Role").map((x) => [x.inputs.name, x.inputs.login]);
-        assert.deepEqual(roles, [["sysmanage_analytics", true], ["sysmanage_read", true], ["sysmanage_write", true]]);
-        const grants = r.resources.filter((x) => x.type === "postgresql:index/grant:Grant" && x.inputs.objectType === "table").map((x) => [x.inputs.role, x.inputs.privileges]);
+        assert.deepEqual(roles, [
+            ["sysmanage_analytics", true],
+            ["sysmanage_read", true],
+            ["sysmanage_write", true],
+        ]);
+        const grants = r.resources
+            .filter((x) => x.type === "postgresql:index/grant:Grant" && x.inputs.objectType === "table")
+            .map((x) => [x.inputs.role, x.inputs.privileges]);
         assert.deepEqual(grants, [
             ["sysmanage_analytics", ["SELECT"]],
             ["sysmanage_read", ["SELECT"]],
             ["sysmanage_write", ["SELECT", "INSERT", "UPDATE", "DELETE"]],
         ]);
-        const defaults = r.resources.filter((x) => x.type === "postgresql:index/defaultPrivileges:DefaultPrivileges" && x.inputs.objectType === "table");
-        assert.deepEqual(defaults.map((x) => [x.inputs.role, x.inputs.owner, x.inputs.schema]), [
-            ["sysmanage_analytics", "sysmanage_owner", "sysmanage"],
-            ["sysmanage_read", "sysmanage_owner", "sysmanage"],
-            ["sysmanage_write", "sysmanage_owner", "sysmanage"],
-        ]);
-        const pw = r.resources.filter((x) => x.type === "random:index/randomPassword:RandomPassword").map((x) => [x.name, x.inputs.length, x.inputs.special]);
+        const defaults = r.resources.filter(
+            (x) => x.type === "postgresql:index/defaultPrivileges:DefaultPrivileges" && x.inputs.objectType === "table",
+        );
+        assert.deepEqual(
+            defaults.map((x) => [x.inputs.role, x.inputs.owner, x.inputs.schema]),
+            [
+                ["sysmanage_analytics", "sysmanage_owner", "sysmanage"],
+                ["sysmanage_read", "sysmanage_owner", "sysmanage"],
+                ["sysmanage_write", "sysmanage_owner", "sysmanage"],
+            ],
+        );
+        const pw = r.resources
+            .filter((x) => x.type === "random:index/randomPassword:RandomPassword")
+            .map((x) => [x.name, x.inputs.length, x.inputs.special]);
         assert.equal(pw.length, 5);
         for (const [, length, special] of pw) assert.deepEqual([length, special], [40, false]);
     });
     test("the app gets one Secret per role pointing at its pooler", async () => {
         const objects = await objectsOf("prod");
         const host = (n: string) => find(objects, "Secret", n).stringData.host;
-        assert.deepEqual([host("sysmanage-write"), host("sysmanage-read"), host("sysmanage-analytics")], ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"]);
-        assert.equal(find(objects, "Secret", "sysmanage-write").stringData.uri, `postgresql://sysmanage_write:${MOCK_PASSWORD}@sysmanage-pg-rw:5432/sysmanage?sslmode=require`);
+        assert.deepEqual(
+            [host("sysmanage-write"), host("sysmanage-read"), host("sysmanage-analytics")],
+            ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"],
+        );
+        assert.equal(
+            find(objects, "Secret", "sysmanage-write").stringData.uri,
+            `postgresql://sysmanage_write:${MOCK_PASSWORD}@sysmanage-pg-rw:5432/sysmanage?sslmode=require`,
+        );
     });
     test("manageRoles off: no provider, roles or grants; Secrets and clusters stay", async () => {
         const r = await renderWith("prod", { databaseAccess: { manageRoles: false } });
@@ -188,7 +277,11 @@ describe("Redis Cluster", () => {
         assert.equal(Math.round((1597 / 2048) * 100), 78);
     });
     test("dev runs without replicas; staging and prod with one per master", async () => {
-        for (const [stack, followers] of [["dev", 0], ["staging", 3], ["prod", 3]] as const) {
+        for (const [stack, followers] of [
+            ["dev", 0],
+            ["staging", 3],
+            ["prod", 3],
+        ] as const) {
             assert.equal(find(await objectsOf(stack), "RedisCluster", "sysmanage-redis").spec.redisFollower.replicas, followers, stack);
         }
     });
@@ -200,16 +293,36 @@ describe("data-tier network policies", () => {
         const np = (n: string) => find(objects, "NetworkPolicy", n).spec;
         const pg = np("allow-postgres");
         assert.deepEqual(pg.podSelector, { matchLabels: { "cnpg.io/podRole": "instance" } });
-        assert.deepEqual(pg.ingress[0].from, [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }, { podSelector: { matchLabels: { "cnpg.io/podRole": "instance" } } }]);
-        assert.deepEqual(pg.ingress[1], { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 8000 }] });
+        assert.deepEqual(pg.ingress[0].from, [
+            { podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } },
+            { podSelector: { matchLabels: { "cnpg.io/podRole": "instance" } } },
+        ]);
+        assert.deepEqual(pg.ingress[1], {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }],
+            ports: [
+                { protocol: "TCP", port: 5432 },
+                { protocol: "TCP", port: 8000 },
+            ],
+        });
         const pool = np("allow-poolers");
         assert.deepEqual(pool.ingress[0], {
-            from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker", "analytics"] }] } }],
+            from: [
+                {
+                    podSelector: {
+                        matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker", "analytics"] }],
+                    },
+                },
+            ],
             ports: [{ protocol: "TCP", port: 5432 }],
         });
         const redis = np("allow-redis");
-        assert.deepEqual(redis.ingress[0].from, [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker"] }] } }]);
-        assert.deepEqual(redis.ingress[1].ports, [{ protocol: "TCP", port: 6379 }, { protocol: "TCP", port: 16379 }]);
+        assert.deepEqual(redis.ingress[0].from, [
+            { podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker"] }] } },
+        ]);
+        assert.deepEqual(redis.ingress[1].ports, [
+            { protocol: "TCP", port: 6379 },
+            { protocol: "TCP", port: 16379 },
+        ]);
         // Pooler and Postgres pods carry the labels these policies rely on.
         assert.equal(find(objects, "Pooler", "sysmanage-pg-rw").spec.template.metadata.labels["app.kubernetes.io/component"], "pooler");
     });

@@ -38,7 +38,13 @@ import {
 const log = (msg: string) => console.log(`[data-servers] ${msg}`);
 
 /** Parameters a hot standby needs at least as high as its primary (else it refuses to replay). */
-const STANDBY_MINIMUMS = ["max_connections", "max_worker_processes", "max_wal_senders", "max_prepared_transactions", "max_locks_per_transaction"] as const;
+const STANDBY_MINIMUMS = [
+    "max_connections",
+    "max_worker_processes",
+    "max_wal_senders",
+    "max_prepared_transactions",
+    "max_locks_per_transaction",
+] as const;
 /** The analytics profile's standby settings (the rest of that profile sizes a separate cluster). */
 const STANDBY_SETTINGS = ["max_standby_streaming_delay", "max_standby_archive_delay", "hot_standby_feedback"] as const;
 
@@ -110,8 +116,12 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 for (const sql of privilegeSql(plan, passwords)) await c.query(sql);
                 // Migrations run as the owner: the app's table is created after the grants.
                 await c.query(`SET ROLE ${plan.owner}`);
-                await c.query(`CREATE TABLE ${plan.schema}.hosts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, seen int NOT NULL DEFAULT 0)`);
-                await c.query(`CREATE TABLE ${plan.schema}.pool_load (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client int NOT NULL, n int NOT NULL)`);
+                await c.query(
+                    `CREATE TABLE ${plan.schema}.hosts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, seen int NOT NULL DEFAULT 0)`,
+                );
+                await c.query(
+                    `CREATE TABLE ${plan.schema}.pool_load (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client int NOT NULL, n int NOT NULL)`,
+                );
                 await c.query("RESET ROLE");
             } finally {
                 await c.end();
@@ -152,7 +162,9 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             }
             assert.deepEqual(problems, []);
             assert.ok(checked > 40, `checked ${checked} parameters`);
-            log(`parameter check (${checked} values, 3 stacks, installed PostgreSQL ${version}; pinned image ${stackAppConfig("dev").postgres.image}): ${seconds(t)} s`);
+            log(
+                `parameter check (${checked} values, 3 stacks, installed PostgreSQL ${version}; pinned image ${stackAppConfig("dev").postgres.image}): ${seconds(t)} s`,
+            );
         });
 
         test("the checker converts units like the server and rejects what the server would", async () => {
@@ -167,14 +179,26 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             assert.equal(settingValue(s("max_wal_size"), "4GB"), "4096"); // unit MB
             assert.equal(settingValue(s("hot_standby_feedback"), "off"), "off");
             assert.equal(settingValue(s("checkpoint_completion_target"), "0.9"), "0.9");
-            assert.throws(() => settingValue(s("shared_buffers"), "64kB"), { message: "shared_buffers: 64kB (8 8kB) is outside 16..1073741823" });
-            assert.throws(() => settingValue(s("checkpoint_timeout"), "2d"), { message: "checkpoint_timeout: 2d (172800 s) is outside 30..86400" });
-            assert.throws(() => settingValue(s("checkpoint_completion_target"), "1.5"), { message: "checkpoint_completion_target: 1.5 (1.5 ) is outside 0..1" });
+            assert.throws(() => settingValue(s("shared_buffers"), "64kB"), {
+                message: "shared_buffers: 64kB (8 8kB) is outside 16..1073741823",
+            });
+            assert.throws(() => settingValue(s("checkpoint_timeout"), "2d"), {
+                message: "checkpoint_timeout: 2d (172800 s) is outside 30..86400",
+            });
+            assert.throws(() => settingValue(s("checkpoint_completion_target"), "1.5"), {
+                message: "checkpoint_completion_target: 1.5 (1.5 ) is outside 0..1",
+            });
             assert.throws(() => settingValue(s("work_mem"), "30s"), { message: "work_mem: unit s is not a memory unit" });
-            assert.throws(() => settingValue(s("max_connections"), "300MB"), { message: "max_connections: 300MB has a unit, the parameter has none" });
+            assert.throws(() => settingValue(s("max_connections"), "300MB"), {
+                message: "max_connections: 300MB has a unit, the parameter has none",
+            });
             assert.throws(() => settingValue(s("work_mem"), "1.5kB"), { message: "work_mem: 1.5kB is not a whole number of kB (1.5)" });
-            assert.throws(() => settingValue(s("password_encryption"), "md6"), { message: "password_encryption: md6 is not one of md5, scram-sha-256" });
-            assert.throws(() => settingValue(s("log_checkpoints"), "sometimes"), { message: "log_checkpoints: sometimes is not a boolean" });
+            assert.throws(() => settingValue(s("password_encryption"), "md6"), {
+                message: "password_encryption: md6 is not one of md5, scram-sha-256",
+            });
+            assert.throws(() => settingValue(s("log_checkpoints"), "sometimes"), {
+                message: "log_checkpoints: sometimes is not a boolean",
+            });
         });
 
         test("the dev stack's main-cluster parameters start a real primary and SHOW returns them", async () => {
@@ -193,7 +217,9 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             await c.end();
             assert.deepEqual(mismatches, []);
             const m = devPg().main;
-            log(`dev primary runs unscaled: memory ${m.memory}, shared_buffers ${m.parameters.shared_buffers}, max_connections ${m.parameters.max_connections}`);
+            log(
+                `dev primary runs unscaled: memory ${m.memory}, shared_buffers ${m.parameters.shared_buffers}, max_connections ${m.parameters.max_connections}`,
+            );
         });
 
         test("max_connections holds the connection budget of the primary (poolers + reserved + headroom)", async () => {
@@ -205,7 +231,10 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             await c.end();
             assert.equal(maxConnections, primaryBudget.maxConnections);
             assert.ok(primaryBudget.used <= primaryBudget.available, `used ${primaryBudget.used} <= available ${primaryBudget.available}`);
-            assert.ok(primaryBudget.available <= maxConnections - reserved, `available ${primaryBudget.available} <= ${maxConnections} - ${reserved}`);
+            assert.ok(
+                primaryBudget.available <= maxConnections - reserved,
+                `available ${primaryBudget.available} <= ${maxConnections} - ${reserved}`,
+            );
         });
     });
 
@@ -226,12 +255,26 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 }
                 await pc.query("CREATE TABLE public.replication_probe (id int PRIMARY KEY, note text)");
                 await pc.query("INSERT INTO public.replication_probe VALUES (1, 'before')");
-                await waitFor("the table on the replica", 10_000, async () => ((await rc.query("SELECT to_regclass('public.replication_probe') AS t")).rows[0].t ? true : undefined));
-                assert.deepEqual((await rc.query("SELECT id, note FROM public.replication_probe ORDER BY id")).rows, [{ id: 1, note: "before" }]);
-                await assert.rejects(rc.query("INSERT INTO public.replication_probe VALUES (2, 'on the replica')"), { message: "cannot execute INSERT in a read-only transaction" });
+                await waitFor("the table on the replica", 10_000, async () =>
+                    (await rc.query("SELECT to_regclass('public.replication_probe') AS t")).rows[0].t ? true : undefined,
+                );
+                assert.deepEqual((await rc.query("SELECT id, note FROM public.replication_probe ORDER BY id")).rows, [
+                    { id: 1, note: "before" },
+                ]);
+                await assert.rejects(rc.query("INSERT INTO public.replication_probe VALUES (2, 'on the replica')"), {
+                    message: "cannot execute INSERT in a read-only transaction",
+                });
                 const t = performance.now();
                 await pc.query("INSERT INTO public.replication_probe VALUES (3, 'after')");
-                await waitFor("row 3 on the replica", 5000, async () => ((await rc.query("SELECT note FROM public.replication_probe WHERE id = 3")).rows[0]?.note === "after" ? true : undefined), 20);
+                await waitFor(
+                    "row 3 on the replica",
+                    5000,
+                    async () =>
+                        (await rc.query("SELECT note FROM public.replication_probe WHERE id = 3")).rows[0]?.note === "after"
+                            ? true
+                            : undefined,
+                    20,
+                );
                 log(`row visible on the replica after ${seconds(t)} s`);
                 const rep = await pc.query("SELECT state, sync_state FROM pg_stat_replication");
                 assert.deepEqual(rep.rows, [{ state: "streaming", sync_state: "async" }]);
@@ -252,7 +295,8 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 for (const k of STANDBY_MINIMUMS) {
                     const a = s.analytics.parameters[k];
                     const m = s.main.parameters[k];
-                    if (a !== undefined && m !== undefined && Number(a) < Number(m)) problems.push(`${stack}: ${s.analytics.name} ${k} = ${a} < ${s.main.name} ${k} = ${m}`);
+                    if (a !== undefined && m !== undefined && Number(a) < Number(m))
+                        problems.push(`${stack}: ${s.analytics.name} ${k} = ${a} < ${s.main.name} ${k} = ${m}`);
                 }
             }
             // Then the real thing: a standby of the dev primary with the whole analytics profile.
@@ -295,12 +339,16 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 await assert.rejects(write.query(`TRUNCATE ${s}.hosts`), { message: "permission denied for table hosts" });
 
                 assert.deepEqual((await read.query(`SELECT name, seen FROM ${s}.hosts ORDER BY name`)).rows, [{ name: "a", seen: 1 }]);
-                await assert.rejects(read.query(`INSERT INTO ${s}.hosts (name) VALUES ('c')`), { message: "permission denied for table hosts" });
+                await assert.rejects(read.query(`INSERT INTO ${s}.hosts (name) VALUES ('c')`), {
+                    message: "permission denied for table hosts",
+                });
                 await assert.rejects(read.query(`UPDATE ${s}.hosts SET seen = 0`), { message: "permission denied for table hosts" });
                 await assert.rejects(read.query(`DELETE FROM ${s}.hosts`), { message: "permission denied for table hosts" });
                 await assert.rejects(read.query(`CREATE TABLE ${s}.y (id int)`), { message: `permission denied for schema ${s}` });
                 assert.equal((await analytics.query(`SELECT count(*)::int AS n FROM ${s}.hosts`)).rows[0].n, 1);
-                await assert.rejects(analytics.query(`INSERT INTO ${s}.hosts (name) VALUES ('c')`), { message: "permission denied for table hosts" });
+                await assert.rejects(analytics.query(`INSERT INTO ${s}.hosts (name) VALUES ('c')`), {
+                    message: "permission denied for table hosts",
+                });
 
                 // A table the owner creates later: default privileges apply.
                 const su = await p.connect({ database: plan.database });
@@ -309,7 +357,9 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 await su.end();
                 await write.query(`INSERT INTO ${s}.later (v) VALUES ('x')`);
                 assert.deepEqual((await read.query(`SELECT id::int, v FROM ${s}.later`)).rows, [{ id: 1, v: "x" }]);
-                await assert.rejects(read.query(`INSERT INTO ${s}.later (v) VALUES ('y')`), { message: "permission denied for table later" });
+                await assert.rejects(read.query(`INSERT INTO ${s}.later (v) VALUES ('y')`), {
+                    message: "permission denied for table later",
+                });
                 assert.equal((await analytics.query(`SELECT count(*)::int AS n FROM ${s}.later`)).rows[0].n, 1);
             } finally {
                 await Promise.all([write.end(), read.end(), analytics.end()]);
@@ -323,13 +373,25 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
         /** The roles' SCRAM secrets from pg_authid (what the operator's auth_query returns). */
         async function scramSecrets(p: PgServer): Promise<Record<string, string>> {
             const c = await p.connect();
-            const rows = (await c.query<{ rolname: string; rolpassword: string }>("SELECT rolname, rolpassword FROM pg_authid WHERE rolname LIKE 'sysmanage\\_%' AND rolpassword IS NOT NULL")).rows;
+            const rows = (
+                await c.query<{ rolname: string; rolpassword: string }>(
+                    "SELECT rolname, rolpassword FROM pg_authid WHERE rolname LIKE 'sysmanage\\_%' AND rolpassword IS NOT NULL",
+                )
+            ).rows;
             await c.end();
-            assert.ok(rows.every((r) => r.rolpassword.startsWith("SCRAM-SHA-256$")), "passwords stored as SCRAM (password_encryption)");
+            assert.ok(
+                rows.every((r) => r.rolpassword.startsWith("SCRAM-SHA-256$")),
+                "passwords stored as SCRAM (password_encryption)",
+            );
             return Object.fromEntries(rows.map((r) => [r.rolname, r.rolpassword]));
         }
 
-        async function bouncer(name: string, pooler: { parameters: Record<string, string>; poolMode: string }, target: PgServer, secrets: Record<string, string>): Promise<PgBouncer> {
+        async function bouncer(
+            name: string,
+            pooler: { parameters: Record<string, string>; poolMode: string },
+            target: PgServer,
+            secrets: Record<string, string>,
+        ): Promise<PgBouncer> {
             const port = (await freePorts(1))[0];
             const b = new PgBouncer(servers, name, port);
             const authFile = `${servers.root}/${name}.users`;
@@ -342,7 +404,13 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 listenPort: port,
                 // Test-only: the operator's auth_query replaced by an auth_file holding the roles' SCRAM
                 // secrets; SCRAM client→PgBouncer and PgBouncer→PostgreSQL (no TLS on loopback).
-                extra: { auth_type: "scram-sha-256", auth_file: authFile, admin_users: ADMIN.user, unix_socket_dir: "", pidfile: `${servers.root}/${name}.pid` },
+                extra: {
+                    auth_type: "scram-sha-256",
+                    auth_file: authFile,
+                    admin_users: ADMIN.user,
+                    unix_socket_dir: "",
+                    pidfile: `${servers.root}/${name}.pid`,
+                },
             });
             await b.start(ini, ADMIN);
             return b;
@@ -366,20 +434,35 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             log(`two pgbouncers up: ${seconds(t)} s`);
 
             // The running PgBouncers hold exactly our parameters.
-            for (const [b, plan] of [[rw, rwPlan], [ro, readPlan]] as const) {
+            for (const [b, plan] of [
+                [rw, rwPlan],
+                [ro, readPlan],
+            ] as const) {
                 const a = await b.admin(ADMIN);
                 const rows = (await a.query("SHOW CONFIG")).rows as { key: string; value: string }[];
                 await a.end();
                 const cfg = new Map(rows.map((x) => [x.key, x.value]));
                 const differing = Object.entries({ ...plan.parameters, pool_mode: plan.poolMode }).filter(([k, v]) => cfg.get(k) !== v);
-                assert.deepEqual(differing.map(([k, v]) => `${k}: planned ${v}, running ${cfg.get(k)}`), [], b.name);
+                assert.deepEqual(
+                    differing.map(([k, v]) => `${k}: planned ${v}, running ${cfg.get(k)}`),
+                    [],
+                    b.name,
+                );
             }
 
             // Read pool: reads work, a write (even by the write role) fails as read-only.
-            const rd = new Client({ host: HOST, port: ro.port, user: "sysmanage_write", password: passwords.sysmanage_write, database: DATABASE });
+            const rd = new Client({
+                host: HOST,
+                port: ro.port,
+                user: "sysmanage_write",
+                password: passwords.sysmanage_write,
+                database: DATABASE,
+            });
             await rd.connect();
             assert.equal((await rd.query("SELECT pg_is_in_recovery() AS r")).rows[0].r, true);
-            await assert.rejects(rd.query("INSERT INTO sysmanage.hosts (name) VALUES ('via read pool')"), { message: "cannot execute INSERT in a read-only transaction" });
+            await assert.rejects(rd.query("INSERT INTO sysmanage.hosts (name) VALUES ('via read pool')"), {
+                message: "cannot execute INSERT in a read-only transaction",
+            });
             await rd.end();
 
             // 1,000 concurrent clients on the write pool (max_client_conn): 600 writers, 400 readers, two
@@ -390,7 +473,11 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             const monitor = await p.connect({ database: DATABASE });
             const serverConns = async () =>
                 Number(
-                    (await monitor.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = '${DATABASE}' AND usename LIKE 'sysmanage\\_%'`)).rows[0].n,
+                    (
+                        await monitor.query(
+                            `SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = '${DATABASE}' AND usename LIKE 'sysmanage\\_%'`,
+                        )
+                    ).rows[0].n,
                 );
             let samples = 0;
             let maxSeen = 0;
@@ -412,7 +499,14 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                     await Promise.all(
                         Array.from({ length: Math.min(100, maxClients - i) }, async (_, j) => {
                             const role = i + j < writers ? "sysmanage_write" : "sysmanage_read";
-                            const c = new Client({ host: HOST, port: rw.port, user: role, password: passwords[role], database: DATABASE, connectionTimeoutMillis: 30_000 });
+                            const c = new Client({
+                                host: HOST,
+                                port: rw.port,
+                                user: role,
+                                password: passwords[role],
+                                database: DATABASE,
+                                connectionTimeoutMillis: 30_000,
+                            });
                             c.on("error", () => undefined);
                             await c.connect();
                             clients.push(c);
@@ -423,7 +517,14 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
                 assert.equal(clients.length, maxClients);
                 log(`${maxClients} clients connected to pgbouncer: ${seconds(t)} s`);
                 // All 1,000 are held open at once: one more is refused by max_client_conn.
-                const extra = new Client({ host: HOST, port: rw.port, user: "sysmanage_read", password: passwords.sysmanage_read, database: DATABASE, connectionTimeoutMillis: 10_000 });
+                const extra = new Client({
+                    host: HOST,
+                    port: rw.port,
+                    user: "sysmanage_read",
+                    password: passwords.sysmanage_read,
+                    database: DATABASE,
+                    connectionTimeoutMillis: 10_000,
+                });
                 extra.on("error", () => undefined);
                 await assert.rejects(extra.connect(), { message: "no more connections allowed (max_client_conn)" });
                 t = performance.now();
@@ -465,9 +566,15 @@ describe("PostgreSQL, PgBouncer: the dev stack's data tier on real servers", () 
             assert.ok(samples >= 10, `${samples} samples of pg_stat_activity during the load`);
             assert.ok(maxSeen <= budget, `server connections seen ${maxSeen} <= budget ${budget}`);
             // The two user pools wanted more than one default_pool_size: the cap, not the pool size, bounded them.
-            assert.ok(maxSeen > Number(rwPlan.parameters.default_pool_size), `server connections seen ${maxSeen} > default_pool_size ${rwPlan.parameters.default_pool_size}`);
+            assert.ok(
+                maxSeen > Number(rwPlan.parameters.default_pool_size),
+                `server connections seen ${maxSeen} > default_pool_size ${rwPlan.parameters.default_pool_size}`,
+            );
             const app = pools.filter((x) => x.database === DATABASE);
-            const sv = app.reduce((n, x) => n + Number(x.sv_active) + Number(x.sv_idle) + Number(x.sv_used) + Number(x.sv_tested) + Number(x.sv_login), 0);
+            const sv = app.reduce(
+                (n, x) => n + Number(x.sv_active) + Number(x.sv_idle) + Number(x.sv_used) + Number(x.sv_tested) + Number(x.sv_login),
+                0,
+            );
             assert.ok(sv <= budget, `SHOW POOLS server connections ${sv} <= ${budget}`);
             await rw.stop();
             await ro.stop();
@@ -499,7 +606,12 @@ describe("5. Redis Cluster with our settings survives faults without losing data
     const client = (from: RedisNode[]) =>
         new Cluster(
             from.map((n) => ({ host: HOST, port: n.port })),
-            { enableAutoPipelining: true, scaleReads: "master", clusterRetryStrategy: (n) => (n > 20 ? null : 200), redisOptions: { maxRetriesPerRequest: 5 } },
+            {
+                enableAutoPipelining: true,
+                scaleReads: "master",
+                clusterRetryStrategy: (n) => (n > 20 ? null : 200),
+                redisOptions: { maxRetriesPerRequest: 5 },
+            },
         );
 
     const clusterNodes = async (n: RedisNode): Promise<ClusterNode[]> => parseClusterNodes(await n.cli(["CLUSTER", "NODES"]));
@@ -523,7 +635,8 @@ describe("5. Redis Cluster with our settings survives faults without losing data
         return { missing, wrong };
     }
 
-    const covered = (view: ClusterNode[]) => view.filter((n) => n.flags.includes("master") && !n.flags.includes("fail")).reduce((s, n) => s + n.slots, 0);
+    const covered = (view: ClusterNode[]) =>
+        view.filter((n) => n.flags.includes("master") && !n.flags.includes("fail")).reduce((s, n) => s + n.slots, 0);
 
     test("six redis-servers with the plan's directives form a 3-master, 1-replica cluster", async () => {
         assert.ok(redis, `${REDIS_STACK} stack has redis enabled`);
@@ -540,11 +653,17 @@ describe("5. Redis Cluster with our settings survives faults without losing data
             const want = k === "maxmemory" ? String(Number(v.replace(/mb$/, "")) * 2 ** 20) : v;
             assert.equal(got, want, k);
         }
-        await run("redis-cli", ["--cluster", "create", ...nodes.map((n) => n.address), "--cluster-replicas", String(redis.replicasPerMaster), "--cluster-yes"], { timeoutMs: 60_000 });
+        await run(
+            "redis-cli",
+            ["--cluster", "create", ...nodes.map((n) => n.address), "--cluster-replicas", String(redis.replicasPerMaster), "--cluster-yes"],
+            { timeoutMs: 60_000 },
+        );
         await waitFor("cluster_state:ok on all nodes", 30_000, async () => {
             for (const n of nodes) if ((await n.info(["CLUSTER", "INFO"])).get("cluster_state") !== "ok") return undefined;
             const view = await clusterNodes(nodes[0]);
-            return view.filter((x) => x.flags.includes("master")).length === redis.masters && view.filter((x) => x.flags.includes("slave")).length === redis.masters && covered(view) === SLOTS
+            return view.filter((x) => x.flags.includes("master")).length === redis.masters &&
+                view.filter((x) => x.flags.includes("slave")).length === redis.masters &&
+                covered(view) === SLOTS
                 ? true
                 : undefined;
         });
@@ -552,7 +671,12 @@ describe("5. Redis Cluster with our settings survives faults without losing data
         await waitFor("every replica linked to its master", 30_000, async () => {
             for (const n of nodes) {
                 const rep = await n.info(["INFO", "replication"]);
-                if (rep.get("role") === "slave" ? rep.get("master_link_status") !== "up" : Number(rep.get("connected_slaves")) !== redis.replicasPerMaster) return undefined;
+                if (
+                    rep.get("role") === "slave"
+                        ? rep.get("master_link_status") !== "up"
+                        : Number(rep.get("connected_slaves")) !== redis.replicasPerMaster
+                )
+                    return undefined;
             }
             return true;
         });
@@ -569,13 +693,18 @@ describe("5. Redis Cluster with our settings survives faults without losing data
                 const masters = c.nodes("master");
                 assert.equal(masters.length, redis!.masters);
                 const acks = await Promise.all(masters.map((m: Redis) => m.call("WAIT", "1", "2000")));
-                assert.deepEqual(acks, masters.map(() => 1), "every master's writes acknowledged by its replica");
+                assert.deepEqual(
+                    acks,
+                    masters.map(() => 1),
+                    "every master's writes acknowledged by its replica",
+                );
             }
         } finally {
             c.disconnect();
         }
         let total = 0;
-        for (const n of nodes) if ((await n.info(["INFO", "replication"])).get("role") === "master") total += Number((await n.cli(["DBSIZE"])).trim());
+        for (const n of nodes)
+            if ((await n.info(["INFO", "replication"])).get("role") === "master") total += Number((await n.cli(["DBSIZE"])).trim());
         assert.equal(total, KEYS);
         log(`${KEYS} keys written and acknowledged: ${seconds(t)} s`);
     });
@@ -588,15 +717,27 @@ describe("5. Redis Cluster with our settings survives faults without losing data
         const survivors = nodes.filter((n) => n !== victimNode);
         const t = performance.now();
         await servers.kill(victimNode.child!);
-        const after = await waitFor("failover", 30_000, async () => {
-            for (const n of survivors) if ((await n.info(["CLUSTER", "INFO"])).get("cluster_state") !== "ok") return undefined;
-            const v = await clusterNodes(survivors[0]);
-            const promoted = v.find((x) => x.id === replicaOfVictim.id)!;
-            const dead = v.find((x) => x.id === victim.id)!;
-            return promoted.flags.includes("master") && promoted.slots === victim.slots && dead.flags.includes("fail") && covered(v) === SLOTS ? v : undefined;
-        }, 50);
+        const after = await waitFor(
+            "failover",
+            30_000,
+            async () => {
+                for (const n of survivors) if ((await n.info(["CLUSTER", "INFO"])).get("cluster_state") !== "ok") return undefined;
+                const v = await clusterNodes(survivors[0]);
+                const promoted = v.find((x) => x.id === replicaOfVictim.id)!;
+                const dead = v.find((x) => x.id === victim.id)!;
+                return promoted.flags.includes("master") &&
+                    promoted.slots === victim.slots &&
+                    dead.flags.includes("fail") &&
+                    covered(v) === SLOTS
+                    ? v
+                    : undefined;
+            },
+            50,
+        );
         const failover = seconds(t);
-        log(`failover (SIGKILL → replica promoted, all slots served, cluster_state ok; cluster-node-timeout ${redis!.config["cluster-node-timeout"]} ms): ${failover} s`);
+        log(
+            `failover (SIGKILL → replica promoted, all slots served, cluster_state ok; cluster-node-timeout ${redis!.config["cluster-node-timeout"]} ms): ${failover} s`,
+        );
         assert.equal(after.filter((x) => x.flags.includes("master") && !x.flags.includes("fail")).length, redis!.masters);
         const t2 = performance.now();
         assert.deepEqual(await readAll(survivors), { missing: 0, wrong: 0 });
@@ -607,7 +748,11 @@ describe("5. Redis Cluster with our settings survives faults without losing data
         await victimNode.start(redis!.config);
         await waitFor("the restarted node to rejoin as a replica", 30_000, async () => {
             const rep = await victimNode.info(["INFO", "replication"]);
-            return rep.get("role") === "slave" && rep.get("master_link_status") === "up" && (await victimNode.info(["CLUSTER", "INFO"])).get("cluster_state") === "ok" ? true : undefined;
+            return rep.get("role") === "slave" &&
+                rep.get("master_link_status") === "up" &&
+                (await victimNode.info(["CLUSTER", "INFO"])).get("cluster_state") === "ok"
+                ? true
+                : undefined;
         });
         const me = (await clusterNodes(victimNode)).find((x) => x.flags.includes("myself"))!;
         assert.equal(me.id, victim.id);
@@ -632,10 +777,15 @@ describe("5. Redis Cluster with our settings survives faults without losing data
             return true;
         });
         const t2 = performance.now();
-        await waitFor("a consistent cluster (redis-cli --cluster check)", 20_000, async () => {
-            await run("redis-cli", ["--cluster", "check", nodes[1].address], { timeoutMs: 20_000 });
-            return true;
-        }, 500);
+        await waitFor(
+            "a consistent cluster (redis-cli --cluster check)",
+            20_000,
+            async () => {
+                await run("redis-cli", ["--cluster", "check", nodes[1].address], { timeoutMs: 20_000 });
+                return true;
+            },
+            500,
+        );
         const t2b = performance.now();
         await run("redis-cli", ["--cluster", "rebalance", nodes[1].address, "--cluster-use-empty-masters"], { timeoutMs: 120_000 });
         log(
@@ -645,11 +795,18 @@ describe("5. Redis Cluster with our settings survives faults without losing data
         const masters = view.filter((x) => x.flags.includes("master") && !x.flags.includes("fail"));
         assert.equal(masters.length, redis!.masters + 1);
         assert.equal(covered(view), SLOTS);
-        assert.ok(masters.every((m) => m.slots > 0), `slots per master: ${masters.map((m) => m.slots).join(", ")}`);
-        assert.ok(view.find((x) => x.flags.includes("myself"))!.slots >= Math.floor(SLOTS / 4) - 2, "the new master holds about a quarter of the slots");
+        assert.ok(
+            masters.every((m) => m.slots > 0),
+            `slots per master: ${masters.map((m) => m.slots).join(", ")}`,
+        );
+        assert.ok(
+            view.find((x) => x.flags.includes("myself"))!.slots >= Math.floor(SLOTS / 4) - 2,
+            "the new master holds about a quarter of the slots",
+        );
         await run("redis-cli", ["--cluster", "check", added.address], { timeoutMs: 20_000 });
         let total = 0;
-        for (const n of nodes) if ((await n.info(["INFO", "replication"])).get("role") === "master") total += Number((await n.cli(["DBSIZE"])).trim());
+        for (const n of nodes)
+            if ((await n.info(["INFO", "replication"])).get("role") === "master") total += Number((await n.cli(["DBSIZE"])).trim());
         assert.equal(total, KEYS);
         const t3 = performance.now();
         assert.deepEqual(await readAll(nodes), { missing: 0, wrong: 0 });

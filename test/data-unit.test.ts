@@ -11,12 +11,25 @@ import { pgbouncerIni, pgbouncerParameters, PGBOUNCER_SEED } from "../lib/data/p
 import { dataTierPlan } from "../lib/data/plan";
 import { postgresParameters } from "../lib/data/postgresParams";
 import { privilegePlan, privilegeSql } from "../lib/data/privileges";
-import { cacheScalingDecision, nextShardCount, redisConfig, SEED_CACHE_THRESHOLDS, type CacheNodeStats, type CacheThresholds } from "../lib/data/redis";
+import {
+    cacheScalingDecision,
+    nextShardCount,
+    redisConfig,
+    SEED_CACHE_THRESHOLDS,
+    type CacheNodeStats,
+    type CacheThresholds,
+} from "../lib/data/redis";
 import { quantityValue } from "../config";
 import { stackAppConfig } from "./servers";
 
 const SEED: PoolSeed = { defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10, maxDbConnections: 100 };
-const target = (maxConnections: number, name = "sysmanage-pg primary"): BudgetTarget => ({ name, maxConnections, superuserReserved: 3, systemReserved: 10, headroom: 20 });
+const target = (maxConnections: number, name = "sysmanage-pg primary"): BudgetTarget => ({
+    name,
+    maxConnections,
+    superuserReserved: 3,
+    systemReserved: 10,
+    headroom: 20,
+});
 
 describe("connection budget", () => {
     test("available = max_connections − superuser − system − headroom", () => {
@@ -41,12 +54,22 @@ describe("connection budget", () => {
     });
 
     test("two poolers sharing one primary split it by pods", () => {
-        const r = sizePools(target(100), [{ name: "rw", maxInstances: 1 }, { name: "r", maxInstances: 1 }], SEED);
+        const r = sizePools(
+            target(100),
+            [
+                { name: "rw", maxInstances: 1 },
+                { name: "r", maxInstances: 1 },
+            ],
+            SEED,
+        );
         assert.equal(r.used, 66);
-        assert.deepEqual(r.pools.map((p) => [p.pooler, p.maxDbConnections, p.defaultPoolSize, p.minPoolSize]), [
-            ["rw", 33, 23, 10],
-            ["r", 33, 23, 10],
-        ]);
+        assert.deepEqual(
+            r.pools.map((p) => [p.pooler, p.maxDbConnections, p.defaultPoolSize, p.minPoolSize]),
+            [
+                ["rw", 33, 23, 10],
+                ["r", 33, 23, 10],
+            ],
+        );
     });
 
     test("a big primary: each pod stays at the seed's max_db_connections (100)", () => {
@@ -57,7 +80,13 @@ describe("connection budget", () => {
     });
 
     test("no pooler pods: nothing used", () => {
-        assert.deepEqual(sizePools(target(100), [], SEED), { target: "sysmanage-pg primary", maxConnections: 100, available: 67, used: 0, pools: [] });
+        assert.deepEqual(sizePools(target(100), [], SEED), {
+            target: "sysmanage-pg primary",
+            maxConnections: 100,
+            available: 67,
+            used: 0,
+            pools: [],
+        });
     });
 
     test("a budget that cannot hold min_pool_size + reserve per pod is refused, naming the numbers", () => {
@@ -91,7 +120,12 @@ describe("connection budget", () => {
                 fc.integer({ min: 0, max: 50 }),
                 fc.integer({ min: 0, max: 50 }),
                 (maxConnections, pods, defaultPoolSize, minPoolSize, reservePoolSize) => {
-                    const seed: PoolSeed = { defaultPoolSize, minPoolSize: Math.min(minPoolSize, defaultPoolSize), reservePoolSize, maxDbConnections: 100 };
+                    const seed: PoolSeed = {
+                        defaultPoolSize,
+                        minPoolSize: Math.min(minPoolSize, defaultPoolSize),
+                        reservePoolSize,
+                        maxDbConnections: 100,
+                    };
                     const poolers = pods.map((n, i) => ({ name: `p${i}`, maxInstances: n }));
                     let r;
                     try {
@@ -138,29 +172,84 @@ describe("connection budget", () => {
 
 describe("Postgres parameters", () => {
     test("8Gi / 2 CPUs / 300 connections, OLTP: the rules of thumb", () => {
-        const p = postgresParameters({ memory: "8Gi", cpu: "2", maxConnections: 300, profile: "oltp", walKeepSize: "8GB", walStorageSize: "20Gi" });
+        const p = postgresParameters({
+            memory: "8Gi",
+            cpu: "2",
+            maxConnections: 300,
+            profile: "oltp",
+            walKeepSize: "8GB",
+            walStorageSize: "20Gi",
+        });
         assert.deepEqual(
-            [p.max_connections, p.shared_buffers, p.effective_cache_size, p.work_mem, p.maintenance_work_mem, p.max_worker_processes, p.max_parallel_workers, p.max_parallel_workers_per_gather],
+            [
+                p.max_connections,
+                p.shared_buffers,
+                p.effective_cache_size,
+                p.work_mem,
+                p.maintenance_work_mem,
+                p.max_worker_processes,
+                p.max_parallel_workers,
+                p.max_parallel_workers_per_gather,
+            ],
             ["300", "2048MB", "6144MB", "6MB", "409MB", "8", "2", "1"],
         );
-        assert.deepEqual([p.statement_timeout, p.idle_in_transaction_session_timeout, p.log_min_duration_statement, p.wal_keep_size], ["60s", "60s", "500ms", "8GB"]);
+        assert.deepEqual(
+            [p.statement_timeout, p.idle_in_transaction_session_timeout, p.log_min_duration_statement, p.wal_keep_size],
+            ["60s", "60s", "500ms", "8GB"],
+        );
         assert.equal(p.max_standby_streaming_delay, undefined);
     });
 
     test("16Gi / 4 CPUs / 100 connections, analytics: bigger work_mem, standby delays, no statement cut at 60 s", () => {
-        const p = postgresParameters({ memory: "16Gi", cpu: "4", maxConnections: 100, profile: "analytics", walKeepSize: "8GB", walStorageSize: "20Gi" });
-        assert.deepEqual([p.shared_buffers, p.effective_cache_size, p.work_mem, p.maintenance_work_mem], ["4096MB", "12288MB", "122MB", "819MB"]);
+        const p = postgresParameters({
+            memory: "16Gi",
+            cpu: "4",
+            maxConnections: 100,
+            profile: "analytics",
+            walKeepSize: "8GB",
+            walStorageSize: "20Gi",
+        });
         assert.deepEqual(
-            [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.statement_timeout, p.idle_in_transaction_session_timeout],
+            [p.shared_buffers, p.effective_cache_size, p.work_mem, p.maintenance_work_mem],
+            ["4096MB", "12288MB", "122MB", "819MB"],
+        );
+        assert.deepEqual(
+            [
+                p.max_standby_streaming_delay,
+                p.max_standby_archive_delay,
+                p.hot_standby_feedback,
+                p.statement_timeout,
+                p.idle_in_transaction_session_timeout,
+            ],
             ["30min", "30min", "off", "1h", "0"],
         );
     });
 
     test("caps and floors: work_mem 64MB (OLTP) / 4MB, maintenance_work_mem 2048MB / 64MB", () => {
-        const big = postgresParameters({ memory: "64Gi", cpu: "16", maxConnections: 10, profile: "oltp", walKeepSize: "1GB", walStorageSize: "20Gi" });
-        assert.deepEqual([big.work_mem, big.maintenance_work_mem, big.max_worker_processes, big.max_parallel_workers_per_gather], ["64MB", "2048MB", "16", "8"]);
-        const small = postgresParameters({ memory: "256Mi", cpu: "500m", maxConnections: 300, profile: "oltp", walKeepSize: "1GB", walStorageSize: "20Gi" });
-        assert.deepEqual([small.shared_buffers, small.work_mem, small.maintenance_work_mem, small.max_parallel_workers], ["64MB", "4MB", "64MB", "1"]);
+        const big = postgresParameters({
+            memory: "64Gi",
+            cpu: "16",
+            maxConnections: 10,
+            profile: "oltp",
+            walKeepSize: "1GB",
+            walStorageSize: "20Gi",
+        });
+        assert.deepEqual(
+            [big.work_mem, big.maintenance_work_mem, big.max_worker_processes, big.max_parallel_workers_per_gather],
+            ["64MB", "2048MB", "16", "8"],
+        );
+        const small = postgresParameters({
+            memory: "256Mi",
+            cpu: "500m",
+            maxConnections: 300,
+            profile: "oltp",
+            walKeepSize: "1GB",
+            walStorageSize: "20Gi",
+        });
+        assert.deepEqual(
+            [small.shared_buffers, small.work_mem, small.maintenance_work_mem, small.max_parallel_workers],
+            ["64MB", "4MB", "64MB", "1"],
+        );
     });
 
     const MiB = 2 ** 20;
@@ -186,12 +275,34 @@ describe("Postgres parameters", () => {
     }
 
     test("too little memory or too few connections is refused", () => {
-        assert.throws(() => postgresParameters({ memory: "128Mi", cpu: "1", maxConnections: 100, profile: "oltp", walKeepSize: "1GB", walStorageSize: "20Gi" }), {
-            message: "postgres memory (128Mi) must be at least 256Mi",
-        });
-        assert.throws(() => postgresParameters({ memory: "1Gi", cpu: "1", maxConnections: 5, profile: "oltp", walKeepSize: "1GB", walStorageSize: "20Gi" }), {
-            message: "postgres max_connections (5) must be >= 10",
-        });
+        assert.throws(
+            () =>
+                postgresParameters({
+                    memory: "128Mi",
+                    cpu: "1",
+                    maxConnections: 100,
+                    profile: "oltp",
+                    walKeepSize: "1GB",
+                    walStorageSize: "20Gi",
+                }),
+            {
+                message: "postgres memory (128Mi) must be at least 256Mi",
+            },
+        );
+        assert.throws(
+            () =>
+                postgresParameters({
+                    memory: "1Gi",
+                    cpu: "1",
+                    maxConnections: 5,
+                    profile: "oltp",
+                    walKeepSize: "1GB",
+                    walStorageSize: "20Gi",
+                }),
+            {
+                message: "postgres max_connections (5) must be >= 10",
+            },
+        );
     });
 });
 
@@ -224,7 +335,13 @@ describe("PgBouncer parameters", () => {
     test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's", () => {
         const p = pgbouncerParameters({
             maxClientConn: PGBOUNCER_SEED.max_client_conn,
-            pool: { pooler: "x", maxDbConnections: PGBOUNCER_SEED.max_db_connections, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 },
+            pool: {
+                pooler: "x",
+                maxDbConnections: PGBOUNCER_SEED.max_db_connections,
+                defaultPoolSize: 50,
+                minPoolSize: 10,
+                reservePoolSize: 10,
+            },
         });
         const { poolMode, ...seed } = PGBOUNCER_SEED;
         assert.equal(poolMode, "transaction");
@@ -305,7 +422,9 @@ describe("privileges", () => {
     });
 
     test("a missing password is an error naming the role", () => {
-        assert.throws(() => privilegeSql(privilegePlan(), { sysmanage_write: "x", sysmanage_analytics: "y" }), { message: "privilegeSql: no password for sysmanage_read" });
+        assert.throws(() => privilegeSql(privilegePlan(), { sysmanage_write: "x", sysmanage_analytics: "y" }), {
+            message: "privilegeSql: no password for sysmanage_read",
+        });
     });
 });
 
@@ -328,36 +447,104 @@ describe("Redis settings", () => {
     });
 
     test("the ratio must leave room for fragmentation and fork: 0.5..0.9", () => {
-        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.95, evictionPolicy: "allkeys-lru" }), { message: "redis maxmemoryRatio (0.95) must be within 0.5..0.9" });
-        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.4, evictionPolicy: "allkeys-lru" }), { message: "redis maxmemoryRatio (0.4) must be within 0.5..0.9" });
+        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.95, evictionPolicy: "allkeys-lru" }), {
+            message: "redis maxmemoryRatio (0.95) must be within 0.5..0.9",
+        });
+        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.4, evictionPolicy: "allkeys-lru" }), {
+            message: "redis maxmemoryRatio (0.4) must be within 0.5..0.9",
+        });
     });
 });
 
 describe("cache scaling rules (the seed's thresholds)", () => {
     const GiB = 2 ** 30;
     const t: CacheThresholds = { ...SEED_CACHE_THRESHOLDS, maxMemoryPerNode: GiB };
-    const node = (memory: number, ops: number, healthy = true): CacheNodeStats => ({ healthy, memoryUsed: Math.round(memory * GiB), opsPerSec: ops });
+    const node = (memory: number, ops: number, healthy = true): CacheNodeStats => ({
+        healthy,
+        memoryUsed: Math.round(memory * GiB),
+        opsPerSec: ops,
+    });
 
     test("the seed's thresholds", () => {
-        assert.deepEqual(SEED_CACHE_THRESHOLDS, { memoryHigh: 0.8, opsHigh: 10_000, memoryLow: 0.3, opsLow: 1_000, underutilizedShare: 0.7, targetMemory: 0.6, minMasters: 3 });
+        assert.deepEqual(SEED_CACHE_THRESHOLDS, {
+            memoryHigh: 0.8,
+            opsHigh: 10_000,
+            memoryLow: 0.3,
+            opsLow: 1_000,
+            underutilizedShare: 0.7,
+            targetMemory: 0.6,
+            minMasters: 3,
+        });
     });
 
     const cases: [string, CacheNodeStats[], { action: string; masters: number; reason: string }][] = [
-        ["steady: 50 % memory, 2k ops/s", [node(0.5, 2000), node(0.5, 2000), node(0.5, 2000)], { action: "none", masters: 3, reason: "within thresholds" }],
-        ["exactly 80 % memory is not above it", [node(0.8, 2000), node(0.5, 2000), node(0.5, 2000)], { action: "none", masters: 3, reason: "within thresholds" }],
-        ["one node above 80 % memory: one more shard", [node(0.85, 2000), node(0.5, 2000), node(0.5, 2000)], { action: "scale_out", masters: 4, reason: "memory above 80 % on a node" }],
+        [
+            "steady: 50 % memory, 2k ops/s",
+            [node(0.5, 2000), node(0.5, 2000), node(0.5, 2000)],
+            { action: "none", masters: 3, reason: "within thresholds" },
+        ],
+        [
+            "exactly 80 % memory is not above it",
+            [node(0.8, 2000), node(0.5, 2000), node(0.5, 2000)],
+            { action: "none", masters: 3, reason: "within thresholds" },
+        ],
+        [
+            "one node above 80 % memory: one more shard",
+            [node(0.85, 2000), node(0.5, 2000), node(0.5, 2000)],
+            { action: "scale_out", masters: 4, reason: "memory above 80 % on a node" },
+        ],
         // 3 × 0.95 GiB = 2.85 GiB at 60 % of 1 GiB per node → 5 masters, more than one step.
-        ["all nodes at 95 %: enough shards for 60 % memory", [node(0.95, 2000), node(0.95, 2000), node(0.95, 2000)], { action: "scale_out", masters: 5, reason: "memory above 80 % on a node" }],
-        ["exactly 10k ops/s is not more than it", [node(0.5, 10_000), node(0.5, 2000), node(0.5, 2000)], { action: "none", masters: 3, reason: "within thresholds" }],
-        ["one node above 10k ops/s", [node(0.5, 12_000), node(0.5, 3000), node(0.5, 3000)], { action: "scale_out", masters: 4, reason: "more than 10000 ops/s on a node" }],
+        [
+            "all nodes at 95 %: enough shards for 60 % memory",
+            [node(0.95, 2000), node(0.95, 2000), node(0.95, 2000)],
+            { action: "scale_out", masters: 5, reason: "memory above 80 % on a node" },
+        ],
+        [
+            "exactly 10k ops/s is not more than it",
+            [node(0.5, 10_000), node(0.5, 2000), node(0.5, 2000)],
+            { action: "none", masters: 3, reason: "within thresholds" },
+        ],
+        [
+            "one node above 10k ops/s",
+            [node(0.5, 12_000), node(0.5, 3000), node(0.5, 3000)],
+            { action: "scale_out", masters: 4, reason: "more than 10000 ops/s on a node" },
+        ],
         // 3 × 25k = 75k ops/s at 10k per node → 8 masters.
-        ["heavy ops everywhere: enough shards for the ops", [node(0.5, 25_000), node(0.5, 25_000), node(0.5, 25_000)], { action: "scale_out", masters: 8, reason: "more than 10000 ops/s on a node" }],
-        ["4 of 5 nodes idle (≥ 70 %): one shard less", [node(0.1, 100), node(0.2, 500), node(0.1, 900), node(0.25, 100), node(0.5, 5000)], { action: "scale_in", masters: 4, reason: "4 of 5 nodes under 30 % memory and 1000 ops/s" }],
-        ["3 of 5 nodes idle (< 70 %): stay", [node(0.1, 100), node(0.2, 500), node(0.1, 900), node(0.5, 5000), node(0.5, 5000)], { action: "none", masters: 5, reason: "within thresholds" }],
-        ["idle but low memory with busy ops is not idle", [node(0.1, 1500), node(0.1, 1500), node(0.1, 1500), node(0.1, 1500)], { action: "none", masters: 4, reason: "within thresholds" }],
-        ["all idle at 3 masters: never below 3", [node(0.05, 10), node(0.05, 10), node(0.05, 10)], { action: "none", masters: 3, reason: "within thresholds" }],
-        ["no healthy node reported: no decision", [node(0.9, 0, false), node(0.9, 0, false), node(0.9, 0, false)], { action: "none", masters: 3, reason: "no healthy node reported" }],
-        ["an unhealthy hot node does not count", [node(0.95, 20_000, false), node(0.5, 2000), node(0.5, 2000)], { action: "none", masters: 3, reason: "within thresholds" }],
+        [
+            "heavy ops everywhere: enough shards for the ops",
+            [node(0.5, 25_000), node(0.5, 25_000), node(0.5, 25_000)],
+            { action: "scale_out", masters: 8, reason: "more than 10000 ops/s on a node" },
+        ],
+        [
+            "4 of 5 nodes idle (≥ 70 %): one shard less",
+            [node(0.1, 100), node(0.2, 500), node(0.1, 900), node(0.25, 100), node(0.5, 5000)],
+            { action: "scale_in", masters: 4, reason: "4 of 5 nodes under 30 % memory and 1000 ops/s" },
+        ],
+        [
+            "3 of 5 nodes idle (< 70 %): stay",
+            [node(0.1, 100), node(0.2, 500), node(0.1, 900), node(0.5, 5000), node(0.5, 5000)],
+            { action: "none", masters: 5, reason: "within thresholds" },
+        ],
+        [
+            "idle but low memory with busy ops is not idle",
+            [node(0.1, 1500), node(0.1, 1500), node(0.1, 1500), node(0.1, 1500)],
+            { action: "none", masters: 4, reason: "within thresholds" },
+        ],
+        [
+            "all idle at 3 masters: never below 3",
+            [node(0.05, 10), node(0.05, 10), node(0.05, 10)],
+            { action: "none", masters: 3, reason: "within thresholds" },
+        ],
+        [
+            "no healthy node reported: no decision",
+            [node(0.9, 0, false), node(0.9, 0, false), node(0.9, 0, false)],
+            { action: "none", masters: 3, reason: "no healthy node reported" },
+        ],
+        [
+            "an unhealthy hot node does not count",
+            [node(0.95, 20_000, false), node(0.5, 2000), node(0.5, 2000)],
+            { action: "none", masters: 3, reason: "within thresholds" },
+        ],
     ];
     for (const [name, masters, want] of cases) {
         test(name, () => assert.deepEqual(cacheScalingDecision(masters, t), want));
@@ -373,10 +560,12 @@ describe("shard count changes one shard per update", () => {
     });
     test("bigger jumps are refused unless allowed", () => {
         assert.throws(() => nextShardCount(3, 5, false), {
-            message: "redis.masters: changing from 3 to 5 masters moves 2 shards in one update; change by one per update or set redis.allowShardJump: true",
+            message:
+                "redis.masters: changing from 3 to 5 masters moves 2 shards in one update; change by one per update or set redis.allowShardJump: true",
         });
         assert.throws(() => nextShardCount(6, 3, false), {
-            message: "redis.masters: changing from 6 to 3 masters moves 3 shards in one update; change by one per update or set redis.allowShardJump: true",
+            message:
+                "redis.masters: changing from 6 to 3 masters moves 3 shards in one update; change by one per update or set redis.allowShardJump: true",
         });
         assert.equal(nextShardCount(3, 6, true), 6);
     });

@@ -12,8 +12,22 @@ const qr = (result: unknown) => JSON.stringify({ status: "success", data: { resu
 describe("ingest: query_range JSON", () => {
     test("reads several series with their labels; NaN/+Inf become gaps", () => {
         const text = qr([
-            { metric: { __name__: "rps", job: "api" }, values: [[60, "1"], [120, "NaN"], [180, "+Inf"], [240, "4"]] },
-            { metric: { __name__: "rps", job: "w" }, values: [[0, "2"], [60, "3"]] },
+            {
+                metric: { __name__: "rps", job: "api" },
+                values: [
+                    [60, "1"],
+                    [120, "NaN"],
+                    [180, "+Inf"],
+                    [240, "4"],
+                ],
+            },
+            {
+                metric: { __name__: "rps", job: "w" },
+                values: [
+                    [0, "2"],
+                    [60, "3"],
+                ],
+            },
         ]);
         const [a, b] = parseSeriesText(text, "x.json");
         assert.equal(a.name, 'rps{job="api"}');
@@ -24,46 +38,109 @@ describe("ingest: query_range JSON", () => {
         assert.deepEqual(arr(b.v), [2, 3]);
     });
     test("duplicates keep the last value, out-of-order points are sorted", () => {
-        const [s] = parseSeriesText(qr([{ metric: {}, values: [[120, "3"], [60, "1"], [60, "2"], [180, "5"]] }]), "x.json");
+        const [s] = parseSeriesText(
+            qr([
+                {
+                    metric: {},
+                    values: [
+                        [120, "3"],
+                        [60, "1"],
+                        [60, "2"],
+                        [180, "5"],
+                    ],
+                },
+            ]),
+            "x.json",
+        );
         assert.deepEqual(arr(s.t), [60, 120, 180]);
         assert.deepEqual(arr(s.v), [2, 3, 5]);
         assert.deepEqual(s.notes, ["points out of order: sorted by time", "1 duplicate timestamp(s): kept the last value"]);
     });
     test("counters become per-second rates across a reset", () => {
-        const [s] = parseSeriesText(qr([{ metric: {}, values: [[0, "100"], [10, "150"], [20, "30"], [30, "90"]] }]), "c.json", { counter: true });
+        const [s] = parseSeriesText(
+            qr([
+                {
+                    metric: {},
+                    values: [
+                        [0, "100"],
+                        [10, "150"],
+                        [20, "30"],
+                        [30, "90"],
+                    ],
+                },
+            ]),
+            "c.json",
+            { counter: true },
+        );
         assert.deepEqual(arr(s.t), [10, 20, 30]);
         assert.deepEqual(arr(s.v), [5, 3, 6]);
         assert.deepEqual(s.notes, ["1 counter reset(s)"]);
     });
     const bad: Array<[string, string, string]> = [
-        ["{\"status\": \"success\",", "x.json: line 1, column 22: invalid JSON (Expected double-quoted property name in JSON at position 21)", "truncated"],
-        [JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }), 'x.json: $.status: is "error", not "success" (bad_data: parse error)', "error status"],
-        [JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }), 'x.json: $.data.resultType: is "vector", expected "matrix" (export with /api/v1/query_range, not an instant query)', "vector"],
-        [JSON.stringify({ status: "success", data: { resultType: "matrix", result: {} } }), "x.json: $.data.result: expected an array of series", "result not array"],
-        [qr([{ metric: {}, values: [[1, "1"], [2]] }]), 'x.json: $.data.result[0].values[1]: expected a [unix_seconds, "value"] pair', "short pair"],
+        [
+            '{"status": "success",',
+            "x.json: line 1, column 22: invalid JSON (Expected double-quoted property name in JSON at position 21)",
+            "truncated",
+        ],
+        [
+            JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }),
+            'x.json: $.status: is "error", not "success" (bad_data: parse error)',
+            "error status",
+        ],
+        [
+            JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }),
+            'x.json: $.data.resultType: is "vector", expected "matrix" (export with /api/v1/query_range, not an instant query)',
+            "vector",
+        ],
+        [
+            JSON.stringify({ status: "success", data: { resultType: "matrix", result: {} } }),
+            "x.json: $.data.result: expected an array of series",
+            "result not array",
+        ],
+        [
+            qr([{ metric: {}, values: [[1, "1"], [2]] }]),
+            'x.json: $.data.result[0].values[1]: expected a [unix_seconds, "value"] pair',
+            "short pair",
+        ],
         [qr([{ metric: {}, values: [["a", "1"]] }]), 'x.json: $.data.result[0].values[0][0]: timestamp "a" is not a number', "bad time"],
-        [qr([{}, { metric: {}, values: [[1, "x1"]] }]), 'x.json: $.data.result[0].values: expected an array of [unix_seconds, "value"] pairs', "no values"],
+        [
+            qr([{}, { metric: {}, values: [[1, "x1"]] }]),
+            'x.json: $.data.result[0].values: expected an array of [unix_seconds, "value"] pairs',
+            "no values",
+        ],
         [qr([{ metric: {}, values: [[1, "x1"]] }]), 'x.json: $.data.result[0].values[0][1]: value "x1" is not a number', "bad value"],
         [qr([{ metric: [], values: [] }]), "x.json: $.data.result[0].metric: expected an object of labels", "bad metric"],
         ["[1]", "x.json: $: expected a query_range response object", "array"],
     ];
     for (const [text, message, what] of bad)
         test(`malformed (${what}) names file, position and reason`, () => {
-            assert.throws(() => parseSeriesText(text, "x.json"), (e: unknown) => e instanceof IngestError && e.message === message);
+            assert.throws(
+                () => parseSeriesText(text, "x.json"),
+                (e: unknown) => e instanceof IngestError && e.message === message,
+            );
         });
 });
 
 describe("ingest: CSV", () => {
     test("timestamp,value with gaps, blanks and NaN; step from the median spacing", () => {
-        const [s] = parseSeriesText("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,\n2024-01-01 00:02:00,NaN\n2024-01-01 00:03:00,4\n2024-01-01 00:04:00,5\n", "a.csv");
+        const [s] = parseSeriesText(
+            "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,\n2024-01-01 00:02:00,NaN\n2024-01-01 00:03:00,4\n2024-01-01 00:04:00,5\n",
+            "a.csv",
+        );
         assert.equal(s.name, "value");
-        assert.deepEqual(arr(s.t).map((t) => t - 1704067200), [0, 180, 240]);
+        assert.deepEqual(
+            arr(s.t).map((t) => t - 1704067200),
+            [0, 180, 240],
+        );
         assert.equal(s.step, 60);
         assert.deepEqual(s.notes, ["2 NaN/Inf value(s) treated as gaps"]);
     });
     test("one series per value column (pedestrians' shape), CRLF, ISO and unix timestamps", () => {
         const ss = parseSeriesText("ds,a,b\r\n1970-01-01T00:00:00Z,1,2\r\n3600,3,4\r\n1970-01-01 02:00:00,5,6\r\n", "p.csv");
-        assert.deepEqual(ss.map((s) => s.name), ["a", "b"]);
+        assert.deepEqual(
+            ss.map((s) => s.name),
+            ["a", "b"],
+        );
         assert.deepEqual(arr(ss[1].v), [2, 4, 6]);
         assert.deepEqual(arr(ss[1].t), [0, 3600, 7200]);
     });
@@ -76,9 +153,12 @@ describe("ingest: CSV", () => {
     const bad: Array<[string, string]> = [
         ["", "e.csv: line 1: empty file: no header and no data"],
         ["timestamp\n", 'e.csv: line 1: header "timestamp" needs a timestamp column and at least one value column'],
-        ["timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,1,2\n", 'e.csv: line 3: has 3 columns, the header has 2'],
+        ["timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,1,2\n", "e.csv: line 3: has 3 columns, the header has 2"],
         ["timestamp,value\nnot-a-date,1\n", 'e.csv: line 2, column "timestamp": timestamp "not-a-date" is not a date or unix time'],
-        ["timestamp,value\n2024-01-01 00:00:00,1\n\n2024-01-01 00:01:00,abc\n", 'e.csv: line 4, column "value": value "abc" is not a number'],
+        [
+            "timestamp,value\n2024-01-01 00:00:00,1\n\n2024-01-01 00:01:00,abc\n",
+            'e.csv: line 4, column "value": value "abc" is not a number',
+        ],
     ];
     for (const [text, message] of bad)
         test(`malformed: ${message}`, () => {
@@ -91,7 +171,7 @@ describe("ingest: CSV", () => {
 
 describe("ingest: detection and resampling", () => {
     test("format sniffing and the median step of mixed spacings", () => {
-        assert.equal(detectFormat(" \n{\"status\":1}"), "json");
+        assert.equal(detectFormat(' \n{"status":1}'), "json");
         assert.equal(detectFormat("timestamp,value"), "csv");
         assert.equal(detectStep(Float64Array.from([0, 60, 120, 300, 360, 420])), 60);
     });

@@ -10,7 +10,10 @@ import { forecastDefault, forecastWith, peakFactor, winsorize } from "../forecas
 
 const arr = (x: ArrayLike<number>) => Array.from(x);
 /** 21 days hourly: a daily sine plus a weekend dip, exactly periodic by the week. */
-const weekly = Float64Array.from({ length: 21 * 24 }, (_, i) => 100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24) - (Math.floor(i / 24) % 7 >= 5 ? 30 : 0));
+const weekly = Float64Array.from(
+    { length: 21 * 24 },
+    (_, i) => 100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24) - (Math.floor(i / 24) % 7 >= 5 ? 30 : 0),
+);
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, eps: number) => arr(a).every((x, i) => Math.abs(x - b[i]) <= eps);
 
 describe("the seed's method (table tests)", () => {
@@ -45,7 +48,13 @@ describe("the seed's method (table tests)", () => {
         assert.equal(seedLoadFactor([1, 1, 1, 1, 1, 1, 1, 1, 1, 100]), 2);
     });
     test("decision: int(current × factor), bounds, confidence, dampening", () => {
-        assert.deepEqual(seedDecision(1.3, 1, 10, 2, 50, false), { action: "scale_up", targetReplicas: 13, confidence: 0.6000000000000001, reason: "Scale up due to high load (factor: 1.30)", factor: 1.3 });
+        assert.deepEqual(seedDecision(1.3, 1, 10, 2, 50, false), {
+            action: "scale_up",
+            targetReplicas: 13,
+            confidence: 0.6000000000000001,
+            reason: "Scale up due to high load (factor: 1.30)",
+            factor: 1.3,
+        });
         assert.equal(seedDecision(1.05, 1, 10, 2, 50, false).action, "no_action"); // int(10.5) = 10
         assert.equal(seedDecision(0.5, 1, 10, 2, 50, false).targetReplicas, 5);
         assert.equal(seedDecision(0.1, 1, 10, 2, 50, false).targetReplicas, 2);
@@ -56,7 +65,10 @@ describe("the seed's method (table tests)", () => {
     });
     test("polynomial of degree 2 recovers an exact quadratic and its R² is 1", () => {
         const x = [0, 1, 2, 3, 4, 5];
-        const fit = polyFit2(x, x.map((v) => 3 - 2 * v + 0.5 * v * v));
+        const fit = polyFit2(
+            x,
+            x.map((v) => 3 - 2 * v + 0.5 * v * v),
+        );
         assert.ok(close(fit.coef, [3, -2, 0.5], 1e-9));
         assert.ok(Math.abs(fit.r2 - 1) < 1e-12);
         assert.ok(Math.abs(seedModel.forecast(Float64Array.from(x.map((v) => 3 - 2 * v + 0.5 * v * v)), 1, 24).point[0] - 9) < 1e-9); // 3 − 2·6 + 0.5·36
@@ -76,7 +88,10 @@ describe("forecasting models", () => {
         assert.ok(close(holtWinters.forecast(weekly, 24, 24).point, weekly.subarray(14 * 24, 15 * 24), 1e-6));
     });
     test("the profile decomposition reproduces a multiplicative weekly-periodic series", () => {
-        const mul = Float64Array.from({ length: 21 * 24 }, (_, i) => (100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24)) * (Math.floor(i / 24) % 7 >= 5 ? 0.7 : 1));
+        const mul = Float64Array.from(
+            { length: 21 * 24 },
+            (_, i) => (100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24)) * (Math.floor(i / 24) % 7 >= 5 ? 0.7 : 1),
+        );
         assert.ok(close(profileModel.forecast(mul, 48, 24).point, mul.subarray(14 * 24, 16 * 24), 1e-9));
     });
     test("augurs MSTL loads under Node CommonJS and forecasts the period", () => {
@@ -118,7 +133,10 @@ describe("forecasting models", () => {
         assert.equal(r.model, "flat");
         assert.deepEqual(arr(r.point), [2.5, 2.5, 2.5]);
         assert.deepEqual(arr(r.upper), [4, 4, 4]);
-        assert.equal(r.fallback, "4 point(s) at the model step are too few for median-ensemble: flat forecast at the last day's mean, band at the observed max");
+        assert.equal(
+            r.fallback,
+            "4 point(s) at the model step are too few for median-ensemble: flat forecast at the last day's mean, band at the observed max",
+        );
         assert.equal(forecastWith(seasonalNaive(7), weekly.subarray(0, 48), 24, { period: 24 }).model, "flat");
     });
     test("peak factor: the 95th percentile of hour max ÷ hour mean", () => {

@@ -4,13 +4,27 @@ import { programForecast } from "../forecast/program";
 import { PROJECT_DIR } from "../tools/mockRuntime";
 import { find, objectsOf, rendered, type Obj } from "./support";
 
-const devCurrent = { api: { minReplicas: 1, maxReplicas: 4 }, "worker-queue": { minReplicas: 1, maxReplicas: 3 }, "worker-agent": { minReplicas: 1, maxReplicas: 3 } };
+const devCurrent = {
+    api: { minReplicas: 1, maxReplicas: 4 },
+    "worker-queue": { minReplicas: 1, maxReplicas: 3 },
+    "worker-agent": { minReplicas: 1, maxReplicas: 3 },
+};
 
 describe("the forecasting step inside the program", () => {
     test("dev: the rendered HPA bounds and annotations are the step's own result for the committed exports", async () => {
-        const expected = programForecast({ stack: "dev", projectDir: PROJECT_DIR, seriesFile: "", maxAgeDays: 0, policyMinimum: 1, current: devCurrent });
+        const expected = programForecast({
+            stack: "dev",
+            projectDir: PROJECT_DIR,
+            seriesFile: "",
+            maxAgeDays: 0,
+            policyMinimum: 1,
+            current: devCurrent,
+        });
         const objects = await objectsOf("dev");
-        for (const [key, name] of [["api", "sysmanage-api"], ["worker-queue", "sysmanage-worker-queue"]]) {
+        for (const [key, name] of [
+            ["api", "sysmanage-api"],
+            ["worker-queue", "sysmanage-worker-queue"],
+        ]) {
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
             assert.deepEqual({ minReplicas: hpa.spec.minReplicas, maxReplicas: hpa.spec.maxReplicas }, expected.bounds[key], name);
             assert.deepEqual(hpa.metadata.annotations, expected.annotations[key], name);
@@ -24,13 +38,34 @@ describe("the forecasting step inside the program", () => {
         assert.equal(out.seriesFile, "exports/dev/series.yaml");
     });
     test("deterministic: the same files and config give the same sizing", () => {
-        const a = programForecast({ stack: "dev", projectDir: PROJECT_DIR, seriesFile: "", maxAgeDays: 0, policyMinimum: 1, current: devCurrent });
-        const b = programForecast({ stack: "dev", projectDir: PROJECT_DIR, seriesFile: "", maxAgeDays: 0, policyMinimum: 1, current: devCurrent });
+        const a = programForecast({
+            stack: "dev",
+            projectDir: PROJECT_DIR,
+            seriesFile: "",
+            maxAgeDays: 0,
+            policyMinimum: 1,
+            current: devCurrent,
+        });
+        const b = programForecast({
+            stack: "dev",
+            projectDir: PROJECT_DIR,
+            seriesFile: "",
+            maxAgeDays: 0,
+            policyMinimum: 1,
+            current: devCurrent,
+        });
         assert.deepEqual(a.bounds, b.bounds);
         assert.deepEqual(a.annotations, b.annotations);
     });
     test("policyMinimum is a floor the step never goes below", () => {
-        const r = programForecast({ stack: "dev", projectDir: PROJECT_DIR, seriesFile: "", maxAgeDays: 0, policyMinimum: 4, current: devCurrent });
+        const r = programForecast({
+            stack: "dev",
+            projectDir: PROJECT_DIR,
+            seriesFile: "",
+            maxAgeDays: 0,
+            policyMinimum: 4,
+            current: devCurrent,
+        });
         for (const key of ["api", "worker-queue"]) assert.ok(r.bounds[key].minReplicas >= 4, key);
     });
     test("prod: stale exports fall back to the configured bounds, with a warning and no forecast annotations", async () => {
@@ -46,7 +81,14 @@ describe("the forecasting step inside the program", () => {
         ]);
     });
     test("a missing series file keeps every configured bound, with a warning naming the file", () => {
-        const r = programForecast({ stack: "nope", projectDir: PROJECT_DIR, seriesFile: "", maxAgeDays: 0, policyMinimum: 1, current: devCurrent });
+        const r = programForecast({
+            stack: "nope",
+            projectDir: PROJECT_DIR,
+            seriesFile: "",
+            maxAgeDays: 0,
+            policyMinimum: 1,
+            current: devCurrent,
+        });
         assert.deepEqual(r.bounds, devCurrent);
         assert.deepEqual(r.warnings, ["forecast: exports/nope/series.yaml not found; every workload keeps its configured bounds"]);
     });

@@ -59,14 +59,22 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
         om.push("# EOF");
         fs.writeFileSync(path.join(tmp, "trace.om"), om.join("\n") + "\n");
         const data = path.join(tmp, "tsdb");
-        const bf = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(tmp, "trace.om"), data], { encoding: "utf8" });
+        const bf = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(tmp, "trace.om"), data], {
+            encoding: "utf8",
+        });
         assert.equal(bf.status, 0, bf.stderr);
         // 2. Prometheus on 127.0.0.1 with its own port and data dir; old data stays queryable with a 100 y retention.
         const port = await freePort();
         fs.writeFileSync(path.join(tmp, "prometheus.yml"), "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
         proc = spawn(
             "prometheus",
-            [`--config.file=${path.join(tmp, "prometheus.yml")}`, `--storage.tsdb.path=${data}`, "--storage.tsdb.retention.time=100y", `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
+            [
+                `--config.file=${path.join(tmp, "prometheus.yml")}`,
+                `--storage.tsdb.path=${data}`,
+                "--storage.tsdb.retention.time=100y",
+                `--web.listen-address=127.0.0.1:${port}`,
+                "--log.level=warn",
+            ],
             { stdio: ["ignore", "ignore", "pipe"] },
         );
         proc.stderr!.on("data", (d) => (stderr += String(d)));
@@ -87,7 +95,15 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
                         kind: "api",
                         current: { minReplicas: 3, maxReplicas: 50 },
                         guardrails: { minReplicas: 1, maxReplicas: 200, policyMinimum: 1 },
-                        metrics: [{ name: "requests", file, query: 'nasa_http_requests_per_second{job="nasa-http"}', averageValue: 0.1, targetUtilization: 0.7 }],
+                        metrics: [
+                            {
+                                name: "requests",
+                                file,
+                                query: 'nasa_http_requests_per_second{job="nasa-http"}',
+                                averageValue: 0.1,
+                                targetUtilization: 0.7,
+                            },
+                        ],
                     },
                 ],
             });
@@ -106,7 +122,10 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
         assert.equal(fromLive.warnings.length, 0);
 
         // A query Prometheus rejects is an error naming the query.
-        await assert.rejects(queryRange({ url, query: "sum(", start: s.t[0], end: s.t[10], stepSeconds: 300 }), /query_range "sum\(" \[\d+, \d+\]: HTTP 400/);
+        await assert.rejects(
+            queryRange({ url, query: "sum(", start: s.t[0], end: s.t[10], stepSeconds: 300 }),
+            /query_range "sum\(" \[\d+, \d+\]: HTTP 400/,
+        );
     } finally {
         if (proc && proc.exitCode === null) {
             const exited = new Promise((r) => proc!.once("exit", r));

@@ -6,7 +6,13 @@ import { metricProposal, replay, type ReplayInput } from "../forecast/simulator"
 /** 80 ticks of 15 s: `a` before t = 600 s, `b` from then on. Capacity 10 per pod, target 0.5 → 5 per pod. */
 function step(a: number, b: number, extra: Partial<ReplayInput> = {}): ReplayInput {
     const load = Array.from({ length: 80 }, (_, k) => (k < 40 ? a : b));
-    return { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }], bounds: { minReplicas: 1, maxReplicas: 20 }, ...extra };
+    return {
+        start: 0,
+        step: 15,
+        metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }],
+        bounds: { minReplicas: 1, maxReplicas: 20 },
+        ...extra,
+    };
 }
 const upOnly4 = { scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 4, periodSeconds: 60 }] } };
 
@@ -51,11 +57,20 @@ describe("HPA replay simulator", () => {
             { t: 945, from: 6, to: 4 },
         ]);
         const m = replay(step(60, 20, { behavior, initialReplicas: 12, bounds: { minReplicas: 5, maxReplicas: 20 } }));
-        assert.deepEqual(m.scaleEvents.map((e) => e.to), [6, 5]);
+        assert.deepEqual(
+            m.scaleEvents.map((e) => e.to),
+            [6, 5],
+        );
     });
     test("the seed's API behavior: 60 s up window, then max(100 % per 15 s, 5 pods per 60 s)", () => {
         const load = Array.from({ length: 80 }, (_, k) => (k < 40 ? 20 : 100));
-        const r = replay({ start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }], bounds: { minReplicas: 1, maxReplicas: 50 }, behavior: API_BEHAVIOR });
+        const r = replay({
+            start: 0,
+            step: 15,
+            metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }],
+            bounds: { minReplicas: 1, maxReplicas: 50 },
+            behavior: API_BEHAVIOR,
+        });
         assert.deepEqual(r.scaleEvents, [
             { t: 645, from: 4, to: 9 },
             { t: 660, from: 9, to: 18 },
@@ -64,7 +79,13 @@ describe("HPA replay simulator", () => {
     });
     test("a 30 s spike inside the 60 s up window never scales", () => {
         const load = Array.from({ length: 80 }, (_, k) => (k === 40 || k === 41 ? 100 : 20));
-        const r = replay({ start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }], bounds: { minReplicas: 1, maxReplicas: 50 }, behavior: API_BEHAVIOR });
+        const r = replay({
+            start: 0,
+            step: 15,
+            metrics: [{ name: "rps", load, capacityPerPod: 10, targetUtilization: 0.5 }],
+            bounds: { minReplicas: 1, maxReplicas: 50 },
+            behavior: API_BEHAVIOR,
+        });
         assert.equal(r.scaleEventCount, 0);
         assert.equal(r.underProvisionedFraction, 2 / 80);
     });
@@ -88,25 +109,48 @@ describe("HPA replay simulator", () => {
     });
     test("max over metrics, and bounds segments jump straight to a new minimum", () => {
         const cpu = Array.from({ length: 80 }, () => 2); // 2 cores, 0.5 per pod at 70 % → ceil(2/0.35) = 6
-        const r = replay({ ...step(20, 20), metrics: [step(20, 20).metrics[0], { name: "cpu", load: cpu, capacityPerPod: 0.5, targetUtilization: 0.7 }] });
+        const r = replay({
+            ...step(20, 20),
+            metrics: [step(20, 20).metrics[0], { name: "cpu", load: cpu, capacityPerPod: 0.5, targetUtilization: 0.7 }],
+        });
         assert.equal(r.finalReplicas, 6);
-        const s = replay(step(20, 20, { bounds: [{ from: 0, minReplicas: 1, maxReplicas: 20 }, { from: 300, minReplicas: 8, maxReplicas: 20 }] }));
+        const s = replay(
+            step(20, 20, {
+                bounds: [
+                    { from: 0, minReplicas: 1, maxReplicas: 20 },
+                    { from: 300, minReplicas: 8, maxReplicas: 20 },
+                ],
+            }),
+        );
         assert.deepEqual(s.scaleEvents[0], { t: 300, from: 4, to: 8 });
     });
     test("gaps are not scored; buckets shorter than the sync are averaged for the HPA", () => {
         const load = [20, NaN, NaN, 20];
-        const r = replay({ start: 0, step: 15, metrics: [{ name: "x", load, capacityPerPod: 10, targetUtilization: 0.5 }], bounds: { minReplicas: 1, maxReplicas: 9 } });
+        const r = replay({
+            start: 0,
+            step: 15,
+            metrics: [{ name: "x", load, capacityPerPod: 10, targetUtilization: 0.5 }],
+            bounds: { minReplicas: 1, maxReplicas: 9 },
+        });
         assert.equal(r.ticks, 2);
         // 1 s buckets with a 45 in the last second of each 15: the HPA sees the mean 21.67 (ratio 1.083, inside
         // the tolerance) and never scales, while each spike needs 4.5 pods of 4 ready.
         const fine = Array.from({ length: 60 }, (_, k) => (k % 15 === 14 ? 45 : 20));
-        const f = replay({ start: 0, step: 1, metrics: [{ name: "x", load: fine, capacityPerPod: 10, targetUtilization: 0.5 }], bounds: { minReplicas: 1, maxReplicas: 20 }, initialReplicas: 4 });
+        const f = replay({
+            start: 0,
+            step: 1,
+            metrics: [{ name: "x", load: fine, capacityPerPod: 10, targetUtilization: 0.5 }],
+            bounds: { minReplicas: 1, maxReplicas: 20 },
+            initialReplicas: 4,
+        });
         assert.equal(f.ticks, 60);
         assert.equal(f.scaleEventCount, 0);
         assert.equal(f.underProvisionedFraction, 4 / 60);
     });
     test("invalid input names the problem", () => {
-        assert.throws(() => replay(step(1, 1, { bounds: { minReplicas: 5, maxReplicas: 4 } })), { message: "replay: minReplicas (5) must be >= 0 and <= maxReplicas (4)" });
+        assert.throws(() => replay(step(1, 1, { bounds: { minReplicas: 5, maxReplicas: 4 } })), {
+            message: "replay: minReplicas (5) must be >= 0 and <= maxReplicas (4)",
+        });
         assert.throws(() => replay(step(1, 1, { behavior: { scaleUp: { policies: [{ type: "Foo", value: 1, periodSeconds: 1 }] } } })), {
             message: 'behavior policy type "Foo" must be Pods or Percent',
         });

@@ -27,7 +27,9 @@ describe("sizing rules", () => {
         assert.equal(replicasFor(0, rps), 0);
         assert.equal(replicasForLoads([1000, 7], [rps, cpu]), 20); // 7 cores / 0.35 = 20 beats 10
         assert.equal(rawMaxReplicas([900], [1000], [rps], 0.2), 12);
-        assert.throws(() => replicasFor(1, { name: "x", capacityPerPod: 0, targetUtilization: 1 }), { message: "metric x: capacityPerPod (0) and targetUtilization (1) must be > 0" });
+        assert.throws(() => replicasFor(1, { name: "x", capacityPerPod: 0, targetUtilization: 1 }), {
+            message: "metric x: capacityPerPod (0) and targetUtilization (1) must be > 0",
+        });
     });
     test("the floor: smallest min keeping replayed under-provisioning within target", () => {
         // Quiet at 50 req/s, then a jump to 1000 req/s for 10 min, three times: the HPA needs ~2 min to react.
@@ -39,23 +41,45 @@ describe("sizing rules", () => {
         assert.equal(floorFromHistory(history, 1, 30, { ...opts, underProvisionedTarget: 0.5 }), 1);
     });
     test("guardrail contradiction is a named error", () => {
-        assert.throws(() => proposeBounds({ minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 5, maxReplicas: 4, policyMinimum: 2 }, { percent: 10 }, "api"), {
-            message: "api: guardrails minReplicas (5) / policyMinimum (2) must be <= maxReplicas (4)",
-        });
+        assert.throws(
+            () =>
+                proposeBounds(
+                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 5, maxReplicas: 4, policyMinimum: 2 },
+                    { percent: 10 },
+                    "api",
+                ),
+            {
+                message: "api: guardrails minReplicas (5) / policyMinimum (2) must be <= maxReplicas (4)",
+            },
+        );
     });
     test("hysteresis: 10 % of 50 is 5, of 3 is 1 replica", () => {
         assert.equal(passesHysteresis(50, 54, 10), false);
         assert.equal(passesHysteresis(50, 55, 10), true);
         assert.equal(passesHysteresis(3, 4, 10), true);
         assert.equal(passesHysteresis(3, 3, 10), false);
-        assert.deepEqual(proposeBounds({ minReplicas: 3, maxReplicas: 53 }, { minReplicas: 3, maxReplicas: 50 }, { minReplicas: 1, maxReplicas: 100, policyMinimum: 2 }, { percent: 10 }), {
-            minReplicas: 3,
-            maxReplicas: 50,
-        });
+        assert.deepEqual(
+            proposeBounds(
+                { minReplicas: 3, maxReplicas: 53 },
+                { minReplicas: 3, maxReplicas: 50 },
+                { minReplicas: 1, maxReplicas: 100, policyMinimum: 2 },
+                { percent: 10 },
+            ),
+            {
+                minReplicas: 3,
+                maxReplicas: 50,
+            },
+        );
     });
 
     const guard = fc
-        .record({ minReplicas: fc.integer({ min: 1, max: 20 }), span: fc.integer({ min: 0, max: 200 }), policyMinimum: fc.integer({ min: 1, max: 20 }) })
+        .record({
+            minReplicas: fc.integer({ min: 1, max: 20 }),
+            span: fc.integer({ min: 0, max: 200 }),
+            policyMinimum: fc.integer({ min: 1, max: 20 }),
+        })
         .filter((g) => Math.max(g.minReplicas, g.policyMinimum) <= g.minReplicas + g.span)
         .map((g): Guardrails => ({ minReplicas: g.minReplicas, maxReplicas: g.minReplicas + g.span, policyMinimum: g.policyMinimum }));
     const bounds = fc.record({ minReplicas: fc.integer({ min: 0, max: 500 }), maxReplicas: fc.integer({ min: 0, max: 500 }) });
@@ -66,7 +90,9 @@ describe("sizing rules", () => {
             fc.property(bounds, bounds, guard, pct, (raw, cur, g, p) => {
                 const b = proposeBounds(raw, cur, g, { percent: p });
                 const lowest = Math.max(g.minReplicas, g.policyMinimum);
-                return b.minReplicas <= b.maxReplicas && b.minReplicas >= lowest && b.maxReplicas <= g.maxReplicas && b.maxReplicas >= lowest;
+                return (
+                    b.minReplicas <= b.maxReplicas && b.minReplicas >= lowest && b.maxReplicas <= g.maxReplicas && b.maxReplicas >= lowest
+                );
             }),
         );
     });
@@ -84,10 +110,18 @@ describe("sizing rules", () => {
     });
     test("property: monotone in load: more load never lowers replicas or maxReplicas", () => {
         fc.assert(
-            fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, head) => {
-                const [lo, hi] = a <= b ? [a, b] : [b, a];
-                return replicasFor(lo, rps) <= replicasFor(hi, rps) && rawMaxReplicas([lo], [0], [rps], head) <= rawMaxReplicas([hi], [0], [rps], head);
-            }),
+            fc.property(
+                fc.double({ min: 0, max: 1e6, noNaN: true }),
+                fc.double({ min: 0, max: 1e6, noNaN: true }),
+                fc.double({ min: 0, max: 1, noNaN: true }),
+                (a, b, head) => {
+                    const [lo, hi] = a <= b ? [a, b] : [b, a];
+                    return (
+                        replicasFor(lo, rps) <= replicasFor(hi, rps) &&
+                        rawMaxReplicas([lo], [0], [rps], head) <= rawMaxReplicas([hi], [0], [rps], head)
+                    );
+                },
+            ),
         );
         fc.assert(
             fc.property(bounds, fc.integer({ min: 0, max: 100 }), guard, (raw, extra, g) => {
@@ -101,7 +135,10 @@ describe("sizing rules", () => {
     test("data tier: Redis shards through the given rules, read replicas, poolers, clamped", () => {
         assert.equal(sizeRedisShards({ memoryBytes: 4 * 1024 ** 3, opsPerSecond: 5000 }, seedCacheRules, { min: 3, max: 12 }), 7);
         assert.equal(sizeRedisShards({ memoryBytes: 0, opsPerSecond: 95000 }, seedCacheRules, { min: 3, max: 6 }), 6);
-        assert.equal(sizeRedisShards({ memoryBytes: 1, opsPerSecond: 1 }, (l) => l.opsPerSecond * 0, { min: 1, max: 6 }), 1);
+        assert.equal(
+            sizeRedisShards({ memoryBytes: 1, opsPerSecond: 1 }, (l) => l.opsPerSecond * 0, { min: 1, max: 6 }),
+            1,
+        );
         assert.equal(sizeReadReplicas(4200, 1000, 0.7, { min: 1, max: 10 }), 6);
         assert.equal(sizePoolers(2500, 1000, { min: 2, max: 8 }), 3);
         assert.equal(sizePoolers(10, 1000, { min: 2, max: 8 }), 2);
@@ -130,7 +167,15 @@ describe("the seed's capacity planner (table tests)", () => {
         const s = { metric: "queue_length" as const, t: hours(24), v: hours(24).map((t) => 100 + 20 * (t / 3600)) };
         // 100 + 20 h = 1000 at h = 45: 22 h after now (hour 23) → high; R² = 1 → 0.95
         assert.deepEqual(capacityRecommendations([s], now), [
-            { metric: "queue_length", urgency: "high", timeToLimit: 22 * 3600, currentValue: 560, capacityLimit: 1000, recommendedAction: "Scale out worker processes", confidence: 0.95 },
+            {
+                metric: "queue_length",
+                urgency: "high",
+                timeToLimit: 22 * 3600,
+                currentValue: 560,
+                capacityLimit: 1000,
+                recommendedAction: "Scale out worker processes",
+                confidence: 0.95,
+            },
         ]);
         const medium = { metric: "response_time" as const, t: hours(24), v: hours(24).map((t) => 0.5 + 0.01 * (t / 3600)) };
         // 0.5 + 0.01 h = 2 at h = 150 → 127 h > 3 days: none; at 0.03/h → h = 50, 27 h → medium

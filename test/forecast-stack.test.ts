@@ -25,13 +25,20 @@ describe("forecastStack (the integration API)", () => {
         assert.match(a.inputsHash, /^[0-9a-f]{16}$/);
         assert.deepEqual(a.warnings, []);
         const api = a.workloads.find((w) => w.name === "api")!;
-        assert.deepEqual(Object.keys(api.annotations).sort(), [ANNOTATION.dataEnd, ANNOTATION.generatedAt, ANNOTATION.inputsHash, ANNOTATION.model, ANNOTATION.previousBounds].sort());
+        assert.deepEqual(
+            Object.keys(api.annotations).sort(),
+            [ANNOTATION.dataEnd, ANNOTATION.generatedAt, ANNOTATION.inputsHash, ANNOTATION.model, ANNOTATION.previousBounds].sort(),
+        );
         assert.equal(api.annotations[ANNOTATION.previousBounds], "3..50");
         assert.equal(api.annotations[ANNOTATION.dataEnd], "1995-07-26T23:55:00.000Z");
         assert.equal(api.annotations[ANNOTATION.inputsHash], a.inputsHash);
         for (const w of a.workloads) {
             assert.ok(w.proposed.minReplicas <= w.proposed.maxReplicas);
-            assert.ok(w.proposed.maxReplicas <= w.raw!.maxReplicas || w.proposed.maxReplicas === w.current.maxReplicas || w.proposed.maxReplicas >= w.proposed.minReplicas);
+            assert.ok(
+                w.proposed.maxReplicas <= w.raw!.maxReplicas ||
+                    w.proposed.maxReplicas === w.current.maxReplicas ||
+                    w.proposed.maxReplicas >= w.proposed.minReplicas,
+            );
         }
     });
     test("a changed export changes the inputs hash", () => {
@@ -48,7 +55,10 @@ describe("forecastStack (the integration API)", () => {
     });
     test("missing or stale exports: guardrail defaults and a warning, never extreme values", () => {
         const input = dev();
-        const missing: StackInput = { ...input, workloads: input.workloads.map((w, i) => (i === 0 ? { ...w, metrics: [{ ...w.metrics[0], file: "nope.json" }] } : w)) };
+        const missing: StackInput = {
+            ...input,
+            workloads: input.workloads.map((w, i) => (i === 0 ? { ...w, metrics: [{ ...w.metrics[0], file: "nope.json" }] } : w)),
+        };
         const r = forecastStack(missing);
         const api = r.workloads[0];
         assert.deepEqual(api.proposed, { minReplicas: 3, maxReplicas: 10 }); // current 3..50 clamped to dev's guardrails 1..10
@@ -67,9 +77,17 @@ describe("forecastStack (the integration API)", () => {
         try {
             fs.writeFileSync(path.join(tmp, "bad.csv"), "timestamp,value\n2024-01-01 00:00:00,x\n");
             const input = dev();
-            assert.throws(() => forecastStack({ ...input, baseDir: tmp, workloads: [{ ...input.workloads[0], metrics: [{ ...input.workloads[0].metrics[0], file: "bad.csv" }] }] }), {
-                message: `${path.join(tmp, "bad.csv")}: line 2, column "value": value "x" is not a number`,
-            });
+            assert.throws(
+                () =>
+                    forecastStack({
+                        ...input,
+                        baseDir: tmp,
+                        workloads: [{ ...input.workloads[0], metrics: [{ ...input.workloads[0].metrics[0], file: "bad.csv" }] }],
+                    }),
+                {
+                    message: `${path.join(tmp, "bad.csv")}: line 2, column "value": value "x" is not a number`,
+                },
+            );
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });
         }
@@ -91,11 +109,19 @@ describe("report and CLI", () => {
     test("npm run forecast writes report.md and one SVG per workload", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
         try {
-            const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "dev", "--out", out], { cwd: ROOT, encoding: "utf8" });
+            const r = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "dev", "--out", out],
+                { cwd: ROOT, encoding: "utf8" },
+            );
             assert.equal(r.status, 0, r.stderr);
             assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
             assert.deepEqual(fs.readdirSync(out).sort(), ["api.svg", "report.md", "worker-queue.svg"]);
-            const bad = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out], { cwd: ROOT, encoding: "utf8" });
+            const bad = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out],
+                { cwd: ROOT, encoding: "utf8" },
+            );
             assert.equal(bad.status, 1);
             assert.match(bad.stderr, /^forecast: .*exports\/nope\/series\.yaml: ENOENT/);
         } finally {
@@ -104,16 +130,30 @@ describe("report and CLI", () => {
     });
     test("bench smoke: one 9-day series gives every method in every scenario", () => {
         const lines = ["timestamp,value"];
-        for (let i = 0; i < 9 * 288; i++) lines.push(`${1700006400 + i * 300},${Math.round(100 + 60 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 17))}`);
+        for (let i = 0; i < 9 * 288; i++)
+            lines.push(`${1700006400 + i * 300},${Math.round(100 + 60 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 17))}`);
         const [s] = parseSeriesText(lines.join("\n"), "smoke.csv");
         const r = benchSeries("smoke.csv", s);
         assert.ok(Array.isArray(r));
-        const rows = r as Exclude<typeof r, string>;
-        assert.deepEqual(rows.map((x) => x.p99Pods), [5, 20, 100]);
-        assert.deepEqual(rows[0].methods.map((m) => m.method), [...METHODS]);
+        const rows = r;
+        assert.deepEqual(
+            rows.map((x) => x.p99Pods),
+            [5, 20, 100],
+        );
+        assert.deepEqual(
+            rows[0].methods.map((m) => m.method),
+            [...METHODS],
+        );
         assert.equal(rows[0].origins, 2);
         assert.equal(rows[0].methods.find((m) => m.method === "static-peak")!.mase, null);
-        assert.ok(formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] }).includes("### smoke.csv · p99 needs 20 pods · 2 origins"));
-        assert.equal(benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]), "short.csv: 0.00 days is too short for 7 training days and a test day");
+        assert.ok(
+            formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] }).includes(
+                "### smoke.csv · p99 needs 20 pods · 2 origins",
+            ),
+        );
+        assert.equal(
+            benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]),
+            "short.csv: 0.00 days is too short for 7 training days and a test day",
+        );
     });
 });

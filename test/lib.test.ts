@@ -14,26 +14,38 @@ const cpu: ScalingMetric = { kind: "cpu", utilization: 70 };
 
 describe("hpaSpec", () => {
     test("refuses min > max naming both values", () => {
-        assert.throws(() => hpaSpec("w", { minReplicas: 6, maxReplicas: 5 }, [cpu], API_BEHAVIOR), { message: "w: minReplicas (6) must be <= maxReplicas (5)" });
+        assert.throws(() => hpaSpec("w", { minReplicas: 6, maxReplicas: 5 }, [cpu], API_BEHAVIOR), {
+            message: "w: minReplicas (6) must be <= maxReplicas (5)",
+        });
     });
     test("refuses min < 1 and no metrics", () => {
-        assert.throws(() => hpaSpec("w", { minReplicas: 0, maxReplicas: 5 }, [cpu], API_BEHAVIOR), { message: "w: minReplicas (0) must be >= 1" });
-        assert.throws(() => hpaSpec("w", { minReplicas: 1, maxReplicas: 5 }, [], API_BEHAVIOR), { message: "w: an HPA needs at least one metric" });
+        assert.throws(() => hpaSpec("w", { minReplicas: 0, maxReplicas: 5 }, [cpu], API_BEHAVIOR), {
+            message: "w: minReplicas (0) must be >= 1",
+        });
+        assert.throws(() => hpaSpec("w", { minReplicas: 1, maxReplicas: 5 }, [], API_BEHAVIOR), {
+            message: "w: an HPA needs at least one metric",
+        });
     });
     test("property: valid bounds pass through unchanged and keep min <= max", () => {
         fc.assert(
             fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (min, extra) => {
                 const s = hpaSpec("w", { minReplicas: min, maxReplicas: min + extra }, [cpu], API_BEHAVIOR);
-                return s.minReplicas === min && s.maxReplicas === min + extra && s.minReplicas! <= s.maxReplicas;
+                return s.minReplicas === min && s.maxReplicas === min + extra && s.minReplicas <= s.maxReplicas;
             }),
         );
     });
     test("metric kinds map to the autoscaling/v2 shapes", () => {
         assert.deepEqual(metricSpec({ kind: "external", name: "queue_length", selector: { queue: "q" }, averageValue: "10" }), {
             type: "External",
-            external: { metric: { name: "queue_length", selector: { matchLabels: { queue: "q" } } }, target: { type: "AverageValue", averageValue: "10" } },
+            external: {
+                metric: { name: "queue_length", selector: { matchLabels: { queue: "q" } } },
+                target: { type: "AverageValue", averageValue: "10" },
+            },
         });
-        assert.deepEqual(utilizationResources([cpu, { kind: "memory", utilization: 80 }, { kind: "pods", name: "x", averageValue: "1" }]), ["cpu", "memory"]);
+        assert.deepEqual(utilizationResources([cpu, { kind: "memory", utilization: 80 }, { kind: "pods", name: "x", averageValue: "1" }]), [
+            "cpu",
+            "memory",
+        ]);
     });
 });
 
@@ -41,7 +53,13 @@ describe("plans from config", () => {
     test("property: HPA bounds are exactly the configured ones for any valid config", () => {
         fc.assert(
             fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100 }), (min, extra) => {
-                const c = parseConfig(prodRaw({ api: { minReplicas: min, maxReplicas: min + extra }, workers: { agent: { minReplicas: min, maxReplicas: min + extra } } }), "prod");
+                const c = parseConfig(
+                    prodRaw({
+                        api: { minReplicas: min, maxReplicas: min + extra },
+                        workers: { agent: { minReplicas: min, maxReplicas: min + extra } },
+                    }),
+                    "prod",
+                );
                 const a = apiPlan(c, "prod");
                 const agent = workerPlans(c, "prod").find((w) => w.key === "worker-agent")!;
                 return a.bounds.minReplicas === min && a.bounds.maxReplicas === min + extra && agent.bounds.maxReplicas === min + extra;
@@ -66,7 +84,13 @@ describe("workload helpers", () => {
     });
     test("spread selectors match the pod's selector labels", () => {
         const s = topologySpread({ name: "n", instance: "i", zones: ["a", "b"] });
-        assert.deepEqual(s.map((x) => [x.topologyKey, x.whenUnsatisfiable]), [["topology.kubernetes.io/zone", "DoNotSchedule"], ["kubernetes.io/hostname", "ScheduleAnyway"]]);
+        assert.deepEqual(
+            s.map((x) => [x.topologyKey, x.whenUnsatisfiable]),
+            [
+                ["topology.kubernetes.io/zone", "DoNotSchedule"],
+                ["kubernetes.io/hostname", "ScheduleAnyway"],
+            ],
+        );
         assert.deepEqual(s[0].labelSelector, { matchLabels: { "app.kubernetes.io/name": "n", "app.kubernetes.io/instance": "i" } });
     });
     test("startup probe off when its threshold is 0", () => {
@@ -92,19 +116,38 @@ describe("adapter rules", () => {
 describe("traffic and VPA builders", () => {
     test("IPv4 targets are A records, names CNAMEs", () => {
         const spec = dnsEndpointSpec({
-            hostname: "api.example.com", routing: "weighted", ttl: 30,
+            hostname: "api.example.com",
+            routing: "weighted",
+            ttl: 30,
             regions: [
                 { name: "a", target: "198.51.100.7", weight: 10, geo: "*", healthCheckId: "" },
                 { name: "b", target: "lb.example.com", weight: 0, geo: "*", healthCheckId: "" },
             ],
         }) as { endpoints: { recordType: string; providerSpecific: unknown[] }[] };
-        assert.deepEqual(spec.endpoints.map((e) => e.recordType), ["A", "CNAME"]);
+        assert.deepEqual(
+            spec.endpoints.map((e) => e.recordType),
+            ["A", "CNAME"],
+        );
         assert.deepEqual(spec.endpoints[1].providerSpecific, [{ name: "aws/weight", value: "0" }]);
     });
     test("VPA spec copies bounds", () => {
-        const s = vpaSpec({ deploymentName: "d", containerName: "c", updateMode: "Recreate", minAllowed: { cpu: "1", memory: "1Gi" }, maxAllowed: { cpu: "2", memory: "2Gi" }, replicas: 3 }) as Record<string, any>;
+        const s = vpaSpec({
+            deploymentName: "d",
+            containerName: "c",
+            updateMode: "Recreate",
+            minAllowed: { cpu: "1", memory: "1Gi" },
+            maxAllowed: { cpu: "2", memory: "2Gi" },
+            replicas: 3,
+        }) as Record<string, any>;
         assert.deepEqual(s.updatePolicy, { updateMode: "Recreate" });
-        const single = vpaSpec({ deploymentName: "d", containerName: "c", updateMode: "Recreate", minAllowed: { cpu: "1", memory: "1Gi" }, maxAllowed: { cpu: "2", memory: "2Gi" }, replicas: 1 }) as Record<string, any>;
+        const single = vpaSpec({
+            deploymentName: "d",
+            containerName: "c",
+            updateMode: "Recreate",
+            minAllowed: { cpu: "1", memory: "1Gi" },
+            maxAllowed: { cpu: "2", memory: "2Gi" },
+            replicas: 1,
+        }) as Record<string, any>;
         assert.deepEqual(single.updatePolicy, { updateMode: "Recreate", minReplicas: 1 });
         assert.deepEqual(s.resourcePolicy.containerPolicies[0].maxAllowed, { cpu: "2", memory: "2Gi" });
     });

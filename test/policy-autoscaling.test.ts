@@ -10,14 +10,24 @@ const hpa = (change: (i: any) => void) => mutated("api-hpa", change);
 
 describe("hpa-bounds-valid", () => {
     it("minReplicas 0, maxReplicas 0 and min > max", async () => {
-        assert.deepEqual(await messages(r.hpaBoundsValid, hpa((i) => Object.assign(i.spec, { minReplicas: 0, maxReplicas: 0 }))), [
-            `${HPA}: minReplicas (0) must be >= 1; set spec.minReplicas to 1 or more.`,
-            `${HPA}: maxReplicas (0) must be >= 1; set spec.maxReplicas to 1 or more.`,
-            `${HPA}: minReplicas equals maxReplicas (0), so the HPA is inert; widen the range, or remove the HPA and set the workload's replicas.`,
-        ]);
-        assert.deepEqual(await messages(r.hpaBoundsValid, hpa((i) => (i.spec.minReplicas = 12))), [
-            `${HPA}: minReplicas (12) must be <= maxReplicas (10); lower spec.minReplicas or raise spec.maxReplicas.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.hpaBoundsValid,
+                hpa((i) => Object.assign(i.spec, { minReplicas: 0, maxReplicas: 0 })),
+            ),
+            [
+                `${HPA}: minReplicas (0) must be >= 1; set spec.minReplicas to 1 or more.`,
+                `${HPA}: maxReplicas (0) must be >= 1; set spec.maxReplicas to 1 or more.`,
+                `${HPA}: minReplicas equals maxReplicas (0), so the HPA is inert; widen the range, or remove the HPA and set the workload's replicas.`,
+            ],
+        );
+        assert.deepEqual(
+            await messages(
+                r.hpaBoundsValid,
+                hpa((i) => (i.spec.minReplicas = 12)),
+            ),
+            [`${HPA}: minReplicas (12) must be <= maxReplicas (10); lower spec.minReplicas or raise spec.maxReplicas.`],
+        );
     });
     it("min = max is an inert HPA unless allowInert", async () => {
         const f = () => hpa((i) => (i.spec.minReplicas = 10));
@@ -27,7 +37,13 @@ describe("hpa-bounds-valid", () => {
         assert.deepEqual(await messages(r.hpaBoundsValid, f(), { allowInert: true }), []);
     });
     it("an unknown maxReplicas cannot be checked", async () => {
-        assert.deepEqual(await messages(r.hpaBoundsValid, hpa((i) => (i.spec.maxReplicas = UNKNOWN))), []);
+        assert.deepEqual(
+            await messages(
+                r.hpaBoundsValid,
+                hpa((i) => (i.spec.maxReplicas = UNKNOWN)),
+            ),
+            [],
+        );
     });
 });
 
@@ -43,17 +59,30 @@ describe("hpa-min-replicas-ha", () => {
         assert.deepEqual(await messages(r.hpaMinReplicasHa, one(), envConfig("hpa-min-replicas-ha", "staging")), [
             `${HPA}: minReplicas (1) is below the HA floor (2); raise spec.minReplicas to 2 so losing a pod keeps the workload serving.`,
         ]);
-        assert.deepEqual(await messages(r.hpaMinReplicasHa, hpa((i) => (i.spec.minReplicas = 3)), envConfig("hpa-min-replicas-ha", "prod", { zones: 5 })), [
-            `${HPA}: minReplicas (3) is below the HA floor (5 = max(2, 5 zones)); raise spec.minReplicas to 5 so losing a pod or a zone keeps the workload serving.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.hpaMinReplicasHa,
+                hpa((i) => (i.spec.minReplicas = 3)),
+                envConfig("hpa-min-replicas-ha", "prod", { zones: 5 }),
+            ),
+            [
+                `${HPA}: minReplicas (3) is below the HA floor (5 = max(2, 5 zones)); raise spec.minReplicas to 5 so losing a pod or a zone keeps the workload serving.`,
+            ],
+        );
     });
 });
 
 describe("hpa-target-resolves", () => {
     it("a target that is not declared, and a non-v2 HPA", async () => {
-        assert.deepEqual(await messages(r.hpaTargetResolves, hpa((i) => (i.spec.scaleTargetRef.name = "apii"))), [
-            `${HPA}: scaleTargetRef Deployment/apii names no workload in namespace app of this stack; fix spec.scaleTargetRef or declare the workload.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.hpaTargetResolves,
+                hpa((i) => (i.spec.scaleTargetRef.name = "apii")),
+            ),
+            [
+                `${HPA}: scaleTargetRef Deployment/apii names no workload in namespace app of this stack; fix spec.scaleTargetRef or declare the workload.`,
+            ],
+        );
         const v1 = mutated("api-hpa", (i, f) => {
             f.type = "kubernetes:autoscaling/v1:HorizontalPodAutoscaler";
             i.apiVersion = "autoscaling/v1";
@@ -100,7 +129,15 @@ describe("hpa-target-requests-set", () => {
             const side = { name: "proxy", image: "envoy:1.30", resources: { requests: { cpu: "100m" } } };
             i.spec.template.spec.containers.push(side, { name: "other", image: "x:1", resources: UNKNOWN });
         });
-        mutated("api-hpa", (i) => i.spec.metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } }), f);
+        mutated(
+            "api-hpa",
+            (i) =>
+                i.spec.metrics.push({
+                    type: "Resource",
+                    resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } },
+                }),
+            f,
+        );
         assert.deepEqual(await messages(r.hpaTargetRequestsSet, f), [
             `${HPA}: scales on memory utilization but container proxy of Deployment app/api requests no memory; set resources.requests.memory on every container (utilization is usage / request, so the HPA does nothing otherwise).`,
         ]);
@@ -109,23 +146,43 @@ describe("hpa-target-requests-set", () => {
 
 describe("hpa-metrics-and-behavior", () => {
     it("no metrics", async () => {
-        assert.deepEqual(await messages(r.hpaMetricsAndBehavior, hpa((i) => delete i.spec.metrics)), [
-            `${HPA}: declares no metrics (the implicit default is 80% CPU); list spec.metrics explicitly.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.hpaMetricsAndBehavior,
+                hpa((i) => delete i.spec.metrics),
+            ),
+            [`${HPA}: declares no metrics (the implicit default is 80% CPU); list spec.metrics explicitly.`],
+        );
     });
     it("utilization target out of range (and the range is configurable)", async () => {
         const f = () => hpa((i) => (i.spec.metrics[0].resource.target.averageUtilization = 95));
         assert.deepEqual(await messages(r.hpaMetricsAndBehavior, f()), [
             `${HPA}: cpu utilization target 95% is outside 50..90%; pick a target in range (too low wastes capacity, too high leaves no headroom to scale).`,
         ]);
-        assert.deepEqual(await messages(r.hpaMetricsAndBehavior, f(), envConfig("hpa-metrics-and-behavior", "prod", { utilizationMax: 95 })), []);
+        assert.deepEqual(
+            await messages(r.hpaMetricsAndBehavior, f(), envConfig("hpa-metrics-and-behavior", "prod", { utilizationMax: 95 })),
+            [],
+        );
     });
     it("scale-down window too short, unbounded, and too steep in prod; not required in dev", async () => {
-        assert.deepEqual(await messages(r.hpaMetricsAndBehavior, hpa((i) => (i.spec.behavior.scaleDown = {}))), [
-            `${HPA}: scale-down stabilization window (unset) is below 300s; set spec.behavior.scaleDown.stabilizationWindowSeconds to at least 300.`,
-            `${HPA}: scale-down is unbounded (no spec.behavior.scaleDown.policies); add a Percent or Pods policy.`,
-        ]);
-        const steep = () => hpa((i) => (i.spec.behavior.scaleDown = { stabilizationWindowSeconds: 60, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] }));
+        assert.deepEqual(
+            await messages(
+                r.hpaMetricsAndBehavior,
+                hpa((i) => (i.spec.behavior.scaleDown = {})),
+            ),
+            [
+                `${HPA}: scale-down stabilization window (unset) is below 300s; set spec.behavior.scaleDown.stabilizationWindowSeconds to at least 300.`,
+                `${HPA}: scale-down is unbounded (no spec.behavior.scaleDown.policies); add a Percent or Pods policy.`,
+            ],
+        );
+        const steep = () =>
+            hpa(
+                (i) =>
+                    (i.spec.behavior.scaleDown = {
+                        stabilizationWindowSeconds: 60,
+                        policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+                    }),
+            );
         assert.deepEqual(await messages(r.hpaMetricsAndBehavior, steep()), [
             `${HPA}: scale-down stabilization window (60s) is below 300s; set spec.behavior.scaleDown.stabilizationWindowSeconds to at least 300.`,
             `${HPA}: scale-down policy Percent 100/15s removes up to 400% a minute, above 50%; lower value or lengthen periodSeconds.`,
@@ -163,7 +220,12 @@ describe("hpa-max-fits-capacity", () => {
         const quota: Fixture = {
             type: "kubernetes:core/v1:ResourceQuota",
             name: "quota",
-            inputs: { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "quota", namespace: "app" }, spec: { hard: { "requests.cpu": "40", "requests.memory": "64Gi" } } },
+            inputs: {
+                apiVersion: "v1",
+                kind: "ResourceQuota",
+                metadata: { name: "quota", namespace: "app" },
+                spec: { hard: { "requests.cpu": "40", "requests.memory": "64Gi" } },
+            },
         };
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, [...f(), quota]), [
             "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 59.5 CPU and 71.5Gi memory, above the ResourceQuota app/quota (40 CPU, 64Gi memory); lower maxReplicas or raise the budget.",
@@ -176,14 +238,29 @@ describe("hpa-max-fits-capacity", () => {
             "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 19.5 CPU and 31.5Gi memory, above the capacity budget (19 CPU, 32Gi memory); lower maxReplicas or raise the budget.",
         ]);
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f(), { ...cfg, includeSurge: false }), []);
-        assert.deepEqual(await messages(r.hpaMaxFitsCapacity, hpa((i) => (i.spec.maxReplicas = UNKNOWN)), cfg), []);
+        assert.deepEqual(
+            await messages(
+                r.hpaMaxFitsCapacity,
+                hpa((i) => (i.spec.maxReplicas = UNKNOWN)),
+                cfg,
+            ),
+            [],
+        );
     });
 });
 
 describe("vpa-hpa-no-resource-overlap", () => {
     const hpaOnAnalytics = (): Fixture => {
         const h = fixture().find((x) => x.name === "api-hpa")!;
-        return { ...h, name: "analytics-hpa", inputs: { ...h.inputs, metadata: { name: "analytics", namespace: "app" }, spec: { ...h.inputs.spec, scaleTargetRef: { kind: "Deployment", name: "analytics" } } } };
+        return {
+            ...h,
+            name: "analytics-hpa",
+            inputs: {
+                ...h.inputs,
+                metadata: { name: "analytics", namespace: "app" },
+                spec: { ...h.inputs.spec, scaleTargetRef: { kind: "Deployment", name: "analytics" } },
+            },
+        };
     };
     it("an updating VPA and a CPU-utilization HPA on the same workload", async () => {
         assert.deepEqual(await messages(r.vpaHpaNoResourceOverlap, withExtra(hpaOnAnalytics())), [
@@ -193,16 +270,26 @@ describe("vpa-hpa-no-resource-overlap", () => {
     it("no overlap when the VPA is Off or controls only memory", async () => {
         const off = mutated("analytics-vpa", (i) => (i.spec.updatePolicy.updateMode = "Off"), withExtra(hpaOnAnalytics()));
         assert.deepEqual(await messages(r.vpaHpaNoResourceOverlap, off), []);
-        const mem = mutated("analytics-vpa", (i) => (i.spec.resourcePolicy.containerPolicies[0].controlledResources = ["memory"]), withExtra(hpaOnAnalytics()));
+        const mem = mutated(
+            "analytics-vpa",
+            (i) => (i.spec.resourcePolicy.containerPolicies[0].controlledResources = ["memory"]),
+            withExtra(hpaOnAnalytics()),
+        );
         assert.deepEqual(await messages(r.vpaHpaNoResourceOverlap, mem), []);
     });
 });
 
 describe("vpa-target-resolves-unique", () => {
     it("a VPA on a missing workload, and two VPAs on one workload", async () => {
-        assert.deepEqual(await messages(r.vpaTargetResolvesUnique, mutated("analytics-vpa", (i) => (i.spec.targetRef.name = "nope"))), [
-            "VerticalPodAutoscaler app/analytics: targetRef Deployment/nope names no workload in namespace app of this stack; fix spec.targetRef or declare the workload.",
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.vpaTargetResolvesUnique,
+                mutated("analytics-vpa", (i) => (i.spec.targetRef.name = "nope")),
+            ),
+            [
+                "VerticalPodAutoscaler app/analytics: targetRef Deployment/nope names no workload in namespace app of this stack; fix spec.targetRef or declare the workload.",
+            ],
+        );
         const v = fixture().find((x) => x.name === "analytics-vpa")!;
         const second = { ...v, name: "analytics-vpa-2", inputs: { ...v.inputs, metadata: { name: "analytics-2", namespace: "app" } } };
         assert.deepEqual(await messages(r.vpaTargetResolvesUnique, withExtra(second)), [
@@ -215,18 +302,43 @@ describe("vpa-target-resolves-unique", () => {
 describe("vpa-bounds-set", () => {
     const vpa = (change: (p: any) => void) => mutated("analytics-vpa", (i) => change(i.spec.resourcePolicy.containerPolicies[0]));
     it("missing minAllowed/maxAllowed, and maxAllowed above node allocatable", async () => {
-        assert.deepEqual(await messages(r.vpaBoundsSet, vpa((p) => (delete p.minAllowed.cpu, delete p.maxAllowed.memory))), [
-            "VerticalPodAutoscaler app/analytics: container app has no minAllowed.cpu; set it (a too-small recommendation can starve the pod).",
-            "VerticalPodAutoscaler app/analytics: container app has no maxAllowed.memory; set it at or below node allocatable (29Gi).",
-        ]);
-        assert.deepEqual(await messages(r.vpaBoundsSet, vpa((p) => (p.maxAllowed.cpu = "8"))), [
-            "VerticalPodAutoscaler app/analytics: container app maxAllowed.cpu (8) exceeds node allocatable cpu (7.91); lower it, or the recommended pods cannot be scheduled.",
-        ]);
-        assert.deepEqual(await messages(r.vpaBoundsSet, vpa((p) => (p.maxAllowed.cpu = "8")), { nodeCpu: "16" }), []);
+        assert.deepEqual(
+            await messages(
+                r.vpaBoundsSet,
+                vpa((p) => (delete p.minAllowed.cpu, delete p.maxAllowed.memory)),
+            ),
+            [
+                "VerticalPodAutoscaler app/analytics: container app has no minAllowed.cpu; set it (a too-small recommendation can starve the pod).",
+                "VerticalPodAutoscaler app/analytics: container app has no maxAllowed.memory; set it at or below node allocatable (29Gi).",
+            ],
+        );
+        assert.deepEqual(
+            await messages(
+                r.vpaBoundsSet,
+                vpa((p) => (p.maxAllowed.cpu = "8")),
+            ),
+            [
+                "VerticalPodAutoscaler app/analytics: container app maxAllowed.cpu (8) exceeds node allocatable cpu (7.91); lower it, or the recommended pods cannot be scheduled.",
+            ],
+        );
+        assert.deepEqual(
+            await messages(
+                r.vpaBoundsSet,
+                vpa((p) => (p.maxAllowed.cpu = "8")),
+                { nodeCpu: "16" },
+            ),
+            [],
+        );
     });
     it("no container policies at all", async () => {
-        assert.deepEqual(await messages(r.vpaBoundsSet, mutated("analytics-vpa", (i) => delete i.spec.resourcePolicy)), [
-            "VerticalPodAutoscaler app/analytics: has no resourcePolicy.containerPolicies; set minAllowed and maxAllowed per container so recommendations stay schedulable.",
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.vpaBoundsSet,
+                mutated("analytics-vpa", (i) => delete i.spec.resourcePolicy),
+            ),
+            [
+                "VerticalPodAutoscaler app/analytics: has no resourcePolicy.containerPolicies; set minAllowed and maxAllowed per container so recommendations stay schedulable.",
+            ],
+        );
     });
 });

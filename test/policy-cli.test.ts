@@ -30,7 +30,10 @@ describe("npm run policy", () => {
     it("--resources with a compliant list exits 0", async () => {
         const r = await run("--resources", path.join(dir, "good.json"), "--env", "staging");
         assert.equal(r.code, 0, r.err);
-        assert.equal(r.out, "Policies:\n    ✅ sysmanage-policies@v0.1.0 (local: policies)\n\nstaging (policy config staging): 0 mandatory and 0 advisory violation(s); 41 rules, 0 disabled.\n");
+        assert.equal(
+            r.out,
+            "Policies:\n    ✅ sysmanage-policies@v0.1.0 (local: policies)\n\nstaging (policy config staging): 0 mandatory and 0 advisory violation(s); 41 rules, 0 disabled.\n",
+        );
     });
     it("a mandatory violation is printed like the CLI does and exits 1; advisory in dev exits 0", async () => {
         const r = await run("--resources", path.join(dir, "bad.json"), "--env", "staging");
@@ -56,9 +59,18 @@ describe("npm run policy", () => {
         const cases: [string[], string][] = [
             [[], "policy check failed: give exactly one of --stack <name> or --resources <file.json>\n"],
             [["--resources", path.join(dir, "good.json")], "policy check failed: --resources needs --env <dev|staging|prod>\n"],
-            [["--resources", path.join(dir, "good.json"), "--env", "qa"], "policy check failed: no policy config for environment qa (expected policies/config/qa.json)\n"],
-            [["--resources", path.join(dir, "missing.json"), "--env", "dev"], `policy check failed: ${path.join(dir, "missing.json")}: file not found\n`],
-            [["--resources", path.join(dir, "notlist.json"), "--env", "dev"], `policy check failed: ${path.join(dir, "notlist.json")}: expected a JSON array of {type, name, inputs, options?}\n`],
+            [
+                ["--resources", path.join(dir, "good.json"), "--env", "qa"],
+                "policy check failed: no policy config for environment qa (expected policies/config/qa.json)\n",
+            ],
+            [
+                ["--resources", path.join(dir, "missing.json"), "--env", "dev"],
+                `policy check failed: ${path.join(dir, "missing.json")}: file not found\n`,
+            ],
+            [
+                ["--resources", path.join(dir, "notlist.json"), "--env", "dev"],
+                `policy check failed: ${path.join(dir, "notlist.json")}: expected a JSON array of {type, name, inputs, options?}\n`,
+            ],
         ];
         for (const [args, err] of cases) {
             const r = await run(...args);

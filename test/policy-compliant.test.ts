@@ -18,12 +18,15 @@ describe("policy pack: compliant fixture", () => {
     });
     for (const rule of ALL_RULES) {
         it(`${rule.name} passes the compliant fixture (dev, staging and prod thresholds)`, async () => {
-            for (const env of ["dev", "staging", "prod"]) assert.deepEqual(await messages(rule, fixture(), envConfig(rule.name, env)), [], env);
+            for (const env of ["dev", "staging", "prod"])
+                assert.deepEqual(await messages(rule, fixture(), envConfig(rule.name, env)), [], env);
         });
         it(`${rule.name} treats unknown specs as "cannot check" (no violation, no error)`, async () => {
             const f = fixture().map((r) => (r.inputs.spec ? { ...r, inputs: { ...r.inputs, spec: UNKNOWN } } : r));
             assert.deepEqual(await messages(rule, f), []);
-            const g = fixture().map((r) => (r.inputs.metadata ? { ...r, inputs: { ...r.inputs, metadata: { ...r.inputs.metadata, name: UNKNOWN } } } : r));
+            const g = fixture().map((r) =>
+                r.inputs.metadata ? { ...r, inputs: { ...r.inputs, metadata: { ...r.inputs.metadata, name: UNKNOWN } } } : r,
+            );
             assert.deepEqual(await messages(rule, g), []);
         });
     }

@@ -7,19 +7,47 @@ import { PACK_CONFIG } from "./policy-support";
 
 /** Issue 5's M/A/D columns for dev/staging/prod. */
 const LEVELS: Record<string, string> = {
-    "hpa-bounds-valid": "MMM", "hpa-min-replicas-ha": "AAM", "hpa-target-resolves": "AMM", "hpa-one-autoscaler-per-target": "MMM",
-    "hpa-target-requests-set": "MMM", "hpa-metrics-and-behavior": "AAM", "hpa-owns-replicas": "AMM", "hpa-max-fits-capacity": "AAM",
-    "vpa-hpa-no-resource-overlap": "MMM", "vpa-target-resolves-unique": "AMM", "vpa-bounds-set": "AAM",
-    "pdb-required-for-ha-workloads": "DAM", "pdb-eviction-possible-at-min-scale": "AMM", "pdb-selector-hygiene": "MMM",
-    "pdb-unhealthy-pod-eviction": "DAA", "topo-spread-zone-and-host": "DAM",
-    "wl-min-replicas-non-hpa": "DAM", "wl-resource-requests": "AMM", "wl-resource-limits": "AAM", "wl-probes": "AMM",
-    "wl-graceful-shutdown": "DAM", "wl-rollout-safety": "AAM", "wl-image-pinned": "AMM", "wl-priority-class": "DAA",
-    "wl-no-bare-pods": "AMM", "meta-stable-apis-and-labels": "AMM",
-    "sec-pss-baseline": "MMM", "sec-pss-restricted": "AMM", "sec-readonly-rootfs": "AAM", "sec-credential-exposure": "AMM",
-    "net-service-targets-workload": "AMM", "net-routes-resolve": "AMM", "net-tls-everywhere": "DAM", "net-exposure-controls": "AMM",
+    "hpa-bounds-valid": "MMM",
+    "hpa-min-replicas-ha": "AAM",
+    "hpa-target-resolves": "AMM",
+    "hpa-one-autoscaler-per-target": "MMM",
+    "hpa-target-requests-set": "MMM",
+    "hpa-metrics-and-behavior": "AAM",
+    "hpa-owns-replicas": "AMM",
+    "hpa-max-fits-capacity": "AAM",
+    "vpa-hpa-no-resource-overlap": "MMM",
+    "vpa-target-resolves-unique": "AMM",
+    "vpa-bounds-set": "AAM",
+    "pdb-required-for-ha-workloads": "DAM",
+    "pdb-eviction-possible-at-min-scale": "AMM",
+    "pdb-selector-hygiene": "MMM",
+    "pdb-unhealthy-pod-eviction": "DAA",
+    "topo-spread-zone-and-host": "DAM",
+    "wl-min-replicas-non-hpa": "DAM",
+    "wl-resource-requests": "AMM",
+    "wl-resource-limits": "AAM",
+    "wl-probes": "AMM",
+    "wl-graceful-shutdown": "DAM",
+    "wl-rollout-safety": "AAM",
+    "wl-image-pinned": "AMM",
+    "wl-priority-class": "DAA",
+    "wl-no-bare-pods": "AMM",
+    "meta-stable-apis-and-labels": "AMM",
+    "sec-pss-baseline": "MMM",
+    "sec-pss-restricted": "AMM",
+    "sec-readonly-rootfs": "AAM",
+    "sec-credential-exposure": "AMM",
+    "net-service-targets-workload": "AMM",
+    "net-routes-resolve": "AMM",
+    "net-tls-everywhere": "DAM",
+    "net-exposure-controls": "AMM",
     "net-policy-coverage": "DAM",
-    "pg-cluster-ha-and-drainable": "AMM", "pool-connection-budget": "AMM", "pool-pooler-ha-and-mode": "DAM", "redis-cluster-topology": "AMM",
-    "forecast-fresh": "AAM", "forecast-change-bounded": "AAM",
+    "pg-cluster-ha-and-drainable": "AMM",
+    "pool-connection-budget": "AMM",
+    "pool-pooler-ha-and-mode": "DAM",
+    "redis-cluster-topology": "AMM",
+    "forecast-fresh": "AAM",
+    "forecast-change-bounded": "AAM",
 };
 const WORD: Record<string, string> = { M: "mandatory", A: "advisory", D: "disabled" };
 const ENVS = ["dev", "staging", "prod"] as const;
@@ -42,7 +70,10 @@ describe("policies/config/*.json", () => {
             for (const rule of ALL_RULES) {
                 const validate = ajv.compile({
                     type: "object",
-                    properties: { ...rule.configSchema!.properties, enforcementLevel: { enum: ["advisory", "mandatory", "remediate", "disabled"] } },
+                    properties: {
+                        ...rule.configSchema!.properties,
+                        enforcementLevel: { enum: ["advisory", "mandatory", "remediate", "disabled"] },
+                    },
                     required: rule.configSchema!.required ?? [],
                     additionalProperties: false,
                 });
@@ -64,7 +95,11 @@ describe("policies/config/*.json", () => {
     it("a misspelt threshold is rejected", () => {
         const ajv = new Ajv({ strict: true });
         const rule = ALL_RULES.find((r) => r.name === "hpa-min-replicas-ha")!;
-        const validate = ajv.compile({ type: "object", properties: { ...rule.configSchema!.properties, enforcementLevel: {} }, additionalProperties: false });
+        const validate = ajv.compile({
+            type: "object",
+            properties: { ...rule.configSchema!.properties, enforcementLevel: {} },
+            additionalProperties: false,
+        });
         assert.equal(validate({ enforcementLevel: "mandatory", flor: 2 }), false);
         assert.equal(validate({ enforcementLevel: "mandatory", floor: 0 }), false);
     });

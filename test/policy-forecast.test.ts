@@ -22,7 +22,13 @@ const annotated = (extra: Record<string, string | undefined> = {}) =>
 
 describe("forecast-fresh", () => {
     it("skipped without forecast annotations; quiet on a fresh forecast", async () => {
-        assert.deepEqual(await messages(fresh, mutated("api-hpa", () => undefined)), []);
+        assert.deepEqual(
+            await messages(
+                fresh,
+                mutated("api-hpa", () => undefined),
+            ),
+            [],
+        );
         assert.deepEqual(await messages(fresh, annotated()), []);
     });
     it("stale data (and the age is configurable)", async () => {
@@ -33,9 +39,12 @@ describe("forecast-fresh", () => {
         assert.deepEqual(await messages(fresh, stale(), { maxDataAgeHours: 720 }), []);
     });
     it("missing annotations, bad timestamps, data after generation", async () => {
-        assert.deepEqual(await messages(fresh, annotated({ "sysmanage.io/forecast-model": undefined, "sysmanage.io/forecast-inputs-hash": undefined })), [
-            `${HPA}: forecast annotation(s) sysmanage.io/forecast-model, sysmanage.io/forecast-inputs-hash are missing; re-run the forecasting step so the bounds record their inputs.`,
-        ]);
+        assert.deepEqual(
+            await messages(fresh, annotated({ "sysmanage.io/forecast-model": undefined, "sysmanage.io/forecast-inputs-hash": undefined })),
+            [
+                `${HPA}: forecast annotation(s) sysmanage.io/forecast-model, sysmanage.io/forecast-inputs-hash are missing; re-run the forecasting step so the bounds record their inputs.`,
+            ],
+        );
         assert.deepEqual(await messages(fresh, annotated({ "sysmanage.io/forecast-data-end": "yesterday" })), [
             `${HPA}: sysmanage.io/forecast-data-end (yesterday) is not an ISO 8601 time; re-run the forecasting step.`,
         ]);
@@ -53,8 +62,17 @@ describe("forecast-change-bounded", () => {
         assert.deepEqual(await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..40" })), [
             `${HPA}: maxReplicas changes from 40 to 10 (x4), more than the allowed factor 2; review the forecast and acknowledge it in the stack config (annotation sysmanage.io/forecast-change-acknowledged: "true").`,
         ]);
-        assert.deepEqual(await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..4", "sysmanage.io/forecast-change-acknowledged": "true" })), []);
-        assert.deepEqual(await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..4" }), { maxFactor: 3 }), []);
+        assert.deepEqual(
+            await messages(
+                forecastChangeBounded,
+                annotated({ "sysmanage.io/forecast-previous-bounds": "3..4", "sysmanage.io/forecast-change-acknowledged": "true" }),
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..4" }), { maxFactor: 3 }),
+            [],
+        );
     });
     it("within the factor, no previous bounds, malformed bounds", async () => {
         assert.deepEqual(await messages(forecastChangeBounded, annotated()), []);

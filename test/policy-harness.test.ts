@@ -9,9 +9,15 @@ import { fixture, mutated } from "./policy-support";
 
 describe("policy harness", () => {
     it("builds PolicyResources like the engine: URN with parent types, opts, parent, dependencies", () => {
-        const rs = toPolicyResources(mutated("api-deployment", (_i, f) => (f.options = { ignoreChanges: ["spec.replicas"], parent: "api", dependsOn: ["api-sa"] })), "prod");
+        const rs = toPolicyResources(
+            mutated("api-deployment", (_i, f) => (f.options = { ignoreChanges: ["spec.replicas"], parent: "api", dependsOn: ["api-sa"] })),
+            "prod",
+        );
         const d = rs.find((r) => r.name === "api-deployment")!;
-        assert.equal(d.urn, "urn:pulumi:prod::sysmanage-scaling::sysmanage:compute:ScalableService$kubernetes:apps/v1:Deployment::api-deployment");
+        assert.equal(
+            d.urn,
+            "urn:pulumi:prod::sysmanage-scaling::sysmanage:compute:ScalableService$kubernetes:apps/v1:Deployment::api-deployment",
+        );
         assert.deepEqual(d.opts, {
             protect: false,
             ignoreChanges: ["spec.replicas"],
@@ -21,7 +27,10 @@ describe("policy harness", () => {
             parent: "urn:pulumi:prod::sysmanage-scaling::sysmanage:compute:ScalableService::api",
         });
         assert.equal(d.parent?.name, "api");
-        assert.deepEqual(d.dependencies.map((x) => x.name), ["api-sa"]);
+        assert.deepEqual(
+            d.dependencies.map((x) => x.name),
+            ["api-sa"],
+        );
         assert.equal(d.isType({ __pulumiType: "kubernetes:apps/v1:Deployment" } as never), true);
         const args = resourceArgs(d, { a: 1 });
         assert.deepEqual(args.getConfig(), { a: 1 });
@@ -29,15 +38,25 @@ describe("policy harness", () => {
     });
     it("props sit behind the engine's unknown-checking proxy", () => {
         const [r] = toPolicyResources([{ type: "kubernetes:core/v1:ConfigMap", name: "c", inputs: { data: UNKNOWN } }]);
-        assert.throws(() => r.props.data, (e: unknown) => isUnknownError(e) && /can't be known during preview/.test((e as Error).message));
+        assert.throws(
+            () => r.props.data,
+            (e: unknown) => isUnknownError(e) && /can't be known during preview/.test((e as Error).message),
+        );
     });
     it("runs each rule at its configured level; disabled rules do not run", async () => {
         const f = toPolicyResources(mutated("api-hpa", (i) => (i.spec.minReplicas = 0)));
         const rules = [hpaBoundsValid, wlPriorityClass];
         const v = await runPack(rules, f, { "hpa-bounds-valid": "advisory", "wl-priority-class": { enforcementLevel: "disabled" } });
-        assert.deepEqual(v.map((x) => [x.rule, x.level, x.message]), [
-            ["hpa-bounds-valid", "advisory", "HorizontalPodAutoscaler app/api: minReplicas (0) must be >= 1; set spec.minReplicas to 1 or more."],
-        ]);
+        assert.deepEqual(
+            v.map((x) => [x.rule, x.level, x.message]),
+            [
+                [
+                    "hpa-bounds-valid",
+                    "advisory",
+                    "HorizontalPodAutoscaler app/api: minReplicas (0) must be >= 1; set spec.minReplicas to 1 or more.",
+                ],
+            ],
+        );
         assert.equal(v[0].urn, "urn:pulumi:dev::sysmanage-scaling::kubernetes:autoscaling/v2:HorizontalPodAutoscaler::api-hpa");
         const m = await runPack(rules, toPolicyResources(fixture()), {});
         assert.deepEqual(m, []); // defaults: the rule's own level (mandatory), and a compliant stack
@@ -49,7 +68,13 @@ describe("policy harness", () => {
             enforcementLevel: "mandatory",
             validateStack: (args) => void JSON.stringify(args.resources.map((r) => r.props)),
         };
-        const v = await runPack([careless], toPolicyResources([{ type: "kubernetes:core/v1:ConfigMap", name: "c", inputs: { data: UNKNOWN } }]));
-        assert.deepEqual(v.map((x) => [x.level, x.message]), [["advisory", "can't run policy 'careless' during preview: string value at .data can't be known during preview"]]);
+        const v = await runPack(
+            [careless],
+            toPolicyResources([{ type: "kubernetes:core/v1:ConfigMap", name: "c", inputs: { data: UNKNOWN } }]),
+        );
+        assert.deepEqual(
+            v.map((x) => [x.level, x.message]),
+            [["advisory", "can't run policy 'careless' during preview: string value at .data can't be known during preview"]],
+        );
     });
 });

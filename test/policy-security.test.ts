@@ -6,7 +6,8 @@ import { UNKNOWN } from "../policies/lib/unknown";
 import { messages, mutated, withExtra, type Fixture } from "./policy-support";
 
 const API = "Deployment app/api";
-const app = (change: (c: any, spec: any) => void) => mutated("api-deployment", (i) => change(i.spec.template.spec.containers[0], i.spec.template.spec));
+const app = (change: (c: any, spec: any) => void) =>
+    mutated("api-deployment", (i) => change(i.spec.template.spec.containers[0], i.spec.template.spec));
 
 describe("sec-pss-baseline", () => {
     it("host namespaces, privileged, extra capabilities, hostPath, hostPort", async () => {
@@ -55,17 +56,27 @@ describe("sec-pss-restricted", () => {
         ]);
     });
     it("runAsUser 0 on the pod", async () => {
-        assert.deepEqual(await messages(r.secPssRestricted, app((_c, spec) => (spec.securityContext.runAsUser = 0))), [
-            `${API}: pod securityContext sets runAsUser: 0; run as a non-zero UID (restricted Pod Security Standard).`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.secPssRestricted,
+                app((_c, spec) => (spec.securityContext.runAsUser = 0)),
+            ),
+            [`${API}: pod securityContext sets runAsUser: 0; run as a non-zero UID (restricted Pod Security Standard).`],
+        );
     });
 });
 
 describe("sec-readonly-rootfs", () => {
     it("a writable root filesystem", async () => {
-        assert.deepEqual(await messages(r.secReadonlyRootfs, app((c) => (c.securityContext.readOnlyRootFilesystem = false))), [
-            `${API}: container app has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.secReadonlyRootfs,
+                app((c) => (c.securityContext.readOnlyRootFilesystem = false)),
+            ),
+            [
+                `${API}: container app has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`,
+            ],
+        );
     });
 });
 
@@ -118,9 +129,13 @@ const service = (name: string, spec: object): Fixture => ({
 
 describe("net-exposure-controls", () => {
     it("NodePort, LoadBalancer not allowed, externalIPs", async () => {
-        assert.deepEqual(await messages(r.netExposureControls, mutated("api-service", (i) => (i.spec.type = "NodePort"))), [
-            "Service app/api: is of type NodePort, which opens a port on every node; use ClusterIP behind the Gateway.",
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.netExposureControls,
+                mutated("api-service", (i) => (i.spec.type = "NodePort")),
+            ),
+            ["Service app/api: is of type NodePort, which opens a port on every node; use ClusterIP behind the Gateway."],
+        );
         const lb = () => mutated("api-service", (i) => Object.assign(i.spec, { type: "LoadBalancer", externalIPs: ["1.2.3.4"] }));
         assert.deepEqual(await messages(r.netExposureControls, lb()), [
             "Service app/api: is of type LoadBalancer but not in allowLoadBalancer; expose it through the Gateway or list it in the policy config.",

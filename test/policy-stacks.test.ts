@@ -18,7 +18,10 @@ describe("the program's own stacks pass the policy pack", () => {
             assert.equal(env, stack);
             const violations = await runPack(ALL_RULES, toPolicyResources(r.resources, stack), PACK_CONFIG[env]);
             for (const v of violations.filter((x) => x.level === "advisory")) console.log(`[advisory] ${stack} ${v.rule}: ${v.message}`);
-            assert.deepEqual(violations.filter((x) => x.level === "mandatory").map((v) => `${v.rule}: ${v.message}`), []);
+            assert.deepEqual(
+                violations.filter((x) => x.level === "mandatory").map((v) => `${v.rule}: ${v.message}`),
+                [],
+            );
         });
     }
 });

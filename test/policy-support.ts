@@ -9,7 +9,12 @@ import type { PolicyResource } from "@pulumi/policy";
 import { runRule, toPolicyResources, type DeclaredLike, type PackConfig, type Policy, ruleConfig } from "../policies/harness";
 
 export type Obj = Record<string, any>;
-export type Fixture = { type: string; name: string; inputs: Obj; options?: { ignoreChanges?: string[]; dependsOn?: string[]; parent?: string } };
+export type Fixture = {
+    type: string;
+    name: string;
+    inputs: Obj;
+    options?: { ignoreChanges?: string[]; dependsOn?: string[]; parent?: string };
+};
 
 export const NS = "app";
 const DIGEST = "@sha256:" + "a".repeat(64);
@@ -80,7 +85,15 @@ function deployment(name: string, component: string, replicas: number, port: num
     };
 }
 
-const k = (type: string, name: string, apiVersion: string, kind: string, metadata: Obj, rest: Obj, options?: Fixture["options"]): Fixture => ({
+const k = (
+    type: string,
+    name: string,
+    apiVersion: string,
+    kind: string,
+    metadata: Obj,
+    rest: Obj,
+    options?: Fixture["options"],
+): Fixture => ({
     type,
     name,
     inputs: { apiVersion, kind, metadata, ...rest },
@@ -88,12 +101,21 @@ const k = (type: string, name: string, apiVersion: string, kind: string, metadat
 });
 
 const np = (name: string, spec: Obj) =>
-    k("kubernetes:networking.k8s.io/v1:NetworkPolicy", `np-${name}`, "networking.k8s.io/v1", "NetworkPolicy", { name, namespace: NS }, { spec });
+    k(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        `np-${name}`,
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        { name, namespace: NS },
+        { spec },
+    );
 const pdb = (name: string, matchLabels: Obj) =>
     k("kubernetes:policy/v1:PodDisruptionBudget", `${name}-pdb`, "policy/v1", "PodDisruptionBudget", meta(name), {
         spec: { maxUnavailable: 1, selector: { matchLabels }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
     });
-const zoneSpread = (matchLabels: Obj) => [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } }];
+const zoneSpread = (matchLabels: Obj) => [
+    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } },
+];
 
 /**
  * The compliant stack: an autoscaled API behind a Gateway, a VPA-sized analytics Deployment,
@@ -125,84 +147,188 @@ export function fixture(): Fixture[] {
         }),
         pdb("api", sel("api")),
         analytics,
-        k("kubernetes:core/v1:ServiceAccount", "analytics-sa", "v1", "ServiceAccount", meta("analytics", "analytics"), { automountServiceAccountToken: false }),
-        k("kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler", "analytics-vpa", "autoscaling.k8s.io/v1", "VerticalPodAutoscaler", meta("analytics", "analytics"), {
-            spec: {
-                targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "analytics" },
-                updatePolicy: { updateMode: "Recreate" },
-                resourcePolicy: {
-                    containerPolicies: [
-                        { containerName: "app", minAllowed: { cpu: "250m", memory: "512Mi" }, maxAllowed: { cpu: "2", memory: "4Gi" }, controlledResources: ["cpu", "memory"] },
+        k("kubernetes:core/v1:ServiceAccount", "analytics-sa", "v1", "ServiceAccount", meta("analytics", "analytics"), {
+            automountServiceAccountToken: false,
+        }),
+        k(
+            "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler",
+            "analytics-vpa",
+            "autoscaling.k8s.io/v1",
+            "VerticalPodAutoscaler",
+            meta("analytics", "analytics"),
+            {
+                spec: {
+                    targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "analytics" },
+                    updatePolicy: { updateMode: "Recreate" },
+                    resourcePolicy: {
+                        containerPolicies: [
+                            {
+                                containerName: "app",
+                                minAllowed: { cpu: "250m", memory: "512Mi" },
+                                maxAllowed: { cpu: "2", memory: "4Gi" },
+                                controlledResources: ["cpu", "memory"],
+                            },
+                        ],
+                    },
+                },
+            },
+        ),
+        pdb("analytics", sel("analytics")),
+        k(
+            "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+            "gateway",
+            "gateway.networking.k8s.io/v1",
+            "Gateway",
+            { name: "gw", namespace: NS },
+            {
+                spec: {
+                    gatewayClassName: "istio",
+                    listeners: [
+                        {
+                            name: "https",
+                            port: 443,
+                            protocol: "HTTPS",
+                            tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "tls" }] },
+                        },
+                        { name: "http", port: 80, protocol: "HTTP" },
                     ],
                 },
             },
-        }),
-        pdb("analytics", sel("analytics")),
-        k("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gateway", "gateway.networking.k8s.io/v1", "Gateway", { name: "gw", namespace: NS }, {
-            spec: {
-                gatewayClassName: "istio",
-                listeners: [
-                    { name: "https", port: 443, protocol: "HTTPS", tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "tls" }] } },
-                    { name: "http", port: 80, protocol: "HTTP" },
-                ],
+        ),
+        k(
+            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            "api-route",
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            { name: "api", namespace: NS },
+            {
+                spec: { parentRefs: [{ name: "gw", sectionName: "https" }], rules: [{ backendRefs: [{ name: "api", port: 8000 }] }] },
             },
-        }),
-        k("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "api-route", "gateway.networking.k8s.io/v1", "HTTPRoute", { name: "api", namespace: NS }, {
-            spec: { parentRefs: [{ name: "gw", sectionName: "https" }], rules: [{ backendRefs: [{ name: "api", port: 8000 }] }] },
-        }),
-        k("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "redirect-route", "gateway.networking.k8s.io/v1", "HTTPRoute", { name: "redirect", namespace: NS }, {
-            spec: { parentRefs: [{ name: "gw", sectionName: "http" }], rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }] },
-        }),
+        ),
+        k(
+            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            "redirect-route",
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            { name: "redirect", namespace: NS },
+            {
+                spec: {
+                    parentRefs: [{ name: "gw", sectionName: "http" }],
+                    rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+                },
+            },
+        ),
         np("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
         np("allow-postgres", {
             podSelector: { matchLabels: { "cnpg.io/podRole": "instance" } },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }] }],
+            ingress: [
+                {
+                    from: [
+                        { podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } },
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } },
+                    ],
+                },
+            ],
         }),
         np("allow-poolers", {
             podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "analytics"] }] } }] }],
+            ingress: [
+                {
+                    from: [
+                        {
+                            podSelector: {
+                                matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "analytics"] }],
+                            },
+                        },
+                    ],
+                },
+            ],
         }),
         np("allow-redis", {
             podSelector: { matchLabels: { redis_setup_type: "cluster" } },
             policyTypes: ["Ingress"],
-            ingress: [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/component": "api" } } }, { podSelector: { matchLabels: { redis_setup_type: "cluster" } } }] }],
-        }),
-        k("kubernetes:postgresql.cnpg.io/v1:Cluster", "pg-cluster", "postgresql.cnpg.io/v1", "Cluster", { name: "pg", namespace: NS }, {
-            spec: {
-                instances: 3,
-                postgresql: { parameters: { max_connections: "200", superuser_reserved_connections: "3" } },
-                affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
-                topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
-                backup: { barmanObjectStore: { destinationPath: "s3://backups/pg" } },
-                resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
-            },
-        }),
-        ...(["rw", "ro"] as const).map((type) =>
-            k("kubernetes:postgresql.cnpg.io/v1:Pooler", `pg-${type}-pooler`, "postgresql.cnpg.io/v1", "Pooler", { name: `pg-${type}`, namespace: NS }, {
-                spec: {
-                    cluster: { name: "pg" },
-                    instances: 2,
-                    type,
-                    pgbouncer: { poolMode: "transaction", parameters: { default_pool_size: "40", reserve_pool_size: "10", max_client_conn: "1000" } },
-                    template: { metadata: { labels: { "app.kubernetes.io/component": "pooler" } }, spec: { containers: [], topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": `pg-${type}` }) } },
+            ingress: [
+                {
+                    from: [
+                        { podSelector: { matchLabels: { "app.kubernetes.io/component": "api" } } },
+                        { podSelector: { matchLabels: { redis_setup_type: "cluster" } } },
+                    ],
                 },
-            }),
+            ],
+        }),
+        k(
+            "kubernetes:postgresql.cnpg.io/v1:Cluster",
+            "pg-cluster",
+            "postgresql.cnpg.io/v1",
+            "Cluster",
+            { name: "pg", namespace: NS },
+            {
+                spec: {
+                    instances: 3,
+                    postgresql: { parameters: { max_connections: "200", superuser_reserved_connections: "3" } },
+                    affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
+                    topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
+                    backup: { barmanObjectStore: { destinationPath: "s3://backups/pg" } },
+                    resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+                },
+            },
+        ),
+        ...(["rw", "ro"] as const).map((type) =>
+            k(
+                "kubernetes:postgresql.cnpg.io/v1:Pooler",
+                `pg-${type}-pooler`,
+                "postgresql.cnpg.io/v1",
+                "Pooler",
+                { name: `pg-${type}`, namespace: NS },
+                {
+                    spec: {
+                        cluster: { name: "pg" },
+                        instances: 2,
+                        type,
+                        pgbouncer: {
+                            poolMode: "transaction",
+                            parameters: { default_pool_size: "40", reserve_pool_size: "10", max_client_conn: "1000" },
+                        },
+                        template: {
+                            metadata: { labels: { "app.kubernetes.io/component": "pooler" } },
+                            spec: { containers: [], topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": `pg-${type}` }) },
+                        },
+                    },
+                },
+            ),
         ),
         pdb("pg-rw", { "cnpg.io/poolerName": "pg-rw" }),
         pdb("pg-ro", { "cnpg.io/poolerName": "pg-ro" }),
-        k("kubernetes:core/v1:ConfigMap", "redis-config", "v1", "ConfigMap", { name: "redis-config", namespace: NS }, {
-            data: { "redis-additional.conf": "maxmemory 800mb\nmaxmemory-policy allkeys-lru\n" },
-        }),
-        k("kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisCluster", "redis-cluster", "redis.redis.opstreelabs.in/v1beta2", "RedisCluster", { name: "redis", namespace: NS }, {
-            spec: {
-                clusterSize: 3,
-                kubernetesConfig: { image: "quay.io/opstree/redis:v7.0.15", resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } } },
-                redisLeader: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
-                redisFollower: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
+        k(
+            "kubernetes:core/v1:ConfigMap",
+            "redis-config",
+            "v1",
+            "ConfigMap",
+            { name: "redis-config", namespace: NS },
+            {
+                data: { "redis-additional.conf": "maxmemory 800mb\nmaxmemory-policy allkeys-lru\n" },
             },
-        }),
+        ),
+        k(
+            "kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisCluster",
+            "redis-cluster",
+            "redis.redis.opstreelabs.in/v1beta2",
+            "RedisCluster",
+            { name: "redis", namespace: NS },
+            {
+                spec: {
+                    clusterSize: 3,
+                    kubernetesConfig: {
+                        image: "quay.io/opstree/redis:v7.0.15",
+                        resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+                    },
+                    redisLeader: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
+                    redisFollower: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
+                },
+            },
+        ),
     ];
 }
 
@@ -218,7 +344,10 @@ export function mutated(name: string, change: (inputs: Obj, f: Fixture) => void,
 export const withExtra = (...extra: Fixture[]): Fixture[] => [...fixture(), ...extra];
 
 export const PACK_CONFIG: Record<string, PackConfig> = Object.fromEntries(
-    ["dev", "staging", "prod"].map((env) => [env, JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policies", "config", `${env}.json`), "utf8")) as PackConfig]),
+    ["dev", "staging", "prod"].map((env) => [
+        env,
+        JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policies", "config", `${env}.json`), "utf8")) as PackConfig,
+    ]),
 );
 
 /** Thresholds of a rule in an environment's pack config, overlaid with `extra`. */

@@ -6,7 +6,8 @@ import { UNKNOWN } from "../policies/lib/unknown";
 import { envConfig, fixture, messages, mutated, withExtra, type Fixture } from "./policy-support";
 
 const API = "Deployment app/api";
-const app = (change: (c: any, spec: any, i: any) => void) => mutated("api-deployment", (i) => change(i.spec.template.spec.containers[0], i.spec.template.spec, i));
+const app = (change: (c: any, spec: any, i: any) => void) =>
+    mutated("api-deployment", (i) => change(i.spec.template.spec.containers[0], i.spec.template.spec, i));
 
 describe("wl-min-replicas-non-hpa", () => {
     it("a workload without an HPA below the floor; dev accepts 1", async () => {
@@ -20,10 +21,16 @@ describe("wl-min-replicas-non-hpa", () => {
 
 describe("wl-resource-requests", () => {
     it("missing cpu and memory requests", async () => {
-        assert.deepEqual(await messages(r.wlResourceRequests, app((c) => delete c.resources.requests)), [
-            `${API}: container app requests no cpu; set resources.requests.cpu (the scheduler and the HPA use it).`,
-            `${API}: container app requests no memory; set resources.requests.memory (the scheduler and the HPA use it).`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlResourceRequests,
+                app((c) => delete c.resources.requests),
+            ),
+            [
+                `${API}: container app requests no cpu; set resources.requests.cpu (the scheduler and the HPA use it).`,
+                `${API}: container app requests no memory; set resources.requests.memory (the scheduler and the HPA use it).`,
+            ],
+        );
     });
     it("an unknown container is skipped, the others still checked", async () => {
         const f = app((c, spec) => {
@@ -38,12 +45,20 @@ describe("wl-resource-requests", () => {
 
 describe("wl-resource-limits", () => {
     it("no memory limit, limit below request, cpu limit when required", async () => {
-        assert.deepEqual(await messages(r.wlResourceLimits, app((c) => delete c.resources.limits.memory)), [
-            `${API}: container app has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`,
-        ]);
-        assert.deepEqual(await messages(r.wlResourceLimits, app((c) => (c.resources.limits.memory = "256Mi"))), [
-            `${API}: container app memory limit (256Mi) is below its request (512Mi); raise the limit to at least the request.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlResourceLimits,
+                app((c) => delete c.resources.limits.memory),
+            ),
+            [`${API}: container app has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlResourceLimits,
+                app((c) => (c.resources.limits.memory = "256Mi")),
+            ),
+            [`${API}: container app memory limit (256Mi) is below its request (512Mi); raise the limit to at least the request.`],
+        );
         assert.deepEqual(await messages(r.wlResourceLimits, fixture(), { requireCpuLimit: true }), [
             `${API}: container app has no cpu limit; set resources.limits.cpu.`,
             "Deployment app/analytics: container app has no cpu limit; set resources.limits.cpu.",
@@ -53,15 +68,29 @@ describe("wl-resource-limits", () => {
 
 describe("wl-probes", () => {
     it("no readiness behind a Service, no liveness, liveness identical to readiness", async () => {
-        assert.deepEqual(await messages(r.wlProbes, app((c) => delete c.readinessProbe)), [
-            `${API}: container app has no readinessProbe but Service app/api routes to it; add one so traffic only reaches ready pods.`,
-        ]);
-        assert.deepEqual(await messages(r.wlProbes, app((c) => delete c.livenessProbe)), [
-            `${API}: container app has no livenessProbe; add one so a hung process is restarted.`,
-        ]);
-        assert.deepEqual(await messages(r.wlProbes, app((c) => (c.livenessProbe = { ...c.readinessProbe }))), [
-            `${API}: container app livenessProbe is identical to its readinessProbe; point liveness at a cheaper endpoint (a slow dependency would otherwise restart every pod).`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlProbes,
+                app((c) => delete c.readinessProbe),
+            ),
+            [`${API}: container app has no readinessProbe but Service app/api routes to it; add one so traffic only reaches ready pods.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlProbes,
+                app((c) => delete c.livenessProbe),
+            ),
+            [`${API}: container app has no livenessProbe; add one so a hung process is restarted.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlProbes,
+                app((c) => (c.livenessProbe = { ...c.readinessProbe })),
+            ),
+            [
+                `${API}: container app livenessProbe is identical to its readinessProbe; point liveness at a cheaper endpoint (a slow dependency would otherwise restart every pod).`,
+            ],
+        );
     });
     it("readiness is not required where no Service routes; liveness is configurable", async () => {
         const f = () => mutated("analytics-deployment", (i) => delete i.spec.template.spec.containers[0].readinessProbe);
@@ -73,38 +102,75 @@ describe("wl-probes", () => {
 
 describe("wl-graceful-shutdown", () => {
     it("no preStop hook, and a sleep as long as the grace period", async () => {
-        assert.deepEqual(await messages(r.wlGracefulShutdown, app((c) => delete c.lifecycle)), [
-            `${API}: container app has no preStop hook; add lifecycle.preStop (a short sleep) so endpoints drop the pod before SIGTERM.`,
-        ]);
-        assert.deepEqual(await messages(r.wlGracefulShutdown, app((c) => (c.lifecycle.preStop.sleep.seconds = 30))), [
-            `${API}: container app preStop sleep (30s) is not shorter than terminationGracePeriodSeconds (30s); lengthen the grace period or shorten the sleep, or the pod is killed before it drains.`,
-        ]);
-        assert.deepEqual(await messages(r.wlGracefulShutdown, app((c) => delete c.lifecycle), { requirePreStop: false }), []);
+        assert.deepEqual(
+            await messages(
+                r.wlGracefulShutdown,
+                app((c) => delete c.lifecycle),
+            ),
+            [`${API}: container app has no preStop hook; add lifecycle.preStop (a short sleep) so endpoints drop the pod before SIGTERM.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlGracefulShutdown,
+                app((c) => (c.lifecycle.preStop.sleep.seconds = 30)),
+            ),
+            [
+                `${API}: container app preStop sleep (30s) is not shorter than terminationGracePeriodSeconds (30s); lengthen the grace period or shorten the sleep, or the pod is killed before it drains.`,
+            ],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlGracefulShutdown,
+                app((c) => delete c.lifecycle),
+                { requirePreStop: false },
+            ),
+            [],
+        );
     });
 });
 
 describe("wl-rollout-safety", () => {
     it("Recreate, all pods unavailable, a rollout that cannot progress", async () => {
-        assert.deepEqual(await messages(r.wlRolloutSafety, mutated("api-deployment", (i) => (i.spec.strategy = { type: "Recreate" }))), [
-            `${API}: uses the Recreate strategy, which takes every pod down at once; use RollingUpdate.`,
-        ]);
-        assert.deepEqual(await messages(r.wlRolloutSafety, mutated("api-deployment", (i) => (i.spec.strategy.rollingUpdate.maxUnavailable = "100%"))), [
-            `${API}: rollingUpdate.maxUnavailable (100%) lets a rollout take down all 3 pod(s); set maxUnavailable: 0 with a maxSurge.`,
-        ]);
-        assert.deepEqual(await messages(r.wlRolloutSafety, mutated("api-deployment", (i) => (i.spec.strategy.rollingUpdate.maxSurge = 0))), [
-            `${API}: rollingUpdate has maxSurge and maxUnavailable both 0, so a rollout cannot progress; set maxSurge: 1.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlRolloutSafety,
+                mutated("api-deployment", (i) => (i.spec.strategy = { type: "Recreate" })),
+            ),
+            [`${API}: uses the Recreate strategy, which takes every pod down at once; use RollingUpdate.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlRolloutSafety,
+                mutated("api-deployment", (i) => (i.spec.strategy.rollingUpdate.maxUnavailable = "100%")),
+            ),
+            [`${API}: rollingUpdate.maxUnavailable (100%) lets a rollout take down all 3 pod(s); set maxUnavailable: 0 with a maxSurge.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlRolloutSafety,
+                mutated("api-deployment", (i) => (i.spec.strategy.rollingUpdate.maxSurge = 0)),
+            ),
+            [`${API}: rollingUpdate has maxSurge and maxUnavailable both 0, so a rollout cannot progress; set maxSurge: 1.`],
+        );
     });
 });
 
 describe("wl-image-pinned", () => {
     it("latest, untagged, and tag-only in prod (digest required) but not staging", async () => {
-        assert.deepEqual(await messages(r.wlImagePinned, app((c) => (c.image = "ghcr.io/sysmanage/api:latest"))), [
-            `${API}: container app image ghcr.io/sysmanage/api:latest is not pinned; use a version tag (not latest) or a sha256 digest.`,
-        ]);
-        assert.deepEqual(await messages(r.wlImagePinned, app((c) => (c.image = "ghcr.io/sysmanage/api"))), [
-            `${API}: container app image ghcr.io/sysmanage/api is not pinned; use a version tag (not latest) or a sha256 digest.`,
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlImagePinned,
+                app((c) => (c.image = "ghcr.io/sysmanage/api:latest")),
+            ),
+            [`${API}: container app image ghcr.io/sysmanage/api:latest is not pinned; use a version tag (not latest) or a sha256 digest.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlImagePinned,
+                app((c) => (c.image = "ghcr.io/sysmanage/api")),
+            ),
+            [`${API}: container app image ghcr.io/sysmanage/api is not pinned; use a version tag (not latest) or a sha256 digest.`],
+        );
         const tag = () => app((c) => (c.image = "ghcr.io/sysmanage/api:2.4.1"));
         assert.deepEqual(await messages(r.wlImagePinned, tag()), [
             `${API}: container app image ghcr.io/sysmanage/api:2.4.1 is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`,
@@ -115,19 +181,34 @@ describe("wl-image-pinned", () => {
 
 describe("wl-priority-class", () => {
     it("none, and one not in the allowed list", async () => {
-        assert.deepEqual(await messages(r.wlPriorityClass, app((_c, spec) => delete spec.priorityClassName)), [
-            `${API}: sets no priorityClassName; assign one so the scheduler preempts less important pods first.`,
-        ]);
-        assert.deepEqual(await messages(r.wlPriorityClass, app(() => undefined), { allowed: ["critical", "batch"] }), [
-            `${API}: priorityClassName sysmanage-default is not one of critical, batch; use one of them.`,
-            "Deployment app/analytics: priorityClassName sysmanage-default is not one of critical, batch; use one of them.",
-        ]);
+        assert.deepEqual(
+            await messages(
+                r.wlPriorityClass,
+                app((_c, spec) => delete spec.priorityClassName),
+            ),
+            [`${API}: sets no priorityClassName; assign one so the scheduler preempts less important pods first.`],
+        );
+        assert.deepEqual(
+            await messages(
+                r.wlPriorityClass,
+                app(() => undefined),
+                { allowed: ["critical", "batch"] },
+            ),
+            [
+                `${API}: priorityClassName sysmanage-default is not one of critical, batch; use one of them.`,
+                "Deployment app/analytics: priorityClassName sysmanage-default is not one of critical, batch; use one of them.",
+            ],
+        );
     });
 });
 
 describe("wl-no-bare-pods", () => {
     it("a bare Pod", async () => {
-        const pod: Fixture = { type: "kubernetes:core/v1:Pod", name: "debug", inputs: { apiVersion: "v1", kind: "Pod", metadata: { name: "debug", namespace: "app" }, spec: { containers: [] } } };
+        const pod: Fixture = {
+            type: "kubernetes:core/v1:Pod",
+            name: "debug",
+            inputs: { apiVersion: "v1", kind: "Pod", metadata: { name: "debug", namespace: "app" }, spec: { containers: [] } },
+        };
         assert.deepEqual(await messages(r.wlNoBarePods, withExtra(pod)), [
             "Pod app/debug: is a bare Pod; run it under a Deployment, StatefulSet or Job so it is recreated when its node goes away.",
         ]);

@@ -33,7 +33,9 @@ describe("npm run preview / up (Automation API)", () => {
         assert.match(r.stderr, /curl -fsSL https:\/\/get\.pulumi\.com \| sh/);
     });
     test("with the CLI but no backend login: exit 4 and how to log in", () => {
-        const r = run(["up", "--stack", "dev"], { pulumi: 'if [ "$1" = version ]; then echo v3.200.0; exit 0; fi; echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255' });
+        const r = run(["up", "--stack", "dev"], {
+            pulumi: 'if [ "$1" = version ]; then echo v3.200.0; exit 0; fi; echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255',
+        });
         assert.equal(r.code, EXIT.prerequisites);
         assert.match(r.stderr, /^The Pulumi CLI is not logged in to a backend\.$/m);
         assert.match(r.stderr, /pulumi login s3:\/\/<bucket> \| file:\/\/~\/\.pulumi-state/);
@@ -50,7 +52,12 @@ describe("npm run preview / up (Automation API)", () => {
         assert.equal(new Set(Object.values(EXIT)).size, Object.keys(EXIT).length);
     });
     test("each stack previews with its environment's policy config", () => {
-        for (const [stack, env] of [["dev", "dev"], ["staging", "staging"], ["prod", "prod"], ["local", "dev"]]) {
+        for (const [stack, env] of [
+            ["dev", "dev"],
+            ["staging", "staging"],
+            ["prod", "prod"],
+            ["local", "dev"],
+        ]) {
             assert.equal(policyConfigFor(stack), path.join(PROJECT_DIR, "policies", "config", `${env}.json`));
         }
     });

@@ -21,9 +21,25 @@ describe("every stack renders complete and valid", () => {
             const counts: Record<string, number> = {};
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
-                Namespace: 1, NetworkPolicy: 9, ServiceAccount: 6, Service: 1, Deployment: 6, HorizontalPodAutoscaler: 5,
-                VerticalPodAutoscaler: 1, PodDisruptionBudget: 9, ServiceMonitor: 1, PodMonitor: 5, Gateway: 1, HTTPRoute: 2, DNSEndpoint: 1,
-                Cluster: 2, Pooler: 3, RedisCluster: 1, Secret: stack === "local" ? 4 : 5, ConfigMap: 1, ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
+                Namespace: 1,
+                NetworkPolicy: 9,
+                ServiceAccount: 6,
+                Service: 1,
+                Deployment: 6,
+                HorizontalPodAutoscaler: 5,
+                VerticalPodAutoscaler: 1,
+                PodDisruptionBudget: 9,
+                ServiceMonitor: 1,
+                PodMonitor: 5,
+                Gateway: 1,
+                HTTPRoute: 2,
+                DNSEndpoint: 1,
+                Cluster: 2,
+                Pooler: 3,
+                RedisCluster: 1,
+                Secret: stack === "local" ? 4 : 5,
+                ConfigMap: 1,
+                ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace`, async () => {
@@ -36,7 +52,11 @@ describe("every stack renders complete and valid", () => {
 /** The stack rendered with the forecasting step off: the HPAs carry the configured (seed) bounds. */
 const unforecast = new Map<string, Promise<Obj[]>>();
 function configuredObjects(stack: string): Promise<Obj[]> {
-    if (!unforecast.has(stack)) unforecast.set(stack, renderWith(stack, { forecast: { enabled: false } }).then((r) => kubernetesObjects(r.resources) as Obj[]));
+    if (!unforecast.has(stack))
+        unforecast.set(
+            stack,
+            renderWith(stack, { forecast: { enabled: false } }).then((r) => kubernetesObjects(r.resources) as Obj[]),
+        );
     return unforecast.get(stack)!;
 }
 
@@ -51,7 +71,10 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
             metrics: [
                 { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
                 { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
-                { type: "Pods", pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "100" } } },
+                {
+                    type: "Pods",
+                    pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "100" } },
+                },
                 { type: "Pods", pods: { metric: { name: "response_time_p95" }, target: { type: "AverageValue", averageValue: "500m" } } },
             ],
             behavior: {
@@ -75,7 +98,10 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
         });
     });
     test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
-        for (const [stack, min, max] of [["dev", 1, 4], ["staging", 2, 12]] as const) {
+        for (const [stack, min, max] of [
+            ["dev", 1, 4],
+            ["staging", 2, 12],
+        ] as const) {
             const hpa = find(await configuredObjects(stack), "HorizontalPodAutoscaler", "sysmanage-api");
             assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max]);
             const prod = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
@@ -96,12 +122,29 @@ describe("worker pools (prod)", () => {
                 minReplicas: 3,
                 maxReplicas: 20,
                 metrics: [
-                    { type: "External", external: { metric: { name: "queue_length", selector: { matchLabels: { queue: pool } } }, target: { type: "AverageValue", averageValue: "10" } } },
-                    { type: "Pods", pods: { metric: { name: "processing_time_avg" }, target: { type: "AverageValue", averageValue: "30" } } },
+                    {
+                        type: "External",
+                        external: {
+                            metric: { name: "queue_length", selector: { matchLabels: { queue: pool } } },
+                            target: { type: "AverageValue", averageValue: "10" },
+                        },
+                    },
+                    {
+                        type: "Pods",
+                        pods: { metric: { name: "processing_time_avg" }, target: { type: "AverageValue", averageValue: "30" } },
+                    },
                 ],
                 behavior: {
-                    scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: "Max", policies: [{ type: "Percent", value: 25, periodSeconds: 60 }] },
-                    scaleUp: { stabilizationWindowSeconds: 30, selectPolicy: "Max", policies: [{ type: "Percent", value: 200, periodSeconds: 30 }] },
+                    scaleDown: {
+                        stabilizationWindowSeconds: 600,
+                        selectPolicy: "Max",
+                        policies: [{ type: "Percent", value: 25, periodSeconds: 60 }],
+                    },
+                    scaleUp: {
+                        stabilizationWindowSeconds: 30,
+                        selectPolicy: "Max",
+                        policies: [{ type: "Percent", value: 200, periodSeconds: 30 }],
+                    },
                 },
             });
             const d = find(objects, "Deployment", name);
@@ -139,7 +182,10 @@ describe("analytics VPA", () => {
                 ],
             },
         });
-        assert.equal(objects.filter((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === "sysmanage-analytics").length, 0);
+        assert.equal(
+            objects.filter((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === "sysmanage-analytics").length,
+            0,
+        );
         assert.equal(find(objects, "Deployment", "sysmanage-analytics").spec.template.spec.containers[0].name, "analytics");
     });
     test("the VPA waits for the VPA release (its CRD) and the Deployment", async () => {
@@ -157,15 +203,28 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
                 const pod = d.spec.template.spec;
                 const c = pod.containers[0];
                 assert.equal(pod.containers.length, 1);
-                assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+                assert.deepEqual(pod.securityContext, {
+                    runAsNonRoot: true,
+                    runAsUser: 10001,
+                    runAsGroup: 10001,
+                    fsGroup: 10001,
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
                 assert.deepEqual(c.securityContext, {
-                    allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
                 });
                 assert.equal(pod.automountServiceAccountToken, false);
                 assert.deepEqual(c.readinessProbe.httpGet, { path: "/health/ready", port: "http" });
                 assert.deepEqual(c.livenessProbe.httpGet, { path: "/health/live", port: "http" });
                 assert.deepEqual(c.startupProbe.httpGet, { path: "/health/live", port: "http" });
-                assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, `${stack} ${name} resources`);
+                assert.ok(
+                    c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory,
+                    `${stack} ${name} resources`,
+                );
                 assert.ok(c.lifecycle.preStop.sleep.seconds < pod.terminationGracePeriodSeconds);
                 // Pinned: a version tag everywhere, and a digest too in prod (policy wl-image-pinned).
                 assert.match(c.image, stack === "prod" ? /:[0-9]+\.[0-9]+\.[0-9]+@sha256:[0-9a-f]{64}$/ : /:[0-9]+\.[0-9]+\.[0-9]+$/);
@@ -175,9 +234,24 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
     test("prod API: exact container resources, probes and shutdown", async () => {
         const c = find(await objectsOf("prod"), "Deployment", "sysmanage-api").spec.template.spec.containers[0];
         assert.deepEqual(c.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } });
-        assert.deepEqual(c.readinessProbe, { httpGet: { path: "/health/ready", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 });
-        assert.deepEqual(c.livenessProbe, { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
-        assert.deepEqual(c.startupProbe, { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 });
+        assert.deepEqual(c.readinessProbe, {
+            httpGet: { path: "/health/ready", port: "http" },
+            periodSeconds: 5,
+            timeoutSeconds: 2,
+            failureThreshold: 3,
+        });
+        assert.deepEqual(c.livenessProbe, {
+            httpGet: { path: "/health/live", port: "http" },
+            periodSeconds: 10,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+        });
+        assert.deepEqual(c.startupProbe, {
+            httpGet: { path: "/health/live", port: "http" },
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 30,
+        });
         assert.deepEqual(c.lifecycle, { preStop: { sleep: { seconds: 10 } } });
         assert.deepEqual(c.ports, [{ name: "http", containerPort: 8000, protocol: "TCP" }]);
     });
@@ -185,8 +259,20 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
         const prod = find(await objectsOf("prod"), "Deployment", "sysmanage-api").spec.template.spec.topologySpreadConstraints;
         const sel = { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } };
         assert.deepEqual(prod, [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: sel, matchLabelKeys: ["pod-template-hash"] },
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: sel, matchLabelKeys: ["pod-template-hash"] },
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: sel,
+                matchLabelKeys: ["pod-template-hash"],
+            },
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: sel,
+                matchLabelKeys: ["pod-template-hash"],
+            },
         ]);
         const dev = find(await objectsOf("dev"), "Deployment", "sysmanage-api").spec.template.spec.topologySpreadConstraints;
         assert.equal(dev[0].whenUnsatisfiable, "ScheduleAnyway");
@@ -204,16 +290,28 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
     });
     test("labels: app.kubernetes.io/* on every workload object and pod", async () => {
         const objects = await objectsOf("prod");
-        for (const o of objects.filter((x) => ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"].includes(x.kind) && APP.includes(x.metadata.name))) {
+        for (const o of objects.filter(
+            (x) =>
+                ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"].includes(x.kind) &&
+                APP.includes(x.metadata.name),
+        )) {
             const l = o.metadata.labels;
-            for (const k of ["name", "instance", "component", "part-of", "managed-by", "version"]) assert.ok(l[`app.kubernetes.io/${k}`], `${o.kind} ${o.metadata.name} lacks ${k}`);
+            for (const k of ["name", "instance", "component", "part-of", "managed-by", "version"])
+                assert.ok(l[`app.kubernetes.io/${k}`], `${o.kind} ${o.metadata.name} lacks ${k}`);
             assert.equal(l["app.kubernetes.io/instance"], "prod");
         }
         // prod pins by digest, so its version label is the digest's prefix; staging shows the tag.
-        assert.match(find(objects, "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels["app.kubernetes.io/version"], /^sha256-[0-9a-f]{56}$/);
+        assert.match(
+            find(objects, "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels["app.kubernetes.io/version"],
+            /^sha256-[0-9a-f]{56}$/,
+        );
         assert.deepEqual(find(await objectsOf("staging"), "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels, {
-            "app.kubernetes.io/name": "sysmanage-worker-agent", "app.kubernetes.io/instance": "staging", "app.kubernetes.io/component": "worker",
-            "app.kubernetes.io/part-of": "sysmanage", "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/version": "2.4.1",
+            "app.kubernetes.io/name": "sysmanage-worker-agent",
+            "app.kubernetes.io/instance": "staging",
+            "app.kubernetes.io/component": "worker",
+            "app.kubernetes.io/part-of": "sysmanage",
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/version": "2.4.1",
         });
     });
     test("PDBs allow one eviction at minReplicas and select exactly their workload's pods", async () => {
@@ -222,7 +320,11 @@ describe("workloads: probes, resources, security, spread, shutdown, labels", () 
             for (const name of APP) {
                 const pdb = find(objects, "PodDisruptionBudget", name);
                 const d = find(objects, "Deployment", name);
-                assert.deepEqual(pdb.spec, { maxUnavailable: 1, selector: { matchLabels: d.spec.selector.matchLabels }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+                assert.deepEqual(pdb.spec, {
+                    maxUnavailable: 1,
+                    selector: { matchLabels: d.spec.selector.matchLabels },
+                    unhealthyPodEvictionPolicy: "AlwaysAllow",
+                });
             }
         }
     });
@@ -237,7 +339,10 @@ describe("namespace and NetworkPolicies", () => {
         const objects = await objectsOf("prod");
         const np = (n: string) => find(objects, "NetworkPolicy", n).spec;
         assert.deepEqual(np("default-deny-all"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-        assert.deepEqual(np("allow-dns-egress").egress[0].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+        assert.deepEqual(np("allow-dns-egress").egress[0].ports, [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+        ]);
         assert.deepEqual(np("allow-gateway-to-api"), {
             podSelector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } },
             policyTypes: ["Ingress"],
@@ -256,19 +361,47 @@ describe("namespace and NetworkPolicies", () => {
             policyTypes: ["Ingress", "Egress"],
             ingress: [{}],
             egress: [
-                { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } } }], ports: [{ protocol: "TCP", port: 8000 }] },
+                {
+                    to: [
+                        {
+                            podSelector: {
+                                matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" },
+                            },
+                        },
+                    ],
+                    ports: [{ protocol: "TCP", port: 8000 }],
+                },
                 { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } }] },
             ],
         });
         assert.deepEqual(np("allow-prometheus-scrape").ingress, [
             {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
-                ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 8080 }],
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                    },
+                ],
+                ports: [
+                    { protocol: "TCP", port: 8000 },
+                    { protocol: "TCP", port: 8080 },
+                ],
             },
         ]);
         assert.deepEqual(np("allow-apps-to-data-tier").egress, [
             { to: [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
-            { to: [{ podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["sysmanage-redis-leader", "sysmanage-redis-follower"] }] } }], ports: [{ protocol: "TCP", port: 6379 }] },
+            {
+                to: [
+                    {
+                        podSelector: {
+                            matchExpressions: [
+                                { key: "app", operator: "In", values: ["sysmanage-redis-leader", "sysmanage-redis-follower"] },
+                            ],
+                        },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 6379 }],
+            },
         ]);
         // The gateway policy selects exactly the API pods.
         const api = find(objects, "Deployment", "sysmanage-api");
@@ -282,8 +415,17 @@ describe("load-balancer tiers", () => {
         const objects = await objectsOf("prod");
         const gw = find(objects, "Gateway", "sysmanage-us-east-1");
         assert.equal(gw.spec.gatewayClassName, "istio");
-        assert.deepEqual(gw.spec.listeners.map((l: Obj) => [l.name, l.protocol, l.port]), [["https", "HTTPS", 443], ["http", "HTTP", 80]]);
-        assert.deepEqual(gw.spec.listeners[0].tls, { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "sysmanage-api-tls" }] });
+        assert.deepEqual(
+            gw.spec.listeners.map((l: Obj) => [l.name, l.protocol, l.port]),
+            [
+                ["https", "HTTPS", 443],
+                ["http", "HTTP", 80],
+            ],
+        );
+        assert.deepEqual(gw.spec.listeners[0].tls, {
+            mode: "Terminate",
+            certificateRefs: [{ group: "", kind: "Secret", name: "sysmanage-api-tls" }],
+        });
         const redirect = find(objects, "HTTPRoute", "sysmanage-us-east-1-https-redirect");
         assert.deepEqual(redirect.spec, {
             parentRefs: [{ name: "sysmanage-us-east-1", sectionName: "http" }],
@@ -296,15 +438,26 @@ describe("load-balancer tiers", () => {
         const route = find(objects, "HTTPRoute", "sysmanage-api");
         const svc = find(objects, "Service", "sysmanage-api");
         assert.deepEqual(route.spec.parentRefs, [{ name: "sysmanage-us-east-1", sectionName: "https" }]);
-        assert.deepEqual(route.spec.rules[0].matches.map((m: Obj) => m.path.value), ["/health", "/health/ready", "/health/live"]);
-        for (const rule of route.spec.rules) assert.deepEqual(rule.backendRefs, [{ kind: "Service", name: svc.metadata.name, port: svc.spec.ports[0].port }]);
+        assert.deepEqual(
+            route.spec.rules[0].matches.map((m: Obj) => m.path.value),
+            ["/health", "/health/ready", "/health/live"],
+        );
+        for (const rule of route.spec.rules)
+            assert.deepEqual(rule.backendRefs, [{ kind: "Service", name: svc.metadata.name, port: svc.spec.ports[0].port }]);
         assert.deepEqual(route.spec.rules[1].matches, [{ path: { type: "PathPrefix", value: "/" } }]);
         assert.deepEqual(svc.spec.selector, find(objects, "Deployment", "sysmanage-api").spec.selector.matchLabels);
     });
     test("global DNS: the stack publishes its own region's weighted record set (prod: us-east-1 of two)", async () => {
         const dns = find(await objectsOf("prod"), "DNSEndpoint", "sysmanage-global");
         assert.deepEqual(dns.spec.endpoints, [
-            { dnsName: "api.sysmanage.example.com", recordType: "CNAME", targets: ["sysmanage-prod-us-east-1.lb.example.com"], recordTTL: 60, setIdentifier: "us-east-1", providerSpecific: [{ name: "aws/weight", value: "50" }] },
+            {
+                dnsName: "api.sysmanage.example.com",
+                recordType: "CNAME",
+                targets: ["sysmanage-prod-us-east-1.lb.example.com"],
+                recordTTL: 60,
+                setIdentifier: "us-east-1",
+                providerSpecific: [{ name: "aws/weight", value: "50" }],
+            },
         ]);
     });
     test("adding a region is a config change; geo routing uses continent codes and a default", async () => {
@@ -320,11 +473,26 @@ describe("load-balancer tiers", () => {
         };
         const endpoints = async (region: string) => {
             const r = await renderWith("prod", { ...regions, cluster: { region } });
-            return ((r.resources.find((x) => x.type.endsWith(":DNSEndpoint"))!.inputs as Obj).spec.endpoints as Obj[]).map((e) => [e.setIdentifier, e.recordType, e.providerSpecific]);
+            return ((r.resources.find((x) => x.type.endsWith(":DNSEndpoint"))!.inputs as Obj).spec.endpoints as Obj[]).map((e) => [
+                e.setIdentifier,
+                e.recordType,
+                e.providerSpecific,
+            ]);
         };
-        assert.deepEqual(await endpoints("us-east-1"), [["us-east-1", "A", [{ name: "aws/geolocation-country-code", value: "*" }, { name: "aws/health-check-id", value: "hc-1" }]]]);
+        assert.deepEqual(await endpoints("us-east-1"), [
+            [
+                "us-east-1",
+                "A",
+                [
+                    { name: "aws/geolocation-country-code", value: "*" },
+                    { name: "aws/health-check-id", value: "hc-1" },
+                ],
+            ],
+        ]);
         assert.deepEqual(await endpoints("eu-west-1"), [["eu-west-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "EU" }]]]);
-        assert.deepEqual(await endpoints("ap-south-1"), [["ap-south-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "AS" }]]]);
+        assert.deepEqual(await endpoints("ap-south-1"), [
+            ["ap-south-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "AS" }]],
+        ]);
     });
 });
 
@@ -363,12 +531,15 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
     test("prometheus-adapter, VPA and the data-tier operators are pinned Helm releases", async () => {
         const r = await rendered("prod");
         const rel = r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => x.inputs as Obj);
-        assert.deepEqual(rel.map((x) => [x.name, x.chart, x.version, x.repositoryOpts.repo, x.namespace]), [
-            ["cnpg", "cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts", "cnpg-system"],
-            ["redis-operator", "redis-operator", "0.26.0", "https://ot-container-kit.github.io/helm-charts", "redis-operator"],
-            ["prometheus-adapter", "prometheus-adapter", "5.3.0", "https://prometheus-community.github.io/helm-charts", "monitoring"],
-            ["vertical-pod-autoscaler", "vertical-pod-autoscaler", "0.11.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
-        ]);
+        assert.deepEqual(
+            rel.map((x) => [x.name, x.chart, x.version, x.repositoryOpts.repo, x.namespace]),
+            [
+                ["cnpg", "cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts", "cnpg-system"],
+                ["redis-operator", "redis-operator", "0.26.0", "https://ot-container-kit.github.io/helm-charts", "redis-operator"],
+                ["prometheus-adapter", "prometheus-adapter", "5.3.0", "https://prometheus-community.github.io/helm-charts", "monitoring"],
+                ["vertical-pod-autoscaler", "vertical-pod-autoscaler", "0.11.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
+            ],
+        );
     });
     test("adapter rules derive every metric an HPA uses, from the documented series", async () => {
         const r = await rendered("prod");
@@ -381,7 +552,10 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
             ["response_time_p95", 'http_request_duration_seconds_bucket{namespace!="",pod!=""}'],
             ["processing_time_avg", 'sysmanage_job_duration_seconds_sum{namespace!="",pod!=""}'],
         ]);
-        assert.deepEqual(values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]), [["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"]]);
+        assert.deepEqual(
+            values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]),
+            [["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"]],
+        );
         const served = new Set([...values.rules.custom, ...values.rules.external].map((x: Obj) => x.name.as));
         for (const hpa of (await objectsOf("prod")).filter((o) => o.kind === "HorizontalPodAutoscaler")) {
             for (const m of hpa.spec.metrics) {
@@ -393,13 +567,22 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
     test("every workload is scraped: ServiceMonitor for the API, PodMonitors for the rest", async () => {
         const objects = await objectsOf("prod");
         const sm = find(objects, "ServiceMonitor", "sysmanage-api");
-        assert.deepEqual(sm.spec, { selector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } }, endpoints: [{ port: "http", path: "/metrics", interval: "15s" }] });
+        assert.deepEqual(sm.spec, {
+            selector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } },
+            endpoints: [{ port: "http", path: "/metrics", interval: "15s" }],
+        });
         assert.equal(sm.metadata.labels.release, "kube-prometheus-stack");
-        for (const name of APP.slice(1)) assert.deepEqual(find(objects, "PodMonitor", name).spec.podMetricsEndpoints, [{ port: "http", path: "/metrics", interval: "15s" }]);
+        for (const name of APP.slice(1))
+            assert.deepEqual(find(objects, "PodMonitor", name).spec.podMetricsEndpoints, [
+                { port: "http", path: "/metrics", interval: "15s" },
+            ]);
     });
     test("installAdapter/installVpa off: no releases, and the VPA no longer depends on one", async () => {
         const r = await renderWith("prod", { metrics: { installAdapter: false, installVpa: false } });
-        assert.deepEqual(r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => (x.inputs as Obj).name), ["cnpg", "redis-operator"]);
+        assert.deepEqual(
+            r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => (x.inputs as Obj).name),
+            ["cnpg", "redis-operator"],
+        );
         assert.deepEqual(r.resources.find((x) => x.name === "analytics-vpa")!.options.dependsOn, ["analytics-deployment"]);
     });
 });
@@ -417,7 +600,9 @@ describe("stack outputs and failures", () => {
         assert.equal(r.outputs.hostname, "api.sysmanage.example.com");
     });
     test("bad config fails the render with the exact message", async () => {
-        await assert.rejects(renderWith("prod", { api: { minReplicas: 60 } }), { message: "Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)" });
+        await assert.rejects(renderWith("prod", { api: { minReplicas: 60 } }), {
+            message: "Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)",
+        });
     });
 });
 
@@ -426,6 +611,14 @@ describe("the local stack (CLI without a cluster)", () => {
         const r = await rendered("local");
         const provider = r.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
         assert.equal(provider.inputs.renderYamlToDirectory, "out/local-manifests");
-        assert.deepEqual(r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release" || x.type.startsWith("postgresql:") || x.type === "pulumi:providers:postgresql"), []);
+        assert.deepEqual(
+            r.resources.filter(
+                (x) =>
+                    x.type === "kubernetes:helm.sh/v3:Release" ||
+                    x.type.startsWith("postgresql:") ||
+                    x.type === "pulumi:providers:postgresql",
+            ),
+            [],
+        );
     });
 });

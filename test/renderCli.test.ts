@@ -38,12 +38,28 @@ describe("npm run render -- --stack dev", () => {
     });
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
         // The bounds printed are the ones in the written HPA objects (sized by the forecasting step).
-        const hpa = (n: string) => parse(fs.readFileSync(path.join(out, `12-horizontalpodautoscaler-sysmanage-dev-${n}.yaml`), "utf8")).spec;
+        const hpa = (n: string) =>
+            parse(fs.readFileSync(path.join(out, `12-horizontalpodautoscaler-sysmanage-dev-${n}.yaml`), "utf8")).spec;
         const api = hpa("sysmanage-api");
         const queue = hpa("sysmanage-worker-queue");
-        assert.match(run.stdout, new RegExp(`^ {2}sysmanage-api +${api.minReplicas} +${api.maxReplicas} +cpu 70%, memory 80%, http_requests_per_second=100/pod, response_time_p95=500m/pod$`, "m"));
-        assert.match(run.stdout, new RegExp(`^ {2}sysmanage-worker-queue +${queue.minReplicas} +${queue.maxReplicas} +queue_length\\{queue=queue\\}=10/pod, processing_time_avg=30/pod$`, "m"));
-        assert.match(run.stdout, new RegExp(`^ {2}api: configured 1\\.\\.4 -> ${api.minReplicas}\\.\\.${api.maxReplicas} \\(median-ensemble\\)$`, "m"));
+        assert.match(
+            run.stdout,
+            new RegExp(
+                `^ {2}sysmanage-api +${api.minReplicas} +${api.maxReplicas} +cpu 70%, memory 80%, http_requests_per_second=100/pod, response_time_p95=500m/pod$`,
+                "m",
+            ),
+        );
+        assert.match(
+            run.stdout,
+            new RegExp(
+                `^ {2}sysmanage-worker-queue +${queue.minReplicas} +${queue.maxReplicas} +queue_length\\{queue=queue\\}=10/pod, processing_time_avg=30/pod$`,
+                "m",
+            ),
+        );
+        assert.match(
+            run.stdout,
+            new RegExp(`^ {2}api: configured 1\\.\\.4 -> ${api.minReplicas}\\.\\.${api.maxReplicas} \\(median-ensemble\\)$`, "m"),
+        );
         assert.match(run.stdout, /^ {2}sysmanage-analytics {2}mode Recreate {2}cpu 500m\.\.2 {2}memory 1Gi\.\.4Gi$/m);
         assert.match(run.stdout, /^ {2}kubernetes:apps\/v1:Deployment +6$/m);
     });
@@ -60,7 +76,12 @@ describe("npm run render -- --stack dev", () => {
         assert.match(hpa.metadata.annotations["sysmanage.io/forecast-inputs-hash"], /^[0-9a-f]{16}$/);
     });
     test("--json writes every declared resource with type, name, inputs and options", () => {
-        const all = JSON.parse(fs.readFileSync(json, "utf8")) as { type: string; name: string; inputs: Record<string, unknown>; options: Record<string, unknown> }[];
+        const all = JSON.parse(fs.readFileSync(json, "utf8")) as {
+            type: string;
+            name: string;
+            inputs: Record<string, unknown>;
+            options: Record<string, unknown>;
+        }[];
         assert.equal(all.length, 113);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
@@ -73,7 +94,14 @@ describe("npm run render -- --stack dev", () => {
     });
     test("Secrets are written with every value redacted", () => {
         const secret = parse(fs.readFileSync(path.join(out, "03-secret-sysmanage-dev-sysmanage-write.yaml"), "utf8"));
-        assert.deepEqual(secret.stringData, { username: "<redacted>", password: "<redacted>", host: "<redacted>", port: "<redacted>", dbname: "<redacted>", uri: "<redacted>" });
+        assert.deepEqual(secret.stringData, {
+            username: "<redacted>",
+            password: "<redacted>",
+            host: "<redacted>",
+            port: "<redacted>",
+            dbname: "<redacted>",
+            uri: "<redacted>",
+        });
         assert.ok(!run.stdout.includes("mock-generated-password"));
     });
 });
@@ -83,17 +111,26 @@ describe("render failures", () => {
         const dir = path.join(tmp, "broken");
         fs.mkdirSync(dir);
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  sysmanage-scaling:environment: dev\n  sysmanage-scaling:api:\n    minReplicas: 60\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.broken.yaml"),
+            "config:\n  sysmanage-scaling:environment: dev\n  sysmanage-scaling:api:\n    minReplicas: 60\n",
+        );
         const r = render(["--stack", "broken", "--config-dir", dir, "--out", path.join(tmp, "broken-out")]);
         assert.equal(r.code, 1);
-        assert.equal(r.stderr, "render failed: invalid configuration for stack broken:\nPulumi.broken.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)\n");
+        assert.equal(
+            r.stderr,
+            "render failed: invalid configuration for stack broken:\nPulumi.broken.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)\n",
+        );
         assert.equal(r.stdout, "");
         assert.ok(!fs.existsSync(path.join(tmp, "broken-out")), "nothing is written for a broken config");
     });
     test("unknown stack: exit 1 naming the missing file", () => {
         const r = render(["--stack", "nope", "--out", path.join(tmp, "nope")]);
         assert.equal(r.code, 1);
-        assert.equal(r.stderr, `render failed: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${PROJECT_DIR}\n`);
+        assert.equal(
+            r.stderr,
+            `render failed: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${PROJECT_DIR}\n`,
+        );
     });
     test("missing --stack: usage error", () => {
         const r = render([]);
@@ -104,11 +141,15 @@ describe("render failures", () => {
 
 describe("the Pulumi CLI's path", () => {
     test("index.ts compiles and loads with ts-node and type checking, as `pulumi preview` loads it", () => {
-        const r = spawnSync(process.execPath, ["-e", 'require("ts-node").register({ project: "tsconfig.json" }); console.log(typeof require("./index.ts"));'], {
-            cwd: PROJECT_DIR,
-            encoding: "utf8",
-            timeout: 120_000,
-        });
+        const r = spawnSync(
+            process.execPath,
+            ["-e", 'require("ts-node").register({ project: "tsconfig.json" }); console.log(typeof require("./index.ts"));'],
+            {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+                timeout: 120_000,
+            },
+        );
         assert.equal(r.stderr, "");
         assert.equal(r.stdout, "function\n");
         assert.equal(r.status, 0);

@@ -86,14 +86,18 @@ export interface RunResult {
 }
 
 /** Runs a command to completion (bounded by `timeoutMs`); rejects on a non-zero exit with its output. */
-export function run(cmd: string, args: readonly string[], opts: { asPostgres?: boolean; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
+export function run(
+    cmd: string,
+    args: readonly string[],
+    opts: { asPostgres?: boolean; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
     const [c, a] = opts.asPostgres ? asUser(cmd, args) : [cmd, [...args]];
     return new Promise((resolve, reject) => {
         const child = spawn(c, a, { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
-        child.stdout!.on("data", (d) => (stdout += d));
-        child.stderr!.on("data", (d) => (stderr += d));
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
         const timer = setTimeout(() => {
             try {
                 process.kill(-child.pid!, "SIGKILL");
@@ -159,7 +163,13 @@ export class Servers {
     }
 
     /** Starts a long-running process in its own process group, output appended to `logFile`. */
-    spawn(name: string, cmd: string, args: readonly string[], logFile: string, opts: { asPostgres?: boolean; cwd?: string } = {}): ChildProcess {
+    spawn(
+        name: string,
+        cmd: string,
+        args: readonly string[],
+        logFile: string,
+        opts: { asPostgres?: boolean; cwd?: string } = {},
+    ): ChildProcess {
         const [c, a] = opts.asPostgres ? asUser(cmd, args) : [cmd, [...args]];
         const fd = fs.openSync(logFile, "a");
         const child = spawn(c, a, { cwd: opts.cwd, stdio: ["ignore", fd, fd], detached: true });
@@ -249,7 +259,10 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
         } catch (e) {
             last = e;
         }
-        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+        if (performance.now() > deadline)
+            throw new Error(
+                `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ""}`,
+            );
         await sleep(intervalMs);
     }
 }
@@ -284,7 +297,11 @@ export class PgServer {
     /** initdb a fresh cluster (superuser `postgres`, UTF8) and install the test pg_hba. */
     static async init(servers: Servers, name: string): Promise<PgServer> {
         const dataDir = servers.dir(name);
-        await run(path.join(pgBinDir(), "initdb"), ["-D", dataDir, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], { asPostgres: true, timeoutMs: 120_000 });
+        await run(
+            path.join(pgBinDir(), "initdb"),
+            ["-D", dataDir, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+            { asPostgres: true, timeoutMs: 120_000 },
+        );
         servers.writeFile(path.join(dataDir, "pg_hba.conf"), PG_HBA);
         return new PgServer(servers, name, dataDir, await freePort());
     }
@@ -292,10 +309,14 @@ export class PgServer {
     /** A streaming standby of `primary`: pg_basebackup -R (standby.signal + primary_conninfo). */
     static async basebackup(servers: Servers, primary: PgServer, name: string): Promise<PgServer> {
         const dataDir = path.join(servers.root, name);
-        await run(path.join(pgBinDir(), "pg_basebackup"), ["-h", HOST, "-p", String(primary.port), "-U", SUPERUSER, "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync"], {
-            asPostgres: true,
-            timeoutMs: 120_000,
-        });
+        await run(
+            path.join(pgBinDir(), "pg_basebackup"),
+            ["-h", HOST, "-p", String(primary.port), "-U", SUPERUSER, "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync"],
+            {
+                asPostgres: true,
+                timeoutMs: 120_000,
+            },
+        );
         return new PgServer(servers, name, dataDir, await freePort());
     }
 
@@ -306,12 +327,19 @@ export class PgServer {
      */
     async start(parameters: Record<string, string>, timeoutMs = 60_000): Promise<void> {
         const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
-        const own: Record<string, string> = { listen_addresses: HOST, port: String(this.port), unix_socket_directories: this.dataDir, logging_collector: "off" };
+        const own: Record<string, string> = {
+            listen_addresses: HOST,
+            port: String(this.port),
+            unix_socket_directories: this.dataDir,
+            logging_collector: "off",
+        };
         const lines = Object.entries({ ...parameters, ...own }).map(([k, v]) => `${k} = ${q(v)}`);
         this.servers.writeFile(path.join(this.dataDir, "sysmanage.conf"), lines.join("\n") + "\n");
         const conf = path.join(this.dataDir, "postgresql.conf");
         if (!fs.readFileSync(conf, "utf8").includes("include 'sysmanage.conf'")) fs.appendFileSync(conf, "\ninclude 'sysmanage.conf'\n");
-        const child = this.servers.spawn(`postgres-${this.name}`, path.join(pgBinDir(), "postgres"), ["-D", this.dataDir], this.logFile, { asPostgres: true });
+        const child = this.servers.spawn(`postgres-${this.name}`, path.join(pgBinDir(), "postgres"), ["-D", this.dataDir], this.logFile, {
+            asPostgres: true,
+        });
         this.child = child;
         let exited = false;
         child.once("exit", () => (exited = true));
@@ -326,7 +354,8 @@ export class PgServer {
             } catch {
                 /* not yet */
             }
-            if (performance.now() > deadline) throw new Error(`postgres ${this.name} not accepting connections after ${timeoutMs} ms:\n${Servers.tail(this.logFile)}`);
+            if (performance.now() > deadline)
+                throw new Error(`postgres ${this.name} not accepting connections after ${timeoutMs} ms:\n${Servers.tail(this.logFile)}`);
             await sleep(100);
         }
     }
@@ -344,7 +373,14 @@ export class PgServer {
 
     /** A connected client (superuser by default) to `database`. */
     async connect(opts: { user?: string; password?: string; database?: string } = {}): Promise<Client> {
-        const c = new Client({ host: HOST, port: this.port, user: opts.user ?? SUPERUSER, password: opts.password, database: opts.database ?? "postgres", connectionTimeoutMillis: 5000 });
+        const c = new Client({
+            host: HOST,
+            port: this.port,
+            user: opts.user ?? SUPERUSER,
+            password: opts.password,
+            database: opts.database ?? "postgres",
+            connectionTimeoutMillis: 5000,
+        });
         c.on("error", () => undefined);
         await c.connect();
         return c;
@@ -399,7 +435,14 @@ function unitSize(unit: string | null): { kind: "memory" | "time"; size: number 
 }
 
 const BOOL_WORDS = new Map([
-    ["on", true], ["off", false], ["true", true], ["false", false], ["yes", true], ["no", false], ["1", true], ["0", false],
+    ["on", true],
+    ["off", false],
+    ["true", true],
+    ["false", false],
+    ["yes", true],
+    ["no", false],
+    ["1", true],
+    ["0", false],
 ]);
 
 /**
@@ -434,8 +477,10 @@ export function settingValue(s: PgSetting, value: string): string {
                 if (!(m[2] in table)) throw new Error(`${s.name}: unit ${m[2]} is not a ${u.kind} unit`);
                 n = (n * table[m[2]]) / u.size;
             }
-            if (s.vartype === "integer" && !Number.isInteger(n)) throw new Error(`${s.name}: ${value} is not a whole number of ${s.unit ?? "units"} (${n})`);
-            if (n < Number(s.min_val) || n > Number(s.max_val)) throw new Error(`${s.name}: ${value} (${n} ${s.unit ?? ""}) is outside ${s.min_val}..${s.max_val}`);
+            if (s.vartype === "integer" && !Number.isInteger(n))
+                throw new Error(`${s.name}: ${value} is not a whole number of ${s.unit ?? "units"} (${n})`);
+            if (n < Number(s.min_val) || n > Number(s.max_val))
+                throw new Error(`${s.name}: ${value} (${n} ${s.unit ?? ""}) is outside ${s.min_val}..${s.max_val}`);
             return String(n);
         }
     }
@@ -461,7 +506,9 @@ export class PgBouncer {
     /** Starts pgbouncer on `ini` (written as given) with `ulimit -n 4096`, waiting for the admin console. */
     async start(ini: string, admin: { user: string; password: string }, timeoutMs = 20_000): Promise<void> {
         this.servers.writeFile(this.iniFile, ini);
-        const child = this.servers.spawn(this.name, "sh", ["-c", `ulimit -n 4096 && exec pgbouncer ${this.iniFile}`], this.logFile, { asPostgres: true });
+        const child = this.servers.spawn(this.name, "sh", ["-c", `ulimit -n 4096 && exec pgbouncer ${this.iniFile}`], this.logFile, {
+            asPostgres: true,
+        });
         this.child = child;
         let exited = false;
         child.once("exit", () => (exited = true));
@@ -476,7 +523,14 @@ export class PgBouncer {
 
     /** A client on the admin console (database `pgbouncer`, simple protocol only). */
     async admin(a: { user: string; password: string }): Promise<Client> {
-        const c = new Client({ host: HOST, port: this.port, user: a.user, password: a.password, database: "pgbouncer", connectionTimeoutMillis: 5000 });
+        const c = new Client({
+            host: HOST,
+            port: this.port,
+            user: a.user,
+            password: a.password,
+            database: "pgbouncer",
+            connectionTimeoutMillis: 5000,
+        });
         c.on("error", () => undefined);
         await c.connect();
         return c;
@@ -489,9 +543,11 @@ export class PgBouncer {
 
 /** userlist.txt lines: `"user" "password"`. */
 export function userlist(users: Record<string, string>): string {
-    return Object.entries(users)
-        .map(([u, p]) => `"${u}" "${p}"`)
-        .join("\n") + "\n";
+    return (
+        Object.entries(users)
+            .map(([u, p]) => `"${u}" "${p}"`)
+            .join("\n") + "\n"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

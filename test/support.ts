@@ -34,7 +34,7 @@ export function prodRaw(overrides: Record<string, unknown> = {}): Record<string,
 }
 
 export async function objectsOf(stack: string): Promise<Obj[]> {
-    return kubernetesObjects((await rendered(stack)).resources) as Obj[];
+    return kubernetesObjects((await rendered(stack)).resources);
 }
 
 export function find(objects: Obj[], kind: string, name: string): Obj {

@@ -80,8 +80,16 @@ describe("the validation module rejects what a strict API server would", () => {
 describe("CEL rules (not run by JSON Schema)", () => {
     test("the CEL-governed fields our objects use are exactly those covered below (the VPA CRD's rules concern fields we do not use)", async () => {
         for (const stack of STACKS) {
-            const governed = new Set((await objectsOf(stack)).flatMap((o) => celGovernedFields(o as K8sObject).map((f) => `${o.kind}: ${f}`)));
-            const expected = ["Cluster: spec", "Cluster: spec.bootstrap.initdb", "Pooler: spec.cluster", "Pooler: spec.pgbouncer", ...(stack === "dev" || stack === "local" ? [] : ["ScheduledBackup: spec.cluster"])];
+            const governed = new Set(
+                (await objectsOf(stack)).flatMap((o) => celGovernedFields(o as K8sObject).map((f) => `${o.kind}: ${f}`)),
+            );
+            const expected = [
+                "Cluster: spec",
+                "Cluster: spec.bootstrap.initdb",
+                "Pooler: spec.cluster",
+                "Pooler: spec.pgbouncer",
+                ...(stack === "dev" || stack === "local" ? [] : ["ScheduledBackup: spec.cluster"]),
+            ];
             assert.deepEqual([...governed].sort(), expected.sort(), stack);
         }
     });
@@ -104,15 +112,18 @@ describe("CEL rules (not run by JSON Schema)", () => {
             assert.deepEqual(x.options.replaceOnChanges, ["spec.cluster"], x.name);
         }
     });
-    test("celGovernedFields finds a CEL-governed field when one is used", async () => {
+    test("celGovernedFields finds a CEL-governed field when one is used", () => {
         const cluster: Obj = {
             apiVersion: "postgresql.cnpg.io/v1",
             kind: "Cluster",
             metadata: { name: "pg", namespace: "x" },
             spec: { instances: 1, storage: { size: "1Gi" } },
         };
-        const found = celGovernedFields(cluster as K8sObject);
+        const found = celGovernedFields(cluster);
         assert.ok(found.length > 0, "the CNPG Cluster schema has CEL rules on spec");
-        assert.ok(found.every((f) => f === "(root)" || f.startsWith("spec")), found.join(","));
+        assert.ok(
+            found.every((f) => f === "(root)" || f.startsWith("spec")),
+            found.join(","),
+        );
     });
 });

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { PROJECT_DIR } from "../tools/mockRuntime";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { validateWorkflow } = require("@action-validator/core") as { validateWorkflow(src: string): { errors: unknown[] } };
+const { validateWorkflow } = require("@action-validator/core") as { validateWorkflow: (src: string) => { errors: unknown[] } };
 
 const DIR = path.join(PROJECT_DIR, ".github", "workflows");
 type Obj = Record<string, any>;
@@ -26,15 +26,25 @@ describe("GitHub Actions workflows", () => {
         assert.deepEqual(Object.keys(w.on), ["pull_request"]);
         assert.equal(w.concurrency.group, "preview-${{ github.event.pull_request.number }}");
         const t = w.jobs.test;
-        const runs = steps(t).map((s) => s.run).filter(Boolean);
-        assert.deepEqual(runs.filter((r: string) => r.startsWith("npm")), ["npm ci --ignore-scripts", "npm run lint", "npm test"]);
+        const runs = steps(t)
+            .map((s) => s.run)
+            .filter(Boolean);
+        assert.deepEqual(
+            runs.filter((r: string) => r.startsWith("npm")),
+            ["npm ci --ignore-scripts", "npm run lint", "npm test"],
+        );
         assert.equal(steps(t).find((s) => s.uses === "actions/setup-node@v4")!.with.cache, "npm");
         const p = w.jobs.preview;
         assert.equal(p.needs, "test");
         assert.deepEqual(p.strategy.matrix.stack, ["dev", "staging", "prod"]);
         const [preview] = pulumiSteps(p);
         assert.deepEqual(
-            { command: preview.with.command, stack: preview.with["stack-name"], packs: preview.with.policyPacks, config: preview.with.policyPackConfigs },
+            {
+                command: preview.with.command,
+                stack: preview.with["stack-name"],
+                packs: preview.with.policyPacks,
+                config: preview.with.policyPackConfigs,
+            },
             { command: "preview", stack: "${{ matrix.stack }}", packs: "policies", config: "policies/config/${{ matrix.stack }}.json" },
         );
         // The forecasting step runs before the preview, refreshing from Prometheus only when configured.
@@ -48,7 +58,8 @@ describe("GitHub Actions workflows", () => {
     });
 
     test("every environment's policy config exists", () => {
-        for (const env of ["dev", "staging", "prod"]) assert.ok(fs.existsSync(path.join(PROJECT_DIR, "policies", "config", `${env}.json`)), env);
+        for (const env of ["dev", "staging", "prod"])
+            assert.ok(fs.existsSync(path.join(PROJECT_DIR, "policies", "config", `${env}.json`)), env);
     });
 
     test("deploy: on pushes to main, dev -> staging -> prod, each a GitHub environment, up then an idempotence check", () => {
@@ -65,7 +76,10 @@ describe("GitHub Actions workflows", () => {
         const job = load("deploy-stack.yml").jobs.up;
         assert.equal(job.environment, "${{ inputs.stack }}");
         const [up, check] = pulumiSteps(job);
-        assert.deepEqual([up.with.command, up.with.policyPacks, up.with.policyPackConfigs], ["up", "policies", "policies/config/${{ inputs.stack }}.json"]);
+        assert.deepEqual(
+            [up.with.command, up.with.policyPacks, up.with.policyPackConfigs],
+            ["up", "policies", "policies/config/${{ inputs.stack }}.json"],
+        );
         assert.deepEqual([check.with.command, check.with["expect-no-changes"]], ["preview", true]);
     });
 

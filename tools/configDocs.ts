@@ -44,7 +44,12 @@ export function configKeyDocs(): ConfigKeyDoc[] {
     const walk = (prefix: string, s: JsonSchema, dflt: unknown) => {
         const isObject = s.type === "object" && s.properties;
         const isObjectArray = s.type === "array" && s.items?.type === "object" && s.items.properties;
-        out.push({ path: prefix, type: isObject ? "object" : isObjectArray ? "object[]" : typeOf(s), description: s.description ?? "", default: dflt });
+        out.push({
+            path: prefix,
+            type: isObject ? "object" : isObjectArray ? "object[]" : typeOf(s),
+            description: s.description ?? "",
+            default: dflt,
+        });
         if (isObject) {
             for (const [k, v] of Object.entries(s.properties!)) {
                 walk(`${prefix}.${k}`, v, dflt && typeof dflt === "object" ? (dflt as Record<string, unknown>)[k] : undefined);
@@ -72,7 +77,12 @@ export function pulumiYamlConfig(): string {
                   ? { type: "array", items: { type: s.items?.type ?? "string" }, description: s.description, default: d }
                   : { type: s.type === "integer" ? "integer" : String(s.type ?? "string"), description: s.description, default: d };
         if (s.type === "object") lines.push(`  # ${s.description} (structured: a stack file overrides single fields)`);
-        lines.push(...stringify({ [`${PROJECT}:${k}`]: decl }, { lineWidth: 0 }).trimEnd().split("\n").map((l) => `  ${l}`));
+        lines.push(
+            ...stringify({ [`${PROJECT}:${k}`]: decl }, { lineWidth: 0 })
+                .trimEnd()
+                .split("\n")
+                .map((l) => `  ${l}`),
+        );
     }
     return lines.join("\n") + "\n";
 }

@@ -20,7 +20,13 @@ const ROOT = path.resolve(__dirname, "..");
  * Rewrites every export that has a `query`, from `end - days` to `end` (unix seconds), with
  * evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
  */
-export async function refreshExports(c: SeriesConfig, dir: string, end: number, log: (s: string) => void = () => {}, alignOrigin = 0): Promise<string[]> {
+export async function refreshExports(
+    c: SeriesConfig,
+    dir: string,
+    end: number,
+    log: (s: string) => void = () => {},
+    alignOrigin = 0,
+): Promise<string[]> {
     const written: string[] = [];
     const step = c.prometheus.stepSeconds;
     const e = end - ((((end - alignOrigin) % step) + step) % step);
@@ -60,7 +66,10 @@ async function main(argv: string[]): Promise<void> {
         .option("--refresh", "query Prometheus first and rewrite the export files", false)
         .option("--exports <dir>", "directory holding <stack>/series.yaml", path.join(ROOT, "exports"))
         .option("--out <dir>", "where report.md and the SVGs go (default out/forecast/<stack>)")
-        .option("--now <iso>", "time of this run, for staleness checks and --refresh's end (default: the newest data point; now for --refresh)")
+        .option(
+            "--now <iso>",
+            "time of this run, for staleness checks and --refresh's end (default: the newest data point; now for --refresh)",
+        )
         .option("--json", "print the result as JSON instead of Markdown", false)
         .parse(argv);
     const o = p.opts<{ stack: string; refresh: boolean; exports: string; out?: string; now?: string; json: boolean }>();
@@ -79,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
     const ms = performance.now() - t0;
     const outDir = o.out ?? path.join(ROOT, "out", "forecast", o.stack);
     const files = writeReport(r, outDir);
-    if (o.json) process.stdout.write(JSON.stringify(r, (_, v) => (v instanceof Float64Array ? Array.from(v) : v), 2) + "\n");
+    if (o.json) process.stdout.write(JSON.stringify(r, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2) + "\n");
     else process.stdout.write(markdownReport(r) + "\n");
     process.stderr.write(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
 }

@@ -106,7 +106,8 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
                     declared.set(k, { type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
                 }
                 // Generated values do not exist offline: a visible placeholder, never a real secret.
-                const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...args.inputs, result: MOCK_PASSWORD } : args.inputs;
+                const inputs = args.inputs as Record<string, unknown>;
+                const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...inputs, result: MOCK_PASSWORD } : inputs;
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -150,10 +151,11 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
     })) as Record<string, unknown>;
     // Registration is asynchronous: wait until every RPC the program started has finished.
     await settings.waitForRPCs();
-    if (programError !== undefined) throw programError;
+    if (programError !== undefined)
+        throw programError instanceof Error ? programError : new Error("the program threw a non-Error value", { cause: programError });
 
     const resources = [...declared.values()]
         .map((r) => ({ ...r, options: options.get(key(r.type, r.name)) ?? { ignoreChanges: [], dependsOn: [] } }))
         .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
-    return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    return { stack, resources, outputs: outputs ?? {} };
 }

@@ -23,7 +23,8 @@ export class UsageError extends Error {}
 /** The pack config of an environment (`policies/config/<env>.json`). */
 export function packConfigFor(env: string): PackConfig {
     const file = path.join(POLICY_DIR, "config", `${env}.json`);
-    if (!fs.existsSync(file)) throw new UsageError(`no policy config for environment ${env} (expected ${path.relative(PROJECT_DIR, file)})`);
+    if (!fs.existsSync(file))
+        throw new UsageError(`no policy config for environment ${env} (expected ${path.relative(PROJECT_DIR, file)})`);
     return JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig;
 }
 
@@ -33,7 +34,9 @@ export function readResources(file: string): DeclaredLike[] {
     try {
         data = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : `not valid JSON: ${(e as Error).message}`}`);
+        throw new UsageError(
+            `${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : `not valid JSON: ${(e as Error).message}`}`,
+        );
     }
     if (!Array.isArray(data)) throw new UsageError(`${file}: expected a JSON array of {type, name, inputs, options?}`);
     data.forEach((r, i) => {
@@ -50,7 +53,11 @@ export function formatViolations(violations: readonly Violation[]): string[] {
     const lines = ["Policies:", `    ${mandatory.length > 0 ? "❌" : "✅"} ${PACK.name}@v${PACK.version} (local: policies)`];
     for (const v of [...mandatory, ...violations.filter((x) => x.level === "advisory")]) {
         const r = v.urn ? resourceOfUrn(v.urn) : undefined;
-        lines.push(`        - [${v.level}]  ${v.rule}  (${r ? `${r.type}: ${r.name}` : "stack"})`, `          ${v.description}`, `          ${v.message}`);
+        lines.push(
+            `        - [${v.level}]  ${v.rule}  (${r ? `${r.type}: ${r.name}` : "stack"})`,
+            `          ${v.description}`,
+            `          ${v.message}`,
+        );
     }
     return lines;
 }
@@ -102,8 +109,12 @@ export async function main(argv: string[], io: Io = STDIO): Promise<number> {
         const violations = await checkResources(declared, env, stack);
         for (const l of formatViolations(violations)) io.out(l);
         const mandatory = violations.filter((v) => v.level === "mandatory").length;
-        const disabled = Object.values(packConfigFor(env)).filter((c) => (typeof c === "string" ? c : c.enforcementLevel) === "disabled").length;
-        io.out(`\n${stack} (policy config ${env}): ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s); ${ALL_RULES.length} rules, ${disabled} disabled.`);
+        const disabled = Object.values(packConfigFor(env)).filter(
+            (c) => (typeof c === "string" ? c : c.enforcementLevel) === "disabled",
+        ).length;
+        io.out(
+            `\n${stack} (policy config ${env}): ${mandatory} mandatory and ${violations.length - mandatory} advisory violation(s); ${ALL_RULES.length} rules, ${disabled} disabled.`,
+        );
         return mandatory > 0 ? 1 : 0;
     } catch (e) {
         io.err(`policy check failed: ${(e as Error).message}`);
@@ -112,5 +123,5 @@ export async function main(argv: string[], io: Io = STDIO): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -84,7 +84,10 @@ export async function main(argv: string[]): Promise<number> {
             cwd: PROJECT_DIR,
             stdio: "inherit",
         });
-        if (forecast.status !== 0) console.error(`(the forecast report failed with exit ${forecast.status}; continuing: the program falls back to configured bounds)`);
+        if (forecast.status !== 0)
+            console.error(
+                `(the forecast report failed with exit ${forecast.status}; continuing: the program falls back to configured bounds)`,
+            );
     }
 
     // Loaded here so the prerequisite messages above work even where the SDK cannot start.

@@ -16,10 +16,26 @@ import { validateObjects, type K8sObject } from "./validation";
 
 /** Apply order: what others depend on first. Kinds not listed sort after, by name. */
 const KIND_ORDER = [
-    "Namespace", "NetworkPolicy", "ServiceAccount", "Secret", "ConfigMap", "Service", "Deployment", "StatefulSet",
-    "Cluster", "ScheduledBackup", "Pooler", "RedisCluster",
-    "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "PodMonitor",
-    "Gateway", "HTTPRoute", "DNSEndpoint",
+    "Namespace",
+    "NetworkPolicy",
+    "ServiceAccount",
+    "Secret",
+    "ConfigMap",
+    "Service",
+    "Deployment",
+    "StatefulSet",
+    "Cluster",
+    "ScheduledBackup",
+    "Pooler",
+    "RedisCluster",
+    "HorizontalPodAutoscaler",
+    "VerticalPodAutoscaler",
+    "PodDisruptionBudget",
+    "ServiceMonitor",
+    "PodMonitor",
+    "Gateway",
+    "HTTPRoute",
+    "DNSEndpoint",
 ];
 
 const kindRank = (kind: string) => {
@@ -65,6 +81,8 @@ export function writeObjects(dir: string, objects: readonly K8sObject[]): string
     return names;
 }
 
+/** A rendered Kubernetes object of any kind, read only for the summary (every nested access is guarded). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of many kinds, some custom resources without types
 type Obj = Record<string, any>;
 
 function describeMetric(m: Obj): string {
@@ -74,7 +92,9 @@ function describeMetric(m: Obj): string {
         case "Pods":
             return `${m.pods.metric.name}=${m.pods.target.averageValue}/pod`;
         case "External": {
-            const sel = Object.entries(m.external.metric.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+            const sel = Object.entries<string>(m.external.metric.selector?.matchLabels ?? {})
+                .map(([k, v]) => `${k}=${v}`)
+                .join(",");
             return `${m.external.metric.name}{${sel}}=${m.external.target.averageValue}/pod`;
         }
         default:
@@ -84,7 +104,12 @@ function describeMetric(m: Obj): string {
 
 const table = (rows: string[][]): string[] => {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd());
+    return rows.map((r) =>
+        r
+            .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd(),
+    );
 };
 
 /** The human summary: counts by type, autoscaled workloads, VPAs, releases, traffic. */
@@ -110,15 +135,25 @@ export function summarize(result: RenderResult): string {
         lines.push(
             ...table([
                 ["  WORKLOAD", "MIN", "MAX", "METRICS"],
-                ...hpas.map((h) => [`  ${h.spec.scaleTargetRef.name}`, String(h.spec.minReplicas), String(h.spec.maxReplicas), h.spec.metrics.map(describeMetric).join(", ")]),
+                ...hpas.map((h) => [
+                    `  ${h.spec.scaleTargetRef.name}`,
+                    String(h.spec.minReplicas),
+                    String(h.spec.maxReplicas),
+                    h.spec.metrics.map(describeMetric).join(", "),
+                ]),
             ]),
         );
     }
     const fc = result.outputs.forecast as Obj | null | undefined;
     if (fc) {
-        lines.push("", `Forecast sizing (from ${fc.seriesFile}${fc.inputsHash ? `, inputs ${fc.inputsHash}` : ""}; report: npm run forecast -- --stack ${result.stack}):`);
+        lines.push(
+            "",
+            `Forecast sizing (from ${fc.seriesFile}${fc.inputsHash ? `, inputs ${fc.inputsHash}` : ""}; report: npm run forecast -- --stack ${result.stack}):`,
+        );
         for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
-            lines.push(`  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`);
+            lines.push(
+                `  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`,
+            );
         for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
     }
     const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");
@@ -138,16 +173,23 @@ export function summarize(result: RenderResult): string {
         lines.push("", "Data tier:");
         for (const c of clusters) {
             const p = c.spec.postgresql.parameters;
-            const role = c.spec.replica?.enabled ? `replica cluster of ${c.spec.replica.source}` : `1 primary + ${c.spec.instances - 1} read replicas`;
-            lines.push(`  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`);
+            const role = c.spec.replica?.enabled
+                ? `replica cluster of ${c.spec.replica.source}`
+                : `1 primary + ${c.spec.instances - 1} read replicas`;
+            lines.push(
+                `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
+            );
         }
         for (const p of poolers) {
             const x = p.spec.pgbouncer.parameters;
-            lines.push(`  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`);
+            lines.push(
+                `  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`,
+            );
         }
         const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
         for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
-        for (const r of redis) lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
+        for (const r of redis)
+            lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
     }
     if (releases.length) {
         lines.push("", "Helm releases (pinned):");
@@ -162,9 +204,13 @@ export function summarize(result: RenderResult): string {
     lines.push("", "Traffic:");
     for (const d of dns)
         for (const e of d.spec.endpoints)
-            lines.push(`  global   ${e.dnsName} ${e.recordType} -> ${e.targets.join(",")} [${e.setIdentifier}: ${e.providerSpecific.map((p: Obj) => `${p.name}=${p.value}`).join(", ")}]`);
+            lines.push(
+                `  global   ${e.dnsName} ${e.recordType} -> ${e.targets.join(",")} [${e.setIdentifier}: ${e.providerSpecific.map((p: Obj) => `${p.name}=${p.value}`).join(", ")}]`,
+            );
     for (const g of gateways)
-        lines.push(`  regional Gateway ${g.metadata.name} (class ${g.spec.gatewayClassName}): ${g.spec.listeners.map((l: Obj) => `${l.protocol}:${l.port}`).join(", ")}`);
+        lines.push(
+            `  regional Gateway ${g.metadata.name} (class ${g.spec.gatewayClassName}): ${g.spec.listeners.map((l: Obj) => `${l.protocol}:${l.port}`).join(", ")}`,
+        );
     for (const r of routes) {
         const backends = [...new Set(r.spec.rules.flatMap((x: Obj) => (x.backendRefs ?? []).map((b: Obj) => `${b.name}:${b.port}`)))];
         lines.push(`  local    HTTPRoute ${r.metadata.name} -> ${backends.length ? backends.join(", ") : "redirect to https"}`);
@@ -178,10 +224,18 @@ export function resourcesJson(resources: readonly DeclaredResource[]): string {
         Array.isArray(v)
             ? v.map(deep)
             : v && typeof v === "object"
-              ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /password|uri/i.test(k) && typeof x === "string" ? "<redacted>" : deep(x)]))
+              ? Object.fromEntries(
+                    Object.entries(v).map(([k, x]) => [k, /password|uri/i.test(k) && typeof x === "string" ? "<redacted>" : deep(x)]),
+                )
               : v;
-    const inputs = (r: DeclaredResource) => (r.type === "kubernetes:core/v1:Secret" ? redactSecrets(r.inputs as K8sObject) : deep(r.inputs));
-    return JSON.stringify(resources.map((r) => ({ type: r.type, name: r.name, inputs: inputs(r), options: r.options })), null, 2) + "\n";
+    const inputs = (r: DeclaredResource) => (r.type === "kubernetes:core/v1:Secret" ? redactSecrets(r.inputs) : deep(r.inputs));
+    return (
+        JSON.stringify(
+            resources.map((r) => ({ type: r.type, name: r.name, inputs: inputs(r), options: r.options })),
+            null,
+            2,
+        ) + "\n"
+    );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -207,7 +261,9 @@ export async function main(argv: string[]): Promise<number> {
         if (e instanceof ConfigError || e instanceof StackConfigError) {
             console.error(`render failed: invalid configuration for stack ${opts.stack}:\n${e.message}`);
         } else {
-            console.error(`render failed: the program threw while declaring resources for stack ${opts.stack}:\n${(e as Error).stack ?? e}`);
+            console.error(
+                `render failed: the program threw while declaring resources for stack ${opts.stack}:\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+            );
         }
         return 1;
     }

@@ -19,7 +19,11 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parseAllDocuments } from "yaml";
 
-export type K8sObject = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown; metadata?: { name?: string; namespace?: string } };
+export type K8sObject = Record<string, unknown> & {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: string; namespace?: string };
+};
 
 /** Where the upstream CRDs are kept: `../shared/crds` from the project root, or `$SYSMANAGE_CRDS_DIR`. */
 export const CRDS_DIR = process.env.SYSMANAGE_CRDS_DIR ?? path.resolve(__dirname, "..", "..", "shared", "crds");
@@ -43,7 +47,16 @@ const MODEL_PACKAGES: Record<string, string> = {
 };
 
 /** Built-in API groups served by kubernetes-models (the core group is `v1`). */
-const BUILTIN_GROUPS = new Set(["v1", "apps", "autoscaling", "policy", "networking.k8s.io", "batch", "rbac.authorization.k8s.io", "scheduling.k8s.io"]);
+const BUILTIN_GROUPS = new Set([
+    "v1",
+    "apps",
+    "autoscaling",
+    "policy",
+    "networking.k8s.io",
+    "batch",
+    "rbac.authorization.k8s.io",
+    "scheduling.k8s.io",
+]);
 
 interface JsonSchema {
     type?: string;
@@ -69,6 +82,8 @@ function compileCrd(gvk: string): CompiledCrd {
     const file = path.join(CRDS_DIR, CRD_FILES[gvk]);
     if (!fs.existsSync(file)) throw new Error(`CRD file ${file} not found (set SYSMANAGE_CRDS_DIR to the shared crds folder)`);
     const [group, version, kind] = splitGvk(gvk);
+    // An upstream CRD document, only walked with optional chaining to its OpenAPI schema.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped YAML; the schema itself goes to ajv
     const docs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as Record<string, any>);
     const crd = docs.find((d) => d?.spec?.names?.kind === kind && d?.spec?.group === group);
     const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
@@ -103,7 +118,8 @@ function unknownCrdFields(schema: JsonSchema, value: unknown, at: string, out: s
     for (const [k, v] of Object.entries(value)) {
         const p = at ? `${at}.${k}` : k;
         if (schema.properties?.[k]) unknownCrdFields(schema.properties[k], v, p, out);
-        else if (schema.additionalProperties && typeof schema.additionalProperties === "object") unknownCrdFields(schema.additionalProperties, v, p, out);
+        else if (schema.additionalProperties && typeof schema.additionalProperties === "object")
+            unknownCrdFields(schema.additionalProperties, v, p, out);
         else if (schema.additionalProperties !== true && schema.properties) out.push(`${p}: unknown field`);
     }
 }
@@ -116,7 +132,8 @@ function celFields(schema: JsonSchema, value: unknown, at: string, out: string[]
         if (schema.items) value.forEach((v, i) => celFields(schema.items!, v, `${at}[${i}]`, out));
     } else if (typeof value === "object") {
         for (const [k, v] of Object.entries(value)) {
-            const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+            const sub =
+                schema.properties?.[k] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
             if (sub) celFields(sub, v, at ? `${at}.${k}` : k, out);
         }
     }
@@ -177,7 +194,8 @@ async function loadModel(apiVersion: string, kind: string): Promise<ModelCtor | 
     const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "v1";
     let spec: string | undefined;
     if (MODEL_PACKAGES[apiVersion]) spec = `${MODEL_PACKAGES[apiVersion]}/${kind}`;
-    else if (BUILTIN_GROUPS.has(group)) spec = apiVersion === "v1" ? `kubernetes-models/v1/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
+    else if (BUILTIN_GROUPS.has(group))
+        spec = apiVersion === "v1" ? `kubernetes-models/v1/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
     if (!spec) return undefined;
     try {
         const mod = (await import(spec)) as Record<string, ModelCtor>;
@@ -204,7 +222,8 @@ export async function validateObject(o: K8sObject): Promise<string[]> {
     if (CRD_FILES[gvk]) {
         const crd = compileCrd(gvk);
         if (!crd.validate(o)) {
-            for (const e of crd.validate.errors ?? []) problems.push(`${e.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${e.message}`);
+            for (const e of crd.validate.errors ?? [])
+                problems.push(`${e.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${e.message}`);
         }
         const { metadata, apiVersion: _a, kind: _k, ...rest } = o;
         unknownCrdFields(crd.schema, rest, "", problems);

@@ -21,7 +21,11 @@ export class ConnectionPooler extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConnectionPoolerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:ConnectionPooler", name, {}, opts);
-        const meta = { name: args.plan.name, namespace: args.namespace, labels: { ...args.labels, "app.kubernetes.io/name": args.plan.name } };
+        const meta = {
+            name: args.plan.name,
+            namespace: args.namespace,
+            labels: { ...args.labels, "app.kubernetes.io/name": args.plan.name },
+        };
         const pooler = new k8s.apiextensions.CustomResource(
             `${name}-pooler`,
             { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: meta, spec: poolerSpec(args.plan, args.labels, args.zones) },
@@ -32,7 +36,11 @@ export class ConnectionPooler extends pulumi.ComponentResource {
             `${name}-pdb`,
             {
                 metadata: meta,
-                spec: { maxUnavailable: 1, selector: { matchLabels: { "cnpg.io/poolerName": args.plan.name } }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+                spec: {
+                    maxUnavailable: 1,
+                    selector: { matchLabels: { "cnpg.io/poolerName": args.plan.name } },
+                    unhealthyPodEvictionPolicy: "AlwaysAllow",
+                },
             },
             { parent: this, dependsOn: [pooler] },
         );

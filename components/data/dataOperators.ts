@@ -23,7 +23,11 @@ export class DataOperators extends pulumi.ComponentResource {
     constructor(name: string, args: DataOperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:DataOperators", name, {}, opts);
         const cnpg = args.cnpgNamespace
-            ? new k8s.helm.v3.Release(`${name}-cnpg`, { ...pinnedRelease(CHARTS.cloudnativePg, "cnpg", args.cnpgNamespace, {}), createNamespace: true }, { parent: this })
+            ? new k8s.helm.v3.Release(
+                  `${name}-cnpg`,
+                  { ...pinnedRelease(CHARTS.cloudnativePg, "cnpg", args.cnpgNamespace, {}), createNamespace: true },
+                  { parent: this },
+              )
             : undefined;
         const redis = args.redisNamespace
             ? new k8s.helm.v3.Release(

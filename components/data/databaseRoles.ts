@@ -54,7 +54,11 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 },
                 { ...child, dependsOn: args.manage.dependsOn },
             );
-            schema = new postgresql.Schema(`${name}-schema`, { name: plan.schema, database: plan.database, owner: plan.owner }, { ...child, provider });
+            schema = new postgresql.Schema(
+                `${name}-schema`,
+                { name: plan.schema, database: plan.database, owner: plan.owner },
+                { ...child, provider },
+            );
         }
 
         this.secretNames = {};
@@ -88,7 +92,11 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 { ...child, provider },
             );
             const ro = { ...o, dependsOn: [schema, role] };
-            new postgresql.Grant(`${name}-${r.role}-connect`, { database: plan.database, role: r.role, objectType: "database", privileges: ["CONNECT"] }, ro);
+            new postgresql.Grant(
+                `${name}-${r.role}-connect`,
+                { database: plan.database, role: r.role, objectType: "database", privileges: ["CONNECT"] },
+                ro,
+            );
             new postgresql.Grant(
                 `${name}-${r.role}-schema`,
                 { database: plan.database, role: r.role, schema: plan.schema, objectType: "schema", privileges: [...r.schemaPrivileges] },
@@ -101,18 +109,38 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             );
             new postgresql.Grant(
                 `${name}-${r.role}-sequences`,
-                { database: plan.database, role: r.role, schema: plan.schema, objectType: "sequence", privileges: [...r.sequencePrivileges] },
+                {
+                    database: plan.database,
+                    role: r.role,
+                    schema: plan.schema,
+                    objectType: "sequence",
+                    privileges: [...r.sequencePrivileges],
+                },
                 ro,
             );
             // Tables the owner creates later are covered too.
             new postgresql.DefaultPrivileges(
                 `${name}-${r.role}-default-tables`,
-                { database: plan.database, role: r.role, owner: plan.owner, schema: plan.schema, objectType: "table", privileges: [...r.tablePrivileges] },
+                {
+                    database: plan.database,
+                    role: r.role,
+                    owner: plan.owner,
+                    schema: plan.schema,
+                    objectType: "table",
+                    privileges: [...r.tablePrivileges],
+                },
                 ro,
             );
             new postgresql.DefaultPrivileges(
                 `${name}-${r.role}-default-sequences`,
-                { database: plan.database, role: r.role, owner: plan.owner, schema: plan.schema, objectType: "sequence", privileges: [...r.sequencePrivileges] },
+                {
+                    database: plan.database,
+                    role: r.role,
+                    owner: plan.owner,
+                    schema: plan.schema,
+                    objectType: "sequence",
+                    privileges: [...r.sequencePrivileges],
+                },
                 ro,
             );
         }

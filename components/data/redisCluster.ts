@@ -28,12 +28,19 @@ export class RedisCluster extends pulumi.ComponentResource {
         this.passwordSecretName = `${args.name}-auth`;
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
-            { metadata: { name: this.passwordSecretName, namespace: args.namespace, labels: args.labels }, type: "Opaque", stringData: { password: password.result } },
+            {
+                metadata: { name: this.passwordSecretName, namespace: args.namespace, labels: args.labels },
+                type: "Opaque",
+                stringData: { password: password.result },
+            },
             child,
         );
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
-            { metadata: { name: `${args.name}-config`, namespace: args.namespace, labels: args.labels }, data: { "redis-additional.conf": redisConfText(args.config) } },
+            {
+                metadata: { name: `${args.name}-config`, namespace: args.namespace, labels: args.labels },
+                data: { "redis-additional.conf": redisConfText(args.config) },
+            },
             child,
         );
         new k8s.apiextensions.CustomResource(

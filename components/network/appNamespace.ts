@@ -34,7 +34,10 @@ export class AppNamespace extends pulumi.ComponentResource {
         for (const policy of networkPolicies(args.network)) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${policy.name}`,
-                { metadata: { name: policy.name, namespace: ns.metadata.name, labels: args.labels }, spec: policy.spec as k8s.types.input.networking.v1.NetworkPolicySpec },
+                {
+                    metadata: { name: policy.name, namespace: ns.metadata.name, labels: args.labels },
+                    spec: policy.spec as k8s.types.input.networking.v1.NetworkPolicySpec,
+                },
                 { parent: this },
             );
         }

@@ -47,7 +47,12 @@ export const CHARTS = {
  * Release args for a pinned chart: atomic (a failed install or upgrade rolls back) with a
  * timeout long enough for webhooks and CRDs to become ready.
  */
-export function pinnedRelease(pin: ChartPin, releaseName: string, namespace: string, values: Record<string, unknown>): k8s.helm.v3.ReleaseArgs {
+export function pinnedRelease(
+    pin: ChartPin,
+    releaseName: string,
+    namespace: string,
+    values: Record<string, unknown>,
+): k8s.helm.v3.ReleaseArgs {
     return {
         name: releaseName,
         chart: pin.chart,

@@ -22,7 +22,12 @@ export interface HoltWintersParams {
  * Runs the smoothing over `y` and returns the `h`-step forecast made at the end and at each
  * origin in `origins` (forecasts[k] is made with y[0..origins[k]) only).
  */
-export function holtWintersRun(y: Float64Array, p: HoltWintersParams, h: number, origins: readonly number[] = []): { final: Float64Array; at: Float64Array[] } {
+export function holtWintersRun(
+    y: Float64Array,
+    p: HoltWintersParams,
+    h: number,
+    origins: readonly number[] = [],
+): { final: Float64Array; at: Float64Array[] } {
     const { alpha, beta, gamma, phi, m } = p;
     const mul = p.seasonal === "mul";
     const n = y.length;
@@ -98,13 +103,17 @@ export function holtWintersGrid(y: Float64Array, period: number): HoltWintersPar
     for (const m of periods)
         for (const seasonal of positive ? (["add", "mul"] as const) : (["add"] as const))
             for (const alpha of ALPHAS)
-                for (const gamma of GAMMAS)
-                    for (const tr of TRENDS) out.push({ alpha, beta: tr.beta, gamma, phi: tr.phi, seasonal, m });
+                for (const gamma of GAMMAS) for (const tr of TRENDS) out.push({ alpha, beta: tr.beta, gamma, phi: tr.phi, seasonal, m });
     return out;
 }
 
 /** Picks the grid point with the lowest day-ahead backtest MAE over the last `days` daily origins. */
-export function tuneHoltWinters(y: Float64Array, period: number, h: number, days = 7): { params: HoltWintersParams; mae: number } | undefined {
+export function tuneHoltWinters(
+    y: Float64Array,
+    period: number,
+    h: number,
+    days = 7,
+): { params: HoltWintersParams; mae: number } | undefined {
     let best: { params: HoltWintersParams; mae: number } | undefined;
     for (const p of holtWintersGrid(y, period)) {
         const origins = dailyOrigins(y.length, period, days, p.m + period, Math.min(h, period));
@@ -131,7 +140,7 @@ const tuned = new WeakMap<Float64Array, Map<string, HoltWintersParams>>();
 function tunedParams(y: Float64Array, period: number, h: number): HoltWintersParams {
     const key = `${period}/${Math.min(h, period)}`;
     let m = tuned.get(y);
-    if (!m) tuned.set(y, (m = new Map()));
+    if (!m) tuned.set(y, (m = new Map<string, HoltWintersParams>()));
     let p = m.get(key);
     if (!p) {
         p = tuneHoltWinters(y, period, h)?.params ?? { alpha: 0.3, beta: 0, gamma: 0.15, phi: 1, seasonal: "add", m: period };

@@ -12,7 +12,10 @@ import type { Model } from "./common";
 interface AugursMstl {
     initSync(o: { module: Buffer }): unknown;
     MSTL: {
-        ets(periods: number[], options?: { impute?: boolean }): {
+        ets(
+            periods: number[],
+            options?: { impute?: boolean },
+        ): {
             fit(y: Float64Array): void;
             predict(h: number, level?: number | null): { point: number[] };
             free(): void;
@@ -26,6 +29,9 @@ function load(): AugursMstl | null {
     if (lib !== undefined) return lib;
     try {
         const entry = require.resolve("@bsull/augurs/mstl");
+        // A synchronous, optional load of a package that may be absent (the caller falls back to the
+        // pure-JS decomposition): a static import would make it mandatory.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const m = require(entry) as AugursMstl;
         m.initSync({ module: fs.readFileSync(path.join(path.dirname(entry), "mstl_bg.wasm")) });
         lib = m;

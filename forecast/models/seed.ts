@@ -26,7 +26,11 @@ export const SEED_WEIGHTS = { cpu: 0.3, memory: 0.25, response_time: 0.2, queue:
 export const SEED_THRESHOLDS = { up: 0.7, down: 0.3 } as const;
 
 /** `_calculate_scaling_factors`. */
-export function seedScalingFactors(m: SeedMetrics, up = SEED_THRESHOLDS.up, down = SEED_THRESHOLDS.down): Record<keyof typeof SEED_WEIGHTS, number> {
+export function seedScalingFactors(
+    m: SeedMetrics,
+    up = SEED_THRESHOLDS.up,
+    down = SEED_THRESHOLDS.down,
+): Record<keyof typeof SEED_WEIGHTS, number> {
     const util = (u: number) => (u > up ? Math.min(2.0, u / up) : u < down ? Math.max(0.5, u / down) : 1.0);
     const targetResponse = 500;
     const targetQueue = 10;
@@ -67,7 +71,14 @@ export interface SeedDecision {
 }
 
 /** `_make_scaling_decision` with its dampening. `recentScaling`: an action in the last 300 s. */
-export function seedDecision(weightedFactor: number, predictedLoad: number, current: number, minReplicas: number, maxReplicas: number, recentScaling: boolean): SeedDecision {
+export function seedDecision(
+    weightedFactor: number,
+    predictedLoad: number,
+    current: number,
+    minReplicas: number,
+    maxReplicas: number,
+    recentScaling: boolean,
+): SeedDecision {
     const finalFactor = weightedFactor * predictedLoad;
     let target = Math.trunc(current * finalFactor);
     target = Math.max(minReplicas, Math.min(maxReplicas, target));
@@ -111,8 +122,22 @@ export function seedBlendController(capacityPerPod: number): Controller {
         rates.push({ t: s.t, r: load });
         while (rates.length && rates[0].t <= s.t - 3600) rates.shift(); // keeps 1 h, as `_cleanup_old_metrics`
         const util = load / (Math.max(1, s.ready) * capacityPerPod);
-        const f = seedScalingFactors({ cpuUtilization: util, memoryUtilization: util, requestRate: load, responseTimeP95: 0, queueLength: 10, errorRate: 0 });
-        const d = seedDecision(seedWeightedFactor(f), seedLoadFactor(rates.map((x) => x.r)), s.current, s.minReplicas, s.maxReplicas, s.t - lastAction < 300);
+        const f = seedScalingFactors({
+            cpuUtilization: util,
+            memoryUtilization: util,
+            requestRate: load,
+            responseTimeP95: 0,
+            queueLength: 10,
+            errorRate: 0,
+        });
+        const d = seedDecision(
+            seedWeightedFactor(f),
+            seedLoadFactor(rates.map((x) => x.r)),
+            s.current,
+            s.minReplicas,
+            s.maxReplicas,
+            s.t - lastAction < 300,
+        );
         if (d.action === "no_action") return s.current;
         lastAction = s.t;
         return d.targetReplicas;
@@ -120,7 +145,10 @@ export function seedBlendController(capacityPerPod: number): Controller {
 }
 
 /** Least-squares polynomial of degree 2 (the seed's PolynomialFeatures(2) + LinearRegression) and its R². */
-export function polyFit2(x: ArrayLike<number>, y: ArrayLike<number>): { coef: [number, number, number]; r2: number; predict(x: number): number } {
+export function polyFit2(
+    x: ArrayLike<number>,
+    y: ArrayLike<number>,
+): { coef: [number, number, number]; r2: number; predict(x: number): number } {
     const n = x.length;
     // Centre and scale x for a well-conditioned 3×3 system.
     let mx = 0;

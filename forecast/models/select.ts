@@ -52,7 +52,12 @@ function scaleFloor(y: Float64Array): number {
     return Math.max(1e-9, (0.1 * s) / Math.max(1, y.length));
 }
 
-function score(forecasts: readonly Float64Array[], origins: readonly number[], raw: ArrayLike<number>, floor: number): Pick<Backtest, "mae" | "rel"> {
+function score(
+    forecasts: readonly Float64Array[],
+    origins: readonly number[],
+    raw: ArrayLike<number>,
+    floor: number,
+): Pick<Backtest, "mae" | "rel"> {
     const rel: number[] = [];
     let err = 0;
     let n = 0;

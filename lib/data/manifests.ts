@@ -5,7 +5,12 @@
 import type { PoolerPlan, PostgresClusterPlan } from "./plan";
 
 const zoneSpread = (labels: Record<string, string>, zones: number) => [
-    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: zones > 1 ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+    {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: zones > 1 ? "DoNotSchedule" : "ScheduleAnyway",
+        labelSelector: { matchLabels: labels },
+    },
 ];
 
 export interface ClusterArgs {
@@ -115,7 +120,12 @@ export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones:
                 containers: [],
                 topologySpreadConstraints: [
                     ...zoneSpread(podLabels, zones),
-                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: podLabels } },
+                    {
+                        maxSkew: 1,
+                        topologyKey: "kubernetes.io/hostname",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: podLabels },
+                    },
                 ],
             },
         },
@@ -141,7 +151,11 @@ export const redisPodLabels = (name: string, role: "leader" | "follower") => ({ 
 
 export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unknown> {
     const claim = (size: string) => ({
-        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } }, ...(a.storageClass ? { storageClassName: a.storageClass } : {}) },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: size } },
+            ...(a.storageClass ? { storageClassName: a.storageClass } : {}),
+        },
     });
     const role = (r: "leader" | "follower", replicas: number) => ({
         replicas,
@@ -151,7 +165,13 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
         affinity: {
             podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
-                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { redis_setup_type: "cluster" } } } },
+                    {
+                        weight: 100,
+                        podAffinityTerm: {
+                            topologyKey: "kubernetes.io/hostname",
+                            labelSelector: { matchLabels: { redis_setup_type: "cluster" } },
+                        },
+                    },
                 ],
             },
         },
@@ -182,5 +202,9 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
 
 /** redis.conf lines for the operator's additional-config ConfigMap. */
 export function redisConfText(config: Record<string, string>): string {
-    return Object.entries(config).map(([k, v]) => `${k} ${v}`).join("\n") + "\n";
+    return (
+        Object.entries(config)
+            .map(([k, v]) => `${k} ${v}`)
+            .join("\n") + "\n"
+    );
 }

@@ -78,9 +78,13 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
         // replicas the read pooler shares the primary with the write pooler.
         const budgets =
             pg.replicas > 0
-                ? [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write], seed), sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections), [read], seed)]
+                ? [
+                      sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write], seed),
+                      sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections), [read], seed),
+                  ]
                 : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write, read], seed)];
-        if (pg.analytics.enabled) budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections), [analyticsPooler], seed));
+        if (pg.analytics.enabled)
+            budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections), [analyticsPooler], seed));
         const pool = (name: string) => budgets.flatMap((b) => b.pools).find((p) => p.pooler === name)!;
         const pooler = (d: { name: string; maxInstances: number }, cluster: string, type: PoolerPlan["type"]): PoolerPlan => ({
             name: d.name,

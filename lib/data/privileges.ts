@@ -87,8 +87,12 @@ export function privilegeSql(plan: PrivilegePlan, passwords: Record<string, stri
         out.push(`GRANT ${r.schemaPrivileges.join(", ")} ON SCHEMA ${s} TO ${role}`);
         out.push(`GRANT ${r.tablePrivileges.join(", ")} ON ALL TABLES IN SCHEMA ${s} TO ${role}`);
         out.push(`GRANT ${r.sequencePrivileges.join(", ")} ON ALL SEQUENCES IN SCHEMA ${s} TO ${role}`);
-        out.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(plan.owner)} IN SCHEMA ${s} GRANT ${r.tablePrivileges.join(", ")} ON TABLES TO ${role}`);
-        out.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(plan.owner)} IN SCHEMA ${s} GRANT ${r.sequencePrivileges.join(", ")} ON SEQUENCES TO ${role}`);
+        out.push(
+            `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(plan.owner)} IN SCHEMA ${s} GRANT ${r.tablePrivileges.join(", ")} ON TABLES TO ${role}`,
+        );
+        out.push(
+            `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(plan.owner)} IN SCHEMA ${s} GRANT ${r.sequencePrivileges.join(", ")} ON SEQUENCES TO ${role}`,
+        );
     }
     return out;
 }

@@ -13,7 +13,8 @@ export interface RedisSettings {
 
 /** Redis directives (also written to the test servers' config). */
 export function redisConfig(s: RedisSettings): Record<string, string> {
-    if (s.maxmemoryRatio < 0.5 || s.maxmemoryRatio > 0.9) throw new Error(`redis maxmemoryRatio (${s.maxmemoryRatio}) must be within 0.5..0.9`);
+    if (s.maxmemoryRatio < 0.5 || s.maxmemoryRatio > 0.9)
+        throw new Error(`redis maxmemoryRatio (${s.maxmemoryRatio}) must be within 0.5..0.9`);
     const limit = quantityValue(s.memoryLimit);
     return {
         maxmemory: `${Math.floor((limit * s.maxmemoryRatio) / 2 ** 20)}mb`,
@@ -93,13 +94,21 @@ export function cacheScalingDecision(masters: readonly CacheNodeStats[], t: Cach
         const forMemory = Math.ceil(totalMemory / (t.maxMemoryPerNode * t.targetMemory));
         const forOps = Math.ceil(totalOps / t.opsHigh);
         const want = Math.max(n + 1, forMemory, forOps, t.minMasters);
-        return { action: "scale_out", masters: want, reason: hot ? `memory above ${t.memoryHigh * 100} % on a node` : `more than ${t.opsHigh} ops/s on a node` };
+        return {
+            action: "scale_out",
+            masters: want,
+            reason: hot ? `memory above ${t.memoryHigh * 100} % on a node` : `more than ${t.opsHigh} ops/s on a node`,
+        };
     }
     // Never shrink while a master is down: its slots are being failed over.
     if (n > t.minMasters && healthy.length === n) {
         const idle = healthy.filter((m) => m.memoryUsed / t.maxMemoryPerNode < t.memoryLow && m.opsPerSec < t.opsLow).length;
         if (idle >= healthy.length * t.underutilizedShare) {
-            return { action: "scale_in", masters: n - 1, reason: `${idle} of ${healthy.length} nodes under ${t.memoryLow * 100} % memory and ${t.opsLow} ops/s` };
+            return {
+                action: "scale_in",
+                masters: n - 1,
+                reason: `${idle} of ${healthy.length} nodes under ${t.memoryLow * 100} % memory and ${t.opsLow} ops/s`,
+            };
         }
     }
     return { action: "none", masters: Math.max(n, t.minMasters), reason: "within thresholds" };

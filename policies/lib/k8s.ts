@@ -73,7 +73,7 @@ export function containersOf(spec: Json): NamedContainer[] {
         if (!Array.isArray(xs)) return [];
         const out: NamedContainer[] = [];
         for (let i = 0; i < xs.length; i++) {
-            const c = known(() => ({ name: String(xs[i]?.name), c: xs[i] as Json, init }));
+            const c = known(() => ({ name: String(xs[i]?.name), c: xs[i], init }));
             if (c) out.push(c);
         }
         return out;
@@ -130,8 +130,20 @@ export function formatLabels(labels: Labels | undefined): string {
 }
 
 const SUFFIX: Record<string, number> = {
-    m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    m: 1e-3,
+    "": 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /** A Kubernetes quantity in base units (`500m` -> 0.5, `1Gi` -> 1073741824); NaN when invalid. */

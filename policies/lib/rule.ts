@@ -35,9 +35,7 @@ export interface RuleMeta {
 
 /** The schema's defaults overlaid with the pack config of this rule (what the CLI passes). */
 export function configOf<C>(schema: PolicyConfigSchema, given: object): C {
-    const defaults = Object.fromEntries(
-        Object.entries(schema.properties).map(([k, s]) => [k, (s as { default?: unknown }).default]),
-    );
+    const defaults = Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, (s as { default?: unknown }).default]));
     return { ...defaults, ...given } as C;
 }
 
@@ -48,7 +46,11 @@ export type ObjectCheck<C> = (o: K8sObject, cfg: C, report: (message: string) =>
  * A `validateResource` policy for the Kubernetes kinds `kinds` accepts. An unknown value read
  * by the check means "cannot check this resource": no violation, no error.
  */
-export function resourceRule<C>(meta: RuleMeta, kinds: (kind: string, apiVersion: string) => boolean, check: ObjectCheck<C>): ResourceValidationPolicy {
+export function resourceRule<C>(
+    meta: RuleMeta,
+    kinds: (kind: string, apiVersion: string) => boolean,
+    check: ObjectCheck<C>,
+): ResourceValidationPolicy {
     return {
         ...meta,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
@@ -85,8 +87,18 @@ export const schema = {
     int: (d: number, description: string, minimum = 0) => ({ type: "integer" as const, minimum, default: d, description }),
     num: (d: number, description: string, minimum = 0) => ({ type: "number" as const, minimum, default: d, description }),
     bool: (d: boolean, description: string) => ({ type: "boolean" as const, default: d, description }),
-    str: (d: string, description: string, pattern?: string) => ({ type: "string" as const, default: d, description, ...(pattern ? { pattern } : {}) }),
-    strings: (d: string[], description: string) => ({ type: "array" as const, items: { type: "string" as const }, default: d, description }),
+    str: (d: string, description: string, pattern?: string) => ({
+        type: "string" as const,
+        default: d,
+        description,
+        ...(pattern ? { pattern } : {}),
+    }),
+    strings: (d: string[], description: string) => ({
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: d,
+        description,
+    }),
     /** A Kubernetes quantity such as `4`, `500m`, `16Gi`. */
     quantity: (d: string, description: string) => ({
         type: "string" as const,

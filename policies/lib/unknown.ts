@@ -9,7 +9,7 @@
 
 /** The proxy module is internal to @pulumi/policy (its .d.ts is empty), so it is typed here. */
 interface ProxyModule {
-    unknownCheckingProxy<T>(o: T): T;
+    unknownCheckingProxy: <T>(o: T) => T;
     UnknownValueError: new (...args: unknown[]) => Error;
     unknownStringValue: string;
     unknownNumberValue: string;

@@ -10,11 +10,15 @@ interface Config {
 export const forecastChangeBounded = resourceRule<Config>(
     {
         name: "forecast-change-bounded",
-        description: "A forecast changes an HPA's maxReplicas (against sysmanage.io/forecast-previous-bounds) by at most the configured factor, unless sysmanage.io/forecast-change-acknowledged is \"true\".",
+        description:
+            'A forecast changes an HPA\'s maxReplicas (against sysmanage.io/forecast-previous-bounds) by at most the configured factor, unless sysmanage.io/forecast-change-acknowledged is "true".',
         enforcementLevel: "mandatory",
         severity: "medium",
-        remediationSteps: "Review the forecast; acknowledge an intended jump in the stack config so the forecasting step writes sysmanage.io/forecast-change-acknowledged: \"true\".",
-        configSchema: { properties: { maxFactor: schema.num(2, "Largest allowed ratio between new and previous maxReplicas (either direction).", 1) } },
+        remediationSteps:
+            'Review the forecast; acknowledge an intended jump in the stack config so the forecasting step writes sysmanage.io/forecast-change-acknowledged: "true".',
+        configSchema: {
+            properties: { maxFactor: schema.num(2, "Largest allowed ratio between new and previous maxReplicas (either direction).", 1) },
+        },
     },
     (kind) => kind === "HorizontalPodAutoscaler",
     (o, cfg, report) => {
@@ -30,6 +34,8 @@ export const forecastChangeBounded = resourceRule<Config>(
         const after = Number(o.props.spec?.maxReplicas);
         const ratio = Math.max(after / before, before / after);
         if (ratio > cfg.maxFactor)
-            report(`${o.id}: maxReplicas changes from ${before} to ${after} (x${Math.round(ratio * 100) / 100}), more than the allowed factor ${cfg.maxFactor}; review the forecast and acknowledge it in the stack config (annotation ${FORECAST.acknowledged}: "true").`);
+            report(
+                `${o.id}: maxReplicas changes from ${before} to ${after} (x${Math.round(ratio * 100) / 100}), more than the allowed factor ${cfg.maxFactor}; review the forecast and acknowledge it in the stack config (annotation ${FORECAST.acknowledged}: "true").`,
+            );
     },
 );

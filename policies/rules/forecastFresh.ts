@@ -17,11 +17,14 @@ export function makeForecastFresh(now: () => number = Date.now): ResourceValidat
     return resourceRule<Config>(
         {
             name: "forecast-fresh",
-            description: "HPA bounds written by the forecasting step come from metrics no older than the configured age, and record their model and inputs; HPAs without a forecast are skipped.",
+            description:
+                "HPA bounds written by the forecasting step come from metrics no older than the configured age, and record their model and inputs; HPAs without a forecast are skipped.",
             enforcementLevel: "mandatory",
             severity: "medium",
             remediationSteps: "Re-run the forecasting step (npm run forecast) on fresh metrics and commit its output.",
-            configSchema: { properties: { maxDataAgeHours: schema.int(168, "Oldest acceptable newest data point, in hours (default one week).", 1) } },
+            configSchema: {
+                properties: { maxDataAgeHours: schema.int(168, "Oldest acceptable newest data point, in hours (default one week).", 1) },
+            },
         },
         (kind) => kind === "HorizontalPodAutoscaler",
         (o, cfg, report) => {
@@ -29,19 +32,28 @@ export function makeForecastFresh(now: () => number = Date.now): ResourceValidat
             if (!hasForecast(a)) return;
             const missing = REQUIRED.filter((k) => a[k] === undefined);
             if (missing.length > 0) {
-                report(`${o.id}: forecast annotation(s) ${missing.join(", ")} are missing; re-run the forecasting step so the bounds record their inputs.`);
+                report(
+                    `${o.id}: forecast annotation(s) ${missing.join(", ")} are missing; re-run the forecasting step so the bounds record their inputs.`,
+                );
                 return;
             }
             const generated = parseIsoTime(a[FORECAST.generatedAt]);
             const dataEnd = parseIsoTime(a[FORECAST.dataEnd]);
-            for (const [k, t] of [[FORECAST.generatedAt, generated], [FORECAST.dataEnd, dataEnd]] as const)
+            for (const [k, t] of [
+                [FORECAST.generatedAt, generated],
+                [FORECAST.dataEnd, dataEnd],
+            ] as const)
                 if (Number.isNaN(t)) report(`${o.id}: ${k} (${a[k]}) is not an ISO 8601 time; re-run the forecasting step.`);
             if (Number.isNaN(generated) || Number.isNaN(dataEnd)) return;
             if (dataEnd > generated)
-                report(`${o.id}: ${FORECAST.dataEnd} (${a[FORECAST.dataEnd]}) is after ${FORECAST.generatedAt} (${a[FORECAST.generatedAt]}); re-run the forecasting step.`);
+                report(
+                    `${o.id}: ${FORECAST.dataEnd} (${a[FORECAST.dataEnd]}) is after ${FORECAST.generatedAt} (${a[FORECAST.generatedAt]}); re-run the forecasting step.`,
+                );
             const ageHours = Math.floor((now() - dataEnd) / 3_600_000);
             if (ageHours > cfg.maxDataAgeHours)
-                report(`${o.id}: bounds come from metrics ending ${a[FORECAST.dataEnd]} (${ageHours} h old, max ${cfg.maxDataAgeHours} h); re-run the forecast on fresh metrics.`);
+                report(
+                    `${o.id}: bounds come from metrics ending ${a[FORECAST.dataEnd]} (${ageHours} h old, max ${cfg.maxDataAgeHours} h); re-run the forecast on fresh metrics.`,
+                );
         },
     );
 }

@@ -8,7 +8,8 @@ interface Config {
 export const hpaBoundsValid = resourceRule<Config>(
     {
         name: "hpa-bounds-valid",
-        description: "HorizontalPodAutoscaler bounds are valid: minReplicas >= 1, maxReplicas >= 1, minReplicas <= maxReplicas, and not equal (an inert HPA).",
+        description:
+            "HorizontalPodAutoscaler bounds are valid: minReplicas >= 1, maxReplicas >= 1, minReplicas <= maxReplicas, and not equal (an inert HPA).",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Set spec.minReplicas >= 1 and spec.maxReplicas > spec.minReplicas; remove an HPA whose bounds are equal.",
@@ -21,8 +22,11 @@ export const hpaBoundsValid = resourceRule<Config>(
         const max = Number(o.props.spec?.maxReplicas);
         if (min < 1) report(`${o.id}: minReplicas (${min}) must be >= 1; set spec.minReplicas to 1 or more.`);
         if (!(max >= 1)) report(`${o.id}: maxReplicas (${o.props.spec?.maxReplicas}) must be >= 1; set spec.maxReplicas to 1 or more.`);
-        if (min > max) report(`${o.id}: minReplicas (${min}) must be <= maxReplicas (${max}); lower spec.minReplicas or raise spec.maxReplicas.`);
+        if (min > max)
+            report(`${o.id}: minReplicas (${min}) must be <= maxReplicas (${max}); lower spec.minReplicas or raise spec.maxReplicas.`);
         if (min === max && !cfg.allowInert)
-            report(`${o.id}: minReplicas equals maxReplicas (${min}), so the HPA is inert; widen the range, or remove the HPA and set the workload's replicas.`);
+            report(
+                `${o.id}: minReplicas equals maxReplicas (${min}), so the HPA is inert; widen the range, or remove the HPA and set the workload's replicas.`,
+            );
     },
 );

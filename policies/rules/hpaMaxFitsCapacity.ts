@@ -52,10 +52,12 @@ function demand(ix: StackIndex, o: Indexed, includeSurge: boolean): { pods: numb
 export const hpaMaxFitsCapacity = stackRule<Config>(
     {
         name: "hpa-max-fits-capacity",
-        description: "At maximum scale (HPA maxReplicas, rollout surge, VPA maxAllowed, data-tier pods) a namespace's pod requests fit its ResourceQuota or the configured capacity budget.",
+        description:
+            "At maximum scale (HPA maxReplicas, rollout surge, VPA maxAllowed, data-tier pods) a namespace's pod requests fit its ResourceQuota or the configured capacity budget.",
         enforcementLevel: "mandatory",
         severity: "medium",
-        remediationSteps: "Lower maxReplicas or per-pod requests, or raise the ResourceQuota / capacity budget (and the cluster behind it).",
+        remediationSteps:
+            "Lower maxReplicas or per-pod requests, or raise the ResourceQuota / capacity budget (and the cluster behind it).",
         configSchema: {
             properties: {
                 cpu: schema.quantity("64", "CPU the namespace may request when it has no ResourceQuota."),
@@ -88,7 +90,10 @@ export const hpaMaxFitsCapacity = stackRule<Config>(
             };
             const source = quota ? quota.id : "capacity budget";
             if (t.cpu > budget.cpu || t.memory > budget.memory)
-                report(`namespace ${ns}: at maximum scale (HPA maxReplicas + rollout surge) the pods request ${formatCpu(t.cpu)} CPU and ${formatMemory(t.memory)} memory, above the ${source} (${formatCpu(budget.cpu)} CPU, ${formatMemory(budget.memory)} memory); lower maxReplicas or raise the budget.`, quota);
+                report(
+                    `namespace ${ns}: at maximum scale (HPA maxReplicas + rollout surge) the pods request ${formatCpu(t.cpu)} CPU and ${formatMemory(t.memory)} memory, above the ${source} (${formatCpu(budget.cpu)} CPU, ${formatMemory(budget.memory)} memory); lower maxReplicas or raise the budget.`,
+                    quota,
+                );
         }
     },
 );

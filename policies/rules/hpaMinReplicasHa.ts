@@ -28,6 +28,8 @@ export const hpaMinReplicasHa = resourceRule<Config>(
         const floor = cfg.zoneAware ? Math.max(cfg.floor, cfg.zones) : cfg.floor;
         const why = cfg.zoneAware ? `${floor} = max(${cfg.floor}, ${cfg.zones} zones)` : `${floor}`;
         if (min < floor)
-            report(`${o.id}: minReplicas (${min}) is below the HA floor (${why}); raise spec.minReplicas to ${floor} so losing a pod${cfg.zoneAware ? " or a zone" : ""} keeps the workload serving.`);
+            report(
+                `${o.id}: minReplicas (${min}) is below the HA floor (${why}); raise spec.minReplicas to ${floor} so losing a pod${cfg.zoneAware ? " or a zone" : ""} keeps the workload serving.`,
+            );
     },
 );

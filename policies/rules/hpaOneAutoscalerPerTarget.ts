@@ -15,8 +15,14 @@ export const hpaOneAutoscalerPerTarget = stackRule<Record<string, never>>(
             if (hpas.length < 2) continue;
             const [, kind, name] = target.split("/");
             for (const h of hpas) {
-                const others = hpas.filter((x) => x !== h).map((x) => x.name).join(", ");
-                report(`${h.id}: ${kind} ${h.namespace}/${name} is also scaled by HorizontalPodAutoscaler ${others}; keep one HPA per workload (two HPAs fight and the replica count flaps).`, h);
+                const others = hpas
+                    .filter((x) => x !== h)
+                    .map((x) => x.name)
+                    .join(", ");
+                report(
+                    `${h.id}: ${kind} ${h.namespace}/${name} is also scaled by HorizontalPodAutoscaler ${others}; keep one HPA per workload (two HPAs fight and the replica count flaps).`,
+                    h,
+                );
             }
         }
     },

@@ -9,10 +9,12 @@ export const ignoresReplicas = (ignoreChanges: readonly string[]): boolean =>
 export const hpaOwnsReplicas = stackRule<Record<string, never>>(
     {
         name: "hpa-owns-replicas",
-        description: "An HPA's target either omits spec.replicas or lists spec.replicas in its ignoreChanges resource option, so Pulumi and the HPA don't fight over it.",
+        description:
+            "An HPA's target either omits spec.replicas or lists spec.replicas in its ignoreChanges resource option, so Pulumi and the HPA don't fight over it.",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: 'Add ignoreChanges: ["spec.replicas"] to the workload\'s own resource options (a component\'s ignoreChanges does not reach its children), or omit spec.replicas.',
+        remediationSteps:
+            "Add ignoreChanges: [\"spec.replicas\"] to the workload's own resource options (a component's ignoreChanges does not reach its children), or omit spec.replicas.",
         configSchema: { properties: {} },
     },
     (ix, _cfg, report) => {
@@ -23,7 +25,10 @@ export const hpaOwnsReplicas = stackRule<Record<string, never>>(
             forEachKnown([w], () => {
                 const replicas = w.props.spec?.replicas;
                 if (replicas === undefined || ignoresReplicas(w.opts.ignoreChanges)) return;
-                report(`${w.id}: sets spec.replicas (${replicas}) while HorizontalPodAutoscaler ${ns}/${hpas[0].name} scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA's count on every update.`, w);
+                report(
+                    `${w.id}: sets spec.replicas (${replicas}) while HorizontalPodAutoscaler ${ns}/${hpas[0].name} scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA's count on every update.`,
+                    w,
+                );
             });
         }
     },

@@ -33,7 +33,10 @@ export const hpaTargetRequestsSet = stackRule<Record<string, never>>(
                 forEachKnown(containers, ({ name, c }) => {
                     if (u.container !== undefined && u.container !== name) return;
                     if (c.resources?.requests?.[u.resource] === undefined)
-                        report(`${h.id}: scales on ${u.resource} utilization but container ${name} of ${w.id} requests no ${u.resource}; set resources.requests.${u.resource} on every container (utilization is usage / request, so the HPA does nothing otherwise).`, h);
+                        report(
+                            `${h.id}: scales on ${u.resource} utilization but container ${name} of ${w.id} requests no ${u.resource}; set resources.requests.${u.resource} on every container (utilization is usage / request, so the HPA does nothing otherwise).`,
+                            h,
+                        );
                 });
             }
         });

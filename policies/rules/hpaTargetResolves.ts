@@ -14,13 +14,19 @@ export const hpaTargetResolves = stackRule<Record<string, never>>(
     (ix, _cfg, report) => {
         forEachKnown(ix.of("HorizontalPodAutoscaler"), (h) => {
             if (h.apiVersion !== "autoscaling/v2")
-                report(`${h.id}: uses ${h.apiVersion}; declare it as autoscaling/v2 (v1 has no custom metrics or behavior, v2beta2 was removed in Kubernetes 1.26).`, h);
+                report(
+                    `${h.id}: uses ${h.apiVersion}; declare it as autoscaling/v2 (v1 has no custom metrics or behavior, v2beta2 was removed in Kubernetes 1.26).`,
+                    h,
+                );
             const ref = h.props.spec?.scaleTargetRef;
             const kind = String(ref?.kind);
             const name = String(ref?.name);
             // A workload whose name is unknown in preview might be the target: cannot check.
             if (!ix.target(h.namespace, kind, name) && ix.unresolved.length === 0)
-                report(`${h.id}: scaleTargetRef ${kind}/${name} names no workload in namespace ${h.namespace} of this stack; fix spec.scaleTargetRef or declare the workload.`, h);
+                report(
+                    `${h.id}: scaleTargetRef ${kind}/${name} names no workload in namespace ${h.namespace} of this stack; fix spec.scaleTargetRef or declare the workload.`,
+                    h,
+                );
         });
     },
 );

@@ -25,7 +25,8 @@ export const DEPRECATED_APIS: Record<string, string> = {
 export const metaStableApisAndLabels = resourceRule<Config>(
     {
         name: "meta-stable-apis-and-labels",
-        description: "Objects use stable, non-deprecated API versions; workloads, their pod templates and the objects around them carry the recommended app.kubernetes.io labels.",
+        description:
+            "Objects use stable, non-deprecated API versions; workloads, their pod templates and the objects around them carry the recommended app.kubernetes.io labels.",
         enforcementLevel: "mandatory",
         severity: "low",
         remediationSteps: "Move to the replacement API version; add the missing app.kubernetes.io/* labels.",
@@ -49,11 +50,15 @@ export const metaStableApisAndLabels = resourceRule<Config>(
         if (!cfg.labelledKinds.includes(o.kind)) return;
         const missing = (labels: Labels) => cfg.requiredLabels.filter((l) => labels[l] === undefined);
         const own = missing(plain<Labels>(o.props.metadata?.labels ?? {}));
-        if (own.length > 0) report(`${o.id}: is missing label(s) ${own.join(", ")}; add the recommended app.kubernetes.io labels (tools and dashboards group objects by them).`);
+        if (own.length > 0)
+            report(
+                `${o.id}: is missing label(s) ${own.join(", ")}; add the recommended app.kubernetes.io labels (tools and dashboards group objects by them).`,
+            );
         const t = o.kind === "Pod" ? undefined : podTemplateOf(o.kind, o.props);
         if (t) {
             const inTemplate = missing(plain<Labels>(t.labels ?? {}));
-            if (inTemplate.length > 0) report(`${o.id}: pod template is missing label(s) ${inTemplate.join(", ")}; add them to spec.template.metadata.labels.`);
+            if (inTemplate.length > 0)
+                report(`${o.id}: pod template is missing label(s) ${inTemplate.join(", ")}; add them to spec.template.metadata.labels.`);
         }
     },
 );

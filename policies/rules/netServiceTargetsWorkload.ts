@@ -10,11 +10,16 @@ interface Config {
 export const netServiceTargetsWorkload = stackRule<Config>(
     {
         name: "net-service-targets-workload",
-        description: "Every Service (except ExternalName) selects pods of this stack, and each targetPort is a port those containers expose.",
+        description:
+            "Every Service (except ExternalName) selects pods of this stack, and each targetPort is a port those containers expose.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Set spec.selector to the workload's pod labels and targetPort to a container port name or number.",
-        configSchema: { properties: { allowSelectorless: schema.strings([], "Services (namespace/name) that have no selector on purpose (manual Endpoints).") } },
+        configSchema: {
+            properties: {
+                allowSelectorless: schema.strings([], "Services (namespace/name) that have no selector on purpose (manual Endpoints)."),
+            },
+        },
     },
     (ix, cfg, report) => {
         forEachKnown(ix.of("Service"), (s) => {
@@ -34,10 +39,15 @@ export const netServiceTargetsWorkload = stackRule<Config>(
             forEachKnown((s.props.spec?.ports ?? []) as Json[], (p) => {
                 const target = p.targetPort ?? p.port;
                 const exposed = matched.some(
-                    (g) => g.ports === undefined || g.ports.some((cp) => (typeof target === "number" ? cp.port === target : cp.name === target)),
+                    (g) =>
+                        g.ports === undefined ||
+                        g.ports.some((cp) => (typeof target === "number" ? cp.port === target : cp.name === target)),
                 );
                 if (!exposed)
-                    report(`${s.id}: port ${p.name ?? p.port} targets ${target}, which no selected container exposes; set targetPort to a container port name or number.`, s);
+                    report(
+                        `${s.id}: port ${p.name ?? p.port} targets ${target}, which no selected container exposes; set targetPort to a container port name or number.`,
+                        s,
+                    );
             });
         });
     },

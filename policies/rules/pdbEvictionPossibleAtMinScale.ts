@@ -16,7 +16,8 @@ export function allowedDisruptions(spec: { minAvailable?: unknown; maxUnavailabl
 export const pdbEvictionPossibleAtMinScale = stackRule<Record<string, never>>(
     {
         name: "pdb-eviction-possible-at-min-scale",
-        description: "At the workloads' minimum scale (HPA minReplicas or spec.replicas) every PodDisruptionBudget allows at least one eviction; minAvailable equal to the minimum blocks node drains.",
+        description:
+            "At the workloads' minimum scale (HPA minReplicas or spec.replicas) every PodDisruptionBudget allows at least one eviction; minAvailable equal to the minimum blocks node drains.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Use maxUnavailable: 1, or a minAvailable below the workload's minimum replicas.",
@@ -26,7 +27,14 @@ export const pdbEvictionPossibleAtMinScale = stackRule<Record<string, never>>(
         forEachKnown(ix.of("PodDisruptionBudget"), (pdb) => {
             const spec = pdb.props.spec ?? {};
             const selector = spec.selector;
-            const groups = ix.podGroups.filter((g) => g.namespace === pdb.namespace && g.labels && selectorMatches(selector, g.labels) && g.owner.kind !== "Cluster" && g.owner.kind !== "RedisCluster");
+            const groups = ix.podGroups.filter(
+                (g) =>
+                    g.namespace === pdb.namespace &&
+                    g.labels &&
+                    selectorMatches(selector, g.labels) &&
+                    g.owner.kind !== "Cluster" &&
+                    g.owner.kind !== "RedisCluster",
+            );
             if (groups.length === 0) return;
             let pods = 0;
             for (const g of groups) {
@@ -36,7 +44,10 @@ export const pdbEvictionPossibleAtMinScale = stackRule<Record<string, never>>(
             }
             const field = spec.minAvailable !== undefined ? `minAvailable ${spec.minAvailable}` : `maxUnavailable ${spec.maxUnavailable}`;
             if (allowedDisruptions(spec, pods) < 1)
-                report(`${pdb.id}: allows no eviction when ${groups.map((g) => g.owner.id).join(", ")} run their minimum of ${pods} pod(s) (${field}); use maxUnavailable: 1 or a minAvailable below ${pods}, or node drains block.`, pdb);
+                report(
+                    `${pdb.id}: allows no eviction when ${groups.map((g) => g.owner.id).join(", ")} run their minimum of ${pods} pod(s) (${field}); use maxUnavailable: 1 or a minAvailable below ${pods}, or node drains block.`,
+                    pdb,
+                );
         });
     },
 );

@@ -10,7 +10,8 @@ interface Config {
 export const pdbRequiredForHaWorkloads = stackRule<Config>(
     {
         name: "pdb-required-for-ha-workloads",
-        description: "Every workload that runs at least the configured number of replicas (HPA minReplicas or spec.replicas) has a PodDisruptionBudget selecting its pods.",
+        description:
+            "Every workload that runs at least the configured number of replicas (HPA minReplicas or spec.replicas) has a PodDisruptionBudget selecting its pods.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Add a PodDisruptionBudget with maxUnavailable: 1 and the workload's selector labels.",
@@ -23,7 +24,10 @@ export const pdbRequiredForHaWorkloads = stackRule<Config>(
                 const n = ix.floorReplicas(g.owner);
                 if (n === undefined || n < cfg.minReplicas) return;
                 if (ix.pdbsSelecting(g).length === 0 && ix.unresolved.length === 0)
-                    report(`${g.owner.id}: runs ${n} replicas but no PodDisruptionBudget selects its pods; add one (maxUnavailable: 1) so node drains keep it serving.`, g.owner);
+                    report(
+                        `${g.owner.id}: runs ${n} replicas but no PodDisruptionBudget selects its pods; add one (maxUnavailable: 1) so node drains keep it serving.`,
+                        g.owner,
+                    );
             },
         );
     },

@@ -14,6 +14,8 @@ export const pdbUnhealthyPodEviction = resourceRule<Record<string, never>>(
     (o, _cfg, report) => {
         const v = o.props.spec?.unhealthyPodEvictionPolicy;
         if (v !== "AlwaysAllow")
-            report(`${o.id}: unhealthyPodEvictionPolicy is ${v ?? "unset (IfHealthyBudget)"}; set it to AlwaysAllow so crash-looping pods do not block node drains.`);
+            report(
+                `${o.id}: unhealthyPodEvictionPolicy is ${v ?? "unset (IfHealthyBudget)"}; set it to AlwaysAllow so crash-looping pods do not block node drains.`,
+            );
     },
 );

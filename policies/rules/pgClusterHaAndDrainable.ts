@@ -13,10 +13,12 @@ interface Config {
 export const pgClusterHaAndDrainable = resourceRule<Config>(
     {
         name: "pg-cluster-ha-and-drainable",
-        description: "CloudNativePG Clusters run enough instances, a single instance does not block node drains with the operator's PDB, instances use anti-affinity and zone spread, and backups are configured where required (replica clusters are backed up through their source).",
+        description:
+            "CloudNativePG Clusters run enough instances, a single instance does not block node drains with the operator's PDB, instances use anti-affinity and zone spread, and backups are configured where required (replica clusters are backed up through their source).",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: "Set spec.instances (3 in prod), spec.enablePDB: false for a single instance, keep anti-affinity, spread over zones, configure spec.backup.",
+        remediationSteps:
+            "Set spec.instances (3 in prod), spec.enablePDB: false for a single instance, keep anti-affinity, spread over zones, configure spec.backup.",
         configSchema: {
             properties: {
                 minInstances: schema.int(3, "Fewest instances (a primary and two replicas survive one zone).", 1),
@@ -39,20 +41,29 @@ export const pgClusterHaAndDrainable = resourceRule<Config>(
         const replicaCluster = s.replica?.enabled === true;
         const floor = replicaCluster ? cfg.minReplicaClusterInstances : cfg.minInstances;
         if (n < floor)
-            report(`${o.id}: runs ${n} instance(s), below ${floor}; set spec.instances to ${floor} so a primary and its replicas survive losing a node or zone.`);
+            report(
+                `${o.id}: runs ${n} instance(s), below ${floor}; set spec.instances to ${floor} so a primary and its replicas survive losing a node or zone.`,
+            );
         // CNPG's primary PDB (minAvailable 1) on a lone instance makes every drain wait forever.
         if (n === 1 && s.enablePDB !== false)
-            report(`${o.id}: a single instance with the operator's PodDisruptionBudget blocks node drains; set spec.enablePDB: false (or run ${Math.max(2, cfg.minInstances)} instances).`);
+            report(
+                `${o.id}: a single instance with the operator's PodDisruptionBudget blocks node drains; set spec.enablePDB: false (or run ${Math.max(2, cfg.minInstances)} instances).`,
+            );
         if (n >= 2) {
             if (s.affinity?.enablePodAntiAffinity === false)
-                report(`${o.id}: disables pod anti-affinity; remove spec.affinity.enablePodAntiAffinity: false so instances land on different nodes.`);
+                report(
+                    `${o.id}: disables pod anti-affinity; remove spec.affinity.enablePodAntiAffinity: false so instances land on different nodes.`,
+                );
             const labels: Labels = { "cnpg.io/cluster": o.name, ...plain<Labels>(s.inheritedMetadata?.labels ?? {}) };
             const spread =
                 ((s.topologySpreadConstraints ?? []) as Json[]).some(
                     (c) => c.topologyKey === cfg.zoneKey && (c.labelSelector === undefined || selectorMatches(c.labelSelector, labels)),
-                ) || (s.affinity?.topologyKey === cfg.zoneKey && s.affinity?.enablePodAntiAffinity !== false);
+                ) ||
+                (s.affinity?.topologyKey === cfg.zoneKey && s.affinity?.enablePodAntiAffinity !== false);
             if (cfg.requireZoneSpread && !spread)
-                report(`${o.id}: instances are not spread across zones; add a topologySpreadConstraint on ${cfg.zoneKey} selecting cnpg.io/cluster=${o.name} (or set spec.affinity.topologyKey to it).`);
+                report(
+                    `${o.id}: instances are not spread across zones; add a topologySpreadConstraint on ${cfg.zoneKey} selecting cnpg.io/cluster=${o.name} (or set spec.affinity.topologyKey to it).`,
+                );
         }
         const walArchiver = ((s.plugins ?? []) as Json[]).some((p) => p.isWALArchiver === true && p.enabled !== false);
         if (cfg.requireBackup && !replicaCluster && !s.backup?.barmanObjectStore && !s.backup?.volumeSnapshot && !walArchiver)

@@ -29,14 +29,20 @@ interface PoolLoad {
 
 function loadOf(ix: StackIndex, p: Indexed, dbUserPairs: number): PoolLoad {
     const params = (p.props.spec?.pgbouncer?.parameters ?? {}) as Record<string, string>;
-    return { pooler: p, type: String(p.props.spec?.type ?? "rw"), pods: poolerMaxInstances(ix, p), perPod: serverConnectionsPerPod({ ...params }, dbUserPairs) };
+    return {
+        pooler: p,
+        type: String(p.props.spec?.type ?? "rw"),
+        pods: poolerMaxInstances(ix, p),
+        perPod: serverConnectionsPerPod({ ...params }, dbUserPairs),
+    };
 }
 
 /** `pool-connection-budget`: poolers at their maximum fit the server's connection slots. */
 export const poolConnectionBudget = stackRule<Config>(
     {
         name: "pool-connection-budget",
-        description: "For each Postgres cluster, the poolers at their maximum instances x server connections per pod fit max_connections - superuser_reserved_connections - headroom; read (ro) pools count against each replica.",
+        description:
+            "For each Postgres cluster, the poolers at their maximum instances x server connections per pod fit max_connections - superuser_reserved_connections - headroom; read (ro) pools count against each replica.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Lower default_pool_size / max_db_connections or pooler instances, or raise the cluster's max_connections.",
@@ -52,7 +58,10 @@ export const poolConnectionBudget = stackRule<Config>(
         forEachKnown(ix.of("Pooler"), (p) => {
             const target = String(p.props.spec?.cluster?.name);
             if (!clusters.some((c) => c.namespace === p.namespace && c.name === target) && ix.unresolved.length === 0)
-                report(`${p.id}: spec.cluster.name ${target} names no Cluster in namespace ${p.namespace} of this stack; fix it or declare the Cluster.`, p);
+                report(
+                    `${p.id}: spec.cluster.name ${target} names no Cluster in namespace ${p.namespace} of this stack; fix it or declare the Cluster.`,
+                    p,
+                );
         });
         forEachKnown(clusters, (c) => {
             const params = (c.props.spec?.postgresql?.parameters ?? {}) as Record<string, string>;
@@ -67,13 +76,17 @@ export const poolConnectionBudget = stackRule<Config>(
             // rw pools reach the primary; ro pools reach replicas (all may land on one); r pools reach any.
             const roles: { role: string; pools: PoolLoad[] }[] = [{ role: "the primary", pools: all.filter((l) => l.type !== "ro") }];
             if (instances >= 2) roles.push({ role: "each replica", pools: all.filter((l) => l.type !== "rw") });
-            else for (const l of all.filter((x) => x.type === "ro"))
-                report(`${l.pooler.id}: is a read (ro) pooler but ${c.id} has no replicas; use type rw or add instances.`, l.pooler);
+            else
+                for (const l of all.filter((x) => x.type === "ro"))
+                    report(`${l.pooler.id}: is a read (ro) pooler but ${c.id} has no replicas; use type rw or add instances.`, l.pooler);
             for (const { role, pools } of roles) {
                 const load = pools.reduce((s, l) => s + l.pods * l.perPod, 0);
                 if (load <= budget) continue;
                 const breakdown = pools.map((l) => `${l.pooler.name}: ${l.pods} pods x ${l.perPod}`).join(", ");
-                report(`${c.id}: poolers at their maximum open up to ${load} server connections to ${role} (${breakdown}), above the budget of ${budget} (max_connections ${max} - superuser_reserved_connections ${reserved} - headroom ${cfg.headroom}); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`, c);
+                report(
+                    `${c.id}: poolers at their maximum open up to ${load} server connections to ${role} (${breakdown}), above the budget of ${budget} (max_connections ${max} - superuser_reserved_connections ${reserved} - headroom ${cfg.headroom}); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+                    c,
+                );
             }
         });
     },

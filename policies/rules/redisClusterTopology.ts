@@ -18,7 +18,10 @@ export function parseRedisBytes(v: string): number {
 
 /** The last `maxmemory <value>` line of a redis.conf text. */
 export function maxmemoryIn(conf: string): string | undefined {
-    const lines = conf.split("\n").map((l) => /^\s*maxmemory\s+(\S+)\s*$/i.exec(l)?.[1]).filter((x): x is string => x !== undefined);
+    const lines = conf
+        .split("\n")
+        .map((l) => /^\s*maxmemory\s+(\S+)\s*$/i.exec(l)?.[1])
+        .filter((x): x is string => x !== undefined);
     return lines[lines.length - 1];
 }
 
@@ -26,15 +29,21 @@ export function maxmemoryIn(conf: string): string | undefined {
 export const redisClusterTopology = stackRule<Config>(
     {
         name: "redis-cluster-topology",
-        description: "RedisClusters have at least 3 masters with at least one replica each, a memory limit, and maxmemory below that limit.",
+        description:
+            "RedisClusters have at least 3 masters with at least one replica each, a memory limit, and maxmemory below that limit.",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: "Set spec.clusterSize >= 3, redisFollower.replicas >= masters, a memory limit, and maxmemory (redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap) below it.",
+        remediationSteps:
+            "Set spec.clusterSize >= 3, redisFollower.replicas >= masters, a memory limit, and maxmemory (redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap) below it.",
         configSchema: {
             properties: {
                 minMasters: schema.int(3, "Fewest masters (Redis Cluster needs a majority to fail over).", 1),
                 minReplicasPerMaster: schema.int(1, "Fewest replicas per master."),
-                maxMemoryPercentOfLimit: schema.int(90, "Highest maxmemory in % of the memory limit (room for replication buffers and fragmentation).", 1),
+                maxMemoryPercentOfLimit: schema.int(
+                    90,
+                    "Highest maxmemory in % of the memory limit (room for replication buffers and fragmentation).",
+                    1,
+                ),
             },
         },
     },
@@ -47,9 +56,15 @@ export const redisClusterTopology = stackRule<Config>(
                 const masters = Number(s.redisLeader?.replicas ?? size);
                 const replicas = Number(s.redisFollower?.replicas ?? size);
                 if (masters < cfg.minMasters)
-                    report(`${r.id}: has ${masters} master(s), below ${cfg.minMasters}; set spec.clusterSize (or redisLeader.replicas) to ${cfg.minMasters} or more.`, r);
+                    report(
+                        `${r.id}: has ${masters} master(s), below ${cfg.minMasters}; set spec.clusterSize (or redisLeader.replicas) to ${cfg.minMasters} or more.`,
+                        r,
+                    );
                 if (masters > 0 && Math.floor(replicas / masters) < cfg.minReplicasPerMaster)
-                    report(`${r.id}: has ${replicas} replica(s) for ${masters} master(s), fewer than ${cfg.minReplicasPerMaster} per master; set redisFollower.replicas to ${masters * cfg.minReplicasPerMaster} or more.`, r);
+                    report(
+                        `${r.id}: has ${replicas} replica(s) for ${masters} master(s), fewer than ${cfg.minReplicasPerMaster} per master; set redisFollower.replicas to ${masters * cfg.minReplicasPerMaster} or more.`,
+                        r,
+                    );
                 const limitQ = (s.redisLeader?.resources ?? s.resources ?? s.kubernetesConfig?.resources)?.limits?.memory;
                 if (limitQ === undefined) {
                     report(`${r.id}: has no memory limit; set spec.kubernetesConfig.resources.limits.memory and a maxmemory below it.`, r);
@@ -67,7 +82,10 @@ export const redisClusterTopology = stackRule<Config>(
                 if (conf.additionalRedisConfig !== undefined) {
                     const cm = ix.of("ConfigMap").find((c) => c.namespace === r.namespace && c.name === conf.additionalRedisConfig);
                     if (!cm) {
-                        report(`${r.id}: redisConfig.additionalRedisConfig names ConfigMap ${r.namespace}/${conf.additionalRedisConfig}, which is not declared in this stack; declare it with the maxmemory setting.`, r);
+                        report(
+                            `${r.id}: redisConfig.additionalRedisConfig names ConfigMap ${r.namespace}/${conf.additionalRedisConfig}, which is not declared in this stack; declare it with the maxmemory setting.`,
+                            r,
+                        );
                         return;
                     }
                     const v = maxmemoryIn(Object.values((cm.props.data ?? {}) as Record<string, string>).join("\n"));
@@ -75,12 +93,18 @@ export const redisClusterTopology = stackRule<Config>(
                 }
                 if (dynamic !== undefined) [maxmemory, shown] = [parseRedisBytes(dynamic), dynamic];
                 if (maxmemory === undefined) {
-                    report(`${r.id}: sets no maxmemory; set it below the memory limit (${limitQ}) with redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap, or Redis grows until it is OOM-killed.`, r);
+                    report(
+                        `${r.id}: sets no maxmemory; set it below the memory limit (${limitQ}) with redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap, or Redis grows until it is OOM-killed.`,
+                        r,
+                    );
                     return;
                 }
                 const pct = Math.round((maxmemory / limit) * 100);
                 if (!(pct <= cfg.maxMemoryPercentOfLimit))
-                    report(`${r.id}: maxmemory ${shown} (${formatMemory(maxmemory)}) is ${pct}% of the memory limit ${limitQ}, above ${cfg.maxMemoryPercentOfLimit}%; lower it to leave room for replication buffers and fragmentation.`, r);
+                    report(
+                        `${r.id}: maxmemory ${shown} (${formatMemory(maxmemory)}) is ${pct}% of the memory limit ${limitQ}, above ${cfg.maxMemoryPercentOfLimit}%; lower it to leave room for replication buffers and fragmentation.`,
+                        r,
+                    );
             },
         );
     },

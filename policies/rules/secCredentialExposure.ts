@@ -22,10 +22,12 @@ export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
 export const secCredentialExposure = stackRule<Config>(
     {
         name: "sec-credential-exposure",
-        description: "No secret-looking literals in container env or ConfigMaps, and no service account token mounted unless the workload is allowed to call the Kubernetes API.",
+        description:
+            "No secret-looking literals in container env or ConfigMaps, and no service account token mounted unless the workload is allowed to call the Kubernetes API.",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: "Move credentials to a Secret (env valueFrom.secretKeyRef); set automountServiceAccountToken: false on the pod or its ServiceAccount.",
+        remediationSteps:
+            "Move credentials to a Secret (env valueFrom.secretKeyRef); set automountServiceAccountToken: false on the pod or its ServiceAccount.",
         configSchema: {
             properties: {
                 secretNamePattern: schema.str(
@@ -38,14 +40,18 @@ export const secCredentialExposure = stackRule<Config>(
     },
     (ix, cfg, report) => {
         const secretName = new RegExp(cfg.secretNamePattern, "i");
-        const looksSecret = (key: string, value: string) => (secretName.test(key) && value !== "") || SECRET_VALUE_PATTERNS.some((p) => p.test(value));
+        const looksSecret = (key: string, value: string) =>
+            (secretName.test(key) && value !== "") || SECRET_VALUE_PATTERNS.some((p) => p.test(value));
         const accounts = ix.of("ServiceAccount");
         forEachKnown(ix.workloads, (w) => {
             const spec = podTemplateOf(w.kind, w.props)?.spec;
             forEachKnown(containersOf(spec), ({ name, c }) => {
                 forEachKnown((c.env ?? []) as Json[], (e) => {
                     if (typeof e.value === "string" && looksSecret(String(e.name), e.value))
-                        report(`${w.id}: container ${name} env ${e.name} holds a secret-looking literal; move it to a Secret and use valueFrom.secretKeyRef.`, w);
+                        report(
+                            `${w.id}: container ${name} env ${e.name} holds a secret-looking literal; move it to a Secret and use valueFrom.secretKeyRef.`,
+                            w,
+                        );
                 });
             });
             if (cfg.allowTokenMount.includes(`${w.namespace}/${w.name}`)) return;
@@ -54,7 +60,10 @@ export const secCredentialExposure = stackRule<Config>(
             // The pod's setting wins; unset, the ServiceAccount's applies; unset there too, the token is mounted.
             const mounted = spec?.automountServiceAccountToken ?? sa?.props.automountServiceAccountToken ?? true;
             if (mounted !== false)
-                report(`${w.id}: mounts a service account token (automountServiceAccountToken is not false on the pod or ServiceAccount ${saName}); set it to false, or list the workload in allowTokenMount if it calls the Kubernetes API.`, w);
+                report(
+                    `${w.id}: mounts a service account token (automountServiceAccountToken is not false on the pod or ServiceAccount ${saName}); set it to false, or list the workload in allowTokenMount if it calls the Kubernetes API.`,
+                    w,
+                );
         });
         forEachKnown(ix.of("ConfigMap"), (cm) => {
             for (const [k, v] of Object.entries((cm.props.data ?? {}) as Record<string, string>))

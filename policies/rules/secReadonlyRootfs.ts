@@ -16,7 +16,9 @@ export const secReadonlyRootfs = resourceRule<Record<string, never>>(
     (o, _cfg, report) => {
         forEachKnown(containersOf(podTemplateOf(o.kind, o.props)?.spec), ({ name, c }) => {
             if (c.securityContext?.readOnlyRootFilesystem !== true)
-                report(`${o.id}: container ${name} has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`);
+                report(
+                    `${o.id}: container ${name} has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`,
+                );
         });
     },
 );

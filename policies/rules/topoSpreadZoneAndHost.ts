@@ -10,10 +10,12 @@ interface Config {
 export const topoSpreadZoneAndHost = resourceRule<Config>(
     {
         name: "topo-spread-zone-and-host",
-        description: "Deployments and StatefulSets spread their pods over zones and hosts with topologySpreadConstraints whose labelSelector matches the pod's labels.",
+        description:
+            "Deployments and StatefulSets spread their pods over zones and hosts with topologySpreadConstraints whose labelSelector matches the pod's labels.",
         enforcementLevel: "mandatory",
         severity: "medium",
-        remediationSteps: "Add topologySpreadConstraints on the zone and hostname keys with labelSelector = the workload's selector labels.",
+        remediationSteps:
+            "Add topologySpreadConstraints on the zone and hostname keys with labelSelector = the workload's selector labels.",
         configSchema: {
             properties: {
                 zoneKey: schema.str("topology.kubernetes.io/zone", "Node label of the zone."),
@@ -28,9 +30,12 @@ export const topoSpreadZoneAndHost = resourceRule<Config>(
         const constraints = (t?.spec?.topologySpreadConstraints ?? []) as Json[];
         for (const key of [cfg.zoneKey, cfg.hostKey]) {
             const on = constraints.filter((c) => c.topologyKey === key);
-            if (on.length === 0) report(`${o.id}: has no topologySpreadConstraint on ${key}; add one whose labelSelector matches the pod labels.`);
+            if (on.length === 0)
+                report(`${o.id}: has no topologySpreadConstraint on ${key}; add one whose labelSelector matches the pod labels.`);
             else if (!on.some((c) => selectorMatches(c.labelSelector, labels)))
-                report(`${o.id}: the ${key} spread constraint's labelSelector does not match the pod template labels; use the workload's selector labels, or the constraint counts no pods.`);
+                report(
+                    `${o.id}: the ${key} spread constraint's labelSelector does not match the pod template labels; use the workload's selector labels, or the constraint counts no pods.`,
+                );
         }
     },
 );

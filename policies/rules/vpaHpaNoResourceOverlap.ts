@@ -33,7 +33,8 @@ export const vpaHpaNoResourceOverlap = stackRule<Record<string, never>>(
         description: "No VPA in an updating mode controls a resource that an HPA on the same workload scales on by utilization.",
         enforcementLevel: "mandatory",
         severity: "high",
-        remediationSteps: "Exclude the resource from the VPA's controlledResources, set its updateMode to Off/Initial, or scale the HPA on another metric.",
+        remediationSteps:
+            "Exclude the resource from the VPA's controlledResources, set its updateMode to Off/Initial, or scale the HPA on another metric.",
         configSchema: { properties: {} },
     },
     (ix, _cfg, report) => {
@@ -48,7 +49,10 @@ export const vpaHpaNoResourceOverlap = stackRule<Record<string, never>>(
                 forEachKnown(hpas, (h) => {
                     for (const r of new Set(utilizationResources(h.props.spec).map((u) => u.resource)))
                         if (controlled.includes(r))
-                            report(`${v.id}: updates ${r} requests of ${kind} ${ns}/${name} (mode ${mode}) while HorizontalPodAutoscaler ${ns}/${h.name} scales on ${r} utilization; exclude ${r} from the VPA's controlledResources, use updateMode Off, or scale the HPA on another metric.`, v);
+                            report(
+                                `${v.id}: updates ${r} requests of ${kind} ${ns}/${name} (mode ${mode}) while HorizontalPodAutoscaler ${ns}/${h.name} scales on ${r} utilization; exclude ${r} from the VPA's controlledResources, use updateMode Off, or scale the HPA on another metric.`,
+                                v,
+                            );
                 });
             });
         }

@@ -16,10 +16,16 @@ export const vpaTargetResolvesUnique = stackRule<Record<string, never>>(
             const kind = String(v.props.spec?.targetRef?.kind);
             const name = String(v.props.spec?.targetRef?.name);
             if (!ix.target(v.namespace, kind, name) && ix.unresolved.length === 0)
-                report(`${v.id}: targetRef ${kind}/${name} names no workload in namespace ${v.namespace} of this stack; fix spec.targetRef or declare the workload.`, v);
+                report(
+                    `${v.id}: targetRef ${kind}/${name} names no workload in namespace ${v.namespace} of this stack; fix spec.targetRef or declare the workload.`,
+                    v,
+                );
             const others = (ix.vpasByTarget.get(`${v.namespace}/${kind}/${name}`) ?? []).filter((x) => x !== v);
             if (others.length > 0)
-                report(`${v.id}: ${kind} ${v.namespace}/${name} is also managed by VerticalPodAutoscaler ${others.map((x) => x.name).join(", ")}; keep one VPA per workload.`, v);
+                report(
+                    `${v.id}: ${kind} ${v.namespace}/${name} is also managed by VerticalPodAutoscaler ${others.map((x) => x.name).join(", ")}; keep one VPA per workload.`,
+                    v,
+                );
         });
     },
 );

@@ -20,16 +20,23 @@ export const wlGracefulShutdown = resourceRule<Config>(
     (o, cfg, report) => {
         const spec = podTemplateOf(o.kind, o.props)?.spec;
         const grace = Number(spec?.terminationGracePeriodSeconds ?? 30); // the API default
-        forEachKnown(containersOf(spec).filter((c) => !c.init), ({ name, c }) => {
-            const preStop = c.lifecycle?.preStop;
-            if (!preStop) {
-                if (cfg.requirePreStop)
-                    report(`${o.id}: container ${name} has no preStop hook; add lifecycle.preStop (a short sleep) so endpoints drop the pod before SIGTERM.`);
-                return;
-            }
-            const sleep = preStop.sleep?.seconds;
-            if (sleep !== undefined && Number(sleep) >= grace)
-                report(`${o.id}: container ${name} preStop sleep (${sleep}s) is not shorter than terminationGracePeriodSeconds (${grace}s); lengthen the grace period or shorten the sleep, or the pod is killed before it drains.`);
-        });
+        forEachKnown(
+            containersOf(spec).filter((c) => !c.init),
+            ({ name, c }) => {
+                const preStop = c.lifecycle?.preStop;
+                if (!preStop) {
+                    if (cfg.requirePreStop)
+                        report(
+                            `${o.id}: container ${name} has no preStop hook; add lifecycle.preStop (a short sleep) so endpoints drop the pod before SIGTERM.`,
+                        );
+                    return;
+                }
+                const sleep = preStop.sleep?.seconds;
+                if (sleep !== undefined && Number(sleep) >= grace)
+                    report(
+                        `${o.id}: container ${name} preStop sleep (${sleep}s) is not shorter than terminationGracePeriodSeconds (${grace}s); lengthen the grace period or shorten the sleep, or the pod is killed before it drains.`,
+                    );
+            },
+        );
     },
 );

@@ -30,9 +30,12 @@ export const wlImagePinned = resourceRule<Config>(
     (o, cfg, report) => {
         forEachKnown(containersOf(podTemplateOf(o.kind, o.props)?.spec), ({ name, c }) => {
             const image = String(c.image);
-            if (!isPinned(image)) report(`${o.id}: container ${name} image ${image} is not pinned; use a version tag (not latest) or a sha256 digest.`);
+            if (!isPinned(image))
+                report(`${o.id}: container ${name} image ${image} is not pinned; use a version tag (not latest) or a sha256 digest.`);
             else if (cfg.requireDigest && !DIGEST.test(image))
-                report(`${o.id}: container ${name} image ${image} is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`);
+                report(
+                    `${o.id}: container ${name} image ${image} is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`,
+                );
         });
     },
 );

@@ -22,7 +22,10 @@ export const wlMinReplicasNonHpa = stackRule<Config>(
             (w) => {
                 const n = Number(w.props.spec?.replicas ?? 1);
                 if (n < cfg.minReplicas)
-                    report(`${w.id}: runs ${n} replica(s) without an HPA, below ${cfg.minReplicas}; set spec.replicas to ${cfg.minReplicas} or more.`, w);
+                    report(
+                        `${w.id}: runs ${n} replica(s) without an HPA, below ${cfg.minReplicas}; set spec.replicas to ${cfg.minReplicas} or more.`,
+                        w,
+                    );
             },
         );
     },

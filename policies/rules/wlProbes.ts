@@ -11,11 +11,14 @@ interface Config {
 export const wlProbes = stackRule<Config>(
     {
         name: "wl-probes",
-        description: "Containers a Service routes to have a readinessProbe; long-running containers have a livenessProbe that differs from the readinessProbe.",
+        description:
+            "Containers a Service routes to have a readinessProbe; long-running containers have a livenessProbe that differs from the readinessProbe.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Add a readinessProbe on the ready endpoint and a livenessProbe on a cheaper liveness endpoint.",
-        configSchema: { properties: { requireLiveness: schema.bool(true, "Require a livenessProbe on every container of long-running workloads.") } },
+        configSchema: {
+            properties: { requireLiveness: schema.bool(true, "Require a livenessProbe on every container of long-running workloads.") },
+        },
     },
     (ix, cfg, report) => {
         const services = ix.of("Service");
@@ -24,16 +27,34 @@ export const wlProbes = stackRule<Config>(
             (w) => {
                 const labels = ix.podLabels(w);
                 const svc = labels
-                    ? services.find((s) => s.namespace === w.namespace && s.props.spec?.selector && selectorMatches({ matchLabels: s.props.spec.selector }, labels))
+                    ? services.find(
+                          (s) =>
+                              s.namespace === w.namespace &&
+                              s.props.spec?.selector &&
+                              selectorMatches({ matchLabels: s.props.spec.selector }, labels),
+                      )
                     : undefined;
-                forEachKnown(containersOf(podTemplateOf(w.kind, w.props)?.spec).filter((c) => !c.init), ({ name, c }) => {
-                    if (svc && !c.readinessProbe)
-                        report(`${w.id}: container ${name} has no readinessProbe but ${svc.id} routes to it; add one so traffic only reaches ready pods.`, w);
-                    if (cfg.requireLiveness && !c.livenessProbe)
-                        report(`${w.id}: container ${name} has no livenessProbe; add one so a hung process is restarted.`, w);
-                    if (c.livenessProbe && c.readinessProbe && isDeepStrictEqual(JSON.parse(JSON.stringify(c.livenessProbe)), JSON.parse(JSON.stringify(c.readinessProbe))))
-                        report(`${w.id}: container ${name} livenessProbe is identical to its readinessProbe; point liveness at a cheaper endpoint (a slow dependency would otherwise restart every pod).`, w);
-                });
+                forEachKnown(
+                    containersOf(podTemplateOf(w.kind, w.props)?.spec).filter((c) => !c.init),
+                    ({ name, c }) => {
+                        if (svc && !c.readinessProbe)
+                            report(
+                                `${w.id}: container ${name} has no readinessProbe but ${svc.id} routes to it; add one so traffic only reaches ready pods.`,
+                                w,
+                            );
+                        if (cfg.requireLiveness && !c.livenessProbe)
+                            report(`${w.id}: container ${name} has no livenessProbe; add one so a hung process is restarted.`, w);
+                        if (
+                            c.livenessProbe &&
+                            c.readinessProbe &&
+                            isDeepStrictEqual(JSON.parse(JSON.stringify(c.livenessProbe)), JSON.parse(JSON.stringify(c.readinessProbe)))
+                        )
+                            report(
+                                `${w.id}: container ${name} livenessProbe is identical to its readinessProbe; point liveness at a cheaper endpoint (a slow dependency would otherwise restart every pod).`,
+                                w,
+                            );
+                    },
+                );
             },
         );
     },

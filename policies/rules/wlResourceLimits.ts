@@ -27,9 +27,13 @@ export const wlResourceLimits = resourceRule<Config>(
             const limit = c.resources?.limits?.memory;
             const request = c.resources?.requests?.memory;
             if (limit === undefined)
-                report(`${o.id}: container ${name} has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`);
+                report(
+                    `${o.id}: container ${name} has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`,
+                );
             else if (request !== undefined && parseQuantity(limit) < parseQuantity(request))
-                report(`${o.id}: container ${name} memory limit (${limit}) is below its request (${request}); raise the limit to at least the request.`);
+                report(
+                    `${o.id}: container ${name} memory limit (${limit}) is below its request (${request}); raise the limit to at least the request.`,
+                );
             if (cfg.requireCpuLimit && c.resources?.limits?.cpu === undefined)
                 report(`${o.id}: container ${name} has no cpu limit; set resources.limits.cpu.`);
         });

@@ -5,7 +5,8 @@ import { resourceRule } from "../lib/rule";
 export const wlRolloutSafety = resourceRule<Record<string, never>>(
     {
         name: "wl-rollout-safety",
-        description: "Deployments roll out with RollingUpdate and a maxUnavailable that keeps pods serving; StatefulSets use RollingUpdate.",
+        description:
+            "Deployments roll out with RollingUpdate and a maxUnavailable that keeps pods serving; StatefulSets use RollingUpdate.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Use strategy RollingUpdate with maxUnavailable: 0 and a maxSurge (StatefulSets: updateStrategy RollingUpdate).",
@@ -29,7 +30,9 @@ export const wlRolloutSafety = resourceRule<Record<string, never>>(
         const unavailable = resolveIntOrPercent(ru.maxUnavailable ?? "25%", replicas, false);
         const surge = resolveIntOrPercent(ru.maxSurge ?? "25%", replicas, true);
         if (unavailable >= replicas)
-            report(`${o.id}: rollingUpdate.maxUnavailable (${ru.maxUnavailable}) lets a rollout take down all ${replicas} pod(s); set maxUnavailable: 0 with a maxSurge.`);
+            report(
+                `${o.id}: rollingUpdate.maxUnavailable (${ru.maxUnavailable}) lets a rollout take down all ${replicas} pod(s); set maxUnavailable: 0 with a maxSurge.`,
+            );
         if (unavailable === 0 && surge === 0)
             report(`${o.id}: rollingUpdate has maxSurge and maxUnavailable both 0, so a rollout cannot progress; set maxSurge: 1.`);
     },
