@@ -14,6 +14,7 @@ import {
     DatabaseRoles,
     DataOperators,
     PostgresCluster,
+    previousOutput,
     RedisCluster,
     GlobalDns,
     MetricsAdapter,
@@ -23,11 +24,12 @@ import {
 } from "./components";
 import { BudgetError } from "./lib/data/connectionBudget";
 import { dataTierPlan, DATABASE } from "./lib/data/plan";
+import { nextShardCount } from "./lib/data/redis";
 import { WalVolumeError } from "./lib/data/postgresParams";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/plan";
 import { programForecast } from "./forecast/program";
 
-export = () => {
+export = async () => {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
     // The data tier's sizing (connection budget, parameters) is computed before anything is declared.
@@ -37,6 +39,16 @@ export = () => {
     } catch (e) {
         if (e instanceof BudgetError || e instanceof WalVolumeError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
         throw e;
+    }
+    // Resharding moves slots while the cluster serves: one shard per update, checked against
+    // what is deployed (this stack's last `dataTier` output), unless explicitly allowed.
+    if (data.redis) {
+        const deployed = (await previousOutput("dataTier")) as { redis?: { masters?: number } } | undefined;
+        try {
+            nextShardCount(deployed?.redis?.masters ?? 0, data.redis.masters, cfg.redis.allowShardJump);
+        } catch (e) {
+            throw new ConfigError([`Pulumi.${stack}.yaml: ${(e as Error).message}`]);
+        }
     }
     const labels = {
         "app.kubernetes.io/part-of": "sysmanage",

@@ -276,6 +276,25 @@ describe("Redis Cluster", () => {
         // 1597 MiB of a 2048 MiB limit: 78 %.
         assert.equal(Math.round((1597 / 2048) * 100), 78);
     });
+    test("resharding moves one shard per update against the deployed count, unless allowed", async () => {
+        const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 1 } } };
+        await assert.rejects(renderWith("prod", { redis: { masters: 5 } }, deployed), {
+            message:
+                "Pulumi.prod.yaml: redis.masters: changing from 3 to 5 masters moves 2 shards in one update; change by one per update or set redis.allowShardJump: true",
+        });
+        const one = await renderWith("prod", { redis: { masters: 4 } }, deployed);
+        assert.equal((one.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 4);
+        const allowed = await renderWith("prod", { redis: { masters: 5, allowShardJump: true } }, deployed);
+        assert.equal((allowed.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 5);
+        // A first deployment (no outputs yet) may start at any size.
+        const first = await renderWith("prod", { redis: { masters: 6 } });
+        assert.equal((first.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 6);
+        // The stack reads its own last outputs through a StackReference to itself.
+        assert.deepEqual(
+            first.resources.filter((x) => x.type === "pulumi:pulumi:StackReference").map((x) => [x.name, x.inputs.name]),
+            [["self", "organization/sysmanage-scaling/prod"]],
+        );
+    });
     test("dev runs without replicas; staging and prod with one per master", async () => {
         for (const [stack, followers] of [
             ["dev", 0],

@@ -31,7 +31,7 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 113 resources declared \(60 Kubernetes objects, 4 Helm releases, 20 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 114 resources declared \(60 Kubernetes objects, 4 Helm releases, 20 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
         assert.match(run.stdout, /^Validated 60 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
@@ -82,7 +82,7 @@ describe("npm run render -- --stack dev", () => {
             inputs: Record<string, unknown>;
             options: Record<string, unknown>;
         }[];
-        assert.equal(all.length, 113);
+        assert.equal(all.length, 114);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");

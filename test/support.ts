@@ -19,9 +19,14 @@ export function rendered(stack: string): Promise<RenderResult> {
     return p;
 }
 
-/** Renders with config overrides (not cached), after any render in flight. */
-export function renderWith(stack: string, overrides: Record<string, unknown>): Promise<RenderResult> {
-    const p = chain.then(() => renderStack(stack, { configOverrides: overrides }));
+/** Renders with config overrides (not cached), after any render in flight; optionally as if the
+ * stack's last deployment had these outputs. */
+export function renderWith(
+    stack: string,
+    overrides: Record<string, unknown>,
+    previousOutputs?: Record<string, unknown>,
+): Promise<RenderResult> {
+    const p = chain.then(() => renderStack(stack, { configOverrides: overrides, previousOutputs }));
     chain = p.catch(() => undefined);
     return p;
 }

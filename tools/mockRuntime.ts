@@ -75,18 +75,23 @@ let running = false;
  */
 export async function renderStack(
     stack: string,
-    options: { configDir?: string; configOverrides?: Record<string, unknown> } = {},
+    options: { configDir?: string; configOverrides?: Record<string, unknown>; previousOutputs?: Record<string, unknown> } = {},
 ): Promise<RenderResult> {
     if (running) throw new Error("renderStack: one render at a time (the Pulumi runtime is process-global)");
     running = true;
     try {
-        return await renderOnce(stack, options.configDir ?? PROJECT_DIR, options.configOverrides ?? {});
+        return await renderOnce(stack, options.configDir ?? PROJECT_DIR, options.configOverrides ?? {}, options.previousOutputs ?? {});
     } finally {
         running = false;
     }
 }
 
-async function renderOnce(stack: string, configDir: string, overrides: Record<string, unknown>): Promise<RenderResult> {
+async function renderOnce(
+    stack: string,
+    configDir: string,
+    overrides: Record<string, unknown>,
+    previousOutputs: Record<string, unknown>,
+): Promise<RenderResult> {
     const sc = readStackConfig(configDir, stack);
     const config = { ...sc.config };
     for (const [k, v] of Object.entries(overrides)) {
@@ -107,7 +112,13 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
                 }
                 // Generated values do not exist offline: a visible placeholder, never a real secret.
                 const inputs = args.inputs as Record<string, unknown>;
-                const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...inputs, result: MOCK_PASSWORD } : inputs;
+                const state =
+                    args.type === "random:index/randomPassword:RandomPassword"
+                        ? { ...inputs, result: MOCK_PASSWORD }
+                        : args.type === "pulumi:pulumi:StackReference"
+                          ? // The stack's last deployment, as the test says (none by default: a first deployment).
+                            { ...inputs, outputs: previousOutputs, secretOutputNames: [] }
+                          : inputs;
                 return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -118,6 +129,8 @@ async function renderOnce(stack: string, configDir: string, overrides: Record<st
         sc.project,
         stack,
         false,
+        // A file backend's organization name, as the CLI reports it.
+        "organization",
     );
     pulumi.runtime.setAllConfig(config, sc.secretKeys);
 

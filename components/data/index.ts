@@ -3,3 +3,4 @@ export * from "./postgresCluster";
 export * from "./connectionPooler";
 export * from "./databaseRoles";
 export * from "./redisCluster";
+export * from "./previousOutputs";
