@@ -617,7 +617,15 @@ function deepFreeze<T>(o: T): Readonly<T> {
  */
 export function loadConfig(): Readonly<AppConfig> {
     const stack = pulumi.getStack();
-    const all = pulumi.runtime.allConfig();
+    return parseConfig(rawConfig(pulumi.runtime.allConfig(), stack), stack);
+}
+
+/**
+ * This project's keys of a config map as the engine passes it (`project:key` to string) with
+ * structured values parsed: the input of `parseConfig`. The offline tools read stack files into
+ * the same map, so they validate exactly what `pulumi up` would.
+ */
+export function rawConfig(all: Readonly<Record<string, string>>, stack: string): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(all)) {
         const [ns, key] = fullKey.split(":", 2);
@@ -629,5 +637,5 @@ export function loadConfig(): Readonly<AppConfig> {
             throw new ConfigError([`Pulumi.${stack}.yaml: ${key} (${JSON.stringify(value)}) is not valid JSON/YAML`]);
         }
     }
-    return parseConfig(raw, stack);
+    return raw;
 }

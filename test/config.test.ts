@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { ConfigError, ConfigSchema, isPinnedImage, parseConfig, PROJECT } from "../config";
 import { configKeyDocs, pulumiYamlConfig, readmeConfigTable, TABLE_END, TABLE_START } from "../tools/configDocs";
 import { PROJECT_DIR } from "../tools/mockRuntime";
-import { readStackConfig, SECRET_PLACEHOLDER } from "../tools/stackConfig";
+import { readAppConfig, readStackConfig, SECRET_PLACEHOLDER } from "../tools/stackConfig";
 import { prodRaw, STACKS } from "./support";
 
 /** The exact problem lines parseConfig reports for a raw config. */
@@ -285,13 +285,7 @@ describe("stack files", () => {
     test("dev, staging, prod and local exist", () => assert.deepEqual(STACKS, ["dev", "local", "prod", "staging"]));
     for (const stack of ["dev", "staging", "prod", "local"]) {
         test(`${stack} parses, sets its environment and holds only keys of the schema`, () => {
-            const sc = readStackConfig(PROJECT_DIR, stack);
-            const raw: Record<string, unknown> = {};
-            for (const [k, v] of Object.entries(sc.config)) {
-                const [ns, key] = k.split(":");
-                if (ns === PROJECT) raw[key] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
-            }
-            const c = parseConfig(raw, stack);
+            const c = readAppConfig(PROJECT_DIR, stack);
             assert.equal(c.environment, stack === "local" ? "dev" : stack);
         });
     }

@@ -1,20 +1,12 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { parseConfig } from "../config";
 import { dataTierPlan } from "../lib/data/plan";
 import { MOCK_PASSWORD } from "../tools/mockRuntime";
-import { readStackConfig } from "../tools/stackConfig";
+import { readAppConfig } from "../tools/stackConfig";
 import { PROJECT_DIR } from "../tools/mockRuntime";
 import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "./support";
 
-function planOf(stack: string) {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(readStackConfig(PROJECT_DIR, stack).config)) {
-        const [ns, key] = k.split(":");
-        if (ns === "sysmanage-scaling") raw[key] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
-    }
-    return dataTierPlan(parseConfig(raw, stack));
-}
+const planOf = (stack: string) => dataTierPlan(readAppConfig(PROJECT_DIR, stack));
 
 describe("Postgres clusters (CloudNativePG)", () => {
     test("prod main cluster: 1 primary + 3 replicas, pinned image, guaranteed QoS, no superuser, spread, backups, monitoring, waits for Ready", async () => {

@@ -13,8 +13,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
-import { parseConfig, type AppConfig } from "../config";
-import { readStackConfig } from "../tools/stackConfig";
+import type { AppConfig } from "../config";
+import { readAppConfig } from "../tools/stackConfig";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -653,12 +653,6 @@ export function parseClusterNodes(text: string): ClusterNode[] {
 // Stack config → AppConfig (as test/config.test.ts "stack files" does)
 
 /** The validated config of a stack, from Pulumi.yaml + Pulumi.<stack>.yaml. */
-export function stackAppConfig(stack: string): AppConfig {
-    const sc = readStackConfig(PROJECT_DIR, stack);
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(sc.config)) {
-        const [ns, key] = k.split(":");
-        if (ns === sc.project) raw[key] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
-    }
-    return parseConfig(raw, stack);
+export function stackAppConfig(stack: string): Readonly<AppConfig> {
+    return readAppConfig(PROJECT_DIR, stack);
 }

@@ -13,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { readStackConfig } from "./stackConfig";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, prerequisites: 4 } as const;
 
@@ -44,10 +45,8 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env): string
 
 /** The policy config of a stack's environment. */
 export function policyConfigFor(stack: string): string {
-    const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-    const env = /^\s*sysmanage-scaling:environment:\s*(\w+)/m.exec(text)?.[1] ?? "prod";
-    return path.join(PROJECT_DIR, "policies", "config", `${env}.json`);
+    const sc = readStackConfig(PROJECT_DIR, stack);
+    return path.join(PROJECT_DIR, "policies", "config", `${sc.config[`${sc.project}:environment`]}.json`);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { parseConfig, rawConfig, type AppConfig } from "../config";
 
 export const SECRET_PLACEHOLDER = "SECRET-PLACEHOLDER";
 
@@ -41,6 +42,11 @@ export function listStacks(projectDir: string): string[] {
         .map((f) => /^Pulumi\.([\w-]+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort();
+}
+
+/** A stack's validated config, read offline from `Pulumi.yaml` and `Pulumi.<stack>.yaml`. */
+export function readAppConfig(projectDir: string, stack: string): Readonly<AppConfig> {
+    return parseConfig(rawConfig(readStackConfig(projectDir, stack).config, stack), stack);
 }
 
 export function readStackConfig(projectDir: string, stack: string): StackConfig {
