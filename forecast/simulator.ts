@@ -65,6 +65,17 @@ export interface ReplayInput {
     readonly controller?: Controller;
     /** Keep the list of scale events. @default true */
     readonly recordEvents?: boolean;
+    /** Keep the per-tick trajectory of the scored ticks (for `floorCurve`). @default false */
+    readonly recordTrajectory?: boolean;
+}
+
+/** Per scored tick: replicas, ready pods, and the pods the load needs at 100 % (max over metrics). */
+export interface Trajectory {
+    readonly replicas: Int32Array;
+    readonly ready: Int32Array;
+    readonly need: Float64Array;
+    /** Σ ceil(load / (capacity × target)) over the scored ticks. */
+    readonly oracleTicks: number;
 }
 
 export interface ScaleEvent {
@@ -95,6 +106,8 @@ export interface ReplayResult {
     readonly scaleEvents: readonly ScaleEvent[];
     /** Replicas at the end, for chaining replays. */
     readonly finalReplicas: number;
+    /** With `recordTrajectory`. */
+    readonly trajectory?: Trajectory;
 }
 
 /** The weight of a missing pod-hour against an idle one in `weightedCost`. */
@@ -197,8 +210,13 @@ export function replay(input: ReplayInput): ReplayResult {
     const nTicks = Math.floor((nBuckets * input.step) / dt);
     const scoreFrom = input.scoreFrom ?? -Infinity;
     const recordEvents = input.recordEvents ?? true;
+    const trajR = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
+    const trajReady = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
+    const trajNeed = input.recordTrajectory ? new Float64Array(nTicks) : undefined;
 
-    const loadAt = (m: ReplayMetric, tick: number) => m.load[Math.floor((tick * dt) / input.step)];
+    // Typed copies keep the hot loop's element access monomorphic.
+    const L = ms.map((m) => (m.load instanceof Float64Array ? m.load : Float64Array.from(m.load)));
+    const loadAt = (m: ReplayMetric, tick: number) => L[ms.indexOf(m)][Math.floor((tick * dt) / input.step)];
     const syncLoad = (m: ReplayMetric, tick: number) => {
         if (syncEvery === 1) return loadAt(m, tick);
         let s = 0;
@@ -236,15 +254,17 @@ export function replay(input: ReplayInput): ReplayResult {
     let current = input.initialReplicas ?? Math.min(b0.maxReplicas, Math.max(b0.minReplicas, rawProposal(loads0, 0)));
     const pending: { readyAt: number; n: number }[] = []; // sorted by readyAt
     let pendingCount = 0;
-    // Recommendations of the last max(window) seconds, one per sync, in a ring buffer.
-    const maxWindow = Math.max(up.window, down.window);
-    const ringSize = Math.ceil(maxWindow / sync) + 2;
-    const ringT = new Float64Array(ringSize);
-    const ringR = new Float64Array(ringSize);
-    let ringLen = 0;
-    let ringHead = 0; // index of the oldest
-    let lastProposalChange = -Infinity;
-    let lastProposal = NaN;
+    // Recommendations of the stabilization windows, one per sync: monotonic deques give the
+    // lowest of the up window and the highest of the down window in O(1) amortized per sync.
+    const dqSize = Math.ceil(Math.max(up.window, down.window) / Math.min(sync, input.step)) + 2;
+    const lowT = new Float64Array(dqSize);
+    const lowR = new Float64Array(dqSize);
+    const highT = new Float64Array(dqSize);
+    const highR = new Float64Array(dqSize);
+    let lowHead = 0;
+    let lowLen = 0;
+    let highHead = 0;
+    let highLen = 0;
     let ups: Change[] = [];
     let downs: Change[] = [];
     const maxPeriod = Math.max(...up.policies.map((p) => p.periodSeconds), ...down.policies.map((p) => p.periodSeconds), 0);
@@ -262,7 +282,9 @@ export function replay(input: ReplayInput): ReplayResult {
     const loads = new Array<number>(nm);
     const caps = ms.map((m) => m.capacityPerPod);
     const perPod = ms.map((m) => m.capacityPerPod * m.targetUtilization);
-    const bucketOf = (tick: number) => Math.floor((tick * dt) / input.step);
+    const stepSeconds = input.step;
+    const controller = input.controller;
+    const bucketOf = (tick: number) => Math.floor((tick * dt) / stepSeconds);
 
     for (let k = 0; k < nTicks; k++) {
         const t = t0 + k * dt;
@@ -270,7 +292,7 @@ export function replay(input: ReplayInput): ReplayResult {
         if (k % syncEvery === 0) {
             let proposal = -1;
             for (let i = 0; i < nm; i++) {
-                const x = syncEvery === 1 ? ms[i].load[bucketOf(k)] : syncLoad(ms[i], k);
+                const x = syncEvery === 1 ? L[i][bucketOf(k)] : syncLoad(ms[i], k);
                 loads[i] = x;
                 if (x === x && x !== Infinity) {
                     const ratio = x / Math.max(current, 1) / perPod[i];
@@ -283,14 +305,14 @@ export function replay(input: ReplayInput): ReplayResult {
             let desired: number;
             if (current > b.maxReplicas) desired = b.maxReplicas;
             else if (current < b.minReplicas) desired = b.minReplicas;
-            else if (input.controller) {
+            else if (controller) {
                 const ready = current - pendingCount;
                 desired = Math.min(
                     b.maxReplicas,
                     Math.max(
                         b.minReplicas,
                         Math.round(
-                            input.controller({
+                            controller({
                                 t,
                                 current,
                                 ready,
@@ -303,29 +325,24 @@ export function replay(input: ReplayInput): ReplayResult {
                 );
             } else {
                 // Stabilization: the lowest recommendation of the up window, the highest of the down window.
-                if (ringLen === ringSize) {
-                    ringHead = (ringHead + 1) % ringSize;
-                    ringLen--;
+                while (lowLen > 0 && lowR[(lowHead + lowLen - 1) % dqSize] >= proposal) lowLen--;
+                lowT[(lowHead + lowLen) % dqSize] = t;
+                lowR[(lowHead + lowLen) % dqSize] = proposal;
+                lowLen++;
+                while (lowLen > 1 && !(lowT[lowHead] > t - up.window)) {
+                    lowHead = (lowHead + 1) % dqSize;
+                    lowLen--;
                 }
-                const tail = (ringHead + ringLen) % ringSize;
-                ringT[tail] = t;
-                ringR[tail] = proposal;
-                ringLen++;
-                if (proposal !== lastProposal) {
-                    lastProposal = proposal;
-                    lastProposalChange = t;
+                while (highLen > 0 && highR[(highHead + highLen - 1) % dqSize] <= proposal) highLen--;
+                highT[(highHead + highLen) % dqSize] = t;
+                highR[(highHead + highLen) % dqSize] = proposal;
+                highLen++;
+                while (highLen > 1 && !(highT[highHead] > t - down.window)) {
+                    highHead = (highHead + 1) % dqSize;
+                    highLen--;
                 }
-                let upRec = proposal;
-                let downRec = proposal;
-                if (lastProposalChange > t - maxWindow - sync) {
-                    for (let j = 0; j < ringLen; j++) {
-                        const idx = (ringHead + j) % ringSize;
-                        const rt = ringT[idx];
-                        const rr = ringR[idx];
-                        if (rt > t - up.window && rr < upRec) upRec = rr;
-                        if (rt > t - down.window && rr > downRec) downRec = rr;
-                    }
-                }
+                const upRec = lowR[lowHead];
+                const downRec = highR[highHead];
                 let rec = current;
                 if (rec < upRec) rec = upRec;
                 if (rec > downRec) rec = downRec;
@@ -375,19 +392,26 @@ export function replay(input: ReplayInput): ReplayResult {
         let oracle = 0;
         let short = 0;
         let under = false;
+        let needMax = 0;
         for (let i = 0; i < nm; i++) {
-            const x = ms[i].load[bk];
+            const x = L[i][bk];
             if (!(x === x && x !== Infinity)) continue;
             has = true;
             const o = ceilEps(x / perPod[i]);
             if (o > oracle) oracle = o;
             const need = x / caps[i];
+            if (need > needMax) needMax = need;
             if (need > ready + 1e-9) {
                 under = true;
                 if (need - ready > short) short = need - ready;
             }
         }
         if (!has) continue;
+        if (trajR) {
+            trajR[ticks] = current;
+            trajReady![ticks] = ready;
+            trajNeed![ticks] = needMax;
+        }
         ticks++;
         replicaTicks += current;
         oracleTicks += oracle;
@@ -413,5 +437,8 @@ export function replay(input: ReplayInput): ReplayResult {
         scaleEventCount: eventCount,
         scaleEvents: events,
         finalReplicas: current,
+        trajectory: trajR
+            ? { replicas: trajR.subarray(0, ticks), ready: trajReady!.subarray(0, ticks), need: trajNeed!.subarray(0, ticks), oracleTicks }
+            : undefined,
     };
 }

@@ -3,7 +3,18 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { IngestError, detectFormat, detectStep, parseSeriesText, parseTimestamp, readSeriesFile, toGrid } from "../forecast/ingest";
+import {
+    IngestError,
+    detectFormat,
+    detectStep,
+    parseSeriesText,
+    parseTimestamp,
+    readSeriesFile,
+    sampleValue,
+    toGrid,
+} from "../forecast/ingest";
+import fc from "fast-check";
+import { scanQueryRange } from "../forecast/queryRangeScan";
 
 const DATA = path.resolve(__dirname, "../../shared/data");
 const arr = (x: ArrayLike<number>) => Array.from(x);
@@ -207,5 +218,138 @@ describe("ingest: detection and resampling", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("ingest: the fast query_range reader reads exactly what JSON.parse reads", () => {
+    const both = (text: string) => {
+        const run = (fastJson: boolean) => {
+            try {
+                return parseSeriesText(text, "f.json", { fastJson });
+            } catch (e) {
+                return (e as Error).message;
+            }
+        };
+        return { fast: run(true), slow: run(false) };
+    };
+
+    test("every query_range file in ../shared/data and exports/ gives the same series", () => {
+        const files = [
+            ...fs.readdirSync(path.join(DATA, "prometheus")).map((f) => path.join(DATA, "prometheus", f)),
+            ...["dev", "staging", "prod"].flatMap((s) =>
+                fs
+                    .readdirSync(path.resolve(__dirname, "../exports", s))
+                    .filter((f) => f.endsWith(".json"))
+                    .map((f) => path.resolve(__dirname, "../exports", s, f)),
+            ),
+        ];
+        assert.ok(files.length >= 6, `found ${files.length} files`);
+        let points = 0;
+        for (const f of files) {
+            const text = fs.readFileSync(f, "utf8");
+            assert.notEqual(scanQueryRange(text, sampleValue), undefined, `${f}: the fast path applies`);
+            const { fast, slow } = both(text);
+            assert.deepEqual(fast, slow, f);
+            assert.ok(typeof fast !== "string", f);
+            points += fast[0].t.length;
+        }
+        assert.ok(points > 10000, `${points} points`);
+    });
+
+    test("numbers at the edges of the exact fast path, specials, whitespace and escapes", () => {
+        const values = [
+            "0",
+            "-0",
+            "0.1",
+            "0.30000000000000004",
+            "123456789012345",
+            "1234567890123456",
+            "12345678901234567890",
+            "9007199254740993",
+            "1e3",
+            "1.5E-7",
+            "-2.5e+2",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "NaN",
+            "+Inf",
+            "-Inf",
+            "Inf",
+            " 12 ",
+            "012",
+            "1.",
+            "4.35",
+            "1695168000.123",
+        ];
+        const body = {
+            status: "success",
+            data: {
+                resultType: "matrix",
+                result: [
+                    {
+                        metric: { __name__: "x", path: 'a"b\\c\u00e9\n' },
+                        values: values.map((v, k) => [1695168000 + k * 60 + (k % 3) * 0.125, v]),
+                    },
+                ],
+            },
+        };
+        for (const text of [JSON.stringify(body), JSON.stringify(body, null, 2), JSON.stringify(body, null, "\t").replace(/\n/g, "\r\n")]) {
+            assert.notEqual(scanQueryRange(text, sampleValue), undefined, "the fast path applies");
+            const { fast, slow } = both(text);
+            assert.ok(typeof fast !== "string", String(fast));
+            assert.deepEqual(fast, slow);
+        }
+    });
+
+    test("malformed files take the JSON.parse path and fail with the same message", () => {
+        const cases = [
+            qr([
+                {
+                    metric: {},
+                    values: [
+                        [1, "1"],
+                        [2, "x"],
+                    ],
+                },
+            ]),
+            qr([{ metric: {}, values: [[1, "1", 3]] }]),
+            qr([{ metric: {}, values: [["1", "1"]] }]),
+            qr([{ metric: {}, values: [[1, 1]] }]),
+            qr([{ metric: {}, values: [[1, ""]] }]),
+            qr([{ metric: {}, values: [[1, "1"]] }]).replace("[[1,", "[[1e999,"),
+            qr([{ metric: {}, values: [[1, "1"]] }]).slice(0, -3),
+            qr([{ metric: {}, values: [[1, "1"]] }]) + "x",
+            qr([{ metric: {}, values: [[1, "1"]] }]).replace("[[1,", "[[01,"),
+            qr([{ metric: {}, values: [[1, "1"]] }]).replace('"1"]]', '"1\\u0031"]]'),
+            qr([{ metric: { __proto__: "p" }, values: [[1, "1"]] }]).replace('"metric":{}', '"metric":{"__proto__":"p"}'),
+            "\ufeff" + qr([{ metric: {}, values: [[1, "1"]] }]),
+            "[".repeat(20000),
+        ];
+        for (const text of cases) {
+            assert.equal(scanQueryRange(text, sampleValue), undefined, text.slice(0, 80));
+            const { fast, slow } = both(text);
+            assert.deepEqual(fast, slow, text.slice(0, 80));
+        }
+        assert.match(String(both(cases[0]).fast), /values\[1\]\[1\]: value "x" is not a number/);
+    });
+
+    test("property: random query_range answers read the same both ways", () => {
+        const num = fc.oneof(
+            fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+            fc.integer({ min: -1e6, max: 1e12 }).map(String),
+            fc.constantFrom("NaN", "+Inf", "-Inf", "0", "-0", "1e-7"),
+        );
+        const series = fc.record({
+            metric: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
+            values: fc.array(fc.tuple(fc.integer({ min: 0, max: 2e9 }), num), { minLength: 1, maxLength: 40 }),
+        });
+        fc.assert(
+            fc.property(fc.array(series, { minLength: 1, maxLength: 3 }), fc.constantFrom(undefined, 1, 4), (result, indent) => {
+                const text = JSON.stringify({ status: "success", data: { resultType: "matrix", result } }, null, indent);
+                const { fast, slow } = both(text);
+                assert.deepEqual(fast, slow);
+            }),
+            { numRuns: 300, seed: 4 },
+        );
     });
 });

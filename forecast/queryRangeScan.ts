@@ -1,0 +1,279 @@
+/**
+ * A fast reader for Prometheus `query_range` exports. `JSON.parse` builds one array and two
+ * strings per sample (a month at 1 minute is 43,200 of each per series); this reader walks the
+ * text once and writes every `[unix_seconds, "value"]` pair straight into typed arrays, so that
+ * reading an export costs a fraction of parsing it. It accepts strict JSON only and gives up
+ * (returns `undefined`) on anything it does not handle exactly: escapes inside sample values,
+ * `__proto__` keys, a pair that is not `[number, string]`, invalid JSON. The caller then takes the
+ * `JSON.parse` path, which reports malformed input with its position and reason, so both paths
+ * read a valid file to the same numbers (tested side by side).
+ */
+
+/** The `values` of one series, read as columns. */
+export class SampleColumns {
+    constructor(
+        readonly t: Float64Array,
+        readonly v: Float64Array,
+        /** Samples whose value is NaN or ±Inf. */
+        readonly nonFinite: number,
+    ) {}
+}
+
+const GIVE_UP = new Error("not the fast path");
+
+// 10^k for k ≤ 22 is exact in a double; m / 10^k with an exact integer m < 2^53 is then the
+// correctly rounded value of the decimal, the same double Number() returns.
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Parses `text` (a query_range answer) with sample arrays as `SampleColumns`, or returns
+ * `undefined` when the strict fast path does not apply.
+ */
+export function scanQueryRange(text: string, special: (s: string) => number | undefined): unknown {
+    let i = 0;
+    const n = text.length;
+
+    const ws = () => {
+        while (i < n) {
+            const c = text.charCodeAt(i);
+            if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+            else break;
+        }
+    };
+    const expect = (c: number) => {
+        if (text.charCodeAt(i) !== c) throw GIVE_UP;
+        i++;
+    };
+
+    /** A JSON string starting at the opening quote; escapes go through JSON.parse of the literal. */
+    const str = (): string => {
+        const start = i;
+        i++;
+        let escaped = false;
+        while (i < n) {
+            const c = text.charCodeAt(i);
+            if (c === 34) {
+                i++;
+                const lit = text.slice(start, i);
+                return escaped ? (JSON.parse(lit) as string) : lit.slice(1, -1);
+            }
+            if (c < 32) throw GIVE_UP;
+            if (c === 92) {
+                escaped = true;
+                i += 2;
+            } else i++;
+        }
+        throw GIVE_UP;
+    };
+
+    const num = (): number => {
+        const x = readNumber(text, i);
+        if (END[0] < 0) throw GIVE_UP;
+        i = END[0];
+        return x;
+    };
+
+    const pairs = (): SampleColumns => {
+        const r = scanPairs(text, i, special);
+        i = r.end;
+        return r.columns;
+    };
+
+    const value = (key: string | undefined): unknown => {
+        ws();
+        const c = text.charCodeAt(i);
+        if (c === 123) return obj();
+        if (c === 91) return key === "values" ? pairs() : arr();
+        if (c === 34) return str();
+        if (c === 116 && text.startsWith("true", i)) return ((i += 4), true);
+        if (c === 102 && text.startsWith("false", i)) return ((i += 5), false);
+        if (c === 110 && text.startsWith("null", i)) return ((i += 4), null);
+        return num();
+    };
+
+    const arr = (): unknown[] => {
+        expect(91);
+        const out: unknown[] = [];
+        ws();
+        if (text.charCodeAt(i) === 93) {
+            i++;
+            return out;
+        }
+        for (;;) {
+            out.push(value(undefined));
+            ws();
+            const c = text.charCodeAt(i++);
+            if (c === 44) continue;
+            if (c === 93) return out;
+            throw GIVE_UP;
+        }
+    };
+
+    const obj = (): Record<string, unknown> => {
+        expect(123);
+        const out: Record<string, unknown> = {};
+        ws();
+        if (text.charCodeAt(i) === 125) {
+            i++;
+            return out;
+        }
+        for (;;) {
+            ws();
+            if (text.charCodeAt(i) !== 34) throw GIVE_UP;
+            const k = str();
+            if (k === "__proto__") throw GIVE_UP;
+            ws();
+            expect(58);
+            out[k] = value(k);
+            ws();
+            const c = text.charCodeAt(i++);
+            if (c === 44) continue;
+            if (c === 125) return out;
+            throw GIVE_UP;
+        }
+    };
+
+    try {
+        ws();
+        if (text.charCodeAt(i) === 0xfeff) return undefined; // JSON.parse rejects a BOM: its error, not ours
+        const doc = value(undefined);
+        ws();
+        return i === n ? doc : undefined;
+    } catch {
+        return undefined; // GIVE_UP, a bad escape, or nesting too deep: the JSON.parse path decides
+    }
+}
+
+function isDigit(c: number): boolean {
+    return c >= 48 && c <= 57;
+}
+
+function skipWs(text: string, j: number): number {
+    for (let c = text.charCodeAt(j); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++j));
+    return j;
+}
+
+/** End index of a JSON number at `from` (grammar checked), or -1. */
+function numberEnd(text: string, from: number): number {
+    let j = from;
+    if (text.charCodeAt(j) === 45) j++;
+    const d0 = text.charCodeAt(j);
+    if (d0 === 48) j++;
+    else if (d0 >= 49 && d0 <= 57) {
+        j++;
+        while (isDigit(text.charCodeAt(j))) j++;
+    } else return -1;
+    if (text.charCodeAt(j) === 46) {
+        j++;
+        if (!isDigit(text.charCodeAt(j))) return -1;
+        while (isDigit(text.charCodeAt(j))) j++;
+    }
+    const e = text.charCodeAt(j);
+    if (e === 101 || e === 69) {
+        j++;
+        const sgn = text.charCodeAt(j);
+        if (sgn === 43 || sgn === 45) j++;
+        if (!isDigit(text.charCodeAt(j))) return -1;
+        while (isDigit(text.charCodeAt(j))) j++;
+    }
+    return j;
+}
+
+/** Where the last `readNumber` stopped (-1: not a JSON number there). A typed cell, not a closure variable. */
+const END = new Int32Array(1);
+
+/** A JSON number at `from` in one pass: its double (the same as Number()), its end in END[0]. */
+function readNumber(text: string, from: number): number {
+    let j = from;
+    const neg = text.charCodeAt(j) === 45;
+    if (neg) j++;
+    let m = 0;
+    let digits = 0;
+    let c = text.charCodeAt(j);
+    if (c === 48) c = text.charCodeAt(++j);
+    else if (c >= 49 && c <= 57) {
+        do {
+            m = m * 10 + (c - 48);
+            digits++;
+            c = text.charCodeAt(++j);
+        } while (c >= 48 && c <= 57);
+    } else {
+        END[0] = -1;
+        return NaN;
+    }
+    let frac = 0;
+    if (c === 46) {
+        c = text.charCodeAt(++j);
+        if (!(c >= 48 && c <= 57)) {
+            END[0] = -1;
+            return NaN;
+        }
+        do {
+            m = m * 10 + (c - 48);
+            if (m !== 0) digits++;
+            frac++;
+            c = text.charCodeAt(++j);
+        } while (c >= 48 && c <= 57);
+    }
+    if (c === 101 || c === 69) {
+        const e = numberEnd(text, from);
+        END[0] = e;
+        return e < 0 ? NaN : Number(text.slice(from, e));
+    }
+    END[0] = j;
+    if (digits > 15 || frac > 22) return Number(text.slice(from, j));
+    const x = frac > 0 ? m / POW10[frac] : m;
+    return neg ? -x : x;
+}
+
+/** `[[t, "v"], ...]` from `from` (at its `[`) straight into columns; throws GIVE_UP otherwise. */
+function scanPairs(text: string, from: number, special: (s: string) => number | undefined): { columns: SampleColumns; end: number } {
+    const n = text.length;
+    let j = skipWs(text, from + 1);
+    if (text.charCodeAt(j) === 93) return { columns: new SampleColumns(new Float64Array(0), new Float64Array(0), 0), end: j + 1 };
+    let cap = 1024;
+    let t = new Float64Array(cap);
+    let v = new Float64Array(cap);
+    let len = 0;
+    let nonFinite = 0;
+    for (;;) {
+        if (text.charCodeAt(j) !== 91) throw GIVE_UP;
+        j = skipWs(text, j + 1);
+        const ts = readNumber(text, j);
+        if (END[0] < 0 || !Number.isFinite(ts)) throw GIVE_UP; // 1e999: the JSON.parse path names it
+        j = skipWs(text, END[0]);
+        if (text.charCodeAt(j) !== 44) throw GIVE_UP;
+        j = skipWs(text, j + 1);
+        if (text.charCodeAt(j) !== 34) throw GIVE_UP;
+        const a = j + 1;
+        let b = a;
+        for (let c = text.charCodeAt(b); c !== 34; c = text.charCodeAt(++b)) if (c === 92 || c < 32 || b >= n) throw GIVE_UP;
+        let x = a < b ? readNumber(text, a) : NaN;
+        if (END[0] !== b || a === b) {
+            const sv = special(text.slice(a, b));
+            if (sv === undefined) throw GIVE_UP;
+            x = sv;
+        }
+        j = skipWs(text, b + 1);
+        if (text.charCodeAt(j) !== 93) throw GIVE_UP;
+        if (len === cap) {
+            cap *= 2;
+            const t2 = new Float64Array(cap);
+            t2.set(t);
+            t = t2;
+            const v2 = new Float64Array(cap);
+            v2.set(v);
+            v = v2;
+        }
+        t[len] = ts;
+        v[len] = x;
+        if (x - x !== 0) nonFinite++; // NaN or ±Inf
+        len++;
+        j = skipWs(text, j + 1);
+        const d = text.charCodeAt(j);
+        j = skipWs(text, j + 1);
+        if (d === 44) continue;
+        if (d === 93) return { columns: new SampleColumns(t.slice(0, len), v.slice(0, len), nonFinite), end: j };
+        throw GIVE_UP;
+    }
+}
