@@ -1,0 +1,154 @@
+/**
+ * `npm run exports:demo` rewrites the demo exports under `exports/<stack>/` from the public traces
+ * in `../shared/data` (see exports/README.md for what each file is and its licence). Deterministic:
+ * the same traces give byte-identical files. Two time axes, the traces' own:
+ *
+ * - the NASA window (1995-07-13 .. 07-27, 5 min): the API and the data tier, which follow the
+ *   API's requests;
+ * - the NAB Twitter window (2015-03-02 .. 03-16, 5 min): the worker queue.
+ *
+ * Series with no trace of their own are derived from the requests by a stated formula; the
+ * latency and processing-time shapes come from NAB CloudWatch traces shifted onto those windows.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const DATA = path.resolve(ROOT, "../shared/data");
+
+/** Per stack: requests × `requests` (dev 5, staging 50, prod 500), queue × `queue`, Redis bytes per cached request. */
+export const STACK_FACTORS = {
+    dev: { requests: 5, queue: 0.5, redisBytesPerRequest: 6144 },
+    staging: { requests: 50, queue: 1, redisBytesPerRequest: 768 },
+    prod: { requests: 500, queue: 3, redisBytesPerRequest: 256 },
+} as const;
+
+const API_FROM = Date.UTC(1995, 6, 13) / 1000;
+const API_TO = Date.UTC(1995, 6, 27) / 1000;
+const QUEUE_FROM = Date.UTC(2015, 2, 2) / 1000;
+const QUEUE_TO = Date.UTC(2015, 2, 16) / 1000;
+const MiB = 2 ** 20;
+/** Cache entries live 6 h: memory follows the requests of the last 6 h (72 × 5 min). */
+const CACHE_TTL_POINTS = 72;
+
+interface Point {
+    readonly t: number;
+    readonly v: number;
+}
+
+function readCsv(rel: string): Point[] {
+    const lines = fs.readFileSync(path.join(DATA, rel), "utf8").trim().split("\n").slice(1);
+    return lines.map((l) => {
+        const [ts, v] = l.split(",");
+        return { t: Date.parse(`${ts.replace(" ", "T")}Z`) / 1000, v: Number(v) };
+    });
+}
+
+/** Numbers as Prometheus would print them, to 3 decimals at most ("5.35", "535"). */
+const n3 = (x: number) => String(Number(x.toFixed(3)));
+
+function csv(points: readonly Point[], value: (p: Point) => string, stamp: (t: number) => string): string {
+    return ["timestamp,value", ...points.map((p) => `${stamp(p.t)},${value(p)}`)].join("\n") + "\n";
+}
+
+const dateStamp = (t: number) => new Date(t * 1000).toISOString().slice(0, 19).replace("T", " ");
+/** Unix seconds, as `--refresh` writes CSV exports. */
+const unixStamp = (t: number) => String(t);
+
+function queryRange(series: { labels: Record<string, string>; points: readonly Point[] }[]): string {
+    return (
+        JSON.stringify({
+            status: "success",
+            data: {
+                resultType: "matrix",
+                result: series.map((s) => ({ metric: s.labels, values: s.points.map((p) => [p.t, n3(p.v)]) })),
+            },
+        }) + "\n"
+    );
+}
+
+/** Shifts a trace so its first point lands on `from`, keeping the points before `to`. */
+function shiftTo(points: readonly Point[], from: number, to: number): Point[] {
+    const d = from - points[0].t;
+    return points.map((p) => ({ t: p.t + d, v: p.v })).filter((p) => p.t < to);
+}
+
+export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, string> {
+    const k = STACK_FACTORS[stack];
+    const nasa = readCsv("nasa_http/nasa_http_1995_requests_per_5min.csv");
+    // Requests/s of the stack: the count per 5 min ÷ 300 × the stack's factor, rounded as exported.
+    const rps = nasa.map((p) => ({ t: p.t, v: Number(n3((p.v / 300) * k.requests)) }));
+    const inApi = (p: Point) => p.t >= API_FROM && p.t < API_TO;
+    const api = rps.filter(inApi);
+    const derived = (f: (r: number, i: number) => number) => api.map((p, i) => ({ t: p.t, v: f(p.v, i) }));
+    const firstApi = rps.findIndex(inApi);
+    const trailingRequests = (i: number) => {
+        let s = 0;
+        for (let j = Math.max(0, firstApi + i - CACHE_TTL_POINTS + 1); j <= firstApi + i; j++) s += rps[j].v * 300;
+        return s;
+    };
+    const latency = shiftTo(readCsv("nab/realKnownCause/ec2_request_latency_system_failure.csv"), API_FROM, API_TO);
+    const amzn = readCsv("nab/realTweets/Twitter_volume_AMZN.csv");
+    const queue = amzn.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO);
+    const jobs = shiftTo(readCsv("nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
+    const job = { job: "sysmanage-api", stack };
+    return {
+        "api-requests.query_range.json": queryRange([{ labels: { __name__: "sysmanage_http_requests_per_second", ...job }, points: api }]),
+        // 2 ms of CPU per request plus 100m idle over the tier.
+        "api-cpu.csv": csv(
+            derived((r) => 0.1 + 0.002 * r),
+            (p) => n3(p.v),
+            unixStamp,
+        ),
+        // 150 MiB of process memory plus 1 MiB of buffers per request/s.
+        "api-memory.csv": csv(
+            derived((r) => Math.round(150 * MiB + r * MiB)),
+            (p) => String(p.v),
+            unixStamp,
+        ),
+        // EC2 request latency (ms) as a p95 in seconds, × 4.
+        "api-latency-p95.csv": csv(latency, (p) => n3((p.v / 1000) * 4), unixStamp),
+        "worker-queue.csv": csv(queue, (p) => String(Math.round(p.v * k.queue)), dateStamp),
+        // EC2 CPU % as seconds per job, × 0.4.
+        "worker-queue-processing-time.csv": csv(jobs, (p) => n3(p.v * 0.4), unixStamp),
+        // 64 MiB of overhead plus the entries cached by the last 6 h of requests.
+        "redis-memory-used.csv": csv(
+            derived((_, i) => Math.round(64 * MiB + trailingRequests(i) * k.redisBytesPerRequest)),
+            (p) => String(p.v),
+            unixStamp,
+        ),
+        // 12 cache commands per request.
+        "redis-ops.csv": csv(
+            derived((r) => 12 * r),
+            (p) => n3(p.v),
+            unixStamp,
+        ),
+        // 2 read queries per request plus 5/s of background reads.
+        "postgres-read-queries.csv": csv(
+            derived((r) => 5 + 2 * r),
+            (p) => n3(p.v),
+            unixStamp,
+        ),
+        // Client connections: 10 per pooler at rest, plus 0.5 (writes) and 0.3 (reads) per request/s.
+        "pooler-rw-clients.csv": csv(
+            derived((r) => Math.round(10 + 0.5 * r)),
+            (p) => String(p.v),
+            unixStamp,
+        ),
+        "pooler-ro-clients.csv": csv(
+            derived((r) => Math.round(10 + 0.3 * r)),
+            (p) => String(p.v),
+            unixStamp,
+        ),
+    };
+}
+
+if (require.main === module) {
+    for (const stack of Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]) {
+        const dir = path.join(ROOT, "exports", stack);
+        fs.mkdirSync(dir, { recursive: true });
+        const files = demoExports(stack);
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+        console.log(`exports/${stack}: ${Object.keys(files).join(", ")}`);
+    }
+}
