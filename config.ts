@@ -93,6 +93,67 @@ const workerPool = (name: string) =>
         .prefault({})
         .describe(`The ${name} worker pool (Deployment + HPA + PDB).`);
 
+/** One exported series: the file the forecast reads and the PromQL a refresh writes it from. */
+const exportRef = (what: string, unit: "rate" | "gauge") =>
+    z
+        .strictObject({
+            file: z
+                .string()
+                .min(1)
+                .describe("Export file (Prometheus query_range JSON or CSV timestamp,value), relative to forecast.exportsDir."),
+            series: z
+                .string()
+                .default("")
+                .describe(
+                    "Series in the file (the metric name with its labels as in query_range, or the CSV column); empty for the first.",
+                ),
+            query: z
+                .string()
+                .default("")
+                .describe("PromQL that npm run forecast -- --refresh runs (query_range) to rewrite the file; empty: never refreshed."),
+            unit: z
+                .enum(["rate", "gauge", "count", "counter"])
+                .default(unit)
+                .describe(
+                    "rate and gauge are used as they are; count is per sample step (divided by the step); counter is turned into a rate.",
+                ),
+        })
+        .optional()
+        .describe(what);
+
+const workerSeries = (pool: string) =>
+    z
+        .strictObject({
+            queueLength: exportRef(
+                `Length of the ${pool} queue (items waiting); sized against workers.${pool}.queueLengthPerPod per pod.`,
+                "gauge",
+            ),
+            processingTime: exportRef(
+                `Average job duration of the ${pool} pool in seconds; checked for staleness and shown, not sized from (a per-pod average, see the metrics contract).`,
+                "gauge",
+            ),
+        })
+        .optional()
+        .describe(`The ${pool} pool's series.`);
+
+const replicaGuardrails = (min: number, max: number, what: string) =>
+    z
+        .strictObject({
+            minReplicas: int(1, 1000).default(min).describe("Lowest minReplicas the forecast may set."),
+            maxReplicas: int(1, 1000).default(max).describe("Highest maxReplicas the forecast may set."),
+        })
+        .prefault({})
+        .describe(`Bounds the forecast keeps the ${what} HPA within.`);
+
+const countGuardrails = (min: number, max: number, lo: number, hi: number, what: string) =>
+    z
+        .strictObject({
+            min: int(lo, hi).default(min).describe("Fewest the forecast may set."),
+            max: int(lo, hi).default(max).describe("Most the forecast may set."),
+        })
+        .prefault({})
+        .describe(`How many ${what} the forecast may set.`);
+
 export const ConfigSchema = z.strictObject({
     environment: z.enum(["dev", "staging", "prod"]).default("prod").describe("Environment this stack is: dev, staging or prod."),
     namespace: label("namespace").default("sysmanage").describe("Namespace every application object lives in."),
@@ -269,6 +330,14 @@ export const ConfigSchema = z.strictObject({
             walStorageSize: quantity().default("20Gi").describe("Separate WAL volume size per instance."),
             storageClass: z.string().default("").describe("StorageClass of the volumes; empty for the cluster default."),
             maxConnections: int(20, 10000).default(300).describe("max_connections of the main cluster (the connection budget)."),
+            readQueriesPerReplica: int(1, 1000000)
+                .default(1500)
+                .describe(
+                    "Read queries/s one instance of postgres.cpu/memory serves at full load (measure yours, e.g. pgbench -S); the forecast sizes postgres.replicas from it.",
+                ),
+            readTargetUtilization: int(1, 100)
+                .default(70)
+                .describe("% of postgres.readQueriesPerReplica a replica should carry at the forecast peak."),
             superuserReservedConnections: int(1, 100).default(3).describe("superuser_reserved_connections (CloudNativePG default 3)."),
             systemReservedConnections: int(0, 1000).default(10).describe("Connections kept for the operator, replication and monitoring."),
             headroomConnections: int(0, 1000)
@@ -325,6 +394,9 @@ export const ConfigSchema = z.strictObject({
             readInstances: int(1, 20).default(3).describe("PgBouncer pods of the -ro pooler (to the replicas)."),
             analyticsInstances: int(1, 20).default(2).describe("PgBouncer pods of the analytics pooler."),
             maxClientConn: int(1, 100000).default(1000).describe("max_client_conn per pooler pod (seed: 1000)."),
+            clientTargetUtilization: int(1, 100)
+                .default(70)
+                .describe("% of max_client_conn a pooler pod should carry at the forecast peak of client connections."),
             defaultPoolSize: int(1, 1000).default(50).describe("default_pool_size before the budget caps it (seed: 50)."),
             minPoolSize: int(0, 1000).default(10).describe("min_pool_size (seed: 10)."),
             reservePoolSize: int(0, 1000).default(10).describe("reserve_pool_size (seed: 10)."),
@@ -384,22 +456,129 @@ export const ConfigSchema = z.strictObject({
             enabled: z
                 .boolean()
                 .default(true)
-                .describe("Size HPA min/max from the stack's metric exports before every preview, up and render."),
-            seriesFile: z
+                .describe("Size HPA min/max and the data-tier counts from the stack's metric exports before every preview, up and render."),
+            exportsDir: z
                 .string()
                 .default("")
-                .describe("Series mapping (workload -> export files, capacity, guardrails); empty for exports/<stack>/series.yaml."),
+                .describe("Directory of the export files, relative to the project; empty for exports/<stack>."),
+            prometheus: z
+                .strictObject({
+                    url: z
+                        .string()
+                        .regex(/^(https?:\/\/[^\s/]+(\/[^\s]*)?)?$/, { message: "must be http(s)://host[:port][/path] or empty" })
+                        .default("")
+                        .describe(
+                            "Prometheus that npm run forecast -- --refresh queries; empty for metrics.prometheusUrl:metrics.prometheusPort (PROMETHEUS_URL overrides both).",
+                        ),
+                    stepSeconds: int(1, 86400).default(300).describe("Resolution of the refreshed exports (query_range step)."),
+                    days: int(1, 90).default(14).describe("Days of history a refresh pulls."),
+                })
+                .prefault({})
+                .describe("Where --refresh pulls fresh exports from."),
+            series: z
+                .strictObject({
+                    api: z
+                        .strictObject({
+                            requests: exportRef(
+                                "Total API requests/s (not per pod); sized against api.targets.requestsPerSecond per pod.",
+                                "rate",
+                            ),
+                            cpu: exportRef(
+                                "Total API CPU in cores; sized against api.resources.cpuRequest × api.targets.cpuUtilization.",
+                                "gauge",
+                            ),
+                            memory: exportRef(
+                                "Total API memory in bytes; sized against api.resources.memoryRequest × api.targets.memoryUtilization.",
+                                "gauge",
+                            ),
+                            latencyP95: exportRef(
+                                "API p95 latency in seconds; feeds the capacity planner (a per-pod average the HPA multiplies by the pod count, not a load to size from).",
+                                "gauge",
+                            ),
+                        })
+                        .optional()
+                        .describe("The API's series; unset: the API keeps its configured bounds."),
+                    workers: z
+                        .strictObject({
+                            queue: workerSeries("queue"),
+                            agent: workerSeries("agent"),
+                            report: workerSeries("report"),
+                            cleanup: workerSeries("cleanup"),
+                        })
+                        .prefault({})
+                        .describe("Each worker pool's series; a pool without them keeps its configured bounds."),
+                    redis: z
+                        .strictObject({
+                            memoryUsed: exportRef(
+                                "Redis memory used over all masters, bytes (sizes redis.masters through the cache scaling rules).",
+                                "gauge",
+                            ),
+                            opsPerSecond: exportRef(
+                                "Redis commands/s over all masters (sizes redis.masters through the cache scaling rules).",
+                                "rate",
+                            ),
+                        })
+                        .optional()
+                        .describe("Redis series; both are needed to size redis.masters."),
+                    postgres: z
+                        .strictObject({
+                            readQueries: exportRef(
+                                "Read queries/s on the main cluster (sizes postgres.replicas against postgres.readQueriesPerReplica).",
+                                "rate",
+                            ),
+                        })
+                        .optional()
+                        .describe("Postgres series."),
+                    poolers: z
+                        .strictObject({
+                            write: exportRef(
+                                "Client connections to the -rw pooler (sizes pooler.writeInstances against pooler.maxClientConn).",
+                                "gauge",
+                            ),
+                            read: exportRef("Client connections to the read pooler (sizes pooler.readInstances).", "gauge"),
+                            analytics: exportRef("Client connections to the analytics pooler (sizes pooler.analyticsInstances).", "gauge"),
+                        })
+                        .optional()
+                        .describe("PgBouncer client-connection series, one per pooler."),
+                })
+                .prefault({})
+                .describe(
+                    "Which export holds which tier's series, and the PromQL that refreshes it; capacity per pod comes from the HPA targets.",
+                ),
+            guardrails: z
+                .strictObject({
+                    api: replicaGuardrails(1, 100, "API"),
+                    workers: z
+                        .strictObject({
+                            queue: replicaGuardrails(1, 60, "queue worker"),
+                            agent: replicaGuardrails(1, 60, "agent worker"),
+                            report: replicaGuardrails(1, 60, "report worker"),
+                            cleanup: replicaGuardrails(1, 60, "cleanup worker"),
+                        })
+                        .prefault({})
+                        .describe("Bounds the forecast keeps each worker pool's HPA within."),
+                    redisMasters: countGuardrails(3, 12, 3, 100, "Redis masters (shards)"),
+                    postgresReplicas: countGuardrails(0, 5, 0, 10, "Postgres read replicas"),
+                    poolerInstances: countGuardrails(1, 10, 1, 20, "pods of each PgBouncer pooler (at least 2 outside dev)"),
+                })
+                .prefault({})
+                .describe("Per-environment limits the forecast never sizes beyond."),
+            averageValueUtilization: int(1, 100)
+                .default(70)
+                .describe(
+                    "An HPA AverageValue target (100 req/s, 10 queue items per pod) as a % of what one pod handles at full load; the replay counts a pod short when load exceeds that.",
+                ),
             maxAgeDays: int(0, 365)
                 .default(0)
                 .describe(
-                    "Exports older than this fall back to the configured bounds with a warning; 0 disables the check (demo exports).",
+                    "Exports older than this fall back to the configured bounds and counts with a warning; 0 disables the check (demo exports).",
                 ),
             policyMinimum: int(1, 100)
                 .default(1)
                 .describe("The forecast never sizes minReplicas below this (the policy pack's HA floor of the environment)."),
         })
         .prefault({})
-        .describe("The forecasting step (issue: forecasting)."),
+        .describe("The forecasting step (issue 4)."),
     network: z
         .strictObject({
             postgresPort: port().default(5432).describe("Port of the Postgres poolers and clusters the apps may reach."),
@@ -575,6 +754,14 @@ function crossFieldProblems(c: AppConfig): string[] {
                 `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs databaseAccess.manageRoles false (there is no database to connect to)`,
             );
     }
+    const g = c.forecast.guardrails;
+    const guard = (key: string, lo: string, hi: string, min: number, max: number) => {
+        if (min > max) out.push(`forecast.guardrails.${key}.${lo} (${min}) must be <= forecast.guardrails.${key}.${hi} (${max})`);
+    };
+    guard("api", "minReplicas", "maxReplicas", g.api.minReplicas, g.api.maxReplicas);
+    for (const name of WORKER_POOLS)
+        guard(`workers.${name}`, "minReplicas", "maxReplicas", g.workers[name].minReplicas, g.workers[name].maxReplicas);
+    for (const key of ["redisMasters", "postgresReplicas", "poolerInstances"] as const) guard(key, "min", "max", g[key].min, g[key].max);
     if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
         out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
     if (c.dns.routing === "geo" && !c.dns.regions.some((r) => r.geo === "*"))

@@ -30,8 +30,20 @@ import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./lib/p
 import { programForecast } from "./forecast/program";
 
 export = async () => {
-    const cfg = loadConfig();
+    const configured = loadConfig();
     const stack = pulumi.getStack();
+    // What is deployed: this stack's last `dataTier` output (a StackReference to itself).
+    const deployed = configured.redis.enabled
+        ? ((await previousOutput("dataTier")) as { redis?: { masters?: number } } | undefined)
+        : undefined;
+    // The forecasting step: HPA bounds and data-tier counts from the stack's exported metrics,
+    // within guardrails. Its config carries the sized counts and has passed every config rule again.
+    const forecast = configured.forecast.enabled
+        ? programForecast({ stack, projectDir: __dirname, config: configured, deployedRedisMasters: deployed?.redis?.masters })
+        : undefined;
+    const cfg = forecast?.config ?? configured;
+    // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
+    for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
     // The data tier's sizing (connection budget, parameters) is computed before anything is declared.
     let data: ReturnType<typeof dataTierPlan>;
     try {
@@ -41,9 +53,8 @@ export = async () => {
         throw e;
     }
     // Resharding moves slots while the cluster serves: one shard per update, checked against
-    // what is deployed (this stack's last `dataTier` output), unless explicitly allowed.
+    // what is deployed, unless explicitly allowed (also when the forecast chose the count).
     if (data.redis) {
-        const deployed = (await previousOutput("dataTier")) as { redis?: { masters?: number } } | undefined;
         try {
             nextShardCount(deployed?.redis?.masters ?? 0, data.redis.masters, cfg.redis.allowShardJump);
         } catch (e) {
@@ -78,21 +89,11 @@ export = async () => {
     }
     const vpa = cfg.metrics.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace }, opts) : undefined;
 
-    // The forecasting step: size the HPAs from the stack's exported metrics, within guardrails.
-    const configured = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)];
-    const forecast = cfg.forecast.enabled
-        ? programForecast({
-              stack,
-              projectDir: __dirname,
-              seriesFile: cfg.forecast.seriesFile,
-              maxAgeDays: cfg.forecast.maxAgeDays,
-              policyMinimum: cfg.forecast.policyMinimum,
-              current: Object.fromEntries(configured.map((p) => [p.key, p.bounds])),
-          })
-        : undefined;
-    // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
-    for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
-    const sized = configured.map((p) => ({ ...p, bounds: forecast?.bounds[p.key] ?? p.bounds, annotations: forecast?.annotations[p.key] }));
+    const sized = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) => ({
+        ...p,
+        bounds: forecast?.bounds[p.key] ?? p.bounds,
+        annotations: forecast?.annotations[p.key],
+    }));
     const [api, ...workers] = sized;
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const ns = new AppNamespace(
@@ -323,10 +324,17 @@ export = async () => {
         charts: Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version])),
         forecast: forecast
             ? {
-                  seriesFile: forecast.seriesFile,
-                  inputsHash: forecast.result?.inputsHash ?? null,
+                  exportsDir: forecast.exportsDir,
+                  inputsHash: forecast.result.inputsHash,
                   workloads: Object.fromEntries(
-                      (forecast.result?.workloads ?? []).map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }]),
+                      forecast.result.workloads.map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }]),
+                  ),
+                  // Every sized data-tier count with the rule that decided it (or why the configured one was kept).
+                  dataTier: Object.fromEntries(
+                      forecast.dataTier.counts.map((n) => [
+                          n.key,
+                          { configured: n.configured, proposed: n.proposed, peaks: n.peaks, model: n.model, rule: n.rule },
+                      ]),
                   ),
                   warnings: forecast.warnings,
               }

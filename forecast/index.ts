@@ -26,5 +26,6 @@ export {
     type MetricInput,
     type ForecastSettings,
 } from "./stack";
-export { loadSeriesConfig, stackInputFromConfig, type SeriesConfig } from "./seriesConfig";
+export { workloadInputs, hpaCapacity, refreshTargets, exportsDir, prometheusUrl, type SeriesRef } from "./mapping";
+export { forecastDataTier, decideRedisMasters, decideCount, seriesPeak, type DataTierForecast, type CountForecast } from "./dataTier";
 export { markdownReport, workloadSvg } from "./report";

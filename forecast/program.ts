@@ -1,71 +1,58 @@
 /**
- * The forecasting step as the program runs it before each preview: read the stack's series
- * mapping and exports, size every mapped workload from its current (configured) bounds within
- * the guardrails, and return the bounds and HPA annotations. Deterministic: the same files and
- * config give the same sizing in preview, up and render (the wall clock is used only when a
- * staleness limit is configured). No Pulumi here.
+ * The forecasting step as the program runs it before each preview: read the stack config's
+ * series mapping (`forecast.series`) and the exports it names, size every mapped workload from
+ * its configured bounds within the guardrails, size the data-tier counts that have series, and
+ * return the bounds, the HPA annotations and the config with the sized counts (validated again,
+ * so every config rule runs on the final numbers). Deterministic: the same files and config give
+ * the same sizing in preview, up and render (the wall clock is used only when a staleness limit
+ * is configured). No Pulumi here.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseConfig, type AppConfig } from "../config";
 import type { ReplicaBounds } from "../lib/hpa";
-import { loadSeriesConfig, stackInputFromConfig } from "./seriesConfig";
-import { forecastStack, type StackForecast } from "./stack";
+import { apiPlan, workerPlans } from "../lib/plan";
+import { forecastDataTier, withDataTierCounts, type DataTierForecast } from "./dataTier";
+import { exportsDir, workloadInputs } from "./mapping";
+import { forecastStack, type ForecastSettings, type StackForecast } from "./stack";
 
 export interface ProgramForecastArgs {
     readonly stack: string;
     readonly projectDir: string;
-    /** Series mapping file; "" for `exports/<stack>/series.yaml`. */
-    readonly seriesFile: string;
-    /** Exports older than this many days fall back to the configured bounds; 0 disables the check. */
-    readonly maxAgeDays: number;
-    /** Never size below this (the policy pack's HA floor for the environment). */
-    readonly policyMinimum: number;
-    /** The configured bounds per workload key (`api`, `worker-queue`, ...): the current bounds. */
-    readonly current: Readonly<Record<string, ReplicaBounds>>;
+    /** The validated stack config: the mapping, the guardrails and the configured bounds and counts. */
+    readonly config: AppConfig;
+    /** Redis masters of the stack's last deployment, when known (shards move one per update from there). */
+    readonly deployedRedisMasters?: number;
     /** Only for tests: the time of the run. */
     readonly now?: Date;
 }
 
 export interface ProgramForecast {
-    readonly seriesFile: string;
+    /** The exports directory, relative to the project. */
+    readonly exportsDir: string;
+    /** Bounds per workload key (`api`, `worker-queue`, ...): sized, or the configured ones. */
     readonly bounds: Record<string, ReplicaBounds>;
     readonly annotations: Record<string, Record<string, string>>;
     readonly warnings: string[];
-    readonly result?: StackForecast;
+    readonly result: StackForecast;
+    readonly dataTier: DataTierForecast;
+    /** The config with the sized data-tier counts, validated like the stack file. */
+    readonly config: Readonly<AppConfig>;
+}
+
+/** Settings shared by the workloads and the data tier: the staleness limit from the config. */
+export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
+    return c.forecast.maxAgeDays > 0 ? { maxExportAgeHours: c.forecast.maxAgeDays * 24 } : {};
 }
 
 export function programForecast(a: ProgramForecastArgs): ProgramForecast {
-    const file = path.resolve(a.projectDir, a.seriesFile || path.join("exports", a.stack, "series.yaml"));
-    const rel = path.relative(a.projectDir, file);
-    const keep = (): ProgramForecast => ({ seriesFile: rel, bounds: { ...a.current }, annotations: {}, warnings: [] });
-    if (!fs.existsSync(file)) {
-        return { ...keep(), warnings: [`forecast: ${rel} not found; every workload keeps its configured bounds`] };
-    }
-    const series = loadSeriesConfig(file);
-    const unknown = series.workloads.map((w) => w.name).filter((n) => !(n in a.current));
-    if (unknown.length)
-        throw new Error(
-            `${rel}: workloads ${unknown.join(", ")} are not workloads of the program (known: ${Object.keys(a.current).join(", ")})`,
-        );
-    const withCurrent = {
-        ...series,
-        workloads: series.workloads.map((w) => ({
-            ...w,
-            current: a.current[w.name],
-            guardrails: {
-                minReplicas: Math.max(w.guardrails.minReplicas, a.policyMinimum),
-                maxReplicas: Math.max(w.guardrails.maxReplicas, a.policyMinimum),
-                policyMinimum: Math.max(w.guardrails.policyMinimum, a.policyMinimum),
-            },
-        })),
-    };
-    const now = a.now ?? (a.maxAgeDays > 0 ? new Date() : undefined);
-    const input = stackInputFromConfig(withCurrent, path.dirname(file), now);
-    const result = forecastStack({
-        ...input,
-        settings: { ...input.settings, ...(a.maxAgeDays > 0 ? { maxExportAgeHours: a.maxAgeDays * 24 } : {}) },
-    });
-    const bounds: Record<string, ReplicaBounds> = { ...a.current };
+    const c = a.config;
+    const dir = exportsDir(c, a.stack, a.projectDir);
+    const now = a.now ?? (c.forecast.maxAgeDays > 0 ? new Date() : undefined);
+    const settings = forecastSettings(c);
+    const result = forecastStack({ stack: a.stack, baseDir: dir, workloads: workloadInputs(c, a.stack), settings, now });
+    const bounds: Record<string, ReplicaBounds> = Object.fromEntries(
+        [apiPlan(c, a.stack), ...workerPlans(c, a.stack)].map((p) => [p.key, p.bounds]),
+    );
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];
     for (const w of result.workloads) {
@@ -75,5 +62,8 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
         if (w.raw !== undefined) annotations[w.name] = { ...w.annotations };
         for (const m of w.warnings) warnings.push(`forecast ${w.name}: ${m}`);
     }
-    return { seriesFile: rel, bounds, annotations, warnings, result };
+    const dataTier = forecastDataTier({ config: c, baseDir: dir, deployedRedisMasters: a.deployedRedisMasters, settings, now });
+    warnings.push(...dataTier.warnings);
+    const config = parseConfig(withDataTierCounts(c, dataTier), a.stack);
+    return { exportsDir: path.relative(a.projectDir, dir), bounds, annotations, warnings, result, dataTier, config };
 }

@@ -3,6 +3,7 @@
  * and one SVG chart per workload (history, forecast, upper band, and the replica bounds drawn as
  * the load they serve at target). Pure: returns strings; the CLI writes them.
  */
+import type { DataTierForecast } from "./dataTier";
 import type { MetricForecast, StackForecast, WorkloadForecast } from "./stack";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -10,7 +11,8 @@ const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
 const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().replace(".000Z", "Z") : "none");
 const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s / 86400).toFixed(1)} d`);
 
-export function markdownReport(r: StackForecast): string {
+/** The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that decided). */
+export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): string {
     const out: string[] = [];
     out.push(`## Forecast sizing for stack \`${r.stack}\``, "");
     out.push(
@@ -52,7 +54,24 @@ export function markdownReport(r: StackForecast): string {
         out.push("");
     }
     if (r.workloads.every((w) => w.capacity.length === 0)) out.push("Capacity planner: no metric reaches its limit within 3 days.", "");
+    if (dataTier && dataTier.counts.length) out.push(...dataTierSection(dataTier));
     return out.join("\n");
+}
+
+function dataTierSection(d: DataTierForecast): string[] {
+    const out = ["### Data tier", "", "| count | current | proposed | forecast peak | model | rule |", "|---|---|---|---|---|---|"];
+    for (const n of d.counts) {
+        const changed = n.proposed !== n.current;
+        const current = n.current === n.configured ? `${n.current}` : `${n.current} (configured ${n.configured})`;
+        const peaks = Object.entries(n.peaks)
+            .map(([k, v]) => `${k} ${k === "memoryUsed" ? `${(v / 2 ** 20).toFixed(0)} MiB` : f(v, 1)}`)
+            .join(", ");
+        out.push(
+            `| \`${n.key}\` | ${current} | ${changed ? "**" : ""}${n.proposed}${changed ? "**" : ""} | ${peaks || "n/a"} | ${n.model} | ${n.rule.replace(/\|/g, "\\|")} |`,
+        );
+    }
+    out.push("");
+    return out;
 }
 
 /** SVG of the workload's lead metric (the first): last week of history, forecast, band, bounds as capacity lines. */

@@ -202,6 +202,74 @@ describe("config rules: each has its exact message", () => {
             ["Pulumi.prod.yaml: pooler.minPoolSize (60) must be <= pooler.defaultPoolSize (50)"],
         ],
         ["port range", { api: { port: 70000 } }, ["Pulumi.prod.yaml: api.port (70000) must be <= 65535"]],
+        [
+            "forecast: a mapped series needs its file",
+            { forecast: { series: { api: { requests: { query: "sum(rate(http_requests_total[5m]))" } } } } },
+            ["Pulumi.prod.yaml: forecast.series.api.requests.file (undefined) must be a string"],
+        ],
+        [
+            "forecast: an empty file name",
+            { forecast: { series: { redis: { memoryUsed: { file: "" } } } } },
+            ['Pulumi.prod.yaml: forecast.series.redis.memoryUsed.file ("") must be >= 1'],
+        ],
+        [
+            "forecast: a misspelt series key",
+            { forecast: { series: { api: { request: { file: "api-requests.csv" } } } } },
+            ["Pulumi.prod.yaml: forecast.series.api.request is not a known key (see the config table in README.md)"],
+        ],
+        [
+            "forecast: a worker pool the program does not have",
+            { forecast: { series: { workers: { email: { queueLength: { file: "q.csv" } } } } } },
+            ["Pulumi.prod.yaml: forecast.series.workers.email is not a known key (see the config table in README.md)"],
+        ],
+        [
+            "forecast: capacity is not restated in the mapping",
+            { forecast: { series: { workers: { queue: { queueLength: { file: "q.csv", capacityPerPod: 14 } } } } } },
+            [
+                "Pulumi.prod.yaml: forecast.series.workers.queue.queueLength.capacityPerPod is not a known key (see the config table in README.md)",
+            ],
+        ],
+        [
+            "forecast: unit enum",
+            { forecast: { series: { postgres: { readQueries: { file: "r.csv", unit: "qps" } } } } },
+            ['Pulumi.prod.yaml: forecast.series.postgres.readQueries.unit ("qps") must be one of "rate", "gauge", "count", "counter"'],
+        ],
+        [
+            "forecast: the series file key is gone (the mapping is in the stack config)",
+            { forecast: { seriesFile: "exports/prod/series.yaml" } },
+            ["Pulumi.prod.yaml: forecast.seriesFile is not a known key (see the config table in README.md)"],
+        ],
+        [
+            "forecast: Prometheus URL",
+            { forecast: { prometheus: { url: "prometheus:9090" } } },
+            ['Pulumi.prod.yaml: forecast.prometheus.url ("prometheus:9090") must be http(s)://host[:port][/path] or empty'],
+        ],
+        [
+            "forecast: workload guardrails min > max",
+            { forecast: { guardrails: { api: { minReplicas: 20, maxReplicas: 10 }, workers: { report: { maxReplicas: 0 } } } } },
+            ["Pulumi.prod.yaml: forecast.guardrails.workers.report.maxReplicas (0) must be >= 1"],
+        ],
+        [
+            "forecast: guardrails min > max (cross-field)",
+            { forecast: { guardrails: { api: { minReplicas: 20, maxReplicas: 10 }, postgresReplicas: { min: 3, max: 2 } } } },
+            [
+                "Pulumi.prod.yaml: forecast.guardrails.api.minReplicas (20) must be <= forecast.guardrails.api.maxReplicas (10)",
+                "Pulumi.prod.yaml: forecast.guardrails.postgresReplicas.min (3) must be <= forecast.guardrails.postgresReplicas.max (2)",
+            ],
+        ],
+        [
+            "forecast: Redis guardrails keep the rules' 3 masters",
+            { forecast: { guardrails: { redisMasters: { min: 2 } } } },
+            ["Pulumi.prod.yaml: forecast.guardrails.redisMasters.min (2) must be >= 3"],
+        ],
+        [
+            "forecast: data-tier capacities",
+            { postgres: { readQueriesPerReplica: 0, backup: { destinationPath: "s3://b/p" } }, pooler: { clientTargetUtilization: 120 } },
+            [
+                "Pulumi.prod.yaml: postgres.readQueriesPerReplica (0) must be >= 1",
+                "Pulumi.prod.yaml: pooler.clientTargetUtilization (120) must be <= 100",
+            ],
+        ],
     ];
     for (const [name, raw, expected] of cases) {
         test(name, () => assert.deepEqual(problems(raw), expected));

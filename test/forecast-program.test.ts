@@ -1,25 +1,23 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { parseConfig, rawConfig, type AppConfig } from "../config";
 import { programForecast } from "../forecast/program";
-import { PROJECT_DIR } from "../tools/mockRuntime";
-import { find, objectsOf, rendered, type Obj } from "./support";
+import { kubernetesObjects, PROJECT_DIR } from "../tools/mockRuntime";
+import { readStackConfig } from "../tools/stackConfig";
+import { find, objectsOf, rendered, renderWith, type Obj } from "./support";
 
-const devCurrent = {
-    api: { minReplicas: 1, maxReplicas: 4 },
-    "worker-queue": { minReplicas: 1, maxReplicas: 3 },
-    "worker-agent": { minReplicas: 1, maxReplicas: 3 },
-};
+/** A stack's config as the program reads it, with `forecast` fields replaced. */
+function stackConfig(stack: string, forecast: Record<string, unknown> = {}): AppConfig {
+    const raw = rawConfig(readStackConfig(PROJECT_DIR, stack).config, stack);
+    return parseConfig({ ...raw, forecast: { ...(raw.forecast as object), ...forecast } }, stack);
+}
+
+const devForecast = (forecast: Record<string, unknown> = {}) =>
+    programForecast({ stack: "dev", projectDir: PROJECT_DIR, config: stackConfig("dev", forecast) });
 
 describe("the forecasting step inside the program", () => {
     test("dev: the rendered HPA bounds and annotations are the step's own result for the committed exports", async () => {
-        const expected = programForecast({
-            stack: "dev",
-            projectDir: PROJECT_DIR,
-            seriesFile: "",
-            maxAgeDays: 0,
-            policyMinimum: 1,
-            current: devCurrent,
-        });
+        const expected = devForecast();
         const objects = await objectsOf("dev");
         for (const [key, name] of [
             ["api", "sysmanage-api"],
@@ -34,62 +32,113 @@ describe("the forecasting step inside the program", () => {
         const agent = find(objects, "HorizontalPodAutoscaler", "sysmanage-worker-agent");
         assert.deepEqual([agent.spec.minReplicas, agent.spec.maxReplicas, agent.metadata.annotations], [1, 3, undefined]);
         const out = (await rendered("dev")).outputs.forecast as Obj;
-        assert.equal(out.inputsHash, expected.result!.inputsHash);
-        assert.equal(out.seriesFile, "exports/dev/series.yaml");
+        assert.equal(out.inputsHash, expected.result.inputsHash);
+        assert.equal(out.exportsDir, "exports/dev");
+        assert.deepEqual(out.warnings, []);
+    });
+    test("dev: the data tier is declared with the sized counts, and the outputs explain the change", async () => {
+        const objects = await objectsOf("dev");
+        // Redis: 3 masters configured; the forecast peak of memory used is over 90 % of 3 × maxmemory,
+        // the cache rules want 5 for 60 %, and one shard moves per update: 4.
+        const redis = find(objects, "RedisCluster", "sysmanage-redis");
+        assert.deepEqual([redis.spec.clusterSize, redis.spec.redisLeader.replicas], [4, 4]);
+        // The other counts keep their configured values (dev's load fits).
+        assert.equal(find(objects, "Cluster", "sysmanage-pg").spec.instances, 1);
+        assert.deepEqual(
+            ["sysmanage-pg-rw", "sysmanage-pg-r", "sysmanage-pg-analytics-rw"].map((n) => find(objects, "Pooler", n).spec.instances),
+            [1, 1, 1],
+        );
+        const r = await rendered("dev");
+        assert.deepEqual((r.outputs.dataTier as Obj).redis, { masters: 4, replicasPerMaster: 0 });
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        assert.deepEqual(Object.keys(counts), ["redis.masters", "postgres.replicas", "pooler.writeInstances", "pooler.readInstances"]);
+        assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 4]);
+        assert.match(
+            counts["redis.masters"].rule,
+            /^9\d % memory and \d+ ops\/s per master at the peak: scale out to 5 \(memory above 80 % on a node\); one shard per update \(redis\.allowShardJump is off\): 4 now, 5 wanted$/,
+        );
+        assert.deepEqual(Object.keys(counts["redis.masters"].peaks), ["memoryUsed", "opsPerSecond"]);
+        assert.deepEqual([counts["postgres.replicas"].configured, counts["postgres.replicas"].proposed], [0, 0]);
+    });
+    test("shards move from the deployed count: deployed 4, the same peak is over 70 % per master, within the rules", async () => {
+        const r = await renderWith("dev", {}, { dataTier: { redis: { masters: 4, replicasPerMaster: 0 } } });
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        assert.equal(counts["redis.masters"].proposed, 4);
+        assert.match(counts["redis.masters"].rule, /^7\d % memory and \d+ ops\/s per master at the peak: keep \(within thresholds\)$/);
+    });
+    test("with redis.allowShardJump the forecast moves straight to what the rules want, and the guard accepts it", async () => {
+        const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 0 } } };
+        const r = await renderWith(
+            "dev",
+            { redis: { replicasPerMaster: 0, memory: "512Mi", storageSize: "1Gi", allowShardJump: true } },
+            deployed,
+        );
+        assert.equal(find(kubernetesObjects(r.resources) as Obj[], "RedisCluster", "sysmanage-redis").spec.clusterSize, 5);
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        assert.match(
+            counts["redis.masters"].rule,
+            /^9\d % memory and \d+ ops\/s per master at the peak: scale out to 5 \(memory above 80 % on a node\)$/,
+        );
     });
     test("deterministic: the same files and config give the same sizing", () => {
-        const a = programForecast({
-            stack: "dev",
-            projectDir: PROJECT_DIR,
-            seriesFile: "",
-            maxAgeDays: 0,
-            policyMinimum: 1,
-            current: devCurrent,
-        });
-        const b = programForecast({
-            stack: "dev",
-            projectDir: PROJECT_DIR,
-            seriesFile: "",
-            maxAgeDays: 0,
-            policyMinimum: 1,
-            current: devCurrent,
-        });
+        const a = devForecast();
+        const b = devForecast();
         assert.deepEqual(a.bounds, b.bounds);
         assert.deepEqual(a.annotations, b.annotations);
+        assert.deepEqual(a.dataTier, b.dataTier);
     });
     test("policyMinimum is a floor the step never goes below", () => {
-        const r = programForecast({
-            stack: "dev",
-            projectDir: PROJECT_DIR,
-            seriesFile: "",
-            maxAgeDays: 0,
-            policyMinimum: 4,
-            current: devCurrent,
-        });
+        const r = devForecast({ policyMinimum: 4 });
         for (const key of ["api", "worker-queue"]) assert.ok(r.bounds[key].minReplicas >= 4, key);
     });
-    test("prod: stale exports fall back to the configured bounds, with a warning and no forecast annotations", async () => {
+    test("prod: stale exports fall back to the configured bounds and counts, with a warning and no forecast annotations", async () => {
         const objects = await objectsOf("prod");
         const hpa = find(objects, "HorizontalPodAutoscaler", "sysmanage-api");
         assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.metadata.annotations], [3, 50, undefined]);
+        assert.equal(find(objects, "RedisCluster", "sysmanage-redis").spec.clusterSize, 3);
+        assert.equal(find(objects, "Cluster", "sysmanage-pg").spec.instances, 4);
         const warnings = ((await rendered("prod")).outputs.forecast as Obj).warnings as string[];
+        const old = (file: string, what: string, end = "1995-07-26T23:55:00.000Z") =>
+            `export ${file} for ${what} ends ${end}, older than 168 h`;
         assert.deepEqual(warnings, [
-            "forecast api: export api-requests.query_range.json for requests ends 1995-07-26T23:55:00.000Z, older than 168 h",
+            `forecast api: ${old("api-requests.query_range.json", "requests")}`,
+            `forecast api: ${old("api-cpu.csv", "cpu")}`,
+            `forecast api: ${old("api-memory.csv", "memory")}`,
+            `forecast api: ${old("api-latency-p95.csv", "latencyP95")}`,
             "forecast api: api: kept the guardrail defaults 3..50",
-            "forecast worker-queue: export worker-queue.csv for queue ends 2015-03-15T23:57:53.000Z, older than 168 h",
+            `forecast worker-queue: ${old("worker-queue.csv", "queueLength", "2015-03-15T23:57:53.000Z")}`,
+            `forecast worker-queue: ${old("worker-queue-processing-time.csv", "processingTime", "2015-03-15T23:57:53.000Z")}`,
             "forecast worker-queue: worker-queue: kept the guardrail defaults 3..20",
+            `forecast redis.masters: kept the configured 3: ${old("redis-memory-used.csv", "memoryUsed")}; ${old("redis-ops.csv", "opsPerSecond")}`,
+            `forecast postgres.replicas: kept the configured 3: ${old("postgres-read-queries.csv", "readQueries")}`,
+            `forecast pooler.writeInstances: kept the configured 3: ${old("pooler-rw-clients.csv", "write client connections")}`,
+            `forecast pooler.readInstances: kept the configured 3: ${old("pooler-ro-clients.csv", "read client connections")}`,
         ]);
     });
-    test("a missing series file keeps every configured bound, with a warning naming the file", () => {
-        const r = programForecast({
-            stack: "nope",
-            projectDir: PROJECT_DIR,
-            seriesFile: "",
-            maxAgeDays: 0,
-            policyMinimum: 1,
-            current: devCurrent,
-        });
-        assert.deepEqual(r.bounds, devCurrent);
-        assert.deepEqual(r.warnings, ["forecast: exports/nope/series.yaml not found; every workload keeps its configured bounds"]);
+    test("a missing exports directory keeps every configured bound and count, with warnings naming the files", () => {
+        const r = devForecast({ exportsDir: "exports/nope" });
+        assert.equal(r.exportsDir, "exports/nope");
+        assert.deepEqual(r.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+        assert.deepEqual(r.bounds["worker-queue"], { minReplicas: 1, maxReplicas: 3 });
+        assert.deepEqual(r.annotations, {});
+        assert.deepEqual(
+            [r.config.redis.masters, r.config.postgres.replicas, r.config.pooler.writeInstances, r.config.pooler.readInstances],
+            [3, 0, 1, 1],
+        );
+        assert.deepEqual(r.warnings.slice(0, 2), [
+            "forecast api: export api-requests.query_range.json for requests is missing",
+            "forecast api: export api-cpu.csv for cpu is missing",
+        ]);
+        assert.ok(
+            r.warnings.includes(
+                "forecast redis.masters: kept the configured 3: export redis-memory-used.csv for memoryUsed is missing; export redis-ops.csv for opsPerSecond is missing",
+            ),
+        );
+    });
+    test("a stack without series sizes nothing and keeps its config", () => {
+        const r = devForecast({ series: {} });
+        assert.deepEqual(r.result.workloads, []);
+        assert.deepEqual(r.dataTier, { counts: [], warnings: [] });
+        assert.deepEqual(r.config, stackConfig("dev", { series: {} }));
     });
 });

@@ -7,8 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chunkRange, queryRange } from "../forecast/live";
 import { readSeriesFile } from "../forecast/ingest";
-import { SeriesConfigSchema, stackInputFromConfig } from "../forecast/seriesConfig";
-import { forecastStack } from "../forecast/stack";
+import { parseConfig } from "../config";
+import { prometheusUrl, refreshTargets } from "../forecast/mapping";
+import { programForecast } from "../forecast/program";
 import { refreshExports } from "../tools/forecast";
 
 const TRACE = path.resolve(__dirname, "../../shared/data/prometheus/nasa_http_rate5m_14d.query_range.json");
@@ -81,45 +82,44 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
         const url = `http://127.0.0.1:${port}`;
         await waitReady(url, proc, () => stderr);
 
-        // 3. The same workload, once from the shared file and once from the live export.
+        // 3. The same workload, once from the shared file and once from the live export, each
+        // mapped in a stack config as the stack files map theirs (capacity: 1 req/s per pod).
         const exportsDir = path.join(tmp, "exports");
         fs.mkdirSync(exportsDir);
         fs.copyFileSync(TRACE, path.join(exportsDir, "file.query_range.json"));
         const config = (file: string) =>
-            SeriesConfigSchema.parse({
-                stack: "t",
-                prometheus: { url, stepSeconds: 300, days: 14 },
-                workloads: [
-                    {
-                        name: "api",
-                        kind: "api",
-                        current: { minReplicas: 3, maxReplicas: 50 },
-                        guardrails: { minReplicas: 1, maxReplicas: 200, policyMinimum: 1 },
-                        metrics: [
-                            {
-                                name: "requests",
-                                file,
-                                query: 'nasa_http_requests_per_second{job="nasa-http"}',
-                                averageValue: 0.1,
-                                targetUtilization: 0.7,
-                            },
-                        ],
+            parseConfig(
+                {
+                    environment: "dev",
+                    api: { targets: { requestsPerSecond: 1 } },
+                    forecast: {
+                        exportsDir: "exports",
+                        prometheus: { url, stepSeconds: 300, days: 14 },
+                        series: { api: { requests: { file, query: 'nasa_http_requests_per_second{job="nasa-http"}' } } },
+                        guardrails: { api: { minReplicas: 1, maxReplicas: 200 } },
                     },
-                ],
-            });
+                },
+                "t",
+            );
         const live = config("live.query_range.json");
-        const written = await refreshExports(live, exportsDir, s.t[s.t.length - 1]);
+        assert.equal(prometheusUrl(live, {}), url);
+        assert.deepEqual(refreshTargets(live), [
+            { name: "api/requests", file: "live.query_range.json", query: 'nasa_http_requests_per_second{job="nasa-http"}' },
+        ]);
+        const written = await refreshExports(live, exportsDir, s.t[s.t.length - 1], { url: prometheusUrl(live, {}) });
         assert.deepEqual(written, [path.join(exportsDir, "live.query_range.json")]);
         const [l] = readSeriesFile(written[0]);
         assert.equal(l.t.length, s.t.length);
         assert.deepEqual(Array.from(l.v), Array.from(s.v));
 
-        const fromLive = forecastStack(stackInputFromConfig(live, exportsDir)).workloads[0];
-        const fromFile = forecastStack(stackInputFromConfig(config("file.query_range.json"), exportsDir)).workloads[0];
+        const sized = (c: ReturnType<typeof config>) => programForecast({ stack: "t", projectDir: tmp, config: c }).result.workloads[0];
+        const fromLive = sized(live);
+        const fromFile = sized(config("file.query_range.json"));
         assert.deepEqual(fromLive.proposed, fromFile.proposed);
         assert.deepEqual(fromLive.raw, fromFile.raw);
         assert.equal(fromLive.metrics[0].forecastPeak, fromFile.metrics[0].forecastPeak);
         assert.equal(fromLive.warnings.length, 0);
+        assert.notDeepEqual(fromLive.proposed, fromLive.current);
 
         // A query Prometheus rejects is an error naming the query.
         await assert.rejects(

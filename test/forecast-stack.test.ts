@@ -7,12 +7,15 @@ import * as path from "node:path";
 import { benchSeries, formatBench, METHODS } from "../forecast/bench";
 import { parseSeriesText } from "../forecast/ingest";
 import { markdownReport, workloadSvg } from "../forecast/report";
-import { loadSeriesConfig, stackInputFromConfig } from "../forecast/seriesConfig";
+import { workloadInputs } from "../forecast/mapping";
 import { ANNOTATION, forecastStack, type StackInput } from "../forecast/stack";
+import { readAppConfig } from "../tools/stackConfig";
 
 const ROOT = path.resolve(__dirname, "..");
 const devDir = path.join(ROOT, "exports/dev");
-const dev = () => stackInputFromConfig(loadSeriesConfig(path.join(devDir, "series.yaml")), devDir);
+/** The dev stack's workloads as the program maps them (Pulumi.dev.yaml forecast.series). */
+const devInput = (baseDir: string): StackInput => ({ stack: "dev", baseDir, workloads: workloadInputs(readAppConfig(ROOT, "dev"), "dev") });
+const dev = () => devInput(devDir);
 
 describe("forecastStack (the integration API)", () => {
     test("deterministic: the same files give the same sizing, hash and annotations", () => {
@@ -29,7 +32,7 @@ describe("forecastStack (the integration API)", () => {
             Object.keys(api.annotations).sort(),
             [ANNOTATION.dataEnd, ANNOTATION.generatedAt, ANNOTATION.inputsHash, ANNOTATION.model, ANNOTATION.previousBounds].sort(),
         );
-        assert.equal(api.annotations[ANNOTATION.previousBounds], "3..50");
+        assert.equal(api.annotations[ANNOTATION.previousBounds], "1..4");
         assert.equal(api.annotations[ANNOTATION.dataEnd], "1995-07-26T23:55:00.000Z");
         assert.equal(api.annotations[ANNOTATION.inputsHash], a.inputsHash);
         for (const w of a.workloads) {
@@ -45,7 +48,7 @@ describe("forecastStack (the integration API)", () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-stack-"));
         try {
             for (const f of fs.readdirSync(devDir)) fs.copyFileSync(path.join(devDir, f), path.join(tmp, f));
-            const base = stackInputFromConfig(loadSeriesConfig(path.join(tmp, "series.yaml")), tmp);
+            const base = devInput(tmp);
             const h1 = forecastStack(base).inputsHash;
             fs.appendFileSync(path.join(tmp, "worker-queue.csv"), "2015-03-16 00:02:53,40\n");
             assert.notEqual(forecastStack(base).inputsHash, h1);
@@ -61,15 +64,18 @@ describe("forecastStack (the integration API)", () => {
         };
         const r = forecastStack(missing);
         const api = r.workloads[0];
-        assert.deepEqual(api.proposed, { minReplicas: 3, maxReplicas: 10 }); // current 3..50 clamped to dev's guardrails 1..10
-        assert.deepEqual(api.warnings, ["export nope.json for requests is missing", "api: kept the guardrail defaults 3..10"]);
+        assert.deepEqual(api.proposed, { minReplicas: 1, maxReplicas: 4 }); // dev's configured 1..4, within its guardrails 1..10
+        assert.deepEqual(api.warnings, ["export nope.json for requests is missing", "api: kept the guardrail defaults 1..4"]);
         assert.equal(api.annotations[ANNOTATION.model], "defaults");
         const stale = forecastStack({ ...input, now: new Date("2015-03-20T00:00:00Z") });
         assert.deepEqual(stale.workloads[0].warnings, [
             "export api-requests.query_range.json for requests ends 1995-07-26T23:55:00.000Z, older than 48 h",
-            "api: kept the guardrail defaults 3..10",
+            "export api-cpu.csv for cpu ends 1995-07-26T23:55:00.000Z, older than 48 h",
+            "export api-memory.csv for memory ends 1995-07-26T23:55:00.000Z, older than 48 h",
+            "export api-latency-p95.csv for latencyP95 ends 1995-07-26T23:55:00.000Z, older than 48 h",
+            "api: kept the guardrail defaults 1..4",
         ]);
-        assert.equal(stale.workloads[1].warnings.length, 2);
+        assert.equal(stale.workloads[1].warnings.length, 3);
         assert.equal(stale.generatedAt, "2015-03-20T00:00:00.000Z");
     });
     test("malformed export is an error naming the file", () => {
@@ -99,7 +105,7 @@ describe("report and CLI", () => {
         const r = forecastStack(dev());
         const md = markdownReport(r);
         const api = r.workloads[0];
-        assert.ok(md.includes(`| api | 3..50 | **${api.proposed.minReplicas}..${api.proposed.maxReplicas}** |`));
+        assert.ok(md.includes(`| api | 1..4 | **${api.proposed.minReplicas}..${api.proposed.maxReplicas}** |`));
         assert.ok(md.includes("![worker-queue](worker-queue.svg)"));
         const svg = workloadSvg(api);
         assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -117,13 +123,20 @@ describe("report and CLI", () => {
             assert.equal(r.status, 0, r.stderr);
             assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
             assert.deepEqual(fs.readdirSync(out).sort(), ["api.svg", "report.md", "worker-queue.svg"]);
+            // The data-tier section: current vs proposed, the forecast peaks, the rule that decided.
+            assert.ok(r.stdout.includes("### Data tier\n\n| count | current | proposed | forecast peak | model | rule |"), r.stdout);
+            assert.match(
+                r.stdout,
+                /\| `redis\.masters` \| 3 \| \*\*4\*\* \| memoryUsed \d+ MiB, opsPerSecond [\d.]+ \| [^|]+ \| \d+ % memory and \d+ ops\/s per master at the peak: scale out to 5 \(memory above 80 % on a node\); one shard per update \(redis\.allowShardJump is off\): 4 now, 5 wanted \|/,
+            );
+            assert.match(r.stdout, /\| `postgres\.replicas` \| 0 \| 0 \| readQueries [\d.]+ \|/);
             const bad = spawnSync(
                 process.execPath,
                 ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out],
                 { cwd: ROOT, encoding: "utf8" },
             );
             assert.equal(bad.status, 1);
-            assert.match(bad.stderr, /^forecast: .*exports\/nope\/series\.yaml: ENOENT/);
+            assert.equal(bad.stderr, `forecast: Pulumi.nope.yaml: file not found in ${ROOT}\n`);
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

@@ -52,7 +52,8 @@ export function configKeyDocs(): ConfigKeyDoc[] {
         });
         if (isObject) {
             for (const [k, v] of Object.entries(s.properties!)) {
-                walk(`${prefix}.${k}`, v, dflt && typeof dflt === "object" ? (dflt as Record<string, unknown>)[k] : undefined);
+                // Below an optional object that is unset by default, a key's own default is what applies once it is set.
+                walk(`${prefix}.${k}`, v, dflt && typeof dflt === "object" ? (dflt as Record<string, unknown>)[k] : v.default);
             }
         } else if (isObjectArray) {
             for (const [k, v] of Object.entries(s.items!.properties!)) walk(`${prefix}[].${k}`, v, v.default);

@@ -1,60 +1,62 @@
 /**
- * `npm run forecast -- --stack <name> [--refresh] [--exports <dir>] [--out <dir>] [--now <iso>] [--json]`
+ * `npm run forecast -- --stack <name> [--refresh] [--config-dir <dir>] [--out <dir>] [--now <iso>] [--json]`
  *
- * Runs the forecasting step for a stack from `exports/<stack>/series.yaml`, prints the Markdown
- * report (ready for a PR comment) and writes it with one SVG chart per workload under
- * `out/forecast/<stack>/`. With `--refresh`, first reruns each metric's PromQL against the
- * Prometheus in series.yaml (query_range, chunked) and rewrites the export files.
+ * Runs the forecasting step for a stack exactly as the program does, from the series mapping in
+ * its stack config (`forecast.series` in `Pulumi.<stack>.yaml`), prints the Markdown report
+ * (ready for a PR comment) and writes it with one SVG chart per workload under
+ * `out/forecast/<stack>/`. With `--refresh`, first reruns each mapped series' PromQL against
+ * Prometheus (query_range, chunked) and rewrites the export files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import type { AppConfig } from "../config";
 import { queryRange } from "../forecast/live";
+import { exportsDir, prometheusUrl, refreshTargets } from "../forecast/mapping";
+import { programForecast, type ProgramForecast } from "../forecast/program";
 import { markdownReport, workloadSvg } from "../forecast/report";
-import { loadSeriesConfig, stackInputFromConfig, type SeriesConfig } from "../forecast/seriesConfig";
-import { forecastStack, type StackForecast } from "../forecast/stack";
+import { readAppConfig } from "./stackConfig";
 
 const ROOT = path.resolve(__dirname, "..");
 
 /**
- * Rewrites every export that has a `query`, from `end - days` to `end` (unix seconds), with
- * evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
+ * Rewrites every mapped export that has a `query`, from `end - days` to `end` (unix seconds),
+ * with evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
  */
 export async function refreshExports(
-    c: SeriesConfig,
+    c: AppConfig,
     dir: string,
     end: number,
-    log: (s: string) => void = () => {},
-    alignOrigin = 0,
+    o: { readonly url: string; readonly log?: (s: string) => void; readonly alignOrigin?: number },
 ): Promise<string[]> {
     const written: string[] = [];
-    const step = c.prometheus.stepSeconds;
-    const e = end - ((((end - alignOrigin) % step) + step) % step);
-    const s = e - Math.round(c.prometheus.days * 86400);
-    for (const w of c.workloads)
-        for (const m of w.metrics) {
-            if (!m.query) continue;
-            log(`refresh ${w.name}/${m.name}: ${m.query}`);
-            const body = await queryRange({ url: c.prometheus.url, query: m.query, start: s, end: e, stepSeconds: step });
-            const file = path.resolve(dir, m.file);
-            if (file.endsWith(".csv")) {
-                const first = body.data.result[0];
-                const lines = ["timestamp,value", ...(first?.values ?? []).map(([t, v]) => `${t},${v}`)];
-                fs.writeFileSync(file, lines.join("\n") + "\n");
-            } else fs.writeFileSync(file, JSON.stringify(body) + "\n");
-            written.push(file);
-        }
+    const step = c.forecast.prometheus.stepSeconds;
+    const origin = o.alignOrigin ?? 0;
+    const e = end - ((((end - origin) % step) + step) % step);
+    const s = e - Math.round(c.forecast.prometheus.days * 86400);
+    for (const t of refreshTargets(c)) {
+        o.log?.(`refresh ${t.name}: ${t.query}`);
+        const body = await queryRange({ url: o.url, query: t.query, start: s, end: e, stepSeconds: step });
+        const file = path.resolve(dir, t.file);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        if (file.endsWith(".csv")) {
+            const first = body.data.result[0];
+            const lines = ["timestamp,value", ...(first?.values ?? []).map(([ts, v]) => `${ts},${v}`)];
+            fs.writeFileSync(file, lines.join("\n") + "\n");
+        } else fs.writeFileSync(file, JSON.stringify(body) + "\n");
+        written.push(file);
+    }
     return written;
 }
 
-export function writeReport(r: StackForecast, outDir: string): string[] {
+export function writeReport(f: ProgramForecast, outDir: string): string[] {
     fs.mkdirSync(outDir, { recursive: true });
     const files = [path.join(outDir, "report.md")];
-    fs.writeFileSync(files[0], markdownReport(r));
-    for (const w of r.workloads) {
-        const f = path.join(outDir, `${w.name}.svg`);
-        fs.writeFileSync(f, workloadSvg(w));
-        files.push(f);
+    fs.writeFileSync(files[0], markdownReport(f.result, f.dataTier));
+    for (const w of f.result.workloads) {
+        const file = path.join(outDir, `${w.name}.svg`);
+        fs.writeFileSync(file, workloadSvg(w));
+        files.push(file);
     }
     return files;
 }
@@ -62,35 +64,41 @@ export function writeReport(r: StackForecast, outDir: string): string[] {
 async function main(argv: string[]): Promise<void> {
     const p = new Command()
         .name("forecast")
-        .requiredOption("--stack <name>", "stack whose exports to read (exports/<stack>/series.yaml)")
+        .requiredOption("--stack <name>", "stack to size; its mapping is forecast.series in Pulumi.<stack>.yaml")
         .option("--refresh", "query Prometheus first and rewrite the export files", false)
-        .option("--exports <dir>", "directory holding <stack>/series.yaml", path.join(ROOT, "exports"))
+        .option("--config-dir <dir>", "directory holding Pulumi.yaml and the stack files", ROOT)
         .option("--out <dir>", "where report.md and the SVGs go (default out/forecast/<stack>)")
         .option(
             "--now <iso>",
-            "time of this run, for staleness checks and --refresh's end (default: the newest data point; now for --refresh)",
+            "time of this run, for staleness checks and --refresh's end (default: now when forecast.maxAgeDays is set, else the newest data point; now for --refresh)",
         )
         .option("--json", "print the result as JSON instead of Markdown", false)
         .parse(argv);
-    const o = p.opts<{ stack: string; refresh: boolean; exports: string; out?: string; now?: string; json: boolean }>();
-    const dir = path.join(o.exports, o.stack);
-    const cfgFile = path.join(dir, "series.yaml");
-    const c = loadSeriesConfig(cfgFile);
+    const o = p.opts<{ stack: string; refresh: boolean; configDir: string; out?: string; now?: string; json: boolean }>();
+    const config = readAppConfig(o.configDir, o.stack);
     const now = o.now ? new Date(o.now) : undefined;
     if (now && Number.isNaN(now.getTime())) throw new Error(`--now ${JSON.stringify(o.now)} is not a date`);
     if (o.refresh) {
+        const url = prometheusUrl(config, process.env);
         const end = (now ?? new Date()).getTime() / 1000;
-        const files = await refreshExports(c, dir, end, (s) => process.stderr.write(`${s}\n`));
-        process.stderr.write(`refreshed ${files.length} export(s)\n`);
+        const files = await refreshExports(config, exportsDir(config, o.stack, o.configDir), end, {
+            url,
+            log: (s) => process.stderr.write(`${s}\n`),
+        });
+        process.stderr.write(`refreshed ${files.length} export(s) from ${url}\n`);
     }
     const t0 = performance.now();
-    const r = forecastStack(stackInputFromConfig(c, dir, now));
+    const f = programForecast({ stack: o.stack, projectDir: o.configDir, config, now });
     const ms = performance.now() - t0;
     const outDir = o.out ?? path.join(ROOT, "out", "forecast", o.stack);
-    const files = writeReport(r, outDir);
-    if (o.json) process.stdout.write(JSON.stringify(r, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2) + "\n");
-    else process.stdout.write(markdownReport(r) + "\n");
-    process.stderr.write(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
+    const files = writeReport(f, outDir);
+    if (o.json)
+        process.stdout.write(
+            JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2) +
+                "\n",
+        );
+    else process.stdout.write(markdownReport(f.result, f.dataTier) + "\n");
+    process.stderr.write(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}\n`);
 }
 
 if (require.main === module)

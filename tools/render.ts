@@ -148,12 +148,14 @@ export function summarize(result: RenderResult): string {
     if (fc) {
         lines.push(
             "",
-            `Forecast sizing (from ${fc.seriesFile}${fc.inputsHash ? `, inputs ${fc.inputsHash}` : ""}; report: npm run forecast -- --stack ${result.stack}):`,
+            `Forecast sizing (exports in ${fc.exportsDir}/, inputs ${fc.inputsHash}; report: npm run forecast -- --stack ${result.stack}):`,
         );
         for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
             lines.push(
                 `  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`,
             );
+        for (const [key, n] of Object.entries((fc.dataTier ?? {}) as Record<string, Obj>))
+            lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
         for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
     }
     const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");

@@ -1,0 +1,168 @@
+/**
+ * The stack config's series mapping (`forecast.series`) turned into what the forecasting step
+ * reads: one `WorkloadInput` per autoscaled workload that has series, with the capacity per pod
+ * DERIVED from the HPA the program declares for it (lib/plan.ts), never restated in the mapping:
+ *
+ * - a `Resource` metric (CPU, memory): one pod serves its request (`resources.cpuRequest`,
+ *   `memoryRequest`) at 100 %, and the HPA's utilization target is the target;
+ * - a `Pods`/`External` metric with an `AverageValue` target (100 req/s, 10 queue items per pod):
+ *   that value is `forecast.averageValueUtilization` % of what one pod handles at full load, so
+ *   capacity × target = the HPA's own value.
+ *
+ * Latency and processing time are HPA metrics too, but per-pod averages the HPA multiplies by the
+ * pod count, not loads that add up over pods: they get their HPA-derived capacity and feed the
+ * capacity planner (latency) and the staleness check, with `sizing: false`. Pure.
+ */
+import * as path from "node:path";
+import type { AppConfig, WorkerPoolName } from "../config";
+import { quantityValue, WORKER_POOLS } from "../config";
+import { METRIC } from "../lib/metricsRules";
+import { apiPlan, workerPlans, type AutoscaledPlan } from "../lib/plan";
+import type { PlannerMetric } from "./capacityPlanner";
+import type { MetricInput, WorkloadInput } from "./stack";
+import type { Aggregation } from "./types";
+
+type ForecastConfig = AppConfig["forecast"];
+/** One mapped series: `{ file, series, query, unit }` in the stack config. */
+export type SeriesRef = NonNullable<NonNullable<ForecastConfig["series"]["api"]>["requests"]>;
+
+/** Which HPA metric of the workload a mapped series is measured against. */
+export type HpaMetricRef = { readonly kind: "cpu" | "memory" } | { readonly kind: "pods" | "external"; readonly name: string };
+
+interface SeriesRole {
+    readonly hpa: HpaMetricRef;
+    /** Resampling to the model step: never average a p95. */
+    readonly aggregation: Aggregation;
+    readonly sizing: boolean;
+    readonly planner?: PlannerMetric;
+}
+
+const API_ROLES: Readonly<Record<keyof NonNullable<ForecastConfig["series"]["api"]>, SeriesRole>> = {
+    requests: { hpa: { kind: "pods", name: METRIC.requestsPerSecond }, aggregation: "mean", sizing: true },
+    cpu: { hpa: { kind: "cpu" }, aggregation: "mean", sizing: true },
+    memory: { hpa: { kind: "memory" }, aggregation: "mean", sizing: true },
+    latencyP95: { hpa: { kind: "pods", name: METRIC.responseTimeP95 }, aggregation: "max", sizing: false, planner: "response_time" },
+};
+
+type WorkerSeries = NonNullable<ForecastConfig["series"]["workers"][WorkerPoolName]>;
+const WORKER_ROLES: Readonly<Record<keyof WorkerSeries, SeriesRole>> = {
+    queueLength: { hpa: { kind: "external", name: METRIC.queueLength }, aggregation: "mean", sizing: true, planner: "queue_length" },
+    processingTime: { hpa: { kind: "pods", name: METRIC.processingTimeAvg }, aggregation: "mean", sizing: false },
+};
+
+const describeHpaMetric = (m: HpaMetricRef) => ("name" in m ? `${m.kind} ${m.name}` : m.kind);
+
+/**
+ * What one pod serves at 100 % for an HPA metric of `plan`, and the HPA's target as a fraction
+ * of it, from the metric the program declares (so a changed target or request moves the sizing
+ * with it). `averageValueUtilization` is a fraction (0.7).
+ */
+export function hpaCapacity(
+    plan: Pick<AutoscaledPlan, "key" | "metrics" | "pod">,
+    ref: HpaMetricRef,
+    averageValueUtilization: number,
+): { capacityPerPod: number; targetUtilization: number } {
+    const m = plan.metrics.find((x) => x.kind === ref.kind && (!("name" in ref) || ("name" in x && x.name === ref.name)));
+    if (!m) throw new Error(`${plan.key}: the HPA has no ${describeHpaMetric(ref)} metric to size against`);
+    switch (m.kind) {
+        case "cpu":
+            return { capacityPerPod: quantityValue(plan.pod.resources.cpuRequest), targetUtilization: m.utilization / 100 };
+        case "memory":
+            return { capacityPerPod: quantityValue(plan.pod.resources.memoryRequest), targetUtilization: m.utilization / 100 };
+        case "pods":
+        case "external":
+            return { capacityPerPod: quantityValue(m.averageValue) / averageValueUtilization, targetUtilization: averageValueUtilization };
+    }
+}
+
+/** The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`). */
+export function exportsDir(c: AppConfig, stack: string, projectDir: string): string {
+    return path.resolve(projectDir, c.forecast.exportsDir || path.join("exports", stack));
+}
+
+function metricInputs<K extends string>(
+    plan: AutoscaledPlan,
+    mapped: Partial<Record<K, SeriesRef>>,
+    roles: Readonly<Record<K, SeriesRole>>,
+    averageValueUtilization: number,
+): MetricInput[] {
+    return (Object.keys(roles) as K[]).flatMap((name) => {
+        const ref = mapped[name];
+        if (!ref) return [];
+        const role = roles[name];
+        return [
+            {
+                name,
+                file: ref.file,
+                series: ref.series || undefined,
+                unit: ref.unit,
+                aggregation: role.aggregation,
+                ...hpaCapacity(plan, role.hpa, averageValueUtilization),
+                planner: role.planner,
+                sizing: role.sizing,
+            },
+        ];
+    });
+}
+
+/**
+ * One `WorkloadInput` per autoscaled workload with mapped series: the configured bounds as the
+ * current ones, the guardrails (never below `forecast.policyMinimum`) and the HPA's behavior.
+ */
+export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
+    const f = c.forecast;
+    const u = f.averageValueUtilization / 100;
+    const guard = (g: { minReplicas: number; maxReplicas: number }) => ({
+        minReplicas: Math.max(g.minReplicas, f.policyMinimum),
+        maxReplicas: Math.max(g.maxReplicas, f.policyMinimum),
+        policyMinimum: f.policyMinimum,
+    });
+    const out: WorkloadInput[] = [];
+    const add = (plan: AutoscaledPlan, metrics: MetricInput[], g: { minReplicas: number; maxReplicas: number }) => {
+        if (metrics.length === 0) return;
+        out.push({
+            name: plan.key,
+            kind: plan.key === "api" ? "api" : "worker",
+            current: plan.bounds,
+            guardrails: guard(g),
+            behavior: plan.behavior,
+            metrics,
+        });
+    };
+    if (f.series.api) add(apiPlan(c, stack), metricInputs(apiPlan(c, stack), f.series.api, API_ROLES, u), f.guardrails.api);
+    for (const plan of workerPlans(c, stack)) {
+        const pool = plan.key.slice("worker-".length) as WorkerPoolName;
+        const mapped = f.series.workers[pool];
+        if (mapped) add(plan, metricInputs(plan, mapped, WORKER_ROLES, u), f.guardrails.workers[pool]);
+    }
+    return out;
+}
+
+export interface RefreshTarget {
+    /** `api/requests`, `worker-queue/queueLength`, `redis/memoryUsed`, ... */
+    readonly name: string;
+    readonly file: string;
+    readonly query: string;
+}
+
+/** Every mapped series with a `query`, in config order: what `npm run forecast -- --refresh` rewrites. */
+export function refreshTargets(c: AppConfig): RefreshTarget[] {
+    const s = c.forecast.series;
+    const groups: [string, Record<string, SeriesRef | undefined> | undefined][] = [
+        ["api", s.api],
+        ...WORKER_POOLS.map((p): [string, Record<string, SeriesRef | undefined> | undefined] => [`worker-${p}`, s.workers[p]]),
+        ["redis", s.redis],
+        ["postgres", s.postgres],
+        ["poolers", s.poolers],
+    ];
+    return groups.flatMap(([group, refs]) =>
+        Object.entries(refs ?? {}).flatMap(([name, ref]) =>
+            ref?.query ? [{ name: `${group}/${name}`, file: ref.file, query: ref.query }] : [],
+        ),
+    );
+}
+
+/** The Prometheus `--refresh` queries: `PROMETHEUS_URL`, else `forecast.prometheus.url`, else the adapter's. */
+export function prometheusUrl(c: AppConfig, env: Readonly<Record<string, string | undefined>> = {}): string {
+    return env.PROMETHEUS_URL || c.forecast.prometheus.url || `${c.metrics.prometheusUrl}:${c.metrics.prometheusPort}`;
+}
