@@ -349,11 +349,18 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
     const notes: string[] = [];
     const n0 = r.t.length;
     let sorted = true;
+    let strictly = true;
     for (let i = 1; i < n0; i++)
-        if (r.t[i] < r.t[i - 1]) {
-            sorted = false;
-            break;
+        if (r.t[i] <= r.t[i - 1]) {
+            strictly = false;
+            if (r.t[i] < r.t[i - 1]) {
+                sorted = false;
+                break;
+            }
         }
+    // A clean export (typed columns, strictly increasing, all finite, not a counter) is used as read.
+    if (strictly && !counter && r.nonFinite === 0 && r.t instanceof Float64Array && r.v instanceof Float64Array)
+        return { name: r.name, labels: r.labels, t: r.t, v: r.v, step: checkedStep(r.t, notes), source: file, notes };
     let order: Uint32Array | undefined;
     if (!sorted) {
         const o = Array.from({ length: n0 }, (_, k) => k).sort((a, b) => r.t[a] - r.t[b] || a - b);
@@ -407,6 +414,11 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         nv = rv;
     }
     const T = nt.slice();
+    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step: checkedStep(T, notes), source: file, notes };
+}
+
+/** The step of strictly increasing timestamps; notes spacings that differ from it (mixed steps). */
+function checkedStep(T: Float64Array, notes: string[]): number {
     const step = detectStep(T);
     if (T.length >= 3) {
         let off = 0;
@@ -416,7 +428,7 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         }
         if (off > 0) notes.push(`${off} spacing(s) differ from the step of ${step}s (mixed steps)`);
     }
-    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step, source: file, notes };
+    return step;
 }
 
 // ---------------------------------------------------------------------------------------------

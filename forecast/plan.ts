@@ -8,8 +8,8 @@ import type { Aggregation, Grid } from "./types";
 import { max } from "./stats";
 import { fillGaps, type Model } from "./models/common";
 import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
-import { floorFromHistory, rawMaxReplicas, type MetricCapacity } from "./sizing";
-import type { ReplayMetric } from "./simulator";
+import { rawMaxReplicas, searchFloor, type MetricCapacity } from "./sizing";
+import type { ReplayMetric, ReplayResult } from "./simulator";
 
 export interface PlanSettings {
     /** Seconds per model step. @default 3600 */
@@ -54,6 +54,15 @@ export interface WorkloadPlan {
     /** Bounds before guardrails and hysteresis. */
     readonly rawMinReplicas: number;
     readonly rawMaxReplicas: number;
+    /** The exact replay that checked the floor: its window and bounds, for reuse by the report. */
+    readonly floorCheck?: {
+        readonly start: number;
+        readonly step: number;
+        readonly length: number;
+        readonly minReplicas: number;
+        readonly maxReplicas: number;
+        readonly result: ReplayResult;
+    };
 }
 
 /** Resamples a regular grid to a coarser step aligned to multiples of the step. */
@@ -169,15 +178,24 @@ export function planWorkload(
         capacityPerPod: m.capacity.capacityPerPod,
         targetUtilization: m.capacity.targetUtilization,
     }));
-    const rawMin = floorFromHistory(
-        { start: aligned.start, step: aligned.step, metrics: replayMetrics },
-        o.policyFloor,
-        Math.max(o.policyFloor, rawMax),
-        {
-            underProvisionedTarget: s.underProvisionedTarget,
-            behavior: o.behavior,
-            readinessDelaySeconds: s.readinessDelaySeconds,
+    const searchMax = Math.max(o.policyFloor, rawMax);
+    const found = searchFloor({ start: aligned.start, step: aligned.step, metrics: replayMetrics }, o.policyFloor, searchMax, {
+        underProvisionedTarget: s.underProvisionedTarget,
+        behavior: o.behavior,
+        readinessDelaySeconds: s.readinessDelaySeconds,
+    });
+    const rawMin = found?.floor ?? o.policyFloor;
+    return {
+        metrics: plans,
+        rawMinReplicas: rawMin,
+        rawMaxReplicas: Math.max(rawMax, rawMin),
+        floorCheck: found && {
+            start: aligned.start,
+            step: aligned.step,
+            length: aligned.values[0]?.length ?? 0,
+            minReplicas: found.floor,
+            maxReplicas: searchMax,
+            result: found.exact,
         },
-    );
-    return { metrics: plans, rawMinReplicas: rawMin, rawMaxReplicas: Math.max(rawMax, rawMin) };
+    };
 }

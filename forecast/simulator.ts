@@ -65,6 +65,8 @@ export interface ReplayInput {
     readonly controller?: Controller;
     /** Keep the list of scale events. @default true */
     readonly recordEvents?: boolean;
+    /** Count quiet stretches at once (see the loop); `false` replays every tick (tests compare both). @default true */
+    readonly fastForward?: boolean;
     /** Keep the per-tick trajectory of the scored ticks (for `floorCurve`). @default false */
     readonly recordTrajectory?: boolean;
 }
@@ -106,6 +108,8 @@ export interface ReplayResult {
     readonly scaleEvents: readonly ScaleEvent[];
     /** Replicas at the end, for chaining replays. */
     readonly finalReplicas: number;
+    /** Loop iterations run: the ticks, less those fast-forwarded. */
+    readonly steps: number;
     /** With `recordTrajectory`. */
     readonly trajectory?: Trajectory;
 }
@@ -286,7 +290,17 @@ export function replay(input: ReplayInput): ReplayResult {
     const controller = input.controller;
     const bucketOf = (tick: number) => Math.floor((tick * dt) / stepSeconds);
 
-    for (let k = 0; k < nTicks; k++) {
+    // Fast-forward: when a sync keeps the replica count (the stabilized recommendation equals
+    // it), every later sync in the same load bucket proposes the same and keeps it too, until
+    // the windows stop holding the count, a pod becomes ready, or the bounds or the scoring
+    // start change; those ticks score the same and are counted at once (`span` ticks). The
+    // windows then hold the repeated recommendation once, at the last skipped sync, as pushing
+    // it at each would leave them. Tested equal to the tick-by-tick replay.
+    let steps = 0;
+    const ticksPerBucket = (input.fastForward ?? true) && Number.isInteger(stepSeconds / dt) ? stepSeconds / dt : 0;
+    for (let k = 0, span = 1; k < nTicks; k += span) {
+        span = 1;
+        steps++;
         const t = t0 + k * dt;
         const b = seg + 1 < segs.length && segs[seg + 1].from <= t ? boundsAt(t) : segs[seg];
         if (k % syncEvery === 0) {
@@ -347,6 +361,40 @@ export function replay(input: ReplayInput): ReplayResult {
                 if (rec < upRec) rec = upRec;
                 if (rec > downRec) rec = downRec;
                 desired = rec;
+                // Kept: the recommendation is the count, or it pushes against a bound the count sits on.
+                const kept =
+                    rec === current || (rec < current && current === b.minReplicas) || (rec > current && current === b.maxReplicas);
+                if (kept && syncEvery === 1 && ticksPerBucket >= 2) {
+                    // Nothing changes until the load leaves this bucket, the windows stop holding
+                    // current, a pod becomes ready, the bounds or the scoring start.
+                    let last = Math.min(nTicks - 1, (Math.floor(k / ticksPerBucket) + 1) * ticksPerBucket - 1);
+                    let until = Infinity;
+                    // The same recommendation p repeats: with p > current the up window keeps
+                    // current until its newest entry ≤ current expires (entries rise front to back);
+                    // with p < current the down window until its newest entry ≥ current expires.
+                    if (rec !== current) {
+                        // At a bound: p is past it on the same side, so every later sync is clamped back to it.
+                    } else if (proposal > current) {
+                        let j = 0;
+                        while (j + 1 < lowLen && lowR[(lowHead + j + 1) % dqSize] <= current) j++;
+                        until = lowT[(lowHead + j) % dqSize] + up.window;
+                    } else if (proposal < current) {
+                        let j = 0;
+                        while (j + 1 < highLen && highR[(highHead + j + 1) % dqSize] >= current) j++;
+                        until = highT[(highHead + j) % dqSize] + down.window;
+                    }
+                    if (pending.length) until = Math.min(until, pending[0].readyAt);
+                    if (seg + 1 < segs.length) until = Math.min(until, segs[seg + 1].from);
+                    if (t < scoreFrom) until = Math.min(until, scoreFrom);
+                    if (until !== Infinity) last = Math.min(last, Math.ceil((until - t0) / dt) - 1);
+                    if (last > k) {
+                        span = last - k + 1;
+                        // The same recommendation pushed at each skipped sync: only the newest stays.
+                        const tLast = t0 + last * dt;
+                        lowT[(lowHead + lowLen - 1) % dqSize] = tLast;
+                        highT[(highHead + highLen - 1) % dqSize] = tLast;
+                    }
+                }
                 if (rec > current) {
                     const lim = Math.max(current, scaleUpLimit(current, ups, downs, up, t));
                     desired = Math.min(rec, b.maxReplicas, lim);
@@ -407,17 +455,18 @@ export function replay(input: ReplayInput): ReplayResult {
             }
         }
         if (!has) continue;
-        if (trajR) {
-            trajR[ticks] = current;
-            trajReady![ticks] = ready;
-            trajNeed![ticks] = needMax;
-        }
-        ticks++;
-        replicaTicks += current;
-        oracleTicks += oracle;
-        shortfallTicks += short;
-        if (under) underTicks++;
-        if (capNow) capTicks++;
+        if (trajR)
+            for (let j = 0; j < span; j++) {
+                trajR[ticks + j] = current;
+                trajReady![ticks + j] = ready;
+                trajNeed![ticks + j] = needMax;
+            }
+        ticks += span;
+        replicaTicks += current * span;
+        oracleTicks += oracle * span;
+        shortfallTicks += short * span;
+        if (under) underTicks += span;
+        if (capNow) capTicks += span;
     }
     const h = dt / 3600;
     const replicaHours = replicaTicks * h;
@@ -437,6 +486,7 @@ export function replay(input: ReplayInput): ReplayResult {
         scaleEventCount: eventCount,
         scaleEvents: events,
         finalReplicas: current,
+        steps,
         trajectory: trajR
             ? { replicas: trajR.subarray(0, ticks), ready: trajReady!.subarray(0, ticks), need: trajNeed!.subarray(0, ticks), oracleTicks }
             : undefined,

@@ -8,7 +8,7 @@
  * held still by hysteresis. Pure.
  */
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
-import { replay, type ReplayMetric } from "./simulator";
+import { replay, SHORTFALL_WEIGHT, type ReplayMetric, type ReplayResult, type Trajectory } from "./simulator";
 
 export interface MetricCapacity {
     readonly name: string;
@@ -69,56 +69,146 @@ export interface FloorOptions {
     readonly readinessDelaySeconds?: number;
 }
 
+/** One floor's simulated outcome on the replayed history. */
+export interface FloorPoint {
+    readonly floor: number;
+    /** SLO-weighted cost: (replica-hours + 10 × missing pod-hours) ÷ oracle replica-hours. */
+    readonly cost: number;
+    /** Fraction of scored ticks with load above the ready pods' capacity. */
+    readonly under: number;
+}
+
 /**
- * The floor (minReplicas) from a replay of recent history: the floor in [lo, maxReplicas] with
- * the lowest SLO-weighted cost (replica-hours + 10 × missing pod-hours; integer ternary search,
- * the cost being unimodal in the floor: idle pods grow, missing pods shrink), raised to the
- * smallest floor that keeps the under-provisioned fraction within the target when it misses it
- * (binary search: a higher floor never has fewer ready pods).
+ * Every floor in [lo, hi] priced from ONE replay's trajectory at floor `lo`: a floor f holds
+ * max(f, replicas) pods and max(f, ready) ready pods at each tick. This is what a floor does
+ * while the HPA sits at it; above it the replay's own decisions stand (a raised floor also
+ * starts each scale-up from higher, so the curve is slightly pessimistic there). O(ticks + hi − lo).
  */
+export function floorCurve(tr: Trajectory, lo: number, hi: number): FloorPoint[] {
+    const F = Math.max(0, hi - lo + 1);
+    const n = tr.replicas.length;
+    if (F === 0 || n === 0 || !(tr.oracleTicks > 0)) return [];
+    // Replicas: Σ max(f, r) = Σ r + Σ_{r < f} (f − r), from a histogram of r.
+    const cnt = new Float64Array(F + 1);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+        const r = tr.replicas[k];
+        total += r;
+        if (r <= hi) cnt[Math.max(0, r - lo)]++;
+    }
+    // Missing pods of tick k at floor f: need − max(f, ready) when positive; piecewise linear in
+    // f, accumulated as difference arrays of a + b·f, and of the under-provisioned count.
+    const dA = new Float64Array(F + 1);
+    const dB = new Float64Array(F + 1);
+    const dU = new Float64Array(F + 1);
+    const add = (arr: Float64Array, from: number, to: number, x: number) => {
+        const i0 = Math.max(0, from - lo);
+        const i1 = Math.min(F - 1, to - lo);
+        if (i0 > i1) return;
+        arr[i0] += x;
+        arr[i1 + 1] -= x;
+    };
+    for (let k = 0; k < n; k++) {
+        const need = tr.need[k];
+        const ready = tr.ready[k];
+        if (!(need > ready + 1e-9)) continue;
+        const last = Math.ceil(need - 1e-9) - 1; // highest floor still short of `need`
+        add(dA, lo, ready, need - ready);
+        add(dA, ready + 1, last, need);
+        add(dB, ready + 1, last, -1);
+        add(dU, lo, last, 1);
+    }
+    const out: FloorPoint[] = [];
+    let a = 0;
+    let b = 0;
+    let u = 0;
+    let below = 0; // ticks with r < f
+    let belowSum = 0; // Σ r over them
+    for (let i = 0; i < F; i++) {
+        const f = lo + i;
+        a += dA[i];
+        b += dB[i];
+        u += dU[i];
+        const replicas = total + below * f - belowSum;
+        const short = a + b * f;
+        out.push({ floor: f, cost: (replicas + SHORTFALL_WEIGHT * short) / tr.oracleTicks, under: u / n });
+        below += cnt[i];
+        belowSum += cnt[i] * f;
+    }
+    return out;
+}
+
+export interface FloorSearch {
+    readonly floor: number;
+    /** The exact replay of [floor, maxReplicas]. */
+    readonly exact: ReplayResult;
+    /** Full replays run (the trajectory, the check, and any exact search above it). */
+    readonly replays: number;
+}
+
+/**
+ * The floor (minReplicas) from a replay of recent history: one replay at `lo` prices every floor
+ * (`floorCurve`); the floor with the lowest SLO-weighted cost is taken, raised to the lowest floor
+ * whose under-provisioned fraction is within the target; an exact replay of that floor checks
+ * it, and if the exact replay misses the target a binary search over exact replays raises it
+ * (a higher floor never has fewer ready pods).
+ */
+export function searchFloor(
+    history: { readonly start: number; readonly step: number; readonly metrics: readonly ReplayMetric[] },
+    lo: number,
+    maxReplicas: number,
+    o: FloorOptions,
+): FloorSearch | undefined {
+    if (history.metrics.length === 0 || history.metrics[0].load.length === 0) return undefined;
+    let replays = 0;
+    const run = (floor: number, recordTrajectory = false) => {
+        replays++;
+        return replay({
+            ...history,
+            bounds: { minReplicas: floor, maxReplicas },
+            behavior: o.behavior,
+            readinessDelaySeconds: o.readinessDelaySeconds ?? 60,
+            recordEvents: false,
+            recordTrajectory,
+        });
+    };
+    const a = Math.max(0, lo);
+    const b = Math.max(a, maxReplicas);
+    const base = run(a, true);
+    const curve = floorCurve(base.trajectory!, a, b);
+    if (curve.length === 0) return { floor: a, exact: base, replays };
+    let best = curve[0];
+    for (const p of curve) if (p.cost < best.cost - 1e-12) best = p;
+    let floor = best.floor;
+    if (best.under > o.underProvisionedTarget)
+        floor = curve.find((p) => p.floor > best.floor && p.under <= o.underProvisionedTarget)?.floor ?? b;
+    let exact = floor === a ? base : run(floor);
+    if (exact.underProvisionedFraction <= o.underProvisionedTarget || floor === b) return { floor, exact, replays };
+    // The curve was optimistic here: exact binary search above.
+    let x = floor;
+    let y = b;
+    let atY = run(y);
+    if (atY.underProvisionedFraction > o.underProvisionedTarget) return { floor: y, exact: atY, replays };
+    while (y - x > 1) {
+        const m = (x + y) >> 1;
+        const r = run(m);
+        if (r.underProvisionedFraction <= o.underProvisionedTarget) {
+            y = m;
+            atY = r;
+        } else x = m;
+    }
+    exact = atY;
+    return { floor: y, exact, replays };
+}
+
+/** The floor `searchFloor` picks (`lo` when there is no history). */
 export function floorFromHistory(
     history: { readonly start: number; readonly step: number; readonly metrics: readonly ReplayMetric[] },
     lo: number,
     maxReplicas: number,
     o: FloorOptions,
 ): number {
-    if (history.metrics.length === 0 || history.metrics[0].load.length === 0) return lo;
-    const memo = new Map<number, { cost: number; under: number }>();
-    const sim = (floor: number) => {
-        let r = memo.get(floor);
-        if (!r) {
-            const x = replay({
-                ...history,
-                bounds: { minReplicas: floor, maxReplicas },
-                behavior: o.behavior,
-                readinessDelaySeconds: o.readinessDelaySeconds ?? 60,
-                recordEvents: false,
-            });
-            r = { cost: x.weightedCost, under: x.underProvisionedFraction };
-            memo.set(floor, r);
-        }
-        return r;
-    };
-    let a = Math.max(0, lo);
-    let b = Math.max(a, maxReplicas);
-    while (b - a > 2) {
-        const m1 = a + Math.floor((b - a) / 3);
-        const m2 = b - Math.floor((b - a) / 3);
-        if (sim(m1).cost <= sim(m2).cost) b = m2 - 1;
-        else a = m1 + 1;
-    }
-    let best = a;
-    for (let f = a + 1; f <= b; f++) if (sim(f).cost < sim(best).cost) best = f;
-    if (sim(best).under <= o.underProvisionedTarget) return best;
-    let x = best;
-    let y = Math.max(lo, maxReplicas);
-    if (sim(y).under > o.underProvisionedTarget) return y;
-    while (y - x > 1) {
-        const m = (x + y) >> 1;
-        if (sim(m).under <= o.underProvisionedTarget) y = m;
-        else x = m;
-    }
-    return y;
+    return searchFloor(history, lo, maxReplicas, o)?.floor ?? lo;
 }
 
 export interface HysteresisOptions {

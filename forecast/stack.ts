@@ -183,7 +183,7 @@ export function forecastStack(input: StackInput): StackForecast {
                 text = null;
             }
             cache.set(file, text);
-            hash.update(`\0${file}\0${text ?? "<missing>"}`);
+            hash.update(`\0${file}\0`).update(text ?? "<missing>");
         }
         return cache.get(file) ?? null;
     };
@@ -304,18 +304,31 @@ export function forecastStack(input: StackInput): StackForecast {
                 capacityPerPod: m.capacity.capacityPerPod,
                 targetUtilization: m.capacity.targetUtilization,
             }));
-            const sim = (b: Bounds) =>
-                risk(
-                    replay({
-                        start: aligned.start,
-                        step: aligned.step,
-                        metrics: rm,
-                        bounds: b,
-                        behavior: w.behavior,
-                        readinessDelaySeconds: settings.readinessDelaySeconds,
-                        recordEvents: false,
-                    }),
-                );
+            // Exact replays of the recent history, once per distinct bounds (the floor search's
+            // own check is reused when it replayed the same window and bounds).
+            const replays = new Map<string, RiskSummary>();
+            const fc = plan.floorCheck;
+            if (fc && fc.start === aligned.start && fc.step === aligned.step && fc.length === (rm[0]?.load.length ?? 0))
+                replays.set(`${fc.minReplicas}..${fc.maxReplicas}`, risk(fc.result));
+            const sim = (b: Bounds) => {
+                const key = `${b.minReplicas}..${b.maxReplicas}`;
+                let r = replays.get(key);
+                if (!r) {
+                    r = risk(
+                        replay({
+                            start: aligned.start,
+                            step: aligned.step,
+                            metrics: rm,
+                            bounds: b,
+                            behavior: w.behavior,
+                            readinessDelaySeconds: settings.readinessDelaySeconds,
+                            recordEvents: false,
+                        }),
+                    );
+                    replays.set(key, r);
+                }
+                return r;
+            };
             const planner = loaded.flatMap(({ m, l }) =>
                 m.planner && typeof l !== "string" ? [{ metric: m.planner, t: l.series.t, v: l.series.v }] : [],
             );

@@ -1,6 +1,9 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { API_BEHAVIOR } from "../lib/hpa";
+import * as path from "node:path";
+import { API_BEHAVIOR, WORKER_BEHAVIOR } from "../lib/hpa";
+import { readSeriesFile, toGrid } from "../forecast/ingest";
+import { quantile } from "../forecast/stats";
 import { metricProposal, replay, type ReplayInput } from "../forecast/simulator";
 
 /** 80 ticks of 15 s: `a` before t = 600 s, `b` from then on. Capacity 10 per pod, target 0.5 → 5 per pod. */
@@ -154,5 +157,84 @@ describe("HPA replay simulator", () => {
         assert.throws(() => replay(step(1, 1, { behavior: { scaleUp: { policies: [{ type: "Foo", value: 1, periodSeconds: 1 }] } } })), {
             message: 'behavior policy type "Foo" must be Pods or Percent',
         });
+    });
+});
+
+describe("replay: fast-forward over quiet stretches equals the tick-by-tick replay", () => {
+    const DATA = path.resolve(__dirname, "../../shared/data");
+    const traces = [
+        "nasa_http/nasa_http_1995_requests_per_minute.csv",
+        "nasa_http/nasa_http_1995_requests_per_5min.csv",
+        "nab/realKnownCause/nyc_taxi.csv",
+        "nab/realAWSCloudwatch/elb_request_count_8c0756.csv",
+        "azure_llm_2023/azure_llm_2023_code_requests_per_15s.csv",
+    ];
+    test("same scores and the same scale events on real traces, behaviors, bounds segments, two metrics and scoreFrom", () => {
+        let cases = 0;
+        let fastSteps = 0;
+        let slowSteps = 0;
+        for (const f of traces) {
+            const s = readSeriesFile(path.join(DATA, f))[0];
+            const full = toGrid(s, s.step, "mean", { align: s.step });
+            const vals = full.values.subarray(0, Math.min(full.values.length, Math.round((4 * 86400) / full.step)));
+            const p99 = quantile(vals, 0.99);
+            const dur = vals.length * full.step;
+            for (const pods of [5, 40])
+                for (const behavior of [API_BEHAVIOR, WORKER_BEHAVIOR, undefined])
+                    for (const variant of [0, 1, 2]) {
+                        const cap = p99 / (pods * 0.7);
+                        const metrics = [{ name: "load", load: vals, capacityPerPod: cap, targetUtilization: 0.7 }];
+                        if (variant === 2)
+                            metrics.push({
+                                name: "other",
+                                load: vals.map((x, i) => x * (1 + 0.3 * Math.sin(i / 50))),
+                                capacityPerPod: cap * 1.2,
+                                targetUtilization: 0.6,
+                            });
+                        const input: ReplayInput = {
+                            start: full.start,
+                            step: full.step,
+                            metrics,
+                            bounds:
+                                variant === 1
+                                    ? [
+                                          { from: -Infinity, minReplicas: 2, maxReplicas: pods },
+                                          { from: full.start + dur / 3 + 7, minReplicas: Math.ceil(pods / 3), maxReplicas: pods * 2 },
+                                          { from: full.start + dur / 2, minReplicas: 1, maxReplicas: Math.ceil(pods / 2) },
+                                      ]
+                                    : { minReplicas: 1 + (pods % 7), maxReplicas: pods * 2 },
+                            behavior,
+                            readinessDelaySeconds: variant === 2 ? 45 : 60,
+                            scoreFrom: variant === 1 ? full.start + dur / 4 + 3 : undefined,
+                            recordTrajectory: true,
+                        };
+                        const fast = replay(input);
+                        const slow = replay({ ...input, fastForward: false });
+                        const where = `${f} pods=${pods} variant=${variant}`;
+                        assert.deepEqual(fast.scaleEvents, slow.scaleEvents, where);
+                        assert.deepEqual(fast.trajectory, slow.trajectory, where);
+                        for (const k of ["ticks", "scaleEventCount", "finalReplicas"] as const)
+                            assert.equal(fast[k], slow[k], `${where} ${k}`);
+                        for (const k of [
+                            "replicaHours",
+                            "oracleReplicaHours",
+                            "underProvisionedFraction",
+                            "capHitFraction",
+                            "shortfallPodHours",
+                            "weightedCost",
+                        ] as const)
+                            assert.ok(
+                                Math.abs(fast[k] - slow[k]) <= 1e-9 * Math.max(1, Math.abs(slow[k])),
+                                `${where} ${k}: ${fast[k]} vs ${slow[k]}`,
+                            );
+                        cases++;
+                        assert.equal(slow.steps, Math.floor((vals.length * full.step) / Math.min(15, full.step)), where);
+                        fastSteps += fast.steps;
+                        slowSteps += slow.steps;
+                    }
+        }
+        assert.equal(cases, 90);
+        // The quiet stretches are real: the fast replay runs under half the loop iterations.
+        assert.ok(fastSteps < 0.5 * slowSteps, `${fastSteps} vs ${slowSteps}`);
     });
 });

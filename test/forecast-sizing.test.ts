@@ -3,8 +3,11 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { API_BEHAVIOR } from "../lib/hpa";
 import { capacityRecommendations, forecastMetric, seedTrend } from "../forecast/capacityPlanner";
+import { replay } from "../forecast/simulator";
 import {
+    floorCurve,
     floorFromHistory,
+    searchFloor,
     passesHysteresis,
     proposeBounds,
     rawMaxReplicas,
@@ -39,6 +42,63 @@ describe("sizing rules", () => {
         const floor = floorFromHistory(history, 1, 30, opts);
         assert.equal(floor, 10); // 10 ready pods serve 1000 at 100 %
         assert.equal(floorFromHistory(history, 1, 30, { ...opts, underProvisionedTarget: 0.5 }), 1);
+    });
+    test("floorCurve prices every floor from one trajectory: exact at the base floor, equal to a tick-by-tick count", () => {
+        // Daily-like load: a ramp from 50 to 900 req/s and back, at 1-minute steps, two days.
+        const load = Array.from({ length: 2 * 1440 }, (_, k) => 50 + 850 * Math.max(0, Math.sin((Math.PI * (k % 1440)) / 1440)) ** 3);
+        const metrics = [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 0.7 }];
+        const base = replay({
+            start: 0,
+            step: 60,
+            metrics,
+            bounds: { minReplicas: 1, maxReplicas: 20 },
+            behavior: API_BEHAVIOR,
+            recordTrajectory: true,
+        });
+        const tr = base.trajectory!;
+        assert.equal(tr.replicas.length, base.ticks);
+        const curve = floorCurve(tr, 1, 20);
+        assert.deepEqual(
+            curve.map((p) => p.floor),
+            Array.from({ length: 20 }, (_, i) => i + 1),
+        );
+        assert.ok(Math.abs(curve[0].cost - base.weightedCost) < 1e-12, `${curve[0].cost} vs ${base.weightedCost}`);
+        assert.ok(Math.abs(curve[0].under - base.underProvisionedFraction) < 1e-12);
+        for (const p of curve) {
+            let replicas = 0;
+            let short = 0;
+            let under = 0;
+            for (let k = 0; k < tr.replicas.length; k++) {
+                replicas += Math.max(p.floor, tr.replicas[k]);
+                const ready = Math.max(p.floor, tr.ready[k]);
+                if (tr.need[k] > ready + 1e-9) {
+                    short += tr.need[k] - ready;
+                    under++;
+                }
+            }
+            assert.ok(Math.abs(p.cost - (replicas + 10 * short) / tr.oracleTicks) < 1e-9, `floor ${p.floor}`);
+            assert.equal(p.under, under / tr.replicas.length, `floor ${p.floor}`);
+        }
+        // Floors at or above the peak need never miss a pod.
+        assert.equal(curve[19].under, 0);
+        assert.deepEqual(floorCurve(tr, 5, 4), []);
+    });
+    test("searchFloor: the curve's cheapest floor, raised to the target and checked by an exact replay", () => {
+        const load = Array.from({ length: 3 * 240 }, (_, k) => (k % 240 >= 200 ? 1000 : 50));
+        const history = { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 0.7 }] };
+        const strict = searchFloor(history, 1, 30, { underProvisionedTarget: 0.001, behavior: API_BEHAVIOR })!;
+        assert.equal(strict.floor, 10);
+        assert.ok(strict.exact.underProvisionedFraction <= 0.001);
+        assert.ok(strict.replays <= 3, `${strict.replays} replays`);
+        // The exact result is the replay of [floor, max].
+        const again = replay({
+            ...history,
+            bounds: { minReplicas: 10, maxReplicas: 30 },
+            behavior: API_BEHAVIOR,
+            readinessDelaySeconds: 60,
+        });
+        assert.equal(strict.exact.weightedCost, again.weightedCost);
+        assert.equal(searchFloor({ ...history, metrics: [] }, 1, 30, { underProvisionedTarget: 0.01 }), undefined);
     });
     test("guardrail contradiction is a named error", () => {
         assert.throws(
