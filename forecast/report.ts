@@ -9,6 +9,8 @@ import type { MetricForecast, StackForecast, WorkloadForecast } from "./stack";
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
 const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().replace(".000Z", "Z") : "none");
+/** A load in its unit: bytes of the memory series in MiB, the rest as numbers. */
+const load = (metric: string, x: number) => (/^memory/.test(metric) && Number.isFinite(x) ? `${(x / 2 ** 20).toFixed(0)} MiB` : f(x, 1));
 const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s / 86400).toFixed(1)} d`);
 
 /** The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that decided). */
@@ -24,7 +26,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
     );
     out.push("|---|---|---|---|---|---|---|---|---|");
     for (const w of r.workloads) {
-        const peak = w.metrics.map((m) => `${m.name} ${f(m.forecastPeak, 1)}`).join(", ") || "n/a";
+        const peak = w.metrics.map((m) => `${m.name} ${load(m.name, m.forecastPeak)}`).join(", ") || "n/a";
         const changed = w.proposed.minReplicas !== w.current.minReplicas || w.proposed.maxReplicas !== w.current.maxReplicas;
         const rk = w.risk;
         out.push(
@@ -43,7 +45,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
         );
         for (const m of w.metrics)
             out.push(
-                `- \`${m.name}\`: ${m.modelDetail}; peak factor ${f(m.peakFactor)}; forecast peak ${f(m.forecastPeak, 1)} (recent peak ${f(m.recentPeak, 1)}); ${f(m.capacityPerPod, 1)} per pod at ${f(m.targetUtilization * 100, 0)} %${m.fallback ? `; **fallback**: ${m.fallback}` : ""}`,
+                `- \`${m.name}\`: ${m.modelDetail}; peak factor ${f(m.peakFactor)}; forecast peak ${load(m.name, m.forecastPeak)} (recent peak ${load(m.name, m.recentPeak)}); ${load(m.name, m.capacityPerPod)} per pod at ${f(m.targetUtilization * 100, 0)} %${m.fallback ? `; **fallback**: ${m.fallback}` : ""}`,
             );
         for (const x of w.warnings) out.push(`- ⚠️ ${x}`);
         for (const c of w.capacity)
@@ -64,7 +66,7 @@ function dataTierSection(d: DataTierForecast): string[] {
         const changed = n.proposed !== n.current;
         const current = n.current === n.configured ? `${n.current}` : `${n.current} (configured ${n.configured})`;
         const peaks = Object.entries(n.peaks)
-            .map(([k, v]) => `${k} ${k === "memoryUsed" ? `${(v / 2 ** 20).toFixed(0)} MiB` : f(v, 1)}`)
+            .map(([k, v]) => `${k} ${load(k, v)}`)
             .join(", ");
         out.push(
             `| \`${n.key}\` | ${current} | ${changed ? "**" : ""}${n.proposed}${changed ? "**" : ""} | ${peaks || "n/a"} | ${n.model} | ${n.rule.replace(/\|/g, "\\|")} |`,
