@@ -7,6 +7,7 @@ import { profileModel } from "../forecast/models/profile";
 import { seasonalNaive } from "../forecast/models/seasonalNaive";
 import { polyFit2, seedDecision, seedLoadFactor, seedModel, seedScalingFactors, seedWeightedFactor } from "../forecast/models/seed";
 import { forecastDefault, forecastWith, peakFactor, winsorize } from "../forecast/models/select";
+import { levelModel } from "../forecast/models/level";
 
 const arr = (x: ArrayLike<number>) => Array.from(x);
 /** 21 days hourly: a daily sine plus a weekend dip, exactly periodic by the week. */
@@ -112,6 +113,24 @@ describe("forecasting models", () => {
         assert.equal(w[30], 125); // MAD 0 → at least 5 % of the median: 100 + 5 × 5
         assert.equal(w[31], 100);
     });
+    test("winsorize follows a level shift: a new level lasting over half a day is not capped", () => {
+        const y = Float64Array.from({ length: 24 * 7 }, (_, i) => (i >= 24 * 5 ? 400 : 100));
+        y[30] = 1000; // a one-hour spike before the shift
+        const w = winsorize(y, 24);
+        assert.equal(w[30], 125);
+        // From the shift on, at least half of the surrounding day is above the hour caps: kept.
+        assert.deepEqual(arr(w.subarray(24 * 5)), arr(y.subarray(24 * 5)));
+        // A shift that lasts under half a day looks like a spike: capped.
+        const short = Float64Array.from({ length: 24 * 7 }, (_, i) => (i >= 24 * 5 && i < 24 * 5 + 6 ? 400 : 100));
+        assert.deepEqual(arr(winsorize(short, 24).subarray(24 * 5, 24 * 5 + 6)), [125, 125, 125, 125, 125, 125]);
+    });
+    test("level model: the mean of the last eighth of a day, flat", () => {
+        const y = Float64Array.from({ length: 48 }, (_, i) => (i < 46 ? 10 : 40));
+        const f = levelModel.forecast(y, 4, 24);
+        assert.deepEqual(arr(f.point), [30, 30, 30, 30]); // (10 + 40 + 40) / 3
+        assert.equal(f.detail, "level(mean of the last 3 points)");
+        assert.equal(levelModel.minPoints(24), 3);
+    });
     test("default: a candidate that is exact alone is used alone", () => {
         const r = forecastDefault(weekly, 24, { period: 24 });
         assert.equal(r.model, "snaive168");
@@ -125,7 +144,10 @@ describe("forecasting models", () => {
         assert.equal(r.model, "median-ensemble");
         assert.ok(close(r.point, weekly.subarray(14 * 24, 15 * 24), 8));
         assert.ok(arr(r.upper).every((u, i) => u >= r.point[i]));
-        assert.deepEqual(r.candidates?.map((c) => c.model).sort(), ["holt-winters", "profile", "snaive168", "snaive24"]);
+        assert.deepEqual(r.candidates?.map((c) => c.model).sort(), ["holt-winters", "level", "profile", "snaive168", "snaive24"]);
+        // The level model has no season: far outside 1.5 × the best error on a weekly pattern.
+        const errors = new Map(r.candidates.map((c) => [c.model, c.mae]));
+        assert.ok(errors.get("level")! > 1.5 * Math.min(...errors.values()));
         assert.equal(r.backtestOrigins, 7);
     });
     test("too little history is a documented fallback, not an error", () => {

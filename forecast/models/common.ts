@@ -4,7 +4,7 @@
  * first point starts a day, so index % 24 is the hour of day.
  */
 
-export type ModelName = "snaive24" | "snaive168" | "holt-winters" | "mstl" | "seed" | "profile" | "median-ensemble" | "flat";
+export type ModelName = "snaive24" | "snaive168" | "holt-winters" | "mstl" | "seed" | "profile" | "level" | "median-ensemble" | "flat";
 
 export interface Model {
     readonly name: ModelName;

@@ -8,6 +8,7 @@ import type { Grid } from "../types";
 import { quantile, seasonalNaiveScale } from "../stats";
 import { dailyOrigins, fillGaps, type Model, type ModelName } from "./common";
 import { holtWinters } from "./holtWinters";
+import { levelModel } from "./level";
 import { profileModel } from "./profile";
 import { seasonalNaive } from "./seasonalNaive";
 
@@ -112,9 +113,9 @@ export function forecastWith(model: Model, raw: ArrayLike<number>, h: number, op
     };
 }
 
-/** The seasonal candidates our default combines. */
+/** The candidates our default combines: four seasonal ones and the level model (no season). */
 export function defaultCandidates(): Model[] {
-    return [seasonalNaive(1), seasonalNaive(7), holtWinters, profileModel];
+    return [seasonalNaive(1), seasonalNaive(7), holtWinters, profileModel, levelModel];
 }
 
 /**
@@ -124,6 +125,7 @@ export function defaultCandidates(): Model[] {
  */
 export function winsorize(y: Float64Array, period: number, k = 5): Float64Array {
     const out = y.slice();
+    const caps = new Float64Array(period);
     for (let h = 0; h < period; h++) {
         const v: number[] = [];
         for (let i = h; i < y.length; i += period) v.push(y[i]);
@@ -132,8 +134,23 @@ export function winsorize(y: Float64Array, period: number, k = 5): Float64Array 
             v.map((x) => Math.abs(x - med)),
             0.5,
         );
-        const cap = med + k * Math.max(mad, 0.05 * Math.abs(med), 1e-9);
-        for (let i = h; i < y.length; i += period) if (out[i] > cap) out[i] = cap;
+        caps[h] = med + k * Math.max(mad, 0.05 * Math.abs(med), 1e-9);
+    }
+    // Only short excursions are capped: a point whose surrounding day (±half a period) mostly
+    // sits above the hour caps too is a new level (a migration, a level shift), which the
+    // models must follow rather than flatten.
+    const half = Math.max(1, period >> 1);
+    for (let i = 0; i < y.length; i++) {
+        const cap = caps[i % period];
+        if (!(y[i] > cap)) continue;
+        let above = 0;
+        let seen = 0;
+        for (let j = Math.max(0, i - half); j <= Math.min(y.length - 1, i + half); j++) {
+            if (j === i || !Number.isFinite(y[j])) continue;
+            seen++;
+            if (y[j] > caps[j % period]) above++;
+        }
+        if (above * 2 < seen) out[i] = cap;
     }
     return out;
 }
