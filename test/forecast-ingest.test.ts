@@ -296,7 +296,7 @@ describe("ingest: the fast query_range reader reads exactly what JSON.parse read
         for (const text of [JSON.stringify(body), JSON.stringify(body, null, 2), JSON.stringify(body, null, "\t").replace(/\n/g, "\r\n")]) {
             assert.notEqual(scanQueryRange(text, sampleValue), undefined, "the fast path applies");
             const { fast, slow } = both(text);
-            assert.ok(typeof fast !== "string", String(fast));
+            assert.ok(typeof fast !== "string", typeof fast === "string" ? fast : "");
             assert.deepEqual(fast, slow);
         }
     });
@@ -330,7 +330,9 @@ describe("ingest: the fast query_range reader reads exactly what JSON.parse read
             const { fast, slow } = both(text);
             assert.deepEqual(fast, slow, text.slice(0, 80));
         }
-        assert.match(String(both(cases[0]).fast), /values\[1\]\[1\]: value "x" is not a number/);
+        const first = both(cases[0]).fast;
+        assert.ok(typeof first === "string");
+        assert.match(first, /values\[1\]\[1\]: value "x" is not a number/);
     });
 
     test("property: random query_range answers read the same both ways", () => {
