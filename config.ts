@@ -568,6 +568,26 @@ export const ConfigSchema = z.strictObject({
                 .describe(
                     "An HPA AverageValue target (100 req/s, 10 queue items per pod) as a % of what one pod handles at full load; the replay counts a pod short when load exceeds that.",
                 ),
+            hysteresisPercent: int(0, 100)
+                .default(10)
+                .describe(
+                    "A bound or count moves only by at least max(1, this % of its current value), so previews do not churn on noise.",
+                ),
+            underProvisionedTargetPercent: z
+                .number()
+                .min(0)
+                .max(100)
+                .default(5)
+                .describe(
+                    "minReplicas is the smallest floor whose replay of recent history leaves at most this % of ticks under-provisioned.",
+                ),
+            headroomPercent: int(0, 400)
+                .default(20)
+                .describe("maxReplicas covers the forecast peak (upper band × peak factor, at least the recent peak) plus this %."),
+            trainingDays: int(2, 90).default(14).describe("Days of the most recent history the models train on."),
+            floorHistoryDays: int(1, 30)
+                .default(7)
+                .describe("Days of the most recent history replayed through the HPA to choose minReplicas."),
             maxAgeDays: int(0, 365)
                 .default(0)
                 .describe(

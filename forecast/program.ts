@@ -39,9 +39,17 @@ export interface ProgramForecast {
     readonly config: Readonly<AppConfig>;
 }
 
-/** Settings shared by the workloads and the data tier: the staleness limit from the config. */
+/** Settings shared by the workloads and the data tier, from the stack config. */
 export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
-    return c.forecast.maxAgeDays > 0 ? { maxExportAgeHours: c.forecast.maxAgeDays * 24 } : {};
+    const f = c.forecast;
+    return {
+        hysteresisPercent: f.hysteresisPercent,
+        underProvisionedTarget: f.underProvisionedTargetPercent / 100,
+        headroom: f.headroomPercent / 100,
+        trainingDays: f.trainingDays,
+        floorHistoryDays: f.floorHistoryDays,
+        ...(f.maxAgeDays > 0 ? { maxExportAgeHours: f.maxAgeDays * 24 } : {}),
+    };
 }
 
 export function programForecast(a: ProgramForecastArgs): ProgramForecast {

@@ -87,11 +87,28 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     const t0 = m.history.start + (m.history.values.length - keep) * step;
     const n = hist.length + m.point.length;
     const perPod = m.capacityPerPod * m.targetUtilization;
+    // A bound the forecast keeps is drawn once, as proposed and labelled "(kept)".
+    const keptMax = w.current.maxReplicas === w.proposed.maxReplicas;
+    const keptMin = w.current.minReplicas === w.proposed.minReplicas;
     const lines = [
-        { label: `current max ${w.current.maxReplicas}`, y: w.current.maxReplicas * perPod, color: "#999", dash: "6 4" },
-        { label: `current min ${w.current.minReplicas}`, y: w.current.minReplicas * perPod, color: "#999", dash: "2 3" },
-        { label: `proposed max ${w.proposed.maxReplicas}`, y: w.proposed.maxReplicas * perPod, color: "#c0392b", dash: "" },
-        { label: `proposed min ${w.proposed.minReplicas}`, y: w.proposed.minReplicas * perPod, color: "#27ae60", dash: "" },
+        ...(keptMax
+            ? []
+            : [{ label: `current max ${w.current.maxReplicas}`, y: w.current.maxReplicas * perPod, color: "#999", dash: "6 4" }]),
+        ...(keptMin
+            ? []
+            : [{ label: `current min ${w.current.minReplicas}`, y: w.current.minReplicas * perPod, color: "#999", dash: "2 3" }]),
+        {
+            label: `proposed max ${w.proposed.maxReplicas}${keptMax ? " (kept)" : ""}`,
+            y: w.proposed.maxReplicas * perPod,
+            color: "#c0392b",
+            dash: "",
+        },
+        {
+            label: `proposed min ${w.proposed.minReplicas}${keptMin ? " (kept)" : ""}`,
+            y: w.proposed.minReplicas * perPod,
+            color: "#27ae60",
+            dash: "",
+        },
     ];
     let top = 0;
     for (const v of [...hist, ...m.upper]) if (Number.isFinite(v)) top = Math.max(top, v);
@@ -131,15 +148,18 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     out.push(`<path d="${band}" fill="#3498db" fill-opacity="0.2" stroke="none"/>`);
     out.push(`<path d="${path(hist, 0)}" fill="none" stroke="#2c3e50" stroke-width="1"/>`);
     out.push(`<path d="${path(m.point, hist.length)}" fill="none" stroke="#2980b9" stroke-width="1.5"/>`);
-    lines.forEach((l, i) => {
-        if (l.y > top) return;
+    // Labels top to bottom, at least 13 px apart so that close bounds stay readable.
+    let lastLabel = -Infinity;
+    for (const l of lines.filter((x) => x.y <= top).sort((a, b) => b.y - a.y)) {
         out.push(
             `<line x1="${L}" y1="${y(l.y).toFixed(1)}" x2="${width - R}" y2="${y(l.y).toFixed(1)}" stroke="${l.color}" ${l.dash ? `stroke-dasharray="${l.dash}"` : ""}/>`,
         );
-        out.push(`<text x="${width - R + 6}" y="${(y(l.y) + 4 + (i % 2) * 0).toFixed(1)}" fill="${l.color}">${esc(l.label)}</text>`);
-    });
+        const ly = Math.max(y(l.y) + 4, lastLabel + 13);
+        lastLabel = ly;
+        out.push(`<text x="${width - R + 6}" y="${ly.toFixed(1)}" fill="${l.color}">${esc(l.label)}</text>`);
+    }
     out.push(
-        `<text x="${width - R + 6}" y="${height - 40}" fill="#2c3e50">history</text><text x="${width - R + 6}" y="${height - 26}" fill="#2980b9">forecast + band</text>`,
+        `<text x="${L + 8}" y="${T + 12}" fill="#2c3e50">— history</text><text x="${L + 90}" y="${T + 12}" fill="#2980b9">— forecast, band shaded</text>`,
     );
     out.push("</svg>");
     return out.join("\n") + "\n";

@@ -147,3 +147,39 @@ describe("the forecasting step inside the program", () => {
         assert.deepEqual(r.config, stackConfig("dev", { series: {} }));
     });
 });
+
+describe("the forecasting step's knobs come from the stack config", () => {
+    test("hysteresis, the under-provisioning target, headroom and the windows reach the step", () => {
+        const base = devForecast();
+        assert.deepEqual(
+            {
+                hysteresisPercent: base.result.settings.hysteresisPercent,
+                underProvisionedTarget: base.result.settings.underProvisionedTarget,
+                headroom: base.result.settings.headroom,
+                trainingDays: base.result.settings.trainingDays,
+                floorHistoryDays: base.result.settings.floorHistoryDays,
+            },
+            { hysteresisPercent: 10, underProvisionedTarget: 0.05, headroom: 0.2, trainingDays: 14, floorHistoryDays: 7 },
+        );
+        // A 100 % dead band holds a bound unless it moves by its whole current value: the api's
+        // raw 1..2 from the configured 1..4 moves the max by 2 of 4, so it is held at 1..4.
+        const held = devForecast({ hysteresisPercent: 100 });
+        assert.deepEqual(held.result.workloads[0].raw, base.result.workloads[0].raw);
+        assert.deepEqual(held.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+        // More headroom never lowers the raw max (the worker's stays at its guardrail, 10); a
+        // stricter target never lowers the raw floor.
+        const roomy = devForecast({ headroomPercent: 200 });
+        assert.equal(roomy.result.settings.headroom, 2);
+        assert.ok(roomy.result.workloads[0].raw!.maxReplicas >= base.result.workloads[0].raw!.maxReplicas);
+        assert.equal(roomy.result.workloads[1].raw!.maxReplicas, 10);
+        const strict = devForecast({ underProvisionedTargetPercent: 0 });
+        assert.ok(strict.result.workloads[1].raw!.minReplicas >= base.result.workloads[1].raw!.minReplicas);
+        assert.equal(strict.result.settings.underProvisionedTarget, 0);
+    });
+    test("bad values are refused with the stack file, key and value", () => {
+        assert.throws(() => stackConfig("dev", { hysteresisPercent: 150 }), {
+            message: /^Pulumi\.dev\.yaml: forecast\.hysteresisPercent \(150\) /,
+        });
+        assert.throws(() => stackConfig("dev", { trainingDays: 1 }), { message: /^Pulumi\.dev\.yaml: forecast\.trainingDays \(1\) / });
+    });
+});

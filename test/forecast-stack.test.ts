@@ -110,9 +110,13 @@ describe("report and CLI", () => {
         const svg = workloadSvg(api);
         assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
         assert.ok(svg.includes(`proposed max ${api.proposed.maxReplicas}`));
-        assert.ok(svg.includes("forecast + band"));
+        assert.ok(svg.includes("forecast, band shaded"));
+        // A bound the forecast keeps is drawn once, labelled as kept.
+        const kept = workloadSvg({ ...api, proposed: { ...api.proposed, minReplicas: api.current.minReplicas } });
+        assert.ok(kept.includes(`proposed min ${api.current.minReplicas} (kept)`));
+        assert.ok(!kept.includes("current min"));
     });
-    test("npm run forecast writes report.md and one SVG per workload", () => {
+    test("npm run forecast writes report.md and one SVG and one PNG per workload", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
         try {
             const r = spawnSync(
@@ -122,7 +126,12 @@ describe("report and CLI", () => {
             );
             assert.equal(r.status, 0, r.stderr);
             assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
-            assert.deepEqual(fs.readdirSync(out).sort(), ["api.svg", "report.md", "worker-queue.svg"]);
+            assert.deepEqual(fs.readdirSync(out).sort(), ["api.png", "api.svg", "report.md", "worker-queue.png", "worker-queue.svg"]);
+            // The PNG is the SVG rasterised at its size (900 × 320), not an empty image.
+            const png = fs.readFileSync(path.join(out, "api.png"));
+            assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+            assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [900, 320]);
+            assert.ok(png.length > 5000, `${png.length} bytes`);
             // The data-tier section: current vs proposed, the forecast peaks, the rule that decided.
             assert.ok(r.stdout.includes("### Data tier\n\n| count | current | proposed | forecast peak | model | rule |"), r.stdout);
             assert.match(

@@ -3,12 +3,13 @@
  *
  * Runs the forecasting step for a stack exactly as the program does, from the series mapping in
  * its stack config (`forecast.series` in `Pulumi.<stack>.yaml`), prints the Markdown report
- * (ready for a PR comment) and writes it with one SVG chart per workload under
+ * (ready for a PR comment) and writes it with one SVG and PNG chart per workload under
  * `out/forecast/<stack>/`. With `--refresh`, first reruns each mapped series' PromQL against
  * Prometheus (query_range, chunked) and rewrites the export files.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
 import type { AppConfig } from "../config";
 import { queryRange } from "../forecast/live";
@@ -54,11 +55,19 @@ export function writeReport(f: ProgramForecast, outDir: string): string[] {
     const files = [path.join(outDir, "report.md")];
     fs.writeFileSync(files[0], markdownReport(f.result, f.dataTier));
     for (const w of f.result.workloads) {
+        const svg = workloadSvg(w);
         const file = path.join(outDir, `${w.name}.svg`);
-        fs.writeFileSync(file, workloadSvg(w));
-        files.push(file);
+        fs.writeFileSync(file, svg);
+        const png = path.join(outDir, `${w.name}.png`);
+        fs.writeFileSync(png, svgToPng(svg));
+        files.push(file, png);
     }
     return files;
+}
+
+/** The chart as PNG (resvg; text in the system's sans-serif font), for tools that cannot show SVG. */
+export function svgToPng(svg: string): Buffer {
+    return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }, background: "white" }).render().asPng();
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -67,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
         .requiredOption("--stack <name>", "stack to size; its mapping is forecast.series in Pulumi.<stack>.yaml")
         .option("--refresh", "query Prometheus first and rewrite the export files", false)
         .option("--config-dir <dir>", "directory holding Pulumi.yaml and the stack files", ROOT)
-        .option("--out <dir>", "where report.md and the SVGs go (default out/forecast/<stack>)")
+        .option("--out <dir>", "where report.md and the SVG/PNG charts go (default out/forecast/<stack>)")
         .option(
             "--now <iso>",
             "time of this run, for staleness checks and --refresh's end (default: now when forecast.maxAgeDays is set, else the newest data point; now for --refresh)",
