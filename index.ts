@@ -326,6 +326,7 @@ export = async () => {
             ? {
                   exportsDir: forecast.exportsDir,
                   inputsHash: forecast.result.inputsHash,
+                  dataTierInputsHash: forecast.dataTier.inputsHash,
                   workloads: Object.fromEntries(
                       forecast.result.workloads.map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }]),
                   ),

@@ -6,6 +6,7 @@
  * to the stack's guardrails and held still by hysteresis. Missing or stale exports keep the
  * configured count with a warning. No Pulumi; reads only the export files.
  */
+import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AppConfig } from "../config";
@@ -53,14 +54,17 @@ export function seriesPeak(
     s: PeakSettings,
     now?: Date,
     aggregation: Aggregation = "mean",
+    hash?: Hash,
 ): SeriesPeak | string {
     const file = path.resolve(baseDir, ref.file);
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch {
+        hash?.update(`\0${ref.file}\0<missing>`);
         return `export ${ref.file} for ${label} is missing`;
     }
+    hash?.update(`\0${ref.file}\0`).update(text);
     const all = parseSeriesText(text, file, { counter: ref.unit === "counter" });
     const series = ref.series ? all.find((x) => x.name === ref.series || x.labels.__name__ === ref.series) : all[0];
     if (!series)
@@ -195,6 +199,8 @@ export interface CountForecast {
 export interface DataTierForecast {
     readonly counts: readonly CountForecast[];
     readonly warnings: readonly string[];
+    /** sha256 (16 hex) of the settings, the data-tier config and every export read: the same inputs give the same counts. */
+    readonly inputsHash: string;
 }
 
 export interface DataTierArgs {
@@ -221,8 +227,20 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     const guards = c.forecast.guardrails;
     const counts: CountForecast[] = [];
     const warnings: string[] = [];
+    const hash = createHash("sha256");
+    hash.update(
+        JSON.stringify({
+            settings: s,
+            series: c.forecast.series,
+            guardrails: c.forecast.guardrails,
+            redis: c.redis,
+            postgres: c.postgres,
+            pooler: c.pooler,
+            deployed: a.deployedRedisMasters ?? null,
+        }),
+    );
     const peaksOf = (refs: [string, SeriesRef][]) => {
-        const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, a.now)] as const);
+        const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, a.now, "mean", hash)] as const);
         const reasons = got.flatMap(([, p]) => (typeof p === "string" ? [p] : []));
         return { got: got.flatMap(([l, p]) => (typeof p === "string" ? [] : [[l, p] as const])), reasons };
     };
@@ -362,7 +380,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
             sized[p.id] = d.proposed;
         }
     }
-    return { counts, warnings };
+    return { counts, warnings, inputsHash: hash.digest("hex").slice(0, 16) };
 }
 
 function explain(d: ReturnType<typeof decideCount>, current: number, h: number): string {

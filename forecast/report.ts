@@ -61,7 +61,14 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
 }
 
 function dataTierSection(d: DataTierForecast): string[] {
-    const out = ["### Data tier", "", "| count | current | proposed | forecast peak | model | rule |", "|---|---|---|---|---|---|"];
+    const out = [
+        "### Data tier",
+        "",
+        `Inputs hash \`${d.inputsHash}\` (the data tier's exports and config).`,
+        "",
+        "| count | current | proposed | forecast peak | model | rule |",
+        "|---|---|---|---|---|---|",
+    ];
     for (const n of d.counts) {
         const changed = n.proposed !== n.current;
         const current = n.current === n.configured ? `${n.current}` : `${n.current} (configured ${n.configured})`;

@@ -129,6 +129,22 @@ describe("the data tier of a stack", () => {
             replicas.rule,
             /^\d+ read queries\/s at the peak; an instance serves 1050\/s at 70 % of postgres\.readQueriesPerReplica \(1500\), the primary when there are no replicas: keeps 0$/,
         );
+        // Deterministic: the same files and config give the same counts and inputs hash; a changed
+        // export or config key changes the hash.
+        const again = forecastDataTier({ config: devConfig(), baseDir: devDir });
+        assert.match(f.inputsHash, /^[0-9a-f]{16}$/);
+        assert.equal(again.inputsHash, f.inputsHash);
+        assert.deepEqual(again.counts, f.counts);
+        assert.notEqual(forecastDataTier({ config: devConfig(), baseDir: devDir, deployedRedisMasters: 4 }).inputsHash, f.inputsHash);
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dt-hash-"));
+        try {
+            for (const e of fs.readdirSync(devDir)) fs.copyFileSync(path.join(devDir, e), path.join(tmp, e));
+            assert.equal(forecastDataTier({ config: devConfig(), baseDir: tmp }).inputsHash, f.inputsHash);
+            fs.appendFileSync(path.join(tmp, "redis-ops.csv"), "\n");
+            assert.notEqual(forecastDataTier({ config: devConfig(), baseDir: tmp }).inputsHash, f.inputsHash);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
         // The sized config passes every config rule again, with the new count in it.
         const sized = withDataTierCounts(devConfig(), f);
         assert.equal(parseConfig(sized, "dev").redis.masters, 4);

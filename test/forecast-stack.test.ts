@@ -133,7 +133,10 @@ describe("report and CLI", () => {
             assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [900, 320]);
             assert.ok(png.length > 5000, `${png.length} bytes`);
             // The data-tier section: current vs proposed, the forecast peaks, the rule that decided.
-            assert.ok(r.stdout.includes("### Data tier\n\n| count | current | proposed | forecast peak | model | rule |"), r.stdout);
+            assert.match(
+                r.stdout,
+                /### Data tier\n\nInputs hash `[0-9a-f]{16}` \(the data tier's exports and config\)\.\n\n\| count \| current \| proposed \| forecast peak \| model \| rule \|/,
+            );
             assert.match(
                 r.stdout,
                 /\| `redis\.masters` \| 3 \| \*\*4\*\* \| memoryUsed \d+ MiB, opsPerSecond [\d.]+ \| [^|]+ \| \d+ % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\); one shard per update \(redis\.allowShardJump is off\): 4 now, \1 wanted \|/,
