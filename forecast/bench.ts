@@ -17,7 +17,7 @@ import { seedBlendController, seedModel } from "./models/seed";
 import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
 import { coarsen } from "./plan";
 import { replay, type BoundsSegment, type Controller } from "./simulator";
-import { floorFromHistory, proposeBounds, rawMaxReplicas } from "./sizing";
+import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas } from "./sizing";
 import { DEFAULT_SETTINGS, forecastStack } from "./stack";
 import { mae, max, quantile, seasonalNaiveScale } from "./stats";
 import type { Grid, Series } from "./types";
@@ -45,6 +45,11 @@ export interface SeriesScore {
     p99Pods: number;
     origins: number;
     methods: MethodScore[];
+    /**
+     * What any forecast could gain through minReplicas (not in --json): the SLO-weighted cost of
+     * the HPA with no floor and no cap, and with the best floor for each day chosen in hindsight.
+     */
+    floorBound?: { noFloor: number; hindsight: number };
 }
 
 export interface BenchResult {
@@ -238,9 +243,49 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
         });
         statics[0] = { ...statics[0], from: -Infinity };
         out.push({ method: "static-peak", mase: null, bandCoverage: null, maxCoverage: null, ...run(statics) });
-        scores.push({ name, p99Pods: pods, origins: used, methods: out });
+        scores.push({ name, p99Pods: pods, origins: used, methods: out, floorBound: floorBound(warm, from, origins, cap) });
     }
     return scores;
+}
+
+/**
+ * The bound on what choosing minReplicas once a day can do: one replay with no floor and no cap
+ * prices every floor for every test day (`floorCurve`), and the best floor of each day is taken
+ * in hindsight. A forecaster's sizing can only move the cost between `hindsight` and above.
+ */
+function floorBound(warm: Grid, from: number, origins: readonly number[], cap: number): { noFloor: number; hindsight: number } {
+    let top = 0;
+    for (const x of warm.values) if (Number.isFinite(x)) top = Math.max(top, x);
+    const hi = Math.max(1, Math.ceil(top / (cap * TARGET)));
+    const base = replay({
+        start: warm.start,
+        step: warm.step,
+        metrics: [{ name: "load", load: warm.values, capacityPerPod: cap, targetUtilization: TARGET }],
+        bounds: { minReplicas: 1, maxReplicas: hi * 10 },
+        behavior: API_BEHAVIOR,
+        readinessDelaySeconds: 60,
+        scoreFrom: from,
+        recordEvents: false,
+        recordTrajectory: true,
+    });
+    const tr = base.trajectory!;
+    let hindsight = 0;
+    let a = 0;
+    for (const o of origins) {
+        let b = a;
+        while (b < tr.time.length && tr.time[b] < o + 86400) b++;
+        const day = {
+            time: tr.time.subarray(a, b),
+            replicas: tr.replicas.subarray(a, b),
+            ready: tr.ready.subarray(a, b),
+            need: tr.need.subarray(a, b),
+            oracleTicks: 1,
+        };
+        const curve = floorCurve(day, 1, hi);
+        if (curve.length) hindsight += Math.min(...curve.map((p) => p.cost)); // absolute: oracleTicks 1
+        a = b;
+    }
+    return { noFloor: base.weightedCost, hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0 };
 }
 
 /**
@@ -379,6 +424,14 @@ export function formatBench(r: BenchResult): string {
         );
         out.push(
             `| ${m} | ${mases.length ? avg(mases).toFixed(3) : "-"} | ${avg(rows.map((x) => x.weightedCost)).toFixed(3)} | ${avg(rows.map((x) => x.underProvisionedPct)).toFixed(2)} | ${avg(rows.map((x) => x.replicaHoursRatio)).toFixed(3)} | ${worst.toFixed(3)} |`,
+        );
+    }
+    const bounded = r.series.filter((s) => s.floorBound);
+    if (bounded.length) {
+        const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        out.push(
+            "",
+            `What minReplicas can do at all (the same replays): the HPA with no floor and no cap costs ${avg(bounded.map((s) => s.floorBound!.noFloor)).toFixed(3)} on average; with the best floor of each day chosen in hindsight, ${avg(bounded.map((s) => s.floorBound!.hindsight)).toFixed(3)}. A forecast sizes the floor and the cap; with cap hits kept near zero, the room between forecasters is this gap.`,
         );
     }
     out.push("", "Frontier (mean SLO-weighted cost against mean under-provisioned %, lower-left is better):", "");

@@ -73,6 +73,8 @@ export interface ReplayInput {
 
 /** Per scored tick: replicas, ready pods, and the pods the load needs at 100 % (max over metrics). */
 export interface Trajectory {
+    /** Unix seconds of each scored tick. */
+    readonly time: Float64Array;
     readonly replicas: Int32Array;
     readonly ready: Int32Array;
     readonly need: Float64Array;
@@ -215,6 +217,7 @@ export function replay(input: ReplayInput): ReplayResult {
     const scoreFrom = input.scoreFrom ?? -Infinity;
     const recordEvents = input.recordEvents ?? true;
     const trajR = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
+    const trajT = input.recordTrajectory ? new Float64Array(nTicks) : undefined;
     const trajReady = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
     const trajNeed = input.recordTrajectory ? new Float64Array(nTicks) : undefined;
 
@@ -458,6 +461,7 @@ export function replay(input: ReplayInput): ReplayResult {
         if (trajR)
             for (let j = 0; j < span; j++) {
                 trajR[ticks + j] = current;
+                trajT![ticks + j] = t + j * dt;
                 trajReady![ticks + j] = ready;
                 trajNeed![ticks + j] = needMax;
             }
@@ -488,7 +492,13 @@ export function replay(input: ReplayInput): ReplayResult {
         finalReplicas: current,
         steps,
         trajectory: trajR
-            ? { replicas: trajR.subarray(0, ticks), ready: trajReady!.subarray(0, ticks), need: trajNeed!.subarray(0, ticks), oracleTicks }
+            ? {
+                  time: trajT!.subarray(0, ticks),
+                  replicas: trajR.subarray(0, ticks),
+                  ready: trajReady!.subarray(0, ticks),
+                  need: trajNeed!.subarray(0, ticks),
+                  oracleTicks,
+              }
             : undefined,
     };
 }
