@@ -322,7 +322,7 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
         const n = 30 * 1440;
         const g = toGrid(longest, longest.step, "mean", { align: longest.step });
         const shapeP99 = quantile(g.values, 0.99) || 1;
-        const series = structuredClone(dev.forecast.series) as AppConfig["forecast"]["series"];
+        const series = structuredClone(dev.forecast.series);
         const files: string[] = [];
         for (const [at, ref] of mappedSeries(series)) {
             let scale = 1;
@@ -377,8 +377,7 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
 }
 
 /** A parsed config back as the raw object parseConfig reads (it is plain data). */
-const toRaw = (c: AppConfig): Record<string, unknown> & { forecast: Record<string, unknown> } =>
-    structuredClone(c) as unknown as Record<string, unknown> & { forecast: Record<string, unknown> };
+const toRaw = (c: AppConfig): Record<string, unknown> & { forecast: Record<string, unknown> } => structuredClone(c);
 
 export function runBench(dataDir: string, progress: (msg: string) => void = () => {}, only?: (rel: string) => boolean): BenchResult {
     const series: SeriesScore[] = [];

@@ -243,15 +243,16 @@ describe("npm run bench:forecast --json", () => {
                         "shortfallRatio",
                         "weightedCost",
                     ]);
-                    const forecasts = !["reactive-3-50", "static-peak"].includes(m.method as string);
+                    const method = String(m.method);
+                    const forecasts = !["reactive-3-50", "static-peak"].includes(method);
                     for (const k of ["mase", "bandCoverage", "maxCoverage"])
-                        assert.equal(typeof m[k], forecasts ? "number" : "object", `${m.method} ${k}`);
+                        assert.equal(typeof m[k], forecasts ? "number" : "object", `${method} ${k}`);
                     if (!forecasts) assert.equal(m.mase, null);
                     for (const k of ["underProvisionedPct", "capHitPct"])
-                        assert.ok((m[k] as number) >= 0 && (m[k] as number) <= 100, `${m.method} ${k}`);
+                        assert.ok((m[k] as number) >= 0 && (m[k] as number) <= 100, `${method} ${k}`);
                     assert.ok(
                         (m.weightedCost as number) >= (m.replicaHoursRatio as number) - 1e-9,
-                        `${m.method}: cost includes replica-hours`,
+                        `${method}: cost includes replica-hours`,
                     );
                 }
             }
