@@ -91,6 +91,9 @@ function forecaster(m: Method): (y: Float64Array) => ForecastResult {
     }
 }
 
+/** The forecast's band for the horizon's peak (the hourly band's max when it is higher). */
+const peakOf = (f: ForecastResult) => Math.max(max(f.upper), f.peakUpper ?? -Infinity);
+
 const sliceGrid = (g: Grid, from: number, to: number): Grid => {
     const a = Math.max(0, Math.round((from - g.start) / g.step));
     const b = Math.max(a, Math.min(g.values.length, Math.round((to - g.start) / g.step)));
@@ -153,7 +156,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
                         if (actual[i] <= r.upper[i]) c++;
                     }
                 if (n) q.band.push(c / n);
-                if (Number.isFinite(rec.actualMax)) q.max.push(rec.actualMax <= max(r.upper) * pf ? 1 : 0);
+                if (Number.isFinite(rec.actualMax)) q.max.push(rec.actualMax <= peakOf(r) * pf ? 1 : 0);
             }
         }
         per.push(rec);
@@ -214,7 +217,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
             per.forEach((p, i) => {
                 const f = p.f.get(m);
                 if (f) {
-                    const peak = max(f.upper) * p.pf;
+                    const peak = peakOf(f) * p.pf;
                     const rawMax = rawMaxReplicas([Math.max(0, peak)], [p.trainPeak], capM, DEFAULT_SETTINGS.headroom);
                     const raw = { minReplicas: Math.min(floors[i], rawMax), maxReplicas: rawMax };
                     prev = proposeBounds(

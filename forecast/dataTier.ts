@@ -87,6 +87,7 @@ export function seriesPeak(
     const pf = peakFactor(full, step, s.peakQuantile);
     let up = 0;
     for (const x of f.upper) if (Number.isFinite(x)) up = Math.max(up, x);
+    if (f.peakUpper !== undefined && Number.isFinite(f.peakUpper)) up = Math.max(up, f.peakUpper);
     let recent = 0;
     for (const x of full.values) if (Number.isFinite(x)) recent = Math.max(recent, x);
     return { peak: up * pf, recentPeak: recent, model: f.model, dataEnd: last, fallback: f.fallback };

@@ -41,7 +41,7 @@ export interface MetricPlan {
     readonly name: string;
     readonly forecast: ForecastResult;
     readonly peakFactor: number;
-    /** max over the horizon of upper band × peak factor. */
+    /** max over the horizon of the upper band (and the peak band) × peak factor. */
     readonly forecastPeak: number;
     /** Highest full-resolution value in the history. */
     readonly recentPeak: number;
@@ -144,6 +144,7 @@ export function planWorkload(
         const pf = peakFactor(m.full, s.modelStepSeconds, s.peakQuantile);
         let up = 0;
         for (let k = 0; k < forecast.upper.length; k++) if (Number.isFinite(forecast.upper[k])) up = Math.max(up, forecast.upper[k]);
+        if (forecast.peakUpper !== undefined && Number.isFinite(forecast.peakUpper)) up = Math.max(up, forecast.peakUpper);
         const recentPeak = max(m.full.values);
         return {
             name: m.capacity.name,

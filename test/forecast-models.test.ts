@@ -124,6 +124,17 @@ describe("forecasting models", () => {
         const short = Float64Array.from({ length: 24 * 7 }, (_, i) => (i >= 24 * 5 && i < 24 * 5 + 6 ? 400 : 100));
         assert.deepEqual(arr(winsorize(short, 24).subarray(24 * 5, 24 * 5 + 6)), [125, 125, 125, 125, 125, 125]);
     });
+    test("peak band: the point forecast's max × the backtest's quantile of observed ÷ forecast daily max", () => {
+        // Flat 10 with a noon peak of 100 on even days and 150 on odd days: yesterday's profile
+        // (snaive24) misses every odd day's peak by × 1.5, and every even day's by × 2/3.
+        const y = Float64Array.from({ length: 15 * 24 }, (_, i) => (i % 24 === 12 ? (Math.floor(i / 24) % 2 ? 150 : 100) : 10));
+        const r = forecastWith(seasonalNaive(1), y, 24, { period: 24 });
+        const pointMax = Math.max(...r.point);
+        assert.equal(pointMax, 100); // day 14 is even
+        assert.equal(r.peakUpper, 150); // 100 × 1.5: the 95 % quantile of {1.5, 2/3, ...} over 7 days
+        // The hourly band covers the hours; the peak band the day's highest one.
+        assert.ok(Math.max(...r.upper) < r.peakUpper!);
+    });
     test("level model: the mean of the last eighth of a day, flat", () => {
         const y = Float64Array.from({ length: 48 }, (_, i) => (i < 46 ? 10 : 40));
         const f = levelModel.forecast(y, 4, 24);

@@ -36,6 +36,12 @@ export interface ForecastResult {
     readonly candidates?: ReadonlyArray<{ readonly model: ModelName; readonly mae: number }>;
     /** Set when history was too short for any model: what was done instead. */
     readonly fallback?: string;
+    /**
+     * The band for the horizon's peak: the point forecast's maximum × the `bandQuantile` of the
+     * backtest's (observed daily max ÷ forecast daily max). An hourly band covers each hour; the
+     * day's highest hour needs its own calibration (a news spike, a launch).
+     */
+    readonly peakUpper?: number;
 }
 
 interface Backtest {
@@ -88,6 +94,31 @@ export function backtest(model: Model, fit: Float64Array, raw: ArrayLike<number>
     return { ...score(forecasts, origins, raw, scaleFloor(fit)), origins, forecasts };
 }
 
+/** point max × the q quantile of (observed max ÷ forecast max) over the backtest days. */
+function peakUpper(
+    point: Float64Array,
+    forecasts: readonly Float64Array[],
+    origins: readonly number[],
+    raw: ArrayLike<number>,
+    q: number,
+): number {
+    let pmax = -Infinity;
+    for (const x of point) if (Number.isFinite(x)) pmax = Math.max(pmax, x);
+    const ratios: number[] = [];
+    origins.forEach((o, j) => {
+        const f = forecasts[j];
+        let fmax = -Infinity;
+        let amax = -Infinity;
+        for (let k = 0; k < f.length; k++) {
+            if (Number.isFinite(f[k])) fmax = Math.max(fmax, f[k]);
+            const a = raw[o + k];
+            if (Number.isFinite(a)) amax = Math.max(amax, a);
+        }
+        if (fmax > 0 && Number.isFinite(amax)) ratios.push(amax / fmax);
+    });
+    return Number.isFinite(pmax) ? pmax * (ratios.length ? Math.max(1, quantile(ratios, q)) : 1) : NaN;
+}
+
 function band(point: Float64Array, rel: readonly number[], floor: number, q: number): Float64Array {
     const rq = rel.length ? Math.max(0, quantile(rel, q)) : 0;
     const upper = new Float64Array(point.length);
@@ -107,6 +138,7 @@ export function forecastWith(model: Model, raw: ArrayLike<number>, h: number, op
         detail,
         point,
         upper: band(point, bt.rel, scaleFloor(y), opts.bandQuantile ?? 0.95),
+        peakUpper: peakUpper(point, bt.forecasts, bt.origins, raw, opts.bandQuantile ?? 0.95),
         backtestMae: bt.mae,
         backtestMase: scale > 0 ? bt.mae / scale : NaN,
         backtestOrigins: bt.origins.length,
@@ -208,6 +240,7 @@ export function forecastDefault(
         detail: keep.length === 1 ? fits[0].detail : `median(${fits.map((f) => f.detail).join(", ")})`,
         point,
         upper: band(point, sc.rel, floor, opts.bandQuantile ?? 0.95),
+        peakUpper: peakUpper(point, combined, origins, raw, opts.bandQuantile ?? 0.95),
         backtestMae: sc.mae,
         backtestMase: scale > 0 ? sc.mae / scale : NaN,
         backtestOrigins: origins.length,
