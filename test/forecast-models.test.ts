@@ -133,7 +133,7 @@ describe("forecasting models", () => {
         assert.equal(pointMax, 100); // day 14 is even
         assert.equal(r.peakUpper, 150); // 100 × 1.5: the 95 % quantile of {1.5, 2/3, ...} over 7 days
         // The hourly band covers the hours; the peak band the day's highest one.
-        assert.ok(Math.max(...r.upper) < r.peakUpper!);
+        assert.ok(Math.max(...r.upper) < r.peakUpper);
     });
     test("level model: the mean of the last eighth of a day, flat", () => {
         const y = Float64Array.from({ length: 48 }, (_, i) => (i < 46 ? 10 : 40));
