@@ -14,13 +14,13 @@ import { holtWinters } from "./models/holtWinters";
 import { mstl, mstlAvailable } from "./models/mstl";
 import { seasonalNaive } from "./models/seasonalNaive";
 import { seedBlendController, seedModel } from "./models/seed";
-import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
+import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
 import { coarsen } from "./plan";
 import { replay, type BoundsSegment, type Controller } from "./simulator";
 import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas } from "./sizing";
 import { parseConfig, type AppConfig } from "../config";
 import { readAppConfig } from "../tools/stackConfig";
-import type { SeriesRef } from "./mapping";
+import { mappedSeries } from "./mapping";
 import { programForecast } from "./program";
 import { DEFAULT_SETTINGS } from "./stack";
 import { mae, max, quantile, seasonalNaiveScale } from "./stats";
@@ -91,9 +91,6 @@ function forecaster(m: Method): (y: Float64Array) => ForecastResult {
     }
 }
 
-/** The forecast's band for the horizon's peak (the hourly band's max when it is higher). */
-const peakOf = (f: ForecastResult) => Math.max(max(f.upper), f.peakUpper ?? -Infinity);
-
 const sliceGrid = (g: Grid, from: number, to: number): Grid => {
     const a = Math.max(0, Math.round((from - g.start) / g.step));
     const b = Math.max(a, Math.min(g.values.length, Math.round((to - g.start) / g.step)));
@@ -156,7 +153,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
                         if (actual[i] <= r.upper[i]) c++;
                     }
                 if (n) q.band.push(c / n);
-                if (Number.isFinite(rec.actualMax)) q.max.push(rec.actualMax <= peakOf(r) * pf ? 1 : 0);
+                if (Number.isFinite(rec.actualMax)) q.max.push(rec.actualMax <= bandPeak(r) * pf ? 1 : 0);
             }
         }
         per.push(rec);
@@ -217,7 +214,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
             per.forEach((p, i) => {
                 const f = p.f.get(m);
                 if (f) {
-                    const peak = peakOf(f) * p.pf;
+                    const peak = bandPeak(f) * p.pf;
                     const rawMax = rawMaxReplicas([Math.max(0, peak)], [p.trainPeak], capM, DEFAULT_SETTINGS.headroom);
                     const raw = { minReplicas: Math.min(floors[i], rawMax), maxReplicas: rawMax };
                     prev = proposeBounds(
@@ -297,18 +294,6 @@ function floorBound(warm: Grid, from: number, origins: readonly number[], cap: n
     return { noFloor: base.weightedCost, hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0 };
 }
 
-/** Every mapped series of a stack config as [path in forecast.series, ref]. */
-function mappedSeries(series: AppConfig["forecast"]["series"]): Array<[string[], SeriesRef]> {
-    const out: Array<[string[], SeriesRef]> = [];
-    const walkRefs = (node: unknown, at: string[]) => {
-        if (!node || typeof node !== "object") return;
-        if ("file" in node && typeof (node as SeriesRef).file === "string") out.push([at, node as SeriesRef]);
-        else for (const [k, v] of Object.entries(node)) walkRefs(v, [...at, k]);
-    };
-    walkRefs(series, []);
-    return out;
-}
-
 /**
  * Speed: the forecasting step for a whole stack, as the program runs it (`programForecast`: every
  * workload and data-tier count the dev stack maps), on 30 days at 1-minute resolution per series
@@ -327,7 +312,8 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
         const shapeP99 = quantile(g.values, 0.99) || 1;
         const series = structuredClone(dev.forecast.series);
         const files: string[] = [];
-        for (const [at, ref] of mappedSeries(series)) {
+        for (const { name, ref } of mappedSeries(series)) {
+            const at = name.split("/");
             let scale = 1;
             try {
                 const demo = readSeriesFile(path.join(devDir, ref.file))[0];
@@ -357,7 +343,8 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
             ref.unit = "rate";
             files.push(path.join(dir, file));
         }
-        const config = parseConfig({ ...toRaw(dev), forecast: { ...toRaw(dev).forecast, exportsDir: dir, maxAgeDays: 0, series } }, "dev");
+        const raw = toRaw(dev);
+        const config = parseConfig({ ...raw, forecast: { ...raw.forecast, exportsDir: dir, maxAgeDays: 0, series } }, "dev");
         const run = () => programForecast({ stack: "dev", projectDir: PROJECT_DIR, config });
         run(); // warm-up, so both timings measure steady-state code
         const texts = files.map((f) => fs.readFileSync(f, "utf8"));

@@ -145,21 +145,26 @@ export interface RefreshTarget {
     readonly query: string;
 }
 
-/** Every mapped series with a `query`, in config order: what `npm run forecast -- --refresh` rewrites. */
-export function refreshTargets(c: AppConfig): RefreshTarget[] {
-    const s = c.forecast.series;
+/**
+ * Every mapped series in config order, named `api/requests`, `worker-queue/queueLength`,
+ * `redis/memoryUsed`, ...; the refs are the config's own objects.
+ */
+export function mappedSeries(series: ForecastConfig["series"]): Array<{ readonly name: string; readonly ref: SeriesRef }> {
     const groups: [string, Record<string, SeriesRef | undefined> | undefined][] = [
-        ["api", s.api],
-        ...WORKER_POOLS.map((p): [string, Record<string, SeriesRef | undefined> | undefined] => [`worker-${p}`, s.workers[p]]),
-        ["redis", s.redis],
-        ["postgres", s.postgres],
-        ["poolers", s.poolers],
+        ["api", series.api],
+        ...WORKER_POOLS.map((p): [string, Record<string, SeriesRef | undefined> | undefined] => [`worker-${p}`, series.workers[p]]),
+        ["redis", series.redis],
+        ["postgres", series.postgres],
+        ["poolers", series.poolers],
     ];
     return groups.flatMap(([group, refs]) =>
-        Object.entries(refs ?? {}).flatMap(([name, ref]) =>
-            ref?.query ? [{ name: `${group}/${name}`, file: ref.file, query: ref.query }] : [],
-        ),
+        Object.entries(refs ?? {}).flatMap(([name, ref]) => (ref ? [{ name: `${group}/${name}`, ref }] : [])),
     );
+}
+
+/** Every mapped series with a `query`, in config order: what `npm run forecast -- --refresh` rewrites. */
+export function refreshTargets(c: AppConfig): RefreshTarget[] {
+    return mappedSeries(c.forecast.series).flatMap(({ name, ref }) => (ref.query ? [{ name, file: ref.file, query: ref.query }] : []));
 }
 
 /** The Prometheus `--refresh` queries: `PROMETHEUS_URL`, else `forecast.prometheus.url`, else the adapter's. */

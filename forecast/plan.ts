@@ -7,7 +7,7 @@ import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscali
 import type { Aggregation, Grid } from "./types";
 import { max } from "./stats";
 import { fillGaps, type Model } from "./models/common";
-import { forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
+import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
 import { rawMaxReplicas, searchFloor, type MetricCapacity } from "./sizing";
 import type { ReplayMetric, ReplayResult } from "./simulator";
 
@@ -142,9 +142,7 @@ export function planWorkload(
         const y = fillGaps(history.values, period);
         const forecast = forecaster(history.values, s.horizonSteps, period, s.bandQuantile);
         const pf = peakFactor(m.full, s.modelStepSeconds, s.peakQuantile);
-        let up = 0;
-        for (let k = 0; k < forecast.upper.length; k++) if (Number.isFinite(forecast.upper[k])) up = Math.max(up, forecast.upper[k]);
-        if (forecast.peakUpper !== undefined && Number.isFinite(forecast.peakUpper)) up = Math.max(up, forecast.peakUpper);
+        const up = bandPeak(forecast);
         const recentPeak = max(m.full.values);
         return {
             name: m.capacity.name,

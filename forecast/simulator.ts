@@ -223,13 +223,14 @@ export function replay(input: ReplayInput): ReplayResult {
 
     // Typed copies keep the hot loop's element access monomorphic.
     const L = ms.map((m) => (m.load instanceof Float64Array ? m.load : Float64Array.from(m.load)));
-    const loadAt = (m: ReplayMetric, tick: number) => L[ms.indexOf(m)][Math.floor((tick * dt) / input.step)];
-    const syncLoad = (m: ReplayMetric, tick: number) => {
-        if (syncEvery === 1) return loadAt(m, tick);
+    const loadAt = (i: number, tick: number) => L[i][Math.floor((tick * dt) / input.step)];
+    /** What metric `i` reports at a sync: the mean of its buckets over the sync period. */
+    const syncLoad = (i: number, tick: number) => {
+        if (syncEvery === 1) return loadAt(i, tick);
         let s = 0;
         let n = 0;
         for (let k = Math.max(0, tick - syncEvery + 1); k <= tick; k++) {
-            const x = loadAt(m, k);
+            const x = loadAt(i, k);
             if (Number.isFinite(x)) {
                 s += x;
                 n++;
@@ -246,7 +247,6 @@ export function replay(input: ReplayInput): ReplayResult {
         }
         return p < 0 ? current : p;
     };
-    void loadAt;
 
     let seg = 0;
     const boundsAt = (t: number) => {
@@ -257,7 +257,7 @@ export function replay(input: ReplayInput): ReplayResult {
     // State
     const t0 = input.start;
     const b0 = boundsAt(t0);
-    const loads0 = ms.map((m) => syncLoad(m, 0));
+    const loads0 = ms.map((_, i) => syncLoad(i, 0));
     let current = input.initialReplicas ?? Math.min(b0.maxReplicas, Math.max(b0.minReplicas, rawProposal(loads0, 0)));
     const pending: { readyAt: number; n: number }[] = []; // sorted by readyAt
     let pendingCount = 0;
@@ -309,7 +309,7 @@ export function replay(input: ReplayInput): ReplayResult {
         if (k % syncEvery === 0) {
             let proposal = -1;
             for (let i = 0; i < nm; i++) {
-                const x = syncEvery === 1 ? L[i][bucketOf(k)] : syncLoad(ms[i], k);
+                const x = syncEvery === 1 ? L[i][bucketOf(k)] : syncLoad(i, k);
                 loads[i] = x;
                 if (x === x && x !== Infinity) {
                     const ratio = x / Math.max(current, 1) / perPod[i];

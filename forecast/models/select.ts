@@ -94,6 +94,14 @@ export function backtest(model: Model, fit: Float64Array, raw: ArrayLike<number>
     return { ...score(forecasts, origins, raw, scaleFloor(fit)), origins, forecasts };
 }
 
+/** The band the horizon's peak must stay under: the highest of the hourly band and the peak band (0 when neither is finite). */
+export function bandPeak(f: Pick<ForecastResult, "upper" | "peakUpper">): number {
+    let up = 0;
+    for (const x of f.upper) if (Number.isFinite(x)) up = Math.max(up, x);
+    if (f.peakUpper !== undefined && Number.isFinite(f.peakUpper)) up = Math.max(up, f.peakUpper);
+    return up;
+}
+
 /** point max × the q quantile of (observed max ÷ forecast max) over the backtest days. */
 function peakUpper(
     point: Float64Array,
