@@ -13,6 +13,7 @@
  *   fields there at compile time (`npm run typecheck`).
  * One module for every stack and every component.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
@@ -76,18 +77,47 @@ interface CompiledCrd {
 const crdCache = new Map<string, CompiledCrd>();
 let ajv: Ajv | undefined;
 
+/**
+ * Where the OpenAPI schemas taken out of the CRD files are kept between runs, keyed by the CRD
+ * file's content hash: parsing the CloudNativePG CRDs' YAML costs about a second per render.
+ */
+const SCHEMA_CACHE_DIR = path.resolve(__dirname, "..", "node_modules", ".cache", "sysmanage", "crd-schemas");
+
+/** The openAPIV3Schema of `gvk` in the CRD `file`, from the cache when the file is unchanged. */
+function crdSchema(file: string, gvk: string): JsonSchema {
+    const text = fs.readFileSync(file, "utf8");
+    const key = crypto.createHash("sha256").update(gvk).update("\0").update(text).digest("hex").slice(0, 32);
+    const cacheFile = path.join(SCHEMA_CACHE_DIR, `${key}.json`);
+    try {
+        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as JsonSchema;
+    } catch {
+        // not cached yet (or unreadable): parse the YAML below
+    }
+    const [group, version, kind] = splitGvk(gvk);
+    // An upstream CRD document, only walked with optional chaining to its OpenAPI schema.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped YAML; the schema itself goes to ajv
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
+    const crd = docs.find((d) => d?.spec?.names?.kind === kind && d?.spec?.group === group);
+    const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
+    if (!ver?.schema?.openAPIV3Schema) throw new Error(`${file}: no schema for ${group}/${version} ${kind}`);
+    const schema = ver.schema.openAPIV3Schema as JsonSchema;
+    try {
+        fs.mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(schema));
+        fs.renameSync(tmp, cacheFile); // atomic: parallel test processes never read half a file
+    } catch {
+        // a read-only checkout still validates, only without the cache
+    }
+    return schema;
+}
+
 function compileCrd(gvk: string): CompiledCrd {
     const cached = crdCache.get(gvk);
     if (cached) return cached;
     const file = path.join(CRDS_DIR, CRD_FILES[gvk]);
     if (!fs.existsSync(file)) throw new Error(`CRD file ${file} not found (set SYSMANAGE_CRDS_DIR to the shared crds folder)`);
-    const [group, version, kind] = splitGvk(gvk);
-    // An upstream CRD document, only walked with optional chaining to its OpenAPI schema.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped YAML; the schema itself goes to ajv
-    const docs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as Record<string, any>);
-    const crd = docs.find((d) => d?.spec?.names?.kind === kind && d?.spec?.group === group);
-    const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
-    if (!ver?.schema?.openAPIV3Schema) throw new Error(`${file}: no schema for ${group}/${version} ${kind}`);
+    const schema = crdSchema(file, gvk);
     ajv ??= (() => {
         // No code optimisation pass: the CRD schemas are large and each is compiled once per run.
         const a = new Ajv({ strict: false, allErrors: true, code: { optimize: false } });
@@ -95,7 +125,7 @@ function compileCrd(gvk: string): CompiledCrd {
         for (const f of ["int32", "int64", "byte"]) a.addFormat(f, true);
         return a;
     })();
-    const compiled = { validate: ajv.compile(ver.schema.openAPIV3Schema), schema: ver.schema.openAPIV3Schema as JsonSchema };
+    const compiled = { validate: ajv.compile(schema), schema };
     crdCache.set(gvk, compiled);
     return compiled;
 }
@@ -151,10 +181,25 @@ export function celGovernedFields(o: K8sObject): string[] {
     return out;
 }
 
-// The generated models of @kubernetes/client-node list every field of every built-in type.
+// The generated models of @kubernetes/client-node list every field of every built-in type. Each
+// model is a file of its own with no imports, so only the types a stack uses are loaded (the
+// package's index loads the whole API client: about a second of every render).
 type AttributeMap = { name: string; baseName: string; type: string }[];
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const clientModels = require("@kubernetes/client-node") as Record<string, { getAttributeTypeMap?: () => AttributeMap }>;
+type ClientModel = { getAttributeTypeMap?: () => AttributeMap };
+const CLIENT_MODELS_DIR = path.join(path.dirname(require.resolve("@kubernetes/client-node/package.json")), "dist", "gen", "models");
+const clientModelCache = new Map<string, ClientModel | undefined>();
+
+function clientModel(typeName: string): ClientModel | undefined {
+    if (clientModelCache.has(typeName)) return clientModelCache.get(typeName);
+    let model: ClientModel | undefined;
+    const file = path.join(CLIENT_MODELS_DIR, `${typeName}.js`);
+    if (/^\w+$/.test(typeName) && fs.existsSync(file)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        model = (require(file) as Record<string, ClientModel>)[typeName];
+    }
+    clientModelCache.set(typeName, model);
+    return model;
+}
 
 function unknownBuiltinFields(typeName: string, value: unknown, at: string, out: string[]): void {
     if (value === null || value === undefined) return;
@@ -168,7 +213,7 @@ function unknownBuiltinFields(typeName: string, value: unknown, at: string, out:
         if (typeof value === "object") for (const [k, v] of Object.entries(value)) unknownBuiltinFields(map[1], v, `${at}.${k}`, out);
         return;
     }
-    const model = clientModels[typeName];
+    const model = clientModel(typeName);
     if (!model?.getAttributeTypeMap || typeof value !== "object" || Array.isArray(value)) return;
     const attrs = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
     for (const [k, v] of Object.entries(value)) {
@@ -239,7 +284,7 @@ export async function validateObject(o: K8sObject): Promise<string[]> {
             else problems.push(String((e as Error).message));
         }
         const modelName = clientModelName(o.apiVersion, o.kind);
-        if (clientModels[modelName]?.getAttributeTypeMap) unknownBuiltinFields(modelName, o, "", problems);
+        if (clientModel(modelName)?.getAttributeTypeMap) unknownBuiltinFields(modelName, o, "", problems);
         else unknownBuiltinFields("V1ObjectMeta", o.metadata, "metadata", problems);
     }
     return problems.map((p) => `${id}: ${p}`);
