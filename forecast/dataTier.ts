@@ -13,7 +13,7 @@ import type { AppConfig } from "../config";
 import { quantityValue } from "../config";
 import { available } from "../lib/data/connectionBudget";
 import { redisConfig, cacheScalingDecision, nextShardCount, SEED_CACHE_THRESHOLDS, type CacheThresholds } from "../lib/data/redis";
-import { parseSeriesText, toGrid } from "./ingest";
+import { parseSeriesText, pickSeries, toGrid } from "./ingest";
 import { bandPeak, forecastDefault, peakFactor } from "./models/select";
 import { coarsen } from "./plan";
 import { passesHysteresis, type CountGuard } from "./sizing";
@@ -66,10 +66,8 @@ export function seriesPeak(
     }
     hash?.update(`\0${ref.file}\0`).update(text);
     const all = parseSeriesText(text, file, { counter: ref.unit === "counter" });
-    const series = ref.series ? all.find((x) => x.name === ref.series || x.labels.__name__ === ref.series) : all[0];
-    if (!series)
-        return `export ${ref.file} has no series ${JSON.stringify(ref.series)} for ${label} (has ${all.map((x) => JSON.stringify(x.name)).join(", ") || "none"})`;
-    if (series.t.length === 0) return `export ${ref.file} has no data points for ${label}`;
+    const series = pickSeries(all, ref.file, label, ref.series);
+    if (typeof series === "string") return series;
     const last = series.t[series.t.length - 1];
     if (now && now.getTime() / 1000 - last > s.maxExportAgeHours * 3600)
         return `export ${ref.file} for ${label} ends ${new Date(last * 1000).toISOString()}, older than ${s.maxExportAgeHours} h`;

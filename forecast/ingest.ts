@@ -188,7 +188,7 @@ export function parseTimestamp(s: string): number | undefined {
     const m = DATE_RE.exec(s);
     if (m) {
         const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4] ?? "0", m[5] ?? "0", m[6] ?? "0"].map(Number);
-        if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60) return undefined;
+        if (!validDate(y, mo, d) || !validTime(h, mi, sec)) return undefined;
         let t = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
         if (m[7]) t += Number(`0.${m[7]}`);
         if (m[8] && m[8] !== "Z") {
@@ -203,6 +203,19 @@ export function parseTimestamp(s: string): number | undefined {
         return x > 1e11 ? x / 1000 : x;
     }
     return undefined;
+}
+
+/**
+ * A calendar date that exists: `2024-02-30` or `2024-04-31` is an error, not the next month's
+ * first days (Date.UTC would roll them over onto real rows, which would then read as duplicates).
+ */
+function validDate(y: number, mo: number, d: number): boolean {
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+/** 00:00:00-23:59:59, and 24:00:00 (ISO 8601's end of day); no leap second (unix time has none). */
+function validTime(h: number, mi: number, sec: number): boolean {
+    return (h < 24 && mi <= 59 && sec <= 59) || (h === 24 && mi === 0 && sec === 0);
 }
 
 let dayCacheKey = "";
@@ -223,13 +236,13 @@ function fastTimestamp(s: string): number | undefined {
     const h = d2(s, 11);
     const mi = d2(s, 14);
     const sec = d2(s, 17);
-    if (h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+    if (h < 0 || mi < 0 || sec < 0 || !validTime(h, mi, sec)) return undefined;
     const day = s.slice(0, 10);
     if (day !== dayCacheKey) {
         const y = Number(day.slice(0, 4));
         const mo = d2(s, 5);
         const d = d2(s, 8);
-        if (!Number.isInteger(y) || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+        if (!Number.isInteger(y) || !validDate(y, mo, d)) return undefined;
         dayCacheKey = day;
         dayCacheValue = Date.UTC(y, mo - 1, d) / 1000;
     }
@@ -502,4 +515,32 @@ export function lowerBound(t: ArrayLike<number>, x: number): number {
         else hi = mid;
     }
     return lo;
+}
+
+/**
+ * The series a mapping names in an export (`series`: the metric name with its labels as
+ * query_range writes it, or its `__name__`, or a CSV column), or the file's only series when it
+ * names none. Anything else is a reason naming the file, the key and the candidates, never a
+ * guess: several series under one `__name__` (one per pod, say) would otherwise size from the
+ * first of them. A series needs two points for its step.
+ */
+export function pickSeries(all: readonly Series[], file: string, label: string, want?: string): Series | string {
+    const names = () => all.map((x) => JSON.stringify(x.name)).join(", ") || "none";
+    let s: Series | undefined;
+    if (want === undefined || want === "") {
+        if (all.length > 1)
+            return `export ${file} has ${all.length} series (${names()}); set the mapping's series for ${label} to one of them`;
+        s = all[0];
+    } else {
+        const exact = all.filter((x) => x.name === want);
+        const matches = exact.length > 0 ? exact : all.filter((x) => x.labels.__name__ === want);
+        if (matches.length > 1)
+            return `export ${file} has ${matches.length} series named ${JSON.stringify(want)} for ${label} (${matches.map((x) => JSON.stringify(x.name)).join(", ")}); name one with its labels, or aggregate them in the query`;
+        s = matches[0];
+    }
+    if (!s) return `export ${file} has no series ${JSON.stringify(want)} for ${label} (has ${names()})`;
+    if (s.t.length === 0) return `export ${file} has no data points for ${label}`;
+    if (s.t.length < 2 || !(s.step > 0))
+        return `export ${file} has ${s.t.length} data point for ${label}: at least 2 are needed to find its step`;
+    return s;
 }

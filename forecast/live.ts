@@ -27,20 +27,60 @@ export interface QueryRangeBody {
 
 /** [start, end] windows of at most `maxPoints` points each, aligned to the step. */
 export function chunkRange(start: number, end: number, step: number, maxPoints = MAX_POINTS_PER_SERIES): Array<[number, number]> {
+    if (!(step > 0) || !Number.isFinite(step)) throw new Error(`query_range step must be a positive number of seconds, got ${step}`);
+    if (!Number.isFinite(start) || !Number.isFinite(end) || start > end)
+        throw new Error(`query_range range [${start}, ${end}] is not a finite start <= end`);
+    if (!(maxPoints >= 1)) throw new Error(`query_range maxPoints must be >= 1, got ${maxPoints}`);
     const out: Array<[number, number]> = [];
     for (let s = start; s <= end; s += maxPoints * step) out.push([s, Math.min(end, s + (maxPoints - 1) * step)]);
     return out;
 }
 
+/**
+ * The server's URL without its credentials, for logs and errors (`http://user:pass@host` →
+ * `http://host`), and the credentials as a Basic `Authorization` header: fetch refuses URLs that
+ * carry them, and its error would print them.
+ */
+export function prometheusEndpoint(url: string): { readonly base: URL; readonly shown: string; readonly headers: Record<string, string> } {
+    let base: URL;
+    try {
+        base = new URL(url);
+    } catch {
+        throw new Error(
+            `Prometheus URL ${JSON.stringify(url.replace(/\/\/[^/@]*@/, "//***@"))} is not a URL (e.g. http://prometheus:9090)`,
+        );
+    }
+    const headers: Record<string, string> = {};
+    if (base.username || base.password) {
+        const user = decodeURIComponent(base.username);
+        const pass = decodeURIComponent(base.password);
+        headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+        base.username = "";
+        base.password = "";
+    }
+    return { base, shown: base.origin + base.pathname.replace(/\/$/, ""), headers };
+}
+
 export async function queryRange(q: RangeQuery): Promise<QueryRangeBody> {
     const series = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+    const { base, shown, headers } = prometheusEndpoint(q.url);
     for (const [s, e] of chunkRange(q.start, q.end, q.stepSeconds)) {
-        const u = new URL("/api/v1/query_range", q.url);
+        const u = new URL("/api/v1/query_range", base);
         u.searchParams.set("query", q.query);
         u.searchParams.set("start", String(s));
         u.searchParams.set("end", String(e));
         u.searchParams.set("step", `${q.stepSeconds}s`);
-        const res = await fetch(u, { signal: AbortSignal.timeout(q.timeoutMs ?? 30000) });
+        let res: Response;
+        try {
+            res = await fetch(u, { headers, signal: AbortSignal.timeout(q.timeoutMs ?? 30000) });
+        } catch (err) {
+            const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+            const why =
+                (err as Error).name === "TimeoutError"
+                    ? `no answer within ${q.timeoutMs ?? 30000} ms`
+                    : (cause?.code ?? cause?.message ?? (err as Error).message);
+            throw new Error(`${shown}/api/v1/query_range ${JSON.stringify(q.query)}: cannot reach Prometheus (${why})`);
+        }
         const body = (await res.json().catch(() => null)) as {
             status?: string;
             error?: string;
@@ -48,11 +88,11 @@ export async function queryRange(q: RangeQuery): Promise<QueryRangeBody> {
         } | null;
         if (!res.ok || !body || body.status !== "success")
             throw new Error(
-                `${u.origin}/api/v1/query_range ${JSON.stringify(q.query)} [${s}, ${e}]: HTTP ${res.status}${body?.error ? `: ${body.error}` : ""}`,
+                `${shown}/api/v1/query_range ${JSON.stringify(q.query)} [${s}, ${e}]: HTTP ${res.status}${body?.error ? `: ${body.error}` : ""}`,
             );
         if (body.data?.resultType !== "matrix")
             throw new Error(
-                `${u.origin}/api/v1/query_range ${JSON.stringify(q.query)}: resultType ${JSON.stringify(body.data?.resultType)}, expected "matrix"`,
+                `${shown}/api/v1/query_range ${JSON.stringify(q.query)}: resultType ${JSON.stringify(body.data?.resultType)}, expected "matrix"`,
             );
         for (const r of body.data.result ?? []) {
             const key = JSON.stringify(Object.entries(r.metric).sort());

@@ -48,6 +48,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
                 `- \`${m.name}\`: ${m.modelDetail}; peak factor ${f(m.peakFactor)}; forecast peak ${load(m.name, m.forecastPeak)} (recent peak ${load(m.name, m.recentPeak)}); ${load(m.name, m.capacityPerPod)} per pod at ${f(m.targetUtilization * 100, 0)} %${m.fallback ? `; **fallback**: ${m.fallback}` : ""}`,
             );
         for (const x of w.warnings) out.push(`- ⚠️ ${x}`);
+        for (const x of w.notes) out.push(`- ingest: ${x}`);
         for (const c of w.capacity)
             out.push(
                 `- capacity planner (${c.urgency}): \`${c.metric}\` reaches ${c.capacityLimit} in ${hours(c.timeToLimit)} (now ${f(c.currentValue)}, confidence ${f(c.confidence)}): ${c.recommendedAction}`,

@@ -308,6 +308,7 @@ export function replay(input: ReplayInput): ReplayResult {
         const b = seg + 1 < segs.length && segs[seg + 1].from <= t ? boundsAt(t) : segs[seg];
         if (k % syncEvery === 0) {
             let proposal = -1;
+            let invalid = 0;
             for (let i = 0; i < nm; i++) {
                 const x = syncEvery === 1 ? L[i][bucketOf(k)] : syncLoad(i, k);
                 loads[i] = x;
@@ -315,14 +316,19 @@ export function replay(input: ReplayInput): ReplayResult {
                     const ratio = x / Math.max(current, 1) / perPod[i];
                     const p = current > 0 && Math.abs(ratio - 1) <= tol ? current : ceilEps(ratio * Math.max(current, 1));
                     if (p > proposal) proposal = p;
-                }
+                } else invalid++;
             }
             if (proposal < 0) proposal = current;
             capNow = proposal > b.maxReplicas;
             let desired: number;
             if (current > b.maxReplicas) desired = b.maxReplicas;
             else if (current < b.minReplicas) desired = b.minReplicas;
-            else if (controller) {
+            else if (!controller && (invalid === nm || (invalid > 0 && proposal < current))) {
+                // As the controller does: with every metric missing, or some missing and the rest
+                // proposing fewer pods, the sync fails. Nothing scales and the stabilization
+                // windows record nothing (a scrape gap never scales a workload down).
+                desired = current;
+            } else if (controller) {
                 const ready = current - pendingCount;
                 desired = Math.min(
                     b.maxReplicas,

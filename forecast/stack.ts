@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import { capacityRecommendations, type CapacityRecommendation, type PlannerMetric } from "./capacityPlanner";
-import { parseSeriesText, toGrid } from "./ingest";
+import { parseSeriesText, pickSeries, toGrid } from "./ingest";
 import { alignGrids, planWorkload, type PlanSettings, type WorkloadPlan } from "./plan";
 import { replay, type ReplayResult } from "./simulator";
 import { proposeBounds, type Bounds, type Guardrails } from "./sizing";
@@ -122,6 +122,8 @@ export interface WorkloadForecast {
     /** Last data point across the workload's exports (unix seconds), NaN when none. */
     readonly dataEnd: number;
     readonly warnings: readonly string[];
+    /** What ingest repaired in the workload's exports (duplicates, order, gaps, counter resets, mixed steps), per file. */
+    readonly notes: readonly string[];
     /** Replay of the recent history under the current and the proposed bounds. */
     readonly risk?: { readonly current: RiskSummary; readonly proposed: RiskSummary; readonly days: number };
     readonly capacity: readonly CapacityRecommendation[];
@@ -174,7 +176,7 @@ export function forecastStack(input: StackInput): StackForecast {
     const hash = createHash("sha256");
     hash.update(JSON.stringify({ stack: input.stack, settings, workloads: input.workloads }));
     const cache = new Map<string, string | null>();
-    const readText = (file: string) => {
+    const readText = (file: string, shown: string) => {
         if (!cache.has(file)) {
             let text: string | null = null;
             try {
@@ -183,22 +185,20 @@ export function forecastStack(input: StackInput): StackForecast {
                 text = null;
             }
             cache.set(file, text);
-            hash.update(`\0${file}\0`).update(text ?? "<missing>");
+            // The path as mapped (relative to the exports folder): the same files hash the same in any checkout.
+            hash.update(`\0${shown}\0`).update(text ?? "<missing>");
         }
         return cache.get(file) ?? null;
     };
     const parsed = new Map<string, Series[]>();
     const load = (m: MetricInput): Loaded | string => {
         const file = path.resolve(input.baseDir, m.file);
-        const text = readText(file);
+        const text = readText(file, m.file);
         if (text === null) return `export ${m.file} for ${m.name} is missing`;
         const key = `${file}|${m.unit === "counter"}`;
         if (!parsed.has(key)) parsed.set(key, parseSeriesText(text, file, { counter: m.unit === "counter" }));
-        const all = parsed.get(key)!;
-        const s = m.series === undefined ? all[0] : all.find((x) => x.name === m.series || x.labels.__name__ === m.series);
-        if (!s)
-            return `export ${m.file} has no series ${JSON.stringify(m.series)} for ${m.name} (has ${all.map((x) => JSON.stringify(x.name)).join(", ") || "none"})`;
-        if (s.t.length === 0) return `export ${m.file} has no data points for ${m.name}`;
+        const s = pickSeries(parsed.get(key)!, m.file, m.name, m.series);
+        if (typeof s === "string") return s;
         if (m.unit === "count") {
             const v = new Float64Array(s.v.length);
             for (let i = 0; i < v.length; i++) v[i] = s.v[i] / s.step;
@@ -217,8 +217,10 @@ export function forecastStack(input: StackInput): StackForecast {
         return { w, loaded };
     });
     const inputsHash = hash.digest("hex").slice(0, 16);
+    // The wall clock only decides staleness. The forecast stands at its newest sample, so the same
+    // files give the same annotations in preview, up and render, on any day.
     const now = input.now ? input.now.getTime() / 1000 : newest;
-    const generatedAt = iso(now);
+    const generatedAt = iso(newest);
 
     for (const { w, loaded } of loadedByWorkload) {
         pending.push(() => {
@@ -227,6 +229,9 @@ export function forecastStack(input: StackInput): StackForecast {
             let dataEnd = -Infinity;
             for (const { l } of loaded) if (typeof l !== "string") dataEnd = Math.max(dataEnd, l.series.t[l.series.t.length - 1]);
             for (const { l } of loaded) if (typeof l === "string") warnings.push(l);
+            const notes = loaded.flatMap(({ m, l }) =>
+                typeof l === "string" ? [] : l.series.notes.map((n) => `export ${m.file} for ${m.name}: ${n}`),
+            );
             for (const { m, l } of loaded)
                 if (typeof l !== "string") {
                     const end = l.series.t[l.series.t.length - 1];
@@ -256,6 +261,7 @@ export function forecastStack(input: StackInput): StackForecast {
                     metrics: [],
                     dataEnd: Number.isFinite(dataEnd) ? dataEnd : NaN,
                     warnings,
+                    notes,
                     capacity: [],
                     annotations: annotations("defaults", dataEnd),
                 };
@@ -358,6 +364,7 @@ export function forecastStack(input: StackInput): StackForecast {
                 })),
                 dataEnd,
                 warnings,
+                notes,
                 risk: {
                     current: sim(clampBounds(w.current, { minReplicas: 0, maxReplicas: Infinity, policyMinimum: 1 })),
                     proposed: sim(proposed),

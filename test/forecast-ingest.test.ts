@@ -9,6 +9,7 @@ import {
     detectStep,
     parseSeriesText,
     parseTimestamp,
+    pickSeries,
     readSeriesFile,
     sampleValue,
     toGrid,
@@ -159,6 +160,19 @@ describe("ingest: CSV", () => {
         assert.equal(parseTimestamp("1970-01-01T01:00:00+01:00"), 0);
         assert.equal(parseTimestamp("1700000000000"), 1700000000);
         assert.equal(parseTimestamp("2024-13-01 00:00:00"), undefined);
+        // Dates that do not exist are errors, never the next month's first days.
+        assert.equal(parseTimestamp("2024-02-29 00:00:00"), 1709164800);
+        for (const x of [
+            "2024-02-30 00:00:00",
+            "2023-02-29 00:00:00",
+            "2024-04-31T00:00:00Z",
+            "2024-04-31",
+            "2024-01-01 24:30:00",
+            "2024-01-01 23:59:60",
+        ])
+            assert.equal(parseTimestamp(x), undefined, x);
+        assert.equal(parseTimestamp("2024-01-01 24:00:00"), parseTimestamp("2024-01-02 00:00:00"));
+        assert.equal(parseTimestamp("2024-01-01T24:00:00Z"), 1704153600);
         assert.equal(parseTimestamp("yesterday"), undefined);
     });
     const bad: Array<[string, string]> = [
@@ -166,6 +180,10 @@ describe("ingest: CSV", () => {
         ["timestamp\n", 'e.csv: line 1: header "timestamp" needs a timestamp column and at least one value column'],
         ["timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,1,2\n", "e.csv: line 3: has 3 columns, the header has 2"],
         ["timestamp,value\nnot-a-date,1\n", 'e.csv: line 2, column "timestamp": timestamp "not-a-date" is not a date or unix time'],
+        [
+            "timestamp,value\n2024-02-28 00:00:00,1\n2024-02-29 00:00:00,2\n2024-02-30 00:00:00,3\n",
+            'e.csv: line 4, column "timestamp": timestamp "2024-02-30 00:00:00" is not a date or unix time',
+        ],
         [
             "timestamp,value\n2024-01-01 00:00:00,1\n\n2024-01-01 00:01:00,abc\n",
             'e.csv: line 4, column "value": value "abc" is not a number',
@@ -352,6 +370,54 @@ describe("ingest: the fast query_range reader reads exactly what JSON.parse read
                 assert.deepEqual(fast, slow);
             }),
             { numRuns: 300, seed: 4 },
+        );
+    });
+});
+
+describe("ingest: choosing the mapped series in an export", () => {
+    const two = parseSeriesText(
+        qr([
+            {
+                metric: { __name__: "rate", pod: "a" },
+                values: [
+                    [0, "100"],
+                    [60, "100"],
+                ],
+            },
+            {
+                metric: { __name__: "rate", pod: "b" },
+                values: [
+                    [0, "900"],
+                    [60, "900"],
+                ],
+            },
+        ]),
+        "r.json",
+    );
+    test("a full name picks its series; the file's only series needs no name", () => {
+        const s = pickSeries(two, "r.json", "requests", two[1].name);
+        assert.ok(typeof s !== "string");
+        assert.deepEqual(arr(s.v), [900, 900]);
+        const [one] = parseSeriesText("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n", "c.csv");
+        assert.equal(pickSeries([one], "c.csv", "cpu"), one);
+    });
+    test("ambiguous, unknown or too short: a reason naming the file, the series and the candidates", () => {
+        assert.equal(
+            pickSeries(two, "r.json", "requests", "rate"),
+            `export r.json has 2 series named "rate" for requests (${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)}); name one with its labels, or aggregate them in the query`,
+        );
+        assert.equal(
+            pickSeries(two, "r.json", "requests"),
+            `export r.json has 2 series (${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)}); set the mapping's series for requests to one of them`,
+        );
+        assert.equal(
+            pickSeries(two, "r.json", "requests", "nope"),
+            `export r.json has no series "nope" for requests (has ${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)})`,
+        );
+        const one = parseSeriesText("timestamp,value\n2024-03-01 10:00:00,500\n", "o.csv");
+        assert.equal(
+            pickSeries(one, "o.csv", "requests"),
+            "export o.csv has 1 data point for requests: at least 2 are needed to find its step",
         );
     });
 });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chunkRange, queryRange } from "../forecast/live";
+import { chunkRange, prometheusEndpoint, queryRange } from "../forecast/live";
 import { readSeriesFile } from "../forecast/ingest";
 import { parseConfig } from "../config";
 import { prometheusUrl, refreshTargets } from "../forecast/mapping";
@@ -46,6 +46,22 @@ test("query_range windows stay within 11,000 points", () => {
         [300 * 22000, 300 * 25000],
     ]);
     assert.deepEqual(chunkRange(0, 600, 300), [[0, 600]]);
+    assert.throws(() => chunkRange(0, 600, 0), { message: "query_range step must be a positive number of seconds, got 0" });
+    assert.throws(() => chunkRange(600, 0, 60), { message: "query_range range [600, 0] is not a finite start <= end" });
+});
+
+test("credentials in the Prometheus URL go into a Basic header, never into logs or errors", async () => {
+    const e = prometheusEndpoint("http://admin:s%40cret@127.0.0.1:9090/prom/");
+    assert.equal(e.shown, "http://127.0.0.1:9090/prom");
+    assert.deepEqual(e.headers, { authorization: `Basic ${Buffer.from("admin:s@cret").toString("base64")}` });
+    assert.deepEqual(prometheusEndpoint("http://127.0.0.1:9090").headers, {});
+    assert.throws(() => prometheusEndpoint("http//admin:pw@nohost"), {
+        message: 'Prometheus URL "http//***@nohost" is not a URL (e.g. http://prometheus:9090)',
+    });
+    const port = await freePort(); // nothing listens there
+    await assert.rejects(queryRange({ url: `http://admin:s3cr3t@127.0.0.1:${port}`, query: "up", start: 0, end: 60, stepSeconds: 60 }), {
+        message: `http://127.0.0.1:${port}/api/v1/query_range "up": cannot reach Prometheus (ECONNREFUSED)`,
+    });
 });
 
 test("live export from a real Prometheus (backfilled with promtool) sizes exactly like the export file", { timeout: 120000 }, async () => {
@@ -120,6 +136,42 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
         assert.equal(fromLive.metrics[0].forecastPeak, fromFile.metrics[0].forecastPeak);
         assert.equal(fromLive.warnings.length, 0);
         assert.notDeepEqual(fromLive.proposed, fromLive.current);
+
+        // Credentials in the URL reach Prometheus as a header (this one ignores them).
+        const withCreds = await queryRange({
+            url: url.replace("http://", "http://u:p@"),
+            query: "up",
+            start: s.t[0],
+            end: s.t[10],
+            stepSeconds: 300,
+        });
+        assert.equal(withCreds.status, "success");
+        // A query returning two series cannot become a one-series CSV, and a failed refresh
+        // writes nothing at all (the JSON export before it is not rewritten either).
+        const two = parseConfig(
+            {
+                environment: "dev",
+                forecast: {
+                    exportsDir: "exports",
+                    prometheus: { url, stepSeconds: 300, days: 14 },
+                    series: {
+                        api: {
+                            requests: { file: "r2.query_range.json", query: "nasa_http_requests_per_second" },
+                            cpu: {
+                                file: "cpu2.csv",
+                                query: 'nasa_http_requests_per_second or label_replace(nasa_http_requests_per_second, "copy", "1", "", "")',
+                            },
+                        },
+                    },
+                },
+            },
+            "t",
+        );
+        await assert.rejects(refreshExports(two, exportsDir, s.t[s.t.length - 1], { url }), {
+            message:
+                'refresh api/cpu: "nasa_http_requests_per_second or label_replace(nasa_http_requests_per_second, \\"copy\\", \\"1\\", \\"\\", \\"\\")" returned 2 series; cpu2.csv is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export',
+        });
+        assert.equal(fs.existsSync(path.join(exportsDir, "r2.query_range.json")), false);
 
         // A query Prometheus rejects is an error naming the query.
         await assert.rejects(

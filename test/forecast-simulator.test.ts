@@ -150,6 +150,44 @@ describe("HPA replay simulator", () => {
         assert.equal(f.scaleEventCount, 0);
         assert.equal(f.underProvisionedFraction, 4 / 60);
     });
+    test("missing metrics never scale down: some missing and the rest proposing fewer, or all missing, skip the sync", () => {
+        // requests need 10 pods (1000 / 100) except a scrape gap in buckets 20-39; cpu needs 1 pod,
+        // then 15 (150 / 10) in buckets 30-39, inside the gap. 60 s buckets, down window 60 s.
+        const requests = Array.from({ length: 60 }, (_, i) => (i >= 20 && i < 40 ? NaN : 1000));
+        const cpu = Array.from({ length: 60 }, (_, i) => (i >= 30 && i < 40 ? 150 : 10));
+        const r = replay({
+            start: 0,
+            step: 60,
+            bounds: { minReplicas: 1, maxReplicas: 50 },
+            initialReplicas: 10,
+            behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+            metrics: [
+                { name: "requests", load: requests, capacityPerPod: 100, targetUtilization: 1 },
+                { name: "cpu", load: cpu, capacityPerPod: 10, targetUtilization: 1 },
+            ],
+        });
+        // The gap holds 10 (cpu alone would say 1); a valid metric asking for more still scales up
+        // (10 → 15 at 1800 s, 100 % per 15 s allows it); back to 10 once the window has no 15 left:
+        // the last 15 was recorded at 2385 s, so at 2445 s.
+        assert.deepEqual(r.scaleEvents, [
+            { t: 1800, from: 10, to: 15 },
+            { t: 2445, from: 15, to: 10 },
+        ]);
+        // Short only while the 5 new pods start (60 s by default): 4 of 240 ticks.
+        assert.equal(r.underProvisionedFraction, 4 / 240);
+        // Every metric missing for 20 minutes: the windows record nothing, so when the load returns
+        // at a tenth the 300 s down window holds only the new recommendation and 10 → 1 at once
+        // (recording the gap's syncs as "keep 10" would have held it until 2100 s).
+        const load = Array.from({ length: 40 }, (_, i) => (i < 10 ? 1000 : i < 30 ? NaN : 100));
+        const g = replay({
+            start: 0,
+            step: 60,
+            bounds: { minReplicas: 1, maxReplicas: 50 },
+            initialReplicas: 10,
+            metrics: [{ name: "requests", load, capacityPerPod: 100, targetUtilization: 1 }],
+        });
+        assert.deepEqual(g.scaleEvents, [{ t: 1800, from: 10, to: 1 }]);
+    });
     test("invalid input names the problem", () => {
         assert.throws(() => replay(step(1, 1, { bounds: { minReplicas: 5, maxReplicas: 4 } })), {
             message: "replay: minReplicas (5) must be >= 0 and <= maxReplicas (4)",

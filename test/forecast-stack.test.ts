@@ -35,6 +35,16 @@ describe("forecastStack (the integration API)", () => {
         assert.equal(api.annotations[ANNOTATION.previousBounds], "1..4");
         assert.equal(api.annotations[ANNOTATION.dataEnd], "1995-07-26T23:55:00.000Z");
         assert.equal(api.annotations[ANNOTATION.inputsHash], a.inputsHash);
+        // The clock decides staleness only: two runs a year apart on the same (accepted) files
+        // write the same annotations, so previews do not show a diff on every HPA every day.
+        const at = (d: string) => forecastStack({ ...dev(), now: new Date(d), settings: { maxExportAgeHours: 24 * 365 * 40 } });
+        const [y1, y2] = [at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z")];
+        assert.deepEqual(
+            y1.workloads.map((w) => w.annotations),
+            y2.workloads.map((w) => w.annotations),
+        );
+        assert.equal(y1.generatedAt, "2015-03-15T23:57:53.000Z");
+        assert.equal(y1.workloads[0].annotations[ANNOTATION.generatedAt], "2015-03-15T23:57:53.000Z");
         for (const w of a.workloads) {
             assert.ok(w.proposed.minReplicas <= w.proposed.maxReplicas);
             assert.ok(
@@ -50,6 +60,8 @@ describe("forecastStack (the integration API)", () => {
             for (const f of fs.readdirSync(devDir)) fs.copyFileSync(path.join(devDir, f), path.join(tmp, f));
             const base = devInput(tmp);
             const h1 = forecastStack(base).inputsHash;
+            // The same files in another folder (another checkout) hash the same.
+            assert.equal(forecastStack(dev()).inputsHash, h1);
             fs.appendFileSync(path.join(tmp, "worker-queue.csv"), "2015-03-16 00:02:53,40\n");
             assert.notEqual(forecastStack(base).inputsHash, h1);
         } finally {
@@ -76,7 +88,8 @@ describe("forecastStack (the integration API)", () => {
             "api: kept the guardrail defaults 1..4",
         ]);
         assert.equal(stale.workloads[1].warnings.length, 3);
-        assert.equal(stale.generatedAt, "2015-03-20T00:00:00.000Z");
+        // generated-at is the newest sample of the stack's exports (the worker queue's), not the clock.
+        assert.equal(stale.generatedAt, "2015-03-15T23:57:53.000Z");
     });
     test("malformed export is an error naming the file", () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bad-"));

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
 import type { AppConfig } from "../config";
-import { queryRange } from "../forecast/live";
+import { prometheusEndpoint, queryRange } from "../forecast/live";
 import { exportsDir, prometheusUrl, refreshTargets } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
 import { markdownReport, workloadSvg } from "../forecast/report";
@@ -23,6 +23,8 @@ const ROOT = path.resolve(__dirname, "..");
 /**
  * Rewrites every mapped export that has a `query`, from `end - days` to `end` (unix seconds),
  * with evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
+ * All or nothing: every query is answered and checked before the first file is written, so a
+ * failed refresh never leaves a mix of old and new exports.
  */
 export async function refreshExports(
     c: AppConfig,
@@ -30,24 +32,31 @@ export async function refreshExports(
     end: number,
     o: { readonly url: string; readonly log?: (s: string) => void; readonly alignOrigin?: number },
 ): Promise<string[]> {
-    const written: string[] = [];
     const step = c.forecast.prometheus.stepSeconds;
     const origin = o.alignOrigin ?? 0;
     const e = end - ((((end - origin) % step) + step) % step);
     const s = e - Math.round(c.forecast.prometheus.days * 86400);
+    const out = new Map<string, string>();
     for (const t of refreshTargets(c)) {
         o.log?.(`refresh ${t.name}: ${t.query}`);
         const body = await queryRange({ url: o.url, query: t.query, start: s, end: e, stepSeconds: step });
         const file = path.resolve(dir, t.file);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
         if (file.endsWith(".csv")) {
-            const first = body.data.result[0];
-            const lines = ["timestamp,value", ...(first?.values ?? []).map(([ts, v]) => `${ts},${v}`)];
-            fs.writeFileSync(file, lines.join("\n") + "\n");
-        } else fs.writeFileSync(file, JSON.stringify(body) + "\n");
-        written.push(file);
+            // A CSV holds one series: never keep the first of several and drop the rest.
+            if (body.data.result.length !== 1)
+                throw new Error(
+                    `refresh ${t.name}: ${JSON.stringify(t.query)} returned ${body.data.result.length} series; ${t.file} is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export`,
+                );
+            out.set(file, ["timestamp,value", ...body.data.result[0].values.map(([ts, v]) => `${ts},${v}`)].join("\n") + "\n");
+        } else out.set(file, JSON.stringify(body) + "\n");
     }
-    return written;
+    for (const [file, text] of out) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, file);
+    }
+    return [...out.keys()];
 }
 
 export function writeReport(f: ProgramForecast, outDir: string): string[] {
@@ -94,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
             url,
             log: (s) => process.stderr.write(`${s}\n`),
         });
-        process.stderr.write(`refreshed ${files.length} export(s) from ${url}\n`);
+        process.stderr.write(`refreshed ${files.length} export(s) from ${prometheusEndpoint(url).shown}\n`);
     }
     const t0 = performance.now();
     const f = programForecast({ stack: o.stack, projectDir: o.configDir, config, now });
