@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Command } from "commander";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { ConfigSchema, PROJECT } from "../config";
@@ -119,6 +120,10 @@ export function writeDocs(): void {
 }
 
 if (require.main === module) {
+    new Command()
+        .name("docs:config")
+        .description("Rewrite the config block of Pulumi.yaml and the README's config table from config.ts; no options.")
+        .parse(process.argv);
     writeDocs();
     console.log(`Wrote Pulumi.yaml config block and README.md config table (${configKeyDocs().length} keys).`);
 }

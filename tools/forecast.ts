@@ -84,7 +84,11 @@ async function main(argv: string[]): Promise<void> {
         .name("forecast")
         .requiredOption("--stack <name>", "stack to size; its mapping is forecast.series in Pulumi.<stack>.yaml")
         .option("--refresh", "query Prometheus first and rewrite the export files", false)
-        .option("--config-dir <dir>", "directory holding Pulumi.yaml and the stack files", ROOT)
+        .option(
+            "--config-dir <dir>",
+            "directory holding Pulumi.yaml and the stack files; exports are still read from this project (as the program does)",
+            ROOT,
+        )
         .option("--out <dir>", "where report.md and the SVG/PNG charts go (default out/forecast/<stack>)")
         .option(
             "--now <iso>",
@@ -99,14 +103,16 @@ async function main(argv: string[]): Promise<void> {
     if (o.refresh) {
         const url = prometheusUrl(config, process.env);
         const end = (now ?? new Date()).getTime() / 1000;
-        const files = await refreshExports(config, exportsDir(config, o.stack, o.configDir), end, {
+        const files = await refreshExports(config, exportsDir(config, o.stack, ROOT), end, {
             url,
             log: (s) => process.stderr.write(`${s}\n`),
         });
         process.stderr.write(`refreshed ${files.length} export(s) from ${prometheusEndpoint(url).shown}\n`);
     }
     const t0 = performance.now();
-    const f = programForecast({ stack: o.stack, projectDir: o.configDir, config, now });
+    // The program reads its exports relative to its own folder (index.ts); so does this tool,
+    // whichever folder the config came from, so both size from the same files.
+    const f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
     const ms = performance.now() - t0;
     const outDir = o.out ?? path.join(ROOT, "out", "forecast", o.stack);
     const files = writeReport(f, outDir);

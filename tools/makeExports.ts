@@ -12,6 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Command } from "commander";
 
 const ROOT = path.resolve(__dirname, "..");
 const DATA = path.resolve(ROOT, "../shared/data");
@@ -144,6 +145,10 @@ export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, s
 }
 
 if (require.main === module) {
+    new Command()
+        .name("exports:demo")
+        .description("Rewrite exports/<stack>/ (dev, staging, prod) from the public traces in ../shared/data; no options.")
+        .parse(process.argv);
     for (const stack of Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]) {
         const dir = path.join(ROOT, "exports", stack);
         fs.mkdirSync(dir, { recursive: true });
