@@ -583,7 +583,9 @@ export const ConfigSchema = z.strictObject({
                 ),
             headroomPercent: int(0, 400)
                 .default(20)
-                .describe("maxReplicas covers the forecast peak (the higher of the upper band and the peak band, × the peak factor; at least the recent peak) plus this %."),
+                .describe(
+                    "maxReplicas covers the forecast peak (the higher of the upper band and the peak band, × the peak factor; at least the recent peak) plus this %.",
+                ),
             trainingDays: int(2, 90).default(14).describe("Days of the most recent history the models train on."),
             floorHistoryDays: int(1, 30)
                 .default(7)
