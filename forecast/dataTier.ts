@@ -25,7 +25,11 @@ import type { Aggregation } from "./types";
 // Forecast peaks of one series
 
 export interface SeriesPeak {
-    /** max over the horizon of the upper band × peak factor. */
+    /**
+     * What the counts are sized for: the forecast peak over the horizon (the higher of the upper
+     * band and the peak band, × the peak factor), never below the training window's own peak
+     * (as `maxReplicas`): a count is never sized below load it has already carried.
+     */
     readonly peak: number;
     /** Highest value in the training window. */
     readonly recentPeak: number;
@@ -86,7 +90,7 @@ export function seriesPeak(
     const up = bandPeak(f);
     let recent = 0;
     for (const x of full.values) if (Number.isFinite(x)) recent = Math.max(recent, x);
-    return { peak: up * pf, recentPeak: recent, model: f.model, dataEnd: last, fallback: f.fallback };
+    return { peak: Math.max(up * pf, recent), recentPeak: recent, model: f.model, dataEnd: last, fallback: f.fallback };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { mstl, mstlAvailable } from "../forecast/models/mstl";
 import { profileModel } from "../forecast/models/profile";
 import { seasonalNaive } from "../forecast/models/seasonalNaive";
 import { polyFit2, seedDecision, seedLoadFactor, seedModel, seedScalingFactors, seedWeightedFactor } from "../forecast/models/seed";
-import { forecastDefault, forecastWith, peakFactor, winsorize } from "../forecast/models/select";
+import { forecastDefault, forecastWith, peakFactor, ratioBound, winsorize } from "../forecast/models/select";
 import { levelModel } from "../forecast/models/level";
 
 const arr = (x: ArrayLike<number>) => Array.from(x);
@@ -124,14 +124,16 @@ describe("forecasting models", () => {
         const short = Float64Array.from({ length: 24 * 7 }, (_, i) => (i >= 24 * 5 && i < 24 * 5 + 6 ? 400 : 100));
         assert.deepEqual(arr(winsorize(short, 24).subarray(24 * 5, 24 * 5 + 6)), [125, 125, 125, 125, 125, 125]);
     });
-    test("peak band: the point forecast's max × the backtest's quantile of observed ÷ forecast daily max", () => {
+    test("peak band: the point forecast's max × the prediction bound of the backtest's observed ÷ forecast daily max", () => {
         // Flat 10 with a noon peak of 100 on even days and 150 on odd days: yesterday's profile
         // (snaive24) misses every odd day's peak by × 1.5, and every even day's by × 2/3.
         const y = Float64Array.from({ length: 15 * 24 }, (_, i) => (i % 24 === 12 ? (Math.floor(i / 24) % 2 ? 150 : 100) : 10));
         const r = forecastWith(seasonalNaive(1), y, 24, { period: 24 });
         const pointMax = Math.max(...r.point);
         assert.equal(pointMax, 100); // day 14 is even
-        assert.equal(r.peakUpper, 150); // 100 × 1.5: the 95 % quantile of {1.5, 2/3, ...} over 7 days
+        // Backtest days 8-14: 3 odd days at 1.5 and 4 even days at 2/3. Logs ±0.405465: mean
+        // −0.057924, s 0.433461; × t(6, 0.95) 1.943180 × √(8/7) → exp(0.842523) = 2.32222.
+        assert.ok(Math.abs(r.peakUpper! - 232.222) < 0.001, String(r.peakUpper));
         // The hourly band covers the hours; the peak band the day's highest one.
         assert.ok(Math.max(...r.upper) < r.peakUpper);
     });
@@ -176,5 +178,41 @@ describe("forecasting models", () => {
         const values = Float64Array.from({ length: 60 * 4 }, (_, i) => (i % 60 === 0 ? 70 : 10)); // each hour: one minute at 70 → max/mean = 70/11
         assert.equal(peakFactor({ start: 0, step: 60, values }, 3600), 70 / 11);
         assert.equal(peakFactor({ start: 0, step: 3600, values: Float64Array.from([1, 2]) }, 3600), 1);
+    });
+});
+
+describe("the peak band's ratio bound (Student's t prediction bound on log ratios)", () => {
+    test("hand-worked: ratios 1 and e give exp(0.5 + t(1, 0.95) · 0.7071 · √1.5); one ratio as it is; none or non-positive give 1", () => {
+        // logs 0 and 1: mean 0.5, s = √0.5; t(1, 0.95) = 6.3138
+        assert.ok(Math.abs(ratioBound([1, Math.E], 0.95) - Math.exp(0.5 + 6.313752 * Math.SQRT1_2 * Math.sqrt(1.5))) < 1e-3);
+        assert.equal(ratioBound([2], 0.95), 2);
+        assert.equal(ratioBound([], 0.95), 1);
+        assert.equal(ratioBound([0, -1, NaN], 0.95), 1);
+        // Identical ratios: no spread, the ratio itself.
+        assert.ok(Math.abs(ratioBound([1.3, 1.3, 1.3, 1.3], 0.95) - 1.3) < 1e-12);
+    });
+    test("calibrated: on log-normal ratios it covers the next day 95 % of the time from 7 days, where the empirical 0.95 quantile covers about 85 %", () => {
+        // mulberry32 and Box-Muller: a fixed seed, so the test is deterministic.
+        let a = 12345;
+        const uniform = () => {
+            a = (a + 0x6d2b79f5) | 0;
+            let t = Math.imul(a ^ (a >>> 15), 1 | a);
+            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+        const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+        const trials = 20000;
+        let bound = 0;
+        let empirical = 0;
+        for (let i = 0; i < trials; i++) {
+            const days = Array.from({ length: 7 }, () => Math.exp(0.2 + 0.6 * normal()));
+            const next = Math.exp(0.2 + 0.6 * normal());
+            if (next <= ratioBound(days, 0.95)) bound++;
+            const sorted = [...days].sort((x, y) => x - y);
+            const q = sorted[5] + 0.7 * (sorted[6] - sorted[5]); // the 0.95 quantile of 7, interpolated
+            if (next <= q) empirical++;
+        }
+        assert.ok(Math.abs(bound / trials - 0.95) < 0.01, `coverage ${bound / trials}`);
+        assert.ok(Math.abs(empirical / trials - 0.85) < 0.02, `empirical coverage ${empirical / trials}`);
     });
 });

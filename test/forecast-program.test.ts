@@ -54,18 +54,26 @@ describe("the forecasting step inside the program", () => {
         assert.deepEqual(Object.keys(counts), ["redis.masters", "postgres.replicas", "pooler.writeInstances", "pooler.readInstances"]);
         assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 4]);
         const rule =
-            /^(\d+) % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\); one shard per update \(redis\.allowShardJump is off\): 4 now, \2 wanted$/.exec(
+            /^(\d+) % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, (\d+) wanted$/.exec(
                 counts["redis.masters"].rule,
             );
         assert.ok(rule, counts["redis.masters"].rule);
         assert.ok(Number(rule[1]) > 80 && Number(rule[2]) >= 5, counts["redis.masters"].rule);
+        // What the rules want, within dev's guardrails (forecast.guardrails.redisMasters 3..6).
+        assert.equal(Number(rule[4]), Math.min(6, Number(rule[2])));
+        assert.equal(rule[3] !== undefined, Number(rule[2]) > 6);
         // The rule is the step's own, from the committed exports.
         assert.equal(counts["redis.masters"].rule, devForecast().dataTier.counts[0].rule);
         assert.deepEqual(Object.keys(counts["redis.masters"].peaks), ["memoryUsed", "opsPerSecond"]);
         assert.deepEqual([counts["postgres.replicas"].configured, counts["postgres.replicas"].proposed], [0, 0]);
     });
     test("shards move from the deployed count: deployed 6, the same peak is between the rules' marks on each master", async () => {
-        const r = await renderWith("dev", {}, { dataTier: { redis: { masters: 6, replicasPerMaster: 0 } } });
+        // 640Mi per node (500 MB maxmemory): the peak is over 80 % of 3 masters, within 30-80 % of 6.
+        const r = await renderWith(
+            "dev",
+            { redis: { replicasPerMaster: 0, memory: "640Mi", storageSize: "1Gi" } },
+            { dataTier: { redis: { masters: 6, replicasPerMaster: 0 } } },
+        );
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
         assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 6]);
         assert.match(counts["redis.masters"].rule, /^[3-7]\d % memory and \d+ ops\/s per master at the peak: keep \(within thresholds\)$/);
@@ -75,7 +83,8 @@ describe("the forecasting step inside the program", () => {
         const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 0 } } };
         const r = await renderWith(
             "dev",
-            { redis: { replicasPerMaster: 0, memory: "512Mi", storageSize: "1Gi", allowShardJump: true } },
+            // 1Gi per node: what the rules want stays within dev's guardrails (3..6).
+            { redis: { replicasPerMaster: 0, memory: "1Gi", storageSize: "1Gi", allowShardJump: true } },
             deployed,
         );
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;

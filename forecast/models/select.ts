@@ -37,9 +37,10 @@ export interface ForecastResult {
     /** Set when history was too short for any model: what was done instead. */
     readonly fallback?: string;
     /**
-     * The band for the horizon's peak: the point forecast's maximum × the `bandQuantile` of the
-     * backtest's (observed daily max ÷ forecast daily max). An hourly band covers each hour; the
-     * day's highest hour needs its own calibration (a news spike, a launch).
+     * The band for the horizon's peak: the point forecast's maximum × the `bandQuantile`
+     * prediction bound of the backtest's (observed daily max ÷ forecast daily max), see
+     * `ratioBound`. An hourly band covers each hour; the day's highest hour needs its own
+     * calibration (a news spike, a launch).
      */
     readonly peakUpper?: number;
 }
@@ -102,7 +103,29 @@ export function bandPeak(f: Pick<ForecastResult, "upper" | "peakUpper">): number
     return up;
 }
 
-/** point max × the q quantile of (observed max ÷ forecast max) over the backtest days. */
+// jstat ships no type declarations (and ts-node, which the Pulumi CLI runs the program with, reads
+// no ambient .d.ts files): the one function used, typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jStat } = require("jstat") as { jStat: { studentt: { inv(p: number, dof: number): number } } };
+
+/**
+ * The q upper prediction bound of the next day's ratio from the backtest's ratios: log-normal,
+ * with Student's t for the few days a backtest has, exp(m + t(n−1, q) · s · √(1 + 1/n)) over the
+ * logs' mean m and deviation s. The empirical q quantile of 7 ratios is exceeded far more often
+ * than 1 − q (a new day beats the highest of 7 with probability 1/8), and the cap it sets would
+ * be too low on exactly the days it matters. One ratio is used as it is; none gives 1.
+ */
+export function ratioBound(ratios: readonly number[], q: number): number {
+    const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map(Math.log);
+    const n = logs.length;
+    if (n === 0) return 1;
+    if (n === 1) return Math.exp(logs[0]);
+    const m = logs.reduce((a, b) => a + b, 0) / n;
+    const s = Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
+    return Math.exp(m + jStat.studentt.inv(q, n - 1) * s * Math.sqrt(1 + 1 / n));
+}
+
+/** point max × the q prediction bound of (observed max ÷ forecast max) over the backtest days (at least 1). */
 function peakUpper(
     point: Float64Array,
     forecasts: readonly Float64Array[],
@@ -124,7 +147,7 @@ function peakUpper(
         }
         if (fmax > 0 && Number.isFinite(amax)) ratios.push(amax / fmax);
     });
-    return Number.isFinite(pmax) ? pmax * (ratios.length ? Math.max(1, quantile(ratios, q)) : 1) : NaN;
+    return Number.isFinite(pmax) ? pmax * Math.max(1, ratioBound(ratios, q)) : NaN;
 }
 
 function band(point: Float64Array, rel: readonly number[], floor: number, q: number): Float64Array {
