@@ -135,7 +135,7 @@ describe("forecasting models", () => {
         // −0.057924, s 0.433461; × t(6, 0.95) 1.943180 × √(8/7) → exp(0.842523) = 2.32222.
         assert.ok(Math.abs(r.peakUpper! - 232.222) < 0.001, String(r.peakUpper));
         // The hourly band covers the hours; the peak band the day's highest one.
-        assert.ok(Math.max(...r.upper) < r.peakUpper);
+        assert.ok(Math.max(...r.upper) < r.peakUpper!);
     });
     test("level model: the mean of the last eighth of a day, flat", () => {
         const y = Float64Array.from({ length: 48 }, (_, i) => (i < 46 ? 10 : 40));
