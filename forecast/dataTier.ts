@@ -85,7 +85,11 @@ export function seriesPeak(
         to: end - series.step,
     });
     const model = coarsen(full, step, aggregation);
-    const f = forecastDefault(model.values, s.horizonSteps, { period: Math.round(86400 / step), bandQuantile: s.bandQuantile });
+    // Modelled at the export's own step when it is coarser than the model step (as planWorkload).
+    const f = forecastDefault(model.values, Math.max(1, Math.ceil((s.horizonSteps * step) / model.step)), {
+        period: Math.max(1, Math.round(86400 / model.step)),
+        bandQuantile: s.bandQuantile,
+    });
     const pf = peakFactor(full, step, s.peakQuantile);
     const up = bandPeak(f);
     let recent = 0;

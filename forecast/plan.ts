@@ -135,12 +135,15 @@ export function planWorkload(
         readonly maxCap: number;
     },
 ): WorkloadPlan {
-    const period = Math.round(86400 / s.modelStepSeconds);
     const forecaster = o.forecaster ?? defaultForecaster;
     const plans: MetricPlan[] = metrics.map((m) => {
+        // An export coarser than the model step (2 h points, say) is modelled at its own step:
+        // a day is then 12 points and the horizon as many as cover the same hours.
         const history = coarsen(m.full, s.modelStepSeconds, m.aggregation);
+        const period = Math.max(1, Math.round(86400 / history.step));
+        const horizon = Math.max(1, Math.ceil((s.horizonSteps * s.modelStepSeconds) / history.step));
         const y = fillGaps(history.values, period);
-        const forecast = forecaster(history.values, s.horizonSteps, period, s.bandQuantile);
+        const forecast = forecaster(history.values, horizon, period, s.bandQuantile);
         const pf = peakFactor(m.full, s.modelStepSeconds, s.peakQuantile);
         const up = bandPeak(forecast);
         const recentPeak = max(m.full.values);

@@ -4,6 +4,8 @@ import fc from "fast-check";
 import { API_BEHAVIOR } from "../lib/hpa";
 import { capacityRecommendations, forecastMetric, seedTrend } from "../forecast/capacityPlanner";
 import { replay } from "../forecast/simulator";
+import { defaultForecaster, planWorkload } from "../forecast/plan";
+import { DEFAULT_SETTINGS } from "../forecast/stack";
 import {
     floorCurve,
     floorFromHistory,
@@ -248,5 +250,34 @@ describe("the seed's capacity planner (table tests)", () => {
         assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(9), v: hours(9).map(() => 0.9) }, now), null);
         assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(12), v: hours(12).map(() => 0.9) }, now), null);
         assert.equal(seedTrend([1, 2]), "stable");
+    });
+});
+
+describe("planWorkload on an export coarser than the model step", () => {
+    test("2-hour points: a day is 12 points and the 168-hour horizon 84, not 24 and 168 (two days and two weeks)", () => {
+        const days = 14;
+        const values = Float64Array.from({ length: days * 12 }, (_, i) => 100 + 50 * Math.sin((2 * Math.PI * i) / 12));
+        const seen: Array<{ h: number; period: number; n: number }> = [];
+        const plan = planWorkload(
+            [
+                {
+                    capacity: { name: "requests", capacityPerPod: 10, targetUtilization: 0.7 },
+                    full: { start: 1700006400, step: 7200, values },
+                    aggregation: "mean",
+                },
+            ],
+            { ...DEFAULT_SETTINGS, horizonSteps: 168 },
+            {
+                policyFloor: 1,
+                maxCap: 100,
+                forecaster: (y, h, period, q) => {
+                    seen.push({ h, period, n: y.length });
+                    return defaultForecaster(y, h, period, q);
+                },
+            },
+        );
+        assert.deepEqual(seen, [{ h: 84, period: 12, n: days * 12 }]);
+        assert.equal(plan.metrics[0].forecast.point.length, 84);
+        assert.equal(plan.metrics[0].history.step, 7200);
     });
 });
