@@ -38,6 +38,8 @@ export interface SeriesPeak {
     readonly dataEnd: number;
     /** Set when history was too short for a model (the flat fallback). */
     readonly fallback?: string;
+    /** What ingest repaired in the export (duplicates, order, gaps, resets, negative values). */
+    readonly notes: readonly string[];
 }
 
 export type PeakSettings = Pick<
@@ -94,7 +96,14 @@ export function seriesPeak(
     const up = bandPeak(f);
     let recent = 0;
     for (const x of full.values) if (Number.isFinite(x)) recent = Math.max(recent, x);
-    return { peak: Math.max(up * pf, recent), recentPeak: recent, model: f.model, dataEnd: last, fallback: f.fallback };
+    return {
+        peak: Math.max(up * pf, recent),
+        recentPeak: recent,
+        model: f.model,
+        dataEnd: last,
+        fallback: f.fallback,
+        notes: series.notes,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +213,8 @@ export interface CountForecast {
 export interface DataTierForecast {
     readonly counts: readonly CountForecast[];
     readonly warnings: readonly string[];
+    /** What ingest repaired in the exports read, per file. */
+    readonly notes: readonly string[];
     /** sha256 (16 hex) of the settings, the data-tier config and every export read: the same inputs give the same counts. */
     readonly inputsHash: string;
 }
@@ -232,6 +243,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     const guards = c.forecast.guardrails;
     const counts: CountForecast[] = [];
     const warnings: string[] = [];
+    const notes: string[] = [];
     const hash = createHash("sha256");
     hash.update(
         JSON.stringify({
@@ -247,6 +259,10 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     const peaksOf = (refs: [string, SeriesRef][]) => {
         const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, a.now, "mean", hash)] as const);
         const reasons = got.flatMap(([, p]) => (typeof p === "string" ? [p] : []));
+        refs.forEach(([label, ref], i) => {
+            const p = got[i][1];
+            if (typeof p !== "string") for (const n of p.notes) notes.push(`export ${ref.file} for ${label}: ${n}`);
+        });
         return { got: got.flatMap(([l, p]) => (typeof p === "string" ? [] : [[l, p] as const])), reasons };
     };
     const keep = (key: string, configured: number, reasons: string[]) => {
@@ -385,7 +401,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
             sized[p.id] = d.proposed;
         }
     }
-    return { counts, warnings, inputsHash: hash.digest("hex").slice(0, 16) };
+    return { counts, warnings, notes, inputsHash: hash.digest("hex").slice(0, 16) };
 }
 
 function explain(d: ReturnType<typeof decideCount>, current: number, h: number): string {

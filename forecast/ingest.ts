@@ -522,7 +522,7 @@ export function lowerBound(t: ArrayLike<number>, x: number): number {
  * query_range writes it, or its `__name__`, or a CSV column), or the file's only series when it
  * names none. Anything else is a reason naming the file, the key and the candidates, never a
  * guess: several series under one `__name__` (one per pod, say) would otherwise size from the
- * first of them. A series needs two points for its step.
+ * first of them. A series needs two points for its step; negative values become gaps (with a note).
  */
 export function pickSeries(all: readonly Series[], file: string, label: string, want?: string): Series | string {
     const names = () => all.map((x) => JSON.stringify(x.name)).join(", ") || "none";
@@ -542,5 +542,11 @@ export function pickSeries(all: readonly Series[], file: string, label: string, 
     if (s.t.length === 0) return `export ${file} has no data points for ${label}`;
     if (s.t.length < 2 || !(s.step > 0))
         return `export ${file} has ${s.t.length} data point for ${label}: at least 2 are needed to find its step`;
-    return s;
+    // Every mapped series is a load (requests, bytes, items, connections): a negative value is a
+    // broken export or query (a deriv() for a rate()), not load, so it is a gap, and said so.
+    let negative = 0;
+    for (let i = 0; i < s.v.length; i++) if (s.v[i] < 0) negative++;
+    if (negative === 0) return s;
+    const v = Float64Array.from(s.v, (x) => (x < 0 ? NaN : x));
+    return { ...s, v, notes: [...s.notes, `${negative} negative value(s) treated as gaps (a load is never negative)`] };
 }

@@ -80,6 +80,7 @@ function dataTierSection(d: DataTierForecast): string[] {
             `| \`${n.key}\` | ${current} | ${changed ? "**" : ""}${n.proposed}${changed ? "**" : ""} | ${peaks || "n/a"} | ${n.model} | ${n.rule.replace(/\|/g, "\\|")} |`,
         );
     }
+    if (d.notes.length) out.push("", ...d.notes.map((x) => `- ingest: ${x}`));
     out.push("");
     return out;
 }

@@ -142,6 +142,13 @@ describe("the data tier of a stack", () => {
             assert.equal(forecastDataTier({ config: devConfig(), baseDir: tmp }).inputsHash, f.inputsHash);
             fs.appendFileSync(path.join(tmp, "redis-ops.csv"), "\n");
             assert.notEqual(forecastDataTier({ config: devConfig(), baseDir: tmp }).inputsHash, f.inputsHash);
+            // What ingest repairs in an export reaches the data tier's notes (and the report).
+            assert.deepEqual(f.notes, []);
+            const ops = fs.readFileSync(path.join(tmp, "redis-ops.csv"), "utf8").trimEnd().split("\n");
+            fs.writeFileSync(path.join(tmp, "redis-ops.csv"), [...ops, ops[ops.length - 1]].join("\n") + "\n");
+            assert.deepEqual(forecastDataTier({ config: devConfig(), baseDir: tmp }).notes, [
+                "export redis-ops.csv for opsPerSecond: 1 duplicate timestamp(s): kept the last value",
+            ]);
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });
         }

@@ -414,6 +414,12 @@ describe("ingest: choosing the mapped series in an export", () => {
             pickSeries(two, "r.json", "requests", "nope"),
             `export r.json has no series "nope" for requests (has ${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)})`,
         );
+        const neg = parseSeriesText("timestamp,value\n1,5\n2,-3\n3,7\n4,-0.5\n", "n.csv");
+        const got = pickSeries(neg, "n.csv", "requests");
+        assert.ok(typeof got !== "string");
+        assert.deepEqual(arr(got.v), [5, NaN, 7, NaN]);
+        assert.deepEqual(got.notes, ["2 negative value(s) treated as gaps (a load is never negative)"]);
+        assert.deepEqual(arr(neg[0].v), [5, -3, 7, -0.5]); // the parsed series is not changed
         const one = parseSeriesText("timestamp,value\n2024-03-01 10:00:00,500\n", "o.csv");
         assert.equal(
             pickSeries(one, "o.csv", "requests"),

@@ -152,7 +152,7 @@ describe("the forecasting step inside the program", () => {
     test("a stack without series sizes nothing and keeps its config", () => {
         const r = devForecast({ series: {} });
         assert.deepEqual(r.result.workloads, []);
-        assert.deepEqual({ ...r.dataTier, inputsHash: undefined }, { counts: [], warnings: [], inputsHash: undefined });
+        assert.deepEqual({ ...r.dataTier, inputsHash: undefined }, { counts: [], warnings: [], notes: [], inputsHash: undefined });
         assert.match(r.dataTier.inputsHash, /^[0-9a-f]{16}$/);
         assert.deepEqual(r.config, stackConfig("dev", { series: {} }));
     });
