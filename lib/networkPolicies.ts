@@ -176,17 +176,28 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
             },
         },
         {
-            // Apps reach Postgres only through the poolers, and Redis (API and workers only).
+            // Apps reach Postgres only through the poolers.
             name: "allow-apps-to-data-tier",
             spec: {
                 podSelector: components(DATA_CLIENT_COMPONENTS),
                 policyTypes: ["Egress"],
-                egress: [
-                    { to: [{ podSelector: POOLER_PODS }], ports: [tcp(p.postgresPort)] },
-                    ...(p.dataTier?.redis ? [{ to: [{ podSelector: redisPods(p.dataTier.redis) }], ports: [tcp(p.redisPort)] }] : []),
-                ],
+                egress: [{ to: [{ podSelector: POOLER_PODS }], ports: [tcp(p.postgresPort)] }],
             },
         },
+        // Redis: only the API and workers may leave for it, as only they may enter it (allow-redis);
+        // analytics has no cache.
+        ...(p.dataTier?.redis
+            ? [
+                  {
+                      name: "allow-cache-clients-to-redis",
+                      spec: {
+                          podSelector: components(CACHE_CLIENT_COMPONENTS),
+                          policyTypes: ["Egress"],
+                          egress: [{ to: [{ podSelector: redisPods(p.dataTier.redis) }], ports: [tcp(p.redisPort)] }],
+                      },
+                  },
+              ]
+            : []),
         ...dataTierPolicies(p),
     ];
 }

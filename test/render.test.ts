@@ -14,7 +14,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 60, local: 59 }[stack] ?? 61);
+            assert.equal(objects.length, { dev: 61, local: 60 }[stack] ?? 62);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: object counts by kind`, async () => {
@@ -22,7 +22,7 @@ describe("every stack renders complete and valid", () => {
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
                 Namespace: 1,
-                NetworkPolicy: 9,
+                NetworkPolicy: 10,
                 ServiceAccount: 6,
                 Service: 1,
                 Deployment: 6,
@@ -390,6 +390,12 @@ describe("namespace and NetworkPolicies", () => {
         ]);
         assert.deepEqual(np("allow-apps-to-data-tier").egress, [
             { to: [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+        ]);
+        // Redis: egress only from the API and workers, the pods allow-redis admits.
+        assert.deepEqual(np("allow-cache-clients-to-redis").podSelector, {
+            matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker"] }],
+        });
+        assert.deepEqual(np("allow-cache-clients-to-redis").egress, [
             {
                 to: [
                     {

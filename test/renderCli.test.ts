@@ -31,9 +31,9 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 114 resources declared \(60 Kubernetes objects, 4 Helm releases, 20 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 115 resources declared \(61 Kubernetes objects, 4 Helm releases, 20 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
-        assert.match(run.stdout, /^Validated 60 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Validated 61 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
     });
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
@@ -65,7 +65,7 @@ describe("npm run render -- --stack dev", () => {
     });
     test("writes one YAML file per object in a stable order, and removes stale files", () => {
         const files = fs.readdirSync(out).sort();
-        assert.equal(files.length, 60);
+        assert.equal(files.length, 61);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("stale-object.yaml"));
         assert.ok(files.includes("12-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
@@ -82,7 +82,7 @@ describe("npm run render -- --stack dev", () => {
             inputs: Record<string, unknown>;
             options: Record<string, unknown>;
         }[];
-        assert.equal(all.length, 114);
+        assert.equal(all.length, 115);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");
