@@ -518,11 +518,36 @@ export function lowerBound(t: ArrayLike<number>, x: number): number {
 }
 
 /**
- * The series a mapping names in an export (`series`: the metric name with its labels as
- * query_range writes it, or its `__name__`, or a CSV column), or the file's only series when it
- * names none. Anything else is a reason naming the file, the key and the candidates, never a
- * guess: several series under one `__name__` (one per pod, say) would otherwise size from the
- * first of them. A series needs two points for its step; negative values become gaps (with a note).
+ * A mapped `series` as a selector: `name`, `name{a="x", b="y"}` or `{a="x"}` (label order and
+ * spacing free). Undefined when it is not one (a CSV column name with braces, say).
+ */
+function parseSelector(want: string): { name?: string; labels: Record<string, string> } | undefined {
+    const m = /^\s*([A-Za-z_:][\w:]*)?\s*(?:\{(.*)\})?\s*$/.exec(want);
+    if (!m || (m[1] === undefined && m[2] === undefined)) return undefined;
+    const labels: Record<string, string> = {};
+    const body = (m[2] ?? "").trim();
+    if (body) {
+        const re = /\s*([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,|$)/y;
+        let at = 0;
+        while (at < body.length) {
+            re.lastIndex = at;
+            const l = re.exec(body);
+            if (!l) return undefined;
+            labels[l[1]] = l[2].replace(/\\(.)/g, "$1");
+            at = re.lastIndex;
+        }
+    }
+    return { name: m[1], labels };
+}
+
+/**
+ * The series a mapping names in an export, or the file's only series when it names none.
+ * `series` is the series' name as ingest gives it (a CSV column, or query_range's metric with its
+ * labels), or a selector: a `__name__` and/or labels, in any order (`rate{pod="b", job="api"}`),
+ * which must match exactly one series. Anything else is a reason naming the file, the key and
+ * the candidates, never a guess: several series under one `__name__` (one per pod, say) would
+ * otherwise size from the first of them. Negative values become gaps (with a note); a series
+ * needs two usable points.
  */
 export function pickSeries(all: readonly Series[], file: string, label: string, want?: string): Series | string {
     const names = () => all.map((x) => JSON.stringify(x.name)).join(", ") || "none";
@@ -533,9 +558,17 @@ export function pickSeries(all: readonly Series[], file: string, label: string, 
         s = all[0];
     } else {
         const exact = all.filter((x) => x.name === want);
-        const matches = exact.length > 0 ? exact : all.filter((x) => x.labels.__name__ === want);
+        const sel = exact.length > 0 ? undefined : parseSelector(want);
+        const matches =
+            exact.length > 0 || !sel
+                ? exact
+                : all.filter(
+                      (x) =>
+                          (sel.name === undefined || x.labels.__name__ === sel.name || x.name === sel.name) &&
+                          Object.entries(sel.labels).every(([k, v]) => x.labels[k] === v),
+                  );
         if (matches.length > 1)
-            return `export ${file} has ${matches.length} series named ${JSON.stringify(want)} for ${label} (${matches.map((x) => JSON.stringify(x.name)).join(", ")}); name one with its labels, or aggregate them in the query`;
+            return `export ${file} has ${matches.length} series matching ${JSON.stringify(want)} for ${label} (${matches.map((x) => JSON.stringify(x.name)).join(", ")}); name one with its labels, or aggregate them in the query`;
         s = matches[0];
     }
     if (!s) return `export ${file} has no series ${JSON.stringify(want)} for ${label} (has ${names()})`;
@@ -545,7 +578,13 @@ export function pickSeries(all: readonly Series[], file: string, label: string, 
     // Every mapped series is a load (requests, bytes, items, connections): a negative value is a
     // broken export or query (a deriv() for a rate()), not load, so it is a gap, and said so.
     let negative = 0;
-    for (let i = 0; i < s.v.length; i++) if (s.v[i] < 0) negative++;
+    let usable = 0;
+    for (let i = 0; i < s.v.length; i++) {
+        if (s.v[i] < 0) negative++;
+        else if (Number.isFinite(s.v[i])) usable++;
+    }
+    if (usable < 2)
+        return `export ${file} has ${usable} usable data point(s) for ${label} (${negative} negative, ${s.v.length - usable - negative} NaN/Inf): at least 2 are needed`;
     if (negative === 0) return s;
     const v = Float64Array.from(s.v, (x) => (x < 0 ? NaN : x));
     return { ...s, v, notes: [...s.notes, `${negative} negative value(s) treated as gaps (a load is never negative)`] };

@@ -42,23 +42,36 @@ export function chunkRange(start: number, end: number, step: number, maxPoints =
  * carry them, and its error would print them.
  */
 export function prometheusEndpoint(url: string): { readonly base: URL; readonly shown: string; readonly headers: Record<string, string> } {
+    const bad = () =>
+        new Error(
+            `Prometheus URL ${JSON.stringify(redactUrl(url))} is not an http(s) URL (e.g. http://prometheus:9090); it comes from $PROMETHEUS_URL, else forecast.prometheus.url, else metrics.prometheusUrl`,
+        );
     let base: URL;
     try {
         base = new URL(url);
     } catch {
-        throw new Error(
-            `Prometheus URL ${JSON.stringify(url.replace(/\/\/[^/@]*@/, "//***@"))} is not a URL (e.g. http://prometheus:9090)`,
-        );
+        throw bad();
     }
+    if (base.protocol !== "http:" && base.protocol !== "https:") throw bad();
     const headers: Record<string, string> = {};
     if (base.username || base.password) {
-        const user = decodeURIComponent(base.username);
-        const pass = decodeURIComponent(base.password);
-        headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+        const decode = (x: string) => {
+            try {
+                return decodeURIComponent(x);
+            } catch {
+                return x; // not percent-encoded after all: as written
+            }
+        };
+        headers.authorization = `Basic ${Buffer.from(`${decode(base.username)}:${decode(base.password)}`).toString("base64")}`;
         base.username = "";
         base.password = "";
     }
     return { base, shown: base.origin + base.pathname.replace(/\/$/, ""), headers };
+}
+
+/** `url` with whatever precedes an `@` (user and password) replaced by `***`, for messages. */
+export function redactUrl(url: string): string {
+    return url.replace(/[^/@\s]*@/, "***@");
 }
 
 export async function queryRange(q: RangeQuery): Promise<QueryRangeBody> {

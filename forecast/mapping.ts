@@ -143,6 +143,8 @@ export interface RefreshTarget {
     readonly name: string;
     readonly file: string;
     readonly query: string;
+    /** The mapping's `series`, when it names one (the refresh checks the answer has it). */
+    readonly series?: string;
 }
 
 /**
@@ -164,7 +166,9 @@ export function mappedSeries(series: ForecastConfig["series"]): Array<{ readonly
 
 /** Every mapped series with a `query`, in config order: what `npm run forecast -- --refresh` rewrites. */
 export function refreshTargets(c: AppConfig): RefreshTarget[] {
-    return mappedSeries(c.forecast.series).flatMap(({ name, ref }) => (ref.query ? [{ name, file: ref.file, query: ref.query }] : []));
+    return mappedSeries(c.forecast.series).flatMap(({ name, ref }) =>
+        ref.query ? [{ name, file: ref.file, query: ref.query, ...(ref.series ? { series: ref.series } : {}) }] : [],
+    );
 }
 
 /** The Prometheus `--refresh` queries: `PROMETHEUS_URL`, else `forecast.prometheus.url`, else the adapter's. */

@@ -401,10 +401,49 @@ describe("ingest: choosing the mapped series in an export", () => {
         const [one] = parseSeriesText("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n", "c.csv");
         assert.equal(pickSeries([one], "c.csv", "cpu"), one);
     });
+    test("a selector matches on labels in any order and spacing, or a subset of them", () => {
+        const three = parseSeriesText(
+            qr([
+                {
+                    metric: { __name__: "rate", job: "api", pod: "a" },
+                    values: [
+                        [0, "1"],
+                        [60, "1"],
+                    ],
+                },
+                {
+                    metric: { __name__: "rate", job: "api", pod: "b" },
+                    values: [
+                        [0, "2"],
+                        [60, "2"],
+                    ],
+                },
+                {
+                    metric: { __name__: "rate", job: "web", pod: "b" },
+                    values: [
+                        [0, "3"],
+                        [60, "3"],
+                    ],
+                },
+            ]),
+            "s.json",
+        );
+        const valueOf = (want: string) => {
+            const x = pickSeries(three, "s.json", "requests", want);
+            return typeof x === "string" ? x : x.v[0];
+        };
+        assert.equal(valueOf(three[1].name), 2);
+        assert.equal(valueOf('rate{pod="b",job="api"}'), 2);
+        assert.equal(valueOf('rate{ pod = "b" , job = "api" }'), 2);
+        assert.equal(valueOf('{pod="a"}'), 1);
+        assert.equal(valueOf('rate{job="web"}'), 3);
+        assert.match(String(valueOf('rate{pod="b"}')), /^export s\.json has 2 series matching "rate\{pod=\\"b\\"\}" for requests/);
+        assert.match(String(valueOf('rate{pod="c"}')), /^export s\.json has no series "rate\{pod=\\"c\\"\}" for requests/);
+    });
     test("ambiguous, unknown or too short: a reason naming the file, the series and the candidates", () => {
         assert.equal(
             pickSeries(two, "r.json", "requests", "rate"),
-            `export r.json has 2 series named "rate" for requests (${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)}); name one with its labels, or aggregate them in the query`,
+            `export r.json has 2 series matching "rate" for requests (${JSON.stringify(two[0].name)}, ${JSON.stringify(two[1].name)}); name one with its labels, or aggregate them in the query`,
         );
         assert.equal(
             pickSeries(two, "r.json", "requests"),
@@ -420,6 +459,11 @@ describe("ingest: choosing the mapped series in an export", () => {
         assert.deepEqual(arr(got.v), [5, NaN, 7, NaN]);
         assert.deepEqual(got.notes, ["2 negative value(s) treated as gaps (a load is never negative)"]);
         assert.deepEqual(arr(neg[0].v), [5, -3, 7, -0.5]); // the parsed series is not changed
+        const allNegative = parseSeriesText("timestamp,value\n1,-5\n2,-3\n3,-7\n", "d.csv");
+        assert.equal(
+            pickSeries(allNegative, "d.csv", "requests"),
+            "export d.csv has 0 usable data point(s) for requests (3 negative, 0 NaN/Inf): at least 2 are needed",
+        );
         const one = parseSeriesText("timestamp,value\n2024-03-01 10:00:00,500\n", "o.csv");
         assert.equal(
             pickSeries(one, "o.csv", "requests"),

@@ -182,10 +182,17 @@ describe("forecasting models", () => {
 });
 
 describe("the peak band's ratio bound (Student's t prediction bound on log ratios)", () => {
-    test("hand-worked: ratios 1 and e give exp(0.5 + t(1, 0.95) · 0.7071 · √1.5); one ratio as it is; none or non-positive give 1", () => {
-        // logs 0 and 1: mean 0.5, s = √0.5; t(1, 0.95) = 6.3138
-        assert.ok(Math.abs(ratioBound([1, Math.E], 0.95) - Math.exp(0.5 + 6.313752 * Math.SQRT1_2 * Math.sqrt(1.5))) < 1e-3);
+    test("hand-worked: ratios 1, 1, e, e give exp(0.5 + t(3, 0.95) · 0.57735 · √1.25); under 4 days the highest; none or non-positive give 1", () => {
+        // logs 0, 0, 1, 1: mean 0.5, s = √(1/3) = 0.57735; t(3, 0.95) = 2.353363
+        assert.ok(
+            Math.abs(ratioBound([1, 1, Math.E, Math.E], 0.95) - Math.exp(0.5 + 2.353363 * Math.sqrt(1 / 3) * Math.sqrt(1.25))) < 1e-4,
+        );
+        // Two or three days: the highest ratio (a t bound from two days would be 6.3 × the spread).
+        assert.equal(ratioBound([1, 1.3], 0.95), 1.3);
+        assert.equal(ratioBound([0.8, 1.3, 1.1], 0.95), 1.3);
         assert.equal(ratioBound([2], 0.95), 2);
+        // A bound that overflows falls back to the highest ratio, never to "no band".
+        assert.equal(ratioBound([1e-300, 1e-300, 1e300, 1e300], 0.95), 1e300);
         assert.equal(ratioBound([], 0.95), 1);
         assert.equal(ratioBound([0, -1, NaN], 0.95), 1);
         // Identical ratios: no spread, the ratio itself.

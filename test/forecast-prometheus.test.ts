@@ -55,8 +55,18 @@ test("credentials in the Prometheus URL go into a Basic header, never into logs 
     assert.equal(e.shown, "http://127.0.0.1:9090/prom");
     assert.deepEqual(e.headers, { authorization: `Basic ${Buffer.from("admin:s@cret").toString("base64")}` });
     assert.deepEqual(prometheusEndpoint("http://127.0.0.1:9090").headers, {});
-    assert.throws(() => prometheusEndpoint("http//admin:pw@nohost"), {
-        message: 'Prometheus URL "http//***@nohost" is not a URL (e.g. http://prometheus:9090)',
+    const source = "it comes from $PROMETHEUS_URL, else forecast.prometheus.url, else metrics.prometheusUrl";
+    for (const [given, shown] of [
+        ["http//admin:pw@nohost", "http//***@nohost"],
+        ["admin:s3cret@prom:9090", "***@prom:9090"], // parses, with "admin:" as its scheme
+        ["ftp://u:p@prom:9090", "ftp://***@prom:9090"],
+    ])
+        assert.throws(() => prometheusEndpoint(given), {
+            message: `Prometheus URL ${JSON.stringify(shown)} is not an http(s) URL (e.g. http://prometheus:9090); ${source}`,
+        });
+    // A password that is not percent-encoded is used as written.
+    assert.deepEqual(prometheusEndpoint("http://user:50%off@prom").headers, {
+        authorization: `Basic ${Buffer.from("user:50%off").toString("base64")}`,
     });
     const port = await freePort(); // nothing listens there
     await assert.rejects(queryRange({ url: `http://admin:s3cr3t@127.0.0.1:${port}`, query: "up", start: 0, end: 60, stepSeconds: 60 }), {
@@ -172,6 +182,50 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
                 'refresh api/cpu: "nasa_http_requests_per_second or label_replace(nasa_http_requests_per_second, \\"copy\\", \\"1\\", \\"\\", \\"\\")" returned 2 series; cpu2.csv is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export',
         });
         assert.equal(fs.existsSync(path.join(exportsDir, "r2.query_range.json")), false);
+        // A JSON export may hold several series, but the mapping must name one of them.
+        const cfg = (requests: Record<string, string>, cpu: Record<string, string>) =>
+            parseConfig(
+                {
+                    environment: "dev",
+                    forecast: {
+                        exportsDir: "exports",
+                        prometheus: { url, stepSeconds: 300, days: 14 },
+                        series: { api: { requests, cpu } },
+                    },
+                },
+                "t",
+            );
+        const twoSeries = 'nasa_http_requests_per_second or label_replace(nasa_http_requests_per_second, "copy", "1", "", "")';
+        await assert.rejects(
+            refreshExports(
+                cfg({ file: "r3.query_range.json", query: twoSeries }, { file: "c3.csv", query: "nasa_http_requests_per_second" }),
+                exportsDir,
+                s.t[s.t.length - 1],
+                { url },
+            ),
+            {
+                message: `refresh api/requests: ${JSON.stringify(twoSeries)} answered, but export r3.query_range.json has 2 series ("nasa_http_requests_per_second{copy=\\"1\\",job=\\"nasa-http\\"}", "nasa_http_requests_per_second{job=\\"nasa-http\\"}"); set the mapping's series for api/requests to one of them`,
+            },
+        );
+        assert.equal(fs.existsSync(path.join(exportsDir, "r3.query_range.json")), false);
+        // A rename that fails halfway says which exports were replaced, and leaves no temporary file.
+        fs.mkdirSync(path.join(exportsDir, "c3.csv", "blocker"), { recursive: true });
+        await assert.rejects(
+            refreshExports(
+                cfg(
+                    { file: "r3.query_range.json", query: twoSeries, series: 'nasa_http_requests_per_second{copy="1"}' },
+                    { file: "c3.csv", query: "nasa_http_requests_per_second" },
+                ),
+                exportsDir,
+                s.t[s.t.length - 1],
+                { url },
+            ),
+            /^Error: refresh: replaced 1 of 2 exports \(r3\.query_range\.json\) before c3\.csv failed: /,
+        );
+        assert.deepEqual(
+            fs.readdirSync(exportsDir).filter((f) => f.endsWith(".tmp")),
+            [],
+        );
 
         // A query Prometheus rejects is an error naming the query.
         await assert.rejects(

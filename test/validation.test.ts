@@ -1,5 +1,9 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { celGovernedFields, validateObject, type K8sObject } from "../tools/validation";
 import { find, objectsOf, rendered, STACKS, type Obj } from "./support";
 
@@ -125,5 +129,43 @@ describe("CEL rules (not run by JSON Schema)", () => {
             found.every((f) => f === "(root)" || f.startsWith("spec")),
             found.join(","),
         );
+    });
+});
+
+describe("the CRD schema cache", () => {
+    test("a damaged or foreign cache entry is never trusted: the YAML is parsed again and the entry rewritten", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crd-cache-"));
+        try {
+            // A fresh process per run (the compiled validators are also kept in memory).
+            const script = path.join(dir, "run.ts");
+            fs.writeFileSync(
+                script,
+                `import { validateObject } from ${JSON.stringify(path.resolve(__dirname, "../tools/validation"))};
+validateObject({ apiVersion: "autoscaling.k8s.io/v1", kind: "VerticalPodAutoscaler", metadata: { name: "v" },
+  spec: { targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "d" }, updatePolicy: { updateMode: "Sometimes" } } })
+  .then((p) => console.log(JSON.stringify(p)));\n`,
+            );
+            const run = () => {
+                const r = spawnSync(process.execPath, ["--import", "tsx", script], {
+                    encoding: "utf8",
+                    env: { ...process.env, SYSMANAGE_CACHE_DIR: path.join(dir, "cache") },
+                });
+                assert.equal(r.status, 0, r.stderr);
+                return JSON.parse(r.stdout) as string[];
+            };
+            const first = run();
+            assert.equal(first.length, 1);
+            assert.match(first[0], /updateMode/);
+            const [entry] = fs.readdirSync(path.join(dir, "cache"));
+            const good = fs.readFileSync(path.join(dir, "cache", entry), "utf8");
+            for (const damaged of ["{}", "null", "not json", '{"type":"string"}']) {
+                fs.writeFileSync(path.join(dir, "cache", entry), damaged);
+                assert.deepEqual(run(), first, damaged);
+                assert.equal(fs.readFileSync(path.join(dir, "cache", entry), "utf8"), good, damaged);
+            }
+            assert.deepEqual(fs.readdirSync(path.join(dir, "cache")), [entry]); // no temporary files left
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

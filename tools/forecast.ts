@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
 import type { AppConfig } from "../config";
+import { parseSeriesText, pickSeries } from "../forecast/ingest";
 import { prometheusEndpoint, queryRange } from "../forecast/live";
 import { exportsDir, prometheusUrl, refreshTargets } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
@@ -23,8 +24,10 @@ const ROOT = path.resolve(__dirname, "..");
 /**
  * Rewrites every mapped export that has a `query`, from `end - days` to `end` (unix seconds),
  * with evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
- * All or nothing: every query is answered and checked before the first file is written, so a
- * failed refresh never leaves a mix of old and new exports.
+ * All or nothing: every answer is fetched and read back exactly as the forecasting step will
+ * read it (its mapped series present and unambiguous) before anything is written; then every
+ * file is written beside its target and only then renamed over it, so a failed refresh leaves
+ * the old exports (and no temporary files).
  */
 export async function refreshExports(
     c: AppConfig,
@@ -41,22 +44,42 @@ export async function refreshExports(
         o.log?.(`refresh ${t.name}: ${t.query}`);
         const body = await queryRange({ url: o.url, query: t.query, start: s, end: e, stepSeconds: step });
         const file = path.resolve(dir, t.file);
+        let text: string;
         if (file.endsWith(".csv")) {
             // A CSV holds one series: never keep the first of several and drop the rest.
             if (body.data.result.length !== 1)
                 throw new Error(
                     `refresh ${t.name}: ${JSON.stringify(t.query)} returned ${body.data.result.length} series; ${t.file} is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export`,
                 );
-            out.set(file, ["timestamp,value", ...body.data.result[0].values.map(([ts, v]) => `${ts},${v}`)].join("\n") + "\n");
-        } else out.set(file, JSON.stringify(body) + "\n");
+            text = ["timestamp,value", ...body.data.result[0].values.map(([ts, v]) => `${ts},${v}`)].join("\n") + "\n";
+        } else text = JSON.stringify(body) + "\n";
+        const got = pickSeries(parseSeriesText(text, t.file), t.file, t.name, t.series);
+        if (typeof got === "string") throw new Error(`refresh ${t.name}: ${JSON.stringify(t.query)} answered, but ${got}`);
+        out.set(file, text);
     }
-    for (const [file, text] of out) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, file);
+    const tmp = (file: string) => `${file}.${process.pid}.tmp`;
+    try {
+        for (const [file, text] of out) {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(tmp(file), text);
+        }
+    } catch (err) {
+        for (const file of out.keys()) fs.rmSync(tmp(file), { force: true });
+        throw new Error(`refresh: could not write the exports, none was replaced: ${(err as Error).message}`);
     }
-    return [...out.keys()];
+    const done: string[] = [];
+    for (const file of out.keys()) {
+        try {
+            fs.renameSync(tmp(file), file);
+        } catch (err) {
+            for (const f of out.keys()) fs.rmSync(tmp(f), { force: true });
+            throw new Error(
+                `refresh: replaced ${done.length} of ${out.size} exports (${done.map((f) => path.relative(dir, f)).join(", ") || "none"}) before ${path.relative(dir, file)} failed: ${(err as Error).message}`,
+            );
+        }
+        done.push(file);
+    }
+    return done;
 }
 
 export function writeReport(f: ProgramForecast, outDir: string): string[] {

@@ -80,16 +80,28 @@ let ajv: Ajv | undefined;
 /**
  * Where the OpenAPI schemas taken out of the CRD files are kept between runs, keyed by the CRD
  * file's content hash: parsing the CloudNativePG CRDs' YAML costs about a second per render.
+ * `$SYSMANAGE_CACHE_DIR` moves it.
  */
-const SCHEMA_CACHE_DIR = path.resolve(__dirname, "..", "node_modules", ".cache", "sysmanage", "crd-schemas");
+export const SCHEMA_CACHE_DIR =
+    process.env.SYSMANAGE_CACHE_DIR ?? path.resolve(__dirname, "..", "node_modules", ".cache", "sysmanage", "crd-schemas");
+
+/** Bump when what `crdSchema` extracts changes: older cache entries are then never read. */
+const SCHEMA_CACHE_VERSION = 1;
+
+/** A cached schema is used only if it looks like one (a top-level object schema with properties). */
+function looksLikeSchema(x: unknown): x is JsonSchema {
+    return typeof x === "object" && x !== null && (x as JsonSchema).type === "object" && typeof (x as JsonSchema).properties === "object";
+}
 
 /** The openAPIV3Schema of `gvk` in the CRD `file`, from the cache when the file is unchanged. */
 function crdSchema(file: string, gvk: string): JsonSchema {
     const text = fs.readFileSync(file, "utf8");
-    const key = crypto.createHash("sha256").update(gvk).update("\0").update(text).digest("hex").slice(0, 32);
+    const key = crypto.createHash("sha256").update(`v${SCHEMA_CACHE_VERSION}\0${gvk}\0`).update(text).digest("hex").slice(0, 32);
     const cacheFile = path.join(SCHEMA_CACHE_DIR, `${key}.json`);
     try {
-        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as JsonSchema;
+        const cached: unknown = JSON.parse(fs.readFileSync(cacheFile, "utf8"));
+        if (looksLikeSchema(cached)) return cached;
+        fs.rmSync(cacheFile, { force: true }); // damaged: parse the YAML again below
     } catch {
         // not cached yet (or unreadable): parse the YAML below
     }
@@ -101,13 +113,14 @@ function crdSchema(file: string, gvk: string): JsonSchema {
     const ver = crd?.spec?.versions?.find((v: { name: string }) => v.name === version);
     if (!ver?.schema?.openAPIV3Schema) throw new Error(`${file}: no schema for ${group}/${version} ${kind}`);
     const schema = ver.schema.openAPIV3Schema as JsonSchema;
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
         fs.mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, JSON.stringify(schema));
         fs.renameSync(tmp, cacheFile); // atomic: parallel test processes never read half a file
     } catch {
         // a read-only checkout still validates, only without the cache
+        fs.rmSync(tmp, { force: true });
     }
     return schema;
 }

@@ -113,17 +113,26 @@ const { jStat } = require("jstat") as { jStat: { studentt: { inv(p: number, dof:
  * with Student's t for the few days a backtest has, exp(m + t(n−1, q) · s · √(1 + 1/n)) over the
  * logs' mean m and deviation s. The empirical q quantile of 7 ratios is exceeded far more often
  * than 1 − q (a new day beats the highest of 7 with probability 1/8), and the cap it sets would
- * be too low on exactly the days it matters. One ratio is used as it is; none gives 1.
+ * be too low on exactly the days it matters. Fewer than `MIN_DAYS_FOR_BOUND` ratios give the
+ * highest of them; none gives 1.
  */
 export function ratioBound(ratios: readonly number[], q: number): number {
-    const logs = ratios.filter((r) => r > 0 && Number.isFinite(r)).map(Math.log);
-    const n = logs.length;
+    const ok = ratios.filter((r) => r > 0 && Number.isFinite(r));
+    const n = ok.length;
     if (n === 0) return 1;
-    if (n === 1) return Math.exp(logs[0]);
+    const highest = Math.max(...ok);
+    // Under 4 days the spread is not worth estimating (t(1, 0.95) = 6.3 would multiply the band
+    // several times over from two days): the highest ratio seen.
+    if (n < MIN_DAYS_FOR_BOUND) return highest;
+    const logs = ok.map(Math.log);
     const m = logs.reduce((a, b) => a + b, 0) / n;
     const s = Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-    return Math.exp(m + jStat.studentt.inv(q, n - 1) * s * Math.sqrt(1 + 1 / n));
+    const bound = Math.exp(m + jStat.studentt.inv(q, n - 1) * s * Math.sqrt(1 + 1 / n));
+    return Number.isFinite(bound) ? bound : highest;
 }
+
+/** Backtest days below which `ratioBound` is the highest ratio rather than a t bound. */
+export const MIN_DAYS_FOR_BOUND = 4;
 
 /** point max × the q prediction bound of (observed max ÷ forecast max) over the backtest days (at least 1). */
 function peakUpper(
