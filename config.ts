@@ -105,7 +105,7 @@ const exportRef = (what: string, unit: "rate" | "gauge") =>
                 .string()
                 .default("")
                 .describe(
-                    "Series in the file (the metric name with its labels as in query_range, or the CSV column); empty for the first.",
+                    'Series in the file: the CSV column, or a query_range selector (name and/or labels in any order, e.g. rate{job="api"}) matching exactly one series; empty when the file has only one.',
                 ),
             query: z
                 .string()
