@@ -14,8 +14,7 @@ import { quantityValue } from "../config";
 import { available } from "../lib/data/connectionBudget";
 import { redisConfig, cacheScalingDecision, nextShardCount, SEED_CACHE_THRESHOLDS, type CacheThresholds } from "../lib/data/redis";
 import { parseSeriesText, pickSeries, toGrid } from "./ingest";
-import { bandPeak, forecastDefault, peakFactor } from "./models/select";
-import { coarsen } from "./plan";
+import { forecastSeries } from "./plan";
 import { passesHysteresis, type CountGuard } from "./sizing";
 import { DEFAULT_SETTINGS, type ForecastSettings } from "./stack";
 import type { SeriesRef } from "./mapping";
@@ -86,22 +85,13 @@ export function seriesPeak(
         from: Math.ceil(start / series.step) * series.step,
         to: end - series.step,
     });
-    const model = coarsen(full, step, aggregation);
-    // Modelled at the export's own step when it is coarser than the model step (as planWorkload).
-    const f = forecastDefault(model.values, Math.max(1, Math.ceil((s.horizonSteps * step) / model.step)), {
-        period: Math.max(1, Math.round(86400 / model.step)),
-        bandQuantile: s.bandQuantile,
-    });
-    const pf = peakFactor(full, step, s.peakQuantile);
-    const up = bandPeak(f);
-    let recent = 0;
-    for (const x of full.values) if (Number.isFinite(x)) recent = Math.max(recent, x);
+    const f = forecastSeries(full, aggregation, s);
     return {
-        peak: Math.max(up * pf, recent),
-        recentPeak: recent,
-        model: f.model,
+        peak: Math.max(f.forecastPeak, f.recentPeak),
+        recentPeak: f.recentPeak,
+        model: f.forecast.model,
         dataEnd: last,
-        fallback: f.fallback,
+        fallback: f.forecast.fallback,
         notes: series.notes,
     };
 }

@@ -121,6 +121,45 @@ export const modelForecaster =
     (y, h, period, q) =>
         forecastWith(m, y, h, { period, bandQuantile: q });
 
+/** What one series' forecast gives the sizing: the model-step history, the forecast and its peaks. */
+export interface SeriesForecast {
+    /** Model-step history (gaps filled when its start is missing), for the chart. */
+    readonly history: Grid;
+    readonly forecast: ForecastResult;
+    readonly peakFactor: number;
+    /** The higher of the upper band and the peak band, × the peak factor (≥ 0). */
+    readonly forecastPeak: number;
+    /** Highest value of the full-resolution history (0 when none). */
+    readonly recentPeak: number;
+}
+
+/**
+ * Forecasts one full-resolution series at the model step. An export coarser than the model step
+ * (2 h points, say) is modelled at its own step: a day is then 12 points and the horizon as many
+ * as cover the same hours. Shared by the workloads (`planWorkload`) and the data tier.
+ */
+export function forecastSeries(
+    full: Grid,
+    aggregation: Aggregation,
+    s: Pick<PlanSettings, "modelStepSeconds" | "horizonSteps" | "bandQuantile" | "peakQuantile">,
+    forecaster: Forecaster = defaultForecaster,
+): SeriesForecast {
+    const history = coarsen(full, s.modelStepSeconds, aggregation);
+    const period = Math.max(1, Math.round(86400 / history.step));
+    const horizon = Math.max(1, Math.ceil((s.horizonSteps * s.modelStepSeconds) / history.step));
+    const y = fillGaps(history.values, period);
+    const forecast = forecaster(history.values, horizon, period, s.bandQuantile);
+    const pf = peakFactor(full, s.modelStepSeconds, s.peakQuantile);
+    const recentPeak = max(full.values);
+    return {
+        history: { ...history, values: Number.isFinite(y[0]) ? history.values : y },
+        forecast,
+        peakFactor: pf,
+        forecastPeak: Math.max(0, bandPeak(forecast) * pf),
+        recentPeak: Number.isFinite(recentPeak) ? recentPeak : 0,
+    };
+}
+
 /**
  * Forecasts every metric and sizes the workload. `policyFloor` is the lowest floor the search
  * tries; `maxCap` bounds the search from above (the guardrail).
@@ -135,27 +174,10 @@ export function planWorkload(
         readonly maxCap: number;
     },
 ): WorkloadPlan {
-    const forecaster = o.forecaster ?? defaultForecaster;
-    const plans: MetricPlan[] = metrics.map((m) => {
-        // An export coarser than the model step (2 h points, say) is modelled at its own step:
-        // a day is then 12 points and the horizon as many as cover the same hours.
-        const history = coarsen(m.full, s.modelStepSeconds, m.aggregation);
-        const period = Math.max(1, Math.round(86400 / history.step));
-        const horizon = Math.max(1, Math.ceil((s.horizonSteps * s.modelStepSeconds) / history.step));
-        const y = fillGaps(history.values, period);
-        const forecast = forecaster(history.values, horizon, period, s.bandQuantile);
-        const pf = peakFactor(m.full, s.modelStepSeconds, s.peakQuantile);
-        const up = bandPeak(forecast);
-        const recentPeak = max(m.full.values);
-        return {
-            name: m.capacity.name,
-            forecast,
-            peakFactor: pf,
-            forecastPeak: Math.max(0, up * pf),
-            recentPeak: Number.isFinite(recentPeak) ? recentPeak : 0,
-            history: { ...history, values: Number.isFinite(y[0]) ? history.values : y },
-        };
-    });
+    const plans: MetricPlan[] = metrics.map((m) => ({
+        name: m.capacity.name,
+        ...forecastSeries(m.full, m.aggregation, s, o.forecaster),
+    }));
     const caps = metrics.map((m) => m.capacity);
     const rawMax = Math.min(
         o.maxCap,
