@@ -590,6 +590,12 @@ export const ConfigSchema = z.strictObject({
             floorHistoryDays: int(1, 30)
                 .default(7)
                 .describe("Days of the most recent history replayed through the HPA to choose minReplicas."),
+            floorScenario: z
+                .enum(["forecast", "history"])
+                .default("forecast")
+                .describe(
+                    "What the floor's replay runs: `forecast` scales each replayed day so its peak is the forecast's peak for the matching day ahead (at most ×2 or ÷2); `history` replays the days as they were.",
+                ),
             maxAgeDays: int(0, 365)
                 .default(0)
                 .describe(

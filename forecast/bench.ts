@@ -15,7 +15,7 @@ import { mstl, mstlAvailable } from "./models/mstl";
 import { seasonalNaive } from "./models/seasonalNaive";
 import { seedBlendController, seedModel } from "./models/seed";
 import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
-import { coarsen } from "./plan";
+import { coarsen, forecastScenario } from "./plan";
 import { replay, type BoundsSegment, type Controller } from "./simulator";
 import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas } from "./sizing";
 import { parseConfig, type AppConfig } from "../config";
@@ -169,24 +169,35 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
     for (const pods of P99_PODS) {
         const cap = p99 / (pods * TARGET);
         const capM = [{ name: "load", capacityPerPod: cap, targetUtilization: TARGET }];
-        const floors = per.map((p) => {
-            const hist = sliceGrid(full, p.o - 7 * 86400, p.o);
-            const hi = Math.max(1, Math.ceil((max(hist.values) || 0) / (cap * TARGET) - 1e-9));
-            return floorFromHistory(
-                {
-                    start: hist.start,
-                    step: hist.step,
-                    metrics: [{ name: "load", load: hist.values, capacityPerPod: cap, targetUtilization: TARGET }],
-                },
-                1,
-                hi,
-                {
-                    underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget,
-                    behavior: API_BEHAVIOR,
-                    readinessDelaySeconds: 60,
-                },
-            );
-        });
+        // Each method's floor per day, from the last 7 days rescaled to its own forecast (the
+        // sizing rule's `forecast` scenario, as the program runs it).
+        const floorsOf = (m: Method) =>
+            per.map((p) => {
+                const hist = sliceGrid(full, p.o - 7 * 86400, p.o);
+                const f = p.f.get(m);
+                const load = f
+                    ? forecastScenario(hist.values, hist.start, hist.step, p.o, 7, {
+                          history: coarsen(hist, 3600, "mean"),
+                          point: f.point,
+                          fallback: f.fallback,
+                      }).load
+                    : hist.values;
+                const hi = Math.max(1, Math.ceil((max(load) || 0) / (cap * TARGET) - 1e-9));
+                return floorFromHistory(
+                    {
+                        start: hist.start,
+                        step: hist.step,
+                        metrics: [{ name: "load", load, capacityPerPod: cap, targetUtilization: TARGET }],
+                    },
+                    1,
+                    hi,
+                    {
+                        underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget,
+                        behavior: API_BEHAVIOR,
+                        readinessDelaySeconds: 60,
+                    },
+                );
+            });
         const run = (bounds: BoundsSegment[] | { minReplicas: number; maxReplicas: number }, controller?: Controller) => {
             const r = replay({
                 start: warm.start,
@@ -209,6 +220,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
         };
         const out: MethodScore[] = [];
         for (const m of methods) {
+            const floors = floorsOf(m);
             const segs: BoundsSegment[] = [];
             let prev = { minReplicas: 3, maxReplicas: 50 };
             per.forEach((p, i) => {

@@ -26,6 +26,12 @@ export interface PlanSettings {
     readonly underProvisionedTarget: number;
     /** Days of the most recent history replayed to find the floor. */
     readonly floorHistoryDays: number;
+    /**
+     * What the floor's replay runs: `forecast` rescales each replayed day so its peak is the
+     * forecast's peak for the matching day ahead (`forecastScenario`); `history` replays the
+     * days as they were.
+     */
+    readonly floorScenario: "forecast" | "history";
     readonly readinessDelaySeconds: number;
 }
 
@@ -47,6 +53,8 @@ export interface MetricPlan {
     readonly recentPeak: number;
     /** The model-step history the forecast was made from (NaN = gap). */
     readonly history: Grid;
+    /** Factor per replayed day (oldest first) of the floor's scenario; all 1 under `history`. */
+    readonly floorScales: readonly number[];
 }
 
 export interface WorkloadPlan {
@@ -54,8 +62,12 @@ export interface WorkloadPlan {
     /** Bounds before guardrails and hysteresis. */
     readonly rawMinReplicas: number;
     readonly rawMaxReplicas: number;
-    /** The exact replay that checked the floor: its window and bounds, for reuse by the report. */
+    /**
+     * The exact replay that checked the floor: its window and bounds, and whether its load was
+     * rescaled to the forecast (then it is not a replay of the recent history itself).
+     */
     readonly floorCheck?: {
+        readonly scaled: boolean;
         readonly start: number;
         readonly step: number;
         readonly length: number;
@@ -111,6 +123,58 @@ export function alignGrids(grids: readonly Grid[], start: number, end: number): 
             return v;
         }),
     };
+}
+
+/** Limit of the floor scenario's rescaling, either way: a day is scaled by at most ×2 or ÷2. */
+export const MAX_FLOOR_SCALE = 2;
+
+/**
+ * The floor's replay scenario: the last `days` days before `end` of one metric at full
+ * resolution (`load`, ticks from `start` every `step` s), each day scaled so that its highest
+ * model-step value becomes the forecast's highest for the matching day ahead. The matching day
+ * is the one a week later when the horizon covers a week (Monday for Monday), else the next day.
+ * The floor absorbs the HPA's reaction at the day's busiest time, so it is the level of that
+ * time, tomorrow's rather than last week's, that the floor must be chosen for: the minute-level
+ * dynamics (ramps, bursts) stay those the history had. Scale factors are clamped to
+ * [1 / MAX_FLOOR_SCALE, MAX_FLOOR_SCALE] (a forecast of no load at all halves the day); a day
+ * with no data or no positive value, or a forecast that is a fallback (no model), leaves its
+ * day at 1.
+ */
+export function forecastScenario(
+    load: Float64Array,
+    start: number,
+    step: number,
+    end: number,
+    days: number,
+    f: { readonly history: Grid; readonly point: ArrayLike<number>; readonly fallback?: string },
+): { readonly load: Float64Array; readonly scales: number[] } {
+    const from = end - days * 86400;
+    const dayOf = (t: number) => Math.floor((t - from) / 86400);
+    const histPeak = new Array<number>(days).fill(-Infinity);
+    const h = f.history;
+    for (let b = 0; b < h.values.length; b++) {
+        const d = dayOf(h.start + b * h.step);
+        const x = h.values[b];
+        if (d >= 0 && d < days && Number.isFinite(x)) histPeak[d] = Math.max(histPeak[d], x);
+    }
+    const perDay = Math.max(1, Math.round(86400 / h.step));
+    const aheadDays = Math.max(1, Math.floor(f.point.length / perDay));
+    const cycle = aheadDays >= 7 ? 7 : aheadDays;
+    const scales = histPeak.map((y, d) => {
+        if (f.fallback !== undefined || !(y > 0)) return 1;
+        const j = (((d - days) % cycle) + cycle) % cycle;
+        let peak = -Infinity;
+        for (let k = j * perDay; k < Math.min(f.point.length, (j + 1) * perDay); k++)
+            if (Number.isFinite(f.point[k])) peak = Math.max(peak, f.point[k]);
+        if (!Number.isFinite(peak)) return 1;
+        return Math.min(MAX_FLOOR_SCALE, Math.max(1 / MAX_FLOOR_SCALE, Math.max(0, peak) / y));
+    });
+    const out = new Float64Array(load.length);
+    for (let i = 0; i < load.length; i++) {
+        const d = dayOf(start + i * step);
+        out[i] = load[i] * (d >= 0 && d < days ? scales[d] : 1);
+    }
+    return { load: out, scales };
 }
 
 /** A forecaster: ours by default; a single model for the baselines. */
@@ -174,16 +238,13 @@ export function planWorkload(
         readonly maxCap: number;
     },
 ): WorkloadPlan {
-    const plans: MetricPlan[] = metrics.map((m) => ({
-        name: m.capacity.name,
-        ...forecastSeries(m.full, m.aggregation, s, o.forecaster),
-    }));
+    const forecasts = metrics.map((m) => forecastSeries(m.full, m.aggregation, s, o.forecaster));
     const caps = metrics.map((m) => m.capacity);
     const rawMax = Math.min(
         o.maxCap,
         rawMaxReplicas(
-            plans.map((p) => p.forecastPeak),
-            plans.map((p) => p.recentPeak),
+            forecasts.map((p) => p.forecastPeak),
+            forecasts.map((p) => p.recentPeak),
             caps,
             s.headroom,
         ),
@@ -196,9 +257,19 @@ export function planWorkload(
         Math.max(start, Math.min(...metrics.map((m) => m.full.start))),
         end,
     );
+    const scenarios = forecasts.map((f, i) =>
+        s.floorScenario === "history"
+            ? { load: aligned.values[i], scales: new Array<number>(s.floorHistoryDays).fill(1) }
+            : forecastScenario(aligned.values[i], aligned.start, aligned.step, end, s.floorHistoryDays, {
+                  history: f.history,
+                  point: f.forecast.point,
+                  fallback: f.forecast.fallback,
+              }),
+    );
+    const plans: MetricPlan[] = metrics.map((m, i) => ({ name: m.capacity.name, ...forecasts[i], floorScales: scenarios[i].scales }));
     const replayMetrics: ReplayMetric[] = metrics.map((m, i) => ({
         name: m.capacity.name,
-        load: aligned.values[i],
+        load: scenarios[i].load,
         capacityPerPod: m.capacity.capacityPerPod,
         targetUtilization: m.capacity.targetUtilization,
     }));
@@ -214,6 +285,7 @@ export function planWorkload(
         rawMinReplicas: rawMin,
         rawMaxReplicas: Math.max(rawMax, rawMin),
         floorCheck: found && {
+            scaled: scenarios.some((x) => x.scales.some((k) => k !== 1)),
             start: aligned.start,
             step: aligned.step,
             length: aligned.values[0]?.length ?? 0,

@@ -48,6 +48,7 @@ export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
         headroom: f.headroomPercent / 100,
         trainingDays: f.trainingDays,
         floorHistoryDays: f.floorHistoryDays,
+        floorScenario: f.floorScenario,
         ...(f.maxAgeDays > 0 ? { maxExportAgeHours: f.maxAgeDays * 24 } : {}),
     };
 }

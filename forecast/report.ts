@@ -47,6 +47,11 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
             out.push(
                 `- \`${m.name}\`: ${m.modelDetail}; peak factor ${f(m.peakFactor)}; forecast peak ${load(m.name, m.forecastPeak)} (recent peak ${load(m.name, m.recentPeak)}); ${load(m.name, m.capacityPerPod)} per pod at ${f(m.targetUtilization * 100, 0)} %${m.fallback ? `; **fallback**: ${m.fallback}` : ""}`,
             );
+        const scaled = w.metrics.filter((m) => m.floorScales.some((k) => k !== 1));
+        if (scaled.length)
+            out.push(
+                `- floor replay: the last ${w.metrics[0].floorScales.length} days, each scaled to the forecast's peak for the matching day ahead: ${scaled.map((m) => `\`${m.name}\` ${m.floorScales.map((k) => `×${k.toFixed(2)}`).join(" ")}`).join("; ")}`,
+            );
         for (const x of w.warnings) out.push(`- ⚠️ ${x}`);
         for (const x of w.notes) out.push(`- ingest: ${x}`);
         for (const c of w.capacity)

@@ -68,6 +68,7 @@ export const DEFAULT_SETTINGS: ForecastSettings = {
     headroom: 0.2,
     underProvisionedTarget: 0.05,
     floorHistoryDays: 7,
+    floorScenario: "forecast",
     readinessDelaySeconds: 60,
     trainingDays: 14,
     hysteresisPercent: 10,
@@ -106,6 +107,8 @@ export interface MetricForecast {
     readonly upper: Float64Array;
     readonly capacityPerPod: number;
     readonly targetUtilization: number;
+    /** Factor per replayed day (oldest first) of the floor's scenario; all 1 under `floorScenario: history`. */
+    readonly floorScales: readonly number[];
 }
 
 export interface WorkloadForecast {
@@ -314,7 +317,7 @@ export function forecastStack(input: StackInput): StackForecast {
             // own check is reused when it replayed the same window and bounds).
             const replays = new Map<string, RiskSummary>();
             const fc = plan.floorCheck;
-            if (fc && fc.start === aligned.start && fc.step === aligned.step && fc.length === (rm[0]?.load.length ?? 0))
+            if (fc && !fc.scaled && fc.start === aligned.start && fc.step === aligned.step && fc.length === (rm[0]?.load.length ?? 0))
                 replays.set(`${fc.minReplicas}..${fc.maxReplicas}`, risk(fc.result));
             const sim = (b: Bounds) => {
                 const key = `${b.minReplicas}..${b.maxReplicas}`;
@@ -361,6 +364,7 @@ export function forecastStack(input: StackInput): StackForecast {
                     upper: p.forecast.upper,
                     capacityPerPod: planMetrics[i].capacity.capacityPerPod,
                     targetUtilization: planMetrics[i].capacity.targetUtilization,
+                    floorScales: p.floorScales,
                 })),
                 dataEnd,
                 warnings,

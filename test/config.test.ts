@@ -235,6 +235,11 @@ describe("config rules: each has its exact message", () => {
             ['Pulumi.prod.yaml: forecast.series.postgres.readQueries.unit ("qps") must be one of "rate", "gauge", "count", "counter"'],
         ],
         [
+            "forecast: floorScenario enum",
+            { forecast: { floorScenario: "recent" } },
+            ['Pulumi.prod.yaml: forecast.floorScenario ("recent") must be one of "forecast", "history"'],
+        ],
+        [
             "forecast: the series file key is gone (the mapping is in the stack config)",
             { forecast: { seriesFile: "exports/prod/series.yaml" } },
             ["Pulumi.prod.yaml: forecast.seriesFile is not a known key (see the config table in README.md)"],

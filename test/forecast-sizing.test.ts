@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { API_BEHAVIOR } from "../lib/hpa";
 import { capacityRecommendations, forecastMetric, seedTrend } from "../forecast/capacityPlanner";
 import { replay } from "../forecast/simulator";
-import { defaultForecaster, planWorkload } from "../forecast/plan";
+import { defaultForecaster, forecastScenario, MAX_FLOOR_SCALE, planWorkload, type Forecaster } from "../forecast/plan";
 import { DEFAULT_SETTINGS } from "../forecast/stack";
 import {
     floorCurve,
@@ -279,5 +279,100 @@ describe("planWorkload on an export coarser than the model step", () => {
         assert.deepEqual(seen, [{ h: 84, period: 12, n: days * 12 }]);
         assert.equal(plan.metrics[0].forecast.point.length, 84);
         assert.equal(plan.metrics[0].history.step, 7200);
+    });
+});
+
+describe("the floor's scenario: recent days rescaled to the forecast's peaks", () => {
+    const DAY = 86400;
+    const end = 1700006400 + 20 * DAY; // a midnight: days are [end − k d, end − (k − 1) d)
+    /** Hourly history whose day d (oldest first) peaks at peaks[d] (the day's 12:00 hour), 1 elsewhere. */
+    const hourly = (peaks: number[]) => {
+        const v = new Float64Array(peaks.length * 24).fill(1);
+        peaks.forEach((p, d) => (v[d * 24 + 12] = p));
+        return { start: end - peaks.length * DAY, step: 3600, values: v };
+    };
+    const point = (dayPeaks: number[]) => {
+        const v = new Float64Array(dayPeaks.length * 24).fill(1);
+        dayPeaks.forEach((p, j) => (v[j * 24 + 12] = p));
+        return v;
+    };
+    const load = (days: number, step = 900) => Float64Array.from({ length: (days * DAY) / step }, (_, i) => 1 + (i % 4));
+
+    test("a one-day horizon scales every replayed day to that day's peak; the load keeps its minute-level shape", () => {
+        const l = load(2);
+        const r = forecastScenario(l, end - 2 * DAY, 900, end, 2, { history: hourly([10, 20]), point: point([15]) });
+        assert.deepEqual(r.scales, [1.5, 0.75]);
+        assert.deepEqual(Array.from(r.load.subarray(0, 4)), [1.5, 3, 4.5, 6]);
+        assert.deepEqual(Array.from(r.load.subarray(96, 100)), [0.75, 1.5, 2.25, 3]);
+    });
+    test("a week's horizon maps each day to the same weekday ahead; fewer replayed days keep the weekday", () => {
+        const peaks = [10, 10, 10, 10, 10, 10, 10];
+        const ahead = [10, 11, 12, 13, 14, 15, 16];
+        const week = forecastScenario(load(7), end - 7 * DAY, 900, end, 7, { history: hourly(peaks), point: point(ahead) });
+        assert.deepEqual(
+            week.scales.map((k) => Number(k.toFixed(2))),
+            [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6],
+        );
+        // Three days replayed: the oldest is 3 days before the origin, the same weekday as 4 days ahead.
+        const three = forecastScenario(load(3), end - 3 * DAY, 900, end, 3, { history: hourly([10, 10, 10]), point: point(ahead) });
+        assert.deepEqual(
+            three.scales.map((k) => Number(k.toFixed(2))),
+            [1.4, 1.5, 1.6],
+        );
+    });
+    test("clamped to ×2 and ÷2; a fallback forecast, an empty day or a zero peak in history leave the day at 1", () => {
+        assert.equal(MAX_FLOOR_SCALE, 2);
+        const r = forecastScenario(load(2), end - 2 * DAY, 900, end, 2, { history: hourly([10, 10]), point: point([1000]) });
+        assert.deepEqual(r.scales, [2, 2]);
+        const low = forecastScenario(load(2), end - 2 * DAY, 900, end, 2, { history: hourly([10, 10]), point: point([0.1]) });
+        assert.deepEqual(low.scales, [0.5, 0.5]);
+        const fb = forecastScenario(load(2), end - 2 * DAY, 900, end, 2, {
+            history: hourly([10, 10]),
+            point: point([15]),
+            fallback: "too short",
+        });
+        assert.deepEqual(fb.scales, [1, 1]);
+        const gap = hourly([10, 10]);
+        gap.values.fill(NaN, 0, 24);
+        const zero = hourly([10, 0]);
+        zero.values.fill(0, 24, 48);
+        assert.deepEqual(forecastScenario(load(2), end - 2 * DAY, 900, end, 2, { history: gap, point: point([15]) }).scales, [1, 1.5]);
+        assert.deepEqual(forecastScenario(load(2), end - 2 * DAY, 900, end, 2, { history: zero, point: point([15]) }).scales, [1.5, 1]);
+    });
+    test("planWorkload searches the floor on the scenario, and says the check replayed scaled load", () => {
+        // 20 req/s, and from 08:00 to 16:00 a 2-minute spike to 300 req/s every 10 minutes (too short
+        // for the HPA to catch), 14 days at 1 minute.
+        const step = 60;
+        const values = Float64Array.from({ length: (14 * DAY) / step }, (_, i) => {
+            const s = (i * step) % DAY;
+            return s >= 8 * 3600 && s < 16 * 3600 && i % 10 < 2 ? 300 : 20;
+        });
+        const full = { start: end - 14 * DAY, step, values };
+        // A forecaster whose point forecast is twice the history's hourly level: the scenario doubles each day.
+        const doubled: Forecaster = (y, h, period, q) => {
+            const f = defaultForecaster(y, h, period, q);
+            const last = y.subarray(y.length - period);
+            return { ...f, point: Float64Array.from({ length: h }, (_, k) => 2 * last[k % period]) };
+        };
+        const metric = { capacity: rps, full, aggregation: "mean" as const };
+        const o = { policyFloor: 1, maxCap: 200, behavior: API_BEHAVIOR, forecaster: doubled };
+        const scaled = planWorkload([metric], DEFAULT_SETTINGS, o);
+        const plain = planWorkload([metric], { ...DEFAULT_SETTINGS, floorScenario: "history" }, o);
+        assert.deepEqual(scaled.metrics[0].floorScales, [2, 2, 2, 2, 2, 2, 2]);
+        assert.deepEqual(plain.metrics[0].floorScales, [1, 1, 1, 1, 1, 1, 1]);
+        assert.equal(scaled.floorCheck!.scaled, true);
+        assert.equal(plain.floorCheck!.scaled, false);
+        // Each equals the floor the search finds on its own replay.
+        const week = { start: end - 7 * DAY, step, values: values.subarray(values.length - (7 * DAY) / step) };
+        const floorOn = (k: number) =>
+            searchFloor(
+                { start: week.start, step, metrics: [{ ...rps, load: week.values.map((x) => x * k), name: "rps" }] },
+                1,
+                scaled.rawMaxReplicas,
+                { underProvisionedTarget: DEFAULT_SETTINGS.underProvisionedTarget, behavior: API_BEHAVIOR },
+            )!.floor;
+        assert.equal(scaled.rawMinReplicas, floorOn(2));
+        assert.equal(plain.rawMinReplicas, floorOn(1));
+        assert.ok(scaled.rawMinReplicas > plain.rawMinReplicas, `${scaled.rawMinReplicas} > ${plain.rawMinReplicas}`);
     });
 });

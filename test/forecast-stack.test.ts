@@ -129,6 +129,29 @@ describe("report and CLI", () => {
         assert.ok(kept.includes(`proposed min ${api.current.minReplicas} (kept)`));
         assert.ok(!kept.includes("current min"));
     });
+    test("the floor's scenario: the report prints each day's factor, and its risk replays the history as it was", () => {
+        const scaled = forecastStack(dev());
+        const plain = forecastStack({ ...dev(), settings: { floorScenario: "history" } });
+        // Dev's bounds do not move with the scenario, so the risk of each, replayed on the
+        // unscaled history, must be the same: the scaled replay that checked the floor is not it.
+        assert.deepEqual(
+            scaled.workloads.map((w) => [w.proposed, w.risk]),
+            plain.workloads.map((w) => [w.proposed, w.risk]),
+        );
+        assert.deepEqual(plain.workloads[0].metrics[0].floorScales, [1, 1, 1, 1, 1, 1, 1]);
+        const md = markdownReport(scaled);
+        assert.ok(
+            md.includes(
+                "- floor replay: the last 7 days, each scaled to the forecast's peak for the matching day ahead: `requests` ×1.06 ×0.87 ×1.04 ×0.98 ×0.90 ×0.92 ×0.98; `cpu` ×1.03",
+            ),
+        );
+        assert.ok(
+            md.includes(
+                "- floor replay: the last 7 days, each scaled to the forecast's peak for the matching day ahead: `queueLength` ×0.57 ×0.84 ×0.50",
+            ),
+        );
+        assert.ok(!markdownReport(plain).includes("floor replay"));
+    });
     test("npm run forecast writes report.md and one SVG and one PNG per workload", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
         try {
