@@ -139,6 +139,19 @@ describe("render failures", () => {
     });
 });
 
+describe("npm run render -- --stack prod (its demo exports are stale on purpose)", () => {
+    test("each warning the program logs is printed once, in the summary, and nothing goes to stderr", () => {
+        const r = render(["--stack", "prod", "--out", path.join(tmp, "prod")]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        const warnings = r.stdout.split("\n").filter((l) => l.startsWith("  warning: "));
+        assert.equal(warnings.length, 12);
+        assert.equal(new Set(warnings).size, 12);
+        assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
+        assert.doesNotMatch(r.stdout, /\[runtime\]|^Warnings:$/m);
+    });
+});
+
 describe("the Pulumi CLI's path", () => {
     test("index.ts compiles and loads with ts-node and type checking, as `pulumi preview` loads it", () => {
         const r = spawnSync(

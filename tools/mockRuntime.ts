@@ -31,11 +31,15 @@ export interface RenderResult {
     readonly stack: string;
     readonly resources: DeclaredResource[];
     readonly outputs: Record<string, unknown>;
+    /** What the program logged with `pulumi.log.warn`, in order (the CLI shows these as warnings of the stack). */
+    readonly warnings: string[];
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** What a RandomPassword's result is in a render. */
 export const MOCK_PASSWORD = "mock-generated-password";
+/** How @pulumi/pulumi's log.warn prefixes a message when no engine is connected. */
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 /** Kubernetes objects among the declared resources (Helm releases and providers are not). */
 export function kubernetesObjects(resources: readonly DeclaredResource[]): Record<string, unknown>[] {
@@ -138,37 +142,51 @@ async function renderOnce(
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require(programPath) as ProgramMain;
     let programError: unknown;
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation((t) => {
-            const deps = t.opts.dependsOn;
-            const depList = Array.isArray(deps) ? deps : deps ? [deps] : [];
-            options.set(key(t.type, t.name), {
-                ignoreChanges: [...(t.opts.ignoreChanges ?? [])],
-                dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
-                parent: resName(t.opts.parent),
-                ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
-                ...(t.opts.replaceOnChanges ? { replaceOnChanges: [...t.opts.replaceOnChanges] } : {}),
-                ...((t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== undefined
-                    ? { deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace }
-                    : {}),
+    // With no engine, pulumi.log.warn writes "warning: [runtime] …" to stderr; a render returns
+    // them instead, and its summary prints each once.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        if (args.length === 1 && typeof args[0] === "string" && args[0].startsWith(RUNTIME_WARNING))
+            warnings.push(args[0].slice(RUNTIME_WARNING.length));
+        else consoleWarn(...args);
+    };
+    let outputs: Record<string, unknown>;
+    try {
+        outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((t) => {
+                const deps = t.opts.dependsOn;
+                const depList = Array.isArray(deps) ? deps : deps ? [deps] : [];
+                options.set(key(t.type, t.name), {
+                    ignoreChanges: [...(t.opts.ignoreChanges ?? [])],
+                    dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
+                    parent: resName(t.opts.parent),
+                    ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
+                    ...(t.opts.replaceOnChanges ? { replaceOnChanges: [...t.opts.replaceOnChanges] } : {}),
+                    ...((t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== undefined
+                        ? { deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace }
+                        : {}),
+                });
+                return undefined;
             });
-            return undefined;
-        });
-        try {
-            return await main();
-        } catch (e) {
-            // Keep the error from escaping as an unhandled rejection of the stack resource.
-            programError = e;
-            return {};
-        }
-    })) as Record<string, unknown>;
-    // Registration is asynchronous: wait until every RPC the program started has finished.
-    await settings.waitForRPCs();
+            try {
+                return await main();
+            } catch (e) {
+                // Keep the error from escaping as an unhandled rejection of the stack resource.
+                programError = e;
+                return {};
+            }
+        })) as Record<string, unknown>;
+        // Registration is asynchronous: wait until every RPC the program started has finished.
+        await settings.waitForRPCs();
+    } finally {
+        console.warn = consoleWarn;
+    }
     if (programError !== undefined)
         throw programError instanceof Error ? programError : new Error("the program threw a non-Error value", { cause: programError });
 
     const resources = [...declared.values()]
         .map((r) => ({ ...r, options: options.get(key(r.type, r.name)) ?? { ignoreChanges: [], dependsOn: [] } }))
         .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
-    return { stack, resources, outputs: outputs ?? {} };
+    return { stack, resources, outputs: outputs ?? {}, warnings };
 }

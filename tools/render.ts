@@ -158,6 +158,10 @@ export function summarize(result: RenderResult): string {
             lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
         for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
     }
+    // Anything else the program logged as a warning (the forecast's are listed above).
+    const listed = new Set((fc?.warnings as string[] | undefined) ?? []);
+    const other = result.warnings.filter((w) => !listed.has(w));
+    if (other.length) lines.push("", "Warnings:", ...other.map((w) => `  warning: ${w}`));
     const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");
     if (vpas.length) {
         lines.push("", "Vertically scaled workloads (VPA):");
