@@ -121,6 +121,7 @@ describe("the data tier of a stack", () => {
                 ["postgres.replicas", 0, 0, false],
                 ["pooler.writeInstances", 1, 1, false],
                 ["pooler.readInstances", 1, 1, false],
+                ["pooler.analyticsInstances", 1, 1, false],
             ],
         );
         assert.deepEqual(f.warnings, []);
@@ -165,6 +166,7 @@ describe("the data tier of a stack", () => {
                 ["postgres.replicas", 0, true, "defaults"],
                 ["pooler.writeInstances", 1, true, "defaults"],
                 ["pooler.readInstances", 1, true, "defaults"],
+                ["pooler.analyticsInstances", 1, true, "defaults"],
             ],
         );
         assert.equal(
@@ -310,6 +312,7 @@ describe("capacity per pod derives from the HPA the program declares", () => {
                 "postgres/readQueries",
                 "poolers/write",
                 "poolers/read",
+                "poolers/analytics",
             ],
         );
     });

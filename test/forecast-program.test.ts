@@ -51,7 +51,13 @@ describe("the forecasting step inside the program", () => {
         const r = await rendered("dev");
         assert.deepEqual((r.outputs.dataTier as Obj).redis, { masters: 4, replicasPerMaster: 0 });
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
-        assert.deepEqual(Object.keys(counts), ["redis.masters", "postgres.replicas", "pooler.writeInstances", "pooler.readInstances"]);
+        assert.deepEqual(Object.keys(counts), [
+            "redis.masters",
+            "postgres.replicas",
+            "pooler.writeInstances",
+            "pooler.readInstances",
+            "pooler.analyticsInstances",
+        ]);
         assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 4]);
         const rule =
             /^(\d+) % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, (\d+) wanted$/.exec(
@@ -127,6 +133,7 @@ describe("the forecasting step inside the program", () => {
             `forecast postgres.replicas: kept the configured 3: ${old("postgres-read-queries.csv", "readQueries")}`,
             `forecast pooler.writeInstances: kept the configured 3: ${old("pooler-rw-clients.csv", "write client connections")}`,
             `forecast pooler.readInstances: kept the configured 3: ${old("pooler-ro-clients.csv", "read client connections")}`,
+            `forecast pooler.analyticsInstances: kept the configured 2: ${old("pooler-analytics-clients.csv", "analytics client connections")}`,
         ]);
     });
     test("a missing exports directory keeps every configured bound and count, with warnings naming the files", () => {

@@ -145,8 +145,8 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "");
         const warnings = r.stdout.split("\n").filter((l) => l.startsWith("  warning: "));
-        assert.equal(warnings.length, 12);
-        assert.equal(new Set(warnings).size, 12);
+        assert.equal(warnings.length, 13);
+        assert.equal(new Set(warnings).size, 13);
         assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
         assert.doesNotMatch(r.stdout, /\[runtime\]|^Warnings:$/m);
     });

@@ -141,6 +141,12 @@ export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, s
             (p) => String(p.v),
             unixStamp,
         ),
+        // The analytics pooler: 5 client connections at rest plus 0.1 per request/s (reports follow the traffic).
+        "pooler-analytics-clients.csv": csv(
+            derived((r) => Math.round(5 + 0.1 * r)),
+            (p) => String(p.v),
+            unixStamp,
+        ),
     };
 }
 
