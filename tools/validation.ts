@@ -3,7 +3,7 @@
  * - built-in kinds against the official schemas (`kubernetes-models`), Gateway API and
  *   prometheus-operator kinds against their model packages;
  * - custom resources without a model package (VPA, DNSEndpoint, CloudNativePG, Redis
- *   operator) against the upstream CRDs in `../shared/crds` with ajv;
+ *   operator) against the upstream CRDs vendored in `crds/` with ajv;
  * - unknown fields are errors, as under `kubectl --validate=strict`: for built-in kinds through
  *   the field lists of `@kubernetes/client-node`'s generated models, for CRDs through the CRD
  *   schema (except below `x-kubernetes-preserve-unknown-fields`). The two model packages for
@@ -26,8 +26,8 @@ export type K8sObject = Record<string, unknown> & {
     metadata?: { name?: string; namespace?: string };
 };
 
-/** Where the upstream CRDs are kept: `../shared/crds` from the project root, or `$SYSMANAGE_CRDS_DIR`. */
-export const CRDS_DIR = process.env.SYSMANAGE_CRDS_DIR ?? path.resolve(__dirname, "..", "..", "shared", "crds");
+/** Where the upstream CRDs are kept: `crds/` in the project (see crds/README.md), or `$SYSMANAGE_CRDS_DIR`. */
+export const CRDS_DIR = process.env.SYSMANAGE_CRDS_DIR ?? path.resolve(__dirname, "..", "crds");
 
 /** Kinds validated against a CRD file under CRDS_DIR. */
 const CRD_FILES: Record<string, string> = {
@@ -129,7 +129,7 @@ function compileCrd(gvk: string): CompiledCrd {
     const cached = crdCache.get(gvk);
     if (cached) return cached;
     const file = path.join(CRDS_DIR, CRD_FILES[gvk]);
-    if (!fs.existsSync(file)) throw new Error(`CRD file ${file} not found (set SYSMANAGE_CRDS_DIR to the shared crds folder)`);
+    if (!fs.existsSync(file)) throw new Error(`CRD file ${file} not found (the vendored CRDs are in crds/; see crds/README.md)`);
     const schema = crdSchema(file, gvk);
     ajv ??= (() => {
         // No code optimisation pass: the CRD schemas are large and each is compiled once per run.

@@ -20,21 +20,21 @@ export const CHARTS = {
         repo: "https://prometheus-community.github.io/helm-charts",
         appVersion: "v0.12.0",
     },
-    /** The official chart of kubernetes/autoscaler; 0.11.0 ships VPA 1.7.1 (the CRD in ../shared/crds). */
+    /** The official chart of kubernetes/autoscaler; 0.11.0 ships VPA 1.7.1 (its CRD vendored in crds/). */
     verticalPodAutoscaler: {
         chart: "vertical-pod-autoscaler",
         version: "0.11.0",
         repo: "https://kubernetes.github.io/autoscaler",
         appVersion: "1.7.1",
     },
-    /** Chart 0.29.0 ships CloudNativePG 1.30.0 (the CRDs in ../shared/crds). */
+    /** Chart 0.29.0 ships CloudNativePG 1.30.0 (its CRDs vendored in crds/). */
     cloudnativePg: {
         chart: "cloudnative-pg",
         version: "0.29.0",
         repo: "https://cloudnative-pg.github.io/charts",
         appVersion: "1.30.0",
     },
-    /** Chart 0.26.0 ships redis-operator v0.26.0 (the CRD in ../shared/crds). */
+    /** Chart 0.26.0 ships redis-operator v0.26.0 (its CRD vendored in crds/). */
     redisOperator: {
         chart: "redis-operator",
         version: "0.26.0",

@@ -1,5 +1,5 @@
 /**
- * The seed's method, faithfully (design document `../shared/seed/000_fa07058558523aa9.txt`):
+ * The seed's method, faithfully (the scaling-strategies design document the project started from):
  * - `IntelligentAutoScaler`: per-metric scaling factors (CPU and memory against thresholds
  *   0.7/0.3, response time against 500 ms, queue against 10, error rate over 5 %), their weighted
  *   blend (CPU 0.3, memory 0.25, response time 0.2, queue 0.15, error rate 0.1), a load factor
