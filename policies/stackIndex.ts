@@ -11,6 +11,7 @@
 import type { PolicyResource, PolicyResourceOptions } from "@pulumi/policy";
 import { containersOf, plain, podTemplateOf, selectorMatches, WORKLOAD_KINDS, describe, type Json, type Labels } from "./lib/k8s";
 import { k8sObject, type K8sObject } from "./lib/object";
+import { podsOf, type StackPod } from "./lib/pods";
 import { known } from "./lib/unknown";
 
 /** An indexed Kubernetes object with the resource it came from. */
@@ -43,6 +44,14 @@ export interface StackIndex {
     of(kind: string): readonly Indexed[];
     /** Workloads (pod templates and bare Pods). */
     readonly workloads: readonly Indexed[];
+    /** Helm releases (name and namespace from their inputs). */
+    readonly releases: readonly Indexed[];
+    /**
+     * Every pod the stack causes to run, with the object it comes from: workloads' templates and
+     * the pods the operators and pinned charts build (`lib/pods.ts`); a source whose pods depend
+     * on values unknown in preview is left out.
+     */
+    readonly pods: readonly { readonly pod: StackPod; readonly owner: Indexed }[];
     /** A workload or Pooler an HPA/VPA may target, by namespace, kind and name. */
     target(namespace: string, kind: string, name: string): Indexed | undefined;
     /** HPAs by `namespace/kind/name` of their scale target. */
@@ -85,8 +94,14 @@ function build(resources: readonly PolicyResource[]): StackIndex {
     const all: Indexed[] = [];
     const unresolved: PolicyResource[] = [];
     const byKind = new Map<string, Indexed[]>();
+    const releases: Indexed[] = [];
     for (const r of resources) {
-        if (!r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm.sh/")) continue;
+        if (!r.type.startsWith("kubernetes:")) continue;
+        if (r.type.startsWith("kubernetes:helm.sh/")) {
+            const rel = k8sObject(r.type, r.props);
+            if (rel) releases.push({ ...rel, urn: r.urn, opts: r.opts });
+            continue;
+        }
         const o = k8sObject(r.type, r.props);
         if (!o) {
             if (!r.type.startsWith("pulumi:")) unresolved.push(r);
@@ -140,11 +155,31 @@ function build(resources: readonly PolicyResource[]): StackIndex {
     const pdbs = of("PodDisruptionBudget");
     const pdbSelectors = new Map<Indexed, Json>(pdbs.map((p) => [p, known(() => plain(p.props.spec?.selector ?? null))]));
 
+    const releasePods = releases.flatMap(
+        (owner) => known(() => podsOf(owner.kind, owner.namespace, owner.id, owner.props).map((pod) => ({ pod, owner }))) ?? [],
+    );
+    // The operator image as the stack's cloudnative-pg release runs it (a digest set in its values included).
+    const cnpgOperatorImage = releasePods
+        .filter(({ owner }) => known(() => String(owner.props.chart)) === "cloudnative-pg")
+        .flatMap(({ pod }) => (pod.spec?.containers ?? []) as { name?: string; image?: string }[])
+        .find((c) => c.name === "manager")?.image;
+    const pods = [
+        ...[...workloads, ...of("Cluster"), ...of("Pooler"), ...of("RedisCluster")].flatMap(
+            (owner) =>
+                known(() =>
+                    podsOf(owner.kind, owner.namespace, owner.id, owner.props, { cnpgOperatorImage }).map((pod) => ({ pod, owner })),
+                ) ?? [],
+        ),
+        ...releasePods,
+    ];
+
     return {
         all,
         unresolved,
         of,
         workloads,
+        releases,
+        pods,
         target: (ns, kind, name) => targets.get(targetKey(ns, kind, name)),
         hpasByTarget,
         vpasByTarget,

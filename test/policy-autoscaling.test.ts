@@ -214,7 +214,7 @@ describe("hpa-max-fits-capacity", () => {
     it("reports the namespace total above the budget, and uses a ResourceQuota when there is one", async () => {
         const f = () => hpa((i) => (i.spec.maxReplicas = 100));
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f(), envConfig("hpa-max-fits-capacity", "dev")), [
-            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 59.5 CPU and 71.5Gi memory, above the capacity budget (16 CPU, 32Gi memory); lower maxReplicas or raise the budget.",
+            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 60.5 CPU and 72.5Gi memory, above the capacity budget (16 CPU, 32Gi memory); lower maxReplicas or raise the budget.",
         ]);
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f()), []); // prod budget: 96 CPU, 192Gi
         const quota: Fixture = {
@@ -228,14 +228,15 @@ describe("hpa-max-fits-capacity", () => {
             },
         };
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, [...f(), quota]), [
-            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 59.5 CPU and 71.5Gi memory, above the ResourceQuota app/quota (40 CPU, 64Gi memory); lower maxReplicas or raise the budget.",
+            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 60.5 CPU and 72.5Gi memory, above the ResourceQuota app/quota (40 CPU, 64Gi memory); lower maxReplicas or raise the budget.",
         ]);
     });
     it("surge counts unless includeSurge is off; an unknown replica count skips the namespace", async () => {
         const f = () => hpa((i) => (i.spec.maxReplicas = 20));
-        const cfg = envConfig("hpa-max-fits-capacity", "dev", { cpu: "19" });
+        // The poolers' pgbouncer pods count too (4 × 250m, 4 × 256Mi).
+        const cfg = envConfig("hpa-max-fits-capacity", "dev", { cpu: "20", memory: "33Gi" });
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f(), cfg), [
-            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 19.5 CPU and 31.5Gi memory, above the capacity budget (19 CPU, 32Gi memory); lower maxReplicas or raise the budget.",
+            "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 20.5 CPU and 32.5Gi memory, above the capacity budget (20 CPU, 33Gi memory); lower maxReplicas or raise the budget.",
         ]);
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f(), { ...cfg, includeSurge: false }), []);
         assert.deepEqual(

@@ -1,6 +1,7 @@
 /** Disruption and topology rules: exact messages per failure mode. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { prometheusAdapterValues } from "../lib/chartValues";
 import * as r from "../policies/rules";
 import { UNKNOWN } from "../policies/lib/unknown";
 import { envConfig, fixture, messages, mutated, withExtra } from "./policy-support";
@@ -153,5 +154,23 @@ describe("topo-spread-zone-and-host", () => {
                 "Deployment app/analytics: has no topologySpreadConstraint on failure-domain/zone; add one whose labelSelector matches the pod labels.",
             ],
         );
+    });
+});
+
+describe("pdb-required-for-ha-workloads on the Deployments a Helm release runs", () => {
+    const adapter = (values: object) =>
+        withExtra({
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "prometheus-adapter",
+            inputs: { name: "prometheus-adapter", namespace: "monitoring", chart: "prometheus-adapter", version: "5.3.0", values },
+        });
+    it("prometheus-adapter at 2 replicas without the chart's budget: every custom-metric HPA stops on one drain", async () => {
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, adapter({ replicas: 2 })), [
+            "pods of Deployment monitoring/prometheus-adapter (chart prometheus-adapter 5.3.0): runs 2 replicas but no PodDisruptionBudget selects its pods; enable the chart's budget or declare one (maxUnavailable: 1).",
+        ]);
+    });
+    it("the values the program passes enable it; one replica needs none", async () => {
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, adapter(prometheusAdapterValues())), []);
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, adapter({ replicas: 1 })), []);
     });
 });

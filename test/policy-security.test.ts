@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as r from "../policies/rules";
 import { UNKNOWN } from "../policies/lib/unknown";
+import { redisOperatorValues } from "../lib/chartValues";
 import { messages, mutated, withExtra, type Fixture } from "./policy-support";
 
 const API = "Deployment app/api";
@@ -18,12 +19,14 @@ describe("sec-pss-baseline", () => {
             c.securityContext.capabilities.add = ["NET_ADMIN", "CHOWN"];
             c.ports[0].hostPort = 80;
         });
+        // Pod Security Admission's own wording (reason and detail), in its check order.
+        const v = "violates the baseline Pod Security Standard; remove it.";
         assert.deepEqual(await messages(r.secPssBaseline, f), [
-            `${API}: hostNetwork: true violates the baseline Pod Security Standard; remove it.`,
-            `${API}: volume docker is a hostPath violates the baseline Pod Security Standard; remove it.`,
-            `${API}: container app sets privileged: true violates the baseline Pod Security Standard; remove it.`,
-            `${API}: container app adds capability NET_ADMIN violates the baseline Pod Security Standard; remove it.`,
-            `${API}: container app uses hostPort 80 violates the baseline Pod Security Standard; remove it.`,
+            `${API}: non-default capabilities (container "app" must not include "NET_ADMIN" in securityContext.capabilities.add) ${v}`,
+            `${API}: host namespaces (hostNetwork=true) ${v}`,
+            `${API}: hostPath volumes (volume "docker") ${v}`,
+            `${API}: hostPort (container "app" uses hostPort 80) ${v}`,
+            `${API}: privileged (container "app" must not set securityContext.privileged=true) ${v}`,
         ]);
     });
     it("unconfined seccomp and unsafe sysctls", async () => {
@@ -31,9 +34,10 @@ describe("sec-pss-baseline", () => {
             spec.securityContext.sysctls = [{ name: "kernel.msgmax", value: "1" }];
             c.securityContext.seccompProfile = { type: "Unconfined" };
         });
+        const v = "violates the baseline Pod Security Standard; remove it.";
         assert.deepEqual(await messages(r.secPssBaseline, f), [
-            `${API}: unsafe sysctl kernel.msgmax violates the baseline Pod Security Standard; remove it.`,
-            `${API}: container app sets seccompProfile Unconfined violates the baseline Pod Security Standard; remove it.`,
+            `${API}: seccompProfile (container "app" must not set securityContext.seccompProfile.type to "Unconfined") ${v}`,
+            `${API}: forbidden sysctls (kernel.msgmax) ${v}`,
         ]);
     });
 });
@@ -47,12 +51,11 @@ describe("sec-pss-restricted", () => {
         });
         const why = "(restricted Pod Security Standard).";
         assert.deepEqual(await messages(r.secPssRestricted, f), [
-            `${API}: volume nfs is of type nfs; use one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret ${why}`,
-            `${API}: container app does not set allowPrivilegeEscalation: false; set it ${why}`,
-            `${API}: container app does not run as non-root; set runAsNonRoot: true on the pod or the container ${why}`,
-            `${API}: container app has seccompProfile unset; set seccompProfile.type: RuntimeDefault on the pod or the container ${why}`,
-            `${API}: container app does not drop ALL capabilities; set capabilities.drop: [ALL] ${why}`,
-            `${API}: container app adds capability SYS_TIME; only NET_BIND_SERVICE may be added ${why}`,
+            `${API}: allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false) ${why}`,
+            `${API}: unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]; container "app" must not include "SYS_TIME" in securityContext.capabilities.add) ${why}`,
+            `${API}: restricted volume types (volume "nfs" uses restricted volume type "nfs") ${why}`,
+            `${API}: runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true) ${why}`,
+            `${API}: seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost") ${why}`,
         ]);
     });
     it("runAsUser 0 on the pod", async () => {
@@ -61,7 +64,7 @@ describe("sec-pss-restricted", () => {
                 r.secPssRestricted,
                 app((_c, spec) => (spec.securityContext.runAsUser = 0)),
             ),
-            [`${API}: pod securityContext sets runAsUser: 0; run as a non-zero UID (restricted Pod Security Standard).`],
+            [`${API}: runAsUser=0 (pod must not set runAsUser=0) (restricted Pod Security Standard).`],
         );
     });
 });
@@ -149,5 +152,68 @@ describe("net-exposure-controls", () => {
         assert.deepEqual(await messages(r.netExposureControls, withExtra(service("x", { type: "NodePort", selector: { a: "b" } }))), [
             "Service app/x: is of type NodePort, which opens a port on every node; use ClusterIP behind the Gateway.",
         ]);
+    });
+});
+
+describe("pod-level rules see the pods the operators and charts build", () => {
+    const redisExporter = (securityContext: object) =>
+        mutated("redis-cluster", (i) => {
+            i.spec.redisExporter = {
+                enabled: true,
+                image: `quay.io/opstree/redis-exporter:v1.44.0@sha256:${"b".repeat(64)}`,
+                securityContext,
+            };
+        });
+    it("a privileged redis-exporter sidecar with SYS_ADMIN: baseline violations on both roles' pods", async () => {
+        const f = redisExporter({ privileged: true, capabilities: { add: ["SYS_ADMIN"] } });
+        const v = "violates the baseline Pod Security Standard; remove it.";
+        const pods = (role: string) => `${role} pods of RedisCluster app/redis (StatefulSet redis-${role}, redis-operator v0.26.0)`;
+        assert.deepEqual(await messages(r.secPssBaseline, f), [
+            `${pods("leader")}: non-default capabilities (container "redis-exporter" must not include "SYS_ADMIN" in securityContext.capabilities.add) ${v}`,
+            `${pods("leader")}: privileged (container "redis-exporter" must not set securityContext.privileged=true) ${v}`,
+            `${pods("follower")}: non-default capabilities (container "redis-exporter" must not include "SYS_ADMIN" in securityContext.capabilities.add) ${v}`,
+            `${pods("follower")}: privileged (container "redis-exporter" must not set securityContext.privileged=true) ${v}`,
+        ]);
+    });
+    it("an exporter with no securityContext (the operator copies none): restricted violations", async () => {
+        const found = await messages(r.secPssRestricted, redisExporter({}));
+        const checks = (role: string) =>
+            ["allowPrivilegeEscalation != false", "unrestricted capabilities", "runAsNonRoot != true", "seccompProfile"].map(
+                (c) => `${role} pods of RedisCluster app/redis (StatefulSet redis-${role}, redis-operator v0.26.0): ${c} (`,
+            );
+        assert.deepEqual(
+            found.map((m) => m.slice(0, m.indexOf("(", m.indexOf("): ") + 3) + 1)),
+            [...checks("leader"), ...checks("follower")],
+        );
+        assert.ok(found.every((m) => m.includes('container "redis-exporter"')));
+    });
+    it("pgbouncer:latest in a Pooler is not pinned; its privileged flag is replaced by the operator's context", async () => {
+        const f = mutated("pg-rw-pooler", (i) => {
+            i.spec.template.spec.containers[0].image = "pgbouncer:latest";
+            i.spec.template.spec.containers[0].securityContext = { privileged: true };
+        });
+        assert.deepEqual(await messages(r.wlImagePinned, f), [
+            "pods of Pooler app/pg-rw (Deployment app/pg-rw, 2 replicas): container pgbouncer image pgbouncer:latest is not pinned; use a version tag (not latest) or a sha256 digest.",
+        ]);
+        // CloudNativePG 1.30 overwrites the pgbouncer container's securityContext with its own restricted one.
+        assert.deepEqual(await messages(r.secPssBaseline, f), []);
+    });
+    it("a Helm release's pods: redis-operator with the chart's defaults fails restricted; our values pass", async () => {
+        const release = (values: object) => ({
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "redis-operator",
+            inputs: { name: "redis-operator", namespace: "redis-operator", chart: "redis-operator", version: "0.26.0", values },
+        });
+        const found = await messages(r.secPssRestricted, withExtra(release({})));
+        assert.deepEqual(
+            found.map((m) => m.slice(0, m.indexOf("("))),
+            [
+                "pods of Deployment redis-operator/redis-operator ",
+                "pods of Deployment redis-operator/redis-operator ",
+                "pods of Deployment redis-operator/redis-operator ",
+                "pods of Deployment redis-operator/redis-operator ",
+            ],
+        );
+        assert.deepEqual(await messages(r.secPssRestricted, withExtra(release(redisOperatorValues()))), []);
     });
 });

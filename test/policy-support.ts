@@ -18,6 +18,14 @@ export type Fixture = {
 
 export const NS = "app";
 const DIGEST = "@sha256:" + "a".repeat(64);
+const POOLER_RESOURCES = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "250m", memory: "256Mi" } };
+const REDIS_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+};
 const labels = (name: string, component: string) => ({
     "app.kubernetes.io/name": name,
     "app.kubernetes.io/instance": "t",
@@ -267,6 +275,7 @@ export function fixture(): Fixture[] {
             {
                 spec: {
                     instances: 3,
+                    imageName: `ghcr.io/cloudnative-pg/postgresql:17.6${DIGEST}`,
                     postgresql: { parameters: { max_connections: "200", superuser_reserved_connections: "3" } },
                     affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
                     topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
@@ -293,7 +302,17 @@ export function fixture(): Fixture[] {
                         },
                         template: {
                             metadata: { labels: { "app.kubernetes.io/component": "pooler" } },
-                            spec: { containers: [], topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": `pg-${type}` }) },
+                            spec: {
+                                containers: [
+                                    {
+                                        name: "pgbouncer",
+                                        image: `ghcr.io/cloudnative-pg/pgbouncer:1.25.1${DIGEST}`,
+                                        resources: POOLER_RESOURCES,
+                                    },
+                                ],
+                                initContainers: [{ name: "bootstrap-controller", resources: POOLER_RESOURCES }],
+                                topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": `pg-${type}` }),
+                            },
                         },
                     },
                 },
@@ -312,6 +331,16 @@ export function fixture(): Fixture[] {
             },
         ),
         k(
+            "kubernetes:core/v1:ServiceAccount",
+            "redis-sa",
+            "v1",
+            "ServiceAccount",
+            { name: "redis", namespace: NS },
+            {
+                automountServiceAccountToken: false,
+            },
+        ),
+        k(
             "kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisCluster",
             "redis-cluster",
             "redis.redis.opstreelabs.in/v1beta2",
@@ -320,12 +349,17 @@ export function fixture(): Fixture[] {
             {
                 spec: {
                     clusterSize: 3,
+                    serviceAccountName: "redis",
                     kubernetesConfig: {
-                        image: "quay.io/opstree/redis:v7.0.15",
+                        image: `quay.io/opstree/redis:v7.0.15${DIGEST}`,
                         resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
                     },
-                    redisLeader: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
-                    redisFollower: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" } },
+                    redisLeader: { replicas: 3, redisConfig: { additionalRedisConfig: "redis-config" }, securityContext: REDIS_CONTAINER },
+                    redisFollower: {
+                        replicas: 3,
+                        redisConfig: { additionalRedisConfig: "redis-config" },
+                        securityContext: REDIS_CONTAINER,
+                    },
                 },
             },
         ),

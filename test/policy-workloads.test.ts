@@ -59,9 +59,17 @@ describe("wl-resource-limits", () => {
             ),
             [`${API}: container app memory limit (256Mi) is below its request (512Mi); raise the limit to at least the request.`],
         );
+        // The pods the operators build count too: the fixture's Cluster and RedisCluster set no CPU
+        // limit (its Poolers do).
         assert.deepEqual(await messages(r.wlResourceLimits, fixture(), { requireCpuLimit: true }), [
             `${API}: container app has no cpu limit; set resources.limits.cpu.`,
             "Deployment app/analytics: container app has no cpu limit; set resources.limits.cpu.",
+            "primary instance pod (pg-1) of Cluster app/pg: container postgres has no cpu limit; set resources.limits.cpu.",
+            "primary instance pod (pg-1) of Cluster app/pg: container bootstrap-controller has no cpu limit; set resources.limits.cpu.",
+            "replica instance pods (2) of Cluster app/pg: container postgres has no cpu limit; set resources.limits.cpu.",
+            "replica instance pods (2) of Cluster app/pg: container bootstrap-controller has no cpu limit; set resources.limits.cpu.",
+            "leader pods of RedisCluster app/redis (StatefulSet redis-leader, redis-operator v0.26.0): container redis-leader has no cpu limit; set resources.limits.cpu.",
+            "follower pods of RedisCluster app/redis (StatefulSet redis-follower, redis-operator v0.26.0): container redis-follower has no cpu limit; set resources.limits.cpu.",
         ]);
     });
 });

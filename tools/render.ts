@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { stringify } from "yaml";
+import { admissionRules, admissionWarnings, admit, formatViolation } from "../admission";
+import { prerequisites } from "../admission/prerequisites";
 import { ConfigError } from "../config";
 import { kubernetesObjects, PROJECT_DIR, renderStack, type DeclaredResource, type RenderResult } from "./mockRuntime";
 import { StackConfigError } from "./stackConfig";
@@ -67,6 +69,16 @@ export function redactSecrets(o: K8sObject): K8sObject {
     return { ...o, ...(o.data ? { data: redact(o.data) } : {}), ...(o.stringData ? { stringData: redact(o.stringData) } : {}) };
 }
 
+/**
+ * An object as YAML that every reader takes the same way: written under YAML 1.1 rules, so a
+ * string that YAML 1.1 reads as another type (`on`, `off`, `yes`, `n`, `0755`, `1:20`) is quoted.
+ * kubectl's decoder (sigs.k8s.io/yaml on go-yaml v2) is YAML 1.1: unquoted `on` would reach the
+ * API server as `true`, and CloudNativePG's schema wants the string.
+ */
+export function manifestYaml(o: K8sObject): string {
+    return stringify(o, { version: "1.1", lineWidth: 0, sortMapEntries: false });
+}
+
 /** Writes one YAML file per object into `dir`, removing YAML files of earlier renders. */
 export function writeObjects(dir: string, objects: readonly K8sObject[]): string[] {
     fs.mkdirSync(dir, { recursive: true });
@@ -75,7 +87,7 @@ export function writeObjects(dir: string, objects: readonly K8sObject[]): string
     for (const o of sortObjects(objects)) {
         const name = objectFileName(o);
         if (names.includes(name)) throw new Error(`two objects would be written to ${name}`);
-        fs.writeFileSync(path.join(dir, name), stringify(redactSecrets(o), { lineWidth: 0, sortMapEntries: false }));
+        fs.writeFileSync(path.join(dir, name), manifestYaml(redactSecrets(o)));
         names.push(name);
     }
     return names;
@@ -204,6 +216,14 @@ export function summarize(result: RenderResult): string {
             lines.push(`  ${i.name}  chart ${i.chart} ${i.version}  from ${i.repositoryOpts?.repo}  namespace ${i.namespace}`);
         }
     }
+    const prereqs = prerequisites(
+        objects,
+        releases.map((r) => ({ chart: String((r.inputs as Obj).chart), namespace: String((r.inputs as Obj).namespace) })),
+    );
+    if (prereqs.length) {
+        lines.push("", "Prerequisites (in the cluster before `pulumi up`; the program does not install them):");
+        for (const p of prereqs) lines.push(`  - ${p.what}: ${p.why}`);
+    }
     const gateways = objects.filter((o) => o.kind === "Gateway");
     const routes = objects.filter((o) => o.kind === "HTTPRoute");
     const dns = objects.filter((o) => o.kind === "DNSEndpoint");
@@ -281,15 +301,25 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`render failed: could not validate the objects: ${(e as Error).message}`);
         return 1;
     }
+    const violations = problems.length ? [] : admit(objects);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(summarize(result));
+    console.log(summarize({ ...result, warnings: [...result.warnings, ...admissionWarnings(objects)] }));
     if (problems.length) {
         console.error(`\nrender failed: ${problems.length} schema problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+        return 1;
+    }
+    if (violations.length) {
+        console.error(
+            `\nrender failed: a cluster would refuse ${violations.length} of these objects or their pods:\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`,
+        );
         return 1;
     }
     const outDir = path.resolve(opts.out ?? path.join(PROJECT_DIR, "out", opts.stack));
     const files = writeObjects(outDir, objects);
     console.log(`\nValidated ${objects.length} Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems.`);
+    console.log(
+        `Admission check (${admissionRules().length} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator and the VPA): no violations.`,
+    );
     console.log(`Wrote ${files.length} files to ${path.relative(process.cwd(), outDir) || "."}/`);
     if (opts.json) {
         fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });

@@ -22,9 +22,11 @@ export interface K8sObject {
 export function k8sObject(type: string, props: Json): K8sObject | undefined {
     const t = parseToken(type);
     if (!t) return undefined;
+    // A Helm release names itself and its namespace at the top of its inputs.
+    const release = t.kind === "Release" && t.apiVersion.startsWith("helm.sh/");
     return known(() => {
-        const namespace = String(props?.metadata?.namespace ?? "default");
-        const name = String(props?.metadata?.name ?? "");
+        const namespace = String((release ? props?.namespace : props?.metadata?.namespace) ?? "default");
+        const name = String((release ? props?.name : props?.metadata?.name) ?? "");
         return { type, apiVersion: t.apiVersion, kind: t.kind, namespace, name, id: describe(t.kind, namespace, name), props };
     });
 }

@@ -14,6 +14,7 @@ import type {
 } from "@pulumi/policy";
 import { parseToken } from "./k8s";
 import { k8sObject, type K8sObject } from "./object";
+import type { StackPod } from "./pods";
 import { known } from "./unknown";
 import { indexStack, type StackIndex } from "../stackIndex";
 
@@ -62,6 +63,22 @@ export function resourceRule<C>(
             known(() => check(o, cfg, (m) => reportViolation(m), args));
         },
     };
+}
+
+/** A pod-level check: called once per pod a resource causes to run (`lib/pods.ts`). */
+export type PodCheck<C> = (pod: StackPod, o: K8sObject, cfg: C, report: (message: string) => void) => void;
+
+/**
+ * A policy over every pod the stack causes to run (the stack index's `pods`): a workload's
+ * template, and the pods an operator or a pinned Helm chart builds from a custom resource or a
+ * release, modelled with what they take from the rest of the stack (the operator image the
+ * release runs). Each pod is checked on its own: a value unknown in one does not hide the others;
+ * a violation is reported on the resource the pod comes from.
+ */
+export function podRule<C>(meta: RuleMeta, check: PodCheck<C>): StackValidationPolicy {
+    return stackRule<C>(meta, (ix, cfg, report) => {
+        for (const { pod, owner } of ix.pods) known(() => check(pod, owner, cfg, (m) => report(m, owner)));
+    });
 }
 
 /** Reports a message against a resource of the stack (its URN), or the stack when omitted. */

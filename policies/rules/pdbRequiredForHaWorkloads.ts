@@ -1,4 +1,5 @@
-import { REPLICATED_KINDS } from "../lib/k8s";
+import { plain, REPLICATED_KINDS, selectorMatches } from "../lib/k8s";
+import { chartPodDisruptionBudgets, chartPods, type ChartRelease } from "../lib/operatorPods/charts";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
@@ -30,5 +31,29 @@ export const pdbRequiredForHaWorkloads = stackRule<Config>(
                     );
             },
         );
+        // The Deployments our Helm releases run (the operators, the metrics adapter): a budget from
+        // the chart's values or one the stack declares.
+        forEachKnown(ix.releases, (rel) => {
+            const r = plain<ChartRelease>({
+                chart: rel.props.chart,
+                version: rel.props.version,
+                namespace: rel.props.namespace,
+                name: rel.props.name,
+                values: rel.props.values ?? {},
+            });
+            const chartPdbs = chartPodDisruptionBudgets(r);
+            const userPdbs = ix.of("PodDisruptionBudget").filter((p) => p.namespace === r.namespace);
+            for (const pod of chartPods(r)) {
+                if (pod.workload.kind !== "Deployment" || pod.workload.replicas < cfg.minReplicas) continue;
+                const covered =
+                    chartPdbs.some((b) => b.namespace === pod.namespace && selectorMatches(b.selector, pod.labels)) ||
+                    userPdbs.some((p) => selectorMatches(p.props.spec?.selector, pod.labels));
+                if (!covered)
+                    report(
+                        `${pod.desc}: runs ${pod.workload.replicas} replicas but no PodDisruptionBudget selects its pods; enable the chart's budget or declare one (maxUnavailable: 1).`,
+                        rel,
+                    );
+            }
+        });
     },
 );

@@ -22,7 +22,11 @@ export const pdbSelectorHygiene = stackRule<Record<string, never>>(
             if (hasMin && hasMax) report(`${pdb.id}: sets both minAvailable and maxUnavailable; keep exactly one.`, pdb);
             if (!hasMin && !hasMax) report(`${pdb.id}: sets neither minAvailable nor maxUnavailable; set maxUnavailable: 1.`, pdb);
             const sel = spec.selector;
-            const pods = ix.podGroups.filter((g) => g.namespace === pdb.namespace);
+            // The stack's pods: its pod groups, and the pods its Helm releases deploy.
+            const pods = [
+                ...ix.podGroups.filter((g) => g.namespace === pdb.namespace),
+                ...ix.pods.filter(({ pod, owner }) => owner.kind === "Release" && pod.namespace === pdb.namespace).map(({ pod }) => pod),
+            ];
             if (sel === undefined || sel === null || selectorIsEmpty(sel))
                 report(`${pdb.id}: has ${sel ? "an empty" : "no"} selector; select the workload's pod labels.`, pdb);
             else if (

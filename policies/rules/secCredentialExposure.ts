@@ -1,4 +1,5 @@
-import { containersOf, podTemplateOf, type Json } from "../lib/k8s";
+import { containersOf, type Json } from "../lib/k8s";
+import { podSubject } from "../lib/pods";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
@@ -43,25 +44,26 @@ export const secCredentialExposure = stackRule<Config>(
         const looksSecret = (key: string, value: string) =>
             (secretName.test(key) && value !== "") || SECRET_VALUE_PATTERNS.some((p) => p.test(value));
         const accounts = ix.of("ServiceAccount");
-        forEachKnown(ix.workloads, (w) => {
-            const spec = podTemplateOf(w.kind, w.props)?.spec;
-            forEachKnown(containersOf(spec), ({ name, c }) => {
+        forEachKnown(ix.pods, ({ pod, owner: w }) => {
+            const who = podSubject(pod, w);
+            forEachKnown(containersOf(pod.spec), ({ name, c }) => {
                 forEachKnown((c.env ?? []) as Json[], (e) => {
                     if (typeof e.value === "string" && looksSecret(String(e.name), e.value))
                         report(
-                            `${w.id}: container ${name} env ${e.name} holds a secret-looking literal; move it to a Secret and use valueFrom.secretKeyRef.`,
+                            `${who}: container ${name} env ${e.name} holds a secret-looking literal; move it to a Secret and use valueFrom.secretKeyRef.`,
                             w,
                         );
                 });
             });
-            if (cfg.allowTokenMount.includes(`${w.namespace}/${w.name}`)) return;
-            const saName = String(spec?.serviceAccountName ?? "default");
-            const sa = accounts.find((a) => a.namespace === w.namespace && a.name === saName);
+            // Operators and charts whose pods are API clients (instance managers, controllers) need the token.
+            if (pod.callsApi || cfg.allowTokenMount.includes(`${w.namespace}/${w.name}`)) return;
+            const saName = String(pod.spec?.serviceAccountName ?? "default");
+            const sa = accounts.find((a) => a.namespace === pod.namespace && a.name === saName);
             // The pod's setting wins; unset, the ServiceAccount's applies; unset there too, the token is mounted.
-            const mounted = spec?.automountServiceAccountToken ?? sa?.props.automountServiceAccountToken ?? true;
+            const mounted = pod.spec?.automountServiceAccountToken ?? sa?.props.automountServiceAccountToken ?? true;
             if (mounted !== false)
                 report(
-                    `${w.id}: mounts a service account token (automountServiceAccountToken is not false on the pod or ServiceAccount ${saName}); set it to false, or list the workload in allowTokenMount if it calls the Kubernetes API.`,
+                    `${who}: mounts a service account token (automountServiceAccountToken is not false on the pod or ServiceAccount ${saName}); set it to false, or list the workload in allowTokenMount if it calls the Kubernetes API.`,
                     w,
                 );
         });

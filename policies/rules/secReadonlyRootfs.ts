@@ -1,23 +1,35 @@
-import { containersOf, podTemplateOf, WORKLOAD_KINDS } from "../lib/k8s";
-import { resourceRule } from "../lib/rule";
+import { containersOf } from "../lib/k8s";
+import { podSubject } from "../lib/pods";
+import { podRule, schema } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
 /** `sec-readonly-rootfs`: an attacker cannot drop binaries into a read-only root filesystem. */
-export const secReadonlyRootfs = resourceRule<Record<string, never>>(
+interface Config {
+    allowWritableRoot: string[];
+}
+
+export const secReadonlyRootfs = podRule<Config>(
     {
         name: "sec-readonly-rootfs",
         description: "Every container runs with a read-only root filesystem.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes.",
-        configSchema: { properties: {} },
+        configSchema: {
+            properties: {
+                allowWritableRoot: schema.strings(
+                    [],
+                    "Containers whose image must write to its root filesystem, as <Kind>/<name>/<container> of the declared object (container * for all), each with its reason in policies/README.md.",
+                ),
+            },
+        },
     },
-    (kind) => WORKLOAD_KINDS.includes(kind),
-    (o, _cfg, report) => {
-        forEachKnown(containersOf(podTemplateOf(o.kind, o.props)?.spec), ({ name, c }) => {
-            if (c.securityContext?.readOnlyRootFilesystem !== true)
+    (pod, o, cfg, report) => {
+        forEachKnown(containersOf(pod.spec), ({ name, c }) => {
+            const allowed = cfg.allowWritableRoot.some((e) => e === `${o.kind}/${o.name}/${name}` || e === `${o.kind}/${o.name}/*`);
+            if (c.securityContext?.readOnlyRootFilesystem !== true && !allowed)
                 report(
-                    `${o.id}: container ${name} has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`,
+                    `${podSubject(pod, o)}: container ${name} has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write.`,
                 );
         });
     },

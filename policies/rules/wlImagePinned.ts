@@ -1,5 +1,6 @@
-import { containersOf, podTemplateOf, WORKLOAD_KINDS } from "../lib/k8s";
-import { resourceRule, schema } from "../lib/rule";
+import { containersOf } from "../lib/k8s";
+import { podSubject } from "../lib/pods";
+import { podRule, schema } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
 interface Config {
@@ -17,7 +18,7 @@ export function isPinned(ref: string): boolean {
 }
 
 /** `wl-image-pinned`: every node runs the same image; in prod the same bytes (a digest). */
-export const wlImagePinned = resourceRule<Config>(
+export const wlImagePinned = podRule<Config>(
     {
         name: "wl-image-pinned",
         description: "Container images are pinned to a version tag (not latest) or, where required, a sha256 digest.",
@@ -26,15 +27,17 @@ export const wlImagePinned = resourceRule<Config>(
         remediationSteps: "Reference images as name:version, or name@sha256:<digest> where digests are required.",
         configSchema: { properties: { requireDigest: schema.bool(true, "Require name@sha256:<digest> (a tag can be moved).") } },
     },
-    (kind) => WORKLOAD_KINDS.includes(kind),
-    (o, cfg, report) => {
-        forEachKnown(containersOf(podTemplateOf(o.kind, o.props)?.spec), ({ name, c }) => {
+    (pod, o, cfg, report) => {
+        forEachKnown(containersOf(pod.spec), ({ name, c }) => {
+            if (pod.imageFromOutside.includes(name)) return; // the operator's image: pinned where the operator is installed
             const image = String(c.image);
             if (!isPinned(image))
-                report(`${o.id}: container ${name} image ${image} is not pinned; use a version tag (not latest) or a sha256 digest.`);
+                report(
+                    `${podSubject(pod, o)}: container ${name} image ${image} is not pinned; use a version tag (not latest) or a sha256 digest.`,
+                );
             else if (cfg.requireDigest && !DIGEST.test(image))
                 report(
-                    `${o.id}: container ${name} image ${image} is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`,
+                    `${podSubject(pod, o)}: container ${name} image ${image} is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`,
                 );
         });
     },

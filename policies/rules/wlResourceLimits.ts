@@ -1,5 +1,6 @@
-import { containersOf, parseQuantity, podTemplateOf, WORKLOAD_KINDS } from "../lib/k8s";
-import { resourceRule, schema } from "../lib/rule";
+import { containersOf, parseQuantity } from "../lib/k8s";
+import { podSubject } from "../lib/pods";
+import { podRule, schema } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
 interface Config {
@@ -7,7 +8,7 @@ interface Config {
 }
 
 /** `wl-resource-limits`: a memory limit on every container; CPU limits only where configured. */
-export const wlResourceLimits = resourceRule<Config>(
+export const wlResourceLimits = podRule<Config>(
     {
         name: "wl-resource-limits",
         description: "Every container has a memory limit at or above its request (and a CPU limit where required).",
@@ -21,21 +22,20 @@ export const wlResourceLimits = resourceRule<Config>(
             },
         },
     },
-    (kind) => WORKLOAD_KINDS.includes(kind),
-    (o, cfg, report) => {
-        forEachKnown(containersOf(podTemplateOf(o.kind, o.props)?.spec), ({ name, c }) => {
+    (pod, o, cfg, report) => {
+        forEachKnown(containersOf(pod.spec), ({ name, c }) => {
             const limit = c.resources?.limits?.memory;
             const request = c.resources?.requests?.memory;
             if (limit === undefined)
                 report(
-                    `${o.id}: container ${name} has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`,
+                    `${podSubject(pod, o)}: container ${name} has no memory limit; set resources.limits.memory (without one a pod can exhaust its node's memory).`,
                 );
             else if (request !== undefined && parseQuantity(limit) < parseQuantity(request))
                 report(
-                    `${o.id}: container ${name} memory limit (${limit}) is below its request (${request}); raise the limit to at least the request.`,
+                    `${podSubject(pod, o)}: container ${name} memory limit (${limit}) is below its request (${request}); raise the limit to at least the request.`,
                 );
             if (cfg.requireCpuLimit && c.resources?.limits?.cpu === undefined)
-                report(`${o.id}: container ${name} has no cpu limit; set resources.limits.cpu.`);
+                report(`${podSubject(pod, o)}: container ${name} has no cpu limit; set resources.limits.cpu.`);
         });
     },
 );
