@@ -390,6 +390,13 @@ export const ConfigSchema = z.strictObject({
         .describe("Postgres (CloudNativePG): the main cluster and the analytics replica."),
     pooler: z
         .strictObject({
+            image: image()
+                .default("ghcr.io/cloudnative-pg/pgbouncer:1.25.1")
+                .describe(
+                    "Pinned PgBouncer image of every pooler (CloudNativePG 1.30's default, pinned here so prod can pin it by digest).",
+                ),
+            cpu: quantity().default("250m").describe("CPU request of each PgBouncer pod (PgBouncer uses one core at most)."),
+            memory: quantity().default("256Mi").describe("Memory of each PgBouncer pod (request = limit: Guaranteed, never BestEffort)."),
             writeInstances: int(1, 20).default(3).describe("PgBouncer pods of the -rw pooler (to the primary)."),
             readInstances: int(1, 20).default(3).describe("PgBouncer pods of the -ro pooler (to the replicas)."),
             analyticsInstances: int(1, 20).default(2).describe("PgBouncer pods of the analytics pooler."),
@@ -607,6 +614,22 @@ export const ConfigSchema = z.strictObject({
         })
         .prefault({})
         .describe("The forecasting step (issue 4)."),
+    images: z
+        .strictObject({
+            digests: z
+                .record(
+                    z
+                        .string()
+                        .refine((r) => isPinnedImage(r) && !r.includes("@"), { message: "must be an image reference with a version tag" }),
+                    z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "must be sha256:<64 hex digits>" }),
+                )
+                .default({})
+                .describe(
+                    "Digests of the images the program runs by tag (`<image>:<tag>` -> `sha256:...`): the data tier's, the operators' and the charts'. Each listed image is pinned as `<image>:<tag>@<digest>`; prod requires a digest for every image (policy wl-image-pinned).",
+                ),
+        })
+        .prefault({})
+        .describe("Image pinning by digest."),
     network: z
         .strictObject({
             postgresPort: port().default(5432).describe("Port of the Postgres poolers and clusters the apps may reach."),

@@ -2,6 +2,8 @@
  * SysManage scaling infrastructure. Reads like the architecture: config, then the tiers from
  * the load balancers down to the workloads. Each line builds a component from plain args.
  */
+import { pinImage } from "./lib/images";
+import { OPERATOR_METRICS_PORTS } from "./lib/monitors";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig } from "./config";
@@ -76,6 +78,7 @@ export = async () => {
     const opts = { providers: { kubernetes: provider } };
 
     // Cluster add-ons that make the autoscalers work.
+    const digests = cfg.images.digests;
     if (cfg.metrics.installAdapter) {
         new MetricsAdapter(
             "metrics-adapter",
@@ -83,11 +86,14 @@ export = async () => {
                 namespace: cfg.metrics.adapterNamespace,
                 prometheusUrl: cfg.metrics.prometheusUrl,
                 prometheusPort: cfg.metrics.prometheusPort,
+                imageDigests: digests,
             },
             opts,
         );
     }
-    const vpa = cfg.metrics.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace }, opts) : undefined;
+    const vpa = cfg.metrics.installVpa
+        ? new VerticalPodAutoscaler("vpa", { namespace: cfg.metrics.vpaNamespace, imageDigests: digests }, opts)
+        : undefined;
 
     const sized = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) => ({
         ...p,
@@ -108,7 +114,13 @@ export = async () => {
                 gatewayName,
                 prometheusNamespace: cfg.metrics.prometheusNamespace,
                 prometheusPodLabels: cfg.metrics.prometheusPodLabels,
-                metricsPorts: [api.pod.port, ...workers.map((w) => w.pod.port), ...(cfg.analytics.enabled ? [cfg.analytics.port] : [])],
+                metricsPorts: [
+                    api.pod.port,
+                    ...workers.map((w) => w.pod.port),
+                    ...(cfg.analytics.enabled ? [cfg.analytics.port] : []),
+                    ...(data.postgres ? [OPERATOR_METRICS_PORTS.cnpgInstance, OPERATOR_METRICS_PORTS.cnpgPooler] : []),
+                    ...(data.redis ? [OPERATOR_METRICS_PORTS.redisExporter] : []),
+                ],
                 postgresPort: cfg.network.postgresPort,
                 redisPort: cfg.network.redisPort,
                 dataTier: {
@@ -205,6 +217,7 @@ export = async () => {
     }
 
     // Data tier: Postgres (primary + read replicas, analytics replica) behind PgBouncer, and Redis.
+    const scraping = { monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval };
     const dataLabels = (component: string) => ({
         ...labels,
         "app.kubernetes.io/component": component,
@@ -215,6 +228,7 @@ export = async () => {
         {
             cnpgNamespace: data.postgres && cfg.postgres.installOperator ? cfg.postgres.operatorNamespace : undefined,
             redisNamespace: data.redis && cfg.redis.installOperator ? cfg.redis.operatorNamespace : undefined,
+            imageDigests: digests,
         },
         opts,
     );
@@ -228,12 +242,13 @@ export = async () => {
                 namespace: ns.name,
                 labels: dataLabels("database"),
                 plan: data.postgres.main,
-                image: pg.image,
+                image: pinImage(pg.image, digests),
                 storageClass: pg.storageClass,
                 zones: cfg.zones.length,
                 backup,
                 backupSchedule: pg.backup.schedule,
                 operatorReady: operators.postgresReady,
+                scraping,
                 bootstrap: { initdb: { database: DATABASE, owner: data.postgres.privileges.owner } },
                 adminRole: access.manageRoles
                     ? { name: access.adminUsername, passwordSecret: "sysmanage-pg-admin", inRoles: [data.postgres.privileges.owner] }
@@ -248,12 +263,13 @@ export = async () => {
                     namespace: ns.name,
                     labels: dataLabels("database"),
                     plan: data.postgres.analytics,
-                    image: pg.image,
+                    image: pinImage(pg.image, digests),
                     storageClass: pg.storageClass,
                     zones: cfg.zones.length,
                     backup,
                     operatorReady: operators.postgresReady,
-                    bootstrap: { replicaOf: main.clusterName },
+                    scraping,
+                    bootstrap: { replicaOf: main.clusterName, database: DATABASE, owner: data.postgres.privileges.owner },
                     dependsOn: [main.cluster],
                 },
                 opts,
@@ -263,7 +279,14 @@ export = async () => {
             (plan) =>
                 new ConnectionPooler(
                     plan.name,
-                    { namespace: ns.name, plan, labels: dataLabels("pooler"), zones: cfg.zones.length, dependsOn: [main.cluster] },
+                    {
+                        namespace: ns.name,
+                        plan,
+                        labels: dataLabels("pooler"),
+                        zones: cfg.zones.length,
+                        dependsOn: [main.cluster],
+                        scraping,
+                    },
                     opts,
                 ),
         );
@@ -301,14 +324,15 @@ export = async () => {
                 config: data.redis.config,
                 masters: data.redis.masters,
                 replicasPerMaster: data.redis.replicasPerMaster,
-                image: r.image,
-                exporterImage: r.exporterImage,
+                image: pinImage(r.image, digests),
+                exporterImage: pinImage(r.exporterImage, digests),
                 cpu: r.cpu,
                 memory: r.memory,
                 storageSize: r.storageSize,
                 storageClass: cfg.postgres.storageClass,
                 zones: cfg.zones.length,
                 operatorReady: operators.redisReady,
+                scraping,
             },
             opts,
         );

@@ -12,7 +12,11 @@ describe("Postgres clusters (CloudNativePG)", () => {
     test("prod main cluster: 1 primary + 3 replicas, pinned image, guaranteed QoS, no superuser, spread, backups, monitoring, waits for Ready", async () => {
         const c = find(await objectsOf("prod"), "Cluster", "sysmanage-pg");
         assert.equal(c.spec.instances, 4);
-        assert.equal(c.spec.imageName, "ghcr.io/cloudnative-pg/postgresql:17.6");
+        // The configured tag, pinned by the digest prod lists in images.digests.
+        assert.equal(
+            c.spec.imageName,
+            "ghcr.io/cloudnative-pg/postgresql:17.6@sha256:30b304a2e300ed80b6d1b740e4369e9b0f25599fb518de78c01fd9f25531791b",
+        );
         assert.deepEqual(c.spec.resources, { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "2", memory: "8Gi" } });
         assert.equal(c.spec.enableSuperuserAccess, false);
         assert.deepEqual(c.spec.storage, { size: "100Gi" });
@@ -27,7 +31,13 @@ describe("Postgres clusters (CloudNativePG)", () => {
         assert.deepEqual(c.spec.bootstrap, { initdb: { database: "sysmanage", owner: "sysmanage_owner", dataChecksums: true } });
         assert.equal(c.spec.backup.barmanObjectStore.destinationPath, "s3://sysmanage-backups/prod");
         assert.equal(c.spec.backup.retentionPolicy, "30d");
-        assert.deepEqual(c.spec.monitoring, { enablePodMonitor: true });
+        // Scraped by a PodMonitor of ours, not the operator's deprecated switch.
+        assert.equal(c.spec.monitoring, undefined);
+        const monitor = find(await objectsOf("prod"), "PodMonitor", "sysmanage-pg-metrics");
+        assert.deepEqual(monitor.spec, {
+            selector: { matchLabels: { "cnpg.io/cluster": "sysmanage-pg", "cnpg.io/podRole": "instance" } },
+            podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
+        });
         assert.equal(c.metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
         assert.deepEqual(c.spec.postgresql.parameters, planOf("prod").postgres!.main.parameters);
         assert.equal(c.spec.postgresql.parameters.max_connections, "300");
@@ -51,7 +61,8 @@ describe("Postgres clusters (CloudNativePG)", () => {
         const a = find(await objectsOf("prod"), "Cluster", "sysmanage-pg-analytics");
         assert.equal(a.spec.instances, 1);
         assert.deepEqual(a.spec.replica, { enabled: true, source: "sysmanage-pg" });
-        assert.deepEqual(a.spec.bootstrap, { pg_basebackup: { source: "sysmanage-pg" } });
+        // The copy's database and owner are the source's, not the operator's defaults (app/app).
+        assert.deepEqual(a.spec.bootstrap, { pg_basebackup: { source: "sysmanage-pg", database: "sysmanage", owner: "sysmanage_owner" } });
         const ext = a.spec.externalClusters[0];
         assert.deepEqual(ext.connectionParameters, {
             host: "sysmanage-pg-rw",
@@ -91,7 +102,7 @@ describe("Postgres clusters (CloudNativePG)", () => {
 describe("PgBouncer poolers and the connection budget", () => {
     test("prod: three poolers with the seed's settings, pools capped so the budget holds", async () => {
         const objects = await objectsOf("prod");
-        const rw = find(objects, "Pooler", "sysmanage-pg-rw");
+        const rw = find(objects, "Pooler", "sysmanage-pg-pooler-rw");
         assert.deepEqual(
             [rw.spec.type, rw.spec.instances, rw.spec.cluster.name, rw.spec.pgbouncer.poolMode],
             ["rw", 3, "sysmanage-pg", "transaction"],
@@ -116,9 +127,9 @@ describe("PgBouncer poolers and the connection budget", () => {
             log_pooler_errors: "1",
             stats_period: "60",
         });
-        const ro = find(objects, "Pooler", "sysmanage-pg-ro");
+        const ro = find(objects, "Pooler", "sysmanage-pg-pooler-ro");
         assert.deepEqual([ro.spec.type, ro.spec.instances], ["ro", 3]);
-        const an = find(objects, "Pooler", "sysmanage-pg-analytics-rw");
+        const an = find(objects, "Pooler", "sysmanage-pg-analytics-pooler-ro");
         assert.deepEqual(
             [an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections],
             ["rw", "sysmanage-pg-analytics", 2, "100"],
@@ -130,7 +141,7 @@ describe("PgBouncer poolers and the connection budget", () => {
             postgres: {
                 instances: 4,
                 analyticsReplica: true,
-                poolers: { "sysmanage-pg-rw": 3, "sysmanage-pg-ro": 3, "sysmanage-pg-analytics-rw": 2 },
+                poolers: { "sysmanage-pg-pooler-rw": 3, "sysmanage-pg-pooler-ro": 3, "sysmanage-pg-analytics-pooler-ro": 2 },
                 budgets: [
                     { target: "sysmanage-pg primary", available: 267, used: 267 },
                     { target: "sysmanage-pg replica", available: 267, used: 267 },
@@ -142,7 +153,7 @@ describe("PgBouncer poolers and the connection budget", () => {
     });
     test("dev has no replicas: the read pooler is type r and shares the primary's budget with the write pooler", async () => {
         const objects = await objectsOf("dev");
-        const read = find(objects, "Pooler", "sysmanage-pg-r");
+        const read = find(objects, "Pooler", "sysmanage-pg-pooler-r");
         assert.equal(read.spec.type, "r");
         const budgets = planOf("dev").postgres!.budgets;
         assert.deepEqual(
@@ -153,11 +164,11 @@ describe("PgBouncer poolers and the connection budget", () => {
                     67,
                     66,
                     [
-                        ["sysmanage-pg-rw", 33],
-                        ["sysmanage-pg-r", 33],
+                        ["sysmanage-pg-pooler-rw", 33],
+                        ["sysmanage-pg-pooler-r", 33],
                     ],
                 ],
-                ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-rw", 67]]],
+                ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-pooler-ro", 67]]],
             ],
         );
     });
@@ -175,7 +186,7 @@ describe("PgBouncer poolers and the connection budget", () => {
     });
     test("every pooler has a PDB allowing one eviction and spreads over zones and hosts", async () => {
         const objects = await objectsOf("prod");
-        for (const name of ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"]) {
+        for (const name of ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-ro", "sysmanage-pg-analytics-pooler-ro"]) {
             assert.deepEqual(find(objects, "PodDisruptionBudget", name).spec, {
                 maxUnavailable: 1,
                 selector: { matchLabels: { "cnpg.io/poolerName": name } },
@@ -235,11 +246,11 @@ describe("roles, grants and secrets", () => {
         const host = (n: string) => find(objects, "Secret", n).stringData.host;
         assert.deepEqual(
             [host("sysmanage-write"), host("sysmanage-read"), host("sysmanage-analytics")],
-            ["sysmanage-pg-rw", "sysmanage-pg-ro", "sysmanage-pg-analytics-rw"],
+            ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-ro", "sysmanage-pg-analytics-pooler-ro"],
         );
         assert.equal(
             find(objects, "Secret", "sysmanage-write").stringData.uri,
-            `postgresql://sysmanage_write:${MOCK_PASSWORD}@sysmanage-pg-rw:5432/sysmanage?sslmode=require`,
+            `postgresql://sysmanage_write:${MOCK_PASSWORD}@sysmanage-pg-pooler-rw:5432/sysmanage?sslmode=require`,
         );
     });
     test("manageRoles off: no provider, roles or grants; Secrets and clusters stay", async () => {
@@ -338,7 +349,10 @@ describe("data-tier network policies", () => {
             { protocol: "TCP", port: 16379 },
         ]);
         // Pooler and Postgres pods carry the labels these policies rely on.
-        assert.equal(find(objects, "Pooler", "sysmanage-pg-rw").spec.template.metadata.labels["app.kubernetes.io/component"], "pooler");
+        assert.equal(
+            find(objects, "Pooler", "sysmanage-pg-pooler-rw").spec.template.metadata.labels["app.kubernetes.io/component"],
+            "pooler",
+        );
     });
 });
 

@@ -171,6 +171,17 @@ describe("connection budget", () => {
 });
 
 describe("Postgres parameters", () => {
+    test("a small WAL volume: min_wal_size is a quarter of max_wal_size, never at or above it (CloudNativePG's webhook refuses min >= max)", () => {
+        const p = (walStorageSize: string, walKeepSize = "256MB") =>
+            postgresParameters({ memory: "2Gi", cpu: "1", maxConnections: 100, profile: "oltp", walKeepSize, walStorageSize });
+        // 2Gi × 0.4 = 819MB between checkpoints; dev rendered min_wal_size 1GB against it before.
+        assert.deepEqual([p("2Gi").min_wal_size, p("2Gi").max_wal_size], ["204MB", "819MB"]);
+        assert.deepEqual([p("20Gi").min_wal_size, p("20Gi").max_wal_size], ["1024MB", "4096MB"]);
+        assert.deepEqual([p("200Mi", "64MB").min_wal_size, p("200Mi", "64MB").max_wal_size], ["32MB", "80MB"]);
+        assert.throws(() => p("120Mi"), {
+            message: "WAL volume 120Mi gives max_wal_size 48MB, below the 64MB minimum; raise postgres.walStorageSize",
+        });
+    });
     test("8Gi / 2 CPUs / 300 connections, OLTP: the rules of thumb", () => {
         const p = postgresParameters({
             memory: "8Gi",
@@ -307,7 +318,7 @@ describe("Postgres parameters", () => {
 });
 
 describe("PgBouncer parameters", () => {
-    const pool = { pooler: "sysmanage-pg-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
+    const pool = { pooler: "sysmanage-pg-pooler-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
 
     test("the seed's settings with the budget's pool sizes, as strings", () => {
         assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool }), {

@@ -45,7 +45,9 @@ describe("the forecasting step inside the program", () => {
         // The other counts keep their configured values (dev's load fits).
         assert.equal(find(objects, "Cluster", "sysmanage-pg").spec.instances, 1);
         assert.deepEqual(
-            ["sysmanage-pg-rw", "sysmanage-pg-r", "sysmanage-pg-analytics-rw"].map((n) => find(objects, "Pooler", n).spec.instances),
+            ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-r", "sysmanage-pg-analytics-pooler-ro"].map(
+                (n) => find(objects, "Pooler", n).spec.instances,
+            ),
             [1, 1, 1],
         );
         const r = await rendered("dev");

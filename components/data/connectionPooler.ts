@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { poolerSpec } from "../../lib/data/manifests";
 import type { PoolerPlan } from "../../lib/data/plan";
+import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
 export interface ConnectionPoolerArgs {
     readonly namespace: pulumi.Input<string>;
@@ -10,6 +11,8 @@ export interface ConnectionPoolerArgs {
     readonly zones: number;
     /** The Cluster it pools for (and the operator). */
     readonly dependsOn: pulumi.Resource[];
+    /** Scraping of PgBouncer's metrics (port `metrics`, 9127). */
+    readonly scraping: Scraping;
 }
 
 /**
@@ -41,6 +44,18 @@ export class ConnectionPooler extends pulumi.ComponentResource {
                     selector: { matchLabels: { "cnpg.io/poolerName": args.plan.name } },
                     unhealthyPodEvictionPolicy: "AlwaysAllow",
                 },
+            },
+            { parent: this, dependsOn: [pooler] },
+        );
+        operatorPodMonitor(
+            `${name}-monitor`,
+            {
+                name: args.plan.name,
+                namespace: args.namespace,
+                labels: args.labels,
+                selector: { matchLabels: { "cnpg.io/poolerName": args.plan.name } },
+                port: "metrics",
+                scraping: args.scraping,
             },
             { parent: this, dependsOn: [pooler] },
         );

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterSpec, scheduledBackupSpec, type ClusterArgs } from "../../lib/data/manifests";
+import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
 export interface PostgresClusterArgs extends ClusterArgs {
     readonly namespace: pulumi.Input<string>;
@@ -11,6 +12,8 @@ export interface PostgresClusterArgs extends ClusterArgs {
     readonly operatorReady: pulumi.Resource[];
     /** Other resources the Cluster must wait for (Secrets it references, the main cluster). */
     readonly dependsOn?: pulumi.Resource[];
+    /** Scraping of the instances' metrics (port `metrics`, 9187). */
+    readonly scraping: Scraping;
 }
 
 /**
@@ -25,7 +28,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:PostgresCluster", name, {}, opts);
-        const { namespace, backupSchedule, operatorReady, dependsOn, ...spec } = args;
+        const { namespace, backupSchedule, operatorReady, dependsOn, scraping, ...spec } = args;
         this.clusterName = args.plan.name;
         const deps = [...operatorReady, ...(dependsOn ?? [])];
         if (args.adminRole) {
@@ -73,6 +76,18 @@ export class PostgresCluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [this.cluster], replaceOnChanges: ["spec.cluster"] },
             );
         }
+        operatorPodMonitor(
+            `${name}-monitor`,
+            {
+                name: args.plan.name,
+                namespace,
+                labels: args.labels,
+                selector: { matchLabels: { "cnpg.io/cluster": args.plan.name, "cnpg.io/podRole": "instance" } },
+                port: "metrics",
+                scraping,
+            },
+            { parent: this, dependsOn: [this.cluster] },
+        );
         this.registerOutputs({ clusterName: this.clusterName });
     }
 }

@@ -2,8 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
+import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
-export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "configMap"> {
+export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "configMap" | "serviceAccount"> {
     readonly namespace: pulumi.Input<string>;
     readonly name: string;
     readonly labels: Record<string, string>;
@@ -11,6 +12,8 @@ export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "co
     readonly config: Record<string, string>;
     /** The operator release. */
     readonly operatorReady: pulumi.Resource[];
+    /** Scraping of the exporter sidecars (port `redis-exporter`, 9121). */
+    readonly scraping: Scraping;
 }
 
 /**
@@ -43,15 +46,44 @@ export class RedisCluster extends pulumi.ComponentResource {
             },
             child,
         );
-        new k8s.apiextensions.CustomResource(
+        // Its own ServiceAccount, with no API token in the pods (the default one mounts it).
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+                automountServiceAccountToken: false,
+            },
+            child,
+        );
+        const cluster = new k8s.apiextensions.CustomResource(
             `${name}-cluster`,
             {
                 apiVersion: "redis.redis.opstreelabs.in/v1beta2",
                 kind: "RedisCluster",
                 metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
-                spec: redisClusterSpec(args.name, { ...args, passwordSecret: this.passwordSecretName, configMap: `${args.name}-config` }),
+                spec: redisClusterSpec(args.name, {
+                    ...args,
+                    passwordSecret: this.passwordSecretName,
+                    configMap: `${args.name}-config`,
+                    serviceAccount: args.name,
+                }),
             },
-            { ...child, dependsOn: [...args.operatorReady, secret, configMap] },
+            { ...child, dependsOn: [...args.operatorReady, secret, configMap, serviceAccount] },
+        );
+        operatorPodMonitor(
+            `${name}-monitor`,
+            {
+                name: args.name,
+                namespace: args.namespace,
+                labels: args.labels,
+                selector: {
+                    matchLabels: { redis_setup_type: "cluster" },
+                    matchExpressions: [{ key: "app", operator: "In", values: [`${args.name}-leader`, `${args.name}-follower`] }],
+                },
+                port: "redis-exporter",
+                scraping: args.scraping,
+            },
+            { ...child, dependsOn: [cluster] },
         );
         this.registerOutputs({ passwordSecretName: this.passwordSecretName });
     }

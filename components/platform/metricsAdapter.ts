@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { prometheusAdapterValues } from "../../lib/chartValues";
 import { customRules, externalRules } from "../../lib/metricsRules";
 import { CHARTS, pinnedRelease } from "./charts";
 
@@ -9,6 +10,8 @@ export interface MetricsAdapterArgs {
     /** Prometheus base URL (scheme and host). */
     readonly prometheusUrl: string;
     readonly prometheusPort: number;
+    /** Image digests by `<image>:<tag>` (config images.digests). */
+    readonly imageDigests: Readonly<Record<string, string>>;
 }
 
 /**
@@ -24,7 +27,7 @@ export class MetricsAdapter extends pulumi.ComponentResource {
         const release = new k8s.helm.v3.Release(
             `${name}-release`,
             pinnedRelease(CHARTS.prometheusAdapter, "prometheus-adapter", args.namespace, {
-                replicas: 2,
+                ...prometheusAdapterValues(args.imageDigests),
                 prometheus: { url: args.prometheusUrl, port: args.prometheusPort, path: "" },
                 // Only our rules: the default container rules would add hundreds of unused metrics.
                 rules: { default: false, custom: customRules(), external: externalRules() },

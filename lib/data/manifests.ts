@@ -24,7 +24,7 @@ export interface ClusterArgs {
     /** The admin role the deployer's role management connects as (CREATEROLE, not superuser). */
     readonly adminRole?: { name: string; passwordSecret: string; inRoles: string[] };
     /** Bootstrap a new database owned by this role, or follow another cluster (replica cluster). */
-    readonly bootstrap: { initdb: { database: string; owner: string } } | { replicaOf: string };
+    readonly bootstrap: { initdb: { database: string; owner: string } } | { replicaOf: string; database: string; owner: string };
 }
 
 function barman(b: NonNullable<ClusterArgs["backup"]>, serverName?: string): Record<string, unknown> {
@@ -60,7 +60,8 @@ export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
         walStorage: storage(p.walStorageSize),
         affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
         topologySpreadConstraints: zoneSpread(podLabels, a.zones),
-        monitoring: { enablePodMonitor: true },
+        // Scraped by a PodMonitor of ours (components/data/podMonitor.ts), not the operator's
+        // `monitoring.enablePodMonitor`, deprecated in 1.30 and removed in 1.31.
     };
     if (a.adminRole) {
         spec.managed = {
@@ -85,7 +86,9 @@ export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
         const source = a.bootstrap.replicaOf;
         // Streams from the main cluster with its replication certificate; falls back to the WAL
         // archive when the main cluster no longer has the WAL (the replica fell far behind).
-        spec.bootstrap = { pg_basebackup: { source } };
+        // The copy holds the source's database and owner; naming them keeps the operator from
+        // creating its default `app` database and owner secret for a database that is not there.
+        spec.bootstrap = { pg_basebackup: { source, database: a.bootstrap.database, owner: a.bootstrap.owner } };
         spec.replica = { enabled: true, source };
         spec.externalClusters = [
             {
@@ -105,6 +108,8 @@ export function scheduledBackupSpec(cluster: string, schedule: string): Record<s
     return { schedule, cluster: { name: cluster }, method: "barmanObjectStore", backupOwnerReference: "self", immediate: true };
 }
 
+const poolerResources = (p: PoolerPlan) => ({ requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpu, memory: p.memory } });
+
 export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones: number): Record<string, unknown> {
     const podLabels = { "cnpg.io/poolerName": p.name };
     return {
@@ -112,12 +117,16 @@ export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones:
         instances: p.instances,
         type: p.type,
         pgbouncer: { poolMode: p.poolMode, parameters: p.parameters },
-        monitoring: { enablePodMonitor: true },
         template: {
             metadata: { labels },
             spec: {
-                // The operator fills in the pgbouncer container; we add spread across zones and hosts.
-                containers: [],
+                // The operator merges its pgbouncer container into ours by name: our pinned image and
+                // resources (without them the pods run BestEffort, first to be evicted) and the
+                // restricted securityContext it would set anyway.
+                containers: [{ name: "pgbouncer", image: p.image, resources: poolerResources(p) }],
+                // The operator keeps an init container's resources when the template sets them
+                // (pkg/specs/pgbouncer/deployments.go: WithInitContainerResources, no overwrite).
+                initContainers: [{ name: "bootstrap-controller", resources: poolerResources(p) }],
                 topologySpreadConstraints: [
                     ...zoneSpread(podLabels, zones),
                     {
@@ -143,8 +152,25 @@ export interface RedisArgs {
     readonly storageClass: string;
     readonly passwordSecret: string;
     readonly configMap: string;
+    /** A ServiceAccount of its own that mounts no API token (Redis never calls the API). */
+    readonly serviceAccount: string;
     readonly zones: number;
 }
+
+/**
+ * The restricted Pod Security profile for a container. The operator copies a role's (and the
+ * exporter's) securityContext into the container as is: without it the namespace's `restricted`
+ * enforcement refuses the pods, and the cluster never forms.
+ */
+export const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** The exporter sidecar's requests (Guaranteed memory: a sidecar's OOM restarts only itself). */
+const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } };
 
 /** Label the operator puts on the pods of a RedisCluster role. */
 export const redisPodLabels = (name: string, role: "leader" | "follower") => ({ app: `${name}-${role}`, role });
@@ -175,7 +201,9 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
                 ],
             },
         },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ["ALL"] } },
+        // Redis writes its data, nodes.conf and the AOF only to the volumes; the root stays writable
+        // because the image's entrypoint renders redis.conf into its own folder.
+        securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
     });
     return {
         clusterSize: a.masters,
@@ -188,7 +216,13 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
             redisSecret: { name: a.passwordSecret, key: "password" },
             resources: { requests: { cpu: a.cpu, memory: a.memory }, limits: { memory: a.memory } },
         },
-        redisExporter: { enabled: true, image: a.exporterImage },
+        serviceAccountName: a.serviceAccount,
+        redisExporter: {
+            enabled: true,
+            image: a.exporterImage,
+            resources: EXPORTER_RESOURCES,
+            securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+        },
         redisLeader: role("leader", a.masters),
         redisFollower: role("follower", a.masters * a.replicasPerMaster),
         storage: {

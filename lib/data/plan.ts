@@ -3,6 +3,7 @@
  * Postgres parameters, pooler pool sizes within the connection budget, Redis settings and the
  * privilege plan. Components declare resources from it; tests run real servers with it.
  */
+import { pinImage } from "../images";
 import type { AppConfig } from "../../config";
 import { sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "./connectionBudget";
 import { pgbouncerParameters, PGBOUNCER_SEED } from "./pgbouncer";
@@ -24,6 +25,10 @@ export interface PoolerPlan {
     readonly instances: number;
     readonly poolMode: "transaction";
     readonly parameters: Record<string, string>;
+    /** The pgbouncer container: pinned image, and requests = limits (Guaranteed). */
+    readonly image: string;
+    readonly cpu: string;
+    readonly memory: string;
 }
 
 export interface PostgresClusterPlan {
@@ -70,9 +75,13 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
     let postgres: DataTierPlan["postgres"];
     if (pg.enabled) {
         const readType = pg.replicas > 0 ? "ro" : "r";
-        const write = { name: `${PG_CLUSTER}-rw`, maxInstances: c.pooler.writeInstances };
-        const read = { name: `${PG_CLUSTER}-${readType}`, maxInstances: c.pooler.readInstances };
-        const analyticsPooler = { name: `${PG_ANALYTICS_CLUSTER}-rw`, maxInstances: c.pooler.analyticsInstances };
+        // A Pooler's Service takes the Pooler's name, and the operator patches any Service of that
+        // name: `<cluster>-rw/-ro/-r` are the Cluster's own Services, so poolers are `<cluster>-pooler-<type>`.
+        const write = { name: `${PG_CLUSTER}-pooler-rw`, maxInstances: c.pooler.writeInstances };
+        const read = { name: `${PG_CLUSTER}-pooler-${readType}`, maxInstances: c.pooler.readInstances };
+        // Type rw (the replica cluster's designated primary: a standby, so read-only in practice),
+        // named -ro for what the app gets from it.
+        const analyticsPooler = { name: `${PG_ANALYTICS_CLUSTER}-pooler-ro`, maxInstances: c.pooler.analyticsInstances };
         // Every replica has the primary's max_connections. The -ro Service balances connections,
         // but a pooler pod's connections may all land on one replica: budget per replica. With no
         // replicas the read pooler shares the primary with the write pooler.
@@ -93,6 +102,9 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
             instances: d.maxInstances,
             poolMode: PGBOUNCER_SEED.poolMode,
             parameters: pgbouncerParameters({ maxClientConn: c.pooler.maxClientConn, pool: pool(d.name) }),
+            image: pinImage(c.pooler.image, c.images.digests),
+            cpu: c.pooler.cpu,
+            memory: c.pooler.memory,
         });
         const main: PostgresClusterPlan = {
             name: PG_CLUSTER,

@@ -28,6 +28,8 @@ export interface PostgresSizing {
 }
 
 const MB = 2 ** 20;
+/** A WAL segment (the initdb default CloudNativePG uses). */
+const WAL_SEGMENT = 16 * MB;
 const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / MB))}MB`;
 
 export class WalVolumeError extends Error {}
@@ -48,6 +50,14 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
     // volume with room to spare, or a write burst fills it and Postgres stops.
     const walVolume = quantityValue(s.walStorageSize);
     const maxWal = Math.min(4096 * MB, Math.floor((walVolume * 0.4) / MB) * MB);
+    // PostgreSQL needs at least two 16MB segments for each bound; CloudNativePG's webhook also
+    // requires min_wal_size < max_wal_size (admission/cnpg.ts).
+    if (maxWal < 4 * WAL_SEGMENT)
+        throw new WalVolumeError(
+            `WAL volume ${s.walStorageSize} gives max_wal_size ${mb(maxWal)}, below the ${mb(4 * WAL_SEGMENT)} minimum; raise postgres.walStorageSize`,
+        );
+    // Recycled WAL kept between checkpoints: 1GB, or a quarter of max_wal_size on a small volume.
+    const minWal = Math.max(2 * WAL_SEGMENT, Math.min(1024 * MB, Math.floor(maxWal / 4 / MB) * MB));
     const keep = walSizeBytes(s.walKeepSize);
     if (maxWal + keep > walVolume * 0.9)
         throw new WalVolumeError(
@@ -66,7 +76,7 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         maintenance_work_mem: mb(Math.min(2048 * MB, Math.max(64 * MB, mem * 0.05))),
         // WAL and checkpoints: spread writes, fewer forced checkpoints.
         wal_buffers: "16MB",
-        min_wal_size: "1GB",
+        min_wal_size: mb(minWal),
         max_wal_size: mb(maxWal),
         checkpoint_timeout: "15min",
         checkpoint_completion_target: "0.9",
