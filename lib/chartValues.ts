@@ -16,6 +16,7 @@ export const RESTRICTED_SECURITY_CONTEXT = {
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
+import { safeToEvict } from "../policies/lib/k8s";
 import { chartImageTag } from "./images";
 
 /** Image digests by `<image>:<tag>` (stack config `images.digests`). */
@@ -40,10 +41,6 @@ function pinnedTag(image: { repository: string; tag: string }, digests: Digests)
 
 const guaranteedMemory = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
 
-/** Cluster Autoscaler evicts a pod with an emptyDir only when its volumes are named here. */
-export const safeToEvict = (...volumes: string[]) => ({
-    "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": volumes.join(","),
-});
 
 /** Zone and host spread for a chart's pods (the charts copy the list as is, so the selector is explicit). */
 export function chartSpread(matchLabels: Record<string, string>) {

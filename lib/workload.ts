@@ -3,6 +3,7 @@
  * security, spread, graceful shutdown) and the disruption budget. Plain data in, plain
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
+import { safeToEvict } from "../policies/lib/k8s";
 import type { PodTemplateSpec, Container, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
 
@@ -129,7 +130,8 @@ export function container(args: PodArgs): Container {
 /** The pod template: restricted Pod Security profile, probes, spread, graceful shutdown. */
 export function podTemplate(args: PodArgs): PodTemplateSpec {
     return {
-        metadata: { labels: standardLabels(args) },
+        // /tmp is scratch: Cluster Autoscaler may drain the node (policy wl-evictable-local-volumes).
+        metadata: { labels: standardLabels(args), annotations: safeToEvict("tmp") },
         spec: {
             serviceAccountName: args.serviceAccountName,
             automountServiceAccountToken: false,

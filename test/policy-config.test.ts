@@ -32,6 +32,8 @@ const LEVELS: Record<string, string> = {
     "wl-image-pinned": "AMM",
     "wl-priority-class": "DAA",
     "wl-no-bare-pods": "AMM",
+    // Added with the pod-aware pack (issue 12): a cost lever, mandatory in prod.
+    "wl-evictable-local-volumes": "AAM",
     "meta-stable-apis-and-labels": "AMM",
     "sec-pss-baseline": "MMM",
     "sec-pss-restricted": "AMM",

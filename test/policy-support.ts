@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyResource } from "@pulumi/policy";
+import { safeToEvict } from "../policies/lib/k8s";
 import { runRule, toPolicyResources, type DeclaredLike, type PackConfig, type Policy, ruleConfig } from "../policies/harness";
 
 export type Obj = Record<string, any>;
@@ -70,7 +71,7 @@ function deployment(name: string, component: string, replicas: number, port: num
                 selector: { matchLabels: sel(name) },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                 template: {
-                    metadata: { labels: labels(name, component) },
+                    metadata: { labels: labels(name, component), annotations: safeToEvict("tmp") },
                     spec: {
                         serviceAccountName: name,
                         automountServiceAccountToken: false,
@@ -276,6 +277,7 @@ export function fixture(): Fixture[] {
                 spec: {
                     instances: 3,
                     imageName: `ghcr.io/cloudnative-pg/postgresql:17.6${DIGEST}`,
+                    inheritedMetadata: { annotations: safeToEvict("scratch-data", "shm") },
                     postgresql: { parameters: { max_connections: "200", superuser_reserved_connections: "3" } },
                     affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
                     topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
@@ -301,7 +303,7 @@ export function fixture(): Fixture[] {
                             parameters: { default_pool_size: "40", reserve_pool_size: "10", max_client_conn: "1000" },
                         },
                         template: {
-                            metadata: { labels: { "app.kubernetes.io/component": "pooler" } },
+                            metadata: { labels: { "app.kubernetes.io/component": "pooler" }, annotations: safeToEvict("scratch-data") },
                             spec: {
                                 containers: [
                                     {
@@ -345,7 +347,7 @@ export function fixture(): Fixture[] {
             "redis-cluster",
             "redis.redis.opstreelabs.in/v1beta2",
             "RedisCluster",
-            { name: "redis", namespace: NS },
+            { name: "redis", namespace: NS, annotations: safeToEvict("config") },
             {
                 spec: {
                     clusterSize: 3,

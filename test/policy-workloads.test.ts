@@ -245,3 +245,36 @@ describe("meta-stable-apis-and-labels", () => {
         assert.deepEqual(await messages(r.metaStableApisAndLabels, f, { requiredLabels: ["app.kubernetes.io/name"] }), []);
     });
 });
+
+describe("wl-evictable-local-volumes", () => {
+    it("an emptyDir the annotation does not name, in a template and in the pods an operator builds", async () => {
+        assert.deepEqual(
+            await messages(
+                r.wlEvictableLocalVolumes,
+                app((_c, spec) => spec.volumes.push({ name: "cache", emptyDir: {} })),
+            ),
+            [
+                `${API}: emptyDir volume(s) cache are not in the cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes annotation; Cluster Autoscaler will not scale in a node that runs them. Add "tmp,cache".`,
+            ],
+        );
+        // CloudNativePG's instance pods carry scratch-data and shm; without the inherited annotation both are named.
+        assert.deepEqual(
+            await messages(
+                r.wlEvictableLocalVolumes,
+                mutated("pg-cluster", (i) => delete i.spec.inheritedMetadata),
+            ),
+            ["primary instance pod (pg-1)", "replica instance pods (2)"].map(
+                (p) =>
+                    `${p} of Cluster app/pg: emptyDir volume(s) scratch-data, shm are not in the cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes annotation; Cluster Autoscaler will not scale in a node that runs them. Add "scratch-data,shm".`,
+            ),
+        );
+    });
+    it("safe-to-evict: true covers every volume; the compliant fixture passes", async () => {
+        const f = mutated("api-deployment", (i) => {
+            i.spec.template.metadata.annotations = { "cluster-autoscaler.kubernetes.io/safe-to-evict": "true" };
+            i.spec.template.spec.volumes.push({ name: "cache", emptyDir: {} });
+        });
+        assert.deepEqual(await messages(r.wlEvictableLocalVolumes, f), []);
+        assert.deepEqual(await messages(r.wlEvictableLocalVolumes, fixture()), []);
+    });
+});

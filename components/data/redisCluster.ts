@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { safeToEvict } from "../../policies/lib/k8s";
 import { redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
 import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
@@ -60,7 +61,8 @@ export class RedisCluster extends pulumi.ComponentResource {
             {
                 apiVersion: "redis.redis.opstreelabs.in/v1beta2",
                 kind: "RedisCluster",
-                metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+                // The operator copies these onto the pods: their `config` emptyDir may go (Cluster Autoscaler).
+                metadata: { name: args.name, namespace: args.namespace, labels: args.labels, annotations: safeToEvict("config") },
                 spec: redisClusterSpec(args.name, {
                     ...args,
                     passwordSecret: this.passwordSecretName,

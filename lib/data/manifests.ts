@@ -2,6 +2,7 @@
  * Pure builders for the data tier's custom resources: CloudNativePG Cluster, Pooler and
  * ScheduledBackup, and the OT-CONTAINER-KIT RedisCluster. Plain data in, plain objects out.
  */
+import { safeToEvict } from "../../policies/lib/k8s";
 import type { PoolerPlan, PostgresClusterPlan } from "./plan";
 
 const zoneSpread = (labels: Record<string, string>, zones: number) => [
@@ -52,7 +53,8 @@ export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
         enableSuperuserAccess: false,
         // The operator's PDB on a lone instance would block every node drain.
         enablePDB: p.instances > 1,
-        inheritedMetadata: { labels: a.labels },
+        // Inherited by the instance pods: their scratch-data and shm emptyDirs may go (Cluster Autoscaler).
+        inheritedMetadata: { labels: a.labels, annotations: safeToEvict("scratch-data", "shm") },
         postgresql: { parameters: p.parameters },
         // Guaranteed QoS: memory request = limit, so the kernel never OOM-kills Postgres first.
         resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpu, memory: p.memory } },
@@ -118,7 +120,7 @@ export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones:
         type: p.type,
         pgbouncer: { poolMode: p.poolMode, parameters: p.parameters },
         template: {
-            metadata: { labels },
+            metadata: { labels, annotations: safeToEvict("scratch-data") },
             spec: {
                 // The operator merges its pgbouncer container into ours by name: our pinned image and
                 // resources (without them the pods run BestEffort, first to be evicted) and the

@@ -28,6 +28,7 @@ import { wlRolloutSafety } from "./wlRolloutSafety";
 import { wlImagePinned } from "./wlImagePinned";
 import { wlPriorityClass } from "./wlPriorityClass";
 import { wlNoBarePods } from "./wlNoBarePods";
+import { wlEvictableLocalVolumes } from "./wlEvictableLocalVolumes";
 import { metaStableApisAndLabels } from "./metaStableApisAndLabels";
 import { secPssBaseline } from "./secPssBaseline";
 import { secPssRestricted } from "./secPssRestricted";
@@ -74,6 +75,7 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     wlImagePinned,
     wlPriorityClass,
     wlNoBarePods,
+    wlEvictableLocalVolumes,
     metaStableApisAndLabels,
     // Security
     secPssBaseline,
@@ -122,6 +124,7 @@ export {
     wlImagePinned,
     wlPriorityClass,
     wlNoBarePods,
+    wlEvictableLocalVolumes,
     metaStableApisAndLabels,
     secPssBaseline,
     secPssRestricted,
