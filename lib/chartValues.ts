@@ -41,7 +41,6 @@ function pinnedTag(image: { repository: string; tag: string }, digests: Digests)
 
 const guaranteedMemory = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
 
-
 /** Zone and host spread for a chart's pods (the charts copy the list as is, so the selector is explicit). */
 export function chartSpread(matchLabels: Record<string, string>) {
     return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
