@@ -16,7 +16,7 @@ const anyPropagation = [
 ];
 
 export default defineConfig(
-    globalIgnores(["out/", "**/node_modules/", "policies/node_modules/"]),
+    globalIgnores(["out/", "**/node_modules/", "policies/node_modules/", "generated/"]),
     js.configs.recommended,
     tseslint.configs.recommendedTypeChecked,
     {

@@ -4,6 +4,7 @@
  * Gateway API specs are typed with the model package's interfaces, so TypeScript rejects a
  * misspelt field at compile time (the package ships no schema to check unknown fields at run time).
  */
+import type { IDNSEndpoint } from "../generated/crds/externaldns.k8s.io/v1alpha1/DNSEndpoint";
 import type { IGatewaySpec } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewaySpec";
 import type { IHTTPRouteSpec } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRouteSpec";
 
@@ -100,7 +101,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
  * One record set per region under the same name, told apart by `setIdentifier`, with the
  * routing policy as provider-specific properties (Route 53 names; ExternalDNS `--source=crd`).
  */
-export function dnsEndpointSpec(a: DnsArgs): Record<string, unknown> {
+export function dnsEndpointSpec(a: DnsArgs): IDNSEndpoint["spec"] {
     return {
         endpoints: a.regions.map((r) => {
             const providerSpecific =

@@ -1,4 +1,5 @@
 /** Pure builder for the analytics VerticalPodAutoscaler (autoscaling.k8s.io/v1). */
+import type { IVerticalPodAutoscaler } from "../generated/crds/autoscaling.k8s.io/v1/VerticalPodAutoscaler";
 
 export interface VpaArgs {
     readonly deploymentName: string;
@@ -11,7 +12,7 @@ export interface VpaArgs {
     readonly replicas: number;
 }
 
-export function vpaSpec(a: VpaArgs): Record<string, unknown> {
+export function vpaSpec(a: VpaArgs): IVerticalPodAutoscaler["spec"] {
     return {
         targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: a.deploymentName },
         // A single replica would never be updated under the updater's default floor of 2.

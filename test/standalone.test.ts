@@ -2,8 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { generate, TYPED_KINDS, TYPES_DIR } from "../tools/crdTypes";
 import { readSources, sha256 } from "../tools/refreshCrds";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -51,6 +53,22 @@ describe("the repository stands alone", () => {
         };
         walk(dir);
         assert.ok(bytes < 1_000_000, `trace fixtures take ${bytes} bytes`);
+    });
+});
+
+describe("the custom resources' types come from the vendored CRDs", () => {
+    test("npm run crds:types regenerates generated/crds/ byte for byte", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "crd-types-test-"));
+        try {
+            const files = generate(tmp);
+            assert.equal(files.length, TYPED_KINDS.length);
+            for (const k of TYPED_KINDS) {
+                const rel = path.join(k.group, k.version, `${k.kind}.ts`);
+                assert.equal(fs.readFileSync(path.join(tmp, rel), "utf8"), fs.readFileSync(path.join(TYPES_DIR, rel), "utf8"), rel);
+            }
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 });
 

@@ -3,7 +3,15 @@
  * ScheduledBackup, and the OT-CONTAINER-KIT RedisCluster. Plain data in, plain objects out.
  */
 import { safeToEvict } from "../../policies/lib/k8s";
+import type { ICluster } from "../../generated/crds/postgresql.cnpg.io/v1/Cluster";
+import type { IPooler } from "../../generated/crds/postgresql.cnpg.io/v1/Pooler";
+import type { IScheduledBackup } from "../../generated/crds/postgresql.cnpg.io/v1/ScheduledBackup";
+import type { IRedisCluster } from "../../generated/crds/redis.redis.opstreelabs.in/v1beta2/RedisCluster";
 import type { PoolerPlan, PostgresClusterPlan } from "./plan";
+
+/** The specs, typed by the upstream CRDs (generated/crds/, `npm run crds:types`). */
+type ClusterSpec = NonNullable<ICluster["spec"]>;
+type BarmanObjectStore = NonNullable<NonNullable<ClusterSpec["backup"]>["barmanObjectStore"]>;
 
 const zoneSpread = (labels: Record<string, string>, zones: number) => [
     {
@@ -28,7 +36,7 @@ export interface ClusterArgs {
     readonly bootstrap: { initdb: { database: string; owner: string } } | { replicaOf: string; database: string; owner: string };
 }
 
-function barman(b: NonNullable<ClusterArgs["backup"]>, serverName?: string): Record<string, unknown> {
+function barman(b: NonNullable<ClusterArgs["backup"]>, serverName?: string): BarmanObjectStore {
     return {
         destinationPath: b.destinationPath,
         ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
@@ -42,11 +50,11 @@ function barman(b: NonNullable<ClusterArgs["backup"]>, serverName?: string): Rec
     };
 }
 
-export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
+export function clusterSpec(a: ClusterArgs): ClusterSpec {
     const p = a.plan;
     const podLabels = { "cnpg.io/cluster": p.name };
     const storage = (size: string) => ({ size, ...(a.storageClass ? { storageClass: a.storageClass } : {}) });
-    const spec: Record<string, unknown> = {
+    const spec: ClusterSpec = {
         instances: p.instances,
         imageName: a.image,
         primaryUpdateStrategy: "unsupervised",
@@ -106,13 +114,13 @@ export function clusterSpec(a: ClusterArgs): Record<string, unknown> {
     return spec;
 }
 
-export function scheduledBackupSpec(cluster: string, schedule: string): Record<string, unknown> {
+export function scheduledBackupSpec(cluster: string, schedule: string): IScheduledBackup["spec"] {
     return { schedule, cluster: { name: cluster }, method: "barmanObjectStore", backupOwnerReference: "self", immediate: true };
 }
 
 const poolerResources = (p: PoolerPlan) => ({ requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpu, memory: p.memory } });
 
-export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones: number): Record<string, unknown> {
+export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones: number): IPooler["spec"] {
     const podLabels = { "cnpg.io/poolerName": p.name };
     return {
         cluster: { name: p.cluster },
@@ -164,12 +172,12 @@ export interface RedisArgs {
  * exporter's) securityContext into the container as is: without it the namespace's `restricted`
  * enforcement refuses the pods, and the cluster never forms.
  */
-export const RESTRICTED_CONTAINER = {
+export const restrictedContainer = () => ({
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
     runAsNonRoot: true,
     seccompProfile: { type: "RuntimeDefault" },
-} as const;
+});
 
 /** The exporter sidecar's requests (Guaranteed memory: a sidecar's OOM restarts only itself). */
 const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } };
@@ -177,7 +185,7 @@ const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: {
 /** Label the operator puts on the pods of a RedisCluster role. */
 export const redisPodLabels = (name: string, role: "leader" | "follower") => ({ app: `${name}-${role}`, role });
 
-export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unknown> {
+export function redisClusterSpec(name: string, a: RedisArgs): IRedisCluster["spec"] {
     const claim = (size: string) => ({
         spec: {
             accessModes: ["ReadWriteOnce"],
@@ -205,7 +213,7 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
         },
         // Redis writes its data, nodes.conf and the AOF only to the volumes; the root stays writable
         // because the image's entrypoint renders redis.conf into its own folder.
-        securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
+        securityContext: { ...restrictedContainer(), readOnlyRootFilesystem: false },
     });
     return {
         clusterSize: a.masters,
@@ -223,7 +231,7 @@ export function redisClusterSpec(name: string, a: RedisArgs): Record<string, unk
             enabled: true,
             image: a.exporterImage,
             resources: EXPORTER_RESOURCES,
-            securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+            securityContext: { ...restrictedContainer(), readOnlyRootFilesystem: true },
         },
         redisLeader: role("leader", a.masters),
         redisFollower: role("follower", a.masters * a.replicasPerMaster),
