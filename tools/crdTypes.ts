@@ -18,8 +18,18 @@ export const TYPES_DIR = path.join(ROOT, "generated", "crds");
 export const TYPED_KINDS = [
     { group: "postgresql.cnpg.io", version: "v1", kind: "Cluster", file: "cloudnative-pg/postgresql.cnpg.io_clusters.yaml" },
     { group: "postgresql.cnpg.io", version: "v1", kind: "Pooler", file: "cloudnative-pg/postgresql.cnpg.io_poolers.yaml" },
-    { group: "postgresql.cnpg.io", version: "v1", kind: "ScheduledBackup", file: "cloudnative-pg/postgresql.cnpg.io_scheduledbackups.yaml" },
-    { group: "redis.redis.opstreelabs.in", version: "v1beta2", kind: "RedisCluster", file: "redis-operator/redis.redis.opstreelabs.in_redisclusters.yaml" },
+    {
+        group: "postgresql.cnpg.io",
+        version: "v1",
+        kind: "ScheduledBackup",
+        file: "cloudnative-pg/postgresql.cnpg.io_scheduledbackups.yaml",
+    },
+    {
+        group: "redis.redis.opstreelabs.in",
+        version: "v1beta2",
+        kind: "RedisCluster",
+        file: "redis-operator/redis.redis.opstreelabs.in_redisclusters.yaml",
+    },
     { group: "autoscaling.k8s.io", version: "v1", kind: "VerticalPodAutoscaler", file: "vertical-pod-autoscaler/vpa-v1-crd-gen.yaml" },
     { group: "externaldns.k8s.io", version: "v1alpha1", kind: "DNSEndpoint", file: "external-dns/dnsendpoints.externaldns.k8s.io.yaml" },
 ] as const;
