@@ -6,43 +6,62 @@
  * Pulumi replaces a structured key wholesale when a stack file sets it, so every field has its
  * default here and a stack file only lists what differs; `Pulumi.yaml` repeats the defaults so
  * `pulumi config` shows them (a test keeps the two equal).
+ *
+ * Every string is checked by the grammar of what it becomes (a DNS-1123 label or subdomain, a
+ * label key or value, a hostname, a positive quantity, an image reference, a six-field cron, a
+ * PostgreSQL role, a URL, a relative path): the grammars live in `policies/lib/grammar.ts`, shared
+ * with the forecast and the policy pack. A message names the file, the key, the value (URLs
+ * without credentials, secrets not at all) and the rule.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
+import * as g from "./policies/lib/grammar";
 
 export const PROJECT = "sysmanage-scaling";
+/** Config namespaces besides the project's that a stack may set: the providers the program uses, and Pulumi's own. */
+export const PROVIDER_NAMESPACES: readonly string[] = ["kubernetes", "postgresql", "random", "pulumi"];
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_NAME = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
-/** A Kubernetes quantity such as `500m`, `2`, `1Gi`, `512Mi`. */
-const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 /** True when an image reference is pinned by a version tag (not `latest`) or by a sha256 digest. */
-export function isPinnedImage(ref: string): boolean {
-    if (/\s/.test(ref)) return false;
-    const [name, digest] = ref.split("@", 2);
-    if (digest !== undefined) return /^sha256:[a-f0-9]{64}$/.test(digest);
-    const last = name.slice(name.lastIndexOf("/") + 1);
-    const tag = last.includes(":") ? last.slice(last.indexOf(":") + 1) : "";
-    return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
-}
+export const isPinnedImage = g.isPinnedImage;
 
-const label = (what: string) => z.string().regex(DNS_LABEL, { message: `must be a DNS-1123 label (${what})` });
-const quantity = () => z.string().regex(QUANTITY, { message: "must be a Kubernetes quantity such as 500m, 2, 512Mi or 1Gi" });
-const image = () =>
-    z.string().refine(isPinnedImage, { message: "must be an image pinned to a version tag (not latest) or a sha256 digest" });
+/** A string in a grammar of `policies/lib/grammar.ts`: the check's rule is the message. */
+const grammar = (check: (v: string) => string | undefined) =>
+    z.string().superRefine((v, ctx) => {
+        const e = check(v);
+        if (e !== undefined) ctx.addIssue({ code: "custom", message: e });
+    });
+/** Empty, or a string in the grammar. */
+const optional = (check: (v: string) => string | undefined) =>
+    grammar((v) => {
+        const e = v === "" ? undefined : check(v);
+        return e === undefined ? undefined : `${e}, or empty`;
+    });
+const label = () => grammar(g.dnsLabelError);
+const subdomain = () => grammar(g.dnsSubdomainError);
+const labelValue = () => grammar((v) => g.labelValueError(v, true));
+const cpu = () => grammar((v) => g.positiveQuantityError(v, "cpu"));
+const bytes = () => grammar((v) => g.positiveQuantityError(v, "bytes"));
+const image = () => grammar(g.pinnedImageError);
+const text = (max: number) => grammar((v) => g.textError(v, max));
 const int = (min: number, max: number) => z.number().int({ message: "must be an integer" }).min(min).max(max);
 const port = () => int(1, 65535);
+/** Labels as a map: each key a label key, each value a label value. */
+const labels = () =>
+    z.record(
+        grammar(g.labelKeyError),
+        grammar((v) => g.labelValueError(v)),
+    );
 
 const resources = (d: { cpuRequest: string; memoryRequest: string; memoryLimit: string }) =>
     z
         .strictObject({
-            cpuRequest: quantity().default(d.cpuRequest).describe("CPU request per pod (an HPA CPU utilization target divides by it)."),
-            memoryRequest: quantity()
+            cpuRequest: cpu().default(d.cpuRequest).describe("CPU request per pod (an HPA CPU utilization target divides by it)."),
+            memoryRequest: bytes()
                 .default(d.memoryRequest)
                 .describe("Memory request per pod (an HPA memory utilization target divides by it)."),
-            memoryLimit: quantity().default(d.memoryLimit).describe("Memory limit per pod (must be >= memoryRequest)."),
-            cpuLimit: z
-                .union([quantity(), z.literal("")])
+            memoryLimit: bytes().default(d.memoryLimit).describe("Memory limit per pod (must be >= memoryRequest)."),
+            cpuLimit: optional((v) => g.positiveQuantityError(v, "cpu"))
                 .default("")
                 .describe("CPU limit per pod; empty for none (CPU limits throttle latency-sensitive pods)."),
         })
@@ -78,9 +97,7 @@ const workerPool = (name: string) =>
             image: image().default("ghcr.io/sysmanage/sysmanage-worker:2.4.1").describe("Pinned worker image (tag or digest)."),
             minReplicas: int(1, 1000).default(2).describe("HPA minReplicas (seed: 2)."),
             maxReplicas: int(1, 1000).default(20).describe("HPA maxReplicas (seed: 20)."),
-            queueName: label("queue name")
-                .default(name)
-                .describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
+            queueName: labelValue().default(name).describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
             queueLengthPerPod: int(1, 100000).default(10).describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
             processingTimeSeconds: int(1, 86400)
                 .default(30)
@@ -97,18 +114,15 @@ const workerPool = (name: string) =>
 const exportRef = (what: string, unit: "rate" | "gauge") =>
     z
         .strictObject({
-            file: z
-                .string()
-                .min(1)
-                .describe("Export file (Prometheus query_range JSON or CSV timestamp,value), relative to forecast.exportsDir."),
-            series: z
-                .string()
+            file: grammar(g.relativePathError).describe(
+                "Export file (Prometheus query_range JSON or CSV timestamp,value), relative to forecast.exportsDir.",
+            ),
+            series: text(1000)
                 .default("")
                 .describe(
                     'Series in the file: the CSV column, or a query_range selector (name and/or labels in any order, e.g. rate{job="api"}) matching exactly one series; empty when the file has only one.',
                 ),
-            query: z
-                .string()
+            query: text(10000)
                 .default("")
                 .describe("PromQL that npm run forecast -- --refresh runs (query_range) to rewrite the file; empty: never refreshed."),
             unit: z
@@ -156,21 +170,28 @@ const countGuardrails = (min: number, max: number, lo: number, hi: number, what:
 
 export const ConfigSchema = z.strictObject({
     environment: z.enum(["dev", "staging", "prod"]).default("prod").describe("Environment this stack is: dev, staging or prod."),
-    namespace: label("namespace").default("sysmanage").describe("Namespace every application object lives in."),
+    namespace: label().default("sysmanage").describe("Namespace every application object lives in."),
     zones: z
-        .array(label("zone"))
+        .array(labelValue())
         .min(1)
         .default(["zone-a", "zone-b", "zone-c"])
         .describe("Availability zones of the cluster (topology.kubernetes.io/zone values); zone spread is hard when there are several."),
     cluster: z
         .strictObject({
-            name: label("cluster name")
+            name: labelValue()
                 .default("sysmanage")
                 .describe("Cluster name, set as the sysmanage.io/cluster label on every object the namespace component creates."),
-            region: label("region").default("us-east-1").describe("Region of this cluster; must be one of dns.regions[].name."),
-            kubeContext: z.string().default("").describe("kubeconfig context for the Kubernetes provider; empty for the current one."),
-            renderYamlToDirectory: z
-                .string()
+            region: grammar(
+                (v) =>
+                    g.dnsLabelError(v) ??
+                    (v.length > 53
+                        ? "must be at most 53 characters (the Gateway is named sysmanage-<region>, a label value of at most 63)"
+                        : undefined),
+            )
+                .default("us-east-1")
+                .describe("Region of this cluster; must be one of dns.regions[].name."),
+            kubeContext: text(1000).default("").describe("kubeconfig context for the Kubernetes provider; empty for the current one."),
+            renderYamlToDirectory: optional(g.relativePathError)
                 .default("")
                 .describe("When set, the Kubernetes provider writes manifests to this directory instead of a cluster."),
         })
@@ -189,7 +210,7 @@ export const ConfigSchema = z.strictObject({
                     requestsPerSecond: int(1, 1000000)
                         .default(100)
                         .describe("Pods metric http_requests_per_second target per pod (seed: 100)."),
-                    responseTimeP95: quantity()
+                    responseTimeP95: grammar((v) => g.positiveQuantityError(v, "seconds"))
                         .default("500m")
                         .describe("Pods metric response_time_p95 target in seconds as a quantity (seed: 500m = 500 ms)."),
                 })
@@ -227,10 +248,10 @@ export const ConfigSchema = z.strictObject({
                         .describe(
                             "VPA update mode: Recreate is what the seed's deprecated Auto did; InPlaceOrRecreate (Kubernetes 1.33+) resizes in place when it can.",
                         ),
-                    minCpu: quantity().default("500m").describe("VPA minAllowed CPU (seed: 500m)."),
-                    minMemory: quantity().default("1Gi").describe("VPA minAllowed memory (seed: 1Gi)."),
-                    maxCpu: quantity().default("4").describe("VPA maxAllowed CPU (seed: 4)."),
-                    maxMemory: quantity().default("16Gi").describe("VPA maxAllowed memory (seed: 16Gi)."),
+                    minCpu: cpu().default("500m").describe("VPA minAllowed CPU (seed: 500m)."),
+                    minMemory: bytes().default("1Gi").describe("VPA minAllowed memory (seed: 1Gi)."),
+                    maxCpu: cpu().default("4").describe("VPA maxAllowed CPU (seed: 4)."),
+                    maxMemory: bytes().default("16Gi").describe("VPA maxAllowed memory (seed: 16Gi)."),
                 })
                 .prefault({})
                 .describe("The analytics VerticalPodAutoscaler."),
@@ -240,57 +261,41 @@ export const ConfigSchema = z.strictObject({
         .describe("The analytics tier (sysmanage-analytics) with a VPA."),
     metrics: z
         .strictObject({
-            prometheusUrl: z
-                .string()
-                .regex(/^https?:\/\/[^\s/:]+$/, { message: "must be http(s)://host without port or path" })
+            prometheusUrl: grammar((v) => g.httpUrlError(v))
                 .default("http://kube-prometheus-stack-prometheus.monitoring.svc")
                 .describe("Prometheus address the metrics adapter queries (scheme and host)."),
             prometheusPort: port().default(9090).describe("Prometheus port."),
-            prometheusNamespace: label("namespace")
-                .default("monitoring")
-                .describe("Namespace of Prometheus; allowed to scrape the application pods."),
-            prometheusPodLabels: z
-                .record(z.string(), z.string())
+            prometheusNamespace: label().default("monitoring").describe("Namespace of Prometheus; allowed to scrape the application pods."),
+            prometheusPodLabels: labels()
                 .default({ "app.kubernetes.io/name": "prometheus" })
                 .describe("Labels of the Prometheus pods; only they may scrape the application pods."),
-            monitorLabels: z
-                .record(z.string(), z.string())
+            monitorLabels: labels()
                 .default({ release: "kube-prometheus-stack" })
                 .describe("Labels on ServiceMonitor/PodMonitor objects so Prometheus selects them."),
-            scrapeInterval: z
-                .string()
-                .regex(/^[0-9]+(s|m)$/, { message: "must be a duration such as 15s or 1m" })
-                .default("15s")
-                .describe("Scrape interval of the application pods."),
+            scrapeInterval: grammar(g.scrapeIntervalError).default("15s").describe("Scrape interval of the application pods."),
             installAdapter: z
                 .boolean()
                 .default(true)
                 .describe("Install prometheus-adapter (custom and external metrics API); off when the cluster already has one."),
-            adapterNamespace: label("namespace").default("monitoring").describe("Namespace of the prometheus-adapter release."),
+            adapterNamespace: label().default("monitoring").describe("Namespace of the prometheus-adapter release."),
             installVpa: z.boolean().default(true).describe("Install the Vertical Pod Autoscaler; off when the cluster already has it."),
-            vpaNamespace: label("namespace").default("kube-system").describe("Namespace of the VPA release."),
+            vpaNamespace: label().default("kube-system").describe("Namespace of the VPA release."),
         })
         .prefault({})
         .describe("Metrics pipeline: Prometheus, the custom-metrics adapter and the VPA."),
     gateway: z
         .strictObject({
-            className: label("gateway class").default("istio").describe("GatewayClass of the regional Gateway."),
-            hostname: z
-                .string()
-                .regex(DNS_NAME, { message: "must be a DNS name" })
+            className: subdomain().default("istio").describe("GatewayClass of the regional Gateway."),
+            hostname: grammar((v) => g.hostnameError(v, { wildcard: true }))
                 .default("api.sysmanage.example.com")
                 .describe("Public hostname of the API."),
-            tlsSecretName: label("secret name")
+            tlsSecretName: subdomain()
                 .default("sysmanage-api-tls")
                 .describe("Secret holding the TLS certificate of the HTTPS listener (e.g. issued by cert-manager)."),
-            controllerNamespace: label("namespace")
+            controllerNamespace: label()
                 .default("istio-system")
                 .describe("Namespace of the gateway controller and its shared proxies; allowed to reach the API."),
-            requestTimeout: z
-                .string()
-                .regex(/^[0-9]+(ms|s|m)$/, { message: "must be a Gateway API duration such as 30s" })
-                .default("30s")
-                .describe("HTTPRoute request timeout for API traffic."),
+            requestTimeout: grammar(g.gatewayDurationError).default("30s").describe("HTTPRoute request timeout for API traffic."),
         })
         .prefault({})
         .describe("Regional (Gateway) and local (HTTPRoute) load-balancer tiers."),
@@ -302,15 +307,17 @@ export const ConfigSchema = z.strictObject({
             regions: z
                 .array(
                     z.strictObject({
-                        name: label("region").describe("Region name (matches cluster.region of that region's stack)."),
-                        target: z.string().min(1).describe("Load-balancer hostname or IPv4 of that region's Gateway."),
+                        name: label().describe("Region name (matches cluster.region of that region's stack)."),
+                        target: grammar(g.dnsTargetError).describe("Load-balancer hostname or IPv4 of that region's Gateway."),
                         weight: int(0, 255).default(100).describe("Weight for weighted routing (0 drains the region)."),
                         geo: z
                             .string()
                             .regex(/^([A-Z]{2}|\*)$/, { message: "must be a continent code (e.g. NA, EU) or *" })
                             .default("*")
                             .describe("Continent code for geo routing; * is the default location."),
-                        healthCheckId: z.string().default("").describe("DNS-provider health check id for this region (optional)."),
+                        healthCheckId: grammar(g.providerIdError)
+                            .default("")
+                            .describe("DNS-provider health check id for this region (optional)."),
                     }),
                 )
                 .min(1)
@@ -324,11 +331,11 @@ export const ConfigSchema = z.strictObject({
             enabled: z.boolean().default(true).describe("Declare the Postgres clusters (CloudNativePG)."),
             image: image().default("ghcr.io/cloudnative-pg/postgresql:17.6").describe("Pinned Postgres image of every cluster."),
             replicas: int(0, 10).default(3).describe("Read replicas of the main cluster (instances = 1 primary + replicas; seed: 3)."),
-            cpu: quantity().default("2").describe("CPU of each Postgres instance (request = limit)."),
-            memory: quantity().default("8Gi").describe("Memory of each Postgres instance (request = limit); sizes the parameters."),
-            storageSize: quantity().default("100Gi").describe("Data volume size per instance."),
-            walStorageSize: quantity().default("20Gi").describe("Separate WAL volume size per instance."),
-            storageClass: z.string().default("").describe("StorageClass of the volumes; empty for the cluster default."),
+            cpu: cpu().default("2").describe("CPU of each Postgres instance (request = limit)."),
+            memory: bytes().default("8Gi").describe("Memory of each Postgres instance (request = limit); sizes the parameters."),
+            storageSize: bytes().default("100Gi").describe("Data volume size per instance."),
+            walStorageSize: bytes().default("20Gi").describe("Separate WAL volume size per instance."),
+            storageClass: optional(g.dnsSubdomainError).default("").describe("StorageClass of the volumes; empty for the cluster default."),
             maxConnections: int(20, 10000).default(300).describe("max_connections of the main cluster (the connection budget)."),
             readQueriesPerReplica: int(1, 1000000)
                 .default(1500)
@@ -343,22 +350,24 @@ export const ConfigSchema = z.strictObject({
             headroomConnections: int(0, 1000)
                 .default(20)
                 .describe("Connections kept free for humans and migrations (outside the poolers)."),
-            walKeepSize: z
-                .string()
-                .regex(/^[0-9]+(MB|GB)$/, { message: "must be a size such as 512MB or 8GB" })
+            walKeepSize: grammar((v) =>
+                /^[0-9]{1,10}(MB|GB)$/.test(v) && parseInt(v, 10) * (v.endsWith("GB") ? 1024 : 1) <= 2147483647
+                    ? undefined
+                    : "must be a size such as 512MB or 8GB, at most 2147483647MB (PostgreSQL's limit)",
+            )
                 .default("8GB")
                 .describe("wal_keep_size: WAL the primary keeps for a lagging analytics replica."),
-            operatorNamespace: label("namespace").default("cnpg-system").describe("Namespace of the CloudNativePG operator release."),
+            operatorNamespace: label().default("cnpg-system").describe("Namespace of the CloudNativePG operator release."),
             installOperator: z.boolean().default(true).describe("Install the CloudNativePG operator (pinned Helm release)."),
             backup: z
                 .strictObject({
-                    destinationPath: z
-                        .string()
+                    destinationPath: optional(g.objectStoreUrlError)
                         .default("")
                         .describe("Object-store path for base backups and WAL archive (s3://...); required in prod."),
-                    endpointURL: z.string().default("").describe("Object-store endpoint URL; empty for AWS S3."),
-                    credentialsSecret: z
-                        .string()
+                    endpointURL: optional((v) => g.httpUrlError(v, { port: true, path: true }))
+                        .default("")
+                        .describe("Object-store endpoint URL; empty for AWS S3."),
+                    credentialsSecret: subdomain()
                         .default("sysmanage-backup-credentials")
                         .describe("Secret with ACCESS_KEY_ID and ACCESS_SECRET_KEY for the object store."),
                     retentionPolicy: z
@@ -366,7 +375,7 @@ export const ConfigSchema = z.strictObject({
                         .regex(/^[1-9][0-9]*[dwm]$/, { message: "must be like 30d, 4w or 3m" })
                         .default("30d")
                         .describe("How long backups are kept."),
-                    schedule: z.string().default("0 0 3 * * *").describe("ScheduledBackup cron (six fields, with seconds)."),
+                    schedule: grammar(g.scheduleError).default("0 0 3 * * *").describe("ScheduledBackup cron (six fields, with seconds)."),
                 })
                 .prefault({})
                 .describe("Backups of the main cluster to an object store."),
@@ -376,9 +385,9 @@ export const ConfigSchema = z.strictObject({
                     instances: int(1, 5)
                         .default(1)
                         .describe("Instances of the analytics replica cluster (a read-only copy; the main cluster carries the HA)."),
-                    cpu: quantity().default("4").describe("CPU of the analytics replica instance."),
-                    memory: quantity().default("16Gi").describe("Memory of the analytics replica instance (request = limit)."),
-                    storageSize: quantity().default("100Gi").describe("Data volume size of the analytics replica."),
+                    cpu: cpu().default("4").describe("CPU of the analytics replica instance."),
+                    memory: bytes().default("16Gi").describe("Memory of the analytics replica instance (request = limit)."),
+                    storageSize: bytes().default("100Gi").describe("Data volume size of the analytics replica."),
                     maxConnections: int(20, 10000)
                         .default(300)
                         .describe("max_connections of the analytics replica (a hot standby needs at least the primary's)."),
@@ -395,8 +404,8 @@ export const ConfigSchema = z.strictObject({
                 .describe(
                     "Pinned PgBouncer image of every pooler (CloudNativePG 1.30's default, pinned here so prod can pin it by digest).",
                 ),
-            cpu: quantity().default("250m").describe("CPU request of each PgBouncer pod (PgBouncer uses one core at most)."),
-            memory: quantity().default("256Mi").describe("Memory of each PgBouncer pod (request = limit: Guaranteed, never BestEffort)."),
+            cpu: cpu().default("250m").describe("CPU request of each PgBouncer pod (PgBouncer uses one core at most)."),
+            memory: bytes().default("256Mi").describe("Memory of each PgBouncer pod (request = limit: Guaranteed, never BestEffort)."),
             writeInstances: int(1, 20).default(3).describe("PgBouncer pods of the -rw pooler (to the primary)."),
             readInstances: int(1, 20).default(3).describe("PgBouncer pods of the -ro pooler (to the replicas)."),
             analyticsInstances: int(1, 20).default(2).describe("PgBouncer pods of the analytics pooler."),
@@ -419,8 +428,7 @@ export const ConfigSchema = z.strictObject({
                 .boolean()
                 .default(true)
                 .describe("Manage roles and grants with @pulumi/postgresql (off when the deployer cannot reach the database)."),
-            host: z
-                .string()
+            host: grammar(g.hostError)
                 .default("127.0.0.1")
                 .describe("Host the deployer reaches the primary at (e.g. kubectl port-forward svc/<cluster>-rw 5432)."),
             port: port().default(5432).describe("Port the deployer reaches the primary at."),
@@ -428,7 +436,9 @@ export const ConfigSchema = z.strictObject({
                 .enum(["require", "verify-ca", "verify-full"])
                 .default("require")
                 .describe("TLS mode of the role-management connection."),
-            adminUsername: z.string().default("sysmanage_admin").describe("Role the provider connects as (CREATEROLE, not superuser)."),
+            adminUsername: grammar(g.pgRoleNameError)
+                .default("sysmanage_admin")
+                .describe("Role the provider connects as (CREATEROLE, not superuser)."),
         })
         .prefault({})
         .describe("How the deployer manages roles and grants."),
@@ -439,8 +449,8 @@ export const ConfigSchema = z.strictObject({
             exporterImage: image().default("quay.io/opstree/redis-exporter:v1.44.0").describe("Pinned redis-exporter image."),
             masters: int(3, 100).default(3).describe("Shards (masters), at least 3."),
             replicasPerMaster: int(0, 5).default(1).describe("Replicas per master (at least 1 in staging and prod)."),
-            cpu: quantity().default("500m").describe("CPU request of each Redis node."),
-            memory: quantity().default("2Gi").describe("Memory of each Redis node (request = limit); maxmemory derives from it."),
+            cpu: cpu().default("500m").describe("CPU request of each Redis node."),
+            memory: bytes().default("2Gi").describe("Memory of each Redis node (request = limit); maxmemory derives from it."),
             maxmemoryRatio: z
                 .number()
                 .min(0.5)
@@ -451,9 +461,9 @@ export const ConfigSchema = z.strictObject({
                 .enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "volatile-ttl", "noeviction"])
                 .default("allkeys-lru")
                 .describe("maxmemory-policy (a cache evicts)."),
-            storageSize: quantity().default("5Gi").describe("Volume per node for RDB snapshots and nodes.conf."),
+            storageSize: bytes().default("5Gi").describe("Volume per node for RDB snapshots and nodes.conf."),
             allowShardJump: z.boolean().default(false).describe("Allow changing masters by more than one per update."),
-            operatorNamespace: label("namespace").default("redis-operator").describe("Namespace of the redis-operator release."),
+            operatorNamespace: label().default("redis-operator").describe("Namespace of the redis-operator release."),
             installOperator: z.boolean().default(true).describe("Install the redis-operator (pinned Helm release)."),
         })
         .prefault({})
@@ -464,15 +474,12 @@ export const ConfigSchema = z.strictObject({
                 .boolean()
                 .default(true)
                 .describe("Size HPA min/max and the data-tier counts from the stack's metric exports before every preview, up and render."),
-            exportsDir: z
-                .string()
+            exportsDir: optional(g.relativePathError)
                 .default("")
                 .describe("Directory of the export files, relative to the project; empty for exports/<stack>."),
             prometheus: z
                 .strictObject({
-                    url: z
-                        .string()
-                        .regex(/^(https?:\/\/[^\s/]+(\/[^\s]*)?)?$/, { message: "must be http(s)://host[:port][/path] or empty" })
+                    url: optional((v) => g.httpUrlError(v, { credentials: true, port: true, path: true }))
                         .default("")
                         .describe(
                             "Prometheus that npm run forecast -- --refresh queries; empty for metrics.prometheusUrl:metrics.prometheusPort (PROMETHEUS_URL overrides both).",
@@ -618,10 +625,12 @@ export const ConfigSchema = z.strictObject({
         .strictObject({
             digests: z
                 .record(
-                    z
-                        .string()
-                        .refine((r) => isPinnedImage(r) && !r.includes("@"), { message: "must be an image reference with a version tag" }),
-                    z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "must be sha256:<64 hex digits>" }),
+                    grammar((r) =>
+                        g.pinnedImageError(r) === undefined && !r.includes("@")
+                            ? undefined
+                            : "must be an image reference with a version tag (registry/name:tag, not latest, no digest)",
+                    ),
+                    grammar((d) => (g.isSha256Digest(d) ? undefined : "must be sha256:<64 lowercase hex digits>")),
                 )
                 .default({})
                 .describe(
@@ -655,72 +664,122 @@ export class ConfigError extends Error {
     }
 }
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? "undefined"));
+/** Config keys whose strings are URLs: a message shows them without user, password or query values. */
+const URL_KEYS = new Set([
+    "metrics.prometheusUrl",
+    "forecast.prometheus.url",
+    "postgres.backup.endpointURL",
+    "postgres.backup.destinationPath",
+]);
+const MAX_SHOWN_CHARS = 200;
+const MAX_SHOWN_ENTRIES = 20;
 
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+/**
+ * A config value as a message shows it: strings quoted, numbers as they are (`Infinity`, `NaN`),
+ * lists and maps in JSON form, long ones cut with their length said; URLs (a string with `://`,
+ * or any string of a URL key) without credentials.
+ */
+export function showValue(v: unknown, o: { url?: boolean } = {}, depth = 0): string {
+    if (typeof v === "string") {
+        const s = o.url || v.includes("://") ? g.redactUrl(v) : v;
+        return s.length > MAX_SHOWN_CHARS ? `${JSON.stringify(s.slice(0, MAX_SHOWN_CHARS))}… (${s.length} characters)` : JSON.stringify(s);
+    }
+    if (typeof v === "number") return Object.is(v, -0) ? "-0" : String(v);
+    if (v === undefined) return "unset";
+    if (v === null || typeof v === "boolean" || typeof v === "bigint") return String(v);
+    if (typeof v !== "object") return typeof v;
+    if (depth >= 4) return Array.isArray(v) ? "[…]" : "{…}";
+    const more = (n: number) => (n > MAX_SHOWN_ENTRIES ? `,… (${n} entries)` : "");
+    if (Array.isArray(v))
+        return `[${v
+            .slice(0, MAX_SHOWN_ENTRIES)
+            .map((x) => showValue(x, o, depth + 1))
+            .join(",")}${more(v.length)}]`;
+    const entries = Object.entries(v as Record<string, unknown>);
+    return `{${entries
+        .slice(0, MAX_SHOWN_ENTRIES)
+        .map(([k, x]) => `${showValue(k)}:${showValue(x, o, depth + 1)}`)
+        .join(",")}${more(entries.length)}}`;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     let cur: unknown = raw;
     for (const p of path) {
-        if (cur === null || typeof cur !== "object") return undefined;
+        if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, p)) return undefined;
         cur = (cur as Record<PropertyKey, unknown>)[p];
     }
     return cur;
 }
 
-function keyPath(path: PropertyKey[]): string {
-    return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+/** `api.resources.cpuRequest`, `dns.regions[0].target`, `metrics.monitorLabels["app.kubernetes.io/name"]`. */
+function keyPath(path: readonly PropertyKey[]): string {
+    return path
+        .map((p, i) =>
+            typeof p === "number"
+                ? `[${p}]`
+                : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(p))
+                  ? `${i === 0 ? "" : "."}${String(p)}`
+                  : `[${showValue(String(p))}]`,
+        )
+        .join("");
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { key: string; text: string } {
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+    object: "an object (a map of keys to values)",
+    record: "a map of keys to values",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+    int: "an integer",
+    boolean: "true or false",
+};
+
+/** One schema issue as the key it is about and what is wrong with its value. */
+function describeIssue(
+    issue: z.core.$ZodIssue,
+    raw: unknown,
+    shown: (path: readonly PropertyKey[], v: unknown) => string,
+): { key: string; text: string } {
     const key = keyPath(issue.path);
     const value = valueAt(raw, issue.path);
+    const v = () => shown(issue.path, value);
     switch (issue.code) {
         case "unrecognized_keys":
+            // One line per key (see parseConfig); the key is the problem, its value is not shown.
+            return { key, text: "is not a known key (see the config table in README.md)" };
+        case "invalid_key": {
+            const inner = issue.issues.map((i) => i.message).join("; ");
             return {
-                key: issue.keys.map((k) => (key ? `${key}.${k}` : k)).join(", "),
-                text: `is not a known key (see the config table in README.md)`,
+                key: keyPath(issue.path.slice(0, -1)),
+                text: `has the key ${showValue(String(issue.path[issue.path.length - 1]))}, which ${inner}`,
             };
+        }
         case "too_small":
-            return issue.origin === "array"
-                ? { key, text: `must have at least ${String(issue.minimum)} entries` }
-                : { key, text: `(${show(value)}) must be >= ${String(issue.minimum)}` };
+            if (issue.origin === "array")
+                return { key, text: `(${v()}) must have at least ${String(issue.minimum)} ${issue.minimum === 1 ? "entry" : "entries"}` };
+            if (issue.origin === "string") return { key, text: `(${v()}) must have at least ${String(issue.minimum)} characters` };
+            return { key, text: `(${v()}) must be >= ${String(issue.minimum)}` };
         case "too_big":
-            return { key, text: `(${show(value)}) must be <= ${String(issue.maximum)}` };
-        case "invalid_type":
-            return { key, text: `(${show(value)}) must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}` };
+            return { key, text: `(${v()}) must be <= ${String(issue.maximum)}` };
+        case "invalid_type": {
+            const want = TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
+            if (value === undefined) return { key, text: `is required (${want})` };
+            if (typeof value === "number" && !Number.isFinite(value) && (issue.expected === "number" || issue.expected === "int"))
+                return { key, text: `(${v()}) must be a finite number` };
+            return { key, text: `(${v()}) must be ${want}` };
+        }
         case "invalid_value":
-            return { key, text: `(${show(value)}) must be one of ${issue.values.map((v) => show(v)).join(", ")}` };
+            return { key, text: `(${v()}) must be one of ${issue.values.map((x) => showValue(x)).join(", ")}` };
         default:
-            return { key, text: `(${show(value)}) ${issue.message}` };
+            return { key, text: `(${v()}) ${issue.message}` };
     }
 }
 
-function quantityValue(q: string): number {
-    const m = QUANTITY.exec(q);
-    if (!m) return NaN;
-    const n = Number(m[1]);
-    const unit = m[3] ?? "";
-    const f: Record<string, number> = {
-        "": 1,
-        m: 1e-3,
-        k: 1e3,
-        M: 1e6,
-        G: 1e9,
-        T: 1e12,
-        P: 1e15,
-        E: 1e18,
-        Ki: 2 ** 10,
-        Mi: 2 ** 20,
-        Gi: 2 ** 30,
-        Ti: 2 ** 40,
-        Pi: 2 ** 50,
-        Ei: 2 ** 60,
-    };
-    return n * (f[unit] ?? NaN);
-}
-export { quantityValue };
+/** A Kubernetes quantity in base units (`500m` → 0.5, `1Gi` → 1073741824); NaN when it is not one. */
+export const quantityValue = g.quantityValue;
 
 /** Cross-field rules a schema cannot express; each returns the problems it finds. */
-function crossFieldProblems(c: AppConfig): string[] {
+function crossFieldProblems(c: AppConfig, show: (v: unknown, key: string) => string): string[] {
     const out: string[] = [];
     const minMax = (key: string, min: number, max: number) => {
         if (min > max) out.push(`${key}.minReplicas (${min}) must be <= ${key}.maxReplicas (${max})`);
@@ -728,10 +787,12 @@ function crossFieldProblems(c: AppConfig): string[] {
     const res = (key: string, r: ResourcesConfig) => {
         if (quantityValue(r.memoryLimit) < quantityValue(r.memoryRequest))
             out.push(
-                `${key}.resources.memoryLimit (${show(r.memoryLimit)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest)})`,
+                `${key}.resources.memoryLimit (${show(r.memoryLimit, key)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest, key)})`,
             );
         if (r.cpuLimit !== "" && quantityValue(r.cpuLimit) < quantityValue(r.cpuRequest))
-            out.push(`${key}.resources.cpuLimit (${show(r.cpuLimit)}) must be >= ${key}.resources.cpuRequest (${show(r.cpuRequest)})`);
+            out.push(
+                `${key}.resources.cpuLimit (${show(r.cpuLimit, key)}) must be >= ${key}.resources.cpuRequest (${show(r.cpuRequest, key)})`,
+            );
     };
     const grace = (key: string, s: { terminationGracePeriodSeconds: number; preStopSleepSeconds: number }) => {
         if (s.preStopSleepSeconds >= s.terminationGracePeriodSeconds)
@@ -751,7 +812,7 @@ function crossFieldProblems(c: AppConfig): string[] {
         grace(key, p.shutdown);
         if (p.enabled) {
             const other = queues.get(p.queueName);
-            if (other) out.push(`${key}.queueName (${show(p.queueName)}) is already consumed by workers.${other}`);
+            if (other) out.push(`${key}.queueName (${show(p.queueName, "workers")}) is already consumed by workers.${other}`);
             queues.set(p.queueName, name);
         }
     }
@@ -759,16 +820,18 @@ function crossFieldProblems(c: AppConfig): string[] {
     grace("analytics", c.analytics.shutdown);
     const v = c.analytics.vpa;
     if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
-        out.push(`analytics.vpa.minCpu (${show(v.minCpu)}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu)})`);
+        out.push(`analytics.vpa.minCpu (${show(v.minCpu, "analytics")}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu, "analytics")})`);
     if (quantityValue(v.minMemory) > quantityValue(v.maxMemory))
-        out.push(`analytics.vpa.minMemory (${show(v.minMemory)}) must be <= analytics.vpa.maxMemory (${show(v.maxMemory)})`);
-    if (new Set(c.zones).size !== c.zones.length) out.push(`zones (${show(c.zones)}) must not repeat a zone`);
+        out.push(
+            `analytics.vpa.minMemory (${show(v.minMemory, "analytics")}) must be <= analytics.vpa.maxMemory (${show(v.maxMemory, "analytics")})`,
+        );
+    if (new Set(c.zones).size !== c.zones.length) out.push(`zones (${show(c.zones, "zones")}) must not repeat a zone`);
     const names = c.dns.regions.map((r) => r.name);
     names.forEach((n, i) => {
-        if (names.indexOf(n) !== i) out.push(`dns.regions[${i}].name (${show(n)}) must be unique`);
+        if (names.indexOf(n) !== i) out.push(`dns.regions[${i}].name (${show(n, "dns")}) must be unique`);
     });
     if (c.dns.enabled && !names.includes(c.cluster.region))
-        out.push(`cluster.region (${show(c.cluster.region)}) must be one of dns.regions[].name (${show(names)})`);
+        out.push(`cluster.region (${show(c.cluster.region, "cluster")}) must be one of dns.regions[].name (${show(names, "dns")})`);
     if (c.environment === "prod" && c.postgres.enabled && !c.postgres.backup.destinationPath)
         out.push(`postgres.backup.destinationPath ("") must be set in prod (backups to an object store are required)`);
     if (c.environment !== "dev") {
@@ -798,45 +861,102 @@ function crossFieldProblems(c: AppConfig): string[] {
         ).filter(([, v]) => v);
         if (on.length)
             out.push(
-                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs ${on.map(([k]) => k).join(", ")} false (Helm releases cannot be rendered to YAML)`,
+                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory, "cluster")}) needs ${on.map(([k]) => k).join(", ")} false (Helm releases cannot be rendered to YAML)`,
             );
         if (c.postgres.enabled && c.databaseAccess.manageRoles)
             out.push(
-                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory)}) needs databaseAccess.manageRoles false (there is no database to connect to)`,
+                `cluster.renderYamlToDirectory (${show(c.cluster.renderYamlToDirectory, "cluster")}) needs databaseAccess.manageRoles false (there is no database to connect to)`,
             );
     }
-    const g = c.forecast.guardrails;
+    const gr = c.forecast.guardrails;
     const guard = (key: string, lo: string, hi: string, min: number, max: number) => {
         if (min > max) out.push(`forecast.guardrails.${key}.${lo} (${min}) must be <= forecast.guardrails.${key}.${hi} (${max})`);
     };
-    guard("api", "minReplicas", "maxReplicas", g.api.minReplicas, g.api.maxReplicas);
+    guard("api", "minReplicas", "maxReplicas", gr.api.minReplicas, gr.api.maxReplicas);
     for (const name of WORKER_POOLS)
-        guard(`workers.${name}`, "minReplicas", "maxReplicas", g.workers[name].minReplicas, g.workers[name].maxReplicas);
-    for (const key of ["redisMasters", "postgresReplicas", "poolerInstances"] as const) guard(key, "min", "max", g[key].min, g[key].max);
+        guard(`workers.${name}`, "minReplicas", "maxReplicas", gr.workers[name].minReplicas, gr.workers[name].maxReplicas);
+    for (const key of ["redisMasters", "postgresReplicas", "poolerInstances"] as const) guard(key, "min", "max", gr[key].min, gr[key].max);
+    // The guardrails bound what the forecast may set; bounds configured wholly outside them would
+    // let it jump there (1..4 -> 50..51) on the first preview, with no warning.
+    const overlap = (
+        key: string,
+        configured: { minReplicas: number; maxReplicas: number },
+        g2: { minReplicas: number; maxReplicas: number },
+    ) => {
+        const why = "the guardrails must overlap the configured bounds, or the forecast would jump past them";
+        if (g2.minReplicas <= g2.maxReplicas && g2.minReplicas > configured.maxReplicas)
+            out.push(
+                `forecast.guardrails.${key}.minReplicas (${g2.minReplicas}) must be <= ${key}.maxReplicas (${configured.maxReplicas}): ${why}`,
+            );
+        if (g2.minReplicas <= g2.maxReplicas && g2.maxReplicas < configured.minReplicas)
+            out.push(
+                `forecast.guardrails.${key}.maxReplicas (${g2.maxReplicas}) must be >= ${key}.minReplicas (${configured.minReplicas}): ${why}`,
+            );
+    };
+    // Only where the forecast sizes the workload: enabled, with the workload's series mapped.
+    if (c.forecast.enabled) {
+        if (c.forecast.series.api) overlap("api", c.api, gr.api);
+        for (const name of WORKER_POOLS) if (c.forecast.series.workers[name]) overlap(`workers.${name}`, c.workers[name], gr.workers[name]);
+    }
     if (c.dns.routing === "weighted" && c.dns.regions.every((r) => r.weight === 0))
         out.push(`dns.regions[].weight (all 0) must leave at least one region with weight > 0`);
     if (c.dns.routing === "geo" && !c.dns.regions.some((r) => r.geo === "*"))
-        out.push(`dns.regions[].geo (${show(c.dns.regions.map((r) => r.geo))}) must include one default location "*" for geo routing`);
+        out.push(
+            `dns.regions[].geo (${show(
+                c.dns.regions.map((r) => r.geo),
+                "dns",
+            )}) must include one default location "*" for geo routing`,
+        );
     return out;
+}
+
+/** Where a stack's config came from, for messages: the files of its keys and which are secret. */
+export interface ConfigOrigin {
+    /** Full keys (`project:key`) holding secrets: messages never show their values. */
+    readonly secretKeys?: readonly string[];
+    /** The file each full key was read from (`Pulumi.yaml` for a project default); default the stack file. */
+    readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
  * Validates a stack's raw config (top-level keys without the project prefix, structured values
  * already parsed) and returns the frozen typed config, or throws a ConfigError whose lines each
- * name the stack file, the key, the value and the rule.
+ * name the file, the key, the value and the rule. Values of secret keys are never shown.
  */
-export function parseConfig(raw: Record<string, unknown>, stack: string): Readonly<AppConfig> {
-    const file = `Pulumi.${stack}.yaml`;
-    const parsed = ConfigSchema.safeParse(raw);
+export function parseConfig(raw: Record<string, unknown>, stack: string, origin: ConfigOrigin = {}): Readonly<AppConfig> {
+    const stackFile = `Pulumi.${stack}.yaml`;
+    const secret = new Set((origin.secretKeys ?? []).map((k) => k.slice(k.indexOf(":") + 1)));
+    const fileOf = (top: PropertyKey | undefined) =>
+        top === undefined ? stackFile : (origin.files?.[`${PROJECT}:${String(top)}`] ?? stackFile);
+    const shown = (path: readonly PropertyKey[], v: unknown) =>
+        path.length && secret.has(String(path[0]))
+            ? "[secret]"
+            : showValue(v, { url: URL_KEYS.has(path.filter((p) => typeof p === "string").join(".")) });
+    let parsed: ReturnType<typeof ConfigSchema.safeParse>;
+    try {
+        parsed = ConfigSchema.safeParse(raw);
+    } catch (e) {
+        throw new ConfigError([`${stackFile}: the config could not be validated (a bug, please report it): ${(e as Error).message}`]);
+    }
     if (!parsed.success) {
-        const lines = parsed.error.issues.map((i) => {
-            const { key, text } = describeIssue(i, raw);
-            return `${file}: ${key} ${text}`;
+        // zod's integer check also reports the safe-integer range; the schema's own bound says more.
+        const issues = parsed.error.issues.filter(
+            (i) =>
+                !((i.code === "too_big" || i.code === "too_small") && i.origin === "int") ||
+                !parsed.error.issues.some((j) => j !== i && j.code === i.code && j.path.join("\u0000") === i.path.join("\u0000")),
+        );
+        const lines = issues.flatMap((i) => {
+            // An unknown key is its own line, under the file it came from.
+            const paths = i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path];
+            return paths.map((path) => {
+                const { key, text } = describeIssue({ ...i, path }, raw, shown);
+                return `${fileOf(path[0])}: ${key} ${text}`;
+            });
         });
         throw new ConfigError([...new Set(lines)]);
     }
-    const problems = crossFieldProblems(parsed.data);
-    if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
+    const problems = crossFieldProblems(parsed.data, (v, key) => (secret.has(key.split(/[.[]/)[0]) ? "[secret]" : showValue(v)));
+    if (problems.length) throw new ConfigError(problems.map((p) => `${stackFile}: ${p}`));
     return deepFreeze(parsed.data);
 }
 
@@ -851,29 +971,76 @@ function deepFreeze<T>(o: T): Readonly<T> {
 /**
  * Reads this stack's config from the Pulumi runtime once and validates it. Structured keys
  * arrive as JSON strings; keys of this project that the schema does not know are errors (a
- * misspelt key would otherwise be silently ignored).
+ * misspelt key would otherwise be silently ignored), and so are keys under a namespace that is
+ * neither the project's nor a provider's (a misspelt project name).
  */
 export function loadConfig(): Readonly<AppConfig> {
     const stack = pulumi.getStack();
-    return parseConfig(rawConfig(pulumi.runtime.allConfig(), stack), stack);
+    const all = pulumi.runtime.allConfig();
+    // The SDK knows which keys the engine passed as secrets (marked internal, so looked up defensively).
+    const isSecret = (pulumiConfig as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    const secretKeys = typeof isSecret === "function" ? Object.keys(all).filter((k) => isSecret(k)) : [];
+    return parseConfig(rawConfig(all, stack, { secretKeys }), stack, { secretKeys });
 }
+
+/** How a non-finite number (YAML `.inf`, `.nan`) travels in a config string, which is JSON. */
+const NON_FINITE = "$nonFinite";
+
+/**
+ * A config value as the string the engine would pass (strings as they are, the rest as JSON),
+ * keeping `.inf`/`-.inf`/`.nan` (which JSON turns into null) so messages can show them. The offline
+ * readers use it; `rawConfig` reads it back.
+ */
+export function configValueString(v: unknown): string {
+    if (typeof v === "string") return v;
+    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "number" && !Number.isFinite(x) ? { [NON_FINITE]: String(x) } : x));
+    return s ?? "null";
+}
+
+const reviveNonFinite = (_k: string, x: unknown): unknown => {
+    if (x === null || typeof x !== "object" || Array.isArray(x)) return x;
+    const o = x as Record<string, unknown>;
+    const keys = Object.keys(o);
+    return keys.length === 1 && keys[0] === NON_FINITE && ["Infinity", "-Infinity", "NaN"].includes(String(o[NON_FINITE]))
+        ? Number(o[NON_FINITE])
+        : x;
+};
 
 /**
  * This project's keys of a config map as the engine passes it (`project:key` to string) with
  * structured values parsed: the input of `parseConfig`. The offline tools read stack files into
- * the same map, so they validate exactly what `pulumi up` would.
+ * the same map, so they validate exactly what `pulumi up` would. A key under a namespace that is
+ * neither the project's nor one of PROVIDER_NAMESPACES, or not of the form `namespace:name`, is
+ * an error (all of them are reported together).
  */
-export function rawConfig(all: Readonly<Record<string, string>>, stack: string): Record<string, unknown> {
+export function rawConfig(all: Readonly<Record<string, string>>, stack: string, origin: ConfigOrigin = {}): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
+    const problems: string[] = [];
+    const secret = new Set(origin.secretKeys ?? []);
     for (const [fullKey, value] of Object.entries(all)) {
-        const [ns, key] = fullKey.split(":", 2);
-        if (ns !== PROJECT || key === undefined) continue;
+        const file = origin.files?.[fullKey] ?? `Pulumi.${stack}.yaml`;
+        const parts = fullKey.split(":");
+        // `ns:config:name` is the old spelling of `ns:name`, which the engine still accepts.
+        const [ns, key] = parts.length === 3 && parts[1] === "config" ? [parts[0], parts[2]] : parts;
+        if ((parts.length !== 2 && !(parts.length === 3 && parts[1] === "config")) || !ns || !key) {
+            problems.push(`${file}: ${showValue(fullKey)} is not a config key of the form <namespace>:<name> (e.g. ${PROJECT}:api)`);
+            continue;
+        }
+        if (ns !== PROJECT) {
+            if (!PROVIDER_NAMESPACES.includes(ns))
+                problems.push(
+                    `${file}: ${fullKey.includes(" ") || /[^\x21-\x7e]/.test(fullKey) ? showValue(fullKey) : fullKey} is not a key of this project (${PROJECT}) nor of a provider it configures (${PROVIDER_NAMESPACES.join(", ")}): a misspelt project name? (unknown keys are errors)`,
+                );
+            continue;
+        }
         try {
             // Structured values arrive as JSON; every top-level scalar key of the schema is a string.
-            raw[key] = value.startsWith("{") || value.startsWith("[") ? JSON.parse(value) : value;
+            raw[key] = value.startsWith("{") || value.startsWith("[") ? (JSON.parse(value, reviveNonFinite) as unknown) : value;
         } catch {
-            throw new ConfigError([`Pulumi.${stack}.yaml: ${key} (${JSON.stringify(value)}) is not valid JSON/YAML`]);
+            const shown = secret.has(fullKey) ? "[secret]" : showValue(value);
+            problems.push(`${file}: ${key} (${shown}) is not valid JSON/YAML`);
         }
     }
+    if (problems.length) throw new ConfigError(problems);
     return raw;
 }

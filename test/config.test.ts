@@ -47,7 +47,9 @@ describe("config rules: each has its exact message", () => {
         [
             "namespace label",
             { namespace: "Sys_Manage" },
-            ['Pulumi.prod.yaml: namespace ("Sys_Manage") must be a DNS-1123 label (namespace)'],
+            [
+                `Pulumi.prod.yaml: namespace ("Sys_Manage") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit`,
+            ],
         ],
         [
             "image not pinned (latest)",
@@ -103,7 +105,7 @@ describe("config rules: each has its exact message", () => {
             { analytics: { vpa: { updateMode: "Auto" } } },
             ['Pulumi.prod.yaml: analytics.vpa.updateMode ("Auto") must be one of "InPlaceOrRecreate", "Recreate", "Initial", "Off"'],
         ],
-        ["zones empty", { zones: [] }, ["Pulumi.prod.yaml: zones must have at least 1 entries"]],
+        ["zones empty", { zones: [] }, ["Pulumi.prod.yaml: zones ([]) must have at least 1 entry"]],
         ["zones repeat", { zones: ["a", "a"] }, ['Pulumi.prod.yaml: zones (["a","a"]) must not repeat a zone']],
         [
             "region not in dns.regions",
@@ -140,14 +142,20 @@ describe("config rules: each has its exact message", () => {
         [
             "region target required",
             { dns: { regions: [{ name: "us-east-1" }] } },
-            ["Pulumi.prod.yaml: dns.regions[0].target (undefined) must be a string"],
+            ["Pulumi.prod.yaml: dns.regions[0].target is required (a string)"],
         ],
         [
             "prometheus url",
             { metrics: { prometheusUrl: "http://prom:9090/api" } },
             ['Pulumi.prod.yaml: metrics.prometheusUrl ("http://prom:9090/api") must be http(s)://host without port or path'],
         ],
-        ["hostname", { gateway: { hostname: "not a host" } }, ['Pulumi.prod.yaml: gateway.hostname ("not a host") must be a DNS name']],
+        [
+            "hostname",
+            { gateway: { hostname: "not a host" } },
+            [
+                `Pulumi.prod.yaml: gateway.hostname ("not a host") must be a DNS name: dot-separated labels of lowercase letters, digits or '-' (each at most 63 characters, starting and ending with a letter or digit), at least two, the last starting with a letter; at most 253 characters; '*.' in front for a wildcard`,
+            ],
+        ],
         [
             "renderYamlToDirectory with Helm releases",
             { cluster: { renderYamlToDirectory: "out/yaml" } },
@@ -159,15 +167,17 @@ describe("config rules: each has its exact message", () => {
         [
             "scrape interval",
             { metrics: { scrapeInterval: "15 seconds" } },
-            ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration such as 15s or 1m'],
+            ['Pulumi.prod.yaml: metrics.scrapeInterval ("15 seconds") must be a duration > 0 such as 15s or 1m'],
         ],
         [
             "request timeout",
             { gateway: { requestTimeout: "30" } },
-            ['Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s'],
+            [
+                'Pulumi.prod.yaml: gateway.requestTimeout ("30") must be a Gateway API duration such as 30s (1 to 4 parts of 1-5 digits and h, m, s or ms)',
+            ],
         ],
         ["dns ttl", { dns: { ttl: 1 } }, ["Pulumi.prod.yaml: dns.ttl (1) must be >= 5"]],
-        ["dns regions empty", { dns: { regions: [] } }, ["Pulumi.prod.yaml: dns.regions must have at least 1 entries"]],
+        ["dns regions empty", { dns: { regions: [] } }, ["Pulumi.prod.yaml: dns.regions ([]) must have at least 1 entry"]],
         [
             "prod requires backups",
             { postgres: { backup: { destinationPath: "" } } },
@@ -205,12 +215,14 @@ describe("config rules: each has its exact message", () => {
         [
             "forecast: a mapped series needs its file",
             { forecast: { series: { api: { requests: { query: "sum(rate(http_requests_total[5m]))" } } } } },
-            ["Pulumi.prod.yaml: forecast.series.api.requests.file (undefined) must be a string"],
+            ["Pulumi.prod.yaml: forecast.series.api.requests.file is required (a string)"],
         ],
         [
             "forecast: an empty file name",
             { forecast: { series: { redis: { memoryUsed: { file: "" } } } } },
-            ['Pulumi.prod.yaml: forecast.series.redis.memoryUsed.file ("") must be >= 1'],
+            [
+                `Pulumi.prod.yaml: forecast.series.redis.memoryUsed.file ("") must be a relative path below its base: '/'-separated names of letters, digits, '.', '_' or '-' (not starting with '-'), no '.' or '..', no absolute path`,
+            ],
         ],
         [
             "forecast: a misspelt series key",
@@ -247,7 +259,9 @@ describe("config rules: each has its exact message", () => {
         [
             "forecast: Prometheus URL",
             { forecast: { prometheus: { url: "prometheus:9090" } } },
-            ['Pulumi.prod.yaml: forecast.prometheus.url ("prometheus:9090") must be http(s)://host[:port][/path] or empty'],
+            [
+                'Pulumi.prod.yaml: forecast.prometheus.url ("prometheus:9090") must be http(s)://[user:password@]host[:port][/path] without query or fragment, or empty',
+            ],
         ],
         [
             "forecast: workload guardrails min > max",
@@ -282,7 +296,7 @@ describe("config rules: each has its exact message", () => {
 
     test("several problems are all reported, named after the stack file", () => {
         assert.deepEqual(problems({ api: { minReplicas: 0 }, namespace: "X" }, "staging"), [
-            'Pulumi.staging.yaml: namespace ("X") must be a DNS-1123 label (namespace)',
+            `Pulumi.staging.yaml: namespace ("X") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit`,
             "Pulumi.staging.yaml: api.minReplicas (0) must be >= 1",
         ]);
     });

@@ -3,6 +3,7 @@
  * selectors and quantities. No Pulumi objects here, only the props the engine passes.
  */
 
+import { quantityValue } from "./grammar";
 import { known } from "./unknown";
 
 /** Loosely typed Kubernetes JSON (the engine's props are untyped). */
@@ -129,29 +130,14 @@ export function formatLabels(labels: Labels | undefined): string {
         .join(",");
 }
 
-const SUFFIX: Record<string, number> = {
-    m: 1e-3,
-    "": 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
-
-/** A Kubernetes quantity in base units (`500m` -> 0.5, `1Gi` -> 1073741824); NaN when invalid. */
+/**
+ * A Kubernetes quantity in base units (`500m` -> 0.5, `1Gi` -> 1073741824, `1e3` -> 1000); NaN
+ * when invalid. Surrounding spaces are dropped, as the API server's JSON decoding does.
+ */
 export function parseQuantity(q: unknown): number {
     if (typeof q === "number") return q;
     if (typeof q !== "string") return NaN;
-    const m = /^([+-]?[0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(q.trim());
-    return m ? Number(m[1]) * SUFFIX[m[2] ?? ""] : NaN;
+    return quantityValue(q.trim());
 }
 
 /** CPU cores for messages: `68.5`, `0.25`. */

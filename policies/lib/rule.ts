@@ -12,6 +12,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { POSITIVE_QUANTITY_PATTERN } from "./grammar";
 import { parseToken } from "./k8s";
 import { k8sObject, type K8sObject } from "./object";
 import type { StackPod } from "./pods";
@@ -116,10 +117,10 @@ export const schema = {
         default: d,
         description,
     }),
-    /** A Kubernetes quantity such as `4`, `500m`, `16Gi`. */
+    /** A Kubernetes quantity > 0 such as `4`, `500m`, `16Gi` (the grammar of `lib/grammar.ts`). */
     quantity: (d: string, description: string) => ({
         type: "string" as const,
-        pattern: "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$",
+        pattern: POSITIVE_QUANTITY_PATTERN,
         default: d,
         description,
     }),
