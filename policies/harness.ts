@@ -47,6 +47,25 @@ export interface Violation {
 }
 
 class NotApplicableError extends Error {}
+
+/**
+ * A rule threw on a resource (or the stack) with an error that is neither an unknown value nor
+ * "not applicable". The engine fails the preview with "Error validating resource with policy
+ * '<rule>' ..."; the harness stops the same way, with the rule and the resource named.
+ */
+export class PolicyRuleError extends Error {
+    constructor(
+        readonly rule: string,
+        readonly urn: string | undefined,
+        readonly cause: unknown,
+    ) {
+        const r = urn ? resourceOfUrn(urn) : undefined;
+        super(
+            `Error validating ${r ? `resource ${r.type} ${r.name}` : "the stack"} with policy '${rule}': ${cause instanceof Error ? cause.message : String(cause)}`,
+        );
+        this.name = "PolicyRuleError";
+    }
+}
 const notApplicable = (reason?: string): never => {
     throw new NotApplicableError(reason ?? "Policy does not apply");
 };
@@ -135,10 +154,13 @@ export function stackArgs(resources: PolicyResource[], config: Record<string, un
     return { resources, stackTags: new Map(), getConfig: <T extends object>() => ({ ...config }) as T, notApplicable };
 }
 
-/** The level a rule runs at under a pack config (the engine's resolution; remediate counts as mandatory). */
+/**
+ * The level a rule runs at under a pack config (the engine's resolution: the rule's own entry,
+ * else the config's `all` entry, else the rule's default; remediate counts as mandatory).
+ */
 export function levelOf(policy: Policy, config?: PackConfig): EnforcementLevel {
-    const c = config?.[policy.name];
-    const level = (typeof c === "string" ? c : c?.enforcementLevel) || policy.enforcementLevel || "advisory";
+    const levelIn = (c: PackConfig[string] | undefined) => (typeof c === "string" ? c : c?.enforcementLevel);
+    const level = levelIn(config?.[policy.name]) || levelIn(config?.all) || policy.enforcementLevel || "advisory";
     return level === "remediate" ? "mandatory" : level;
 }
 
@@ -171,7 +193,8 @@ export async function runRule(
 /**
  * Runs a whole pack like the engine: each rule at its configured level (disabled ones skipped),
  * resource rules per resource, stack rules once. An unknown value that escapes a rule becomes
- * the engine's advisory "can't run ... during preview".
+ * the engine's advisory "can't run ... during preview"; any other error stops the run as a
+ * `PolicyRuleError` naming the rule and the resource.
  */
 export async function runPack(policies: readonly Policy[], resources: PolicyResource[], config?: PackConfig): Promise<Violation[]> {
     const out: Violation[] = [];
@@ -181,12 +204,12 @@ export async function runPack(policies: readonly Policy[], resources: PolicyReso
         const cfg = ruleConfig(config, p.name);
         const add = (message: string, urn?: string, lvl: "mandatory" | "advisory" = level as "mandatory" | "advisory") =>
             out.push({ rule: p.name, level: lvl, description: p.description, message, ...(urn ? { urn } : {}) });
-        const guard = async (fn: () => Promise<void> | void) => {
+        const guard = async (fn: () => Promise<void> | void, urn?: string) => {
             try {
                 await fn();
             } catch (e) {
                 if (isUnknownError(e)) add(`can't run policy '${p.name}' during preview: ${(e as Error).message}`, undefined, "advisory");
-                else if (!(e instanceof NotApplicableError)) throw e;
+                else if (!(e instanceof NotApplicableError)) throw new PolicyRuleError(p.name, urn, e);
             }
         };
         if ("validateStack" in p) {
@@ -195,7 +218,7 @@ export async function runPack(policies: readonly Policy[], resources: PolicyReso
         }
         const validations =
             p.validateResource === undefined ? [] : Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
-        for (const r of resources) for (const v of validations) await guard(() => v(resourceArgs(r, cfg), (m) => add(m, r.urn)));
+        for (const r of resources) for (const v of validations) await guard(() => v(resourceArgs(r, cfg), (m) => add(m, r.urn)), r.urn);
     }
     return out;
 }

@@ -58,18 +58,21 @@ describe("npm run policy", () => {
     it("usage and input errors exit 2 with a message", async () => {
         const cases: [string[], string][] = [
             [[], "policy check failed: give exactly one of --stack <name> or --resources <file.json>\n"],
-            [["--resources", path.join(dir, "good.json")], "policy check failed: --resources needs --env <dev|staging|prod>\n"],
+            [
+                ["--resources", path.join(dir, "good.json")],
+                "policy check failed: --resources needs --env <dev|staging|prod> or --config <file>\n",
+            ],
             [
                 ["--resources", path.join(dir, "good.json"), "--env", "qa"],
-                "policy check failed: no policy config for environment qa (expected policies/config/qa.json)\n",
+                'policy check failed: --env "qa": must be one of dev, staging, prod (policies/config/<env>.json), or give a pack config with --config <file>\n',
             ],
             [
                 ["--resources", path.join(dir, "missing.json"), "--env", "dev"],
-                `policy check failed: ${path.join(dir, "missing.json")}: file not found\n`,
+                `policy check failed: --resources ${path.join(dir, "missing.json")}: file not found\n`,
             ],
             [
                 ["--resources", path.join(dir, "notlist.json"), "--env", "dev"],
-                `policy check failed: ${path.join(dir, "notlist.json")}: expected a JSON array of {type, name, inputs, options?}\n`,
+                `policy check failed: --resources ${path.join(dir, "notlist.json")}: expected a JSON array of {type, name, inputs, options?}\n`,
             ],
         ];
         for (const [args, err] of cases) {

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../tools/mockRuntime";
+import { MARKER } from "../tools/renderOutput";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -24,8 +25,13 @@ describe("npm run render -- --stack dev", () => {
     const out = path.join(tmp, "dev");
     const json = path.join(tmp, "dev.json");
     before(() => {
+        // What an earlier render left: a file its list names, which this render no longer writes.
         fs.mkdirSync(out, { recursive: true });
-        fs.writeFileSync(path.join(out, "stale-object.yaml"), "kind: Stale\n");
+        fs.writeFileSync(path.join(out, "99-stale-object.yaml"), "kind: Stale\n");
+        fs.writeFileSync(
+            path.join(out, MARKER),
+            JSON.stringify({ tool: "sysmanage-scaling npm run render", stack: "dev", files: ["99-stale-object.yaml"] }),
+        );
         run = render(["--stack", "dev", "--out", out, "--json", json]);
     });
 
@@ -72,11 +78,19 @@ describe("npm run render -- --stack dev", () => {
         assert.match(run.stdout, /^ {2}sysmanage-analytics {2}mode Recreate {2}cpu 500m\.\.2 {2}memory 1Gi\.\.4Gi$/m);
         assert.match(run.stdout, /^ {2}kubernetes:apps\/v1:Deployment +6$/m);
     });
-    test("writes one YAML file per object in a stable order, and removes stale files", () => {
-        const files = fs.readdirSync(out).sort();
+    test("writes one YAML file per object in a stable order and their list, and removes the earlier render's files", () => {
+        const files = fs
+            .readdirSync(out)
+            .filter((f) => f !== MARKER)
+            .sort();
         assert.equal(files.length, 70);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
-        assert.ok(!files.includes("stale-object.yaml"));
+        assert.ok(!files.includes("99-stale-object.yaml"));
+        assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, MARKER), "utf8")), {
+            tool: "sysmanage-scaling npm run render",
+            stack: "dev",
+            files,
+        });
         assert.ok(files.includes("12-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"));
         const hpa = parse(fs.readFileSync(path.join(out, "12-horizontalpodautoscaler-sysmanage-dev-sysmanage-api.yaml"), "utf8"));
         assert.equal(hpa.kind, "HorizontalPodAutoscaler");
@@ -154,10 +168,10 @@ describe("render failures", () => {
             `render failed: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${PROJECT_DIR}\n`,
         );
     });
-    test("missing --stack: usage error", () => {
+    test("missing --stack: usage error, exit 2", () => {
         const r = render([]);
-        assert.equal(r.code, 1);
-        assert.match(r.stderr, /required option '-s, --stack <name>' not specified/);
+        assert.equal(r.code, 2);
+        assert.equal(r.stderr, "error: required option '-s, --stack <name>' not specified\n");
     });
 });
 

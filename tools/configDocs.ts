@@ -2,6 +2,10 @@
  * Derives the config documentation from the one schema in `config.ts`: the `config:` block of
  * `Pulumi.yaml` (every key with its project default) and the README's config table. `npm run
  * docs:config` rewrites both; the tests fail when either has drifted from the schema.
+ *
+ * Exit codes: 0 written; 1 not written (README.md lacks the table markers, or a file could not
+ * be read or written: each file is replaced whole or left as it was); 2 usage; 70 internal error
+ * (a bug).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,6 +13,7 @@ import { Command } from "commander";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { ConfigSchema, PROJECT } from "../config";
+import { CliError, commanderExit, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 interface JsonSchema {
     type?: string | string[];
@@ -109,21 +114,51 @@ runtime:
     packagemanager: npm
 `;
 
-export function writeDocs(): void {
-    fs.writeFileSync(path.join(ROOT, "Pulumi.yaml"), `${PULUMI_HEAD}${pulumiYamlConfig()}`);
-    const readmePath = path.join(ROOT, "README.md");
-    const readme = fs.readFileSync(readmePath, "utf8");
+/** Rewrites the config block of Pulumi.yaml and the README's config table, each file whole (a temporary file renamed over it). */
+export function writeDocs(root = ROOT): void {
+    const readmePath = path.join(root, "README.md");
+    let readme: string;
+    try {
+        readme = fs.readFileSync(readmePath, "utf8");
+    } catch (e) {
+        if (isFsError(e)) throw new CliError(`README.md: cannot be read: ${fsReason(e)}`, 1);
+        throw e;
+    }
     const a = readme.indexOf(TABLE_START);
     const b = readme.indexOf(TABLE_END);
-    if (a < 0 || b < 0) throw new Error(`README.md: config table markers not found`);
-    fs.writeFileSync(readmePath, readme.slice(0, a) + readmeConfigTable() + readme.slice(b + TABLE_END.length));
+    if (a < 0 || b < a)
+        throw new CliError(`README.md: the config table markers are missing (${TABLE_START} ... ${TABLE_END}); nothing was written`, 1);
+    writeFileAtomic(path.join(root, "Pulumi.yaml"), `${PULUMI_HEAD}${pulumiYamlConfig()}`, "Pulumi.yaml", 1);
+    writeFileAtomic(readmePath, readme.slice(0, a) + readmeConfigTable() + readme.slice(b + TABLE_END.length), "README.md", 1);
 }
 
-if (require.main === module) {
-    new Command()
+/** The CLI; resolves to the exit code. */
+export function main(argv: string[], io: Io = STDIO, root = ROOT): Promise<number> {
+    return Promise.resolve(run(argv, io, root));
+}
+
+function run(argv: string[], io: Io, root: string): number {
+    const program = new Command()
         .name("docs:config")
         .description("Rewrite the config block of Pulumi.yaml and the README's config table from config.ts; no options.")
-        .parse(process.argv);
-    writeDocs();
-    console.log(`Wrote Pulumi.yaml config block and README.md config table (${configKeyDocs().length} keys).`);
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    try {
+        program.parse(argv, { from: "user" });
+    } catch (e) {
+        return commanderExit(e);
+    }
+    try {
+        writeDocs(root);
+    } catch (e) {
+        if (e instanceof CliError) {
+            io.err(`docs:config failed: ${e.message}`);
+            return e.code;
+        }
+        return internalError("docs:config", e, io);
+    }
+    io.out(`Wrote Pulumi.yaml config block and README.md config table (${configKeyDocs().length} keys).`);
+    return 0;
 }
+
+if (require.main === module) runMain("docs:config", main);

@@ -9,10 +9,15 @@
  *
  * Series with no trace of their own are derived from the requests by a stated formula; the
  * latency and processing-time shapes come from NAB CloudWatch traces shifted onto those windows.
+ *
+ * Exit codes: 0 written; 1 a trace is missing, unreadable or malformed (named, with the line),
+ * nothing written; 2 usage (`--data` missing or not a directory); 3 an export could not be
+ * written (file system; each file is replaced whole or left as it was); 70 internal error (a bug).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { CliError, commanderExit, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -36,11 +41,35 @@ interface Point {
     readonly v: number;
 }
 
+/** A trace larger than this is not one of the public traces (the largest is about 1 MB). */
+const MAX_TRACE_BYTES = 64 * 1024 * 1024;
+
 function readCsv(dataDir: string, rel: string): Point[] {
-    const lines = fs.readFileSync(path.join(dataDir, rel), "utf8").trim().split("\n").slice(1);
-    return lines.map((l) => {
+    const file = path.join(dataDir, rel);
+    let text: string;
+    try {
+        const st = fs.statSync(file);
+        if (!st.isFile()) throw new CliError(`${file}: is not a file (exports/README.md names the traces)`, 1);
+        if (st.size > MAX_TRACE_BYTES) throw new CliError(`${file}: is ${st.size} bytes, larger than any of the traces`, 1);
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        if (e instanceof CliError) throw e;
+        if (isFsError(e))
+            throw new CliError(
+                `${file}: ${e.code === "ENOENT" ? "not found (exports/README.md names the traces and where to get them)" : fsReason(e)}`,
+                1,
+            );
+        throw e;
+    }
+    const lines = text.trim().split("\n").slice(1);
+    // A malformed line is named by its number only: never echo a file's content.
+    return lines.map((l, i) => {
         const [ts, v] = l.split(",");
-        return { t: Date.parse(`${ts.replace(" ", "T")}Z`) / 1000, v: Number(v) };
+        const t = Date.parse(`${(ts ?? "").trim().replace(" ", "T")}Z`) / 1000;
+        const value = Number(v);
+        if (!Number.isFinite(t) || v === undefined || v.trim() === "" || !Number.isFinite(value))
+            throw new CliError(`${file}: line ${i + 2}: expected "YYYY-MM-DD HH:MM:SS,<number>"`, 1);
+        return { t, v: value };
     });
 }
 
@@ -69,6 +98,7 @@ function queryRange(series: { labels: Record<string, string>; points: readonly P
 
 /** Shifts a trace so its first point lands on `from`, keeping the points before `to`. */
 function shiftTo(points: readonly Point[], from: number, to: number): Point[] {
+    if (!points.length) throw new CliError("a trace has no data lines", 1);
     const d = from - points[0].t;
     return points.map((p) => ({ t: p.t + d, v: p.v })).filter((p) => p.t < to);
 }
@@ -81,6 +111,11 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     const rps = nasa.map((p) => ({ t: p.t, v: Number(n3((p.v / 300) * k.requests)) }));
     const inApi = (p: Point) => p.t >= API_FROM && p.t < API_TO;
     const api = rps.filter(inApi);
+    const window = (what: string, n: number) => {
+        if (!n)
+            throw new CliError(`${what}: no points in the window this tool exports (exports/README.md); is it the trace named there?`, 1);
+    };
+    window(path.join(dataDir, "nasa_http/nasa_http_1995_requests_per_5min.csv"), api.length);
     const derived = (f: (r: number, i: number) => number) => api.map((p, i) => ({ t: p.t, v: f(p.v, i) }));
     const firstApi = rps.findIndex(inApi);
     const trailingRequests = (i: number) => {
@@ -91,6 +126,7 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     const latency = shiftTo(readCsv(dataDir, "nab/realKnownCause/ec2_request_latency_system_failure.csv"), API_FROM, API_TO);
     const amzn = readCsv(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv");
     const queue = amzn.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO);
+    window(path.join(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv"), queue.length);
     const jobs = shiftTo(readCsv(dataDir, "nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
     const job = { job: "sysmanage-api", stack };
     return {
@@ -150,18 +186,44 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     };
 }
 
-if (require.main === module) {
-    const { data } = new Command()
+/** The CLI; resolves to the exit code. */
+export function main(argv: string[], io: Io = STDIO, root = ROOT): Promise<number> {
+    return Promise.resolve(run(argv, io, root));
+}
+
+function run(argv: string[], io: Io, root: string): number {
+    const program = new Command()
         .name("exports:demo")
         .description("Rewrite exports/<stack>/ (dev, staging, prod) from the public NASA and NAB traces (exports/README.md).")
         .requiredOption("--data <dir>", "folder holding the traces under the paths exports/README.md names")
-        .parse(process.argv)
-        .opts<{ data: string }>();
-    for (const stack of Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]) {
-        const dir = path.join(ROOT, "exports", stack);
-        fs.mkdirSync(dir, { recursive: true });
-        const files = demoExports(stack, path.resolve(data));
-        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-        console.log(`exports/${stack}: ${Object.keys(files).join(", ")}`);
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    try {
+        program.parse(argv, { from: "user" });
+    } catch (e) {
+        return commanderExit(e);
+    }
+    const { data } = program.opts<{ data: string }>();
+    try {
+        if (!fs.statSync(data, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`--data ${data}: is not a directory`, 2);
+        // Every stack's files first: a missing or malformed trace writes nothing.
+        const all = (Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]).map((stack) => ({
+            stack,
+            files: demoExports(stack, path.resolve(data)),
+        }));
+        for (const { stack, files } of all) {
+            const dir = path.join(root, "exports", stack);
+            for (const [name, text] of Object.entries(files)) writeFileAtomic(path.join(dir, name), text, `exports/${stack}/${name}`, 3);
+            io.out(`exports/${stack}: ${Object.keys(files).join(", ")}`);
+        }
+        return 0;
+    } catch (e) {
+        if (e instanceof CliError) {
+            io.err(`exports:demo failed: ${e.message}`);
+            return e.code;
+        }
+        return internalError("exports:demo", e, io);
     }
 }
+
+if (require.main === module) runMain("exports:demo", main);

@@ -6,7 +6,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "./stackConfig";
+import { ConfigError } from "../config";
+import { attributeConfigError, readStackConfig } from "./stackConfig";
 
 export interface DeclaredOptions {
     readonly ignoreChanges: string[];
@@ -33,6 +34,8 @@ export interface RenderResult {
     readonly outputs: Record<string, unknown>;
     /** What the program logged with `pulumi.log.warn`, in order (the CLI shows these as warnings of the stack). */
     readonly warnings: string[];
+    /** `secure:` values the render could not decrypt and replaced by a placeholder (`file`, `key`). */
+    readonly placeholders?: readonly { readonly file: string; readonly key: string }[];
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -96,11 +99,16 @@ async function renderOnce(
     overrides: Record<string, unknown>,
     previousOutputs: Record<string, unknown>,
 ): Promise<RenderResult> {
-    const sc = readStackConfig(configDir, stack);
-    const config = { ...sc.config };
+    const read = readStackConfig(configDir, stack);
+    const config = { ...read.config };
+    const origins = { ...read.origins };
     for (const [k, v] of Object.entries(overrides)) {
-        config[k.includes(":") ? k : `${sc.project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        const full = k.includes(":") ? k : `${read.project}:${k}`;
+        config[full] = typeof v === "string" ? v : JSON.stringify(v);
+        // An override stands for the stack file's value.
+        origins[full] = `Pulumi.${stack}.yaml`;
     }
+    const sc = { ...read, origins };
 
     const declared = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
     const options = new Map<string, DeclaredOptions>();
@@ -182,11 +190,12 @@ async function renderOnce(
     } finally {
         console.warn = consoleWarn;
     }
+    if (programError instanceof ConfigError) throw attributeConfigError(programError, sc, stack);
     if (programError !== undefined)
         throw programError instanceof Error ? programError : new Error("the program threw a non-Error value", { cause: programError });
 
     const resources = [...declared.values()]
         .map((r) => ({ ...r, options: options.get(key(r.type, r.name)) ?? { ignoreChanges: [], dependsOn: [] } }))
         .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)));
-    return { stack, resources, outputs: outputs ?? {}, warnings };
+    return { stack, resources, outputs: outputs ?? {}, warnings, placeholders: sc.placeholders };
 }

@@ -1,20 +1,38 @@
 /**
- * `npm run render -- --stack <name> [--out <dir>] [--json <file>]`
+ * `npm run render -- --stack <name> [--out <dir>] [--json <file>] [--config-dir <dir>]`
  *
  * Runs the real program under the Pulumi mock runtime with a stack's config, validates every
- * Kubernetes object, prints a summary, and writes one YAML file per object. A render of what
- * the program declares, not a diff against a deployed stack.
+ * Kubernetes object, prints a summary, and writes one YAML file per object into a directory the
+ * render owns (tools/renderOutput.ts). A render of what the program declares, not a diff
+ * against a deployed stack.
+ *
+ * Exit codes (EXIT): 0 rendered, valid and written; 1 the stack does not render (its config,
+ * the program, schema problems or admission violations); 2 usage (an option, the stack name or
+ * an output path refused as given; nothing rendered or written); 3 the output could not be
+ * written (file system; the output directory is left as it was); 70 internal error (a bug).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { stringify } from "yaml";
 import { admissionRules, admissionWarnings, admit, formatViolation } from "../admission";
-import { prerequisites } from "../admission/prerequisites";
 import { ConfigError } from "../config";
+import { CliError, commanderExit, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
 import { kubernetesObjects, PROJECT_DIR, renderStack, type DeclaredResource, type RenderResult } from "./mockRuntime";
-import { StackConfigError } from "./stackConfig";
+import { checkJsonFile, checkOutDir, writeFileAtomic, writeRenderOutput } from "./renderOutput";
+import { summarize } from "./renderSummary";
+import { checkStackName, StackConfigError } from "./stackConfig";
 import { validateObjects, type K8sObject } from "./validation";
+
+export { summarize } from "./renderSummary";
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, write: 3, internal: EXIT_INTERNAL } as const;
+
+/**
+ * Errors of the program that describe its inputs (the stack's config, its export files), by
+ * class name: the render reports them as an invalid stack (exit 1), never as a bug.
+ */
+const INPUT_ERRORS = new Set(["ConfigError", "StackConfigError", "IngestError", "ExportPathError", "BudgetError", "WalVolumeError"]);
 
 /** Apply order: what others depend on first. Kinds not listed sort after, by name. */
 const KIND_ORDER = [
@@ -79,181 +97,43 @@ export function manifestYaml(o: K8sObject): string {
     return stringify(o, { version: "1.1", lineWidth: 0, sortMapEntries: false });
 }
 
-/** Writes one YAML file per object into `dir`, removing YAML files of earlier renders. */
-export function writeObjects(dir: string, objects: readonly K8sObject[]): string[] {
-    fs.mkdirSync(dir, { recursive: true });
-    for (const f of fs.readdirSync(dir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(dir, f));
-    const names: string[] = [];
+/** The files of a render: one YAML file per object, by file name, in apply order. */
+export function objectFiles(objects: readonly K8sObject[]): Map<string, string> {
+    const files = new Map<string, string>();
     for (const o of sortObjects(objects)) {
         const name = objectFileName(o);
-        if (names.includes(name)) throw new Error(`two objects would be written to ${name}`);
-        fs.writeFileSync(path.join(dir, name), manifestYaml(redactSecrets(o)));
-        names.push(name);
+        if (files.has(name)) throw new Error(`two objects would be written to ${name}`);
+        files.set(name, manifestYaml(redactSecrets(o)));
     }
-    return names;
+    return files;
 }
 
-/** A rendered Kubernetes object of any kind, read only for the summary (every nested access is guarded). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of many kinds, some custom resources without types
-type Obj = Record<string, any>;
-
-function describeMetric(m: Obj): string {
-    switch (m.type) {
-        case "Resource":
-            return `${m.resource.name} ${m.resource.target.averageUtilization}%`;
-        case "Pods":
-            return `${m.pods.metric.name}=${m.pods.target.averageValue}/pod`;
-        case "External": {
-            const sel = Object.entries<string>(m.external.metric.selector?.matchLabels ?? {})
-                .map(([k, v]) => `${k}=${v}`)
-                .join(",");
-            return `${m.external.metric.name}{${sel}}=${m.external.target.averageValue}/pod`;
-        }
-        default:
-            return String(m.type);
+/** A string with the credentials of a URL in it (`scheme://user:password@host`) redacted. */
+function withoutUrlCredentials(v: string): string {
+    if (!v.includes("://") || !v.includes("@")) return v;
+    try {
+        const u = new URL(v);
+        if (!u.username && !u.password) return v;
+        u.username = "redacted";
+        u.password = "";
+        return u.toString();
+    } catch {
+        return withoutCredentials(v);
     }
-}
-
-const table = (rows: string[][]): string[] => {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) =>
-        r
-            .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
-            .join("  ")
-            .trimEnd(),
-    );
-};
-
-/** The human summary: counts by type, autoscaled workloads, VPAs, releases, traffic. */
-export function summarize(result: RenderResult): string {
-    const res = result.resources;
-    const objects = kubernetesObjects(res) as Obj[];
-    const lines: string[] = [];
-    const components = res.filter((r) => r.type.startsWith("sysmanage:")).length;
-    const releases = res.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    lines.push(
-        `Stack ${result.stack}: ${res.length} resources declared (${objects.length} Kubernetes objects, ${releases.length} Helm releases, ${components} components).`,
-        "This is a render of what the program declares under the Pulumi mock runtime, not a diff against a deployed stack.",
-        "",
-        "Resources by type:",
-    );
-    const byType = new Map<string, number>();
-    for (const r of res) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
-    lines.push(...table([...byType.entries()].sort().map(([t, n]) => [`  ${t}`, String(n)])));
-
-    const hpas = objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
-    if (hpas.length) {
-        lines.push("", "Autoscaled workloads (HPA autoscaling/v2):");
-        lines.push(
-            ...table([
-                ["  WORKLOAD", "MIN", "MAX", "METRICS"],
-                ...hpas.map((h) => [
-                    `  ${h.spec.scaleTargetRef.name}`,
-                    String(h.spec.minReplicas),
-                    String(h.spec.maxReplicas),
-                    h.spec.metrics.map(describeMetric).join(", "),
-                ]),
-            ]),
-        );
-    }
-    const fc = result.outputs.forecast as Obj | null | undefined;
-    if (fc) {
-        lines.push(
-            "",
-            `Forecast sizing (exports in ${fc.exportsDir}/, inputs ${fc.inputsHash}; report: npm run forecast -- --stack ${result.stack}):`,
-        );
-        for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
-            lines.push(
-                `  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`,
-            );
-        for (const [key, n] of Object.entries((fc.dataTier ?? {}) as Record<string, Obj>))
-            lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
-        for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
-    }
-    // Anything else the program logged as a warning (the forecast's are listed above).
-    const listed = new Set((fc?.warnings as string[] | undefined) ?? []);
-    const other = result.warnings.filter((w) => !listed.has(w));
-    if (other.length) lines.push("", "Warnings:", ...other.map((w) => `  warning: ${w}`));
-    const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");
-    if (vpas.length) {
-        lines.push("", "Vertically scaled workloads (VPA):");
-        for (const v of vpas) {
-            const c = v.spec.resourcePolicy.containerPolicies[0];
-            lines.push(
-                `  ${v.spec.targetRef.name}  mode ${v.spec.updatePolicy.updateMode}  cpu ${c.minAllowed.cpu}..${c.maxAllowed.cpu}  memory ${c.minAllowed.memory}..${c.maxAllowed.memory}`,
-            );
-        }
-    }
-    const clusters = objects.filter((o) => o.kind === "Cluster");
-    const poolers = objects.filter((o) => o.kind === "Pooler");
-    const redis = objects.filter((o) => o.kind === "RedisCluster");
-    if (clusters.length || redis.length) {
-        lines.push("", "Data tier:");
-        for (const c of clusters) {
-            const p = c.spec.postgresql.parameters;
-            const role = c.spec.replica?.enabled
-                ? `replica cluster of ${c.spec.replica.source}`
-                : `1 primary + ${c.spec.instances - 1} read replicas`;
-            lines.push(
-                `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
-            );
-        }
-        for (const p of poolers) {
-            const x = p.spec.pgbouncer.parameters;
-            lines.push(
-                `  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`,
-            );
-        }
-        const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
-        for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
-        for (const r of redis)
-            lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
-    }
-    if (releases.length) {
-        lines.push("", "Helm releases (pinned):");
-        for (const r of releases) {
-            const i = r.inputs as Obj;
-            lines.push(`  ${i.name}  chart ${i.chart} ${i.version}  from ${i.repositoryOpts?.repo}  namespace ${i.namespace}`);
-        }
-    }
-    const prereqs = prerequisites(
-        objects,
-        releases.map((r) => ({ chart: String((r.inputs as Obj).chart), namespace: String((r.inputs as Obj).namespace) })),
-    );
-    if (prereqs.length) {
-        lines.push("", "Prerequisites (in the cluster before `pulumi up`; the program does not install them):");
-        for (const p of prereqs) lines.push(`  - ${p.what}: ${p.why}`);
-    }
-    const gateways = objects.filter((o) => o.kind === "Gateway");
-    const routes = objects.filter((o) => o.kind === "HTTPRoute");
-    const dns = objects.filter((o) => o.kind === "DNSEndpoint");
-    lines.push("", "Traffic:");
-    for (const d of dns)
-        for (const e of d.spec.endpoints)
-            lines.push(
-                `  global   ${e.dnsName} ${e.recordType} -> ${e.targets.join(",")} [${e.setIdentifier}: ${e.providerSpecific.map((p: Obj) => `${p.name}=${p.value}`).join(", ")}]`,
-            );
-    for (const g of gateways)
-        lines.push(
-            `  regional Gateway ${g.metadata.name} (class ${g.spec.gatewayClassName}): ${g.spec.listeners.map((l: Obj) => `${l.protocol}:${l.port}`).join(", ")}`,
-        );
-    for (const r of routes) {
-        const backends = [...new Set(r.spec.rules.flatMap((x: Obj) => (x.backendRefs ?? []).map((b: Obj) => `${b.name}:${b.port}`)))];
-        lines.push(`  local    HTTPRoute ${r.metadata.name} -> ${backends.length ? backends.join(", ") : "redirect to https"}`);
-    }
-    return lines.join("\n");
 }
 
 export function resourcesJson(resources: readonly DeclaredResource[]): string {
-    // Secret data and every password-like input are redacted, placeholders included.
+    // Secret data, every password-like input and the credentials of URLs are redacted, placeholders included.
     const deep = (v: unknown): unknown =>
-        Array.isArray(v)
-            ? v.map(deep)
-            : v && typeof v === "object"
-              ? Object.fromEntries(
-                    Object.entries(v).map(([k, x]) => [k, /password|uri/i.test(k) && typeof x === "string" ? "<redacted>" : deep(x)]),
-                )
-              : v;
+        typeof v === "string"
+            ? withoutUrlCredentials(v)
+            : Array.isArray(v)
+              ? v.map(deep)
+              : v && typeof v === "object"
+                ? Object.fromEntries(
+                      Object.entries(v).map(([k, x]) => [k, /password|uri/i.test(k) && typeof x === "string" ? "<redacted>" : deep(x)]),
+                  )
+                : v;
     const inputs = (r: DeclaredResource) => (r.type === "kubernetes:core/v1:Secret" ? redactSecrets(r.inputs) : deep(r.inputs));
     return (
         JSON.stringify(
@@ -264,78 +144,113 @@ export function resourcesJson(resources: readonly DeclaredResource[]): string {
     );
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the render needs from outside, replaceable in tests. */
+export interface RenderDeps {
+    readonly render: typeof renderStack;
+}
+
+interface Options {
+    readonly stack: string;
+    readonly out?: string;
+    readonly json?: string;
+    readonly configDir?: string;
+}
+
+/** The CLI; resolves to the exit code (EXIT). */
+export async function main(argv: string[], io: Io = STDIO, deps: RenderDeps = { render: renderStack }): Promise<number> {
     const program = new Command()
         .name("render")
         .description("Render a stack offline: run the program under the Pulumi mock runtime, validate and write its Kubernetes objects.")
         .requiredOption("-s, --stack <name>", "stack to render (reads Pulumi.<name>.yaml)")
-        .option("-o, --out <dir>", "directory for the YAML files (default: out/<stack>)")
+        .option("-o, --out <dir>", "directory for the YAML files, owned by the render (default: out/<stack>)")
         .option("--json <file>", "also write every declared resource as JSON [{type, name, inputs, options}]")
         .option("--config-dir <dir>", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the project root)")
-        .exitOverride();
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
     try {
         program.parse(argv, { from: "user" });
     } catch (e) {
-        return (e as { exitCode?: number }).exitCode ?? 2;
+        return commanderExit(e, EXIT.usage);
     }
-    const opts = program.opts<{ stack: string; out?: string; json?: string; configDir?: string }>();
+    const opts = program.opts<Options>();
+    try {
+        return await run(opts, io, deps);
+    } catch (e) {
+        if (e instanceof CliError) {
+            io.err(`render failed: ${e.message}`);
+            return e.code;
+        }
+        return internalError("render", e, io);
+    }
+}
+
+/** Everything the options say, checked before the stack renders: a refused path costs no render. */
+function checkOptions(opts: Options): { outDir: string; json?: string; configDir?: string } {
+    try {
+        checkStackName(opts.stack, "--stack");
+    } catch (e) {
+        throw new CliError((e as Error).message, EXIT.usage);
+    }
+    let configDir: string | undefined;
+    if (opts.configDir !== undefined) {
+        configDir = path.resolve(opts.configDir);
+        if (!fs.statSync(configDir, { throwIfNoEntry: false })?.isDirectory())
+            throw new CliError(`--config-dir ${opts.configDir}: is not a directory`, EXIT.usage);
+    }
+    const outDir = checkOutDir(
+        opts.out ?? path.join(PROJECT_DIR, "out", opts.stack),
+        opts.out === undefined ? "output directory" : "--out",
+    );
+    const json = opts.json === undefined ? undefined : checkJsonFile(opts.json, outDir);
+    return { outDir, json, configDir };
+}
+
+async function run(opts: Options, io: Io, deps: RenderDeps): Promise<number> {
+    const { outDir, json, configDir } = checkOptions(opts);
     const started = process.hrtime.bigint();
     let result: RenderResult;
     try {
-        result = await renderStack(opts.stack, { configDir: opts.configDir ? path.resolve(opts.configDir) : undefined });
+        result = await deps.render(opts.stack, { configDir });
     } catch (e) {
-        if (e instanceof ConfigError || e instanceof StackConfigError) {
-            console.error(`render failed: invalid configuration for stack ${opts.stack}:\n${e.message}`);
-        } else {
-            console.error(
-                `render failed: the program threw while declaring resources for stack ${opts.stack}:\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-            );
+        if (e instanceof ConfigError || e instanceof StackConfigError || (e instanceof Error && INPUT_ERRORS.has(e.name))) {
+            io.err(`render failed: invalid configuration for stack ${opts.stack}:\n${withoutCredentials(e.message)}`);
+            return EXIT.invalid;
         }
-        return 1;
+        throw new Error(
+            `the program threw while declaring resources for stack ${opts.stack}: ${e instanceof Error ? e.message : String(e)}`,
+            {
+                cause: e,
+            },
+        );
     }
     const objects = kubernetesObjects(result.resources) as K8sObject[];
-    let problems: string[];
-    try {
-        problems = await validateObjects(objects);
-    } catch (e) {
-        console.error(`render failed: could not validate the objects: ${(e as Error).message}`);
-        return 1;
-    }
+    const problems = await validateObjects(objects);
     const violations = problems.length ? [] : admit(objects);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(summarize({ ...result, warnings: [...result.warnings, ...admissionWarnings(objects)] }));
+    io.out(summarize({ ...result, warnings: [...result.warnings, ...admissionWarnings(objects)] }));
     if (problems.length) {
-        console.error(`\nrender failed: ${problems.length} schema problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-        return 1;
+        io.err(`\nrender failed: ${problems.length} schema problems:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+        return EXIT.invalid;
     }
     if (violations.length) {
-        console.error(
+        io.err(
             `\nrender failed: a cluster would refuse ${violations.length} of these objects or their pods:\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`,
         );
-        return 1;
+        return EXIT.invalid;
     }
-    const outDir = path.resolve(opts.out ?? path.join(PROJECT_DIR, "out", opts.stack));
-    const files = writeObjects(outDir, objects);
-    console.log(`\nValidated ${objects.length} Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems.`);
-    console.log(
+    const files = objectFiles(objects);
+    await writeRenderOutput(outDir, opts.stack, files, opts.out === undefined ? `output directory ${outDir}` : `--out ${opts.out}`);
+    io.out(`\nValidated ${objects.length} Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems.`);
+    io.out(
         `Admission check (${admissionRules().length} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator and the VPA): no violations.`,
     );
-    console.log(`Wrote ${files.length} files to ${path.relative(process.cwd(), outDir) || "."}/`);
-    if (opts.json) {
-        fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
-        fs.writeFileSync(opts.json, resourcesJson(result.resources));
-        console.log(`Wrote ${result.resources.length} resources to ${opts.json}`);
+    io.out(`Wrote ${files.size} files to ${path.relative(process.cwd(), outDir) || "."}/`);
+    if (json) {
+        writeFileAtomic(json, resourcesJson(result.resources), `--json ${opts.json}`);
+        io.out(`Wrote ${result.resources.length} resources to ${opts.json}`);
     }
-    console.log(`Rendered in ${(ms / 1000).toFixed(2)} s.`);
-    return 0;
+    io.out(`Rendered in ${(ms / 1000).toFixed(2)} s.`);
+    return EXIT.ok;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (e) => {
-            console.error(e);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runMain("render", main);
