@@ -3,20 +3,32 @@
  * scaling rules (lib/data/redis.ts), Postgres read replicas from read queries/s, and PgBouncer
  * pods from client connections within the connection budget. Each count gets the forecast peak
  * of its series (our default model's upper band × the peak factor, as for the HPAs), is clamped
- * to the stack's guardrails and held still by hysteresis. Missing or stale exports keep the
- * configured count with a warning. No Pulumi; reads only the export files.
+ * to the stack's guardrails and held still by hysteresis. An export that cannot be used (missing,
+ * refused, malformed, stale, dated after the wall clock, too little data in the training window,
+ * no value above 0) keeps the configured count with a warning saying why; what looks wrong in a
+ * used export is a warning too. No Pulumi; reads only the export files, inside the exports
+ * directory (exportFiles.ts).
  */
 import { createHash, type Hash } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { AppConfig } from "../config";
-import { quantityValue } from "../config";
+import { ConfigError, quantityValue } from "../config";
 import { available } from "../lib/data/connectionBudget";
 import { redisConfig, cacheScalingDecision, nextShardCount, SEED_CACHE_THRESHOLDS, type CacheThresholds } from "../lib/data/redis";
-import { parseSeriesText, pickSeries, toGrid } from "./ingest";
+import { exportPathProblem, readExport } from "./exportFiles";
+import { IngestError, parseSeriesText, pickSeries, toGrid } from "./ingest";
 import { forecastSeries } from "./plan";
 import { passesHysteresis, type CountGuard } from "./sizing";
-import { DEFAULT_SETTINGS, type ForecastSettings } from "./stack";
+import {
+    bugMessage,
+    coverage,
+    DEFAULT_SETTINGS,
+    FUTURE_TOLERANCE_SECONDS,
+    iso,
+    MIN_GRID_STEP_SECONDS,
+    MIN_HISTORY_SECONDS,
+    spanText,
+    type ForecastSettings,
+} from "./stack";
 import type { SeriesRef } from "./mapping";
 import type { Aggregation } from "./types";
 
@@ -39,6 +51,8 @@ export interface SeriesPeak {
     readonly fallback?: string;
     /** What ingest repaired in the export (duplicates, order, gaps, resets, negative values). */
     readonly notes: readonly string[];
+    /** What looks wrong in the export (conflicting duplicates, long gaps, outliers, overflowing values). */
+    readonly warnings: readonly string[];
 }
 
 export type PeakSettings = Pick<
@@ -46,54 +60,87 @@ export type PeakSettings = Pick<
     "modelStepSeconds" | "horizonSteps" | "bandQuantile" | "peakQuantile" | "trainingDays" | "maxExportAgeHours"
 >;
 
+export interface PeakOptions {
+    /** The time of the run: exports older than `maxExportAgeHours` before it are stale. Not checked without it. */
+    readonly now?: Date;
+    /** The wall clock, only to refuse exports dated after it (`FUTURE_TOLERANCE_SECONDS`). @default now */
+    readonly wallClock?: Date;
+    /** @default "mean" */
+    readonly aggregation?: Aggregation;
+    /** Fed the export's path and content (the data tier's inputs hash). */
+    readonly hash?: Hash;
+    /** `baseDir` as messages name it. @default baseDir */
+    readonly baseDirShown?: string;
+}
+
 /**
  * The forecast peak of one mapped series, as `forecastStack` computes it for a workload metric:
  * the last `trainingDays` at the export's own step, resampled to the model step, our default
  * forecaster, its upper band × the peak factor. A string is a reason to keep the configured
- * count (missing export, no such series, stale data); malformed files throw (IngestError).
+ * count: the export is missing or refused (exportFiles.ts), malformed (the IngestError's position
+ * and reason), has no such series, is stale or dated after the wall clock, has no data in the
+ * training window or no value above 0. `ref.file` must have passed `exportPathProblem`.
  */
-export function seriesPeak(
-    label: string,
-    ref: SeriesRef,
-    baseDir: string,
-    s: PeakSettings,
-    now?: Date,
-    aggregation: Aggregation = "mean",
-    hash?: Hash,
-): SeriesPeak | string {
-    const file = path.resolve(baseDir, ref.file);
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        hash?.update(`\0${ref.file}\0<missing>`);
-        return `export ${ref.file} for ${label} is missing`;
+export function seriesPeak(label: string, ref: SeriesRef, baseDir: string, s: PeakSettings, o: PeakOptions = {}): SeriesPeak | string {
+    const what = `export ${ref.file} for ${label}`;
+    const r = readExport(baseDir, ref.file, o.baseDirShown ?? baseDir);
+    if (!r.ok) {
+        o.hash?.update(`\0${ref.file}\0${r.reason === "is missing" ? "<missing>" : `<${r.reason}>`}`);
+        return `${what} ${r.reason}`;
     }
-    hash?.update(`\0${ref.file}\0`).update(text);
-    const all = parseSeriesText(text, file, { counter: ref.unit === "counter" });
-    const series = pickSeries(all, ref.file, label, ref.series);
+    o.hash?.update(`\0${ref.file}\0`).update(r.text);
+    let all;
+    try {
+        all = parseSeriesText(r.text, ref.file, { counter: ref.unit === "counter" });
+    } catch (e) {
+        if (e instanceof IngestError) return `${what}: ${e.position}: ${e.reason}`;
+        return `${what}: ${bugMessage(e)}`;
+    }
+    let series;
+    try {
+        series = pickSeries(all, ref.file, label, ref.series);
+    } catch (e) {
+        return `${what}: ${bugMessage(e)}`;
+    }
     if (typeof series === "string") return series;
     const last = series.t[series.t.length - 1];
-    if (now && now.getTime() / 1000 - last > s.maxExportAgeHours * 3600)
-        return `export ${ref.file} for ${label} ends ${new Date(last * 1000).toISOString()}, older than ${s.maxExportAgeHours} h`;
-    const v = ref.unit === "count" ? series.v.map((x) => x / series.step) : series.v;
-    const step = s.modelStepSeconds;
-    const end = Math.floor((last + 1) / step) * step;
-    const start = end - s.trainingDays * 86400;
-    const full = toGrid({ t: series.t, v, step: series.step }, series.step, "mean", {
-        align: series.step,
-        from: Math.ceil(start / series.step) * series.step,
-        to: end - series.step,
-    });
-    const f = forecastSeries(full, aggregation, s);
-    return {
-        peak: Math.max(f.forecastPeak, f.recentPeak),
-        recentPeak: f.recentPeak,
-        model: f.forecast.model,
-        dataEnd: last,
-        fallback: f.forecast.fallback,
-        notes: series.notes,
-    };
+    const wall = (o.wallClock ?? o.now)?.getTime();
+    if (wall !== undefined && last > wall / 1000 + FUTURE_TOLERANCE_SECONDS)
+        return `${what} ends ${iso(last)}, after the time of this run (${iso(wall / 1000)}): data dated in the future is not a measurement`;
+    if (o.now && o.now.getTime() / 1000 - last > s.maxExportAgeHours * 3600)
+        return `${what} ends ${iso(last)}, older than ${s.maxExportAgeHours} h`;
+    try {
+        const v = ref.unit === "count" ? series.v.map((x) => x / series.step) : series.v;
+        const step = s.modelStepSeconds;
+        const end = Math.floor((last + 1) / step) * step;
+        const start = end - s.trainingDays * 86400;
+        const gs = Math.max(series.step, MIN_GRID_STEP_SECONDS);
+        const full = toGrid({ t: series.t, v, step: series.step }, gs, "mean", {
+            align: gs,
+            from: Math.ceil(start / gs) * gs,
+            to: end - gs,
+        });
+        const { points, span } = coverage(full);
+        const window = `${iso(start)} .. ${iso(end)} (the last ${s.trainingDays} days before its last full ${step} s step)`;
+        if (points < 2)
+            return `${what} has ${points === 0 ? "no data" : "only 1 data point"} in the training window ${window}: at least 2 are needed`;
+        if (span < MIN_HISTORY_SECONDS)
+            return `${what} has data over only ${spanText(span)} of the training window ${window}: at least ${MIN_HISTORY_SECONDS / 3600} h are needed to size from (a Prometheus with little history?)`;
+        const f = forecastSeries(full, o.aggregation ?? "mean", s);
+        const peak = Math.max(f.forecastPeak, f.recentPeak);
+        if (!(peak > 0)) return `${what}: no value above 0 in the training window ${window}: nothing to size from`;
+        return {
+            peak,
+            recentPeak: f.recentPeak,
+            model: f.forecast.model,
+            dataEnd: last,
+            fallback: f.forecast.fallback,
+            notes: series.notes,
+            warnings: series.warnings ?? [],
+        };
+    } catch (e) {
+        return `${what}: ${bugMessage(e)}`;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,7 +258,13 @@ export interface DataTierForecast {
 
 export interface DataTierArgs {
     readonly config: AppConfig;
+    /** The stack (its file is named in config errors). @default the environment's */
+    readonly stack?: string;
     readonly baseDir: string;
+    /** `baseDir` as messages name it (`exports/dev`). @default baseDir */
+    readonly baseDirShown?: string;
+    /** The wall clock, only to refuse exports dated after it. @default now */
+    readonly wallClock?: Date;
     /** Masters of the last deployment (the stack's own `dataTier` output), when known. */
     readonly deployedRedisMasters?: number;
     readonly settings?: Partial<ForecastSettings>;
@@ -224,6 +277,18 @@ const POOLERS = [
     { id: "read", key: "readInstances" },
     { id: "analytics", key: "analyticsInstances" },
 ] as const;
+
+/** The data tier's mapped series with their config keys (`forecast.series.redis.memoryUsed`). */
+function mappedDataSeries(series: AppConfig["forecast"]["series"]): Array<{ readonly key: string; readonly ref: SeriesRef }> {
+    const groups: Array<[string, Record<string, SeriesRef | undefined> | undefined]> = [
+        ["redis", series.redis],
+        ["postgres", series.postgres],
+        ["poolers", series.poolers],
+    ];
+    return groups.flatMap(([group, refs]) =>
+        Object.entries(refs ?? {}).flatMap(([name, ref]) => (ref ? [{ key: `forecast.series.${group}.${name}`, ref }] : [])),
+    );
+}
 
 /** Sizes every data-tier count that has series mapped; counts without series are not listed. */
 export function forecastDataTier(a: DataTierArgs): DataTierForecast {
@@ -246,12 +311,22 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
             deployed: a.deployedRedisMasters ?? null,
         }),
     );
-    const peaksOf = (refs: [string, SeriesRef][]) => {
-        const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, a.now, "mean", hash)] as const);
+    // The step's own check of config.ts' rule for export paths (nothing outside the exports directory is read).
+    const problems = mappedDataSeries(series).flatMap(({ key, ref }) => {
+        const p = exportPathProblem(ref.file);
+        return p ? [`${key}.file (${JSON.stringify(ref.file)}) ${p} (a file inside forecast.exportsDir, relative to it)`] : [];
+    });
+    if (problems.length) throw new ConfigError(problems.map((p) => `Pulumi.${a.stack ?? c.environment}.yaml: ${p}`));
+    const peakOptions: PeakOptions = { now: a.now, wallClock: a.wallClock, hash, baseDirShown: a.baseDirShown };
+    const peaksOf = (key: string, refs: [string, SeriesRef][]) => {
+        const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, peakOptions)] as const);
         const reasons = got.flatMap(([, p]) => (typeof p === "string" ? [p] : []));
         refs.forEach(([label, ref], i) => {
             const p = got[i][1];
             if (typeof p !== "string") for (const n of p.notes) notes.push(`export ${ref.file} for ${label}: ${n}`);
+            // What looks wrong in the data a count is sized from: warnings (not for a count that falls back).
+            if (typeof p !== "string" && reasons.length === 0)
+                for (const w of p.warnings) warnings.push(`forecast ${key}: export ${ref.file} for ${label}: ${w}`);
         });
         return { got: got.flatMap(([l, p]) => (typeof p === "string" ? [] : [[l, p] as const])), reasons };
     };
@@ -266,7 +341,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     if (c.redis.enabled && series.redis) {
         const key = "redis.masters";
         const refs = Object.entries(series.redis).filter((e): e is [string, SeriesRef] => e[1] !== undefined);
-        const { got, reasons } = peaksOf(refs);
+        const { got, reasons } = peaksOf(key, refs);
         if (refs.length < 2) reasons.push("both forecast.series.redis.memoryUsed and opsPerSecond are needed");
         if (reasons.length) keep(key, c.redis.masters, reasons);
         else {
@@ -297,7 +372,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     let replicas = c.postgres.replicas;
     if (c.postgres.enabled && series.postgres?.readQueries) {
         const key = "postgres.replicas";
-        const { got, reasons } = peaksOf([["readQueries", series.postgres.readQueries]]);
+        const { got, reasons } = peaksOf(key, [["readQueries", series.postgres.readQueries]]);
         if (reasons.length) keep(key, replicas, reasons);
         else {
             const peak = got[0][1].peak;
@@ -351,7 +426,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
             const key = `pooler.${p.key}`;
             const configured = c.pooler[p.key];
             if (!ref || (p.id === "analytics" && !c.postgres.analytics.enabled)) continue;
-            const { got, reasons } = peaksOf([[`${p.id} client connections`, ref]]);
+            const { got, reasons } = peaksOf(key, [[`${p.id} client connections`, ref]]);
             if (reasons.length) {
                 keep(key, configured, reasons);
                 sized[p.id] = configured;

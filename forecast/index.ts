@@ -3,7 +3,21 @@
  * what the program calls before each preview; the rest is exported for tools and tests.
  */
 export * from "./types";
-export { IngestError, parseSeriesText, readSeriesFile, toGrid, detectFormat, detectStep, countToRate } from "./ingest";
+export {
+    IngestError,
+    parseSeriesText,
+    readSeriesFile,
+    toGrid,
+    detectFormat,
+    detectStep,
+    countToRate,
+    inspectSeries,
+    MAX_VALUE,
+    GAP_WARN_SECONDS,
+    OUTLIER_FACTOR,
+} from "./ingest";
+export { MAX_EXPORT_BYTES, ExportPathError, exportPathProblem, readExport, resolveExportsDir } from "./exportFiles";
+export { safeUrl, prometheusEndpoint } from "./live";
 export {
     replay,
     SHORTFALL_WEIGHT,
@@ -19,6 +33,8 @@ export {
     forecastStack,
     ANNOTATION,
     DEFAULT_SETTINGS,
+    FUTURE_TOLERANCE_SECONDS,
+    MIN_GRID_STEP_SECONDS,
     type StackInput,
     type StackForecast,
     type WorkloadInput,
@@ -26,6 +42,15 @@ export {
     type MetricInput,
     type ForecastSettings,
 } from "./stack";
-export { workloadInputs, hpaCapacity, refreshTargets, exportsDir, prometheusUrl, type SeriesRef } from "./mapping";
+export {
+    workloadInputs,
+    hpaCapacity,
+    refreshTargets,
+    exportsDir,
+    exportsLocation,
+    prometheusUrl,
+    prometheusSource,
+    type SeriesRef,
+} from "./mapping";
 export { forecastDataTier, decideRedisMasters, decideCount, seriesPeak, type DataTierForecast, type CountForecast } from "./dataTier";
 export { markdownReport, workloadSvg } from "./report";

@@ -3,12 +3,16 @@
  * (`timestamp,value`, or one timestamp column and several value columns, one series each).
  *
  * Repairs what real exports contain (gaps, NaN/+Inf, duplicates, out-of-order points, counter
- * resets, mixed steps) and says what it repaired in `Series.notes`. Malformed input throws an
- * `IngestError` naming the file, the position (line, or JSON path) and the reason.
+ * resets, mixed steps) and says what it repaired in `Series.notes`; what looks wrong rather than
+ * routine (conflicting duplicates, long gaps, isolated outliers, values too large to be a load)
+ * also goes to `Series.warnings`, which the step shows as warnings. Malformed input throws an
+ * `IngestError` naming the file, the position (line and column, or JSON path) and the reason,
+ * never the file's content: an export path may name a file that holds secrets.
  * Pure apart from `readSeriesFile`, which only reads the file.
  */
 import * as fs from "node:fs";
 import type { Aggregation, Grid, Series } from "./types";
+import { MAX_EXPORT_BYTES } from "./exportFiles";
 import { SampleColumns, scanQueryRange } from "./queryRangeScan";
 
 export class IngestError extends Error {
@@ -33,6 +37,26 @@ export interface IngestOptions {
 
 export type Format = "json" | "csv";
 
+/** Timestamps accepted (unix seconds): 1970-01-01 up to the end of year 9999. */
+export const MIN_TIMESTAMP = 0;
+export const MAX_TIMESTAMP = 253402300799;
+
+/**
+ * Values larger than this (in absolute value) are not a load of any workload (1e15 req/s, bytes,
+ * items): they are treated as gaps, with a warning. It also keeps sums of a bucket finite.
+ */
+export const MAX_VALUE = 1e15;
+
+/** Why a timestamp (unix seconds, as read) is out of range, or undefined. */
+function timestampProblem(t: number, json: boolean): string | undefined {
+    if (t < MIN_TIMESTAMP) return "the timestamp is before 1970-01-01";
+    if (t > MAX_TIMESTAMP)
+        return json
+            ? "the timestamp is after the year 9999: query_range timestamps are unix seconds (not milliseconds or nanoseconds)"
+            : "the timestamp is after the year 9999: numeric timestamps are unix seconds or milliseconds (not micro- or nanoseconds)";
+    return undefined;
+}
+
 /** `{` or `[` first → query_range JSON, anything else → CSV. */
 export function detectFormat(text: string): Format {
     for (let i = 0; i < text.length; i++) {
@@ -43,11 +67,27 @@ export function detectFormat(text: string): Format {
     return "csv";
 }
 
+/**
+ * Reads and parses one export file named by the caller (the benchmark's folder, a test): a
+ * directory, anything but a regular file, or more than `MAX_EXPORT_BYTES` is an IngestError
+ * (position `file`). The forecasting step reads through exportFiles.ts `readExport`, which also
+ * confines the path to the exports directory.
+ */
 export function readSeriesFile(file: string, opts: IngestOptions = {}): Series[] {
     let text: string;
     try {
+        const st = fs.statSync(file);
+        if (st.isDirectory()) throw new IngestError(file, "file", "is a directory, not a file");
+        if (!st.isFile()) throw new IngestError(file, "file", "is not a regular file (a device, FIFO or socket)");
+        if (st.size > MAX_EXPORT_BYTES)
+            throw new IngestError(
+                file,
+                "file",
+                `is too large (${(st.size / 2 ** 20).toFixed(1)} MiB > the ${(MAX_EXPORT_BYTES / 2 ** 20).toFixed(1)} MiB limit)`,
+            );
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
+        if (e instanceof IngestError) throw e;
         throw new IngestError(file, "file", `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     return parseSeriesText(text, file, opts);
@@ -107,21 +147,127 @@ export function seriesName(labels: Record<string, string>): string {
     return rest.length ? `${name}{${rest.join(",")}}` : name || "{}";
 }
 
-function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
+/**
+ * Where and why `text` is not JSON (undefined when it is): a scanner of the JSON grammar, so the
+ * message names the position without quoting the text (V8's own message quotes the start of the
+ * input, which may be a secret, and its wording changes between Node versions).
+ */
+export function jsonSyntaxError(text: string): { readonly pos: number; readonly reason: string } | undefined {
+    const n = text.length;
+    let i = 0;
+    const stack: number[] = []; // 0: array, 1: object
+    const fail = (reason: string) => ({ pos: Math.min(i, n), reason: i >= n ? "unexpected end of input" : reason });
+    const ws = () => {
+        for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
+    };
+    const str = () => {
+        i++;
+        while (i < n) {
+            const c = text.charCodeAt(i);
+            if (c === 34) {
+                i++;
+                return undefined;
+            }
+            if (c < 32) return fail("control character inside a string");
+            if (c === 92) {
+                const e = text[i + 1];
+                if (e === "u") {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return fail("bad \\u escape inside a string");
+                    i += 6;
+                } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+                else return fail("bad escape inside a string");
+            } else i++;
+        }
+        return fail("unterminated string");
+    };
+    const NUM = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    const key = () => {
+        ws();
+        if (text.charCodeAt(i) !== 34) return fail("expected a double-quoted property name");
+        const e = str();
+        if (e) return e;
+        ws();
+        if (text.charCodeAt(i) !== 58) return fail("expected ':' after a property name");
+        i++;
+        return undefined;
+    };
+    let expectValue = true;
+    for (;;) {
+        ws();
+        if (expectValue) {
+            if (i >= n) return fail("");
+            const c = text.charCodeAt(i);
+            if (c === 123) {
+                i++;
+                ws();
+                if (text.charCodeAt(i) === 125) {
+                    i++;
+                    expectValue = false;
+                } else {
+                    stack.push(1);
+                    const e = key();
+                    if (e) return e;
+                }
+                continue;
+            }
+            if (c === 91) {
+                i++;
+                ws();
+                if (text.charCodeAt(i) === 93) {
+                    i++;
+                    expectValue = false;
+                } else stack.push(0);
+                continue;
+            }
+            if (c === 34) {
+                const e = str();
+                if (e) return e;
+            } else if (c === 45 || (c >= 48 && c <= 57)) {
+                NUM.lastIndex = i;
+                if (!NUM.exec(text)) return fail("bad number");
+                i = NUM.lastIndex;
+            } else {
+                const lit = ["true", "false", "null"].find((l) => text.startsWith(l, i));
+                if (!lit) return fail("unexpected character where a value should be");
+                i += lit.length;
+            }
+            expectValue = false;
+            continue;
+        }
+        if (stack.length === 0) return i < n ? fail("unexpected character after the end of the JSON value") : undefined;
+        const top = stack[stack.length - 1];
+        if (i >= n) return fail("");
+        const c = text.charCodeAt(i);
+        if (c === 44) {
+            i++;
+            if (top === 1) {
+                const e = key();
+                if (e) return e;
+            }
+            expectValue = true;
+        } else if ((top === 1 && c === 125) || (top === 0 && c === 93)) {
+            i++;
+            stack.pop();
+        } else return fail(top === 1 ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+    }
+}
+
+/** Statuses and result types Prometheus sends; anything else is not quoted back (it is the file's content). */
+const KNOWN_STATUS = ["success", "error"];
+const KNOWN_RESULT_TYPES = ["matrix", "vector", "scalar", "string"];
+
+function parseQueryRange(text0: string, file: string, fast: boolean): Raw[] {
+    // A byte-order mark is not JSON, but editors write it: skipped (positions count from after it).
+    const text = text0.charCodeAt(0) === 0xfeff ? text0.slice(1) : text0;
     let doc: unknown = fast ? scanQueryRange(text, sampleValue) : undefined;
     if (doc === undefined)
         try {
             doc = JSON.parse(text);
-        } catch (e) {
-            // V8's wording of the position changes between Node versions: ours names it once.
-            const msg = (e as Error).message;
-            const m = /position (\d+)/.exec(msg);
-            const reason = msg.replace(/ in JSON at position \d+.*$/s, "");
-            throw new IngestError(file, m ? lineCol(text, Number(m[1])) : "JSON", `invalid JSON (${reason})`);
+        } catch {
+            const e = jsonSyntaxError(text);
+            throw new IngestError(file, e ? lineCol(text, e.pos) : "JSON", `invalid JSON: ${e?.reason ?? "not parsable"}`);
         }
     const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-    // Prometheus sends error/errorType as strings; anything else is shown as JSON, not [object Object].
-    const asText = (x: unknown): string => (typeof x === "string" ? x : JSON.stringify(x));
     if (!isObj(doc)) throw new IngestError(file, "$", "expected a query_range response object");
     let data: unknown = doc;
     let base = "$";
@@ -130,7 +276,9 @@ function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
             throw new IngestError(
                 file,
                 "$.status",
-                `is ${JSON.stringify(doc.status)}, not "success"${doc.error ? ` (${asText(doc.errorType ?? "")}: ${asText(doc.error)})` : ""}`,
+                typeof doc.status === "string" && KNOWN_STATUS.includes(doc.status)
+                    ? `is ${JSON.stringify(doc.status)}, not "success": the file holds Prometheus' error answer, not data (export the query again)`
+                    : `is not "success"`,
             );
         data = doc.data;
         base = "$.data";
@@ -140,7 +288,9 @@ function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
         throw new IngestError(
             file,
             `${base}.resultType`,
-            `is ${JSON.stringify(data.resultType)}, expected "matrix" (export with /api/v1/query_range, not an instant query)`,
+            typeof data.resultType === "string" && KNOWN_RESULT_TYPES.includes(data.resultType)
+                ? `is ${JSON.stringify(data.resultType)}, expected "matrix" (export with /api/v1/query_range, not an instant query)`
+                : `is not "matrix" (export with /api/v1/query_range)`,
         );
     if (!Array.isArray(data.result)) throw new IngestError(file, `${base}.result`, "expected an array of series");
     return data.result.map((s: unknown, i: number) => {
@@ -150,8 +300,14 @@ function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
         if (!isObj(metric)) throw new IngestError(file, `${at}.metric`, "expected an object of labels");
         const labels: Record<string, string> = {};
         for (const [k, v] of Object.entries(metric)) labels[k] = String(v);
-        if (s.values instanceof SampleColumns)
+        if (s.values instanceof SampleColumns) {
+            const tt = s.values.t;
+            for (let j = 0; j < tt.length; j++) {
+                const bad = timestampProblem(tt[j], true);
+                if (bad) throw new IngestError(file, `${at}.values[${j}][0]`, bad);
+            }
             return { name: seriesName(labels), labels, t: s.values.t, v: s.values.v, nonFinite: s.values.nonFinite };
+        }
         if (!Array.isArray(s.values)) throw new IngestError(file, `${at}.values`, 'expected an array of [unix_seconds, "value"] pairs');
         const values = s.values as unknown[];
         const t = new Float64Array(values.length);
@@ -163,9 +319,12 @@ function parseQueryRange(text: string, file: string, fast: boolean): Raw[] {
                 throw new IngestError(file, `${at}.values[${j}]`, 'expected a [unix_seconds, "value"] pair');
             const ts: unknown = p[0];
             if (typeof ts !== "number" || !Number.isFinite(ts))
-                throw new IngestError(file, `${at}.values[${j}][0]`, `timestamp ${JSON.stringify(ts)} is not a number`);
+                throw new IngestError(file, `${at}.values[${j}][0]`, "the timestamp is not a number (unix seconds)");
+            const bad = timestampProblem(ts, true);
+            if (bad) throw new IngestError(file, `${at}.values[${j}][0]`, bad);
             const x = sampleValue(p[1]);
-            if (x === undefined) throw new IngestError(file, `${at}.values[${j}][1]`, `value ${JSON.stringify(p[1])} is not a number`);
+            if (x === undefined)
+                throw new IngestError(file, `${at}.values[${j}][1]`, 'the value is not a number (a string such as "1.5", "NaN" or "+Inf")');
             if (!Number.isFinite(x)) nonFinite++;
             t[j] = ts;
             v[j] = x;
@@ -286,6 +445,13 @@ function splitCsvLine(line: string): string[] {
 
 function parseCsv(text: string, file: string): Raw[] {
     let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const first = /\S/.exec(text.slice(pos, pos + 4096));
+    if (first?.[0] === "<")
+        throw new IngestError(
+            file,
+            lineCol(text, pos + first.index),
+            "is an HTML or XML page, not a CSV or query_range JSON export (a login page or the Prometheus UI saved instead of the API's answer?)",
+        );
     let lineNo = 0;
     let header: string[] | undefined;
     let raws: Raw[] = [];
@@ -307,7 +473,7 @@ function parseCsv(text: string, file: string): Raw[] {
                     throw new IngestError(
                         file,
                         `line ${lineNo}`,
-                        `header ${JSON.stringify(line)} needs a timestamp column and at least one value column`,
+                        "the header needs a timestamp column and at least one value column, comma-separated (it has one column)",
                     );
                 raws = cells.slice(1).map((c) => ({ name: c, labels: {}, t: [], v: [], nonFinite: 0 }));
                 continue;
@@ -320,20 +486,21 @@ function parseCsv(text: string, file: string): Raw[] {
         if (ts === undefined)
             throw new IngestError(
                 file,
-                `line ${lineNo}, column "${header[0]}"`,
-                `timestamp ${JSON.stringify(cells[0])} is not a date or unix time`,
+                `line ${lineNo}, column 1`,
+                "the timestamp is not a date (YYYY-MM-DD[ HH:MM[:SS]], ISO 8601) or unix seconds or milliseconds",
             );
+        const bad = timestampProblem(ts, false);
+        if (bad) throw new IngestError(file, `line ${lineNo}, column 1`, bad);
         for (let c = 1; c < cells.length; c++) {
             const x = csvValue(cells[c]);
-            if (x === undefined)
-                throw new IngestError(file, `line ${lineNo}, column "${header[c]}"`, `value ${JSON.stringify(cells[c])} is not a number`);
+            if (x === undefined) throw new IngestError(file, `line ${lineNo}, column ${c + 1}`, "the value is not a number");
             const r = raws[c - 1];
             if (!Number.isFinite(x)) r.nonFinite++;
             (r.t as number[]).push(ts);
             (r.v as number[]).push(x);
         }
     }
-    if (!header) throw new IngestError(file, "line 1", "empty file: no header and no data");
+    if (!header) throw new IngestError(file, "line 1", "the file is empty: no header and no data");
     return raws;
 }
 
@@ -360,6 +527,12 @@ export function detectStep(t: ArrayLike<number>): number {
     return Math.round(med * 1000) / 1000;
 }
 
+/** A unix time as ISO 8601 (UTC, seconds), `none` when not a valid date. */
+export function isoTime(t: number): string {
+    const ms = t * 1000;
+    return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString().replace(".000Z", "Z") : "none";
+}
+
 function normalize(r: Raw, file: string, counter: boolean): Series {
     const notes: string[] = [];
     const n0 = r.t.length;
@@ -375,7 +548,7 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         }
     // A clean export (typed columns, strictly increasing, all finite, not a counter) is used as read.
     if (strictly && !counter && r.nonFinite === 0 && r.t instanceof Float64Array && r.v instanceof Float64Array)
-        return { name: r.name, labels: r.labels, t: r.t, v: r.v, step: checkedStep(r.t, notes), source: file, notes };
+        return { name: r.name, labels: r.labels, t: r.t, v: r.v, step: checkedStep(r.t, notes), source: file, notes, warnings: [] };
     let order: Uint32Array | undefined;
     if (!sorted) {
         const o = Array.from({ length: n0 }, (_, k) => k).sort((a, b) => r.t[a] - r.t[b] || a - b);
@@ -386,12 +559,23 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
     const v = new Float64Array(n0);
     let n = 0;
     let dups = 0;
+    // Timestamps with two different finite values: not a resend of the same sample.
+    let conflicts = 0;
+    let firstConflict = NaN;
+    let lastConflictAt = NaN;
     for (let i = 0; i < n0; i++) {
         const k = order ? order[i] : i;
         const ts = r.t[k];
         if (n > 0 && t[n - 1] === ts) {
+            const was = v[n - 1];
+            const now = r.v[k];
+            if (Number.isFinite(was) && Number.isFinite(now) && was !== now && lastConflictAt !== ts) {
+                conflicts++;
+                lastConflictAt = ts;
+                if (!(firstConflict <= ts)) firstConflict = ts;
+            }
             // Keep the last sample written for a timestamp, as Prometheus's remote write would.
-            v[n - 1] = r.v[k];
+            v[n - 1] = now;
             dups++;
             continue;
         }
@@ -400,6 +584,11 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         n++;
     }
     if (dups) notes.push(`${dups} duplicate timestamp(s): kept the last value`);
+    const warnings: string[] = [];
+    if (conflicts)
+        warnings.push(
+            `${conflicts} timestamp(s) have several different values (the first at ${isoTime(firstConflict)}): kept the last value of each; two exports concatenated, or series that should have been summed?`,
+        );
     // Drop NaN/±Inf after de-duplication, so a duplicate NaN does not hide a good value.
     let m = 0;
     for (let i = 0; i < n; i++)
@@ -429,7 +618,7 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         nv = rv;
     }
     const T = nt.slice();
-    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step: checkedStep(T, notes), source: file, notes };
+    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step: checkedStep(T, notes), source: file, notes, warnings };
 }
 
 /** The step of strictly increasing timestamps; notes spacings that differ from it (mixed steps). */
@@ -542,17 +731,76 @@ function parseSelector(want: string): { name?: string; labels: Record<string, st
     return { name: m[1], labels };
 }
 
+/** Spacings of at least this long (and 3 steps) are listed as gaps, with a warning: 6 hours. */
+export const GAP_WARN_SECONDS = 6 * 3600;
+/** A value above this many times the series' 99th percentile, with both neighbours under a tenth of it, is an isolated outlier. */
+export const OUTLIER_FACTOR = 10;
+
+const fmt = (x: number) =>
+    Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Math.round(x * 1000) / 1000);
+const span = (s: number) => (s >= 86400 ? `${(s / 86400).toFixed(1)} d` : `${(s / 3600).toFixed(1)} h`);
+
+/**
+ * What looks wrong in a series (its finite points): gaps of at least `GAP_WARN_SECONDS` (and 3
+ * steps), listed, and isolated outliers (above `OUTLIER_FACTOR` × the 99th percentile, both
+ * neighbours under a tenth of them). Outliers are kept: a real burst is never dropped; the
+ * warning says where to look.
+ */
+export function inspectSeries(s: Pick<Series, "t" | "v" | "step">): string[] {
+    const out: string[] = [];
+    const idx: number[] = [];
+    for (let i = 0; i < s.v.length; i++) if (Number.isFinite(s.v[i])) idx.push(i);
+    const gapMin = Math.max(GAP_WARN_SECONDS, 3 * s.step);
+    const gaps: Array<[number, number]> = [];
+    for (let k = 1; k < idx.length; k++) {
+        const a = s.t[idx[k - 1]];
+        const b = s.t[idx[k]];
+        if (b - a >= gapMin) gaps.push([a, b]);
+    }
+    if (gaps.length)
+        out.push(
+            `${gaps.length} gap(s) of ${span(gapMin)} or more without data: ${gaps
+                .slice(0, 3)
+                .map(([a, b]) => `${isoTime(a)} .. ${isoTime(b)} (${span(b - a)})`)
+                .join(", ")}${gaps.length > 3 ? `, and ${gaps.length - 3} more` : ""}; nothing is forecast or replayed from them`,
+        );
+    if (idx.length >= 3) {
+        const sorted = idx.map((i) => s.v[i]).sort((a, b) => a - b);
+        const p99 = sorted[Math.floor((sorted.length - 1) * 0.99)];
+        if (p99 > 0) {
+            const found: number[] = [];
+            for (let k = 0; k < idx.length; k++) {
+                const x = s.v[idx[k]];
+                if (!(x > OUTLIER_FACTOR * p99)) continue;
+                const prev = k > 0 ? s.v[idx[k - 1]] : -Infinity;
+                const next = k + 1 < idx.length ? s.v[idx[k + 1]] : -Infinity;
+                if (prev < x / OUTLIER_FACTOR && next < x / OUTLIER_FACTOR) found.push(idx[k]);
+            }
+            if (found.length) {
+                const top = found.reduce((a, b) => (s.v[b] > s.v[a] ? b : a));
+                out.push(
+                    `${found.length} isolated value(s) above ${OUTLIER_FACTOR} × the 99th percentile (${fmt(p99)}), the highest ${fmt(s.v[top])} at ${isoTime(s.t[top])}: kept (a real burst is never dropped), but one bad sample can raise maxReplicas or a count to its guardrail: check the export`,
+                );
+            }
+        }
+    }
+    return out;
+}
+
 /**
  * The series a mapping names in an export, or the file's only series when it names none.
  * `series` is the series' name as ingest gives it (a CSV column, or query_range's metric with its
  * labels), or a selector: a `__name__` and/or labels, in any order (`rate{pod="b", job="api"}`),
  * which must match exactly one series. Anything else is a reason naming the file, the key and
  * the candidates, never a guess: several series under one `__name__` (one per pod, say) would
- * otherwise size from the first of them. Negative values become gaps (with a note); a series
- * needs two usable points.
+ * otherwise size from the first of them. Negative values and values above `MAX_VALUE` become
+ * gaps (with a note, a warning for the latter); a series needs two usable points. The series'
+ * `warnings` get `inspectSeries`' findings.
  */
 export function pickSeries(all: readonly Series[], file: string, label: string, want?: string): Series | string {
     const names = () => all.map((x) => JSON.stringify(x.name)).join(", ") || "none";
+    if (all.length === 0)
+        return `export ${file} for ${label} has no series: an empty query_range result (the query matched nothing when it was exported)`;
     let s: Series | undefined;
     if (want === undefined || want === "") {
         if (all.length > 1)
@@ -579,15 +827,29 @@ export function pickSeries(all: readonly Series[], file: string, label: string, 
         return `export ${file} has ${s.t.length} data point for ${label}: at least 2 are needed to find its step`;
     // Every mapped series is a load (requests, bytes, items, connections): a negative value is a
     // broken export or query (a deriv() for a rate()), not load, so it is a gap, and said so.
+    // So is a value no workload carries (1e308: an overflow), which would also overflow sums.
     let negative = 0;
+    let huge = 0;
+    let firstHuge = NaN;
     let usable = 0;
     for (let i = 0; i < s.v.length; i++) {
-        if (s.v[i] < 0) negative++;
-        else if (Number.isFinite(s.v[i])) usable++;
+        const x = s.v[i];
+        if (x < 0) negative++;
+        else if (x > MAX_VALUE) {
+            if (huge++ === 0) firstHuge = i;
+        } else if (Number.isFinite(x)) usable++;
     }
     if (usable < 2)
-        return `export ${file} has ${usable} usable data point(s) for ${label} (${negative} negative, ${s.v.length - usable - negative} NaN/Inf): at least 2 are needed`;
-    if (negative === 0) return s;
-    const v = Float64Array.from(s.v, (x) => (x < 0 ? NaN : x));
-    return { ...s, v, notes: [...s.notes, `${negative} negative value(s) treated as gaps (a load is never negative)`] };
+        return `export ${file} has ${usable} usable data point(s) for ${label} (${negative} negative, ${huge} above ${fmt(MAX_VALUE)}, ${s.v.length - usable - negative - huge} NaN/Inf): at least 2 are needed`;
+    const notes = [...s.notes];
+    const warnings = [...(s.warnings ?? [])];
+    let v = s.v;
+    if (negative || huge) v = Float64Array.from(s.v, (x) => (x < 0 || x > MAX_VALUE ? NaN : x));
+    if (negative) notes.push(`${negative} negative value(s) treated as gaps (a load is never negative)`);
+    if (huge)
+        warnings.push(
+            `${huge} value(s) above ${fmt(MAX_VALUE)} treated as gaps (the first, ${fmt(s.v[firstHuge])}, at ${isoTime(s.t[firstHuge])}): no load is that large (an overflowed counter or a unit mistake?)`,
+        );
+    warnings.push(...inspectSeries({ t: s.t, v, step: s.step }));
+    return { ...s, v, notes, warnings };
 }

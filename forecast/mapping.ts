@@ -13,9 +13,9 @@
  * pod count, not loads that add up over pods: they get their HPA-derived capacity and feed the
  * capacity planner (latency) and the staleness check, with `sizing: false`. Pure.
  */
-import * as path from "node:path";
 import type { AppConfig, WorkerPoolName } from "../config";
-import { quantityValue, WORKER_POOLS } from "../config";
+import { ConfigError, quantityValue, WORKER_POOLS } from "../config";
+import { ExportPathError, resolveExportsDir, type ExportsDir } from "./exportFiles";
 import { METRIC } from "../lib/metricsRules";
 import { apiPlan, workerPlans, type AutoscaledPlan } from "../lib/plan";
 import type { PlannerMetric } from "./capacityPlanner";
@@ -75,9 +75,23 @@ export function hpaCapacity(
     }
 }
 
-/** The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`). */
+/**
+ * The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`),
+ * absolute. It must lie inside the project (exportFiles.ts `resolveExportsDir`): a `ConfigError`
+ * naming the stack file, the key and the value otherwise.
+ */
 export function exportsDir(c: AppConfig, stack: string, projectDir: string): string {
-    return path.resolve(projectDir, c.forecast.exportsDir || path.join("exports", stack));
+    return exportsLocation(c, stack, projectDir).dir;
+}
+
+/** `exportsDir`, with the directory as messages name it (relative to the project). */
+export function exportsLocation(c: AppConfig, stack: string, projectDir: string): ExportsDir {
+    try {
+        return resolveExportsDir(c.forecast.exportsDir, stack, projectDir);
+    } catch (e) {
+        if (e instanceof ExportPathError) throw new ConfigError([`Pulumi.${stack}.yaml: ${e.message}`]);
+        throw e;
+    }
 }
 
 function metricInputs<K extends string>(
@@ -85,6 +99,7 @@ function metricInputs<K extends string>(
     mapped: Partial<Record<K, SeriesRef>>,
     roles: Readonly<Record<K, SeriesRole>>,
     averageValueUtilization: number,
+    keyPrefix: string,
 ): MetricInput[] {
     return (Object.keys(roles) as K[]).flatMap((name) => {
         const ref = mapped[name];
@@ -100,6 +115,7 @@ function metricInputs<K extends string>(
                 ...hpaCapacity(plan, role.hpa, averageValueUtilization),
                 planner: role.planner,
                 sizing: role.sizing,
+                key: `${keyPrefix}.${name}`,
             },
         ];
     });
@@ -118,7 +134,7 @@ export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
         policyMinimum: f.policyMinimum,
     });
     const out: WorkloadInput[] = [];
-    const add = (plan: AutoscaledPlan, metrics: MetricInput[], g: { minReplicas: number; maxReplicas: number }) => {
+    const add = (plan: AutoscaledPlan, metrics: MetricInput[], g: { minReplicas: number; maxReplicas: number }, guardrailsKey: string) => {
         if (metrics.length === 0) return;
         out.push({
             name: plan.key,
@@ -127,13 +143,26 @@ export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
             guardrails: guard(g),
             behavior: plan.behavior,
             metrics,
+            guardrailsKey,
         });
     };
-    if (f.series.api) add(apiPlan(c, stack), metricInputs(apiPlan(c, stack), f.series.api, API_ROLES, u), f.guardrails.api);
+    if (f.series.api)
+        add(
+            apiPlan(c, stack),
+            metricInputs(apiPlan(c, stack), f.series.api, API_ROLES, u, "forecast.series.api"),
+            f.guardrails.api,
+            "forecast.guardrails.api",
+        );
     for (const plan of workerPlans(c, stack)) {
         const pool = plan.key.slice("worker-".length) as WorkerPoolName;
         const mapped = f.series.workers[pool];
-        if (mapped) add(plan, metricInputs(plan, mapped, WORKER_ROLES, u), f.guardrails.workers[pool]);
+        if (mapped)
+            add(
+                plan,
+                metricInputs(plan, mapped, WORKER_ROLES, u, `forecast.series.workers.${pool}`),
+                f.guardrails.workers[pool],
+                `forecast.guardrails.workers.${pool}`,
+            );
     }
     return out;
 }
@@ -173,5 +202,15 @@ export function refreshTargets(c: AppConfig): RefreshTarget[] {
 
 /** The Prometheus `--refresh` queries: `PROMETHEUS_URL`, else `forecast.prometheus.url`, else the adapter's. */
 export function prometheusUrl(c: AppConfig, env: Readonly<Record<string, string | undefined>> = {}): string {
-    return env.PROMETHEUS_URL || c.forecast.prometheus.url || `${c.metrics.prometheusUrl}:${c.metrics.prometheusPort}`;
+    return prometheusSource(c, env).url;
+}
+
+/** `prometheusUrl` with where it comes from, as messages name it. */
+export function prometheusSource(
+    c: AppConfig,
+    env: Readonly<Record<string, string | undefined>> = {},
+): { readonly url: string; readonly from: string } {
+    if (env.PROMETHEUS_URL) return { url: env.PROMETHEUS_URL, from: "$PROMETHEUS_URL" };
+    if (c.forecast.prometheus.url) return { url: c.forecast.prometheus.url, from: "forecast.prometheus.url" };
+    return { url: `${c.metrics.prometheusUrl}:${c.metrics.prometheusPort}`, from: "metrics.prometheusUrl and metrics.prometheusPort" };
 }

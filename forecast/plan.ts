@@ -59,9 +59,11 @@ export interface MetricPlan {
 
 export interface WorkloadPlan {
     readonly metrics: readonly MetricPlan[];
-    /** Bounds before guardrails and hysteresis. */
+    /** Bounds before guardrails and hysteresis (maxReplicas already capped at `maxCap`). */
     readonly rawMinReplicas: number;
     readonly rawMaxReplicas: number;
+    /** What the forecast peak needs before the cap (≥ rawMaxReplicas): above `maxCap`, the guardrail capped it. */
+    readonly neededMaxReplicas: number;
     /**
      * The exact replay that checked the floor: its window and bounds, and whether its load was
      * rescaled to the forecast (then it is not a replay of the recent history itself).
@@ -240,15 +242,13 @@ export function planWorkload(
 ): WorkloadPlan {
     const forecasts = metrics.map((m) => forecastSeries(m.full, m.aggregation, s, o.forecaster));
     const caps = metrics.map((m) => m.capacity);
-    const rawMax = Math.min(
-        o.maxCap,
-        rawMaxReplicas(
-            forecasts.map((p) => p.forecastPeak),
-            forecasts.map((p) => p.recentPeak),
-            caps,
-            s.headroom,
-        ),
+    const needed = rawMaxReplicas(
+        forecasts.map((p) => p.forecastPeak),
+        forecasts.map((p) => p.recentPeak),
+        caps,
+        s.headroom,
     );
+    const rawMax = Math.min(o.maxCap, needed);
     // The floor: replay the last days at full resolution under [floor, rawMax].
     const end = Math.min(...metrics.map((m) => m.full.start + m.full.values.length * m.full.step));
     const start = end - s.floorHistoryDays * 86400;
@@ -284,6 +284,7 @@ export function planWorkload(
         metrics: plans,
         rawMinReplicas: rawMin,
         rawMaxReplicas: Math.max(rawMax, rawMin),
+        neededMaxReplicas: Math.max(needed, rawMin),
         floorCheck: found && {
             scaled: scenarios.some((x) => x.scales.some((k) => k !== 1)),
             start: aligned.start,

@@ -4,15 +4,20 @@
  * its configured bounds within the guardrails, size the data-tier counts that have series, and
  * return the bounds, the HPA annotations and the config with the sized counts (validated again,
  * so every config rule runs on the final numbers). Deterministic: the same files and config give
- * the same sizing in preview, up and render (the wall clock is used only when a staleness limit
- * is configured). No Pulumi here.
+ * the same sizing in preview, up and render (the wall clock decides staleness when a limit is
+ * configured, and refuses exports dated after it; it never changes a sizing from past data).
+ *
+ * Bad exports never throw: each is a warning and a fallback to the configured numbers (stack.ts,
+ * dataTier.ts). What throws is a `ConfigError` naming `Pulumi.<stack>.yaml`, the key and the
+ * value: an exports directory or export path out of the project or the exports directory
+ * (exportFiles.ts), guardrails that leave no room to scale, a sized count that breaks a config
+ * rule. No Pulumi here.
  */
-import * as path from "node:path";
 import { parseConfig, type AppConfig } from "../config";
 import type { ReplicaBounds } from "../lib/hpa";
 import { apiPlan, workerPlans } from "../lib/plan";
 import { forecastDataTier, withDataTierCounts, type DataTierForecast } from "./dataTier";
-import { exportsDir, workloadInputs } from "./mapping";
+import { exportsLocation, workloadInputs } from "./mapping";
 import { forecastStack, type ForecastSettings, type StackForecast } from "./stack";
 
 export interface ProgramForecastArgs {
@@ -55,10 +60,20 @@ export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
 
 export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     const c = a.config;
-    const dir = exportsDir(c, a.stack, a.projectDir);
+    const { dir, shown } = exportsLocation(c, a.stack, a.projectDir);
     const now = a.now ?? (c.forecast.maxAgeDays > 0 ? new Date() : undefined);
+    // The wall clock refuses exports dated in the future; it never changes a sizing from past data.
+    const wallClock = a.now ?? new Date();
     const settings = forecastSettings(c);
-    const result = forecastStack({ stack: a.stack, baseDir: dir, workloads: workloadInputs(c, a.stack), settings, now });
+    const result = forecastStack({
+        stack: a.stack,
+        baseDir: dir,
+        baseDirShown: shown,
+        workloads: workloadInputs(c, a.stack),
+        settings,
+        now,
+        wallClock,
+    });
     const bounds: Record<string, ReplicaBounds> = Object.fromEntries(
         [apiPlan(c, a.stack), ...workerPlans(c, a.stack)].map((p) => [p.key, p.bounds]),
     );
@@ -71,8 +86,17 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
         if (w.raw !== undefined) annotations[w.name] = { ...w.annotations };
         for (const m of w.warnings) warnings.push(`forecast ${w.name}: ${m}`);
     }
-    const dataTier = forecastDataTier({ config: c, baseDir: dir, deployedRedisMasters: a.deployedRedisMasters, settings, now });
+    const dataTier = forecastDataTier({
+        config: c,
+        stack: a.stack,
+        baseDir: dir,
+        baseDirShown: shown,
+        deployedRedisMasters: a.deployedRedisMasters,
+        settings,
+        now,
+        wallClock,
+    });
     warnings.push(...dataTier.warnings);
     const config = parseConfig(withDataTierCounts(c, dataTier), a.stack);
-    return { exportsDir: path.relative(a.projectDir, dir), bounds, annotations, warnings, result, dataTier, config };
+    return { exportsDir: shown, bounds, annotations, warnings, result, dataTier, config };
 }

@@ -85,6 +85,9 @@ function dataTierSection(d: DataTierForecast): string[] {
             `| \`${n.key}\` | ${current} | ${changed ? "**" : ""}${n.proposed}${changed ? "**" : ""} | ${peaks || "n/a"} | ${n.model} | ${n.rule.replace(/\|/g, "\\|")} |`,
         );
     }
+    // Warnings beyond each count's rule (what looks wrong in the exports): the rule column has the rest.
+    const extra = d.warnings.filter((w) => !d.counts.some((n) => w === `forecast ${n.key}: ${n.rule}`));
+    if (extra.length) out.push("", ...extra.map((x) => `- ⚠️ ${x}`));
     if (d.notes.length) out.push("", ...d.notes.map((x) => `- ingest: ${x}`));
     out.push("");
     return out;

@@ -221,26 +221,84 @@ export function passesHysteresis(current: number, next: number, percent: number)
     return Math.abs(next - current) >= Math.max(1, (percent / 100) * current);
 }
 
-/**
- * Final bounds: raw values clamped to guardrails and the policy minimum, min ≤ max, then each
- * bound kept at its current value unless the change passes hysteresis. Throws when the
- * guardrails themselves contradict (a config error, named).
- */
-export function proposeBounds(raw: Bounds, current: Bounds, g: Guardrails, hysteresis: HysteresisOptions, name = "workload"): Bounds {
-    const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
-    if (lowest > g.maxReplicas)
-        throw new Error(
-            `${name}: guardrails minReplicas (${g.minReplicas}) / policyMinimum (${g.policyMinimum}) must be <= maxReplicas (${g.maxReplicas})`,
+/** The guardrails leave no room for an HPA that scales: their lowest min is not below their max. */
+export class GuardrailError extends Error {
+    constructor(
+        readonly lowest: number,
+        readonly maxReplicas: number,
+        name: string,
+    ) {
+        super(
+            `${name}: the guardrails allow only ${lowest}..${maxReplicas}: maxReplicas must be above ${lowest} (the higher of minReplicas and the policy minimum), or the HPA gets min = max and never scales`,
         );
-    const clamp = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, Math.round(x)));
+        this.name = "GuardrailError";
+    }
+}
+
+/** What `proposeBoundsDetailed` had to do beyond clamping, for the step's warnings. */
+export interface BoundsAdjustments {
+    /** The raw maxReplicas was above the guardrail's: it was capped there. */
+    readonly maxCapped: boolean;
+    /** The floor reached the guardrail's maxReplicas: minReplicas was lowered to one below it. */
+    readonly minLowered: boolean;
+}
+
+/**
+ * Final bounds: raw values clamped to guardrails and the policy minimum, then each bound kept at
+ * its current value unless the change passes hysteresis. Never inert: `min < max` always (an HPA
+ * with min = max never scales); when the floor reaches the guardrail's max, min is lowered to one
+ * below it, and the result says so. Throws `GuardrailError` when the guardrails themselves leave
+ * no room (their lowest min is not below their max).
+ */
+export function proposeBoundsDetailed(
+    raw: Bounds,
+    current: Bounds,
+    g: Guardrails,
+    hysteresis: HysteresisOptions,
+    name = "workload",
+): { readonly bounds: Bounds; readonly adjusted: BoundsAdjustments } {
+    const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
+    if (!(lowest < g.maxReplicas)) throw new GuardrailError(lowest, g.maxReplicas, name);
+    const clamp = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, Number.isFinite(x) ? Math.round(x) : lowest));
+    const maxCapped = raw.maxReplicas > g.maxReplicas;
     let max = clamp(raw.maxReplicas);
     let min = Math.min(clamp(raw.minReplicas), max);
     const cur = { minReplicas: clamp(current.minReplicas), maxReplicas: clamp(current.maxReplicas) };
     if (!passesHysteresis(cur.maxReplicas, max, hysteresis.percent)) max = cur.maxReplicas;
     if (!passesHysteresis(cur.minReplicas, min, hysteresis.percent)) min = cur.minReplicas;
     if (min > max) max = min; // a held min above a lowered max: keep the floor, lift the cap
-    // min = max makes the HPA inert (it can never react): keep one replica of headroom.
-    if (max === min && max < g.maxReplicas) max = min + 1;
+    let minLowered = false;
+    if (max === min) {
+        // min = max makes the HPA inert (it can never react): one replica of room, above if the
+        // guardrail allows, else below.
+        if (max < g.maxReplicas) max = min + 1;
+        else {
+            min = max - 1;
+            minLowered = true;
+        }
+    }
+    return { bounds: { minReplicas: min, maxReplicas: max }, adjusted: { maxCapped, minLowered } };
+}
+
+/** `proposeBoundsDetailed`'s bounds. */
+export function proposeBounds(raw: Bounds, current: Bounds, g: Guardrails, hysteresis: HysteresisOptions, name = "workload"): Bounds {
+    return proposeBoundsDetailed(raw, current, g, hysteresis, name).bounds;
+}
+
+/**
+ * The configured bounds within the guardrails, never inert (what a workload falls back to when
+ * it cannot be sized): clamped, then one replica of room as in `proposeBoundsDetailed`.
+ */
+export function clampToGuardrails(b: Bounds, g: Guardrails, name = "workload"): Bounds {
+    const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
+    if (!(lowest < g.maxReplicas)) throw new GuardrailError(lowest, g.maxReplicas, name);
+    const c = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, x));
+    let min = c(b.minReplicas);
+    let max = Math.max(min, c(b.maxReplicas));
+    if (max === min) {
+        if (max < g.maxReplicas) max++;
+        else min--;
+    }
     return { minReplicas: min, maxReplicas: max };
 }
 

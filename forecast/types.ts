@@ -18,6 +18,11 @@ export interface Series {
     readonly source: string;
     /** What ingest had to repair (dropped NaN/Inf, duplicates, reordering, resets). */
     readonly notes: readonly string[];
+    /**
+     * What looks wrong rather than routine (timestamps with conflicting values, long gaps,
+     * isolated outliers, values too large to be a load): the step shows these as warnings.
+     */
+    readonly warnings?: readonly string[];
 }
 
 /** A series on a regular grid: `values[i]` covers `[start + i·step, start + (i+1)·step)`; NaN is a gap. */

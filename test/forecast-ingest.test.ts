@@ -89,11 +89,33 @@ describe("ingest: query_range JSON", () => {
         assert.deepEqual(s.notes, ["1 counter reset(s)"]);
     });
     const bad: Array<[string, string, string]> = [
-        ['{"status": "success",', "x.json: line 1, column 22: invalid JSON (Expected double-quoted property name)", "truncated"],
+        ['{"status": "success",', "x.json: line 1, column 22: invalid JSON: unexpected end of input", "truncated"],
         [
             JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }),
-            'x.json: $.status: is "error", not "success" (bad_data: parse error)',
+            `x.json: $.status: is "error", not "success": the file holds Prometheus' error answer, not data (export the query again)`,
             "error status",
+        ],
+        [JSON.stringify({ status: "s3cr3t-token", data: {} }), 'x.json: $.status: is not "success"', "unknown status (not quoted back)"],
+        [
+            JSON.stringify({ status: "success", data: { resultType: "s3cr3t-token", result: [] } }),
+            'x.json: $.data.resultType: is not "matrix" (export with /api/v1/query_range)',
+            "unknown result type (not quoted back)",
+        ],
+        [
+            '{"token": ghp_S3CR3T}',
+            "x.json: line 1, column 11: invalid JSON: unexpected character where a value should be",
+            "a token, not quoted back",
+        ],
+        ['{"a": tru}', "x.json: line 1, column 7: invalid JSON: unexpected character where a value should be", "bad literal"],
+        [
+            qr([{ metric: {}, values: [[1700000000000000000, "1"]] }]),
+            "x.json: $.data.result[0].values[0][0]: the timestamp is after the year 9999: query_range timestamps are unix seconds (not milliseconds or nanoseconds)",
+            "nanoseconds",
+        ],
+        [
+            qr([{ metric: {}, values: [[-5, "1"]] }]),
+            "x.json: $.data.result[0].values[0][0]: the timestamp is before 1970-01-01",
+            "negative time",
         ],
         [
             JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }),
@@ -110,13 +132,21 @@ describe("ingest: query_range JSON", () => {
             'x.json: $.data.result[0].values[1]: expected a [unix_seconds, "value"] pair',
             "short pair",
         ],
-        [qr([{ metric: {}, values: [["a", "1"]] }]), 'x.json: $.data.result[0].values[0][0]: timestamp "a" is not a number', "bad time"],
+        [
+            qr([{ metric: {}, values: [["a", "1"]] }]),
+            "x.json: $.data.result[0].values[0][0]: the timestamp is not a number (unix seconds)",
+            "bad time",
+        ],
         [
             qr([{}, { metric: {}, values: [[1, "x1"]] }]),
             'x.json: $.data.result[0].values: expected an array of [unix_seconds, "value"] pairs',
             "no values",
         ],
-        [qr([{ metric: {}, values: [[1, "x1"]] }]), 'x.json: $.data.result[0].values[0][1]: value "x1" is not a number', "bad value"],
+        [
+            qr([{ metric: {}, values: [[1, "x1"]] }]),
+            'x.json: $.data.result[0].values[0][1]: the value is not a number (a string such as "1.5", "NaN" or "+Inf")',
+            "bad value",
+        ],
         [qr([{ metric: [], values: [] }]), "x.json: $.data.result[0].metric: expected an object of labels", "bad metric"],
         ["[1]", "x.json: $: expected a query_range response object", "array"],
     ];
@@ -171,18 +201,30 @@ describe("ingest: CSV", () => {
         assert.equal(parseTimestamp("2024-01-01T24:00:00Z"), 1704153600);
         assert.equal(parseTimestamp("yesterday"), undefined);
     });
+    const notADate = "the timestamp is not a date (YYYY-MM-DD[ HH:MM[:SS]], ISO 8601) or unix seconds or milliseconds";
     const bad: Array<[string, string]> = [
-        ["", "e.csv: line 1: empty file: no header and no data"],
-        ["timestamp\n", 'e.csv: line 1: header "timestamp" needs a timestamp column and at least one value column'],
-        ["timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,1,2\n", "e.csv: line 3: has 3 columns, the header has 2"],
-        ["timestamp,value\nnot-a-date,1\n", 'e.csv: line 2, column "timestamp": timestamp "not-a-date" is not a date or unix time'],
+        ["", "e.csv: line 1: the file is empty: no header and no data"],
         [
-            "timestamp,value\n2024-02-28 00:00:00,1\n2024-02-29 00:00:00,2\n2024-02-30 00:00:00,3\n",
-            'e.csv: line 4, column "timestamp": timestamp "2024-02-30 00:00:00" is not a date or unix time',
+            "timestamp\n",
+            "e.csv: line 1: the header needs a timestamp column and at least one value column, comma-separated (it has one column)",
+        ],
+        // The first line of a credentials file: neither the header nor any cell is quoted back.
+        [
+            "https://user:ghp_S3CR3T@github.com\n",
+            "e.csv: line 1: the header needs a timestamp column and at least one value column, comma-separated (it has one column)",
+        ],
+        ["user,ghp_S3CR3T\nadmin,hunter2\n", `e.csv: line 2, column 1: ${notADate}`],
+        ["timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,1,2\n", "e.csv: line 3: has 3 columns, the header has 2"],
+        ["timestamp,value\nnot-a-date,1\n", `e.csv: line 2, column 1: ${notADate}`],
+        ["timestamp,value\n2024-02-28 00:00:00,1\n2024-02-29 00:00:00,2\n2024-02-30 00:00:00,3\n", `e.csv: line 4, column 1: ${notADate}`],
+        ["timestamp,value\n2024-01-01 00:00:00,1\n\n2024-01-01 00:01:00,abc\n", "e.csv: line 4, column 2: the value is not a number"],
+        [
+            "timestamp,value\n1700000000000000000,1\n",
+            "e.csv: line 2, column 1: the timestamp is after the year 9999: numeric timestamps are unix seconds or milliseconds (not micro- or nanoseconds)",
         ],
         [
-            "timestamp,value\n2024-01-01 00:00:00,1\n\n2024-01-01 00:01:00,abc\n",
-            'e.csv: line 4, column "value": value "abc" is not a number',
+            "<!doctype html><html><body>Prometheus Time Series Collection</body></html>\n",
+            "e.csv: line 1, column 1: is an HTML or XML page, not a CSV or query_range JSON export (a login page or the Prometheus UI saved instead of the API's answer?)",
         ],
     ];
     for (const [text, message] of bad)
@@ -346,7 +388,7 @@ describe("ingest: the fast query_range reader reads exactly what JSON.parse read
         }
         const first = both(cases[0]).fast;
         assert.ok(typeof first === "string");
-        assert.match(first, /values\[1\]\[1\]: value "x" is not a number/);
+        assert.match(first, /values\[1\]\[1\]: the value is not a number/);
     });
 
     test("property: random query_range answers read the same both ways", () => {
@@ -395,7 +437,9 @@ describe("ingest: choosing the mapped series in an export", () => {
         assert.ok(typeof s !== "string");
         assert.deepEqual(arr(s.v), [900, 900]);
         const [one] = parseSeriesText("timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n", "c.csv");
-        assert.equal(pickSeries([one], "c.csv", "cpu"), one);
+        const only = pickSeries([one], "c.csv", "cpu");
+        assert.ok(typeof only !== "string");
+        assert.deepEqual([arr(only.t), arr(only.v), only.warnings], [arr(one.t), arr(one.v), []]);
     });
     test("a selector matches on labels in any order and spacing, or a subset of them", () => {
         const three = parseSeriesText(
@@ -458,7 +502,7 @@ describe("ingest: choosing the mapped series in an export", () => {
         const allNegative = parseSeriesText("timestamp,value\n1,-5\n2,-3\n3,-7\n", "d.csv");
         assert.equal(
             pickSeries(allNegative, "d.csv", "requests"),
-            "export d.csv has 0 usable data point(s) for requests (3 negative, 0 NaN/Inf): at least 2 are needed",
+            "export d.csv has 0 usable data point(s) for requests (3 negative, 0 above 1.000e+15, 0 NaN/Inf): at least 2 are needed",
         );
         const one = parseSeriesText("timestamp,value\n2024-03-01 10:00:00,500\n", "o.csv");
         assert.equal(

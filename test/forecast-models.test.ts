@@ -173,6 +173,13 @@ describe("forecasting models", () => {
             "4 point(s) at the model step are too few for median-ensemble: flat forecast at the last day's mean, band at the observed max",
         );
         assert.equal(forecastWith(seasonalNaive(7), weekly.subarray(0, 48), 24, { period: 24 }).model, "flat");
+        // Issue 13 #3: a window with a point or two of data says so, not "336 points are too few".
+        const sparse = new Float64Array(48).fill(NaN);
+        sparse[40] = 5;
+        assert.equal(
+            forecastWith(seasonalNaive(7), sparse, 24, { period: 24 }).fallback,
+            "only 1 of 48 point(s) at the model step have data: too few for snaive168: flat forecast at the last day's mean, band at the observed max",
+        );
     });
     test("peak factor: the 95th percentile of hour max ÷ hour mean", () => {
         const values = Float64Array.from({ length: 60 * 4 }, (_, i) => (i % 60 === 0 ? 70 : 10)); // each hour: one minute at 70 → max/mean = 70/11

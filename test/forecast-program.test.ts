@@ -34,7 +34,12 @@ describe("the forecasting step inside the program", () => {
         const out = (await rendered("dev")).outputs.forecast as Obj;
         assert.equal(out.inputsHash, expected.result.inputsHash);
         assert.equal(out.exportsDir, "exports/dev");
-        assert.deepEqual(out.warnings, []);
+        // What the committed exports show (issue 13 #1 and #9: neither is silent any more): the
+        // queue worker's forecast is above dev's guardrail, and one latency timestamp has 12 values.
+        assert.deepEqual(out.warnings, [
+            "forecast api: export api-latency-p95.csv for latencyP95: 1 timestamp(s) have several different values (the first at 1995-07-14T23:19:00Z): kept the last value of each; two exports concatenated, or series that should have been summed?",
+            "forecast worker-queue: worker-queue: the forecast needs 101 replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak",
+        ]);
     });
     test("dev: the data tier is declared with the sized counts, and the outputs explain the change", async () => {
         const objects = await objectsOf("dev");
@@ -185,12 +190,18 @@ describe("the forecasting step's knobs come from the stack config", () => {
         const held = devForecast({ hysteresisPercent: 100 });
         assert.deepEqual(held.result.workloads[0].raw, base.result.workloads[0].raw);
         assert.deepEqual(held.bounds.api, { minReplicas: 1, maxReplicas: 4 });
-        // More headroom never lowers the raw max (the worker's stays at its guardrail, 10); a
-        // stricter target never lowers the raw floor.
+        // More headroom never lowers the raw max (the worker's needs more than its guardrail, 10,
+        // which caps it, with a warning); a stricter target never lowers the raw floor.
         const roomy = devForecast({ headroomPercent: 200 });
         assert.equal(roomy.result.settings.headroom, 2);
         assert.ok(roomy.result.workloads[0].raw!.maxReplicas >= base.result.workloads[0].raw!.maxReplicas);
-        assert.equal(roomy.result.workloads[1].raw!.maxReplicas, 10);
+        assert.ok(roomy.result.workloads[1].raw!.maxReplicas > base.result.workloads[1].raw!.maxReplicas);
+        assert.equal(roomy.bounds["worker-queue"].maxReplicas, 10);
+        assert.ok(
+            roomy.warnings.includes(
+                `forecast worker-queue: worker-queue: the forecast needs ${roomy.result.workloads[1].raw!.maxReplicas} replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak`,
+            ),
+        );
         const strict = devForecast({ underProvisionedTargetPercent: 0 });
         assert.ok(strict.result.workloads[1].raw!.minReplicas >= base.result.workloads[1].raw!.minReplicas);
         assert.equal(strict.result.settings.underProvisionedTarget, 0);

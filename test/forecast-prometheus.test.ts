@@ -57,9 +57,11 @@ test("credentials in the Prometheus URL go into a Basic header, never into logs 
     assert.deepEqual(prometheusEndpoint("http://127.0.0.1:9090").headers, {});
     const source = "it comes from $PROMETHEUS_URL, else forecast.prometheus.url, else metrics.prometheusUrl";
     for (const [given, shown] of [
-        ["http//admin:pw@nohost", "http//***@nohost"],
-        ["admin:s3cret@prom:9090", "***@prom:9090"], // parses, with "admin:" as its scheme
-        ["ftp://u:p@prom:9090", "ftp://***@prom:9090"],
+        ["http//admin:pw@nohost", "<redacted url>"], // the URL parser cannot read it: opaque
+        ["admin:s3cret@prom:9090", "<redacted url>"], // parses, with "admin:" as its scheme and the rest as its path
+        ["ftp://u:p@prom:9090", "ftp://prom:9090"],
+        ["htp://admin:s3cret@prom:9090", "htp://prom:9090"], // a scheme typo (issue 13 #5): the password stays out
+        ["http://admin:pa/ss@prom:9090", "http://<redacted>"], // "pa" would be the port: unparsable
     ])
         assert.throws(() => prometheusEndpoint(given), {
             message: `Prometheus URL ${JSON.stringify(shown)} is not an http(s) URL (e.g. http://prometheus:9090); ${source}`,
@@ -220,7 +222,7 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
                 s.t[s.t.length - 1],
                 { url },
             ),
-            /^Error: refresh: replaced 1 of 2 exports \(r3\.query_range\.json\) before c3\.csv failed: /,
+            /^RefreshError: refresh: replaced 1 of 2 exports \(r3\.query_range\.json\) before c3\.csv failed: is a directory \(EISDIR\)$/,
         );
         assert.deepEqual(
             fs.readdirSync(exportsDir).filter((f) => f.endsWith(".tmp")),

@@ -11,7 +11,9 @@ import {
     floorFromHistory,
     searchFloor,
     passesHysteresis,
+    clampToGuardrails,
     proposeBounds,
+    proposeBoundsDetailed,
     rawMaxReplicas,
     replicasFor,
     replicasForLoads,
@@ -102,20 +104,56 @@ describe("sizing rules", () => {
         assert.equal(strict.exact.weightedCost, again.weightedCost);
         assert.equal(searchFloor({ ...history, metrics: [] }, 1, 30, { underProvisionedTarget: 0.01 }), undefined);
     });
-    test("guardrail contradiction is a named error", () => {
-        assert.throws(
-            () =>
-                proposeBounds(
-                    { minReplicas: 1, maxReplicas: 2 },
-                    { minReplicas: 1, maxReplicas: 2 },
-                    { minReplicas: 5, maxReplicas: 4, policyMinimum: 2 },
-                    { percent: 10 },
-                    "api",
-                ),
-            {
-                message: "api: guardrails minReplicas (5) / policyMinimum (2) must be <= maxReplicas (4)",
-            },
-        );
+    test("guardrails that leave no room to scale are a named error (GuardrailError), equal ones too", () => {
+        for (const g of [
+            { minReplicas: 5, maxReplicas: 4, policyMinimum: 2 },
+            { minReplicas: 3, maxReplicas: 3, policyMinimum: 1 },
+            { minReplicas: 1, maxReplicas: 3, policyMinimum: 3 },
+        ]) {
+            const lowest = Math.max(g.minReplicas, g.policyMinimum);
+            const message = `api: the guardrails allow only ${lowest}..${g.maxReplicas}: maxReplicas must be above ${lowest} (the higher of minReplicas and the policy minimum), or the HPA gets min = max and never scales`;
+            assert.throws(
+                () => proposeBounds({ minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 2 }, g, { percent: 10 }, "api"),
+                {
+                    name: "GuardrailError",
+                    message,
+                },
+            );
+            assert.throws(() => clampToGuardrails({ minReplicas: 1, maxReplicas: 2 }, g, "api"), { name: "GuardrailError", message });
+        }
+    });
+    test("issue 13 #1: a floor at the guardrail's max never makes the HPA inert: min lowered to max - 1, and said so", () => {
+        // The replay's floor reaches the guardrail (10): the old code proposed 10..10.
+        const g = { minReplicas: 1, maxReplicas: 10, policyMinimum: 1 };
+        const r = proposeBoundsDetailed({ minReplicas: 10, maxReplicas: 14 }, { minReplicas: 2, maxReplicas: 6 }, g, { percent: 10 });
+        assert.deepEqual(r, { bounds: { minReplicas: 9, maxReplicas: 10 }, adjusted: { maxCapped: true, minLowered: true } });
+        assert.deepEqual(proposeBounds({ minReplicas: 10, maxReplicas: 10 }, { minReplicas: 10, maxReplicas: 10 }, g, { percent: 0 }), {
+            minReplicas: 9,
+            maxReplicas: 10,
+        });
+        // Hysteresis holding min at the guardrail's max: still one replica of room.
+        assert.deepEqual(proposeBounds({ minReplicas: 9, maxReplicas: 10 }, { minReplicas: 10, maxReplicas: 10 }, g, { percent: 50 }), {
+            minReplicas: 9,
+            maxReplicas: 10,
+        });
+        // Below the guardrail's max, the room is above (as before).
+        assert.deepEqual(proposeBoundsDetailed({ minReplicas: 4, maxReplicas: 4 }, { minReplicas: 1, maxReplicas: 4 }, g, { percent: 0 }), {
+            bounds: { minReplicas: 4, maxReplicas: 5 },
+            adjusted: { maxCapped: false, minLowered: false },
+        });
+        // The fallback (configured bounds within the guardrails) is never inert either: 1..4 under 50..51 is 50..51.
+        assert.deepEqual(clampToGuardrails({ minReplicas: 1, maxReplicas: 4 }, { minReplicas: 50, maxReplicas: 51, policyMinimum: 1 }), {
+            minReplicas: 50,
+            maxReplicas: 51,
+        });
+        assert.deepEqual(clampToGuardrails({ minReplicas: 60, maxReplicas: 70 }, { minReplicas: 50, maxReplicas: 51, policyMinimum: 1 }), {
+            minReplicas: 50,
+            maxReplicas: 51,
+        });
+        assert.deepEqual(clampToGuardrails({ minReplicas: 3, maxReplicas: 3 }, { minReplicas: 1, maxReplicas: 10, policyMinimum: 1 }), {
+            minReplicas: 3,
+            maxReplicas: 4,
+        });
     });
     test("hysteresis: 10 % of 50 is 5, of 3 is 1 replica", () => {
         assert.equal(passesHysteresis(50, 54, 10), false);
@@ -142,30 +180,34 @@ describe("sizing rules", () => {
             span: fc.integer({ min: 0, max: 200 }),
             policyMinimum: fc.integer({ min: 1, max: 20 }),
         })
-        .filter((g) => Math.max(g.minReplicas, g.policyMinimum) <= g.minReplicas + g.span)
+        .filter((g) => Math.max(g.minReplicas, g.policyMinimum) < g.minReplicas + g.span)
         .map((g): Guardrails => ({ minReplicas: g.minReplicas, maxReplicas: g.minReplicas + g.span, policyMinimum: g.policyMinimum }));
     const bounds = fc.record({ minReplicas: fc.integer({ min: 0, max: 500 }), maxReplicas: fc.integer({ min: 0, max: 500 }) });
     const pct = fc.integer({ min: 0, max: 50 });
 
-    test("property: min <= max, both within guardrails, never below the policy minimum", () => {
+    test("property: min < max (never inert), both within guardrails, never below the policy minimum", () => {
         fc.assert(
             fc.property(bounds, bounds, guard, pct, (raw, cur, g, p) => {
-                const b = proposeBounds(raw, cur, g, { percent: p });
                 const lowest = Math.max(g.minReplicas, g.policyMinimum);
-                return (
-                    b.minReplicas <= b.maxReplicas && b.minReplicas >= lowest && b.maxReplicas <= g.maxReplicas && b.maxReplicas >= lowest
-                );
+                const ok = (b: { minReplicas: number; maxReplicas: number }) =>
+                    b.minReplicas < b.maxReplicas && b.minReplicas >= lowest && b.maxReplicas <= g.maxReplicas;
+                return ok(proposeBounds(raw, cur, g, { percent: p })) && ok(clampToGuardrails(cur, g));
             }),
+            { numRuns: 500 },
         );
     });
     test("property: hysteresis holds: a bound changes only by at least max(1, p %) of its clamped current value", () => {
         fc.assert(
             fc.property(bounds, bounds, guard, pct, (raw, cur, g, p) => {
-                const b = proposeBounds(raw, cur, g, { percent: p });
+                const { bounds: b, adjusted } = proposeBoundsDetailed(raw, cur, g, { percent: p });
                 const again = proposeBounds(b, b, g, { percent: p });
                 const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
                 const clamp = (x: number) => Math.min(g.maxReplicas, Math.max(lowest, x));
-                const okMin = b.minReplicas === clamp(cur.minReplicas) || passesHysteresis(clamp(cur.minReplicas), b.minReplicas, p);
+                // The one exception: a min lowered by one below the guardrail's max, so the HPA is not inert.
+                const okMin =
+                    b.minReplicas === clamp(cur.minReplicas) ||
+                    passesHysteresis(clamp(cur.minReplicas), b.minReplicas, p) ||
+                    (adjusted.minLowered && b.minReplicas === g.maxReplicas - 1);
                 return okMin && again.minReplicas === b.minReplicas && again.maxReplicas === b.maxReplicas;
             }),
         );

@@ -26,7 +26,12 @@ describe("forecastStack (the integration API)", () => {
             b.workloads.map((w) => [w.proposed, w.annotations]),
         );
         assert.match(a.inputsHash, /^[0-9a-f]{16}$/);
-        assert.deepEqual(a.warnings, []);
+        // The committed exports: one NAB latency timestamp with 12 different values, and dev's
+        // queue guardrail capping the worker's forecast (issue 13: neither is silent any more).
+        assert.deepEqual(a.warnings, [
+            "export api-latency-p95.csv for latencyP95: 1 timestamp(s) have several different values (the first at 1995-07-14T23:19:00Z): kept the last value of each; two exports concatenated, or series that should have been summed?",
+            "worker-queue: the forecast needs 101 replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak",
+        ]);
         const api = a.workloads.find((w) => w.name === "api")!;
         assert.deepEqual(
             Object.keys(api.annotations).sort(),
@@ -91,22 +96,21 @@ describe("forecastStack (the integration API)", () => {
         // generated-at is the newest sample of the stack's exports (the worker queue's), not the clock.
         assert.equal(stale.generatedAt, "2015-03-15T23:57:53.000Z");
     });
-    test("malformed export is an error naming the file", () => {
+    test("issue 13 #6: a malformed export falls back with a warning naming the file and the position, never a throw", () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-bad-"));
         try {
             fs.writeFileSync(path.join(tmp, "bad.csv"), "timestamp,value\n2024-01-01 00:00:00,x\n");
             const input = dev();
-            assert.throws(
-                () =>
-                    forecastStack({
-                        ...input,
-                        baseDir: tmp,
-                        workloads: [{ ...input.workloads[0], metrics: [{ ...input.workloads[0].metrics[0], file: "bad.csv" }] }],
-                    }),
-                {
-                    message: `${path.join(tmp, "bad.csv")}: line 2, column "value": value "x" is not a number`,
-                },
-            );
+            const r = forecastStack({
+                ...input,
+                baseDir: tmp,
+                workloads: [{ ...input.workloads[0], metrics: [{ ...input.workloads[0].metrics[0], file: "bad.csv" }] }],
+            });
+            assert.deepEqual(r.workloads[0].proposed, { minReplicas: 1, maxReplicas: 4 });
+            assert.deepEqual(r.workloads[0].warnings, [
+                "export bad.csv for requests: line 2, column 2: the value is not a number",
+                "api: kept the guardrail defaults 1..4",
+            ]);
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });
         }
@@ -162,7 +166,14 @@ describe("report and CLI", () => {
             );
             assert.equal(r.status, 0, r.stderr);
             assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
-            assert.deepEqual(fs.readdirSync(out).sort(), ["api.png", "api.svg", "report.md", "worker-queue.png", "worker-queue.svg"]);
+            assert.deepEqual(fs.readdirSync(out).sort(), [
+                ".sysmanage-forecast",
+                "api.png",
+                "api.svg",
+                "report.md",
+                "worker-queue.png",
+                "worker-queue.svg",
+            ]);
             // The PNG is the SVG rasterised at its size (900 × 320), not an empty image.
             const png = fs.readFileSync(path.join(out, "api.png"));
             assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -184,7 +195,7 @@ describe("report and CLI", () => {
                 { cwd: ROOT, encoding: "utf8" },
             );
             assert.equal(bad.status, 1);
-            assert.equal(bad.stderr, `forecast: Pulumi.nope.yaml: file not found in ${ROOT}\n`);
+            assert.equal(bad.stderr, `forecast: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${ROOT}\n`);
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

@@ -6,75 +6,164 @@
  * (ready for a PR comment) and writes it with one SVG and PNG chart per workload under
  * `out/forecast/<stack>/`. With `--refresh`, first reruns each mapped series' PromQL against
  * Prometheus (query_range, chunked) and rewrites the export files.
+ *
+ * Exit codes (EXIT): 0 report written (fallbacks and warnings are in it); 1 the stack's config is
+ * invalid (the message names the file, the key and the value); 2 usage (an option or the stack
+ * name refused as given, `--out` a file or a directory holding files the forecast did not write;
+ * nothing written); 3 the report could not be written (file system); 4 `--refresh` failed
+ * (Prometheus unreachable or its answer unusable, an export could not be written: no export was
+ * replaced); 70 internal error (a bug).
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
-import type { AppConfig } from "../config";
-import { parseSeriesText, pickSeries } from "../forecast/ingest";
+import { ConfigError, type AppConfig } from "../config";
+import { ExportPathError, exportPath, isInside, realPathOf } from "../forecast/exportFiles";
+import { IngestError, parseSeriesText, pickSeries } from "../forecast/ingest";
 import { prometheusEndpoint, queryRange } from "../forecast/live";
-import { exportsDir, prometheusUrl, refreshTargets } from "../forecast/mapping";
+import { exportsDir, prometheusSource, refreshTargets } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
 import { markdownReport, workloadSvg } from "../forecast/report";
-import { readAppConfig } from "./stackConfig";
+import {
+    CliError,
+    commanderExit,
+    EXIT_INTERNAL,
+    fsReason,
+    internalError,
+    isFsError,
+    runMain,
+    STDIO,
+    withoutCredentials,
+    type Io,
+} from "./cli";
+import { checkStackName, readAppConfig, StackConfigError } from "./stackConfig";
 
 const ROOT = path.resolve(__dirname, "..");
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2, write: 3, refresh: 4, internal: EXIT_INTERNAL } as const;
+
+/** A failed `--refresh`: no export was replaced. */
+export class RefreshError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "RefreshError";
+    }
+}
 
 /**
  * Rewrites every mapped export that has a `query`, from `end - days` to `end` (unix seconds),
  * with evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
  * All or nothing: every answer is fetched and read back exactly as the forecasting step will
  * read it (its mapped series present and unambiguous) before anything is written; then every
- * file is written beside its target and only then renamed over it, so a failed refresh leaves
- * the old exports (and no temporary files).
+ * file is written beside its target (a new file, never through a link) and only then renamed
+ * over it, so a failed refresh leaves the old exports (and no temporary files). Every target is
+ * inside `dir` (its real path): a path or a link that leaves it is refused before any query.
+ * Failures are `RefreshError`s; a mapped path out of the directory is a `ConfigError`.
  */
 export async function refreshExports(
     c: AppConfig,
     dir: string,
     end: number,
-    o: { readonly url: string; readonly log?: (s: string) => void; readonly alignOrigin?: number },
+    o: {
+        readonly url: string;
+        readonly from?: string;
+        readonly log?: (s: string) => void;
+        readonly alignOrigin?: number;
+        readonly stack?: string;
+    },
 ): Promise<string[]> {
     const step = c.forecast.prometheus.stepSeconds;
     const origin = o.alignOrigin ?? 0;
     const e = end - ((((end - origin) % step) + step) % step);
     const s = e - Math.round(c.forecast.prometheus.days * 86400);
+    const targets = refreshTargets(c);
+    const realDir = realPathOf(dir);
+    // `worker-queue/queueLength` → forecast.series.workers.queue.queueLength.file
+    const keyOf = (name: string) => `forecast.series.${name.replace(/^worker-/, "workers.").replace("/", ".")}.file`;
+    const files = targets.map((t) => {
+        try {
+            const file = exportPath(dir, t.file, keyOf(t.name));
+            if (!isInside(realDir, realPathOf(path.dirname(file))))
+                throw new ExportPathError(
+                    keyOf(t.name),
+                    t.file,
+                    "must stay inside forecast.exportsDir: a directory on its way is a link out of it",
+                );
+            return file;
+        } catch (err) {
+            if (err instanceof ExportPathError) throw new ConfigError([`Pulumi.${o.stack ?? c.environment}.yaml: ${err.message}`]);
+            throw err;
+        }
+    });
     const out = new Map<string, string>();
-    for (const t of refreshTargets(c)) {
+    for (const [i, t] of targets.entries()) {
         o.log?.(`refresh ${t.name}: ${t.query}`);
-        const body = await queryRange({ url: o.url, query: t.query, start: s, end: e, stepSeconds: step });
-        const file = path.resolve(dir, t.file);
+        let body;
+        try {
+            body = await queryRange({ url: o.url, from: o.from, query: t.query, start: s, end: e, stepSeconds: step });
+        } catch (err) {
+            throw new RefreshError(`refresh ${t.name}: ${(err as Error).message}`);
+        }
+        const file = files[i];
         let text: string;
         if (file.endsWith(".csv")) {
             // A CSV holds one series: never keep the first of several and drop the rest.
             if (body.data.result.length !== 1)
-                throw new Error(
+                throw new RefreshError(
                     `refresh ${t.name}: ${JSON.stringify(t.query)} returned ${body.data.result.length} series; ${t.file} is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export`,
                 );
             text = ["timestamp,value", ...body.data.result[0].values.map(([ts, v]) => `${ts},${v}`)].join("\n") + "\n";
         } else text = JSON.stringify(body) + "\n";
-        const got = pickSeries(parseSeriesText(text, t.file), t.file, t.name, t.series);
-        if (typeof got === "string") throw new Error(`refresh ${t.name}: ${JSON.stringify(t.query)} answered, but ${got}`);
+        let got;
+        try {
+            got = pickSeries(parseSeriesText(text, t.file), t.file, t.name, t.series);
+        } catch (err) {
+            if (!(err instanceof IngestError)) throw err;
+            throw new RefreshError(
+                `refresh ${t.name}: ${JSON.stringify(t.query)} answered, but the answer is not a usable export (${err.position}: ${err.reason})`,
+            );
+        }
+        if (typeof got === "string") throw new RefreshError(`refresh ${t.name}: ${JSON.stringify(t.query)} answered, but ${got}`);
         out.set(file, text);
     }
-    const tmp = (file: string) => `${file}.${process.pid}.tmp`;
+    const suffix = `.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+    const tmp = (file: string) => `${file}${suffix}`;
+    const written: string[] = [];
+    const cleanup = () => {
+        for (const f of written) fs.rmSync(f, { force: true });
+    };
     try {
         for (const [file, text] of out) {
             fs.mkdirSync(path.dirname(file), { recursive: true });
-            fs.writeFileSync(tmp(file), text);
+            if (!isInside(realDir, fs.realpathSync(path.dirname(file))))
+                throw new RefreshError(
+                    `refresh: ${path.relative(dir, file)} would be written outside the exports directory; none was replaced`,
+                );
+            // "wx": a new file, never through a link planted at the temporary name.
+            const fd = fs.openSync(tmp(file), "wx");
+            written.push(tmp(file));
+            try {
+                fs.writeFileSync(fd, text);
+            } finally {
+                fs.closeSync(fd);
+            }
         }
     } catch (err) {
-        for (const file of out.keys()) fs.rmSync(tmp(file), { force: true });
-        throw new Error(`refresh: could not write the exports, none was replaced: ${(err as Error).message}`);
+        cleanup();
+        if (err instanceof RefreshError) throw err;
+        if (isFsError(err)) throw new RefreshError(`refresh: could not write the exports, none was replaced: ${fsReason(err)}`);
+        throw err;
     }
     const done: string[] = [];
     for (const file of out.keys()) {
         try {
             fs.renameSync(tmp(file), file);
         } catch (err) {
-            for (const f of out.keys()) fs.rmSync(tmp(f), { force: true });
-            throw new Error(
-                `refresh: replaced ${done.length} of ${out.size} exports (${done.map((f) => path.relative(dir, f)).join(", ") || "none"}) before ${path.relative(dir, file)} failed: ${(err as Error).message}`,
+            cleanup();
+            throw new RefreshError(
+                `refresh: replaced ${done.length} of ${out.size} exports (${done.map((f) => path.relative(dir, f)).join(", ") || "none"}) before ${path.relative(dir, file)} failed: ${isFsError(err) ? fsReason(err) : (err as Error).message}`,
             );
         }
         done.push(file);
@@ -82,19 +171,87 @@ export async function refreshExports(
     return done;
 }
 
+/** The list of files `npm run forecast` wrote in its output directory. */
+export const REPORT_MARKER = ".sysmanage-forecast";
+/** What the forecast writes in its output directory (and may replace there). */
+const REPORT_FILE = /^(report\.md|[a-z0-9][a-z0-9.-]*\.(svg|png))$/;
+
+/**
+ * Checks that `dir` (as given in `option`) can take a report: absent, empty, or holding only
+ * what a forecast writes (its list, report.md and the charts). Returns its real path; throws a
+ * CliError (usage) otherwise, before anything is computed or written.
+ */
+export function checkReportDir(dir: string, option: string): string {
+    const shown = `${option} ${dir}`;
+    let st: fs.Stats | undefined;
+    try {
+        st = fs.statSync(dir, { throwIfNoEntry: false });
+    } catch (e) {
+        if (isFsError(e)) throw new CliError(`${shown}: ${fsReason(e)}`, EXIT.usage);
+        throw e;
+    }
+    if (!st) return path.resolve(dir);
+    if (!st.isDirectory()) throw new CliError(`${shown}: is a file, not a directory; give a directory for the report`, EXIT.usage);
+    const real = fs.realpathSync(dir);
+    const foreign = fs
+        .readdirSync(real, { withFileTypes: true })
+        .filter((e) => !(e.isFile() && (e.name === REPORT_MARKER || REPORT_FILE.test(e.name))))
+        .map((e) => e.name)
+        .sort();
+    if (foreign.length)
+        throw new CliError(
+            `${shown}: holds ${foreign
+                .slice(0, 5)
+                .map((f) => JSON.stringify(f))
+                .join(
+                    ", ",
+                )}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ""}, which the forecast did not write; give a new or empty directory (the forecast writes report.md and its charts there)`,
+            EXIT.usage,
+        );
+    return real;
+}
+
+/**
+ * Writes report.md and one SVG and PNG chart per workload into `outDir` (checked with
+ * `checkReportDir`), each through a temporary file renamed over it; charts an earlier forecast
+ * listed and this one does not write (a workload no longer mapped) are removed. Nothing else in
+ * the directory is touched.
+ */
 export function writeReport(f: ProgramForecast, outDir: string): string[] {
     fs.mkdirSync(outDir, { recursive: true });
-    const files = [path.join(outDir, "report.md")];
-    fs.writeFileSync(files[0], markdownReport(f.result, f.dataTier));
+    const contents = new Map<string, string | Buffer>();
+    contents.set("report.md", markdownReport(f.result, f.dataTier));
     for (const w of f.result.workloads) {
         const svg = workloadSvg(w);
-        const file = path.join(outDir, `${w.name}.svg`);
-        fs.writeFileSync(file, svg);
-        const png = path.join(outDir, `${w.name}.png`);
-        fs.writeFileSync(png, svgToPng(svg));
-        files.push(file, png);
+        contents.set(`${w.name}.svg`, svg);
+        contents.set(`${w.name}.png`, svgToPng(svg));
     }
-    return files;
+    let before: string[] = [];
+    try {
+        const listed = JSON.parse(fs.readFileSync(path.join(outDir, REPORT_MARKER), "utf8")) as unknown;
+        if (Array.isArray(listed)) before = listed.filter((x): x is string => typeof x === "string" && REPORT_FILE.test(x));
+    } catch {
+        before = [];
+    }
+    const write = (name: string, data: string | Buffer) => {
+        const tmp = path.join(outDir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
+        const fd = fs.openSync(tmp, "wx");
+        try {
+            fs.writeFileSync(fd, data);
+        } finally {
+            fs.closeSync(fd);
+        }
+        try {
+            fs.renameSync(tmp, path.join(outDir, name));
+        } catch (e) {
+            fs.rmSync(tmp, { force: true });
+            throw e;
+        }
+    };
+    for (const [name, data] of contents) write(name, data);
+    for (const old of before) if (!contents.has(old)) fs.rmSync(path.join(outDir, old), { force: true });
+    write(REPORT_MARKER, JSON.stringify([...contents.keys()]) + "\n");
+    return [...contents.keys()].map((n) => path.join(outDir, n));
 }
 
 /** The chart as PNG (resvg; text in the system's sans-serif font), for tools that cannot show SVG. */
@@ -102,7 +259,17 @@ export function svgToPng(svg: string): Buffer {
     return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }, background: "white" }).render().asPng();
 }
 
-async function main(argv: string[]): Promise<void> {
+interface Options {
+    readonly stack: string;
+    readonly refresh: boolean;
+    readonly configDir: string;
+    readonly out?: string;
+    readonly now?: string;
+    readonly json: boolean;
+}
+
+/** The CLI; resolves to the exit code (EXIT). */
+export async function main(argv: string[], io: Io = STDIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
     const p = new Command()
         .name("forecast")
         .requiredOption("--stack <name>", "stack to size; its mapping is forecast.series in Pulumi.<stack>.yaml")
@@ -118,38 +285,91 @@ async function main(argv: string[]): Promise<void> {
             "time of this run, for staleness checks and --refresh's end (default: now when forecast.maxAgeDays is set, else the newest data point; now for --refresh)",
         )
         .option("--json", "print the result as JSON instead of Markdown", false)
-        .parse(argv);
-    const o = p.opts<{ stack: string; refresh: boolean; configDir: string; out?: string; now?: string; json: boolean }>();
-    const config = readAppConfig(o.configDir, o.stack);
-    const now = o.now ? new Date(o.now) : undefined;
-    if (now && Number.isNaN(now.getTime())) throw new Error(`--now ${JSON.stringify(o.now)} is not a date`);
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    try {
+        p.parse(argv, { from: "user" });
+    } catch (e) {
+        return commanderExit(e, EXIT.usage);
+    }
+    try {
+        return await run(p.opts<Options>(), io, env);
+    } catch (e) {
+        if (e instanceof CliError) {
+            io.err(`forecast: ${withoutCredentials(e.message)}`);
+            return e.code;
+        }
+        return internalError("forecast", e, io, env);
+    }
+}
+
+async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+    try {
+        checkStackName(o.stack, "--stack");
+    } catch (e) {
+        throw new CliError((e as Error).message, EXIT.usage);
+    }
+    const now = o.now === undefined ? undefined : new Date(o.now);
+    if (now && Number.isNaN(now.getTime()))
+        throw new CliError(`--now ${JSON.stringify(o.now)} is not a date (e.g. 2025-01-31T12:00:00Z)`, EXIT.usage);
+    if (!fs.statSync(o.configDir, { throwIfNoEntry: false })?.isDirectory())
+        throw new CliError(`--config-dir ${o.configDir}: is not a directory`, EXIT.usage);
+    const outDir = checkReportDir(o.out ?? path.join(ROOT, "out", "forecast", o.stack), o.out === undefined ? "output directory" : "--out");
+    const invalid = (e: unknown): never => {
+        if (e instanceof ConfigError || e instanceof StackConfigError)
+            throw new CliError(`invalid configuration for stack ${o.stack}:\n${e.message}`, EXIT.invalid);
+        throw e;
+    };
+    let config: AppConfig;
+    try {
+        config = readAppConfig(o.configDir, o.stack);
+    } catch (e) {
+        return invalid(e);
+    }
     if (o.refresh) {
-        const url = prometheusUrl(config, process.env);
+        const { url, from } = prometheusSource(config, env);
         const end = (now ?? new Date()).getTime() / 1000;
-        const files = await refreshExports(config, exportsDir(config, o.stack, ROOT), end, {
-            url,
-            log: (s) => process.stderr.write(`${s}\n`),
-        });
-        process.stderr.write(`refreshed ${files.length} export(s) from ${prometheusEndpoint(url).shown}\n`);
+        try {
+            const files = await refreshExports(config, exportsDir(config, o.stack, ROOT), end, {
+                url,
+                from,
+                stack: o.stack,
+                log: (s) => io.err(s),
+            });
+            io.err(`refreshed ${files.length} export(s) from ${prometheusEndpoint(url, from).shown}`);
+        } catch (e) {
+            if (e instanceof RefreshError) throw new CliError(`${e.message}\n(no export was replaced)`, EXIT.refresh);
+            return invalid(e);
+        }
     }
     const t0 = performance.now();
     // The program reads its exports relative to its own folder (index.ts); so does this tool,
     // whichever folder the config came from, so both size from the same files.
-    const f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
+    let f: ProgramForecast;
+    try {
+        f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
+    } catch (e) {
+        return invalid(e);
+    }
     const ms = performance.now() - t0;
-    const outDir = o.out ?? path.join(ROOT, "out", "forecast", o.stack);
-    const files = writeReport(f, outDir);
+    let files: string[];
+    try {
+        files = writeReport(f, outDir);
+    } catch (e) {
+        if (isFsError(e))
+            throw new CliError(
+                `${o.out === undefined ? "output directory" : "--out"} ${outDir}: could not write the report: ${fsReason(e)}`,
+                EXIT.write,
+            );
+        throw e;
+    }
     if (o.json)
-        process.stdout.write(
-            JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2) +
-                "\n",
+        io.out(
+            JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2),
         );
-    else process.stdout.write(markdownReport(f.result, f.dataTier) + "\n");
-    process.stderr.write(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}\n`);
+    else io.out(markdownReport(f.result, f.dataTier));
+    io.err(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}`);
+    return EXIT.ok;
 }
 
-if (require.main === module)
-    main(process.argv).catch((e: Error) => {
-        process.stderr.write(`forecast: ${e.message}\n`);
-        process.exit(1);
-    });
+if (require.main === module) runMain("forecast", main);

@@ -169,7 +169,8 @@ function band(point: Float64Array, rel: readonly number[], floor: number, q: num
 /** Forecast of `h` points after `raw` (NaN = gap) by one given model, with its band (the baselines). */
 export function forecastWith(model: Model, raw: ArrayLike<number>, h: number, opts: BandOptions): ForecastResult {
     const y = fillGaps(raw, opts.period);
-    if (y.length < model.minPoints(opts.period) + opts.period || !Number.isFinite(y[0])) return flatFallback(y, h, opts.period, model.name);
+    if (y.length < model.minPoints(opts.period) + opts.period || !Number.isFinite(y[0]))
+        return flatFallback(y, h, opts.period, model.name, raw);
     const bt = backtest(model, y, raw, opts.period, opts.backtestDays ?? 7);
     const { point, detail } = model.forecast(y, h, opts.period);
     const scale = seasonalNaiveScale(y, opts.period);
@@ -256,7 +257,7 @@ export function forecastDefault(
     const period = opts.period;
     const y = fillGaps(raw, period);
     const days = opts.backtestDays ?? 7;
-    if (!Number.isFinite(y[0])) return flatFallback(y, h, period, "median-ensemble");
+    if (!Number.isFinite(y[0])) return flatFallback(y, h, period, "median-ensemble", raw);
     const w = winsorize(y, period);
     const tried: { model: Model; bt: Backtest }[] = [];
     for (const m of opts.candidates ?? defaultCandidates()) {
@@ -264,7 +265,7 @@ export function forecastDefault(
         const bt = backtest(m, w, raw, period, days);
         if (bt.origins.length > 0 && Number.isFinite(bt.mae)) tried.push({ model: m, bt });
     }
-    if (tried.length === 0) return flatFallback(y, h, period, "median-ensemble");
+    if (tried.length === 0) return flatFallback(y, h, period, "median-ensemble", raw);
     tried.sort((a, b) => a.bt.mae - b.bt.mae);
     const keep = tried.filter((t) => t.bt.mae <= tried[0].bt.mae * (opts.keepWithin ?? 1.5));
     // Backtest of the combination over the origins every kept model has.
@@ -293,7 +294,17 @@ export function forecastDefault(
  * point forecast is the mean of the last day and the band the highest value seen. Documented,
  * not an error; the report says so.
  */
-export function flatFallback(y: Float64Array, h: number, period: number, wanted: ModelName): ForecastResult {
+export function flatFallback(y: Float64Array, h: number, period: number, wanted: ModelName, raw?: ArrayLike<number>): ForecastResult {
+    // How many points had data before gap filling: "336 points are too few" of a window with 3 was misleading.
+    let withData = y.length;
+    if (raw) {
+        withData = 0;
+        for (let i = 0; i < raw.length; i++) if (Number.isFinite(raw[i])) withData++;
+    }
+    const count =
+        withData < y.length
+            ? `only ${withData} of ${y.length} point(s) at the model step have data:`
+            : `${y.length} point(s) at the model step are`;
     const recent = y.subarray(Math.max(0, y.length - period));
     let s = 0;
     let n = 0;
@@ -313,7 +324,7 @@ export function flatFallback(y: Float64Array, h: number, period: number, wanted:
         backtestMae: NaN,
         backtestMase: NaN,
         backtestOrigins: 0,
-        fallback: `${y.length} point(s) at the model step are too few for ${wanted}: flat forecast at the last day's mean, band at the observed max`,
+        fallback: `${count} too few for ${wanted}: flat forecast at the last day's mean, band at the observed max`,
     };
 }
 
