@@ -10,7 +10,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 
 /** Exit code of an unexpected failure (a bug) in every command: sysexits.h's EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
@@ -42,6 +42,20 @@ export class CliError extends Error {
 export function commanderExit(e: unknown, usage = 2): number {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : usage;
     throw e;
+}
+
+/**
+ * Parses `argv` with `program`, its help and errors written to `io`: `undefined` when the command
+ * should run, else the exit code (0 after --help, `usage` for an option error).
+ */
+export function parseCommand(program: Command, argv: string[], io: Io, usage = 2): number | undefined {
+    program.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    try {
+        program.parse(argv, { from: "user" });
+        return undefined;
+    } catch (e) {
+        return commanderExit(e, usage);
+    }
 }
 
 /**

@@ -26,7 +26,7 @@ import {
     type Violation,
 } from "../policies/harness";
 import { ALL_RULES } from "../policies/rules";
-import { CliError, commanderExit, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
+import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
 import { PROJECT_DIR, renderStack } from "./mockRuntime";
 import { checkPackConfig, InputError, readPackConfig, readResources } from "./policyInput";
 import { checkStackName, ENVIRONMENTS, readStackConfig, StackConfigError } from "./stackConfig";
@@ -102,14 +102,9 @@ export async function main(argv: string[], io: Io = STDIO): Promise<number> {
         .option("-s, --stack <name>", "render this stack (Pulumi.<name>.yaml) and check it with its environment's config")
         .option("-r, --resources <file>", "check a resource list [{type, name, inputs, options?}] (npm run render -- --json)")
         .option("-e, --env <env>", `environment whose policies/config/<env>.json applies: ${ENVIRONMENTS.join(", ")}`)
-        .option("-c, --config <file>", "pack config file to apply instead (the format of policies/config/<env>.json)")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e, EXIT.usage);
-    }
+        .option("-c, --config <file>", "pack config file to apply instead (the format of policies/config/<env>.json)");
+    const parsed = parseCommand(program, argv, io, EXIT.usage);
+    if (parsed !== undefined) return parsed;
     try {
         return await run(program.opts<Options>(), io);
     } catch (e) {

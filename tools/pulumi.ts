@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { CliError, commanderExit, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
+import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
 import { checkStackName, ENVIRONMENTS, plainTextSecretsWarning, readStackConfig, StackConfigError } from "./stackConfig";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, prerequisites: 4, internal: EXIT_INTERNAL } as const;
@@ -89,14 +89,9 @@ export async function main(argv: string[], io: Io = STDIO): Promise<number> {
         .requiredOption("-s, --stack <name>", "stack (reads Pulumi.<name>.yaml)")
         .option("--expect-no-changes", "fail when the preview/update would change anything (drift and idempotence checks)")
         .option("--refresh", "refresh the stack's state from the cluster first")
-        .option("--skip-forecast-report", "do not print the forecast report first")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e, EXIT.usage);
-    }
+        .option("--skip-forecast-report", "do not print the forecast report first");
+    const parsed = parseCommand(program, argv, io, EXIT.usage);
+    if (parsed !== undefined) return parsed;
     try {
         return await run(program.args[0], program.opts(), io);
     } catch (e) {

@@ -11,18 +11,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import {
-    CliError,
-    commanderExit,
-    EXIT_INTERNAL,
-    fsReason,
-    internalError,
-    isFsError,
-    runMain,
-    STDIO,
-    writeFileAtomic,
-    type Io,
-} from "./cli";
+import { CliError, parseCommand, EXIT_INTERNAL, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 export const EXIT = { ok: 0, changed: 1, usage: 2, io: 3, internal: EXIT_INTERNAL } as const;
 
@@ -101,14 +90,9 @@ export async function main(argv: string[], io: Io = STDIO): Promise<number> {
     const program = new Command()
         .name("crds:refresh")
         .description("Download the vendored CRDs at their tags (crds/sources.json); without --check, write them and their hashes.")
-        .option("--check", "only download and compare; change nothing")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e, EXIT.usage);
-    }
+        .option("--check", "only download and compare; change nothing");
+    const parsed = parseCommand(program, argv, io, EXIT.usage);
+    if (parsed !== undefined) return parsed;
     try {
         return await run(program.opts<{ check?: boolean }>(), io);
     } catch (e) {

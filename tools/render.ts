@@ -17,7 +17,7 @@ import { Command } from "commander";
 import { stringify } from "yaml";
 import { admissionRules, admissionWarnings, admit, formatViolation } from "../admission";
 import { ConfigError } from "../config";
-import { CliError, commanderExit, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
+import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
 import { kubernetesObjects, PROJECT_DIR, renderStack, type DeclaredResource, type RenderResult } from "./mockRuntime";
 import { checkJsonFile, checkOutDir, writeFileAtomic, writeRenderOutput } from "./renderOutput";
 import { summarize } from "./renderSummary";
@@ -164,14 +164,9 @@ export async function main(argv: string[], io: Io = STDIO, deps: RenderDeps = { 
         .requiredOption("-s, --stack <name>", "stack to render (reads Pulumi.<name>.yaml)")
         .option("-o, --out <dir>", "directory for the YAML files, owned by the render (default: out/<stack>)")
         .option("--json <file>", "also write every declared resource as JSON [{type, name, inputs, options}]")
-        .option("--config-dir <dir>", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the project root)")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e, EXIT.usage);
-    }
+        .option("--config-dir <dir>", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the project root)");
+    const parsed = parseCommand(program, argv, io, EXIT.usage);
+    if (parsed !== undefined) return parsed;
     const opts = program.opts<Options>();
     try {
         return await run(opts, io, deps);
