@@ -748,14 +748,19 @@ const span = (s: number) => (s >= 86400 ? `${(s / 86400).toFixed(1)} d` : `${(s 
  */
 export function inspectSeries(s: Pick<Series, "t" | "v" | "step">): string[] {
     const out: string[] = [];
-    const idx: number[] = [];
-    for (let i = 0; i < s.v.length; i++) if (Number.isFinite(s.v[i])) idx.push(i);
+    // One pass over the finite points: their values (for the percentile) and the gaps between them.
+    const n = s.v.length;
+    const vals = new Float64Array(n);
+    let m = 0;
+    let last = -1;
     const gapMin = Math.max(GAP_WARN_SECONDS, 3 * s.step);
     const gaps: Array<[number, number]> = [];
-    for (let k = 1; k < idx.length; k++) {
-        const a = s.t[idx[k - 1]];
-        const b = s.t[idx[k]];
-        if (b - a >= gapMin) gaps.push([a, b]);
+    for (let i = 0; i < n; i++) {
+        const x = s.v[i];
+        if (!Number.isFinite(x)) continue;
+        if (last >= 0 && s.t[i] - s.t[last] >= gapMin) gaps.push([s.t[last], s.t[i]]);
+        vals[m++] = x;
+        last = i;
     }
     if (gaps.length)
         out.push(
@@ -764,17 +769,24 @@ export function inspectSeries(s: Pick<Series, "t" | "v" | "step">): string[] {
                 .map(([a, b]) => `${isoTime(a)} .. ${isoTime(b)} (${span(b - a)})`)
                 .join(", ")}${gaps.length > 3 ? `, and ${gaps.length - 3} more` : ""}; nothing is forecast or replayed from them`,
         );
-    if (idx.length >= 3) {
-        const sorted = idx.map((i) => s.v[i]).sort((a, b) => a - b);
-        const p99 = sorted[Math.floor((sorted.length - 1) * 0.99)];
+    if (m >= 3) {
+        // A typed array sorts numerically without a comparator (native, no boxing).
+        const sorted = vals.subarray(0, m).slice().sort();
+        const p99 = sorted[Math.floor((m - 1) * 0.99)];
         if (p99 > 0) {
             const found: number[] = [];
-            for (let k = 0; k < idx.length; k++) {
-                const x = s.v[idx[k]];
-                if (!(x > OUTLIER_FACTOR * p99)) continue;
-                const prev = k > 0 ? s.v[idx[k - 1]] : -Infinity;
-                const next = k + 1 < idx.length ? s.v[idx[k + 1]] : -Infinity;
-                if (prev < x / OUTLIER_FACTOR && next < x / OUTLIER_FACTOR) found.push(idx[k]);
+            // Neighbours are the previous and next finite points.
+            let prev = -Infinity;
+            for (let i = 0; i < n; i++) {
+                const x = s.v[i];
+                if (!Number.isFinite(x)) continue;
+                if (x > OUTLIER_FACTOR * p99 && prev < x / OUTLIER_FACTOR) {
+                    let j = i + 1;
+                    while (j < n && !Number.isFinite(s.v[j])) j++;
+                    const next = j < n ? s.v[j] : -Infinity;
+                    if (next < x / OUTLIER_FACTOR) found.push(i);
+                }
+                prev = x;
             }
             if (found.length) {
                 const top = found.reduce((a, b) => (s.v[b] > s.v[a] ? b : a));
