@@ -7,6 +7,7 @@
  * 0.11.0 as this program installs it passes none, and all three default off at 1.7
  * (pkg/features/versioned_features.go:29-37).
  */
+import { compare, quantity, type Quantity } from "./kubeApi/strings";
 import { objectRef, type AdmissionModule, type Manifest, type RuleInfo, type Violation } from "./types";
 
 /** VPA admission-controller feature gates that change what validation accepts. */
@@ -80,30 +81,12 @@ const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) 
 
 // ---- exact quantities (resource.Quantity as a fraction) -----------------------------------
 
-/** A quantity as num/den (den > 0), exact, so resolution and order checks match Go's. */
-export interface Exact {
-    readonly num: bigint;
-    readonly den: bigint;
-}
-const DEC: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BIN: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+/** A quantity as num/den (den > 0), exact, so resolution and order checks match Go's (one parser: kubeApi/strings.ts). */
+export type Exact = Quantity;
 
-/** Parses a Kubernetes quantity (`500m`, `1.5Gi`, `2`, `1e3`); undefined when malformed. */
-export function exactQuantity(q: unknown): Exact | undefined {
-    const s = typeof q === "number" ? String(q) : typeof q === "string" ? q.trim() : "";
-    const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+|[numkMGTPE])?$/.exec(s);
-    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return undefined;
-    const frac = m[3] ?? "";
-    let num = BigInt(`${m[2]}${frac}` || "0") * (m[1] === "-" ? -1n : 1n);
-    let den = 10n ** BigInt(frac.length);
-    const suffix = m[4] ?? "";
-    const exp10 = suffix in BIN ? 0 : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DEC[suffix];
-    if (suffix in BIN) num *= 1024n ** BigInt(BIN[suffix]);
-    if (exp10 >= 0) num *= 10n ** BigInt(exp10);
-    else den *= 10n ** BigInt(-exp10);
-    return { num, den };
-}
-const cmp = (a: Exact, b: Exact): number => Math.sign(Number(a.num * b.den - b.num * a.den));
+/** Parses a Kubernetes quantity (`500m`, `1.5Gi`, `2`, `1e3`), surrounding space ignored; undefined when malformed. */
+export const exactQuantity = (q: unknown): Exact | undefined => quantity(typeof q === "string" ? q.trim() : q);
+const cmp = compare;
 
 // ---- the checks -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { formatBench, runBench } from "../forecast/bench";
-import { CliError, commanderExit, EXIT_INTERNAL, internalError, runMain, STDIO, type Io } from "./cli";
+import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, type Io } from "./cli";
 
 export const EXIT = { ok: 0, usage: 2, internal: EXIT_INTERNAL } as const;
 
@@ -23,14 +23,9 @@ export function main(argv: string[], io: Io = STDIO): Promise<number> {
         .name("bench:forecast")
         .requiredOption("--data <dir>", "directory of CSV / query_range JSON files")
         .option("--json", "print one JSON document", false)
-        .option("--only <substring>", "only files whose path relative to --data contains this")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        p.parse(argv, { from: "user" });
-    } catch (e) {
-        return Promise.resolve(commanderExit(e, EXIT.usage));
-    }
+        .option("--only <substring>", "only files whose path relative to --data contains this");
+    const parsed = parseCommand(p, argv, io, EXIT.usage);
+    if (parsed !== undefined) return Promise.resolve(parsed);
     const o = p.opts<{ data: string; json: boolean; only?: string }>();
     try {
         const dir = path.resolve(o.data);

@@ -13,7 +13,7 @@ import { Command } from "commander";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { ConfigSchema, PROJECT } from "../config";
-import { CliError, commanderExit, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
+import { CliError, parseCommand, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 interface JsonSchema {
     type?: string | string[];
@@ -140,14 +140,9 @@ export function main(argv: string[], io: Io = STDIO, root = ROOT): Promise<numbe
 function run(argv: string[], io: Io, root: string): number {
     const program = new Command()
         .name("docs:config")
-        .description("Rewrite the config block of Pulumi.yaml and the README's config table from config.ts; no options.")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e);
-    }
+        .description("Rewrite the config block of Pulumi.yaml and the README's config table from config.ts; no options.");
+    const parsed = parseCommand(program, argv, io);
+    if (parsed !== undefined) return parsed;
     try {
         writeDocs(root);
     } catch (e) {

@@ -28,7 +28,7 @@ import { programForecast, type ProgramForecast } from "../forecast/program";
 import { markdownReport, workloadSvg } from "../forecast/report";
 import {
     CliError,
-    commanderExit,
+    parseCommand,
     EXIT_INTERNAL,
     fsReason,
     internalError,
@@ -284,14 +284,9 @@ export async function main(argv: string[], io: Io = STDIO, env: NodeJS.ProcessEn
             "--now <iso>",
             "time of this run, for staleness checks and --refresh's end (default: now when forecast.maxAgeDays is set, else the newest data point; now for --refresh)",
         )
-        .option("--json", "print the result as JSON instead of Markdown", false)
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        p.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e, EXIT.usage);
-    }
+        .option("--json", "print the result as JSON instead of Markdown", false);
+    const parsed = parseCommand(p, argv, io, EXIT.usage);
+    if (parsed !== undefined) return parsed;
     try {
         return await run(p.opts<Options>(), io, env);
     } catch (e) {

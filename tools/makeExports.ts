@@ -17,7 +17,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { CliError, commanderExit, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
+import { CliError, parseCommand, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -195,14 +195,9 @@ function run(argv: string[], io: Io, root: string): number {
     const program = new Command()
         .name("exports:demo")
         .description("Rewrite exports/<stack>/ (dev, staging, prod) from the public NASA and NAB traces (exports/README.md).")
-        .requiredOption("--data <dir>", "folder holding the traces under the paths exports/README.md names")
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-    try {
-        program.parse(argv, { from: "user" });
-    } catch (e) {
-        return commanderExit(e);
-    }
+        .requiredOption("--data <dir>", "folder holding the traces under the paths exports/README.md names");
+    const parsed = parseCommand(program, argv, io);
+    if (parsed !== undefined) return parsed;
     const { data } = program.opts<{ data: string }>();
     try {
         if (!fs.statSync(data, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`--data ${data}: is not a directory`, 2);
