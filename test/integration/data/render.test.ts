@@ -1,0 +1,363 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { dataTierPlan } from "../../../lib/data/plan";
+import { MOCK_PASSWORD } from "../../../tools/mockRuntime";
+import { readAppConfig } from "../../../tools/stackConfig";
+import { PROJECT_DIR } from "../../../tools/mockRuntime";
+import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "../../support/render";
+
+const planOf = (stack: string) => dataTierPlan(readAppConfig(PROJECT_DIR, stack));
+
+describe("Postgres clusters (CloudNativePG)", () => {
+    test("prod main cluster: 1 primary + 3 replicas, pinned image, guaranteed QoS, no superuser, spread, backups, monitoring, waits for Ready", async () => {
+        const c = find(await objectsOf("prod"), "Cluster", "sysmanage-pg");
+        assert.equal(c.spec.instances, 4);
+        // The configured tag, pinned by the digest prod lists in images.digests.
+        assert.equal(
+            c.spec.imageName,
+            "ghcr.io/cloudnative-pg/postgresql:17.6@sha256:30b304a2e300ed80b6d1b740e4369e9b0f25599fb518de78c01fd9f25531791b",
+        );
+        assert.deepEqual(c.spec.resources, { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "2", memory: "8Gi" } });
+        assert.equal(c.spec.enableSuperuserAccess, false);
+        assert.deepEqual(c.spec.storage, { size: "100Gi" });
+        assert.deepEqual(c.spec.walStorage, { size: "20Gi" });
+        assert.deepEqual(c.spec.affinity, {
+            enablePodAntiAffinity: true,
+            podAntiAffinityType: "required",
+            topologyKey: "kubernetes.io/hostname",
+        });
+        assert.equal(c.spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+        assert.equal(c.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        assert.deepEqual(c.spec.bootstrap, { initdb: { database: "sysmanage", owner: "sysmanage_owner", dataChecksums: true } });
+        assert.equal(c.spec.backup.barmanObjectStore.destinationPath, "s3://sysmanage-backups/prod");
+        assert.equal(c.spec.backup.retentionPolicy, "30d");
+        // Scraped by a PodMonitor of ours, not the operator's deprecated switch.
+        assert.equal(c.spec.monitoring, undefined);
+        const monitor = find(await objectsOf("prod"), "PodMonitor", "sysmanage-pg-metrics");
+        assert.deepEqual(monitor.spec, {
+            selector: { matchLabels: { "cnpg.io/cluster": "sysmanage-pg", "cnpg.io/podRole": "instance" } },
+            podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "15s" }],
+        });
+        assert.equal(c.metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
+        assert.deepEqual(c.spec.postgresql.parameters, planOf("prod").postgres!.main.parameters);
+        assert.equal(c.spec.postgresql.parameters.max_connections, "300");
+        assert.equal(c.spec.postgresql.parameters.shared_buffers, "2048MB");
+        assert.equal(c.spec.postgresql.parameters.password_encryption, "scram-sha-256");
+        assert.deepEqual(
+            c.spec.managed.roles.map((r: Obj) => [r.name, r.login, r.superuser, r.createrole, r.inRoles]),
+            [["sysmanage_admin", true, false, true, ["sysmanage_owner"]]],
+        );
+    });
+    test("read replicas per stack: prod 3, staging 1, dev 0", async () => {
+        for (const [stack, n] of [
+            ["prod", 4],
+            ["staging", 2],
+            ["dev", 1],
+        ] as const) {
+            assert.equal(find(await objectsOf(stack), "Cluster", "sysmanage-pg").spec.instances, n, stack);
+        }
+    });
+    test("analytics replica follows the main cluster over TLS streaming with archive fallback, tuned for long queries", async () => {
+        const a = find(await objectsOf("prod"), "Cluster", "sysmanage-pg-analytics");
+        assert.equal(a.spec.instances, 1);
+        assert.deepEqual(a.spec.replica, { enabled: true, source: "sysmanage-pg" });
+        // The copy's database and owner are the source's, not the operator's defaults (app/app).
+        assert.deepEqual(a.spec.bootstrap, { pg_basebackup: { source: "sysmanage-pg", database: "sysmanage", owner: "sysmanage_owner" } });
+        const ext = a.spec.externalClusters[0];
+        assert.deepEqual(ext.connectionParameters, {
+            host: "sysmanage-pg-rw",
+            user: "streaming_replica",
+            sslmode: "verify-full",
+            dbname: "postgres",
+        });
+        assert.deepEqual(
+            [ext.sslCert.name, ext.sslKey.name, ext.sslRootCert.name],
+            ["sysmanage-pg-replication", "sysmanage-pg-replication", "sysmanage-pg-ca"],
+        );
+        assert.equal(ext.barmanObjectStore.serverName, "sysmanage-pg");
+        const p = a.spec.postgresql.parameters;
+        assert.deepEqual(
+            [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.work_mem],
+            ["30min", "30min", "off", "40MB"],
+        );
+        assert.deepEqual(a.spec.resources.requests, { cpu: "4", memory: "16Gi" });
+        const r = await rendered("prod");
+        assert.ok(r.resources.find((x) => x.name === "postgres-analytics-cluster")!.options.dependsOn.includes("postgres-cluster"));
+    });
+    test("every cluster depends on the operator release; a daily ScheduledBackup exists in staging and prod", async () => {
+        const r = await rendered("prod");
+        for (const n of ["postgres-cluster", "postgres-analytics-cluster"])
+            assert.ok(r.resources.find((x) => x.name === n)!.options.dependsOn.includes("data-operators-cnpg"), n);
+        const sb = find(await objectsOf("prod"), "ScheduledBackup", "sysmanage-pg-daily");
+        assert.deepEqual(sb.spec, {
+            schedule: "0 0 3 * * *",
+            cluster: { name: "sysmanage-pg" },
+            method: "barmanObjectStore",
+            backupOwnerReference: "self",
+            immediate: true,
+        });
+    });
+});
+
+describe("PgBouncer poolers and the connection budget", () => {
+    test("prod: three poolers with the seed's settings, pools capped so the budget holds", async () => {
+        const objects = await objectsOf("prod");
+        const rw = find(objects, "Pooler", "sysmanage-pg-pooler-rw");
+        assert.deepEqual(
+            [rw.spec.type, rw.spec.instances, rw.spec.cluster.name, rw.spec.pgbouncer.poolMode],
+            ["rw", 3, "sysmanage-pg", "transaction"],
+        );
+        assert.deepEqual(rw.spec.pgbouncer.parameters, {
+            max_client_conn: "1000",
+            default_pool_size: "50",
+            min_pool_size: "10",
+            reserve_pool_size: "10",
+            reserve_pool_timeout: "5",
+            max_db_connections: "89",
+            max_user_connections: "89",
+            server_check_delay: "30",
+            server_connect_timeout: "15",
+            server_login_retry: "15",
+            tcp_keepalive: "1",
+            tcp_keepcnt: "3",
+            tcp_keepidle: "600",
+            tcp_keepintvl: "30",
+            log_connections: "1",
+            log_disconnections: "1",
+            log_pooler_errors: "1",
+            stats_period: "60",
+        });
+        const ro = find(objects, "Pooler", "sysmanage-pg-pooler-ro");
+        assert.deepEqual([ro.spec.type, ro.spec.instances], ["ro", 3]);
+        const an = find(objects, "Pooler", "sysmanage-pg-analytics-pooler-ro");
+        assert.deepEqual(
+            [an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections],
+            ["rw", "sysmanage-pg-analytics", 2, "100"],
+        );
+        // The budget: instances × max_db_connections <= max_connections − 3 − 10 − 20.
+        assert.ok(3 * 89 <= 300 - 3 - 10 - 20);
+        assert.ok(2 * 100 <= 300 - 3 - 10 - 20);
+        assert.deepEqual((await rendered("prod")).outputs.dataTier, {
+            postgres: {
+                instances: 4,
+                analyticsReplica: true,
+                poolers: { "sysmanage-pg-pooler-rw": 3, "sysmanage-pg-pooler-ro": 3, "sysmanage-pg-analytics-pooler-ro": 2 },
+                budgets: [
+                    { target: "sysmanage-pg primary", available: 267, used: 267 },
+                    { target: "sysmanage-pg replica", available: 267, used: 267 },
+                    { target: "sysmanage-pg-analytics", available: 267, used: 200 },
+                ],
+            },
+            redis: { masters: 3, replicasPerMaster: 1 },
+        });
+    });
+    test("dev has no replicas: the read pooler is type r and shares the primary's budget with the write pooler", async () => {
+        const objects = await objectsOf("dev");
+        const read = find(objects, "Pooler", "sysmanage-pg-pooler-r");
+        assert.equal(read.spec.type, "r");
+        const budgets = planOf("dev").postgres!.budgets;
+        assert.deepEqual(
+            budgets.map((b) => [b.target, b.available, b.used, b.pools.map((p) => [p.pooler, p.maxDbConnections])]),
+            [
+                [
+                    "sysmanage-pg primary",
+                    67,
+                    66,
+                    [
+                        ["sysmanage-pg-pooler-rw", 33],
+                        ["sysmanage-pg-pooler-r", 33],
+                    ],
+                ],
+                ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-pooler-ro", 67]]],
+            ],
+        );
+    });
+    test("a config that breaks the budget is refused with the numbers", async () => {
+        await assert.rejects(renderWith("prod", { pooler: { writeInstances: 20 } }), {
+            message:
+                "Pulumi.prod.yaml: connection budget of sysmanage-pg primary: 20 pooler pods × at least 20 server connections (min_pool_size 10 + reserve_pool_size 10) = 400 > 267 available (max_connections 300 − superuser_reserved 3 − system 10 − headroom 20); raise max_connections or lower the pooler instances",
+        });
+    });
+    test("a WAL volume that cannot hold max_wal_size + wal_keep_size is refused", async () => {
+        await assert.rejects(renderWith("prod", { postgres: { walStorageSize: "10Gi", backup: { destinationPath: "s3://b/p" } } }), {
+            message:
+                "Pulumi.prod.yaml: WAL volume 10Gi cannot hold max_wal_size 4096MB + wal_keep_size 8GB with 10 % to spare; raise postgres.walStorageSize or lower postgres.walKeepSize",
+        });
+    });
+    test("every pooler has a PDB allowing one eviction and spreads over zones and hosts", async () => {
+        const objects = await objectsOf("prod");
+        for (const name of ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-ro", "sysmanage-pg-analytics-pooler-ro"]) {
+            assert.deepEqual(find(objects, "PodDisruptionBudget", name).spec, {
+                maxUnavailable: 1,
+                selector: { matchLabels: { "cnpg.io/poolerName": name } },
+                unhealthyPodEvictionPolicy: "AlwaysAllow",
+            });
+            const spread = find(objects, "Pooler", name).spec.template.spec.topologySpreadConstraints;
+            assert.deepEqual(
+                spread.map((s: Obj) => s.topologyKey),
+                ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+            );
+        }
+    });
+});
+
+describe("roles, grants and secrets", () => {
+    test("role management: non-superuser provider over TLS, roles and grants from the privilege plan", async () => {
+        const r = await rendered("prod");
+        const provider = r.resources.find((x) => x.type === "pulumi:providers:postgresql")!;
+        // Provider inputs reach the engine as strings.
+        assert.deepEqual(
+            [provider.inputs.username, provider.inputs.superuser, provider.inputs.sslmode, provider.inputs.database],
+            ["sysmanage_admin", "false", "require", "sysmanage"],
+        );
+        const roles = r.resources.filter((x) => x.type === "postgresql:index/role:Role").map((x) => [x.inputs.name, x.inputs.login]);
+        assert.deepEqual(roles, [
+            ["sysmanage_analytics", true],
+            ["sysmanage_read", true],
+            ["sysmanage_write", true],
+        ]);
+        const grants = r.resources
+            .filter((x) => x.type === "postgresql:index/grant:Grant" && x.inputs.objectType === "table")
+            .map((x) => [x.inputs.role, x.inputs.privileges]);
+        assert.deepEqual(grants, [
+            ["sysmanage_analytics", ["SELECT"]],
+            ["sysmanage_read", ["SELECT"]],
+            ["sysmanage_write", ["SELECT", "INSERT", "UPDATE", "DELETE"]],
+        ]);
+        const defaults = r.resources.filter(
+            (x) => x.type === "postgresql:index/defaultPrivileges:DefaultPrivileges" && x.inputs.objectType === "table",
+        );
+        assert.deepEqual(
+            defaults.map((x) => [x.inputs.role, x.inputs.owner, x.inputs.schema]),
+            [
+                ["sysmanage_analytics", "sysmanage_owner", "sysmanage"],
+                ["sysmanage_read", "sysmanage_owner", "sysmanage"],
+                ["sysmanage_write", "sysmanage_owner", "sysmanage"],
+            ],
+        );
+        const pw = r.resources
+            .filter((x) => x.type === "random:index/randomPassword:RandomPassword")
+            .map((x) => [x.name, x.inputs.length, x.inputs.special]);
+        assert.equal(pw.length, 5);
+        for (const [, length, special] of pw) assert.deepEqual([length, special], [40, false]);
+    });
+    test("the app gets one Secret per role pointing at its pooler", async () => {
+        const objects = await objectsOf("prod");
+        const host = (n: string) => find(objects, "Secret", n).stringData.host;
+        assert.deepEqual(
+            [host("sysmanage-write"), host("sysmanage-read"), host("sysmanage-analytics")],
+            ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-ro", "sysmanage-pg-analytics-pooler-ro"],
+        );
+        assert.equal(
+            find(objects, "Secret", "sysmanage-write").stringData.uri,
+            `postgresql://sysmanage_write:${MOCK_PASSWORD}@sysmanage-pg-pooler-rw:5432/sysmanage?sslmode=require`,
+        );
+    });
+    test("manageRoles off: no provider, roles or grants; Secrets and clusters stay", async () => {
+        const r = await renderWith("prod", { databaseAccess: { manageRoles: false } });
+        assert.equal(r.resources.filter((x) => x.type.startsWith("postgresql:") || x.type === "pulumi:providers:postgresql").length, 0);
+        assert.equal(r.resources.filter((x) => x.type === "kubernetes:core/v1:Secret").length, 4);
+        const cluster = r.resources.find((x) => x.name === "postgres-cluster")!.inputs as Obj;
+        assert.equal(cluster.spec.managed, undefined);
+    });
+});
+
+describe("Redis Cluster", () => {
+    test("prod: 3 masters with 1 replica each, AUTH from a Secret, our config, exporter, nodes.conf on a volume, PDBs", async () => {
+        const objects = await objectsOf("prod");
+        const rc = find(objects, "RedisCluster", "sysmanage-redis");
+        assert.deepEqual([rc.spec.clusterSize, rc.spec.redisLeader.replicas, rc.spec.redisFollower.replicas], [3, 3, 3]);
+        assert.deepEqual(rc.spec.kubernetesConfig.redisSecret, { name: "sysmanage-redis-auth", key: "password" });
+        assert.deepEqual(rc.spec.kubernetesConfig.resources, { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } });
+        assert.equal(rc.spec.redisExporter.enabled, true);
+        assert.equal(rc.spec.storage.nodeConfVolume, true);
+        assert.deepEqual(rc.spec.redisLeader.pdb, { enabled: true, maxUnavailable: 1 });
+        assert.equal(rc.spec.redisLeader.redisConfig.additionalRedisConfig, "sysmanage-redis-config");
+        const conf = find(objects, "ConfigMap", "sysmanage-redis-config").data["redis-additional.conf"];
+        assert.match(conf, /^maxmemory 1597mb$/m);
+        assert.match(conf, /^maxmemory-policy allkeys-lru$/m);
+        // 1597 MiB of a 2048 MiB limit: 78 %.
+        assert.equal(Math.round((1597 / 2048) * 100), 78);
+    });
+    test("resharding moves one shard per update against the deployed count, unless allowed", async () => {
+        const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 1 } } };
+        await assert.rejects(renderWith("prod", { redis: { masters: 5 } }, deployed), {
+            message:
+                "Pulumi.prod.yaml: redis.masters: changing from 3 to 5 masters moves 2 shards in one update; change by one per update or set redis.allowShardJump: true",
+        });
+        const one = await renderWith("prod", { redis: { masters: 4 } }, deployed);
+        assert.equal((one.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 4);
+        const allowed = await renderWith("prod", { redis: { masters: 5, allowShardJump: true } }, deployed);
+        assert.equal((allowed.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 5);
+        // A first deployment (no outputs yet) may start at any size.
+        const first = await renderWith("prod", { redis: { masters: 6 } });
+        assert.equal((first.resources.find((x) => x.type.endsWith(":RedisCluster"))!.inputs as Obj).spec.clusterSize, 6);
+        // The stack reads its own last outputs through a StackReference to itself.
+        assert.deepEqual(
+            first.resources.filter((x) => x.type === "pulumi:pulumi:StackReference").map((x) => [x.name, x.inputs.name]),
+            [["self", "organization/sysmanage-scaling/prod"]],
+        );
+    });
+    test("dev runs without replicas; staging and prod with one per master", async () => {
+        // Followers: none in dev; in staging and prod one per master, whatever count the forecast sized.
+        for (const [stack, perMaster] of [
+            ["dev", 0],
+            ["staging", 1],
+            ["prod", 1],
+        ] as const) {
+            const spec = find(await objectsOf(stack), "RedisCluster", "sysmanage-redis").spec;
+            assert.ok(spec.clusterSize >= 3, stack);
+            assert.equal(spec.redisFollower.replicas, perMaster * spec.clusterSize, stack);
+        }
+    });
+});
+
+describe("data-tier network policies", () => {
+    test("Postgres only from poolers, replicas and the operator; poolers only from the apps; Redis only from the API and workers", async () => {
+        const objects = await objectsOf("prod");
+        const np = (n: string) => find(objects, "NetworkPolicy", n).spec;
+        const pg = np("allow-postgres");
+        assert.deepEqual(pg.podSelector, { matchLabels: { "cnpg.io/podRole": "instance" } });
+        assert.deepEqual(pg.ingress[0].from, [
+            { podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } },
+            { podSelector: { matchLabels: { "cnpg.io/podRole": "instance" } } },
+        ]);
+        assert.deepEqual(pg.ingress[1], {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } } }],
+            ports: [
+                { protocol: "TCP", port: 5432 },
+                { protocol: "TCP", port: 8000 },
+            ],
+        });
+        const pool = np("allow-poolers");
+        assert.deepEqual(pool.ingress[0], {
+            from: [
+                {
+                    podSelector: {
+                        matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker", "analytics"] }],
+                    },
+                },
+            ],
+            ports: [{ protocol: "TCP", port: 5432 }],
+        });
+        const redis = np("allow-redis");
+        assert.deepEqual(redis.ingress[0].from, [
+            { podSelector: { matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker"] }] } },
+        ]);
+        assert.deepEqual(redis.ingress[1].ports, [
+            { protocol: "TCP", port: 6379 },
+            { protocol: "TCP", port: 16379 },
+        ]);
+        // Pooler and Postgres pods carry the labels these policies rely on.
+        assert.equal(
+            find(objects, "Pooler", "sysmanage-pg-pooler-rw").spec.template.metadata.labels["app.kubernetes.io/component"],
+            "pooler",
+        );
+    });
+});
+
+describe("stacks", () => {
+    test("every stack declares the data tier", async () => {
+        for (const stack of STACKS) assert.equal((await objectsOf(stack)).filter((o) => o.kind === "Cluster").length, 2);
+    });
+});

@@ -1,0 +1,215 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig, rawConfig, type AppConfig } from "../../../config";
+import { programForecast } from "../../../forecast/program";
+import { kubernetesObjects, PROJECT_DIR } from "../../../tools/mockRuntime";
+import { readStackConfig } from "../../../tools/stackConfig";
+import { find, objectsOf, rendered, renderWith, type Obj } from "../../support/render";
+
+/** A stack's config as the program reads it, with `forecast` fields replaced. */
+function stackConfig(stack: string, forecast: Record<string, unknown> = {}): AppConfig {
+    const raw = rawConfig(readStackConfig(PROJECT_DIR, stack).config, stack);
+    return parseConfig({ ...raw, forecast: { ...(raw.forecast as object), ...forecast } }, stack);
+}
+
+const devForecast = (forecast: Record<string, unknown> = {}) =>
+    programForecast({ stack: "dev", projectDir: PROJECT_DIR, config: stackConfig("dev", forecast) });
+
+describe("the forecasting step inside the program", () => {
+    test("dev: the rendered HPA bounds and annotations are the step's own result for the committed exports", async () => {
+        const expected = devForecast();
+        const objects = await objectsOf("dev");
+        for (const [key, name] of [
+            ["api", "sysmanage-api"],
+            ["worker-queue", "sysmanage-worker-queue"],
+        ]) {
+            const hpa = find(objects, "HorizontalPodAutoscaler", name);
+            assert.deepEqual({ minReplicas: hpa.spec.minReplicas, maxReplicas: hpa.spec.maxReplicas }, expected.bounds[key], name);
+            assert.deepEqual(hpa.metadata.annotations, expected.annotations[key], name);
+            assert.ok(hpa.spec.minReplicas < hpa.spec.maxReplicas, `${name}: an HPA with min = max never scales`);
+        }
+        // Workloads without series keep their configured bounds and carry no forecast annotations.
+        const agent = find(objects, "HorizontalPodAutoscaler", "sysmanage-worker-agent");
+        assert.deepEqual([agent.spec.minReplicas, agent.spec.maxReplicas, agent.metadata.annotations], [1, 3, undefined]);
+        const out = (await rendered("dev")).outputs.forecast as Obj;
+        assert.equal(out.inputsHash, expected.result.inputsHash);
+        assert.equal(out.exportsDir, "exports/dev");
+        // What the committed exports show (issue 13 #1 and #9: neither is silent any more): the
+        // queue worker's forecast is above dev's guardrail, and one latency timestamp has 12 values.
+        assert.deepEqual(out.warnings, [
+            "forecast api: export api-latency-p95.csv for latencyP95: 1 timestamp(s) have several different values (the first at 1995-07-14T23:19:00Z): kept the last value of each; two exports concatenated, or series that should have been summed?",
+            "forecast worker-queue: worker-queue: the forecast needs 101 replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak",
+        ]);
+    });
+    test("dev: the data tier is declared with the sized counts, and the outputs explain the change", async () => {
+        const objects = await objectsOf("dev");
+        // Redis: 3 masters configured; the forecast peak of memory used is above 80 % of 3 × maxmemory,
+        // the cache rules want 5 or more for 60 %, and one shard moves per update: 4.
+        const redis = find(objects, "RedisCluster", "sysmanage-redis");
+        assert.deepEqual([redis.spec.clusterSize, redis.spec.redisLeader.replicas], [4, 4]);
+        // The other counts keep their configured values (dev's load fits).
+        assert.equal(find(objects, "Cluster", "sysmanage-pg").spec.instances, 1);
+        assert.deepEqual(
+            ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-r", "sysmanage-pg-analytics-pooler-ro"].map(
+                (n) => find(objects, "Pooler", n).spec.instances,
+            ),
+            [1, 1, 1],
+        );
+        const r = await rendered("dev");
+        assert.deepEqual((r.outputs.dataTier as Obj).redis, { masters: 4, replicasPerMaster: 0 });
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        assert.deepEqual(Object.keys(counts), [
+            "redis.masters",
+            "postgres.replicas",
+            "pooler.writeInstances",
+            "pooler.readInstances",
+            "pooler.analyticsInstances",
+        ]);
+        assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 4]);
+        const rule =
+            /^(\d+) % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, (\d+) wanted$/.exec(
+                counts["redis.masters"].rule,
+            );
+        assert.ok(rule, counts["redis.masters"].rule);
+        assert.ok(Number(rule[1]) > 80 && Number(rule[2]) >= 5, counts["redis.masters"].rule);
+        // What the rules want, within dev's guardrails (forecast.guardrails.redisMasters 3..6).
+        assert.equal(Number(rule[4]), Math.min(6, Number(rule[2])));
+        assert.equal(rule[3] !== undefined, Number(rule[2]) > 6);
+        // The rule is the step's own, from the committed exports.
+        assert.equal(counts["redis.masters"].rule, devForecast().dataTier.counts[0].rule);
+        assert.deepEqual(Object.keys(counts["redis.masters"].peaks), ["memoryUsed", "opsPerSecond"]);
+        assert.deepEqual([counts["postgres.replicas"].configured, counts["postgres.replicas"].proposed], [0, 0]);
+    });
+    test("shards move from the deployed count: deployed 6, the same peak is between the rules' marks on each master", async () => {
+        // 640Mi per node (500 MB maxmemory): the peak is over 80 % of 3 masters, within 30-80 % of 6.
+        const r = await renderWith(
+            "dev",
+            { redis: { replicasPerMaster: 0, memory: "640Mi", storageSize: "1Gi" } },
+            { dataTier: { redis: { masters: 6, replicasPerMaster: 0 } } },
+        );
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        assert.deepEqual([counts["redis.masters"].configured, counts["redis.masters"].proposed], [3, 6]);
+        assert.match(counts["redis.masters"].rule, /^[3-7]\d % memory and \d+ ops\/s per master at the peak: keep \(within thresholds\)$/);
+        assert.equal(find(kubernetesObjects(r.resources) as Obj[], "RedisCluster", "sysmanage-redis").spec.clusterSize, 6);
+    });
+    test("with redis.allowShardJump the forecast moves straight to what the rules want, and the guard accepts it", async () => {
+        const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 0 } } };
+        const r = await renderWith(
+            "dev",
+            // 1Gi per node: what the rules want stays within dev's guardrails (3..6).
+            { redis: { replicasPerMaster: 0, memory: "1Gi", storageSize: "1Gi", allowShardJump: true } },
+            deployed,
+        );
+        const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
+        const wanted = /^\d+ % memory and \d+ ops\/s per master at the peak: scale out to (\d+) \(memory above 80 % on a node\)$/.exec(
+            counts["redis.masters"].rule,
+        );
+        assert.ok(wanted && Number(wanted[1]) >= 5, counts["redis.masters"].rule);
+        assert.equal(find(kubernetesObjects(r.resources) as Obj[], "RedisCluster", "sysmanage-redis").spec.clusterSize, Number(wanted[1]));
+    });
+    test("deterministic: the same files and config give the same sizing", () => {
+        const a = devForecast();
+        const b = devForecast();
+        assert.deepEqual(a.bounds, b.bounds);
+        assert.deepEqual(a.annotations, b.annotations);
+        assert.deepEqual(a.dataTier, b.dataTier);
+    });
+    test("policyMinimum is a floor the step never goes below", () => {
+        const r = devForecast({ policyMinimum: 4 });
+        for (const key of ["api", "worker-queue"]) assert.ok(r.bounds[key].minReplicas >= 4, key);
+    });
+    test("prod: stale exports fall back to the configured bounds and counts, with a warning and no forecast annotations", async () => {
+        const objects = await objectsOf("prod");
+        const hpa = find(objects, "HorizontalPodAutoscaler", "sysmanage-api");
+        assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.metadata.annotations], [3, 50, undefined]);
+        assert.equal(find(objects, "RedisCluster", "sysmanage-redis").spec.clusterSize, 3);
+        assert.equal(find(objects, "Cluster", "sysmanage-pg").spec.instances, 4);
+        const warnings = ((await rendered("prod")).outputs.forecast as Obj).warnings as string[];
+        const old = (file: string, what: string, end = "1995-07-26T23:55:00.000Z") =>
+            `export ${file} for ${what} ends ${end}, older than 168 h`;
+        assert.deepEqual(warnings, [
+            `forecast api: ${old("api-requests.query_range.json", "requests")}`,
+            `forecast api: ${old("api-cpu.csv", "cpu")}`,
+            `forecast api: ${old("api-memory.csv", "memory")}`,
+            `forecast api: ${old("api-latency-p95.csv", "latencyP95")}`,
+            "forecast api: api: kept the guardrail defaults 3..50",
+            `forecast worker-queue: ${old("worker-queue.csv", "queueLength", "2015-03-15T23:57:53.000Z")}`,
+            `forecast worker-queue: ${old("worker-queue-processing-time.csv", "processingTime", "2015-03-15T23:57:53.000Z")}`,
+            "forecast worker-queue: worker-queue: kept the guardrail defaults 3..20",
+            `forecast redis.masters: kept the configured 3: ${old("redis-memory-used.csv", "memoryUsed")}; ${old("redis-ops.csv", "opsPerSecond")}`,
+            `forecast postgres.replicas: kept the configured 3: ${old("postgres-read-queries.csv", "readQueries")}`,
+            `forecast pooler.writeInstances: kept the configured 3: ${old("pooler-rw-clients.csv", "write client connections")}`,
+            `forecast pooler.readInstances: kept the configured 3: ${old("pooler-ro-clients.csv", "read client connections")}`,
+            `forecast pooler.analyticsInstances: kept the configured 2: ${old("pooler-analytics-clients.csv", "analytics client connections")}`,
+        ]);
+    });
+    test("a missing exports directory keeps every configured bound and count, with warnings naming the files", () => {
+        const r = devForecast({ exportsDir: "exports/nope" });
+        assert.equal(r.exportsDir, "exports/nope");
+        assert.deepEqual(r.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+        assert.deepEqual(r.bounds["worker-queue"], { minReplicas: 1, maxReplicas: 3 });
+        assert.deepEqual(r.annotations, {});
+        assert.deepEqual(
+            [r.config.redis.masters, r.config.postgres.replicas, r.config.pooler.writeInstances, r.config.pooler.readInstances],
+            [3, 0, 1, 1],
+        );
+        assert.deepEqual(r.warnings.slice(0, 2), [
+            "forecast api: export api-requests.query_range.json for requests is missing",
+            "forecast api: export api-cpu.csv for cpu is missing",
+        ]);
+        assert.ok(
+            r.warnings.includes(
+                "forecast redis.masters: kept the configured 3: export redis-memory-used.csv for memoryUsed is missing; export redis-ops.csv for opsPerSecond is missing",
+            ),
+        );
+    });
+    test("a stack without series sizes nothing and keeps its config", () => {
+        const r = devForecast({ series: {} });
+        assert.deepEqual(r.result.workloads, []);
+        assert.deepEqual({ ...r.dataTier, inputsHash: undefined }, { counts: [], warnings: [], notes: [], inputsHash: undefined });
+        assert.match(r.dataTier.inputsHash, /^[0-9a-f]{16}$/);
+        assert.deepEqual(r.config, stackConfig("dev", { series: {} }));
+    });
+});
+
+describe("the forecasting step's knobs come from the stack config", () => {
+    test("hysteresis, the under-provisioning target, headroom and the windows reach the step", () => {
+        const base = devForecast();
+        assert.deepEqual(
+            {
+                hysteresisPercent: base.result.settings.hysteresisPercent,
+                underProvisionedTarget: base.result.settings.underProvisionedTarget,
+                headroom: base.result.settings.headroom,
+                trainingDays: base.result.settings.trainingDays,
+                floorHistoryDays: base.result.settings.floorHistoryDays,
+            },
+            { hysteresisPercent: 10, underProvisionedTarget: 0.05, headroom: 0.2, trainingDays: 14, floorHistoryDays: 7 },
+        );
+        // A 100 % dead band holds a bound unless it moves by its whole current value: the api's
+        // raw 1..2 from the configured 1..4 moves the max by 2 of 4, so it is held at 1..4.
+        const held = devForecast({ hysteresisPercent: 100 });
+        assert.deepEqual(held.result.workloads[0].raw, base.result.workloads[0].raw);
+        assert.deepEqual(held.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+        // More headroom never lowers the raw max (the worker's needs more than its guardrail, 10,
+        // which caps it, with a warning); a stricter target never lowers the raw floor.
+        const roomy = devForecast({ headroomPercent: 200 });
+        assert.equal(roomy.result.settings.headroom, 2);
+        assert.ok(roomy.result.workloads[0].raw!.maxReplicas >= base.result.workloads[0].raw!.maxReplicas);
+        assert.ok(roomy.result.workloads[1].raw!.maxReplicas > base.result.workloads[1].raw!.maxReplicas);
+        assert.equal(roomy.bounds["worker-queue"].maxReplicas, 10);
+        assert.ok(
+            roomy.warnings.includes(
+                `forecast worker-queue: worker-queue: the forecast needs ${roomy.result.workloads[1].raw!.maxReplicas} replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak`,
+            ),
+        );
+        const strict = devForecast({ underProvisionedTargetPercent: 0 });
+        assert.ok(strict.result.workloads[1].raw!.minReplicas >= base.result.workloads[1].raw!.minReplicas);
+        assert.equal(strict.result.settings.underProvisionedTarget, 0);
+    });
+    test("bad values are refused with the stack file, key and value", () => {
+        assert.throws(() => stackConfig("dev", { hysteresisPercent: 150 }), {
+            message: /^Pulumi\.dev\.yaml: forecast\.hysteresisPercent \(150\) /,
+        });
+        assert.throws(() => stackConfig("dev", { trainingDays: 1 }), { message: /^Pulumi\.dev\.yaml: forecast\.trainingDays \(1\) / });
+    });
+});

@@ -1,0 +1,644 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { admit, formatViolation } from "../../../admission";
+import { kubernetesObjects } from "../../../tools/mockRuntime";
+import { validateObjects, type K8sObject } from "../../../tools/validation";
+import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "../../support/render";
+
+const WORKERS = ["queue", "agent", "report", "cleanup"];
+const APP = ["sysmanage-api", ...WORKERS.map((w) => `sysmanage-worker-${w}`), "sysmanage-analytics"];
+const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-staging", prod: "sysmanage", local: "sysmanage-local" };
+/** dev and local have no backups (no ScheduledBackup); local has no role management (no admin Secret). */
+const noBackups = (stack: string) => stack === "dev" || stack === "local";
+
+describe("every stack renders complete and valid", () => {
+    for (const stack of STACKS) {
+        test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
+            const objects = await objectsOf(stack);
+            assert.equal(objects.length, { dev: 70, local: 67 }[stack] ?? 71);
+            assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
+        });
+        test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
+            const objects = await objectsOf(stack);
+            assert.deepEqual(admit(objects).map(formatViolation), []);
+        });
+        test(`${stack}: object counts by kind`, async () => {
+            const counts: Record<string, number> = {};
+            for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+            assert.deepEqual(counts, {
+                Namespace: 1,
+                NetworkPolicy: 10,
+                // The app's six, and Redis's own (no API token in its pods).
+                ServiceAccount: 7,
+                Service: 1,
+                Deployment: 6,
+                HorizontalPodAutoscaler: 5,
+                VerticalPodAutoscaler: 1,
+                // The app's and poolers', and two for the operators' two pods where the stack installs them.
+                PodDisruptionBudget: stack === "local" ? 9 : 11,
+                ServiceMonitor: 1,
+                // The app's five, and ours for the two clusters, three poolers and the Redis exporters.
+                PodMonitor: 11,
+                Gateway: 1,
+                HTTPRoute: 2,
+                DNSEndpoint: 1,
+                Cluster: 2,
+                Pooler: 3,
+                RedisCluster: 1,
+                Secret: stack === "local" ? 4 : 5,
+                ConfigMap: 1,
+                ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
+            });
+        });
+        test(`${stack}: every namespaced object is in the stack's namespace, but the operators' budgets`, async () => {
+            const objects = (await objectsOf(stack)).filter((o) => o.kind !== "Namespace");
+            const outside = objects
+                .filter((o) => o.metadata.namespace !== NS[stack])
+                .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+            assert.deepEqual(
+                outside,
+                stack === "local"
+                    ? []
+                    : ["PodDisruptionBudget cnpg-system/cnpg-cloudnative-pg", "PodDisruptionBudget redis-operator/redis-operator"],
+            );
+        });
+    }
+});
+
+/** The stack rendered with the forecasting step off: the HPAs carry the configured (seed) bounds. */
+const unforecast = new Map<string, Promise<Obj[]>>();
+function configuredObjects(stack: string): Promise<Obj[]> {
+    if (!unforecast.has(stack))
+        unforecast.set(
+            stack,
+            renderWith(stack, { forecast: { enabled: false } }).then((r) => kubernetesObjects(r.resources) as Obj[]),
+        );
+    return unforecast.get(stack)!;
+}
+
+describe("API HPA (prod, seed numbers, forecasting off)", () => {
+    test("spec is exactly the seed's", async () => {
+        const hpa = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
+        assert.equal(hpa.apiVersion, "autoscaling/v2");
+        assert.deepEqual(hpa.spec, {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sysmanage-api" },
+            minReplicas: 3,
+            maxReplicas: 50,
+            metrics: [
+                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+                {
+                    type: "Pods",
+                    pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "100" } },
+                },
+                { type: "Pods", pods: { metric: { name: "response_time_p95" }, target: { type: "AverageValue", averageValue: "500m" } } },
+            ],
+            behavior: {
+                scaleDown: {
+                    stabilizationWindowSeconds: 300,
+                    selectPolicy: "Max",
+                    policies: [
+                        { type: "Percent", value: 50, periodSeconds: 60 },
+                        { type: "Pods", value: 2, periodSeconds: 60 },
+                    ],
+                },
+                scaleUp: {
+                    stabilizationWindowSeconds: 60,
+                    selectPolicy: "Max",
+                    policies: [
+                        { type: "Percent", value: 100, periodSeconds: 15 },
+                        { type: "Pods", value: 5, periodSeconds: 60 },
+                    ],
+                },
+            },
+        });
+    });
+    test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
+        for (const [stack, min, max] of [
+            ["dev", 1, 4],
+            ["staging", 2, 12],
+        ] as const) {
+            const hpa = find(await configuredObjects(stack), "HorizontalPodAutoscaler", "sysmanage-api");
+            assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max]);
+            const prod = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
+            assert.deepEqual(hpa.spec.metrics, prod.spec.metrics);
+            assert.deepEqual(hpa.spec.behavior, prod.spec.behavior);
+        }
+    });
+});
+
+describe("worker pools (prod)", () => {
+    for (const pool of WORKERS) {
+        test(`${pool}: own Deployment and HPA, External queue_length per queue, seed behavior (prod floor 3 = one per zone)`, async () => {
+            const objects = await configuredObjects("prod");
+            const name = `sysmanage-worker-${pool}`;
+            const hpa = find(objects, "HorizontalPodAutoscaler", name);
+            assert.deepEqual(hpa.spec, {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+                minReplicas: 3,
+                maxReplicas: 20,
+                metrics: [
+                    {
+                        type: "External",
+                        external: {
+                            metric: { name: "queue_length", selector: { matchLabels: { queue: pool } } },
+                            target: { type: "AverageValue", averageValue: "10" },
+                        },
+                    },
+                    {
+                        type: "Pods",
+                        pods: { metric: { name: "processing_time_avg" }, target: { type: "AverageValue", averageValue: "30" } },
+                    },
+                ],
+                behavior: {
+                    scaleDown: {
+                        stabilizationWindowSeconds: 600,
+                        selectPolicy: "Max",
+                        policies: [{ type: "Percent", value: 25, periodSeconds: 60 }],
+                    },
+                    scaleUp: {
+                        stabilizationWindowSeconds: 30,
+                        selectPolicy: "Max",
+                        policies: [{ type: "Percent", value: 200, periodSeconds: 30 }],
+                    },
+                },
+            });
+            const d = find(objects, "Deployment", name);
+            assert.deepEqual(d.spec.template.spec.containers[0].env, [
+                { name: "SYSMANAGE_WORKER_POOL", value: pool },
+                { name: "SYSMANAGE_QUEUE", value: pool },
+            ]);
+        });
+    }
+    test("a disabled pool disappears with all its objects", async () => {
+        const r = await renderWith("prod", { workers: { cleanup: { enabled: false } } });
+        const names = r.resources.filter((x) => x.name.startsWith("worker-cleanup")).map((x) => x.name);
+        assert.deepEqual(names, []);
+        assert.equal(r.resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 4);
+    });
+});
+
+describe("analytics VPA", () => {
+    test("prod: seed bounds, current update mode, no HPA on analytics", async () => {
+        const objects = await objectsOf("prod");
+        const vpa = find(objects, "VerticalPodAutoscaler", "sysmanage-analytics");
+        assert.equal(vpa.apiVersion, "autoscaling.k8s.io/v1");
+        assert.deepEqual(vpa.spec, {
+            targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sysmanage-analytics" },
+            updatePolicy: { updateMode: "Recreate" },
+            resourcePolicy: {
+                containerPolicies: [
+                    {
+                        containerName: "analytics",
+                        minAllowed: { cpu: "500m", memory: "1Gi" },
+                        maxAllowed: { cpu: "4", memory: "16Gi" },
+                        controlledResources: ["cpu", "memory"],
+                        controlledValues: "RequestsAndLimits",
+                    },
+                ],
+            },
+        });
+        assert.equal(
+            objects.filter((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === "sysmanage-analytics").length,
+            0,
+        );
+        assert.equal(find(objects, "Deployment", "sysmanage-analytics").spec.template.spec.containers[0].name, "analytics");
+    });
+    test("the VPA waits for the VPA release (its CRD) and the Deployment", async () => {
+        const r = await rendered("prod");
+        const vpa = r.resources.find((x) => x.name === "analytics-vpa")!;
+        assert.deepEqual(vpa.options.dependsOn, ["analytics-deployment", "vpa-release"]);
+    });
+});
+
+describe("workloads: probes, resources, security, spread, shutdown, labels", () => {
+    test("every Deployment's pod follows the restricted profile and has probes, requests and limits", async () => {
+        for (const stack of STACKS) {
+            for (const name of APP) {
+                const d = find(await objectsOf(stack), "Deployment", name);
+                const pod = d.spec.template.spec;
+                const c = pod.containers[0];
+                assert.equal(pod.containers.length, 1);
+                assert.deepEqual(pod.securityContext, {
+                    runAsNonRoot: true,
+                    runAsUser: 10001,
+                    runAsGroup: 10001,
+                    fsGroup: 10001,
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
+                assert.deepEqual(c.securityContext, {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
+                assert.equal(pod.automountServiceAccountToken, false);
+                assert.deepEqual(c.readinessProbe.httpGet, { path: "/health/ready", port: "http" });
+                assert.deepEqual(c.livenessProbe.httpGet, { path: "/health/live", port: "http" });
+                assert.deepEqual(c.startupProbe.httpGet, { path: "/health/live", port: "http" });
+                assert.ok(
+                    c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory,
+                    `${stack} ${name} resources`,
+                );
+                assert.ok(c.lifecycle.preStop.sleep.seconds < pod.terminationGracePeriodSeconds);
+                // Pinned: a version tag everywhere, and a digest too in prod (policy wl-image-pinned).
+                assert.match(c.image, stack === "prod" ? /:[0-9]+\.[0-9]+\.[0-9]+@sha256:[0-9a-f]{64}$/ : /:[0-9]+\.[0-9]+\.[0-9]+$/);
+            }
+        }
+    });
+    test("prod API: exact container resources, probes and shutdown", async () => {
+        const c = find(await objectsOf("prod"), "Deployment", "sysmanage-api").spec.template.spec.containers[0];
+        assert.deepEqual(c.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } });
+        assert.deepEqual(c.readinessProbe, {
+            httpGet: { path: "/health/ready", port: "http" },
+            periodSeconds: 5,
+            timeoutSeconds: 2,
+            failureThreshold: 3,
+        });
+        assert.deepEqual(c.livenessProbe, {
+            httpGet: { path: "/health/live", port: "http" },
+            periodSeconds: 10,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+        });
+        assert.deepEqual(c.startupProbe, {
+            httpGet: { path: "/health/live", port: "http" },
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 30,
+        });
+        assert.deepEqual(c.lifecycle, { preStop: { sleep: { seconds: 10 } } });
+        assert.deepEqual(c.ports, [{ name: "http", containerPort: 8000, protocol: "TCP" }]);
+    });
+    test("zone spread is hard with several zones, soft with one; host spread is soft", async () => {
+        const prod = find(await objectsOf("prod"), "Deployment", "sysmanage-api").spec.template.spec.topologySpreadConstraints;
+        const sel = { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } };
+        assert.deepEqual(prod, [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: sel,
+                matchLabelKeys: ["pod-template-hash"],
+            },
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: sel,
+                matchLabelKeys: ["pod-template-hash"],
+            },
+        ]);
+        const dev = find(await objectsOf("dev"), "Deployment", "sysmanage-api").spec.template.spec.topologySpreadConstraints;
+        assert.equal(dev[0].whenUnsatisfiable, "ScheduleAnyway");
+    });
+    test("the HPA owns replicas: ignoreChanges on the Deployment, first rollout at minReplicas", async () => {
+        const r = await rendered("prod");
+        for (const name of ["api", ...WORKERS.map((w) => `worker-${w}`)]) {
+            const d = r.resources.find((x) => x.name === `${name}-deployment`)!;
+            assert.deepEqual(d.options.ignoreChanges, ["spec.replicas"]);
+            assert.equal(d.options.parent, name);
+            const hpa = r.resources.find((x) => x.name === `${name}-hpa`)!;
+            assert.equal((d.inputs as Obj).spec.replicas, (hpa.inputs as Obj).spec.minReplicas);
+        }
+        assert.deepEqual(r.resources.find((x) => x.name === "analytics-deployment")!.options.ignoreChanges, []);
+    });
+    test("labels: app.kubernetes.io/* on every workload object and pod", async () => {
+        const objects = await objectsOf("prod");
+        for (const o of objects.filter(
+            (x) =>
+                ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"].includes(x.kind) &&
+                APP.includes(x.metadata.name),
+        )) {
+            const l = o.metadata.labels;
+            for (const k of ["name", "instance", "component", "part-of", "managed-by", "version"])
+                assert.ok(l[`app.kubernetes.io/${k}`], `${o.kind} ${o.metadata.name} lacks ${k}`);
+            assert.equal(l["app.kubernetes.io/instance"], "prod");
+        }
+        // prod pins by digest, so its version label is the digest's prefix; staging shows the tag.
+        assert.match(
+            find(objects, "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels["app.kubernetes.io/version"],
+            /^sha256-[0-9a-f]{56}$/,
+        );
+        assert.deepEqual(find(await objectsOf("staging"), "Deployment", "sysmanage-worker-agent").spec.template.metadata.labels, {
+            "app.kubernetes.io/name": "sysmanage-worker-agent",
+            "app.kubernetes.io/instance": "staging",
+            "app.kubernetes.io/component": "worker",
+            "app.kubernetes.io/part-of": "sysmanage",
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/version": "2.4.1",
+        });
+    });
+    test("PDBs allow one eviction at minReplicas and select exactly their workload's pods", async () => {
+        for (const stack of STACKS) {
+            const objects = await objectsOf(stack);
+            for (const name of APP) {
+                const pdb = find(objects, "PodDisruptionBudget", name);
+                const d = find(objects, "Deployment", name);
+                assert.deepEqual(pdb.spec, {
+                    maxUnavailable: 1,
+                    selector: { matchLabels: d.spec.selector.matchLabels },
+                    unhealthyPodEvictionPolicy: "AlwaysAllow",
+                });
+            }
+        }
+    });
+});
+
+describe("namespace and NetworkPolicies", () => {
+    test("namespace enforces the restricted Pod Security Standard", async () => {
+        const ns = find(await objectsOf("prod"), "Namespace", "sysmanage");
+        for (const m of ["enforce", "audit", "warn"]) assert.equal(ns.metadata.labels[`pod-security.kubernetes.io/${m}`], "restricted");
+    });
+    test("default deny, then DNS, gateway -> API, Prometheus scrape, apps -> data tier", async () => {
+        const objects = await objectsOf("prod");
+        const np = (n: string) => find(objects, "NetworkPolicy", n).spec;
+        assert.deepEqual(np("default-deny-all"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        assert.deepEqual(np("allow-dns-egress").egress[0].ports, [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+        ]);
+        assert.deepEqual(np("allow-gateway-to-api"), {
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } },
+                        { podSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "sysmanage-us-east-1" } } },
+                    ],
+                    ports: [{ protocol: "TCP", port: 8000 }],
+                },
+            ],
+        });
+        assert.deepEqual(np("allow-gateway-proxies"), {
+            podSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "sysmanage-us-east-1" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{}],
+            egress: [
+                {
+                    to: [
+                        {
+                            podSelector: {
+                                matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" },
+                            },
+                        },
+                    ],
+                    ports: [{ protocol: "TCP", port: 8000 }],
+                },
+                { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } } }] },
+            ],
+        });
+        assert.deepEqual(np("allow-prometheus-scrape").ingress, [
+            {
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                    },
+                ],
+                // The app's ports, then the data tier's exporters: Redis 9121, PgBouncer 9127, Postgres 9187.
+                ports: [8000, 8080, 9121, 9127, 9187].map((port) => ({ protocol: "TCP", port })),
+            },
+        ]);
+        assert.deepEqual(np("allow-apps-to-data-tier").egress, [
+            { to: [{ podSelector: { matchLabels: { "cnpg.io/podRole": "pooler" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+        ]);
+        // Redis: egress only from the API and workers, the pods allow-redis admits.
+        assert.deepEqual(np("allow-cache-clients-to-redis").podSelector, {
+            matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "worker"] }],
+        });
+        assert.deepEqual(np("allow-cache-clients-to-redis").egress, [
+            {
+                to: [
+                    {
+                        podSelector: {
+                            matchExpressions: [
+                                { key: "app", operator: "In", values: ["sysmanage-redis-leader", "sysmanage-redis-follower"] },
+                            ],
+                        },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 6379 }],
+            },
+        ]);
+        // The gateway policy selects exactly the API pods.
+        const api = find(objects, "Deployment", "sysmanage-api");
+        const sel = np("allow-gateway-to-api").podSelector.matchLabels;
+        for (const [k, v] of Object.entries(sel)) assert.equal(api.spec.template.metadata.labels[k], v);
+    });
+});
+
+describe("load-balancer tiers", () => {
+    test("regional Gateway: HTTPS with the certificate, HTTP only redirects", async () => {
+        const objects = await objectsOf("prod");
+        const gw = find(objects, "Gateway", "sysmanage-us-east-1");
+        assert.equal(gw.spec.gatewayClassName, "istio");
+        assert.deepEqual(
+            gw.spec.listeners.map((l: Obj) => [l.name, l.protocol, l.port]),
+            [
+                ["https", "HTTPS", 443],
+                ["http", "HTTP", 80],
+            ],
+        );
+        assert.deepEqual(gw.spec.listeners[0].tls, {
+            mode: "Terminate",
+            certificateRefs: [{ group: "", kind: "Secret", name: "sysmanage-api-tls" }],
+        });
+        const redirect = find(objects, "HTTPRoute", "sysmanage-us-east-1-https-redirect");
+        assert.deepEqual(redirect.spec, {
+            parentRefs: [{ name: "sysmanage-us-east-1", sectionName: "http" }],
+            hostnames: ["api.sysmanage.example.com"],
+            rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        });
+    });
+    test("local routes: health endpoints and API traffic to the API Service on the HTTPS listener", async () => {
+        const objects = await objectsOf("prod");
+        const route = find(objects, "HTTPRoute", "sysmanage-api");
+        const svc = find(objects, "Service", "sysmanage-api");
+        assert.deepEqual(route.spec.parentRefs, [{ name: "sysmanage-us-east-1", sectionName: "https" }]);
+        assert.deepEqual(
+            route.spec.rules[0].matches.map((m: Obj) => m.path.value),
+            ["/health", "/health/ready", "/health/live"],
+        );
+        for (const rule of route.spec.rules)
+            assert.deepEqual(rule.backendRefs, [{ kind: "Service", name: svc.metadata.name, port: svc.spec.ports[0].port }]);
+        assert.deepEqual(route.spec.rules[1].matches, [{ path: { type: "PathPrefix", value: "/" } }]);
+        assert.deepEqual(svc.spec.selector, find(objects, "Deployment", "sysmanage-api").spec.selector.matchLabels);
+    });
+    test("global DNS: the stack publishes its own region's weighted record set (prod: us-east-1 of two)", async () => {
+        const dns = find(await objectsOf("prod"), "DNSEndpoint", "sysmanage-global");
+        assert.deepEqual(dns.spec.endpoints, [
+            {
+                dnsName: "api.sysmanage.example.com",
+                recordType: "CNAME",
+                targets: ["sysmanage-prod-us-east-1.lb.example.com"],
+                recordTTL: 60,
+                setIdentifier: "us-east-1",
+                providerSpecific: [{ name: "aws/weight", value: "50" }],
+            },
+        ]);
+    });
+    test("adding a region is a config change; geo routing uses continent codes and a default", async () => {
+        const regions = {
+            dns: {
+                routing: "geo",
+                regions: [
+                    { name: "us-east-1", target: "203.0.113.10", geo: "*", healthCheckId: "hc-1" },
+                    { name: "eu-west-1", target: "eu.lb.example.com", geo: "EU" },
+                    { name: "ap-south-1", target: "ap.lb.example.com", geo: "AS" },
+                ],
+            },
+        };
+        const endpoints = async (region: string) => {
+            const r = await renderWith("prod", { ...regions, cluster: { region } });
+            return ((r.resources.find((x) => x.type.endsWith(":DNSEndpoint"))!.inputs as Obj).spec.endpoints as Obj[]).map((e) => [
+                e.setIdentifier,
+                e.recordType,
+                e.providerSpecific,
+            ]);
+        };
+        assert.deepEqual(await endpoints("us-east-1"), [
+            [
+                "us-east-1",
+                "A",
+                [
+                    { name: "aws/geolocation-country-code", value: "*" },
+                    { name: "aws/health-check-id", value: "hc-1" },
+                ],
+            ],
+        ]);
+        assert.deepEqual(await endpoints("eu-west-1"), [["eu-west-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "EU" }]]]);
+        assert.deepEqual(await endpoints("ap-south-1"), [
+            ["ap-south-1", "CNAME", [{ name: "aws/geolocation-continent-code", value: "AS" }]],
+        ]);
+    });
+});
+
+describe("Gateway API CEL rules (JSON Schema cannot run them; checked here on every stack)", () => {
+    for (const stack of STACKS) {
+        test(`${stack}: listener TLS, redirect and timeout rules hold`, async () => {
+            const objects = await objectsOf(stack);
+            for (const gw of objects.filter((o) => o.kind === "Gateway")) {
+                for (const l of gw.spec.listeners) {
+                    // "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"
+                    if (["HTTP", "TCP", "UDP"].includes(l.protocol)) assert.equal(l.tls, undefined, `${l.name} has tls`);
+                    // "tls mode must be set for protocol HTTPS" / "certificateRefs or options must be specified when mode is Terminate"
+                    if (l.protocol === "HTTPS") {
+                        assert.equal(l.tls.mode, "Terminate");
+                        assert.ok(l.tls.certificateRefs.length >= 1);
+                    }
+                }
+                assert.equal(new Set(gw.spec.listeners.map((l: Obj) => l.name)).size, gw.spec.listeners.length, "listener names unique");
+            }
+            for (const route of objects.filter((o) => o.kind === "HTTPRoute")) {
+                for (const rule of route.spec.rules) {
+                    const redirect = (rule.filters ?? []).some((f: Obj) => f.type === "RequestRedirect");
+                    // "RequestRedirect filter must not be used together with backendRefs"
+                    if (redirect) assert.equal(rule.backendRefs, undefined);
+                    // "backendRequest timeout cannot be longer than request timeout" (we set none)
+                    assert.equal(rule.timeouts?.backendRequest, undefined);
+                    // Exact and PathPrefix paths must start with "/"
+                    for (const m of rule.matches ?? []) assert.match(m.path.value, /^\//);
+                }
+            }
+        });
+    }
+});
+
+describe("custom metrics are real: adapter, rules and scraping", () => {
+    test("prometheus-adapter, VPA and the data-tier operators are pinned Helm releases", async () => {
+        const r = await rendered("prod");
+        const rel = r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => x.inputs as Obj);
+        assert.deepEqual(
+            rel.map((x) => [x.name, x.chart, x.version, x.repositoryOpts.repo, x.namespace]),
+            [
+                ["cnpg", "cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts", "cnpg-system"],
+                ["redis-operator", "redis-operator", "0.26.0", "https://ot-container-kit.github.io/helm-charts", "redis-operator"],
+                ["prometheus-adapter", "prometheus-adapter", "5.3.0", "https://prometheus-community.github.io/helm-charts", "monitoring"],
+                ["vertical-pod-autoscaler", "vertical-pod-autoscaler", "0.11.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
+            ],
+        );
+    });
+    test("adapter rules derive every metric an HPA uses, from the documented series", async () => {
+        const r = await rendered("prod");
+        const values = (r.resources.find((x) => x.name === "metrics-adapter-release")!.inputs as Obj).values;
+        assert.deepEqual(values.prometheus, { url: "http://kube-prometheus-stack-prometheus.monitoring.svc", port: 9090, path: "" });
+        assert.equal(values.rules.default, false);
+        const custom = values.rules.custom.map((x: Obj) => [x.name.as, x.seriesQuery]);
+        assert.deepEqual(custom, [
+            ["http_requests_per_second", 'http_requests_total{namespace!="",pod!=""}'],
+            ["response_time_p95", 'http_request_duration_seconds_bucket{namespace!="",pod!=""}'],
+            ["processing_time_avg", 'sysmanage_job_duration_seconds_sum{namespace!="",pod!=""}'],
+        ]);
+        assert.deepEqual(
+            values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]),
+            [["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"]],
+        );
+        const served = new Set([...values.rules.custom, ...values.rules.external].map((x: Obj) => x.name.as));
+        for (const hpa of (await objectsOf("prod")).filter((o) => o.kind === "HorizontalPodAutoscaler")) {
+            for (const m of hpa.spec.metrics) {
+                if (m.type === "Pods") assert.ok(served.has(m.pods.metric.name), m.pods.metric.name);
+                if (m.type === "External") assert.ok(served.has(m.external.metric.name), m.external.metric.name);
+            }
+        }
+    });
+    test("every workload is scraped: ServiceMonitor for the API, PodMonitors for the rest", async () => {
+        const objects = await objectsOf("prod");
+        const sm = find(objects, "ServiceMonitor", "sysmanage-api");
+        assert.deepEqual(sm.spec, {
+            selector: { matchLabels: { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" } },
+            endpoints: [{ port: "http", path: "/metrics", interval: "15s" }],
+        });
+        assert.equal(sm.metadata.labels.release, "kube-prometheus-stack");
+        for (const name of APP.slice(1))
+            assert.deepEqual(find(objects, "PodMonitor", name).spec.podMetricsEndpoints, [
+                { port: "http", path: "/metrics", interval: "15s" },
+            ]);
+    });
+    test("installAdapter/installVpa off: no releases, and the VPA no longer depends on one", async () => {
+        const r = await renderWith("prod", { metrics: { installAdapter: false, installVpa: false } });
+        assert.deepEqual(
+            r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release").map((x) => (x.inputs as Obj).name),
+            ["cnpg", "redis-operator"],
+        );
+        assert.deepEqual(r.resources.find((x) => x.name === "analytics-vpa")!.options.dependsOn, ["analytics-deployment"]);
+    });
+});
+
+describe("stack outputs and failures", () => {
+    test("prod outputs (forecasting off)", async () => {
+        const r = await renderWith("prod", { forecast: { enabled: false } });
+        assert.deepEqual(r.outputs.autoscaling, {
+            "sysmanage-api": { minReplicas: 3, maxReplicas: 50 },
+            "sysmanage-worker-queue": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-agent": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-report": { minReplicas: 3, maxReplicas: 20 },
+            "sysmanage-worker-cleanup": { minReplicas: 3, maxReplicas: 20 },
+        });
+        assert.equal(r.outputs.hostname, "api.sysmanage.example.com");
+    });
+    test("bad config fails the render with the exact message", async () => {
+        await assert.rejects(renderWith("prod", { api: { minReplicas: 60 } }), {
+            message: "Pulumi.prod.yaml: api.minReplicas (60) must be <= api.maxReplicas (50)",
+        });
+    });
+});
+
+describe("the local stack (CLI without a cluster)", () => {
+    test("the provider renders manifests to a directory; no Helm releases, no role management", async () => {
+        const r = await rendered("local");
+        const provider = r.resources.find((x) => x.type === "pulumi:providers:kubernetes")!;
+        assert.equal(provider.inputs.renderYamlToDirectory, "out/local-manifests");
+        assert.deepEqual(
+            r.resources.filter(
+                (x) =>
+                    x.type === "kubernetes:helm.sh/v3:Release" ||
+                    x.type.startsWith("postgresql:") ||
+                    x.type === "pulumi:providers:postgresql",
+            ),
+            [],
+        );
+    });
+});
