@@ -12,7 +12,13 @@ import * as path from "node:path";
 import { ConfigError, parseConfig, rawConfig } from "../../../config";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
 import { main as render } from "../../../tools/render";
-import { MAX_STACK_FILE_BYTES, readAppConfig, readStackConfig, SECRET_PLACEHOLDER, SECRET_URL_PLACEHOLDER } from "../../../tools/stackConfig";
+import {
+    MAX_STACK_FILE_BYTES,
+    readAppConfig,
+    readStackConfig,
+    SECRET_PLACEHOLDER,
+    SECRET_URL_PLACEHOLDER,
+} from "../../../tools/stackConfig";
 import { capture, tempDir, tempProject } from "../../support/cli";
 
 const tmp = tempDir("cli-stack-config");
