@@ -14,9 +14,9 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { ConfigError, PROJECT, type AppConfig } from "../../../config";
-import * as g from "../../../policies/lib/grammar";
+import * as g from "../../../policies/contract/grammar";
 import { PROJECT_DIR, renderStack } from "../../../tools/mockRuntime";
-import { readAppConfig, StackConfigError } from "../../../tools/stackConfig";
+import { readAppConfig, StackConfigError } from "../../../config/stackFile";
 
 /** The grammar each accepted string must be in, by its path (`[]` for list indices). */
 const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
@@ -50,6 +50,14 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/^forecast\.series\..*\.file$/, g.relativePathError],
     [/^forecast\.series\..*\.series$/, (v) => g.textError(v, 1000)],
     [/^forecast\.series\..*\.query$/, (v) => g.textError(v, 10000)],
+    // Acknowledged bounds: empty, or "min..max" with 1 <= min <= max (written out here, not the contract's parser).
+    [
+        /^forecast\.acknowledge\./,
+        (v) => {
+            const m = /^(\d+)\.\.(\d+)$/.exec(v);
+            return v === "" || (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2])) ? undefined : "bounds";
+        },
+    ],
     // Enumerations: the schema's own list.
     [
         /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|\.unit$|^forecast\.floorScenario$/,

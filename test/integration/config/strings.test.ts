@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { ConfigError, parseConfig, rawConfig } from "../../../config";
 import { configKeyDocs } from "../../../tools/configDocs";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readAppConfig } from "../../../tools/stackConfig";
+import { readAppConfig } from "../../../config/stackFile";
 import { renderWith } from "../../support/render";
 
 /** The exact problem lines of a raw config (a dev stack, so prod's own rules stay out of the way). */
@@ -96,6 +96,7 @@ const STRING_KEYS: [RegExp, string, string][] = [
     ],
     [/^databaseAccess\.adminUsername$/, "admin; DROP ROLE postgres;--", ROLE],
     [/^forecast\.exportsDir$/, "../../etc", `${PATH}, or empty`],
+    [/^forecast\.acknowledge\./, "3-10", 'must be bounds written "min..max" (e.g. "3..12"), or empty'],
     [
         /^forecast\.prometheus\.url$/,
         "prometheus:9090",
@@ -134,7 +135,7 @@ describe("defect 7: every string key is checked by the grammar of what it become
             docs.map((d) => d.path).filter((p) => !STRING_KEYS.some(([re]) => re.test(p))),
             [],
         );
-        assert.equal(docs.length, 141);
+        assert.equal(docs.length, 146);
     });
     for (const d of docs) {
         const [, bad, rule] = STRING_KEYS.find(([re]) => re.test(d.path)) ?? [undefined, "", ""];
@@ -386,8 +387,8 @@ describe("defect 10: messages name the key and show the value faithfully", () =>
     });
     test("unknown keys: one line each", () => {
         assert.deepEqual(problems({ "0": 1, "1": 2 }), [
-            'Pulumi.dev.yaml: ["0"] is not a known key (see the config table in README.md)',
-            'Pulumi.dev.yaml: ["1"] is not a known key (see the config table in README.md)',
+            'Pulumi.dev.yaml: ["0"] is not a known key (see the config table in docs/configuration.md)',
+            'Pulumi.dev.yaml: ["1"] is not a known key (see the config table in docs/configuration.md)',
         ]);
     });
     test(".inf, -.inf and .nan are shown as they are, not as null", () => {

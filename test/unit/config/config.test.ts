@@ -4,10 +4,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, ConfigSchema, isPinnedImage, parseConfig, PROJECT } from "../../../config";
-import { configKeyDocs, pulumiYamlConfig, readmeConfigTable, TABLE_END, TABLE_START } from "../../../tools/configDocs";
+import { ConfigError, ConfigSchema, parseConfig, PROJECT } from "../../../config";
+import { isPinnedImage } from "../../../policies/contract";
+import { CONFIG_DOC, configKeyDocs, configTable, pulumiYamlConfig, TABLE_END, TABLE_START } from "../../../tools/configDocs";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readAppConfig, readStackConfig, SECRET_PLACEHOLDER } from "../../../tools/stackConfig";
+import { readAppConfig, readStackConfig, SECRET_PLACEHOLDER } from "../../../config/stackFile";
 import { prodRaw, STACKS } from "../../support/render";
 
 /** The exact problem lines parseConfig reports for a raw config. */
@@ -40,9 +41,13 @@ describe("config rules: each has its exact message", () => {
         [
             "unknown key (typo)",
             { api: { minReplica: 3 } },
-            ["Pulumi.prod.yaml: api.minReplica is not a known key (see the config table in README.md)"],
+            ["Pulumi.prod.yaml: api.minReplica is not a known key (see the config table in docs/configuration.md)"],
         ],
-        ["unknown top-level key", { apii: {} }, ["Pulumi.prod.yaml: apii is not a known key (see the config table in README.md)"]],
+        [
+            "unknown top-level key",
+            { apii: {} },
+            ["Pulumi.prod.yaml: apii is not a known key (see the config table in docs/configuration.md)"],
+        ],
         ["environment enum", { environment: "qa" }, ['Pulumi.prod.yaml: environment ("qa") must be one of "dev", "staging", "prod"']],
         [
             "namespace label",
@@ -227,18 +232,18 @@ describe("config rules: each has its exact message", () => {
         [
             "forecast: a misspelt series key",
             { forecast: { series: { api: { request: { file: "api-requests.csv" } } } } },
-            ["Pulumi.prod.yaml: forecast.series.api.request is not a known key (see the config table in README.md)"],
+            ["Pulumi.prod.yaml: forecast.series.api.request is not a known key (see the config table in docs/configuration.md)"],
         ],
         [
             "forecast: a worker pool the program does not have",
             { forecast: { series: { workers: { email: { queueLength: { file: "q.csv" } } } } } },
-            ["Pulumi.prod.yaml: forecast.series.workers.email is not a known key (see the config table in README.md)"],
+            ["Pulumi.prod.yaml: forecast.series.workers.email is not a known key (see the config table in docs/configuration.md)"],
         ],
         [
             "forecast: capacity is not restated in the mapping",
             { forecast: { series: { workers: { queue: { queueLength: { file: "q.csv", capacityPerPod: 14 } } } } } },
             [
-                "Pulumi.prod.yaml: forecast.series.workers.queue.queueLength.capacityPerPod is not a known key (see the config table in README.md)",
+                "Pulumi.prod.yaml: forecast.series.workers.queue.queueLength.capacityPerPod is not a known key (see the config table in docs/configuration.md)",
             ],
         ],
         [
@@ -254,7 +259,7 @@ describe("config rules: each has its exact message", () => {
         [
             "forecast: the series file key is gone (the mapping is in the stack config)",
             { forecast: { seriesFile: "exports/prod/series.yaml" } },
-            ["Pulumi.prod.yaml: forecast.seriesFile is not a known key (see the config table in README.md)"],
+            ["Pulumi.prod.yaml: forecast.seriesFile is not a known key (see the config table in docs/configuration.md)"],
         ],
         [
             "forecast: Prometheus URL",
@@ -333,7 +338,7 @@ describe("image pinning", () => {
 
 describe("config documentation stays complete", () => {
     const pulumiYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const reference = fs.readFileSync(path.join(PROJECT_DIR, CONFIG_DOC), "utf8");
     const keys = configKeyDocs();
 
     test("every schema key has a description", () => {
@@ -357,14 +362,14 @@ describe("config documentation stays complete", () => {
         assert.ok(pulumiYaml.includes(pulumiYamlConfig()), "Pulumi.yaml config block is stale: run npm run docs:config");
     });
 
-    test("the README's config table lists every key, and only those", () => {
-        const table = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END));
+    test(`the config table of ${CONFIG_DOC} lists every key, and only those`, () => {
+        const table = reference.slice(reference.indexOf(TABLE_START), reference.indexOf(TABLE_END));
         const rows = [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
         const documented = new Set(rows);
         const missing = keys.map((k) => k.path).filter((k) => !documented.has(k));
         assert.deepEqual(missing, []);
         assert.equal(rows.length, keys.length);
-        assert.ok(readme.includes(readmeConfigTable()), "README config table is stale: run npm run docs:config");
+        assert.ok(reference.includes(configTable()), `${CONFIG_DOC} config table is stale: run npm run docs:config`);
     });
 });
 
@@ -390,5 +395,16 @@ describe("stack files", () => {
     });
     test("a missing stack file is an error naming it", () => {
         assert.throws(() => readStackConfig(PROJECT_DIR, "nope"), { message: `Pulumi.nope.yaml: file not found in ${PROJECT_DIR}` });
+    });
+});
+
+describe("forecast.policyMinimum and the environment's HA floor", () => {
+    test("0 means the floor the pack enforces; a lower explicit minimum is refused with the floor named", () => {
+        assert.equal(parseConfig({ environment: "staging", forecast: { policyMinimum: 0 } }, "staging").forecast.policyMinimum, 2);
+        assert.equal(parseConfig({ environment: "staging", forecast: { policyMinimum: 5 } }, "staging").forecast.policyMinimum, 5);
+        assert.throws(() => parseConfig({ environment: "staging", forecast: { policyMinimum: 1 } }, "staging"), {
+            message:
+                "Pulumi.staging.yaml: forecast.policyMinimum (1) must be >= 2, the staging HA floor the policy pack enforces (0: that floor)",
+        });
     });
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 13, defect 10 (messages of the offline stack-config reader, tools/stackConfig.ts): a
+ * Issue 13, defect 10 (messages of the offline stack-config reader, config/stackFile.ts): a
  * problem in a project default names Pulumi.yaml, not the stack file; `.inf` is named as such,
  * not `(null)`; a `secure:` value anywhere is a secret the offline render cannot decrypt (a
  * placeholder stands in, and says so), not a type error; a config block that is not a mapping
@@ -18,7 +18,7 @@ import {
     readStackConfig,
     SECRET_PLACEHOLDER,
     SECRET_URL_PLACEHOLDER,
-} from "../../../tools/stackConfig";
+} from "../../../config/stackFile";
 import { capture, tempDir, tempProject } from "../../support/cli";
 
 const tmp = tempDir("cli-stack-config");

@@ -13,7 +13,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, ConfigSchema, parseConfig, rawConfig, type AppConfig } from "../config";
+import { ConfigError } from "./errors";
+import { parseConfig, rawConfig } from "./parse";
+import { ConfigSchema, type AppConfig } from "./schema";
 
 export const SECRET_PLACEHOLDER = "SECRET-PLACEHOLDER";
 /** The environments a stack may be (the config schema's `environment`), each with a pack config in policies/config/. */

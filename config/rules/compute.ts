@@ -1,0 +1,61 @@
+/** Cross-field rules of the compute tier: HPA bounds, requests against limits, shutdown timings, queues, the VPA. */
+import { quantityValue } from "../../policies/contract";
+import { WORKER_POOLS, type AppConfig, type ResourcesConfig } from "../schema";
+import type { Show } from "./rule";
+
+interface Shutdown {
+    readonly terminationGracePeriodSeconds: number;
+    readonly preStopSleepSeconds: number;
+}
+
+/** What every workload must satisfy: min <= max replicas (where it has an HPA), limits >= requests, preStop < grace. */
+function workloadProblems(
+    key: string,
+    w: { resources: ResourcesConfig; shutdown: Shutdown },
+    show: Show,
+    replicas?: [number, number],
+): string[] {
+    const out: string[] = [];
+    if (replicas && replicas[0] > replicas[1])
+        out.push(`${key}.minReplicas (${replicas[0]}) must be <= ${key}.maxReplicas (${replicas[1]})`);
+    const r = w.resources;
+    if (quantityValue(r.memoryLimit) < quantityValue(r.memoryRequest))
+        out.push(
+            `${key}.resources.memoryLimit (${show(r.memoryLimit, key)}) must be >= ${key}.resources.memoryRequest (${show(r.memoryRequest, key)})`,
+        );
+    if (r.cpuLimit !== "" && quantityValue(r.cpuLimit) < quantityValue(r.cpuRequest))
+        out.push(
+            `${key}.resources.cpuLimit (${show(r.cpuLimit, key)}) must be >= ${key}.resources.cpuRequest (${show(r.cpuRequest, key)})`,
+        );
+    const s = w.shutdown;
+    if (s.preStopSleepSeconds >= s.terminationGracePeriodSeconds)
+        out.push(
+            `${key}.shutdown.preStopSleepSeconds (${s.preStopSleepSeconds}) must be < ${key}.shutdown.terminationGracePeriodSeconds (${s.terminationGracePeriodSeconds})`,
+        );
+    return out;
+}
+
+/** The API, then each worker pool (two enabled pools may not consume one queue), then analytics and its VPA. */
+export function computeProblems(c: AppConfig, show: Show): string[] {
+    const out = workloadProblems("api", c.api, show, [c.api.minReplicas, c.api.maxReplicas]);
+    const queues = new Map<string, string>();
+    for (const name of WORKER_POOLS) {
+        const p = c.workers[name];
+        const key = `workers.${name}`;
+        out.push(...workloadProblems(key, p, show, [p.minReplicas, p.maxReplicas]));
+        if (p.enabled) {
+            const other = queues.get(p.queueName);
+            if (other) out.push(`${key}.queueName (${show(p.queueName, "workers")}) is already consumed by workers.${other}`);
+            queues.set(p.queueName, name);
+        }
+    }
+    out.push(...workloadProblems("analytics", c.analytics, show));
+    const v = c.analytics.vpa;
+    if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
+        out.push(`analytics.vpa.minCpu (${show(v.minCpu, "analytics")}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu, "analytics")})`);
+    if (quantityValue(v.minMemory) > quantityValue(v.maxMemory))
+        out.push(
+            `analytics.vpa.minMemory (${show(v.minMemory, "analytics")}) must be <= analytics.vpa.maxMemory (${show(v.maxMemory, "analytics")})`,
+        );
+    return out;
+}

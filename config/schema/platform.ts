@@ -1,0 +1,50 @@
+/** The platform the workloads rely on: the metrics pipeline and image pinning by digest. */
+import { z } from "zod";
+import * as g from "../../policies/contract";
+import { grammar, label, labels, port } from "../primitives";
+
+/** `metrics`: Prometheus, the custom-metrics adapter and the VPA. */
+export const metrics = z
+    .strictObject({
+        prometheusUrl: grammar((v) => g.httpUrlError(v))
+            .default("http://kube-prometheus-stack-prometheus.monitoring.svc")
+            .describe("Prometheus address the metrics adapter queries (scheme and host)."),
+        prometheusPort: port().default(9090).describe("Prometheus port."),
+        prometheusNamespace: label().default("monitoring").describe("Namespace of Prometheus; allowed to scrape the application pods."),
+        prometheusPodLabels: labels()
+            .default({ "app.kubernetes.io/name": "prometheus" })
+            .describe("Labels of the Prometheus pods; only they may scrape the application pods."),
+        monitorLabels: labels()
+            .default({ release: "kube-prometheus-stack" })
+            .describe("Labels on ServiceMonitor/PodMonitor objects so Prometheus selects them."),
+        scrapeInterval: grammar(g.scrapeIntervalError).default("15s").describe("Scrape interval of the application pods."),
+        installAdapter: z
+            .boolean()
+            .default(true)
+            .describe("Install prometheus-adapter (custom and external metrics API); off when the cluster already has one."),
+        adapterNamespace: label().default("monitoring").describe("Namespace of the prometheus-adapter release."),
+        installVpa: z.boolean().default(true).describe("Install the Vertical Pod Autoscaler; off when the cluster already has it."),
+        vpaNamespace: label().default("kube-system").describe("Namespace of the VPA release."),
+    })
+    .prefault({})
+    .describe("Metrics pipeline: Prometheus, the custom-metrics adapter and the VPA.");
+
+/** `images`: digests that pin the images the program runs by tag. */
+export const images = z
+    .strictObject({
+        digests: z
+            .record(
+                grammar((r) =>
+                    g.pinnedImageError(r) === undefined && !r.includes("@")
+                        ? undefined
+                        : "must be an image reference with a version tag (registry/name:tag, not latest, no digest)",
+                ),
+                grammar((d) => (g.isSha256Digest(d) ? undefined : "must be sha256:<64 lowercase hex digits>")),
+            )
+            .default({})
+            .describe(
+                "Digests of the images the program runs by tag (`<image>:<tag>` -> `sha256:...`): the data tier's, the operators' and the charts'. Each listed image is pinned as `<image>:<tag>@<digest>`; prod requires a digest for every image (policy wl-image-pinned).",
+            ),
+    })
+    .prefault({})
+    .describe("Image pinning by digest.");
