@@ -16,7 +16,7 @@ export const RESTRICTED_SECURITY_CONTEXT = {
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
-import { safeToEvict } from "../policies/lib/k8s";
+import { safeToEvict } from "../policies/contract";
 import { chartImageTag } from "./images";
 
 /** Image digests by `<image>:<tag>` (stack config `images.digests`). */

@@ -15,7 +15,14 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { isUnknownError, unknownCheckingProxy } from "./lib/unknown";
+import { isUnknownError } from "./lib/unknown";
+
+/** The proxy module is internal to @pulumi/policy (its .d.ts is empty), so it is typed here. */
+interface ProxyModule {
+    unknownCheckingProxy: <T>(o: T) => T;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as ProxyModule;
 
 /** A declared resource: the shape `npm run render -- --json` writes. */
 export interface DeclaredLike {

@@ -90,7 +90,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
     else m.set(k, [v]);
 }
 
-function build(resources: readonly PolicyResource[]): StackIndex {
+/** The Kubernetes objects of a stack by kind, its Helm releases, and the resources whose identity is unknown in preview. */
+function collect(resources: readonly PolicyResource[]) {
     const all: Indexed[] = [];
     const unresolved: PolicyResource[] = [];
     const byKind = new Map<string, Indexed[]>();
@@ -111,8 +112,48 @@ function build(resources: readonly PolicyResource[]): StackIndex {
         all.push(x);
         push(byKind, o.kind, x);
     }
-    const of = (kind: string) => byKind.get(kind) ?? [];
+    return { all, unresolved, of: (kind: string): Indexed[] => byKind.get(kind) ?? [], releases };
+}
 
+/** A workload's pods as a group: its pod-template labels and the container ports it declares. */
+function workloadPodGroup(w: Indexed, labels: Labels | undefined): PodGroup {
+    return {
+        namespace: w.namespace,
+        labels,
+        desc: `pods of ${w.id}`,
+        owner: w,
+        operatorPdbs: [],
+        ports: known(() =>
+            containersOf(podTemplateOf(w.kind, w.props)?.spec).flatMap(({ c }) =>
+                ((c.ports ?? []) as Json[]).map((p) => ({ name: p.name as string | undefined, port: Number(p.containerPort) })),
+            ),
+        ),
+    };
+}
+
+/** The pods of the owners (workloads and operator-managed objects) and of the Helm releases; sources unknown in preview are left out. */
+function stackPods(owners: readonly Indexed[], releases: readonly Indexed[]): StackIndex["pods"] {
+    const releasePods = releases.flatMap(
+        (owner) => known(() => podsOf(owner.kind, owner.namespace, owner.id, owner.props).map((pod) => ({ pod, owner }))) ?? [],
+    );
+    // The operator image as the stack's cloudnative-pg release runs it (a digest set in its values included).
+    const cnpgOperatorImage = releasePods
+        .filter(({ owner }) => known(() => String(owner.props.chart)) === "cloudnative-pg")
+        .flatMap(({ pod }) => (pod.spec?.containers ?? []) as { name?: string; image?: string }[])
+        .find((c) => c.name === "manager")?.image;
+    return [
+        ...owners.flatMap(
+            (owner) =>
+                known(() =>
+                    podsOf(owner.kind, owner.namespace, owner.id, owner.props, { cnpgOperatorImage }).map((pod) => ({ pod, owner })),
+                ) ?? [],
+        ),
+        ...releasePods,
+    ];
+}
+
+function build(resources: readonly PolicyResource[]): StackIndex {
+    const { all, unresolved, of, releases } = collect(resources);
     const workloads = all.filter((o) => WORKLOAD_KINDS.includes(o.kind));
     const targets = new Map<string, Indexed>();
     for (const o of [...workloads, ...of("Pooler")]) targets.set(targetKey(o.namespace, o.kind, o.name), o);
@@ -137,41 +178,12 @@ function build(resources: readonly PolicyResource[]): StackIndex {
     const hpaOf = (w: Indexed) => hpasByTarget.get(targetKey(w.namespace, w.kind, w.name))?.[0];
 
     const podGroups: PodGroup[] = [
-        ...workloads.map((w) => ({
-            namespace: w.namespace,
-            labels: labelsOf.get(w),
-            desc: `pods of ${w.id}`,
-            owner: w,
-            operatorPdbs: [],
-            ports: known(() =>
-                containersOf(podTemplateOf(w.kind, w.props)?.spec).flatMap(({ c }) =>
-                    ((c.ports ?? []) as Json[]).map((p) => ({ name: p.name as string | undefined, port: Number(p.containerPort) })),
-                ),
-            ),
-        })),
+        ...workloads.map((w) => workloadPodGroup(w, labelsOf.get(w))),
         ...operatorPodGroups(of("Cluster"), of("Pooler"), of("RedisCluster")),
     ];
 
     const pdbs = of("PodDisruptionBudget");
     const pdbSelectors = new Map<Indexed, Json>(pdbs.map((p) => [p, known(() => plain(p.props.spec?.selector ?? null))]));
-
-    const releasePods = releases.flatMap(
-        (owner) => known(() => podsOf(owner.kind, owner.namespace, owner.id, owner.props).map((pod) => ({ pod, owner }))) ?? [],
-    );
-    // The operator image as the stack's cloudnative-pg release runs it (a digest set in its values included).
-    const cnpgOperatorImage = releasePods
-        .filter(({ owner }) => known(() => String(owner.props.chart)) === "cloudnative-pg")
-        .flatMap(({ pod }) => (pod.spec?.containers ?? []) as { name?: string; image?: string }[])
-        .find((c) => c.name === "manager")?.image;
-    const pods = [
-        ...[...workloads, ...of("Cluster"), ...of("Pooler"), ...of("RedisCluster")].flatMap(
-            (owner) =>
-                known(() =>
-                    podsOf(owner.kind, owner.namespace, owner.id, owner.props, { cnpgOperatorImage }).map((pod) => ({ pod, owner })),
-                ) ?? [],
-        ),
-        ...releasePods,
-    ];
 
     return {
         all,
@@ -179,7 +191,7 @@ function build(resources: readonly PolicyResource[]): StackIndex {
         of,
         workloads,
         releases,
-        pods,
+        pods: stackPods([...workloads, ...of("Cluster"), ...of("Pooler"), ...of("RedisCluster")], releases),
         target: (ns, kind, name) => targets.get(targetKey(ns, kind, name)),
         hpasByTarget,
         vpasByTarget,

@@ -113,7 +113,7 @@ const serviceName: R = {
     id: "cnpg/pooler-service-name",
     description: "a Pooler is not named like one of its Cluster's own Services (<cluster>-rw, -ro, -r)",
     source: "cloudnative-pg v1.30.0 pkg/specs/pgbouncer/services.go:63; api/v1/cluster_funcs.go:705",
-    fix: "name the Pooler apart from the Cluster's Services, e.g. <cluster>-pooler-rw (lib/data/plan.ts)",
+    fix: "name the Pooler apart from the Cluster's Services, e.g. <cluster>-pooler-rw (plan/dataTier.ts)",
     check: (v) => {
         const c = str(rec(v.spec.cluster).name);
         return c && ["-rw", "-ro", "-r"].some((s) => v.name === `${c}${s}`)

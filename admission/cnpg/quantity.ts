@@ -4,40 +4,22 @@
  * (`parsePostgresQuantityValue`, cluster_webhook.go:1295): `1GB` is 1Gi, `819MB` is 819Mi, `64kB`
  * is 64Ki, a bare number is MB. So `min_wal_size: 1GB` (1024Mi) is larger than `max_wal_size: 819MB`.
  */
+import { quantity, type Quantity } from "../kubeApi/strings";
 import { atoi } from "./util";
 
-const MULTIPLIER: Record<string, number> = {
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    "": 1,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
+/** An exact quantity as the nearest number: through its decimal form (its denominator is a power of ten), so `0.3` is 0.3. */
+const nearest = (q: Quantity): number => Number(`${q.num}e-${q.den.toString().length - 1}`);
 
 /**
  * A Kubernetes quantity (`<sign><digits>[.<digits>]<suffix>`, suffix a binary SI, a decimal SI or an
- * `e<exponent>`) in base units, or undefined when `resource.ParseQuantity` would refuse it.
+ * `e<exponent>`) in base units, or undefined when `resource.ParseQuantity` would refuse it. One
+ * grammar with the rest of the admission check: kubeApi/strings.ts `quantity`.
  */
 export function parseQuantity(q: unknown): number | undefined {
     if (typeof q === "number") return q;
     if (typeof q !== "string") return undefined;
-    const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(q);
-    if (!m) return undefined;
-    const n = Number(m[1]);
-    const suffix = m[2] ?? "";
-    if (/^[eE]/.test(suffix)) return n * 10 ** Number(suffix.slice(1));
-    return n * MULTIPLIER[suffix];
+    const exact = quantity(q);
+    return exact === undefined ? undefined : nearest(exact);
 }
 
 /** A quantity that is absent or zero counts as zero (`Quantity.IsZero`). */

@@ -163,6 +163,14 @@ export interface Quantity {
 }
 const DEC: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BIN: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+/** apimachinery parses the exponent with strconv.ParseInt(e, 10, 32): beyond int32 it is not a quantity. */
+const INT32_MAX = 2 ** 31 - 1;
+/**
+ * Exponents beyond this saturate (1e5000 counts as 1e4096): upstream keeps a scale beside the
+ * digits (inf.Dec), an exact fraction would need 10^exponent digits, and no cluster value is
+ * anywhere near. Bounds the work a hostile `1e999999999` costs to microseconds.
+ */
+const MAX_EXPONENT = 4096;
 
 /** Parses `500m`, `1.5Gi`, `2`, `1e3`, `-1`; undefined when it is not a quantity. */
 export function quantity(q: unknown): Quantity | undefined {
@@ -173,7 +181,9 @@ export function quantity(q: unknown): Quantity | undefined {
     let num = BigInt(`${m[2]}${frac}` || "0") * (m[1] === "-" ? -1n : 1n);
     let den = 10n ** BigInt(frac.length);
     const suffix = m[4] ?? "";
-    const exp = suffix in BIN ? 0 : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DEC[suffix];
+    const written = suffix in BIN ? 0 : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DEC[suffix];
+    if (written > INT32_MAX || written < -INT32_MAX - 1) return undefined;
+    const exp = Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, written));
     if (suffix in BIN) num *= 1024n ** BigInt(BIN[suffix]);
     if (exp >= 0) num *= 10n ** BigInt(exp);
     else den *= 10n ** BigInt(-exp);

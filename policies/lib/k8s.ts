@@ -3,7 +3,7 @@
  * selectors and quantities. No Pulumi objects here, only the props the engine passes.
  */
 
-import { quantityValue } from "./grammar";
+import { quantityValue } from "../contract";
 import { known } from "./unknown";
 
 /** Loosely typed Kubernetes JSON (the engine's props are untyped). */
@@ -164,13 +164,3 @@ export function resolveIntOrPercent(v: unknown, total: number, roundUp: boolean)
 
 /** `Kind namespace/name`, the way messages name an object. */
 export const describe = (kind: string, namespace: string, name: string): string => `${kind} ${namespace}/${name}`;
-
-/**
- * The annotation Cluster Autoscaler reads before draining a node whose pod has emptyDir volumes
- * (its FAQ: "What types of pods can prevent CA from removing a node?"): the volumes whose
- * contents may go. One home for the program (which sets it) and the pack (which checks it).
- */
-export const SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
-
-/** `{ <SAFE_TO_EVICT_LOCAL_VOLUMES>: "a,b" }` for the emptyDir volumes `a` and `b`. */
-export const safeToEvict = (...volumes: string[]): Labels => ({ [SAFE_TO_EVICT_LOCAL_VOLUMES]: volumes.join(",") });

@@ -12,7 +12,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { POSITIVE_QUANTITY_PATTERN } from "./grammar";
+import { POSITIVE_QUANTITY_PATTERN } from "../contract";
 import { parseToken } from "./k8s";
 import { k8sObject, type K8sObject } from "./object";
 import type { StackPod } from "./pods";
@@ -117,7 +117,7 @@ export const schema = {
         default: d,
         description,
     }),
-    /** A Kubernetes quantity > 0 such as `4`, `500m`, `16Gi` (the grammar of `lib/grammar.ts`). */
+    /** A Kubernetes quantity > 0 such as `4`, `500m`, `16Gi` (the grammar of `contract/grammar.ts`). */
     quantity: (d: string, description: string) => ({
         type: "string" as const,
         pattern: POSITIVE_QUANTITY_PATTERN,

@@ -7,29 +7,16 @@
  * resource" and the rest of the rule still runs.
  */
 
-/** The proxy module is internal to @pulumi/policy (its .d.ts is empty), so it is typed here. */
-interface ProxyModule {
-    unknownCheckingProxy: <T>(o: T) => T;
-    UnknownValueError: new (...args: unknown[]) => Error;
-    unknownStringValue: string;
-    unknownNumberValue: string;
-    unknownBooleanValue: string;
-    unknownArrayValue: string;
-    unknownObjectValue: string;
-}
+// Nothing here loads @pulumi/policy: the admission check (a pure module) models pods with this
+// folder's code. The engine's proxy (policies/harness.ts wraps props with it) throws an error
+// named UnknownValueError; test/unit/policies/unknown.test.ts checks both constants against it.
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const proxy = require("@pulumi/policy/proxy") as ProxyModule;
-
-/** Wraps plain props the way the engine does before handing them to a rule. */
-export const unknownCheckingProxy = proxy.unknownCheckingProxy;
-
-/** The sentinel the engine deserializes an unknown value to (the same string for every type). */
-export const UNKNOWN = proxy.unknownStringValue;
+/** The sentinel the engine deserializes an unknown value to (@pulumi/policy's `unknownStringValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** True for the error the engine's proxy throws on reading an unknown value. */
 export function isUnknownError(e: unknown): boolean {
-    return e instanceof proxy.UnknownValueError || (e instanceof Error && e.constructor?.name === "UnknownValueError");
+    return e instanceof Error && e.constructor?.name === "UnknownValueError";
 }
 
 /**

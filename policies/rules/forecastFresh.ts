@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { FORECAST, hasForecast, parseIsoTime } from "../lib/forecast";
+import { FORECAST_ANNOTATIONS, hasForecast, parseIsoTime } from "../contract";
 import { plain } from "../lib/k8s";
 import { resourceRule, schema } from "../lib/rule";
 
@@ -7,7 +7,12 @@ interface Config {
     maxDataAgeHours: number;
 }
 
-const REQUIRED = [FORECAST.generatedAt, FORECAST.dataEnd, FORECAST.model, FORECAST.inputsHash];
+const REQUIRED = [
+    FORECAST_ANNOTATIONS.generatedAt,
+    FORECAST_ANNOTATIONS.dataEnd,
+    FORECAST_ANNOTATIONS.model,
+    FORECAST_ANNOTATIONS.inputsHash,
+];
 
 /**
  * `forecast-fresh`, with the clock injectable for tests: HPA bounds that come from a forecast
@@ -37,22 +42,22 @@ export function makeForecastFresh(now: () => number = Date.now): ResourceValidat
                 );
                 return;
             }
-            const generated = parseIsoTime(a[FORECAST.generatedAt]);
-            const dataEnd = parseIsoTime(a[FORECAST.dataEnd]);
+            const generated = parseIsoTime(a[FORECAST_ANNOTATIONS.generatedAt]);
+            const dataEnd = parseIsoTime(a[FORECAST_ANNOTATIONS.dataEnd]);
             for (const [k, t] of [
-                [FORECAST.generatedAt, generated],
-                [FORECAST.dataEnd, dataEnd],
+                [FORECAST_ANNOTATIONS.generatedAt, generated],
+                [FORECAST_ANNOTATIONS.dataEnd, dataEnd],
             ] as const)
                 if (Number.isNaN(t)) report(`${o.id}: ${k} (${a[k]}) is not an ISO 8601 time; re-run the forecasting step.`);
             if (Number.isNaN(generated) || Number.isNaN(dataEnd)) return;
             if (dataEnd > generated)
                 report(
-                    `${o.id}: ${FORECAST.dataEnd} (${a[FORECAST.dataEnd]}) is after ${FORECAST.generatedAt} (${a[FORECAST.generatedAt]}); re-run the forecasting step.`,
+                    `${o.id}: ${FORECAST_ANNOTATIONS.dataEnd} (${a[FORECAST_ANNOTATIONS.dataEnd]}) is after ${FORECAST_ANNOTATIONS.generatedAt} (${a[FORECAST_ANNOTATIONS.generatedAt]}); re-run the forecasting step.`,
                 );
             const ageHours = Math.floor((now() - dataEnd) / 3_600_000);
             if (ageHours > cfg.maxDataAgeHours)
                 report(
-                    `${o.id}: bounds come from metrics ending ${a[FORECAST.dataEnd]} (${ageHours} h old, max ${cfg.maxDataAgeHours} h); re-run the forecast on fresh metrics.`,
+                    `${o.id}: bounds come from metrics ending ${a[FORECAST_ANNOTATIONS.dataEnd]} (${ageHours} h old, max ${cfg.maxDataAgeHours} h); re-run the forecast on fresh metrics.`,
                 );
         },
     );

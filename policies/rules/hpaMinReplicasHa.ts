@@ -1,3 +1,4 @@
+import { effectiveHaFloor, ENVIRONMENT_FLOORS } from "../contract";
 import { resourceRule, schema } from "../lib/rule";
 
 interface Config {
@@ -5,6 +6,9 @@ interface Config {
     zones: number;
     zoneAware: boolean;
 }
+
+/** The pack's defaults are prod's floors. */
+const PROD = ENVIRONMENT_FLOORS.prod.ha;
 
 /** `hpa-min-replicas-ha`: the HPA floor survives losing a pod (and, in prod, a zone). */
 export const hpaMinReplicasHa = resourceRule<Config>(
@@ -16,16 +20,16 @@ export const hpaMinReplicasHa = resourceRule<Config>(
         remediationSteps: "Raise spec.minReplicas to the floor the message names.",
         configSchema: {
             properties: {
-                floor: schema.int(2, "Minimum minReplicas of every HPA (seed: 2).", 1),
-                zones: schema.int(3, "Availability zones of the cluster.", 1),
-                zoneAware: schema.bool(true, "Require one pod per zone at the floor: effective floor = max(floor, zones)."),
+                floor: schema.int(PROD.floor, "Minimum minReplicas of every HPA (seed: 2).", 1),
+                zones: schema.int(PROD.zones, "Availability zones of the cluster.", 1),
+                zoneAware: schema.bool(PROD.zoneAware, "Require one pod per zone at the floor: effective floor = max(floor, zones)."),
             },
         },
     },
     (kind) => kind === "HorizontalPodAutoscaler",
     (o, cfg, report) => {
         const min = Number(o.props.spec?.minReplicas ?? 1);
-        const floor = cfg.zoneAware ? Math.max(cfg.floor, cfg.zones) : cfg.floor;
+        const floor = effectiveHaFloor(cfg);
         const why = cfg.zoneAware ? `${floor} = max(${cfg.floor}, ${cfg.zones} zones)` : `${floor}`;
         if (min < floor)
             report(

@@ -1,3 +1,4 @@
+import { ENVIRONMENT_FLOORS } from "../contract";
 import { plain, selectorMatches, type Json, type Labels } from "../lib/k8s";
 import { resourceRule, schema } from "../lib/rule";
 
@@ -28,7 +29,7 @@ export const pgClusterHaAndDrainable = resourceRule<Config>(
                     1,
                 ),
                 requireZoneSpread: schema.bool(true, "Require instances spread over zones."),
-                requireBackup: schema.bool(true, "Require spec.backup or a WAL-archiver plugin."),
+                requireBackup: schema.bool(ENVIRONMENT_FLOORS.prod.postgresBackup, "Require spec.backup or a WAL-archiver plugin."),
                 zoneKey: schema.str("topology.kubernetes.io/zone", "Node label of the zone."),
             },
         },

@@ -1,3 +1,4 @@
+import { ENVIRONMENT_FLOORS } from "../contract";
 import { type Json } from "../lib/k8s";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
@@ -24,7 +25,7 @@ export const poolPoolerHaAndMode = stackRule<Config>(
             "Set spec.instances >= 2, add a PDB and a zone topologySpreadConstraint in spec.template, poolMode transaction, and max_client_conn x instances >= the clients' connections at max.",
         configSchema: {
             properties: {
-                minInstances: schema.int(2, "Fewest PgBouncer pods per pooler.", 1),
+                minInstances: schema.int(ENVIRONMENT_FLOORS.prod.poolerInstances, "Fewest PgBouncer pods per pooler.", 1),
                 requirePdb: schema.bool(true, "Require a PodDisruptionBudget on the pooler pods."),
                 requireSpread: schema.bool(true, "Require a zone topologySpreadConstraint in spec.template."),
                 clientComponents: schema.strings(

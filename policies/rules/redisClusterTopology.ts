@@ -1,3 +1,4 @@
+import { ENVIRONMENT_FLOORS } from "../contract";
 import { formatMemory, parseQuantity } from "../lib/k8s";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
@@ -38,7 +39,7 @@ export const redisClusterTopology = stackRule<Config>(
         configSchema: {
             properties: {
                 minMasters: schema.int(3, "Fewest masters (Redis Cluster needs a majority to fail over).", 1),
-                minReplicasPerMaster: schema.int(1, "Fewest replicas per master."),
+                minReplicasPerMaster: schema.int(ENVIRONMENT_FLOORS.prod.redisReplicasPerMaster, "Fewest replicas per master."),
                 maxMemoryPercentOfLimit: schema.int(
                     90,
                     "Highest maxmemory in % of the memory limit (room for replication buffers and fragmentation).",

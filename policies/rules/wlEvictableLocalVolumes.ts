@@ -1,4 +1,5 @@
-import { SAFE_TO_EVICT_LOCAL_VOLUMES, type Json } from "../lib/k8s";
+import { SAFE_TO_EVICT_LOCAL_VOLUMES } from "../contract";
+import type { Json } from "../lib/k8s";
 import { podSubject } from "../lib/pods";
 import { podRule } from "../lib/rule";
 

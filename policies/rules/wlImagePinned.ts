@@ -1,3 +1,4 @@
+import { hasImageDigest, isPinnedImage } from "../contract";
 import { containersOf } from "../lib/k8s";
 import { podSubject } from "../lib/pods";
 import { podRule, schema } from "../lib/rule";
@@ -5,16 +6,6 @@ import { forEachKnown } from "../lib/unknown";
 
 interface Config {
     requireDigest: boolean;
-}
-
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
-
-/** True when an image reference carries a version tag (not `latest`) or a sha256 digest. */
-export function isPinned(ref: string): boolean {
-    if (DIGEST.test(ref)) return true;
-    const last = ref.slice(ref.lastIndexOf("/") + 1);
-    const tag = last.includes(":") ? last.slice(last.indexOf(":") + 1) : "";
-    return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
 }
 
 /** `wl-image-pinned`: every node runs the same image; in prod the same bytes (a digest). */
@@ -31,11 +22,11 @@ export const wlImagePinned = podRule<Config>(
         forEachKnown(containersOf(pod.spec), ({ name, c }) => {
             if (pod.imageFromOutside.includes(name)) return; // the operator's image: pinned where the operator is installed
             const image = String(c.image);
-            if (!isPinned(image))
+            if (!isPinnedImage(image))
                 report(
                     `${podSubject(pod, o)}: container ${name} image ${image} is not pinned; use a version tag (not latest) or a sha256 digest.`,
                 );
-            else if (cfg.requireDigest && !DIGEST.test(image))
+            else if (cfg.requireDigest && !hasImageDigest(image))
                 report(
                     `${podSubject(pod, o)}: container ${name} image ${image} is pinned by tag, not digest; pin it as name@sha256:<digest> so every node runs the same bytes.`,
                 );

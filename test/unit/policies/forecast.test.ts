@@ -57,10 +57,10 @@ describe("forecast-fresh", () => {
 describe("forecast-change-bounded", () => {
     it("a jump beyond the factor, in either direction, unless acknowledged", async () => {
         assert.deepEqual(await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..4" })), [
-            `${HPA}: maxReplicas changes from 4 to 10 (x2.5), more than the allowed factor 2; review the forecast and acknowledge it in the stack config (annotation sysmanage.io/forecast-change-acknowledged: "true").`,
+            `${HPA}: maxReplicas changes from 4 to 10 (x2.5), more than the allowed factor 2; review the forecast and, if it is right, acknowledge it in the stack config: forecast.acknowledge.<workload>: "3..10" (the forecasting step then writes sysmanage.io/forecast-change-acknowledged: "true").`,
         ]);
         assert.deepEqual(await messages(forecastChangeBounded, annotated({ "sysmanage.io/forecast-previous-bounds": "3..40" })), [
-            `${HPA}: maxReplicas changes from 40 to 10 (x4), more than the allowed factor 2; review the forecast and acknowledge it in the stack config (annotation sysmanage.io/forecast-change-acknowledged: "true").`,
+            `${HPA}: maxReplicas changes from 40 to 10 (x4), more than the allowed factor 2; review the forecast and, if it is right, acknowledge it in the stack config: forecast.acknowledge.<workload>: "3..10" (the forecasting step then writes sysmanage.io/forecast-change-acknowledged: "true").`,
         ]);
         assert.deepEqual(
             await messages(

@@ -1,5 +1,5 @@
 /**
- * The shared grammars (policies/lib/grammar.ts) against independent oracles: the admission
+ * The contract's grammars (policies/contract/grammar.ts) against independent oracles: the admission
  * check's ports of apimachinery's validation and resource.Quantity (admission/kubeApi/strings.ts)
  * and of robfig/cron v1 (admission/cnpg/cron.ts), the WHATWG URL parser, and worked examples.
  * Property runs are bounded (a few hundred each, well under a second).
@@ -7,11 +7,12 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { robfigCronError } from "../../../admission/cnpg/cron";
-import * as kube from "../../../admission/kubeApi/strings";
-import * as g from "../../../policies/lib/grammar";
-import { parseQuantity } from "../../../policies/lib/k8s";
-import { schema } from "../../../policies/lib/rule";
+import { robfigCronError } from "../../../../admission/cnpg/cron";
+import { parseQuantity as admissionQuantityValue } from "../../../../admission/cnpg/quantity";
+import * as kube from "../../../../admission/kubeApi/strings";
+import * as g from "../../../../policies/contract/grammar";
+import { parseQuantity } from "../../../../policies/lib/k8s";
+import { schema } from "../../../../policies/lib/rule";
 
 const RUNS = { numRuns: 400 };
 const chars = (alphabet: string, maxLength = 70) => fc.string({ unit: fc.constantFrom(...alphabet.split("")), maxLength });
@@ -101,6 +102,44 @@ describe("quantities are read exactly as resource.ParseQuantity reads them", () 
                 return x > 0 && x <= 2 ** 63 && kube.sign(q) === 1 && scaled % q.den === 0n;
             }),
             RUNS,
+        );
+    });
+    // Valid by construction: a sign, digits with an optional fraction, any suffix (exponents both ways).
+    const validQuantity = fc
+        .tuple(
+            fc.constantFrom("", "+", "-"),
+            fc.oneof(
+                fc.stringMatching(/^[0-9]{1,20}(\.[0-9]{0,12})?$/),
+                fc.stringMatching(/^\.[0-9]{1,12}$/),
+                fc.bigInt({ min: 0n, max: 2n ** 70n }).map(String),
+            ),
+            fc.oneof(
+                fc.constantFrom("", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"),
+                fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), fc.integer({ min: 0, max: 40 })).map((p) => p.join("")),
+            ),
+        )
+        .map(([sign, n, suffix]) => `${sign}${n}${suffix}`);
+    test("property: on valid quantities the contract's value is the admission's exact value, rounded once", () => {
+        fc.assert(
+            fc.property(validQuantity, (v) => {
+                const q = kube.quantity(v);
+                const x = g.quantityValue(v);
+                if (q === undefined || g.quantityParts(v) === undefined) return false;
+                // The exact num/den to the nearest double through its decimal form (den is a power of ten).
+                const exact = Number(`${q.num}e-${q.den.toString().length - 1}`);
+                return Object.is(x, exact) || (x === 0 && exact === 0);
+            }),
+            { numRuns: 1000 },
+        );
+    });
+    test("property: the pack's parseQuantity and the admission's CloudNativePG sizes read the same numbers", () => {
+        fc.assert(
+            fc.property(fc.oneof(validQuantity, quantityLike), (v) => {
+                const pack = parseQuantity(v);
+                const admission = admissionQuantityValue(v);
+                return admission === undefined ? Number.isNaN(pack) : pack === admission;
+            }),
+            { numRuns: 1000 },
         );
     });
     test("values and the pack's parseQuantity", () => {

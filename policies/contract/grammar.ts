@@ -1,8 +1,8 @@
 /**
  * One place per string grammar: Kubernetes names, label keys and values, hostnames, quantities,
  * image references, cron schedules, durations, URLs, paths and PostgreSQL identifiers. The stack
- * config (`config.ts`), the forecast and the policy pack all read them from here; the file lives in
- * the pack so the pack stays self-contained (no imports, pure, no Pulumi).
+ * config, the forecast, the manifest builders and the policy pack all read them from here (part of
+ * the pack's contract with the program: no imports, pure, no Pulumi).
  *
  * Each `…Error(value)` returns undefined when the value is in the grammar, else the rule it breaks
  * as a phrase that starts with "must" (a message reads `key ("value") must be …`).
@@ -253,6 +253,8 @@ export function pinnedImageError(v: string): string | undefined {
     return r.tag !== undefined && r.tag !== "latest" ? undefined : PINNED_IMAGE_RULE;
 }
 export const isPinnedImage = (v: string): boolean => pinnedImageError(v) === undefined;
+/** True when an image reference carries a digest (`name[:tag]@<algorithm>:<hex>`): it is pinned as it is. */
+export const hasImageDigest = (v: string): boolean => parseImageReference(v)?.digest !== undefined;
 
 // ---- quantities (k8s.io/apimachinery/pkg/api/resource) -------------------------------------
 

@@ -1,0 +1,61 @@
+/**
+ * The annotation keys the program writes and the policy pack reads, with the format of their
+ * values: one home, so a key renamed on one side cannot leave the other side reading nothing.
+ * Pure: no Pulumi, no imports.
+ */
+
+/** The prefix every forecast annotation starts with. */
+export const FORECAST_ANNOTATION_PREFIX = "sysmanage.io/forecast-";
+
+/**
+ * The HPA annotations of the forecasting step (`forecast/stack.ts` writes them; the rules
+ * `forecast-fresh` and `forecast-change-bounded` read them). The times are ISO 8601 with a zone
+ * (`parseIsoTime`); the previous bounds are `min..max`.
+ */
+export const FORECAST_ANNOTATIONS = {
+    generatedAt: "sysmanage.io/forecast-generated-at",
+    dataEnd: "sysmanage.io/forecast-data-end",
+    model: "sysmanage.io/forecast-model",
+    inputsHash: "sysmanage.io/forecast-inputs-hash",
+    previousBounds: "sysmanage.io/forecast-previous-bounds",
+    /** `"true"`: a change of maxReplicas beyond `forecast-change-bounded`'s factor is intended. */
+    acknowledged: "sysmanage.io/forecast-change-acknowledged",
+} as const;
+
+/** HPA bounds as the annotations and `forecast.acknowledge` write them: `min..max`. */
+export const formatBounds = (b: { readonly minReplicas: number; readonly maxReplicas: number }): string =>
+    `${b.minReplicas}..${b.maxReplicas}`;
+
+/** `min..max` as bounds; undefined when the text is not of that form. */
+export function parseBounds(v: string): { minReplicas: number; maxReplicas: number } | undefined {
+    const m = /^([0-9]{1,10})\.\.([0-9]{1,10})$/.exec(v);
+    return m ? { minReplicas: Number(m[1]), maxReplicas: Number(m[2]) } : undefined;
+}
+
+/** Why a `min..max` text (`forecast.acknowledge`) is refused, or undefined. */
+export function boundsTextError(v: string): string | undefined {
+    const b = parseBounds(v);
+    if (!b) return 'must be bounds written "min..max" (e.g. "3..12")';
+    if (b.minReplicas < 1 || b.minReplicas > b.maxReplicas) return "must have 1 <= min <= max";
+    return undefined;
+}
+
+/** True when an HPA carries any forecast annotation (a forecast is configured for it). */
+export const hasForecast = (annotations: Record<string, string>): boolean =>
+    Object.keys(annotations).some((k) => k.startsWith(FORECAST_ANNOTATION_PREFIX));
+
+/** A strict ISO 8601 date-time with a zone (`2026-11-20T00:00:00Z`), as the forecast annotations carry it; NaN otherwise. */
+export function parseIsoTime(v: string | undefined): number {
+    if (v === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return NaN;
+    return Date.parse(v);
+}
+
+/**
+ * The annotation Cluster Autoscaler reads before draining a node whose pod has emptyDir volumes
+ * (its FAQ: "What types of pods can prevent CA from removing a node?"): the volumes whose
+ * contents may go. The program sets it; the rule `wl-evictable-local-volumes` checks it.
+ */
+export const SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
+
+/** `{ <SAFE_TO_EVICT_LOCAL_VOLUMES>: "a,b" }` for the emptyDir volumes `a` and `b`. */
+export const safeToEvict = (...volumes: string[]): Record<string, string> => ({ [SAFE_TO_EVICT_LOCAL_VOLUMES]: volumes.join(",") });

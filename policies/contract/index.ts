@@ -1,0 +1,8 @@
+/**
+ * What the program and the policy pack share: string and quantity grammars and image pinning
+ * (`grammar.ts`), annotation keys (`annotations.ts`) and environment floors (`environments.ts`).
+ * It lives in the pack so the pack stays self-contained; the program imports it. Pure: no Pulumi.
+ */
+export * from "./annotations";
+export * from "./environments";
+export * from "./grammar";
