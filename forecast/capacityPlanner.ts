@@ -7,7 +7,7 @@
  * else medium, with the seed's recommended action. Pure: `now` is an argument.
  */
 import { linearRegression } from "simple-statistics";
-import { polyFit2 } from "./models/seed";
+import { polyFit2 } from "./stats";
 
 export type PlannerMetric = "cpu_utilization" | "memory_utilization" | "disk_utilization" | "response_time" | "queue_length";
 

@@ -6,31 +6,21 @@
  * to the stack's guardrails and held still by hysteresis. An export that cannot be used (missing,
  * refused, malformed, stale, dated after the wall clock, too little data in the training window,
  * no value above 0) keeps the configured count with a warning saying why; what looks wrong in a
- * used export is a warning too. No Pulumi; reads only the export files, inside the exports
- * directory (exportFiles.ts).
+ * used export is a warning too. No Pulumi; reads the exports through the series loader the
+ * workloads use (series.ts), with an inputs hash of its own: the data tier's settings, config
+ * and exports.
  */
-import { createHash, type Hash } from "node:crypto";
-import type { AppConfig } from "../config";
-import { ConfigError, quantityValue } from "../config";
+import type { AppConfig } from "../config/schema";
+import { ConfigError } from "../config/errors";
+import { quantityValue } from "../policies/contract";
 import { available } from "../lib/data/connectionBudget";
 import { redisConfig, cacheScalingDecision, nextShardCount, SEED_CACHE_THRESHOLDS, type CacheThresholds } from "../lib/data/redis";
-import { exportPathProblem, readExport } from "./exportFiles";
-import { IngestError, parseSeriesText, pickSeries, toGrid } from "./ingest";
+import { exportPathProblem } from "./exportFiles";
+import { mappedSeries, type SeriesRef } from "./mapping";
 import { forecastSeries } from "./plan";
+import { bugMessage, exportLabel, iso, MIN_HISTORY_SECONDS, SeriesLoader, spanText, trainingGrid, trainingWindow } from "./series";
 import { passesHysteresis, type CountGuard } from "./sizing";
-import {
-    bugMessage,
-    coverage,
-    DEFAULT_SETTINGS,
-    FUTURE_TOLERANCE_SECONDS,
-    iso,
-    MIN_GRID_STEP_SECONDS,
-    MIN_HISTORY_SECONDS,
-    spanText,
-    type ForecastSettings,
-} from "./stack";
-import type { SeriesRef } from "./mapping";
-import type { Aggregation } from "./types";
+import { DEFAULT_SETTINGS, type ForecastSettings } from "./stack";
 
 // ---------------------------------------------------------------------------------------------
 // Forecast peaks of one series
@@ -55,89 +45,36 @@ export interface SeriesPeak {
     readonly warnings: readonly string[];
 }
 
-export type PeakSettings = Pick<
-    ForecastSettings,
-    "modelStepSeconds" | "horizonSteps" | "bandQuantile" | "peakQuantile" | "trainingDays" | "maxExportAgeHours"
->;
-
-export interface PeakOptions {
-    /** The time of the run: exports older than `maxExportAgeHours` before it are stale. Not checked without it. */
-    readonly now?: Date;
-    /** The wall clock, only to refuse exports dated after it (`FUTURE_TOLERANCE_SECONDS`). @default now */
-    readonly wallClock?: Date;
-    /** @default "mean" */
-    readonly aggregation?: Aggregation;
-    /** Fed the export's path and content (the data tier's inputs hash). */
-    readonly hash?: Hash;
-    /** `baseDir` as messages name it. @default baseDir */
-    readonly baseDirShown?: string;
-}
+export type PeakSettings = Pick<ForecastSettings, "modelStepSeconds" | "horizonSteps" | "bandQuantile" | "peakQuantile" | "trainingDays">;
 
 /**
  * The forecast peak of one mapped series, as `forecastStack` computes it for a workload metric:
  * the last `trainingDays` at the export's own step, resampled to the model step, our default
  * forecaster, its upper band × the peak factor. A string is a reason to keep the configured
- * count: the export is missing or refused (exportFiles.ts), malformed (the IngestError's position
- * and reason), has no such series, is stale or dated after the wall clock, has no data in the
- * training window or no value above 0. `ref.file` must have passed `exportPathProblem`.
+ * count: the export cannot be loaded (series.ts: missing, refused, malformed, no such series),
+ * is stale or dated after the wall clock, has no data in the training window or no value above
+ * 0. `ref.file` must have passed `exportPathProblem`.
  */
-export function seriesPeak(label: string, ref: SeriesRef, baseDir: string, s: PeakSettings, o: PeakOptions = {}): SeriesPeak | string {
-    const what = `export ${ref.file} for ${label}`;
-    const r = readExport(baseDir, ref.file, o.baseDirShown ?? baseDir);
-    if (!r.ok) {
-        o.hash?.update(`\0${ref.file}\0${r.reason === "is missing" ? "<missing>" : `<${r.reason}>`}`);
-        return `${what} ${r.reason}`;
-    }
-    o.hash?.update(`\0${ref.file}\0`).update(r.text);
-    let all;
-    try {
-        all = parseSeriesText(r.text, ref.file, { counter: ref.unit === "counter" });
-    } catch (e) {
-        if (e instanceof IngestError) return `${what}: ${e.position}: ${e.reason}`;
-        return `${what}: ${bugMessage(e)}`;
-    }
-    let series;
-    try {
-        series = pickSeries(all, ref.file, label, ref.series);
-    } catch (e) {
-        return `${what}: ${bugMessage(e)}`;
-    }
+export function seriesPeak(loader: SeriesLoader, label: string, ref: SeriesRef, s: PeakSettings): SeriesPeak | string {
+    const what = exportLabel(ref.file, label);
+    const series = loader.load(label, ref);
     if (typeof series === "string") return series;
     const last = series.t[series.t.length - 1];
-    const wall = (o.wallClock ?? o.now)?.getTime();
-    if (wall !== undefined && last > wall / 1000 + FUTURE_TOLERANCE_SECONDS)
-        return `${what} ends ${iso(last)}, after the time of this run (${iso(wall / 1000)}): data dated in the future is not a measurement`;
-    if (o.now && o.now.getTime() / 1000 - last > s.maxExportAgeHours * 3600)
-        return `${what} ends ${iso(last)}, older than ${s.maxExportAgeHours} h`;
+    const late = loader.timeProblem(label, ref.file, last);
+    if (late) return late;
     try {
-        const v = ref.unit === "count" ? series.v.map((x) => x / series.step) : series.v;
-        const step = s.modelStepSeconds;
-        const end = Math.floor((last + 1) / step) * step;
-        const start = end - s.trainingDays * 86400;
-        const gs = Math.max(series.step, MIN_GRID_STEP_SECONDS);
-        const full = toGrid({ t: series.t, v, step: series.step }, gs, "mean", {
-            align: gs,
-            from: Math.ceil(start / gs) * gs,
-            to: end - gs,
-        });
-        const { points, span } = coverage(full);
-        const window = `${iso(start)} .. ${iso(end)} (the last ${s.trainingDays} days before its last full ${step} s step)`;
+        const { start, end } = trainingWindow(last, s);
+        const { full, points, span } = trainingGrid(series, start, end);
+        const window = `${iso(start)} .. ${iso(end)} (the last ${s.trainingDays} days before its last full ${s.modelStepSeconds} s step)`;
         if (points < 2)
             return `${what} has ${points === 0 ? "no data" : "only 1 data point"} in the training window ${window}: at least 2 are needed`;
         if (span < MIN_HISTORY_SECONDS)
             return `${what} has data over only ${spanText(span)} of the training window ${window}: at least ${MIN_HISTORY_SECONDS / 3600} h are needed to size from (a Prometheus with little history?)`;
-        const f = forecastSeries(full, o.aggregation ?? "mean", s);
+        const f = forecastSeries(full, "mean", s);
         const peak = Math.max(f.forecastPeak, f.recentPeak);
         if (!(peak > 0)) return `${what}: no value above 0 in the training window ${window}: nothing to size from`;
-        return {
-            peak,
-            recentPeak: f.recentPeak,
-            model: f.forecast.model,
-            dataEnd: last,
-            fallback: f.forecast.fallback,
-            notes: series.notes,
-            warnings: series.warnings ?? [],
-        };
+        const { model, fallback } = f.forecast;
+        return { peak, recentPeak: f.recentPeak, model, dataEnd: last, fallback, notes: series.notes, warnings: series.warnings ?? [] };
     } catch (e) {
         return `${what}: ${bugMessage(e)}`;
     }
@@ -278,195 +215,199 @@ const POOLERS = [
     { id: "analytics", key: "analyticsInstances" },
 ] as const;
 
-/** The data tier's mapped series with their config keys (`forecast.series.redis.memoryUsed`). */
-function mappedDataSeries(series: AppConfig["forecast"]["series"]): Array<{ readonly key: string; readonly ref: SeriesRef }> {
-    const groups: Array<[string, Record<string, SeriesRef | undefined> | undefined]> = [
-        ["redis", series.redis],
-        ["postgres", series.postgres],
-        ["poolers", series.poolers],
-    ];
-    return groups.flatMap(([group, refs]) =>
-        Object.entries(refs ?? {}).flatMap(([name, ref]) => (ref ? [{ key: `forecast.series.${group}.${name}`, ref }] : [])),
-    );
+/** The step's own check of the config rule for the data tier's export paths (nothing outside the exports directory is read). */
+function pathProblems(series: AppConfig["forecast"]["series"]): string[] {
+    return mappedSeries(series)
+        .filter((x) => x.group === "redis" || x.group === "postgres" || x.group === "poolers")
+        .flatMap(({ key, ref }) => {
+            const p = exportPathProblem(ref.file);
+            return p ? [`${key}.file (${JSON.stringify(ref.file)}) ${p} (a file inside forecast.exportsDir, relative to it)`] : [];
+        });
+}
+
+/** One run over the data tier: what each count reads and what it adds to the result. */
+interface TierRun {
+    readonly c: AppConfig;
+    readonly s: ForecastSettings;
+    readonly loader: SeriesLoader;
+    readonly counts: CountForecast[];
+    readonly warnings: string[];
+    readonly notes: string[];
 }
 
 /** Sizes every data-tier count that has series mapped; counts without series are not listed. */
 export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     const c = a.config;
     const s: ForecastSettings = { ...DEFAULT_SETTINGS, ...a.settings };
-    const series = c.forecast.series;
-    const guards = c.forecast.guardrails;
-    const counts: CountForecast[] = [];
-    const warnings: string[] = [];
-    const notes: string[] = [];
-    const hash = createHash("sha256");
-    hash.update(
-        JSON.stringify({
-            settings: s,
-            series: c.forecast.series,
-            guardrails: c.forecast.guardrails,
-            redis: c.redis,
-            postgres: c.postgres,
-            pooler: c.pooler,
-            deployed: a.deployedRedisMasters ?? null,
-        }),
-    );
-    // The step's own check of config.ts' rule for export paths (nothing outside the exports directory is read).
-    const problems = mappedDataSeries(series).flatMap(({ key, ref }) => {
-        const p = exportPathProblem(ref.file);
-        return p ? [`${key}.file (${JSON.stringify(ref.file)}) ${p} (a file inside forecast.exportsDir, relative to it)`] : [];
-    });
+    const problems = pathProblems(c.forecast.series);
     if (problems.length) throw new ConfigError(problems.map((p) => `Pulumi.${a.stack ?? c.environment}.yaml: ${p}`));
-    const peakOptions: PeakOptions = { now: a.now, wallClock: a.wallClock, hash, baseDirShown: a.baseDirShown };
-    const peaksOf = (key: string, refs: [string, SeriesRef][]) => {
-        const got = refs.map(([label, ref]) => [label, seriesPeak(label, ref, a.baseDir, s, peakOptions)] as const);
-        const reasons = got.flatMap(([, p]) => (typeof p === "string" ? [p] : []));
-        refs.forEach(([label, ref], i) => {
-            const p = got[i][1];
-            if (typeof p !== "string") for (const n of p.notes) notes.push(`export ${ref.file} for ${label}: ${n}`);
-            // What looks wrong in the data a count is sized from: warnings (not for a count that falls back).
-            if (typeof p !== "string" && reasons.length === 0)
-                for (const w of p.warnings) warnings.push(`forecast ${key}: export ${ref.file} for ${label}: ${w}`);
+    const inputs = {
+        settings: s,
+        series: c.forecast.series,
+        guardrails: c.forecast.guardrails,
+        redis: c.redis,
+        postgres: c.postgres,
+        pooler: c.pooler,
+        deployed: a.deployedRedisMasters ?? null,
+    };
+    const loader = new SeriesLoader({
+        baseDir: a.baseDir,
+        baseDirShown: a.baseDirShown,
+        inputs: JSON.stringify(inputs),
+        now: a.now,
+        wallClock: a.wallClock,
+        maxExportAgeHours: s.maxExportAgeHours,
+    });
+    const run: TierRun = { c, s, loader, counts: [], warnings: [], notes: [] };
+    redisMasters(run, a.deployedRedisMasters);
+    poolerInstances(run, postgresReplicas(run));
+    return { counts: run.counts, warnings: run.warnings, notes: run.notes, inputsHash: loader.inputsHash() };
+}
+
+/**
+ * The forecast peaks of a count's series, or the reasons the count keeps its configured number.
+ * What ingest repaired goes to the notes; what looks wrong in the data a count is sized from goes
+ * to the warnings (not for a count that falls back).
+ */
+function peaksOf(run: TierRun, key: string, refs: ReadonlyArray<readonly [string, SeriesRef]>) {
+    const got = refs.map(([label, ref]) => [label, seriesPeak(run.loader, label, ref, run.s)] as const);
+    const reasons = got.flatMap(([, p]) => (typeof p === "string" ? [p] : []));
+    refs.forEach(([label, ref], i) => {
+        const p = got[i][1];
+        if (typeof p === "string") return;
+        for (const n of p.notes) run.notes.push(`${exportLabel(ref.file, label)}: ${n}`);
+        if (reasons.length === 0) for (const w of p.warnings) run.warnings.push(`forecast ${key}: ${exportLabel(ref.file, label)}: ${w}`);
+    });
+    const peaks = got.flatMap(([l, p]) => (typeof p === "string" ? [] : [[l, p] as const]));
+    const model = [...new Set(peaks.map(([, p]) => (p.fallback ? `${p.model} (too little history)` : p.model)))].join(", ");
+    return { peaks, reasons, model };
+}
+
+/** The configured count, with the reasons why. */
+function keep(run: TierRun, key: string, configured: number, reasons: readonly string[]): void {
+    const rule = `kept the configured ${configured}: ${reasons.join("; ")}`;
+    run.warnings.push(`forecast ${key}: ${rule}`);
+    run.counts.push({ key, configured, current: configured, proposed: configured, peaks: {}, model: "defaults", rule, fallback: true });
+}
+
+/** A sized count; one the guardrail capped is a warning too. */
+function sized(run: TierRun, n: Omit<CountForecast, "fallback">, capped: boolean): void {
+    run.counts.push({ ...n, fallback: false });
+    if (capped) run.warnings.push(`forecast ${n.key}: ${n.rule}`);
+}
+
+function redisMasters(run: TierRun, deployed: number | undefined): void {
+    const { c } = run;
+    const series = c.forecast.series.redis;
+    if (!c.redis.enabled || !series) return;
+    const key = "redis.masters";
+    const refs = Object.entries(series).filter((e): e is [string, SeriesRef] => e[1] !== undefined);
+    const { peaks, reasons, model } = peaksOf(run, key, refs);
+    if (refs.length < 2) reasons.push("both forecast.series.redis.memoryUsed and opsPerSecond are needed");
+    if (reasons.length) return keep(run, key, c.redis.masters, reasons);
+    const peak = Object.fromEntries(peaks.map(([l, p]) => [l, p.peak]));
+    const current = deployed && deployed > 0 ? deployed : c.redis.masters;
+    const d = decideRedisMasters({
+        current,
+        memoryPeakBytes: peak.memoryUsed,
+        opsPeak: peak.opsPerSecond,
+        thresholds: { ...SEED_CACHE_THRESHOLDS, maxMemoryPerNode: redisMaxmemoryBytes(c) },
+        allowJump: c.redis.allowShardJump,
+        guard: c.forecast.guardrails.redisMasters,
+    });
+    sized(run, { key, configured: c.redis.masters, current, proposed: d.proposed, peaks: peak, model, rule: d.rule }, false);
+}
+
+/** Postgres read replicas from read queries/s; returns the replicas the poolers are sized with. */
+function postgresReplicas(run: TierRun): number {
+    const { c, s } = run;
+    const replicas = c.postgres.replicas;
+    const ref = c.forecast.series.postgres?.readQueries;
+    if (!c.postgres.enabled || !ref) return replicas;
+    const key = "postgres.replicas";
+    const { peaks, reasons, model } = peaksOf(run, key, [["readQueries", ref]]);
+    if (reasons.length) {
+        keep(run, key, replicas, reasons);
+        return replicas;
+    }
+    const peak = peaks[0][1].peak;
+    const per = c.postgres.readQueriesPerReplica;
+    const u = c.postgres.readTargetUtilization / 100;
+    // With no replicas the primary serves the reads (the -r pooler): 0 and 1 replicas read alike.
+    const d = decideCount({
+        current: replicas,
+        peak,
+        capacity: (n) => Math.max(1, n) * per,
+        targetUtilization: u,
+        guard: c.forecast.guardrails.postgresReplicas,
+        hysteresisPercent: s.hysteresisPercent,
+    });
+    const rule = `${peak.toFixed(0)} read queries/s at the peak; an instance serves ${(per * u).toFixed(0)}/s at ${c.postgres.readTargetUtilization} % of postgres.readQueriesPerReplica (${per}), the primary when there are no replicas: ${explain(d, replicas, s.hysteresisPercent)}`;
+    sized(run, { key, configured: replicas, current: replicas, proposed: d.proposed, peaks: { readQueries: peak }, model, rule }, d.capped);
+    return d.proposed;
+}
+
+/**
+ * PgBouncer pods per pooler from client connections. Each pod needs at least min_pool_size +
+ * reserve_pool_size server connections: the connection budget caps the pods a target can take.
+ * Without replicas the read pooler shares the primary with the write pooler.
+ */
+function poolerInstances(run: TierRun, replicas: number): void {
+    const { c, s } = run;
+    const series = c.forecast.series.poolers;
+    if (!c.postgres.enabled || !series) return;
+    const need = c.pooler.minPoolSize + c.pooler.reservePoolSize;
+    const target = (maxConnections: number) =>
+        Math.floor(
+            available({
+                name: "",
+                maxConnections,
+                superuserReserved: c.postgres.superuserReservedConnections,
+                systemReserved: c.postgres.systemReservedConnections,
+                headroom: c.postgres.headroomConnections,
+            }) / need,
+        );
+    const primaryPods = target(c.postgres.maxConnections);
+    const floor = c.environment === "dev" ? 1 : 2; // config rule: at least 2 pods per pooler outside dev
+    const placed: Record<string, number> = {};
+    for (const p of POOLERS) {
+        const ref = series[p.id];
+        const key = `pooler.${p.key}`;
+        const configured = c.pooler[p.key];
+        if (!ref || (p.id === "analytics" && !c.postgres.analytics.enabled)) continue;
+        const { peaks, reasons, model } = peaksOf(run, key, [[`${p.id} client connections`, ref]]);
+        if (reasons.length) {
+            keep(run, key, configured, reasons);
+            placed[p.id] = configured;
+            continue;
+        }
+        const budgetPods =
+            p.id === "analytics"
+                ? target(c.postgres.analytics.maxConnections)
+                : p.id === "read" && replicas > 0
+                  ? primaryPods
+                  : primaryPods -
+                    (p.id === "write" ? (replicas > 0 ? 0 : c.pooler.readInstances) : (placed.write ?? c.pooler.writeInstances));
+        const lo = Math.max(c.forecast.guardrails.poolerInstances.min, floor);
+        const guard = { min: lo, max: Math.max(lo, Math.min(c.forecast.guardrails.poolerInstances.max, budgetPods)) };
+        const peak = peaks[0][1].peak;
+        const u = c.pooler.clientTargetUtilization / 100;
+        const d = decideCount({
+            current: configured,
+            peak,
+            capacity: (n) => n * c.pooler.maxClientConn,
+            targetUtilization: u,
+            guard,
+            hysteresisPercent: s.hysteresisPercent,
         });
-        return { got: got.flatMap(([l, p]) => (typeof p === "string" ? [] : [[l, p] as const])), reasons };
-    };
-    const keep = (key: string, configured: number, reasons: string[]) => {
-        const rule = `kept the configured ${configured}: ${reasons.join("; ")}`;
-        warnings.push(`forecast ${key}: ${rule}`);
-        counts.push({ key, configured, current: configured, proposed: configured, peaks: {}, model: "defaults", rule, fallback: true });
-    };
-    const describeModels = (got: readonly (readonly [string, SeriesPeak])[]) =>
-        [...new Set(got.map(([, p]) => (p.fallback ? `${p.model} (too little history)` : p.model)))].join(", ");
-
-    if (c.redis.enabled && series.redis) {
-        const key = "redis.masters";
-        const refs = Object.entries(series.redis).filter((e): e is [string, SeriesRef] => e[1] !== undefined);
-        const { got, reasons } = peaksOf(key, refs);
-        if (refs.length < 2) reasons.push("both forecast.series.redis.memoryUsed and opsPerSecond are needed");
-        if (reasons.length) keep(key, c.redis.masters, reasons);
-        else {
-            const peak = Object.fromEntries(got.map(([l, p]) => [l, p.peak]));
-            const current = a.deployedRedisMasters && a.deployedRedisMasters > 0 ? a.deployedRedisMasters : c.redis.masters;
-            const maxmemory = redisMaxmemoryBytes(c);
-            const d = decideRedisMasters({
-                current,
-                memoryPeakBytes: peak.memoryUsed,
-                opsPeak: peak.opsPerSecond,
-                thresholds: { ...SEED_CACHE_THRESHOLDS, maxMemoryPerNode: maxmemory },
-                allowJump: c.redis.allowShardJump,
-                guard: guards.redisMasters,
-            });
-            counts.push({
-                key,
-                configured: c.redis.masters,
-                current,
-                proposed: d.proposed,
-                peaks: peak,
-                model: describeModels(got),
-                rule: d.rule,
-                fallback: false,
-            });
-        }
+        const rule = `${peak.toFixed(0)} client connections at the peak; a pod takes ${(c.pooler.maxClientConn * u).toFixed(0)} at ${c.pooler.clientTargetUtilization} % of pooler.maxClientConn (${c.pooler.maxClientConn}); the connection budget allows ${budgetPods} pod(s): ${explain(d, configured, s.hysteresisPercent)}`;
+        sized(
+            run,
+            { key, configured, current: configured, proposed: d.proposed, peaks: { clientConnections: peak }, model, rule },
+            d.capped,
+        );
+        placed[p.id] = d.proposed;
     }
-
-    let replicas = c.postgres.replicas;
-    if (c.postgres.enabled && series.postgres?.readQueries) {
-        const key = "postgres.replicas";
-        const { got, reasons } = peaksOf(key, [["readQueries", series.postgres.readQueries]]);
-        if (reasons.length) keep(key, replicas, reasons);
-        else {
-            const peak = got[0][1].peak;
-            const per = c.postgres.readQueriesPerReplica;
-            const u = c.postgres.readTargetUtilization / 100;
-            // With no replicas the primary serves the reads (the -r pooler): 0 and 1 replicas read alike.
-            const d = decideCount({
-                current: replicas,
-                peak,
-                capacity: (n) => Math.max(1, n) * per,
-                targetUtilization: u,
-                guard: guards.postgresReplicas,
-                hysteresisPercent: s.hysteresisPercent,
-            });
-            const rule = `${peak.toFixed(0)} read queries/s at the peak; an instance serves ${(per * u).toFixed(0)}/s at ${c.postgres.readTargetUtilization} % of postgres.readQueriesPerReplica (${per}), the primary when there are no replicas: ${explain(d, replicas, s.hysteresisPercent)}`;
-            counts.push({
-                key,
-                configured: replicas,
-                current: replicas,
-                proposed: d.proposed,
-                peaks: { readQueries: peak },
-                model: describeModels(got),
-                rule,
-                fallback: false,
-            });
-            if (d.capped) warnings.push(`forecast ${key}: ${rule}`);
-            replicas = d.proposed;
-        }
-    }
-
-    if (c.postgres.enabled && series.poolers) {
-        // Each pooler pod needs at least min_pool_size + reserve_pool_size server connections: the
-        // connection budget caps the pods a target can take. Without replicas the read pooler
-        // shares the primary with the write pooler.
-        const need = c.pooler.minPoolSize + c.pooler.reservePoolSize;
-        const target = (maxConnections: number) =>
-            Math.floor(
-                available({
-                    name: "",
-                    maxConnections,
-                    superuserReserved: c.postgres.superuserReservedConnections,
-                    systemReserved: c.postgres.systemReservedConnections,
-                    headroom: c.postgres.headroomConnections,
-                }) / need,
-            );
-        const primaryPods = target(c.postgres.maxConnections);
-        const floor = c.environment === "dev" ? 1 : 2; // config rule: at least 2 pods per pooler outside dev
-        const sized: Record<string, number> = {};
-        for (const p of POOLERS) {
-            const ref = series.poolers[p.id];
-            const key = `pooler.${p.key}`;
-            const configured = c.pooler[p.key];
-            if (!ref || (p.id === "analytics" && !c.postgres.analytics.enabled)) continue;
-            const { got, reasons } = peaksOf(key, [[`${p.id} client connections`, ref]]);
-            if (reasons.length) {
-                keep(key, configured, reasons);
-                sized[p.id] = configured;
-                continue;
-            }
-            const budgetPods =
-                p.id === "analytics"
-                    ? target(c.postgres.analytics.maxConnections)
-                    : p.id === "read" && replicas > 0
-                      ? primaryPods
-                      : primaryPods -
-                        (p.id === "write" ? (replicas > 0 ? 0 : c.pooler.readInstances) : (sized.write ?? c.pooler.writeInstances));
-            const lo = Math.max(guards.poolerInstances.min, floor);
-            const guard = { min: lo, max: Math.max(lo, Math.min(guards.poolerInstances.max, budgetPods)) };
-            const peak = got[0][1].peak;
-            const u = c.pooler.clientTargetUtilization / 100;
-            const d = decideCount({
-                current: configured,
-                peak,
-                capacity: (n) => n * c.pooler.maxClientConn,
-                targetUtilization: u,
-                guard,
-                hysteresisPercent: s.hysteresisPercent,
-            });
-            const rule = `${peak.toFixed(0)} client connections at the peak; a pod takes ${(c.pooler.maxClientConn * u).toFixed(0)} at ${c.pooler.clientTargetUtilization} % of pooler.maxClientConn (${c.pooler.maxClientConn}); the connection budget allows ${budgetPods} pod(s): ${explain(d, configured, s.hysteresisPercent)}`;
-            counts.push({
-                key,
-                configured,
-                current: configured,
-                proposed: d.proposed,
-                peaks: { clientConnections: peak },
-                model: describeModels(got),
-                rule,
-                fallback: false,
-            });
-            if (d.capped) warnings.push(`forecast ${key}: ${rule}`);
-            sized[p.id] = d.proposed;
-        }
-    }
-    return { counts, warnings, notes, inputsHash: hash.digest("hex").slice(0, 16) };
 }
 
 function explain(d: ReturnType<typeof decideCount>, current: number, h: number): string {
@@ -487,20 +428,4 @@ export function redisMaxmemoryBytes(c: AppConfig): number {
         evictionPolicy: c.redis.evictionPolicy,
     }).maxmemory;
     return quantityValue(mb.replace(/mb$/, "Mi"));
-}
-
-/** The config with the forecast's counts in place of the configured ones (validate it again before use). */
-export function withDataTierCounts(c: AppConfig, f: DataTierForecast): AppConfig {
-    const get = (key: string) => f.counts.find((x) => x.key === key)?.proposed;
-    return {
-        ...c,
-        redis: { ...c.redis, masters: get("redis.masters") ?? c.redis.masters },
-        postgres: { ...c.postgres, replicas: get("postgres.replicas") ?? c.postgres.replicas },
-        pooler: {
-            ...c.pooler,
-            writeInstances: get("pooler.writeInstances") ?? c.pooler.writeInstances,
-            readInstances: get("pooler.readInstances") ?? c.pooler.readInstances,
-            analyticsInstances: get("pooler.analyticsInstances") ?? c.pooler.analyticsInstances,
-        },
-    };
 }

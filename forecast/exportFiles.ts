@@ -18,7 +18,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { relativePathError } from "../policies/lib/grammar";
+import { relativePathError } from "../policies/contract";
 
 /**
  * The largest export read: 256 MiB. A 90-day refresh (`forecast.prometheus.days` at most 90) of one
@@ -110,16 +110,6 @@ export function resolveExportsDir(configured: string, stack: string, projectDir:
             "must be a directory inside the project: it resolves, through a symbolic link, to one outside it (exports are read only from inside the project)",
         );
     return { dir, shown: rel };
-}
-
-/**
- * A configured export path inside `dir`, or `ExportPathError` (`key` names the config key of the
- * path, e.g. `forecast.series.api.requests.file`).
- */
-export function exportPath(dir: string, file: string, key: string): string {
-    const problem = exportPathProblem(file);
-    if (problem) throw new ExportPathError(key, file, `${problem} (a file inside forecast.exportsDir, relative to it)`);
-    return path.join(dir, file);
 }
 
 export type ExportRead =

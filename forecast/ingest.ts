@@ -8,11 +8,9 @@
  * also goes to `Series.warnings`, which the step shows as warnings. Malformed input throws an
  * `IngestError` naming the file, the position (line and column, or JSON path) and the reason,
  * never the file's content: an export path may name a file that holds secrets.
- * Pure apart from `readSeriesFile`, which only reads the file.
+ * Pure: the caller reads the file (exportFiles.ts `readExport`).
  */
-import * as fs from "node:fs";
 import type { Aggregation, Grid, Series } from "./types";
-import { MAX_EXPORT_BYTES } from "./exportFiles";
 import { SampleColumns, scanQueryRange } from "./queryRangeScan";
 
 export class IngestError extends Error {
@@ -65,32 +63,6 @@ export function detectFormat(text: string): Format {
         return c === 123 || c === 91 ? "json" : "csv";
     }
     return "csv";
-}
-
-/**
- * Reads and parses one export file named by the caller (the benchmark's folder, a test): a
- * directory, anything but a regular file, or more than `MAX_EXPORT_BYTES` is an IngestError
- * (position `file`). The forecasting step reads through exportFiles.ts `readExport`, which also
- * confines the path to the exports directory.
- */
-export function readSeriesFile(file: string, opts: IngestOptions = {}): Series[] {
-    let text: string;
-    try {
-        const st = fs.statSync(file);
-        if (st.isDirectory()) throw new IngestError(file, "file", "is a directory, not a file");
-        if (!st.isFile()) throw new IngestError(file, "file", "is not a regular file (a device, FIFO or socket)");
-        if (st.size > MAX_EXPORT_BYTES)
-            throw new IngestError(
-                file,
-                "file",
-                `is too large (${(st.size / 2 ** 20).toFixed(1)} MiB > the ${(MAX_EXPORT_BYTES / 2 ** 20).toFixed(1)} MiB limit)`,
-            );
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        if (e instanceof IngestError) throw e;
-        throw new IngestError(file, "file", `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    return parseSeriesText(text, file, opts);
 }
 
 export function parseSeriesText(text: string, file: string, opts: IngestOptions = {}): Series[] {
@@ -147,108 +119,142 @@ export function seriesName(labels: Record<string, string>): string {
     return rest.length ? `${name}{${rest.join(",")}}` : name || "{}";
 }
 
+/** Where (a character index) and why a text is not JSON. */
+export interface JsonSyntax {
+    readonly pos: number;
+    readonly reason: string;
+}
+
 /**
  * Where and why `text` is not JSON (undefined when it is): a scanner of the JSON grammar, so the
  * message names the position without quoting the text (V8's own message quotes the start of the
  * input, which may be a secret, and its wording changes between Node versions).
  */
-export function jsonSyntaxError(text: string): { readonly pos: number; readonly reason: string } | undefined {
-    const n = text.length;
-    let i = 0;
-    const stack: number[] = []; // 0: array, 1: object
-    const fail = (reason: string) => ({ pos: Math.min(i, n), reason: i >= n ? "unexpected end of input" : reason });
-    const ws = () => {
-        for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
-    };
-    const str = () => {
-        i++;
-        while (i < n) {
-            const c = text.charCodeAt(i);
+export function jsonSyntaxError(text: string): JsonSyntax | undefined {
+    return new JsonScanner(text).scan();
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** The JSON grammar over a text, one token at a time, with the containers still open. */
+class JsonScanner {
+    private i = 0;
+    /** Containers still open: 0 an array, 1 an object. */
+    private readonly open: number[] = [];
+    /** A value comes next; else a separator, the end of a container, or the end of the text. */
+    private expectValue = true;
+    private done = false;
+
+    constructor(private readonly text: string) {}
+
+    scan(): JsonSyntax | undefined {
+        while (!this.done) {
+            this.ws();
+            const e = this.expectValue ? this.value() : this.afterValue();
+            if (e) return e;
+        }
+        return undefined;
+    }
+
+    private fail(reason: string): JsonSyntax {
+        const n = this.text.length;
+        return { pos: Math.min(this.i, n), reason: this.i >= n ? "unexpected end of input" : reason };
+    }
+
+    private ws(): void {
+        const text = this.text;
+        for (let c = text.charCodeAt(this.i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++this.i));
+    }
+
+    /** A value, or the opening of an object or array. */
+    private value(): JsonSyntax | undefined {
+        const text = this.text;
+        if (this.i >= text.length) return this.fail("");
+        const c = text.charCodeAt(this.i);
+        if (c === 123 || c === 91) return this.openContainer(c === 123);
+        let e: JsonSyntax | undefined;
+        if (c === 34) e = this.str();
+        else if (c === 45 || (c >= 48 && c <= 57)) {
+            JSON_NUMBER.lastIndex = this.i;
+            if (!JSON_NUMBER.exec(text)) return this.fail("bad number");
+            this.i = JSON_NUMBER.lastIndex;
+        } else {
+            const lit = ["true", "false", "null"].find((l) => text.startsWith(l, this.i));
+            if (!lit) return this.fail("unexpected character where a value should be");
+            this.i += lit.length;
+        }
+        this.expectValue = false;
+        return e;
+    }
+
+    private openContainer(object: boolean): JsonSyntax | undefined {
+        this.i++;
+        this.ws();
+        if (this.text.charCodeAt(this.i) === (object ? 125 : 93)) {
+            this.i++;
+            this.expectValue = false;
+            return undefined;
+        }
+        this.open.push(object ? 1 : 0);
+        return object ? this.key() : undefined;
+    }
+
+    /** After a value: a comma, the end of its container, or the end of the text. */
+    private afterValue(): JsonSyntax | undefined {
+        const n = this.text.length;
+        if (this.open.length === 0) {
+            this.done = true;
+            return this.i < n ? this.fail("unexpected character after the end of the JSON value") : undefined;
+        }
+        const top = this.open[this.open.length - 1];
+        if (this.i >= n) return this.fail("");
+        const c = this.text.charCodeAt(this.i);
+        if (c === 44) {
+            this.i++;
+            this.expectValue = true;
+            return top === 1 ? this.key() : undefined;
+        }
+        if ((top === 1 && c === 125) || (top === 0 && c === 93)) {
+            this.i++;
+            this.open.pop();
+            return undefined;
+        }
+        return this.fail(top === 1 ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+    }
+
+    /** A property name and its colon. */
+    private key(): JsonSyntax | undefined {
+        this.ws();
+        if (this.text.charCodeAt(this.i) !== 34) return this.fail("expected a double-quoted property name");
+        const e = this.str();
+        if (e) return e;
+        this.ws();
+        if (this.text.charCodeAt(this.i) !== 58) return this.fail("expected ':' after a property name");
+        this.i++;
+        return undefined;
+    }
+
+    /** A string, from its opening quote. */
+    private str(): JsonSyntax | undefined {
+        const text = this.text;
+        this.i++;
+        while (this.i < text.length) {
+            const c = text.charCodeAt(this.i);
             if (c === 34) {
-                i++;
+                this.i++;
                 return undefined;
             }
-            if (c < 32) return fail("control character inside a string");
+            if (c < 32) return this.fail("control character inside a string");
             if (c === 92) {
-                const e = text[i + 1];
+                const e = text[this.i + 1];
                 if (e === "u") {
-                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return fail("bad \\u escape inside a string");
-                    i += 6;
-                } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-                else return fail("bad escape inside a string");
-            } else i++;
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 2, this.i + 6))) return this.fail("bad \\u escape inside a string");
+                    this.i += 6;
+                } else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i += 2;
+                else return this.fail("bad escape inside a string");
+            } else this.i++;
         }
-        return fail("unterminated string");
-    };
-    const NUM = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    const key = () => {
-        ws();
-        if (text.charCodeAt(i) !== 34) return fail("expected a double-quoted property name");
-        const e = str();
-        if (e) return e;
-        ws();
-        if (text.charCodeAt(i) !== 58) return fail("expected ':' after a property name");
-        i++;
-        return undefined;
-    };
-    let expectValue = true;
-    for (;;) {
-        ws();
-        if (expectValue) {
-            if (i >= n) return fail("");
-            const c = text.charCodeAt(i);
-            if (c === 123) {
-                i++;
-                ws();
-                if (text.charCodeAt(i) === 125) {
-                    i++;
-                    expectValue = false;
-                } else {
-                    stack.push(1);
-                    const e = key();
-                    if (e) return e;
-                }
-                continue;
-            }
-            if (c === 91) {
-                i++;
-                ws();
-                if (text.charCodeAt(i) === 93) {
-                    i++;
-                    expectValue = false;
-                } else stack.push(0);
-                continue;
-            }
-            if (c === 34) {
-                const e = str();
-                if (e) return e;
-            } else if (c === 45 || (c >= 48 && c <= 57)) {
-                NUM.lastIndex = i;
-                if (!NUM.exec(text)) return fail("bad number");
-                i = NUM.lastIndex;
-            } else {
-                const lit = ["true", "false", "null"].find((l) => text.startsWith(l, i));
-                if (!lit) return fail("unexpected character where a value should be");
-                i += lit.length;
-            }
-            expectValue = false;
-            continue;
-        }
-        if (stack.length === 0) return i < n ? fail("unexpected character after the end of the JSON value") : undefined;
-        const top = stack[stack.length - 1];
-        if (i >= n) return fail("");
-        const c = text.charCodeAt(i);
-        if (c === 44) {
-            i++;
-            if (top === 1) {
-                const e = key();
-                if (e) return e;
-            }
-            expectValue = true;
-        } else if ((top === 1 && c === 125) || (top === 0 && c === 93)) {
-            i++;
-            stack.pop();
-        } else return fail(top === 1 ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+        return this.fail("unterminated string");
     }
 }
 
@@ -535,31 +541,56 @@ export function isoTime(t: number): string {
 
 function normalize(r: Raw, file: string, counter: boolean): Series {
     const notes: string[] = [];
-    const n0 = r.t.length;
-    let sorted = true;
-    let strictly = true;
-    for (let i = 1; i < n0; i++)
-        if (r.t[i] <= r.t[i - 1]) {
-            strictly = false;
-            if (r.t[i] < r.t[i - 1]) {
-                sorted = false;
-                break;
-            }
-        }
+    const { sorted, strictly } = ordering(r.t);
     // A clean export (typed columns, strictly increasing, all finite, not a counter) is used as read.
     if (strictly && !counter && r.nonFinite === 0 && r.t instanceof Float64Array && r.v instanceof Float64Array)
         return { name: r.name, labels: r.labels, t: r.t, v: r.v, step: checkedStep(r.t, notes), source: file, notes, warnings: [] };
-    let order: Uint32Array | undefined;
-    if (!sorted) {
-        const o = Array.from({ length: n0 }, (_, k) => k).sort((a, b) => r.t[a] - r.t[b] || a - b);
-        order = Uint32Array.from(o);
-        notes.push("points out of order: sorted by time");
-    }
+    if (!sorted) notes.push("points out of order: sorted by time");
+    const d = dedupe(r, sorted);
+    if (d.dups) notes.push(`${d.dups} duplicate timestamp(s): kept the last value`);
+    const warnings: string[] = [];
+    if (d.conflicts)
+        warnings.push(
+            `${d.conflicts} timestamp(s) have several different values (the first at ${isoTime(d.firstConflict)}): kept the last value of each; two exports concatenated, or series that should have been summed?`,
+        );
+    // Drop NaN/±Inf after de-duplication, so a duplicate NaN does not hide a good value.
+    const { t, v } = d;
+    let m = 0;
+    for (let i = 0; i < d.n; i++)
+        if (Number.isFinite(v[i])) {
+            t[m] = t[i];
+            v[m] = v[i];
+            m++;
+        }
+    if (r.nonFinite) notes.push(`${r.nonFinite} NaN/Inf value(s) treated as gaps`);
+    const out = counter ? counterRates(t.subarray(0, m), v.subarray(0, m), notes) : { t: t.subarray(0, m), v: v.subarray(0, m) };
+    const T = out.t.slice();
+    return { name: r.name, labels: r.labels, t: T, v: out.v.slice(), step: checkedStep(T, notes), source: file, notes, warnings };
+}
+
+/** Whether timestamps are in order (no point before the previous one), and strictly so (no repeat). */
+function ordering(t: ArrayLike<number>): { readonly sorted: boolean; readonly strictly: boolean } {
+    let strictly = true;
+    for (let i = 1; i < t.length; i++)
+        if (t[i] <= t[i - 1]) {
+            strictly = false;
+            if (t[i] < t[i - 1]) return { sorted: false, strictly };
+        }
+    return { sorted: true, strictly };
+}
+
+/**
+ * The points in time order with one value per timestamp: the last one written, as Prometheus's
+ * remote write keeps it. Counts the repeats, and the timestamps with two different finite values
+ * (not a resend of the same sample).
+ */
+function dedupe(r: Raw, sorted: boolean) {
+    const n0 = r.t.length;
+    const order = sorted ? undefined : Uint32Array.from(Array.from({ length: n0 }, (_, k) => k).sort((a, b) => r.t[a] - r.t[b] || a - b));
     const t = new Float64Array(n0);
     const v = new Float64Array(n0);
     let n = 0;
     let dups = 0;
-    // Timestamps with two different finite values: not a resend of the same sample.
     let conflicts = 0;
     let firstConflict = NaN;
     let lastConflictAt = NaN;
@@ -574,7 +605,6 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
                 lastConflictAt = ts;
                 if (!(firstConflict <= ts)) firstConflict = ts;
             }
-            // Keep the last sample written for a timestamp, as Prometheus's remote write would.
             v[n - 1] = now;
             dups++;
             continue;
@@ -583,42 +613,26 @@ function normalize(r: Raw, file: string, counter: boolean): Series {
         v[n] = r.v[k];
         n++;
     }
-    if (dups) notes.push(`${dups} duplicate timestamp(s): kept the last value`);
-    const warnings: string[] = [];
-    if (conflicts)
-        warnings.push(
-            `${conflicts} timestamp(s) have several different values (the first at ${isoTime(firstConflict)}): kept the last value of each; two exports concatenated, or series that should have been summed?`,
-        );
-    // Drop NaN/±Inf after de-duplication, so a duplicate NaN does not hide a good value.
-    let m = 0;
-    for (let i = 0; i < n; i++)
-        if (Number.isFinite(v[i])) {
-            t[m] = t[i];
-            v[m] = v[i];
-            m++;
+    return { t, v, n, dups, conflicts, firstConflict };
+}
+
+/** A monotonic counter's per-second rate between consecutive points; a drop is a reset (the counter restarted from 0). */
+function counterRates(t: Float64Array, v: Float64Array, notes: string[]): { readonly t: Float64Array; readonly v: Float64Array } {
+    const m = t.length;
+    const rt = new Float64Array(Math.max(0, m - 1));
+    const rv = new Float64Array(Math.max(0, m - 1));
+    let resets = 0;
+    for (let i = 1; i < m; i++) {
+        let inc = v[i] - v[i - 1];
+        if (inc < 0) {
+            inc = v[i];
+            resets++;
         }
-    if (r.nonFinite) notes.push(`${r.nonFinite} NaN/Inf value(s) treated as gaps`);
-    let nt = t.subarray(0, m);
-    let nv = v.subarray(0, m);
-    if (counter) {
-        const rt = new Float64Array(Math.max(0, m - 1));
-        const rv = new Float64Array(Math.max(0, m - 1));
-        let resets = 0;
-        for (let i = 1; i < m; i++) {
-            let inc = nv[i] - nv[i - 1];
-            if (inc < 0) {
-                inc = nv[i]; // a reset: the counter restarted from 0
-                resets++;
-            }
-            rt[i - 1] = nt[i];
-            rv[i - 1] = inc / (nt[i] - nt[i - 1]);
-        }
-        if (resets) notes.push(`${resets} counter reset(s)`);
-        nt = rt;
-        nv = rv;
+        rt[i - 1] = t[i];
+        rv[i - 1] = inc / (t[i] - t[i - 1]);
     }
-    const T = nt.slice();
-    return { name: r.name, labels: r.labels, t: T, v: nv.slice(), step: checkedStep(T, notes), source: file, notes, warnings };
+    if (resets) notes.push(`${resets} counter reset(s)`);
+    return { t: rt, v: rv };
 }
 
 /** The step of strictly increasing timestamps; notes spacings that differ from it (mixed steps). */
@@ -677,35 +691,6 @@ export function toGrid(s: Pick<Series, "t" | "v" | "step">, step: number, agg: A
         else out[b] = acc[b];
     }
     return { start: from, step, values: out };
-}
-
-/** Times of a grid's buckets. */
-export const gridTime = (g: Grid, i: number) => g.start + i * g.step;
-
-/** A per-step count (requests per minute) as a per-second rate. */
-export function countToRate(s: Series): Series {
-    const v = new Float64Array(s.v.length);
-    for (let i = 0; i < v.length; i++) v[i] = s.v[i] / s.step;
-    return { ...s, v, notes: [...s.notes, `counts per ${s.step}s divided by ${s.step} to a per-second rate`] };
-}
-
-/** Points of `s` with `from <= t < to`. */
-export function slice(s: Series, from: number, to: number): Series {
-    const a = lowerBound(s.t, from);
-    const b = lowerBound(s.t, to);
-    return { ...s, t: s.t.subarray(a, b), v: s.v.subarray(a, b) };
-}
-
-/** First index with `t[i] >= x` in a sorted array. */
-export function lowerBound(t: ArrayLike<number>, x: number): number {
-    let lo = 0;
-    let hi = t.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (t[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The stack config's series mapping (`forecast.series`) turned into what the forecasting step
  * reads: one `WorkloadInput` per autoscaled workload that has series, with the capacity per pod
- * DERIVED from the HPA the program declares for it (lib/plan.ts), never restated in the mapping:
+ * DERIVED from the HPA the program declares for it (plan/workloads.ts), never restated in the mapping:
  *
  * - a `Resource` metric (CPU, memory): one pod serves its request (`resources.cpuRequest`,
  *   `memoryRequest`) at 100 %, and the HPA's utilization target is the target;
@@ -13,11 +13,13 @@
  * pod count, not loads that add up over pods: they get their HPA-derived capacity and feed the
  * capacity planner (latency) and the staleness check, with `sizing: false`. Pure.
  */
-import type { AppConfig, WorkerPoolName } from "../config";
-import { ConfigError, quantityValue, WORKER_POOLS } from "../config";
+import type { AppConfig, WorkerPoolName } from "../config/schema";
+import { ConfigError } from "../config/errors";
+import { WORKER_POOLS } from "../config/schema";
+import { quantityValue } from "../policies/contract";
 import { ExportPathError, resolveExportsDir, type ExportsDir } from "./exportFiles";
 import { METRIC } from "../lib/metricsRules";
-import { apiPlan, workerPlans, type AutoscaledPlan } from "../lib/plan";
+import { apiPlan, workerPlans, type AutoscaledPlan } from "../plan/workloads";
 import type { PlannerMetric } from "./capacityPlanner";
 import type { MetricInput, WorkloadInput } from "./stack";
 import type { Aggregation } from "./types";
@@ -76,15 +78,11 @@ export function hpaCapacity(
 }
 
 /**
- * The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`),
- * absolute. It must lie inside the project (exportFiles.ts `resolveExportsDir`): a `ConfigError`
- * naming the stack file, the key and the value otherwise.
+ * The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`):
+ * absolute, and as messages name it (relative to the project). It must lie inside the project
+ * (exportFiles.ts `resolveExportsDir`): a `ConfigError` naming the stack file, the key and the
+ * value otherwise.
  */
-export function exportsDir(c: AppConfig, stack: string, projectDir: string): string {
-    return exportsLocation(c, stack, projectDir).dir;
-}
-
-/** `exportsDir`, with the directory as messages name it (relative to the project). */
 export function exportsLocation(c: AppConfig, stack: string, projectDir: string): ExportsDir {
     try {
         return resolveExportsDir(c.forecast.exportsDir, stack, projectDir);
@@ -167,50 +165,28 @@ export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
     return out;
 }
 
-export interface RefreshTarget {
-    /** `api/requests`, `worker-queue/queueLength`, `redis/memoryUsed`, ... */
-    readonly name: string;
-    readonly file: string;
-    readonly query: string;
-    /** The mapping's `series`, when it names one (the refresh checks the answer has it). */
-    readonly series?: string;
-}
-
 /**
  * Every mapped series in config order, named `api/requests`, `worker-queue/queueLength`,
- * `redis/memoryUsed`, ...; the refs are the config's own objects.
+ * `redis/memoryUsed`, ..., with its config key (`forecast.series.workers.queue.queueLength`);
+ * the refs are the config's own objects.
  */
-export function mappedSeries(series: ForecastConfig["series"]): Array<{ readonly name: string; readonly ref: SeriesRef }> {
-    const groups: [string, Record<string, SeriesRef | undefined> | undefined][] = [
-        ["api", series.api],
-        ...WORKER_POOLS.map((p): [string, Record<string, SeriesRef | undefined> | undefined] => [`worker-${p}`, series.workers[p]]),
-        ["redis", series.redis],
-        ["postgres", series.postgres],
-        ["poolers", series.poolers],
+export function mappedSeries(
+    series: ForecastConfig["series"],
+): Array<{ readonly group: string; readonly name: string; readonly key: string; readonly ref: SeriesRef }> {
+    const groups: [string, string, Record<string, SeriesRef | undefined> | undefined][] = [
+        ["api", "api", series.api],
+        ...WORKER_POOLS.map((p): [string, string, Record<string, SeriesRef | undefined> | undefined] => [
+            `worker-${p}`,
+            `workers.${p}`,
+            series.workers[p],
+        ]),
+        ["redis", "redis", series.redis],
+        ["postgres", "postgres", series.postgres],
+        ["poolers", "poolers", series.poolers],
     ];
-    return groups.flatMap(([group, refs]) =>
-        Object.entries(refs ?? {}).flatMap(([name, ref]) => (ref ? [{ name: `${group}/${name}`, ref }] : [])),
+    return groups.flatMap(([group, keyGroup, refs]) =>
+        Object.entries(refs ?? {}).flatMap(([name, ref]) =>
+            ref ? [{ group, name: `${group}/${name}`, key: `forecast.series.${keyGroup}.${name}`, ref }] : [],
+        ),
     );
-}
-
-/** Every mapped series with a `query`, in config order: what `npm run forecast -- --refresh` rewrites. */
-export function refreshTargets(c: AppConfig): RefreshTarget[] {
-    return mappedSeries(c.forecast.series).flatMap(({ name, ref }) =>
-        ref.query ? [{ name, file: ref.file, query: ref.query, ...(ref.series ? { series: ref.series } : {}) }] : [],
-    );
-}
-
-/** The Prometheus `--refresh` queries: `PROMETHEUS_URL`, else `forecast.prometheus.url`, else the adapter's. */
-export function prometheusUrl(c: AppConfig, env: Readonly<Record<string, string | undefined>> = {}): string {
-    return prometheusSource(c, env).url;
-}
-
-/** `prometheusUrl` with where it comes from, as messages name it. */
-export function prometheusSource(
-    c: AppConfig,
-    env: Readonly<Record<string, string | undefined>> = {},
-): { readonly url: string; readonly from: string } {
-    if (env.PROMETHEUS_URL) return { url: env.PROMETHEUS_URL, from: "$PROMETHEUS_URL" };
-    if (c.forecast.prometheus.url) return { url: c.forecast.prometheus.url, from: "forecast.prometheus.url" };
-    return { url: `${c.metrics.prometheusUrl}:${c.metrics.prometheusPort}`, from: "metrics.prometheusUrl and metrics.prometheusPort" };
 }

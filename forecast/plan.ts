@@ -6,8 +6,8 @@
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import type { Aggregation, Grid } from "./types";
 import { max } from "./stats";
-import { fillGaps, type Model } from "./models/common";
-import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "./models/select";
+import { fillGaps } from "./models/common";
+import { bandPeak, forecastDefault, peakFactor, type ForecastResult } from "./models/select";
 import { rawMaxReplicas, searchFloor, type MetricCapacity } from "./sizing";
 import type { ReplayMetric, ReplayResult } from "./simulator";
 
@@ -179,13 +179,9 @@ export function forecastScenario(
     return { load: out, scales };
 }
 
-/** A forecaster: ours by default; a single model for the baselines. */
+/** A forecaster: ours by default (`forecastSeries` takes another in tests). */
 export type Forecaster = (hourly: Float64Array, h: number, period: number, bandQuantile: number) => ForecastResult;
 export const defaultForecaster: Forecaster = (y, h, period, q) => forecastDefault(y, h, { period, bandQuantile: q });
-export const modelForecaster =
-    (m: Model): Forecaster =>
-    (y, h, period, q) =>
-        forecastWith(m, y, h, { period, bandQuantile: q });
 
 /** What one series' forecast gives the sizing: the model-step history, the forecast and its peaks. */
 export interface SeriesForecast {

@@ -2,23 +2,22 @@
  * The forecasting step as the program runs it before each preview: read the stack config's
  * series mapping (`forecast.series`) and the exports it names, size every mapped workload from
  * its configured bounds within the guardrails, size the data-tier counts that have series, and
- * return the bounds, the HPA annotations and the config with the sized counts (validated again,
- * so every config rule runs on the final numbers). Deterministic: the same files and config give
+ * return the sized numbers as stack-file keys with the HPA annotations. The program applies the
+ * numbers like the stack file's own, so every config rule runs on the final numbers. Deterministic: the same files and config give
  * the same sizing in preview, up and render (the wall clock decides staleness when a limit is
  * configured, and refuses exports dated after it; it never changes a sizing from past data).
  *
  * Bad exports never throw: each is a warning and a fallback to the configured numbers (stack.ts,
  * dataTier.ts). What throws is a `ConfigError` naming `Pulumi.<stack>.yaml`, the key and the
  * value: an exports directory or export path out of the project or the exports directory
- * (exportFiles.ts), guardrails that leave no room to scale, a sized count that breaks a config
- * rule. No Pulumi here.
+ * (exportFiles.ts), guardrails that leave no room to scale. No Pulumi here.
  */
-import { parseConfig, type AppConfig } from "../config";
-import type { ReplicaBounds } from "../lib/hpa";
-import { apiPlan, workerPlans } from "../lib/plan";
-import { forecastDataTier, withDataTierCounts, type DataTierForecast } from "./dataTier";
+import type { AppConfig, WorkerPoolName } from "../config/schema";
+import { FORECAST_ANNOTATIONS, formatBounds } from "../policies/contract";
+import { apiPlan, workerPlans } from "../plan/workloads";
+import { forecastDataTier, type DataTierForecast } from "./dataTier";
 import { exportsLocation, workloadInputs } from "./mapping";
-import { forecastStack, type ForecastSettings, type StackForecast } from "./stack";
+import { forecastStack, type ForecastSettings, type StackForecast, type WorkloadForecast } from "./stack";
 
 export interface ProgramForecastArgs {
     readonly stack: string;
@@ -34,14 +33,18 @@ export interface ProgramForecastArgs {
 export interface ProgramForecast {
     /** The exports directory, relative to the project. */
     readonly exportsDir: string;
-    /** Bounds per workload key (`api`, `worker-queue`, ...): sized, or the configured ones. */
-    readonly bounds: Record<string, ReplicaBounds>;
+    /**
+     * What the forecast sets, as stack-file keys (`api.minReplicas`, `workers.queue.maxReplicas`,
+     * `postgres.replicas`, ...): the sized numbers, or the configured ones where a series fell back.
+     * The program applies them as if the stack file said so (plan/forecast.ts), so every config
+     * rule runs on the final numbers.
+     */
+    readonly values: Readonly<Record<string, number>>;
+    /** HPA annotations per workload key (`api`, `worker-queue`, ...), for bounds that come from metrics. */
     readonly annotations: Record<string, Record<string, string>>;
     readonly warnings: string[];
     readonly result: StackForecast;
     readonly dataTier: DataTierForecast;
-    /** The config with the sized data-tier counts, validated like the stack file. */
-    readonly config: Readonly<AppConfig>;
 }
 
 /** Settings shared by the workloads and the data tier, from the stack config. */
@@ -55,6 +58,21 @@ export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
         floorHistoryDays: f.floorHistoryDays,
         floorScenario: f.floorScenario,
         ...(f.maxAgeDays > 0 ? { maxExportAgeHours: f.maxAgeDays * 24 } : {}),
+    };
+}
+
+/**
+ * `forecast.acknowledge.<key>`: whether it acknowledges exactly the bounds proposed now. One that
+ * no longer matches (the forecast moved on, or fell back) acknowledges nothing, with a warning.
+ */
+function acknowledgement(c: AppConfig, key: string, w: WorkloadForecast): { matches: boolean; warning?: string } {
+    const ack = key === "api" ? c.forecast.acknowledge.api : c.forecast.acknowledge.workers[key.slice("workers.".length) as WorkerPoolName];
+    if (ack === "") return { matches: false };
+    const proposed = formatBounds(w.proposed);
+    if (w.raw !== undefined && ack === proposed) return { matches: true };
+    return {
+        matches: false,
+        warning: `forecast.acknowledge.${key} (${ack}) does not match the proposed bounds ${proposed}${w.raw === undefined ? " (the configured ones: no forecast this time)" : ""}: it acknowledges nothing; update or remove it`,
     };
 }
 
@@ -74,17 +92,21 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
         now,
         wallClock,
     });
-    const bounds: Record<string, ReplicaBounds> = Object.fromEntries(
-        [apiPlan(c, a.stack), ...workerPlans(c, a.stack)].map((p) => [p.key, p.bounds]),
-    );
+    const configKeys = new Map([apiPlan(c, a.stack), ...workerPlans(c, a.stack)].map((p) => [p.key, p.configKey]));
+    const values: Record<string, number> = {};
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];
     for (const w of result.workloads) {
-        bounds[w.name] = w.proposed;
+        const key = configKeys.get(w.name)!;
+        values[`${key}.minReplicas`] = w.proposed.minReplicas;
+        values[`${key}.maxReplicas`] = w.proposed.maxReplicas;
+        for (const m of w.warnings) warnings.push(`forecast ${w.name}: ${m}`);
         // Bounds that fell back to the configured ones (missing or stale exports) carry no
         // forecast annotations: they do not come from metrics.
-        if (w.raw !== undefined) annotations[w.name] = { ...w.annotations };
-        for (const m of w.warnings) warnings.push(`forecast ${w.name}: ${m}`);
+        const acknowledged = acknowledgement(c, key, w);
+        if (acknowledged.warning) warnings.push(`forecast ${w.name}: ${acknowledged.warning}`);
+        if (w.raw !== undefined)
+            annotations[w.name] = { ...w.annotations, ...(acknowledged.matches ? { [FORECAST_ANNOTATIONS.acknowledged]: "true" } : {}) };
     }
     const dataTier = forecastDataTier({
         config: c,
@@ -97,6 +119,6 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
         wallClock,
     });
     warnings.push(...dataTier.warnings);
-    const config = parseConfig(withDataTierCounts(c, dataTier), a.stack);
-    return { exportsDir: shown, bounds, annotations, warnings, result, dataTier, config };
+    for (const n of dataTier.counts) values[n.key] = n.proposed;
+    return { exportsDir: shown, values, annotations, warnings, result, dataTier };
 }

@@ -30,31 +30,58 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * `undefined` when the strict fast path does not apply.
  */
 export function scanQueryRange(text: string, special: (s: string) => number | undefined): unknown {
-    let i = 0;
-    const n = text.length;
+    try {
+        return new Scanner(text, special).document();
+    } catch {
+        return undefined; // GIVE_UP, a bad escape, or nesting too deep: the JSON.parse path decides
+    }
+}
 
-    const ws = () => {
-        while (i < n) {
+/** Strict JSON, one value at a time; any `values` array is read as sample columns. Throws GIVE_UP off the fast path. */
+class Scanner {
+    private i = 0;
+
+    constructor(
+        private readonly text: string,
+        private readonly special: (s: string) => number | undefined,
+    ) {}
+
+    document(): unknown {
+        this.ws();
+        if (this.text.charCodeAt(this.i) === 0xfeff) return undefined; // JSON.parse rejects a BOM: its error, not ours
+        const doc = this.value(undefined);
+        this.ws();
+        return this.i === this.text.length ? doc : undefined;
+    }
+
+    private ws(): void {
+        // Bounds-checked, unlike skipWs: reading past the end would deoptimize scanPairs, which inlines skipWs.
+        const { text } = this;
+        let i = this.i;
+        while (i < text.length) {
             const c = text.charCodeAt(i);
             if (c === 32 || c === 10 || c === 13 || c === 9) i++;
             else break;
         }
-    };
-    const expect = (c: number) => {
-        if (text.charCodeAt(i) !== c) throw GIVE_UP;
-        i++;
-    };
+        this.i = i;
+    }
+
+    private expect(c: number): void {
+        if (this.text.charCodeAt(this.i) !== c) throw GIVE_UP;
+        this.i++;
+    }
 
     /** A JSON string starting at the opening quote; escapes go through JSON.parse of the literal. */
-    const str = (): string => {
-        const start = i;
-        i++;
+    private str(): string {
+        const { text } = this;
+        const start = this.i;
+        let i = start + 1;
         let escaped = false;
-        while (i < n) {
+        while (i < text.length) {
             const c = text.charCodeAt(i);
             if (c === 34) {
-                i++;
-                const lit = text.slice(start, i);
+                this.i = i + 1;
+                const lit = text.slice(start, i + 1);
                 return escaped ? (JSON.parse(lit) as string) : lit.slice(1, -1);
             }
             if (c < 32) throw GIVE_UP;
@@ -64,83 +91,75 @@ export function scanQueryRange(text: string, special: (s: string) => number | un
             } else i++;
         }
         throw GIVE_UP;
-    };
+    }
 
-    const num = (): number => {
-        const x = readNumber(text, i);
+    private num(): number {
+        const x = readNumber(this.text, this.i);
         if (END[0] < 0) throw GIVE_UP;
-        i = END[0];
+        this.i = END[0];
         return x;
-    };
+    }
 
-    const pairs = (): SampleColumns => {
-        const r = scanPairs(text, i, special);
-        i = r.end;
-        return r.columns;
-    };
+    /** The value at the cursor; `key` is the property it is the value of. */
+    private value(key: string | undefined): unknown {
+        this.ws();
+        const { text } = this;
+        const c = text.charCodeAt(this.i);
+        if (c === 123) return this.obj();
+        if (c === 91) {
+            if (key !== "values") return this.arr();
+            const r = scanPairs(text, this.i, this.special);
+            this.i = r.end;
+            return r.columns;
+        }
+        if (c === 34) return this.str();
+        if (c === 116 && text.startsWith("true", this.i)) return ((this.i += 4), true);
+        if (c === 102 && text.startsWith("false", this.i)) return ((this.i += 5), false);
+        if (c === 110 && text.startsWith("null", this.i)) return ((this.i += 4), null);
+        return this.num();
+    }
 
-    const value = (key: string | undefined): unknown => {
-        ws();
-        const c = text.charCodeAt(i);
-        if (c === 123) return obj();
-        if (c === 91) return key === "values" ? pairs() : arr();
-        if (c === 34) return str();
-        if (c === 116 && text.startsWith("true", i)) return ((i += 4), true);
-        if (c === 102 && text.startsWith("false", i)) return ((i += 5), false);
-        if (c === 110 && text.startsWith("null", i)) return ((i += 4), null);
-        return num();
-    };
-
-    const arr = (): unknown[] => {
-        expect(91);
+    private arr(): unknown[] {
+        this.expect(91);
         const out: unknown[] = [];
-        ws();
-        if (text.charCodeAt(i) === 93) {
-            i++;
+        this.ws();
+        if (this.text.charCodeAt(this.i) === 93) {
+            this.i++;
             return out;
         }
         for (;;) {
-            out.push(value(undefined));
-            ws();
-            const c = text.charCodeAt(i++);
-            if (c === 44) continue;
-            if (c === 93) return out;
-            throw GIVE_UP;
+            out.push(this.value(undefined));
+            if (this.close(93)) return out;
         }
-    };
+    }
 
-    const obj = (): Record<string, unknown> => {
-        expect(123);
+    private obj(): Record<string, unknown> {
+        this.expect(123);
         const out: Record<string, unknown> = {};
-        ws();
-        if (text.charCodeAt(i) === 125) {
-            i++;
+        this.ws();
+        if (this.text.charCodeAt(this.i) === 125) {
+            this.i++;
             return out;
         }
         for (;;) {
-            ws();
-            if (text.charCodeAt(i) !== 34) throw GIVE_UP;
-            const k = str();
+            this.ws();
+            if (this.text.charCodeAt(this.i) !== 34) throw GIVE_UP;
+            const k = this.str();
             if (k === "__proto__") throw GIVE_UP;
-            ws();
-            expect(58);
-            out[k] = value(k);
-            ws();
-            const c = text.charCodeAt(i++);
-            if (c === 44) continue;
-            if (c === 125) return out;
-            throw GIVE_UP;
+            this.ws();
+            this.expect(58);
+            out[k] = this.value(k);
+            if (this.close(125)) return out;
         }
-    };
+    }
 
-    try {
-        ws();
-        if (text.charCodeAt(i) === 0xfeff) return undefined; // JSON.parse rejects a BOM: its error, not ours
-        const doc = value(undefined);
-        ws();
-        return i === n ? doc : undefined;
-    } catch {
-        return undefined; // GIVE_UP, a bad escape, or nesting too deep: the JSON.parse path decides
+    /** After a member: true at the container's end (`end`), false after a comma. */
+    private close(end: number): boolean {
+        this.ws();
+        const c = this.text.charCodeAt(this.i++);
+        if (c === 44) return false;
+        if (c === end) return true;
+        throw GIVE_UP;
     }
 }
 

@@ -188,323 +188,441 @@ export function metricProposal(load: number, current: number, capacityPerPod: nu
     return ceilEps(ratio * Math.max(current, 1));
 }
 
-export function replay(input: ReplayInput): ReplayResult {
-    const sync = input.syncSeconds ?? 15;
-    const tol = input.tolerance ?? 0.1;
-    const delay = input.readinessDelaySeconds ?? 60;
-    const up = rules(input.behavior?.scaleUp, true);
-    const down = rules(input.behavior?.scaleDown, false);
-    const segs: readonly BoundsSegment[] = Array.isArray(input.bounds)
-        ? (input.bounds as readonly BoundsSegment[])
-        : [{ from: -Infinity, ...(input.bounds as { minReplicas: number; maxReplicas: number }) }];
-    if (segs.length === 0) throw new Error("replay: bounds needs at least one segment");
-    for (const s of segs)
-        if (!(s.minReplicas >= 0) || s.minReplicas > s.maxReplicas)
-            throw new Error(`replay: minReplicas (${s.minReplicas}) must be >= 0 and <= maxReplicas (${s.maxReplicas})`);
-    const ms = input.metrics;
-    if (ms.length === 0) throw new Error("replay: needs at least one metric");
-    const nBuckets = ms[0].load.length;
-    for (const m of ms) {
-        if (m.load.length !== nBuckets)
-            throw new Error(`replay: metric ${m.name} has ${m.load.length} buckets, ${ms[0].name} has ${nBuckets}`);
-        if (!(m.capacityPerPod > 0) || !(m.targetUtilization > 0))
-            throw new Error(`replay: metric ${m.name} needs capacityPerPod > 0 and targetUtilization > 0`);
-    }
-    // Tick = the sync period, or the bucket when buckets are shorter (the HPA then sees the mean).
-    const dt = Math.min(sync, input.step);
-    const syncEvery = Math.max(1, Math.round(sync / dt));
-    const nTicks = Math.floor((nBuckets * input.step) / dt);
-    const scoreFrom = input.scoreFrom ?? -Infinity;
-    const recordEvents = input.recordEvents ?? true;
-    const trajR = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
-    const trajT = input.recordTrajectory ? new Float64Array(nTicks) : undefined;
-    const trajReady = input.recordTrajectory ? new Int32Array(nTicks) : undefined;
-    const trajNeed = input.recordTrajectory ? new Float64Array(nTicks) : undefined;
+/** A replay's input, checked and resolved (the `validate` step): what the tick loop reads. */
+class ReplayPlan {
+    /** The bounds, as segments sorted by `from`. */
+    readonly segments: readonly BoundsSegment[];
+    /** Load per metric and bucket, typed so that the hot loop's element access stays monomorphic. */
+    readonly loads: readonly Float64Array[];
+    readonly capacityPerPod: readonly number[];
+    /** capacity × target per metric: what one pod serves at the HPA's target. */
+    readonly perPod: readonly number[];
+    readonly start: number;
+    /** Seconds per load bucket. */
+    readonly step: number;
+    /** Seconds per tick: the sync period, or the bucket when buckets are shorter (the HPA then sees the mean). */
+    readonly dt: number;
+    /** Ticks per sync. */
+    readonly syncEvery: number;
+    readonly nTicks: number;
+    /** Ticks per load bucket when quiet stretches may be counted at once (fast-forward), else 0. */
+    readonly ticksPerBucket: number;
+    /** A proposal within this fraction of the current count keeps it. */
+    readonly tolerance: number;
+    /** Seconds from a pod's creation to ready. */
+    readonly readinessDelay: number;
+    /** The behavior's rules, up and down, with Kubernetes' defaults for what it leaves out. */
+    readonly up: Rules;
+    readonly down: Rules;
+    /** The longest policy period: scale changes older than it no longer limit anything. */
+    readonly maxPeriod: number;
+    readonly scoreFrom: number;
+    readonly recordEvents: boolean;
+    readonly recordTrajectory: boolean;
+    readonly controller?: Controller;
+    readonly initialReplicas?: number;
 
-    // Typed copies keep the hot loop's element access monomorphic.
-    const L = ms.map((m) => (m.load instanceof Float64Array ? m.load : Float64Array.from(m.load)));
-    const loadAt = (i: number, tick: number) => L[i][Math.floor((tick * dt) / input.step)];
-    /** What metric `i` reports at a sync: the mean of its buckets over the sync period. */
-    const syncLoad = (i: number, tick: number) => {
-        if (syncEvery === 1) return loadAt(i, tick);
+    /** Checks the input (bounds, metrics, behavior) and resolves its defaults. */
+    constructor(input: ReplayInput) {
+        this.up = rules(input.behavior?.scaleUp, true);
+        this.down = rules(input.behavior?.scaleDown, false);
+        this.segments = Array.isArray(input.bounds)
+            ? (input.bounds as readonly BoundsSegment[])
+            : [{ from: -Infinity, ...(input.bounds as { minReplicas: number; maxReplicas: number }) }];
+        if (this.segments.length === 0) throw new Error("replay: bounds needs at least one segment");
+        for (const s of this.segments)
+            if (!(s.minReplicas >= 0) || s.minReplicas > s.maxReplicas)
+                throw new Error(`replay: minReplicas (${s.minReplicas}) must be >= 0 and <= maxReplicas (${s.maxReplicas})`);
+        const ms = input.metrics;
+        if (ms.length === 0) throw new Error("replay: needs at least one metric");
+        const nBuckets = ms[0].load.length;
+        for (const m of ms) {
+            if (m.load.length !== nBuckets)
+                throw new Error(`replay: metric ${m.name} has ${m.load.length} buckets, ${ms[0].name} has ${nBuckets}`);
+            if (!(m.capacityPerPod > 0) || !(m.targetUtilization > 0))
+                throw new Error(`replay: metric ${m.name} needs capacityPerPod > 0 and targetUtilization > 0`);
+        }
+        const sync = input.syncSeconds ?? 15;
+        this.start = input.start;
+        this.step = input.step;
+        this.dt = Math.min(sync, input.step);
+        this.syncEvery = Math.max(1, Math.round(sync / this.dt));
+        this.nTicks = Math.floor((nBuckets * input.step) / this.dt);
+        this.ticksPerBucket = (input.fastForward ?? true) && Number.isInteger(input.step / this.dt) ? input.step / this.dt : 0;
+        this.tolerance = input.tolerance ?? 0.1;
+        this.readinessDelay = input.readinessDelaySeconds ?? 60;
+        this.maxPeriod = Math.max(...this.up.policies.map((p) => p.periodSeconds), ...this.down.policies.map((p) => p.periodSeconds), 0);
+        this.loads = ms.map((m) => (m.load instanceof Float64Array ? m.load : Float64Array.from(m.load)));
+        this.capacityPerPod = ms.map((m) => m.capacityPerPod);
+        this.perPod = ms.map((m) => m.capacityPerPod * m.targetUtilization);
+        this.scoreFrom = input.scoreFrom ?? -Infinity;
+        this.recordEvents = input.recordEvents ?? true;
+        this.recordTrajectory = input.recordTrajectory ?? false;
+        this.controller = input.controller;
+        this.initialReplicas = input.initialReplicas;
+    }
+}
+
+/**
+ * Replays `input` through the HPA in three steps: the input checked and resolved (`ReplayPlan`),
+ * the tick loop (`HpaReplay.loop`), and the score of the ticks it replayed (`HpaReplay.result`).
+ */
+export function replay(input: ReplayInput): ReplayResult {
+    const run = new HpaReplay(input);
+    run.loop();
+    return run.result();
+}
+
+/**
+ * The recommendations of one stabilization window, one per sync: a monotonic deque in a ring
+ * buffer gives the lowest of the up window (`sign` 1) or the highest of the down window (`sign`
+ * -1, stored negated) in O(1) amortized per sync.
+ */
+class RecommendationWindow {
+    private readonly time: Float64Array;
+    /** sign × recommendation, rising from front to back. */
+    private readonly key: Float64Array;
+    private head = 0;
+    private len = 0;
+
+    constructor(
+        private readonly size: number,
+        private readonly sign: 1 | -1,
+        private readonly seconds: number,
+    ) {
+        this.time = new Float64Array(size);
+        this.key = new Float64Array(size);
+    }
+
+    /** Adds the recommendation `r` made at `t`, drops what left the window, and returns the window's lowest (highest). */
+    push(t: number, r: number): number {
+        const { key, time, size } = this;
+        const k = this.sign * r;
+        let head = this.head;
+        let len = this.len;
+        while (len > 0 && key[(head + len - 1) % size] >= k) len--;
+        time[(head + len) % size] = t;
+        key[(head + len) % size] = k;
+        len++;
+        const from = t - this.seconds;
+        while (len > 1 && !(time[head] > from)) {
+            head = (head + 1) % size;
+            len--;
+        }
+        this.head = head;
+        this.len = len;
+        return this.sign * key[head];
+    }
+
+    /**
+     * Until when the window keeps `current` while a recommendation beyond it repeats: the newest
+     * entry that is `current` or short of it expires then (entries rise front to back).
+     */
+    holdsUntil(current: number): number {
+        let j = 0;
+        while (j + 1 < this.len && this.key[(this.head + j + 1) % this.size] <= this.sign * current) j++;
+        return this.time[(this.head + j) % this.size] + this.seconds;
+    }
+
+    /** Dates the newest entry `t`: the same recommendation pushed at each skipped sync, only the newest stays. */
+    retime(t: number): void {
+        this.time[(this.head + this.len - 1) % this.size] = t;
+    }
+}
+
+/** The replay's state and its tick loop (`loop`), scored as it goes (`score`, `result`). */
+class HpaReplay extends ReplayPlan {
+    private current: number;
+    /** The bounds segment in force. */
+    private seg = 0;
+    /** Pods created and not ready yet, sorted by readyAt. */
+    private readonly pending: { readyAt: number; n: number }[] = [];
+    private pendingCount = 0;
+    private readonly low: RecommendationWindow;
+    private readonly high: RecommendationWindow;
+    private ups: Change[] = [];
+    private downs: Change[] = [];
+    private readonly events: ScaleEvent[] = [];
+    private eventCount = 0;
+    /** The last sync's metrics, and how many of them had no data. */
+    private readonly syncLoads: number[];
+    private invalid = 0;
+    /** Whether the last sync's proposal exceeded maxReplicas. */
+    private capNow = false;
+    private steps = 0;
+    // The score: sums over scored ticks, and the trajectory when recorded.
+    private ticks = 0;
+    private replicaTicks = 0;
+    private oracleTicks = 0;
+    private underTicks = 0;
+    private capTicks = 0;
+    private shortfallTicks = 0;
+    private readonly trajectory?: { time: Float64Array; replicas: Int32Array; ready: Int32Array; need: Float64Array };
+
+    constructor(input: ReplayInput) {
+        super(input);
+        const dqSize = Math.ceil(Math.max(this.up.window, this.down.window) / this.dt) + 2;
+        this.low = new RecommendationWindow(dqSize, 1, this.up.window);
+        this.high = new RecommendationWindow(dqSize, -1, this.down.window);
+        this.syncLoads = new Array<number>(this.loads.length);
+        if (this.recordTrajectory) {
+            const n = this.nTicks;
+            this.trajectory = {
+                time: new Float64Array(n),
+                replicas: new Int32Array(n),
+                ready: new Int32Array(n),
+                need: new Float64Array(n),
+            };
+        }
+        // Replicas at the start, all ready: the first tick's proposal from none, within the bounds, unless given.
+        const b0 = this.boundsAt(this.start);
+        this.current = 0;
+        const first = this.propose(0);
+        this.current = this.initialReplicas ?? Math.min(b0.maxReplicas, Math.max(b0.minReplicas, first));
+    }
+
+    /**
+     * Every tick: a sync every `syncEvery` ticks, pods becoming ready, the score. Fast-forward:
+     * when a sync keeps the replica count (the stabilized recommendation equals it), every later
+     * sync in the same load bucket proposes the same and keeps it too, until the windows stop
+     * holding the count, a pod becomes ready, or the bounds or the scoring start change; those
+     * ticks score the same and are counted at once (`span` ticks). Tested equal to the
+     * tick-by-tick replay.
+     */
+    loop(): void {
+        const { nTicks, start, dt, syncEvery, scoreFrom, segments, pending } = this;
+        let steps = 0;
+        for (let k = 0, span = 1; k < nTicks; k += span) {
+            steps++;
+            const t = start + k * dt;
+            const b = this.seg + 1 < segments.length ? this.boundsAt(t) : segments[this.seg];
+            span = k % syncEvery === 0 ? this.sync(k, t, b) : 1;
+            while (pending.length && pending[0].readyAt <= t) {
+                this.pendingCount -= pending[0].n;
+                pending.shift();
+            }
+            if (t >= scoreFrom) this.score(k, t, span);
+        }
+        this.steps = steps;
+    }
+
+    private boundsAt(t: number): BoundsSegment {
+        const segs = this.segments;
+        while (this.seg + 1 < segs.length && segs[this.seg + 1].from <= t) this.seg++;
+        return segs[this.seg];
+    }
+
+    /** What metric `i` reports at the sync of tick `k`: the mean of its buckets over the sync period. */
+    private syncLoad(i: number, k: number): number {
+        const load = this.loads[i];
+        if (this.syncEvery === 1) return load[Math.floor((k * this.dt) / this.step)];
         let s = 0;
         let n = 0;
-        for (let k = Math.max(0, tick - syncEvery + 1); k <= tick; k++) {
-            const x = loadAt(i, k);
+        for (let j = Math.max(0, k - this.syncEvery + 1); j <= k; j++) {
+            const x = load[Math.floor((j * this.dt) / this.step)];
             if (Number.isFinite(x)) {
                 s += x;
                 n++;
             }
         }
         return n ? s / n : NaN;
-    };
-    const rawProposal = (loads: readonly number[], current: number) => {
-        let p = -1;
-        for (let i = 0; i < ms.length; i++) {
-            const x = loads[i];
-            if (!Number.isFinite(x)) continue;
-            p = Math.max(p, metricProposal(x, current, ms[i].capacityPerPod, ms[i].targetUtilization, tol));
+    }
+
+    /** One sync of the HPA at tick `k`; returns the ticks it stands for (more than 1 when fast-forwarded). */
+    private sync(k: number, t: number, b: BoundsSegment): number {
+        const current = this.current;
+        const proposal = this.propose(k);
+        this.capNow = proposal > b.maxReplicas;
+        let span = 1;
+        let desired: number;
+        if (current > b.maxReplicas) desired = b.maxReplicas;
+        else if (current < b.minReplicas) desired = b.minReplicas;
+        else if (this.controller) desired = this.control(t, b);
+        else if (this.invalid === this.syncLoads.length || (this.invalid > 0 && proposal < current)) {
+            // As the controller does: with every metric missing, or some missing and the rest
+            // proposing fewer pods, the sync fails. Nothing scales and the stabilization
+            // windows record nothing (a scrape gap never scales a workload down).
+            desired = current;
+        } else {
+            // Stabilization: the lowest recommendation of the up window, the highest of the down window.
+            const upRec = this.low.push(t, proposal);
+            const downRec = this.high.push(t, proposal);
+            const rec = Math.min(Math.max(current, upRec), downRec);
+            span = this.quietSpan(k, t, b, rec, proposal);
+            desired = this.limited(t, b, rec);
         }
-        return p < 0 ? current : p;
-    };
+        if (desired !== current) this.scale(t, desired);
+        return span;
+    }
 
-    let seg = 0;
-    const boundsAt = (t: number) => {
-        while (seg + 1 < segs.length && segs[seg + 1].from <= t) seg++;
-        return segs[seg];
-    };
+    /** The HPA's proposal at the sync of tick `k`: the max over metrics with data (`syncLoads`, `invalid` set). */
+    private propose(k: number): number {
+        const current = this.current;
+        let proposal = -1;
+        let invalid = 0;
+        const bucket = Math.floor((k * this.dt) / this.step);
+        for (let i = 0; i < this.loads.length; i++) {
+            const x = this.syncEvery === 1 ? this.loads[i][bucket] : this.syncLoad(i, k);
+            this.syncLoads[i] = x;
+            if (x === x && x !== Infinity) {
+                const ratio = x / Math.max(current, 1) / this.perPod[i];
+                const r = current > 0 && Math.abs(ratio - 1) <= this.tolerance ? current : ceilEps(ratio * Math.max(current, 1));
+                if (r > proposal) proposal = r;
+            } else invalid++;
+        }
+        this.invalid = invalid;
+        return proposal < 0 ? current : proposal;
+    }
 
-    // State
-    const t0 = input.start;
-    const b0 = boundsAt(t0);
-    const loads0 = ms.map((_, i) => syncLoad(i, 0));
-    let current = input.initialReplicas ?? Math.min(b0.maxReplicas, Math.max(b0.minReplicas, rawProposal(loads0, 0)));
-    const pending: { readyAt: number; n: number }[] = []; // sorted by readyAt
-    let pendingCount = 0;
-    // Recommendations of the stabilization windows, one per sync: monotonic deques give the
-    // lowest of the up window and the highest of the down window in O(1) amortized per sync.
-    const dqSize = Math.ceil(Math.max(up.window, down.window) / Math.min(sync, input.step)) + 2;
-    const lowT = new Float64Array(dqSize);
-    const lowR = new Float64Array(dqSize);
-    const highT = new Float64Array(dqSize);
-    const highR = new Float64Array(dqSize);
-    let lowHead = 0;
-    let lowLen = 0;
-    let highHead = 0;
-    let highLen = 0;
-    let ups: Change[] = [];
-    let downs: Change[] = [];
-    const maxPeriod = Math.max(...up.policies.map((p) => p.periodSeconds), ...down.policies.map((p) => p.periodSeconds), 0);
-    const events: ScaleEvent[] = [];
-    let eventCount = 0;
+    /** A custom controller's count, rounded and within the bounds. */
+    private control(t: number, b: BoundsSegment): number {
+        const current = this.current;
+        const state = {
+            t,
+            current,
+            ready: current - this.pendingCount,
+            loads: [...this.syncLoads],
+            minReplicas: b.minReplicas,
+            maxReplicas: b.maxReplicas,
+        };
+        return Math.min(b.maxReplicas, Math.max(b.minReplicas, Math.round(this.controller!(state))));
+    }
 
-    let ticks = 0;
-    let replicaTicks = 0;
-    let oracleTicks = 0;
-    let underTicks = 0;
-    let capTicks = 0;
-    let shortfallTicks = 0;
-    let capNow = false;
-    const nm = ms.length;
-    const loads = new Array<number>(nm);
-    const caps = ms.map((m) => m.capacityPerPod);
-    const perPod = ms.map((m) => m.capacityPerPod * m.targetUtilization);
-    const stepSeconds = input.step;
-    const controller = input.controller;
-    const bucketOf = (tick: number) => Math.floor((tick * dt) / stepSeconds);
+    /**
+     * The ticks this sync stands for: 1, or, when the recommendation keeps the count (it is the
+     * count, or pushes against a bound the count sits on), up to the end of the load bucket, the
+     * windows' hold, the next ready pod, the next bounds segment or the scoring start.
+     */
+    private quietSpan(k: number, t: number, b: BoundsSegment, rec: number, proposal: number): number {
+        const current = this.current;
+        const kept = rec === current || (rec < current && current === b.minReplicas) || (rec > current && current === b.maxReplicas);
+        if (!kept || this.syncEvery !== 1 || this.ticksPerBucket < 2) return 1;
+        let last = Math.min(this.nTicks - 1, (Math.floor(k / this.ticksPerBucket) + 1) * this.ticksPerBucket - 1);
+        let until = Infinity;
+        // The same proposal repeats: above the count the up window keeps the count until its
+        // newest entry at or below it expires, below it the down window likewise. A kept
+        // recommendation other than the count is past a bound, clamped back to it at every sync.
+        if (rec === current && proposal > current) until = this.low.holdsUntil(current);
+        else if (rec === current && proposal < current) until = this.high.holdsUntil(current);
+        if (this.pending.length) until = Math.min(until, this.pending[0].readyAt);
+        if (this.seg + 1 < this.segments.length) until = Math.min(until, this.segments[this.seg + 1].from);
+        if (t < this.scoreFrom) until = Math.min(until, this.scoreFrom);
+        if (until !== Infinity) last = Math.min(last, Math.ceil((until - this.start) / this.dt) - 1);
+        if (last <= k) return 1;
+        const tLast = this.start + last * this.dt;
+        this.low.retime(tLast);
+        this.high.retime(tLast);
+        return last - k + 1;
+    }
 
-    // Fast-forward: when a sync keeps the replica count (the stabilized recommendation equals
-    // it), every later sync in the same load bucket proposes the same and keeps it too, until
-    // the windows stop holding the count, a pod becomes ready, or the bounds or the scoring
-    // start change; those ticks score the same and are counted at once (`span` ticks). The
-    // windows then hold the repeated recommendation once, at the last skipped sync, as pushing
-    // it at each would leave them. Tested equal to the tick-by-tick replay.
-    let steps = 0;
-    const ticksPerBucket = (input.fastForward ?? true) && Number.isInteger(stepSeconds / dt) ? stepSeconds / dt : 0;
-    for (let k = 0, span = 1; k < nTicks; k += span) {
-        span = 1;
-        steps++;
-        const t = t0 + k * dt;
-        const b = seg + 1 < segs.length && segs[seg + 1].from <= t ? boundsAt(t) : segs[seg];
-        if (k % syncEvery === 0) {
-            let proposal = -1;
-            let invalid = 0;
-            for (let i = 0; i < nm; i++) {
-                const x = syncEvery === 1 ? L[i][bucketOf(k)] : syncLoad(i, k);
-                loads[i] = x;
-                if (x === x && x !== Infinity) {
-                    const ratio = x / Math.max(current, 1) / perPod[i];
-                    const p = current > 0 && Math.abs(ratio - 1) <= tol ? current : ceilEps(ratio * Math.max(current, 1));
-                    if (p > proposal) proposal = p;
-                } else invalid++;
-            }
-            if (proposal < 0) proposal = current;
-            capNow = proposal > b.maxReplicas;
-            let desired: number;
-            if (current > b.maxReplicas) desired = b.maxReplicas;
-            else if (current < b.minReplicas) desired = b.minReplicas;
-            else if (!controller && (invalid === nm || (invalid > 0 && proposal < current))) {
-                // As the controller does: with every metric missing, or some missing and the rest
-                // proposing fewer pods, the sync fails. Nothing scales and the stabilization
-                // windows record nothing (a scrape gap never scales a workload down).
-                desired = current;
-            } else if (controller) {
-                const ready = current - pendingCount;
-                desired = Math.min(
-                    b.maxReplicas,
-                    Math.max(
-                        b.minReplicas,
-                        Math.round(
-                            controller({
-                                t,
-                                current,
-                                ready,
-                                loads: [...loads],
-                                minReplicas: b.minReplicas,
-                                maxReplicas: b.maxReplicas,
-                            }),
-                        ),
-                    ),
-                );
-            } else {
-                // Stabilization: the lowest recommendation of the up window, the highest of the down window.
-                while (lowLen > 0 && lowR[(lowHead + lowLen - 1) % dqSize] >= proposal) lowLen--;
-                lowT[(lowHead + lowLen) % dqSize] = t;
-                lowR[(lowHead + lowLen) % dqSize] = proposal;
-                lowLen++;
-                while (lowLen > 1 && !(lowT[lowHead] > t - up.window)) {
-                    lowHead = (lowHead + 1) % dqSize;
-                    lowLen--;
-                }
-                while (highLen > 0 && highR[(highHead + highLen - 1) % dqSize] <= proposal) highLen--;
-                highT[(highHead + highLen) % dqSize] = t;
-                highR[(highHead + highLen) % dqSize] = proposal;
-                highLen++;
-                while (highLen > 1 && !(highT[highHead] > t - down.window)) {
-                    highHead = (highHead + 1) % dqSize;
-                    highLen--;
-                }
-                const upRec = lowR[lowHead];
-                const downRec = highR[highHead];
-                let rec = current;
-                if (rec < upRec) rec = upRec;
-                if (rec > downRec) rec = downRec;
-                desired = rec;
-                // Kept: the recommendation is the count, or it pushes against a bound the count sits on.
-                const kept =
-                    rec === current || (rec < current && current === b.minReplicas) || (rec > current && current === b.maxReplicas);
-                if (kept && syncEvery === 1 && ticksPerBucket >= 2) {
-                    // Nothing changes until the load leaves this bucket, the windows stop holding
-                    // current, a pod becomes ready, the bounds or the scoring start.
-                    let last = Math.min(nTicks - 1, (Math.floor(k / ticksPerBucket) + 1) * ticksPerBucket - 1);
-                    let until = Infinity;
-                    // The same recommendation p repeats: with p > current the up window keeps
-                    // current until its newest entry ≤ current expires (entries rise front to back);
-                    // with p < current the down window until its newest entry ≥ current expires.
-                    if (rec !== current) {
-                        // At a bound: p is past it on the same side, so every later sync is clamped back to it.
-                    } else if (proposal > current) {
-                        let j = 0;
-                        while (j + 1 < lowLen && lowR[(lowHead + j + 1) % dqSize] <= current) j++;
-                        until = lowT[(lowHead + j) % dqSize] + up.window;
-                    } else if (proposal < current) {
-                        let j = 0;
-                        while (j + 1 < highLen && highR[(highHead + j + 1) % dqSize] >= current) j++;
-                        until = highT[(highHead + j) % dqSize] + down.window;
-                    }
-                    if (pending.length) until = Math.min(until, pending[0].readyAt);
-                    if (seg + 1 < segs.length) until = Math.min(until, segs[seg + 1].from);
-                    if (t < scoreFrom) until = Math.min(until, scoreFrom);
-                    if (until !== Infinity) last = Math.min(last, Math.ceil((until - t0) / dt) - 1);
-                    if (last > k) {
-                        span = last - k + 1;
-                        // The same recommendation pushed at each skipped sync: only the newest stays.
-                        const tLast = t0 + last * dt;
-                        lowT[(lowHead + lowLen - 1) % dqSize] = tLast;
-                        highT[(highHead + highLen - 1) % dqSize] = tLast;
-                    }
-                }
-                if (rec > current) {
-                    const lim = Math.max(current, scaleUpLimit(current, ups, downs, up, t));
-                    desired = Math.min(rec, b.maxReplicas, lim);
-                } else if (rec < current) {
-                    const lim = Math.min(current, scaleDownLimit(current, ups, downs, down, t));
-                    desired = Math.max(rec, b.minReplicas, lim);
-                }
-            }
-            if (desired !== current) {
-                if (desired > current) {
-                    ups.push({ t, n: desired - current });
-                    pending.push({ readyAt: t + delay, n: desired - current });
-                    pendingCount += desired - current;
-                } else {
-                    downs.push({ t, n: current - desired });
-                    // Unready pods go first, newest first, as the ReplicaSet controller prefers.
-                    let remove = current - desired;
-                    while (remove > 0 && pending.length) {
-                        const last = pending[pending.length - 1];
-                        const r = Math.min(remove, last.n);
-                        last.n -= r;
-                        pendingCount -= r;
-                        remove -= r;
-                        if (last.n === 0) pending.pop();
-                    }
-                }
-                eventCount++;
-                if (recordEvents) events.push({ t, from: current, to: desired });
-                current = desired;
-                ups = ups.filter((e) => e.t > t - maxPeriod);
-                downs = downs.filter((e) => e.t > t - maxPeriod);
+    /** The recommendation within the bounds and the behavior's scale-up / scale-down policies. */
+    private limited(t: number, b: BoundsSegment, rec: number): number {
+        const current = this.current;
+        if (rec > current) return Math.min(rec, b.maxReplicas, Math.max(current, scaleUpLimit(current, this.ups, this.downs, this.up, t)));
+        if (rec < current)
+            return Math.max(rec, b.minReplicas, Math.min(current, scaleDownLimit(current, this.ups, this.downs, this.down, t)));
+        return rec;
+    }
+
+    /** Sets the replica count: new pods become ready after the delay; unready pods go first, newest first, as the ReplicaSet controller prefers. */
+    private scale(t: number, desired: number): void {
+        const current = this.current;
+        if (desired > current) {
+            this.ups.push({ t, n: desired - current });
+            this.pending.push({ readyAt: t + this.readinessDelay, n: desired - current });
+            this.pendingCount += desired - current;
+        } else {
+            this.downs.push({ t, n: current - desired });
+            let remove = current - desired;
+            while (remove > 0 && this.pending.length) {
+                const last = this.pending[this.pending.length - 1];
+                const r = Math.min(remove, last.n);
+                last.n -= r;
+                this.pendingCount -= r;
+                remove -= r;
+                if (last.n === 0) this.pending.pop();
             }
         }
-        while (pending.length && pending[0].readyAt <= t) {
-            pendingCount -= pending[0].n;
-            pending.shift();
-        }
-        if (t < scoreFrom) continue;
-        // Score this tick at full resolution.
-        const ready = current - pendingCount;
-        const bk = bucketOf(k);
+        this.eventCount++;
+        if (this.recordEvents) this.events.push({ t, from: current, to: desired });
+        this.current = desired;
+        const since = t - this.maxPeriod;
+        this.ups = this.ups.filter((e) => e.t > since);
+        this.downs = this.downs.filter((e) => e.t > since);
+    }
+
+    /** Scores tick `k` (and the `span - 1` ticks it stands for) at full resolution; a tick without data is not scored. */
+    private score(k: number, t: number, span: number): void {
+        const current = this.current;
+        const ready = current - this.pendingCount;
+        const bk = Math.floor((k * this.dt) / this.step);
         let has = false;
         let oracle = 0;
         let short = 0;
         let under = false;
         let needMax = 0;
-        for (let i = 0; i < nm; i++) {
-            const x = L[i][bk];
+        for (let i = 0; i < this.loads.length; i++) {
+            const x = this.loads[i][bk];
             if (!(x === x && x !== Infinity)) continue;
             has = true;
-            const o = ceilEps(x / perPod[i]);
+            const o = ceilEps(x / this.perPod[i]);
             if (o > oracle) oracle = o;
-            const need = x / caps[i];
+            const need = x / this.capacityPerPod[i];
             if (need > needMax) needMax = need;
             if (need > ready + 1e-9) {
                 under = true;
                 if (need - ready > short) short = need - ready;
             }
         }
-        if (!has) continue;
-        if (trajR)
+        if (!has) return;
+        const tr = this.trajectory;
+        const at = this.ticks;
+        if (tr)
             for (let j = 0; j < span; j++) {
-                trajR[ticks + j] = current;
-                trajT![ticks + j] = t + j * dt;
-                trajReady![ticks + j] = ready;
-                trajNeed![ticks + j] = needMax;
+                tr.replicas[at + j] = current;
+                tr.time[at + j] = t + j * this.dt;
+                tr.ready[at + j] = ready;
+                tr.need[at + j] = needMax;
             }
-        ticks += span;
-        replicaTicks += current * span;
-        oracleTicks += oracle * span;
-        shortfallTicks += short * span;
-        if (under) underTicks += span;
-        if (capNow) capTicks += span;
+        this.ticks = at + span;
+        this.replicaTicks += current * span;
+        this.oracleTicks += oracle * span;
+        this.shortfallTicks += short * span;
+        if (under) this.underTicks += span;
+        if (this.capNow) this.capTicks += span;
     }
-    const h = dt / 3600;
-    const replicaHours = replicaTicks * h;
-    const oracleReplicaHours = oracleTicks * h;
-    const shortfallPodHours = shortfallTicks * h;
-    const div = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : 0);
-    return {
-        ticks,
-        replicaHours,
-        oracleReplicaHours,
-        ratioToOracle: div(replicaHours, oracleReplicaHours),
-        underProvisionedFraction: ticks ? underTicks / ticks : 0,
-        capHitFraction: ticks ? capTicks / ticks : 0,
-        shortfallPodHours,
-        shortfallRatio: div(shortfallPodHours, oracleReplicaHours),
-        weightedCost: div(replicaHours + SHORTFALL_WEIGHT * shortfallPodHours, oracleReplicaHours),
-        scaleEventCount: eventCount,
-        scaleEvents: events,
-        finalReplicas: current,
-        steps,
-        trajectory: trajR
-            ? {
-                  time: trajT!.subarray(0, ticks),
-                  replicas: trajR.subarray(0, ticks),
-                  ready: trajReady!.subarray(0, ticks),
-                  need: trajNeed!.subarray(0, ticks),
-                  oracleTicks,
-              }
-            : undefined,
-    };
+
+    result(): ReplayResult {
+        const h = this.dt / 3600;
+        const ticks = this.ticks;
+        const replicaHours = this.replicaTicks * h;
+        const oracleReplicaHours = this.oracleTicks * h;
+        const shortfallPodHours = this.shortfallTicks * h;
+        const div = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : 0);
+        const tr = this.trajectory;
+        return {
+            ticks,
+            replicaHours,
+            oracleReplicaHours,
+            ratioToOracle: div(replicaHours, oracleReplicaHours),
+            underProvisionedFraction: ticks ? this.underTicks / ticks : 0,
+            capHitFraction: ticks ? this.capTicks / ticks : 0,
+            shortfallPodHours,
+            shortfallRatio: div(shortfallPodHours, oracleReplicaHours),
+            weightedCost: div(replicaHours + SHORTFALL_WEIGHT * shortfallPodHours, oracleReplicaHours),
+            scaleEventCount: this.eventCount,
+            scaleEvents: this.events,
+            finalReplicas: this.current,
+            steps: this.steps,
+            trajectory: tr
+                ? {
+                      time: tr.time.subarray(0, ticks),
+                      replicas: tr.replicas.subarray(0, ticks),
+                      ready: tr.ready.subarray(0, ticks),
+                      need: tr.need.subarray(0, ticks),
+                      oracleTicks: this.oracleTicks,
+                  }
+                : undefined,
+        };
+    }
 }

@@ -1,7 +1,8 @@
 /**
- * Turns forecasts into replica bounds and data-tier counts, like the HPA does: per metric
- * `ceil(load / (capacity per pod × target))`, the max over metrics. `maxReplicas` covers the
- * forecast's upper band × peak factor (never below the recent observed peak) with headroom;
+ * Turns forecasts into replica bounds like the HPA does (the data-tier counts, in dataTier.ts,
+ * share its hysteresis): per metric `ceil(load / (capacity per pod × target))`, the max over
+ * metrics. `maxReplicas` covers the forecast's upper band × peak factor (never below the recent
+ * observed peak) with headroom;
  * `minReplicas` is the smallest floor whose replay over recent history keeps under-provisioning
  * within the target (the floor absorbs the HPA's reaction time and pod start-up). Both are
  * clamped to the environment's guardrails, `min <= max`, never below the policy minimum, and
@@ -302,40 +303,8 @@ export function clampToGuardrails(b: Bounds, g: Guardrails, name = "workload"): 
     return { minReplicas: min, maxReplicas: max };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Data tier
-
+/** A data-tier count's guardrails (dataTier.ts). */
 export interface CountGuard {
     readonly min: number;
     readonly max: number;
-}
-
-const clampCount = (x: number, g: CountGuard) => Math.min(g.max, Math.max(g.min, Math.ceil(x - 1e-9)));
-
-export interface CacheLoad {
-    /** Forecast peak of Redis memory used, bytes. */
-    readonly memoryBytes: number;
-    /** Forecast peak of Redis operations per second. */
-    readonly opsPerSecond: number;
-}
-
-/** The data tier's cache scaling rules: shards needed for a load. Passed in by the caller. */
-export type CacheScalingRules = (load: CacheLoad) => number;
-
-/** The seed's Redis cluster rule: 1 GiB per node at 60 % memory, 10k ops/s per node; at least 3 nodes. */
-export const seedCacheRules: CacheScalingRules = (l) =>
-    Math.max(3, Math.ceil(l.memoryBytes / (1024 ** 3 * 0.6)), Math.ceil(l.opsPerSecond / 10000));
-
-export function sizeRedisShards(load: CacheLoad, rules: CacheScalingRules, guard: CountGuard): number {
-    return clampCount(rules(load), guard);
-}
-
-/** Read replicas for a forecast peak of read queries/s: ceil(peak / (per replica × target)). */
-export function sizeReadReplicas(peakReadQps: number, perReplicaQps: number, targetUtilization: number, guard: CountGuard): number {
-    return clampCount(peakReadQps / (perReplicaQps * targetUtilization), guard);
-}
-
-/** Pooler (PgBouncer) instances for a forecast peak of client connections. */
-export function sizePoolers(peakClientConnections: number, connectionsPerPooler: number, guard: CountGuard): number {
-    return clampCount(peakClientConnections / connectionsPerPooler, guard);
 }

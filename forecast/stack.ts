@@ -1,8 +1,10 @@
 /**
- * The forecasting step for a whole stack, as the program runs it before each preview: reads the
- * stack's export files (only inside `baseDir`: exportFiles.ts), forecasts and sizes each
- * workload, and returns proposed bounds with the HPA annotation values. Deterministic: the same
- * files and input give the same result (no clock is read; `now` and `wallClock` are inputs).
+ * The forecasting step for a whole stack's workloads, as the program runs it before each
+ * preview: reads the stack's exports through the series loader (series.ts: only inside
+ * `baseDir`), sizes each workload (workload.ts), and returns proposed bounds with the HPA
+ * annotation values; the inputs hash covers the settings, the workloads and every export read.
+ * Deterministic: the same files and input give the same result (no clock is read; `now` and
+ * `wallClock` are inputs).
  *
  * A workload keeps its configured bounds (within the guardrails, never min = max) with a warning
  * when its exports cannot be used: missing, refused (a directory, too large, a symbolic link out
@@ -12,30 +14,21 @@
  * caps are warnings too. Configuration errors (a path out of the exports directory, guardrails
  * that leave no room to scale) throw a `ConfigError` naming the stack file and the key.
  */
-import { createHash } from "node:crypto";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
-import { ConfigError } from "../config";
-import { capacityRecommendations, type CapacityRecommendation, type PlannerMetric } from "./capacityPlanner";
-import { exportPathProblem, readExport } from "./exportFiles";
-import { IngestError, isoTime, parseSeriesText, pickSeries, toGrid } from "./ingest";
-import { alignGrids, planWorkload, type PlanSettings, type WorkloadPlan } from "./plan";
-import { replay, type ReplayResult } from "./simulator";
-import { clampToGuardrails, GuardrailError, proposeBoundsDetailed, type Bounds, type Guardrails } from "./sizing";
+import { ConfigError } from "../config/errors";
+import { FORECAST_ANNOTATIONS as ANNOTATION } from "../policies/contract";
+import type { CapacityRecommendation, PlannerMetric } from "./capacityPlanner";
+import { exportPathProblem } from "./exportFiles";
+import type { PlanSettings } from "./plan";
+import { bugMessage, iso, SeriesLoader, type SeriesSource } from "./series";
+import { clampToGuardrails, GuardrailError, type Bounds, type Guardrails } from "./sizing";
 import type { Aggregation, Grid, Series } from "./types";
+import { sizeWorkload } from "./workload";
 
-export interface MetricInput {
+/** One mapped series of a workload: where it comes from (`file` relative to `baseDir`) and what one pod serves. */
+export interface MetricInput extends SeriesSource {
     /** Metric name, e.g. `requests`, `cpu`, `queue`. */
     readonly name: string;
-    /** Export file (query_range JSON or CSV), relative to `baseDir`. */
-    readonly file: string;
-    /** Series in the file (its name or CSV column). @default the first */
-    readonly series?: string;
-    /**
-     * `rate` and `gauge` are used as they are; `count` is a count per sample step (divided by
-     * the step to a per-second rate); `counter` is a monotonic counter (turned into a rate).
-     * @default "rate"
-     */
-    readonly unit?: "rate" | "gauge" | "count" | "counter";
     /** Resampling to the model step. @default "mean" */
     readonly aggregation?: Aggregation;
     /** What one pod serves at 100 %. */
@@ -71,39 +64,6 @@ export interface ForecastSettings extends PlanSettings {
     /** Exports whose last point is older than this (relative to `now`) are stale. */
     readonly maxExportAgeHours: number;
 }
-
-/** Exports may end this far after the wall clock (clock skew) before they count as dated in the future: 15 min. */
-export const FUTURE_TOLERANCE_SECONDS = 900;
-/**
- * The finest step the step resamples an export to: 15 s, the HPA's sync period (the replay
- * decides no more often). A finer export is averaged to it, so a 1 ms export cannot make a
- * window of billions of buckets.
- */
-export const MIN_GRID_STEP_SECONDS = 15;
-
-/**
- * The least history a sized series must cover in its training window (first to last point with
- * data): 24 h. Less (a Prometheus with an hour of history) keeps the configured bounds: a plan
- * from part of one day would size for whatever hour it saw.
- */
-export const MIN_HISTORY_SECONDS = 86400;
-
-/** Points with data in a grid, and the time from the first to the end of the last one's bucket. */
-export function coverage(g: Grid): { readonly points: number; readonly span: number } {
-    let points = 0;
-    let first = -1;
-    let last = -1;
-    for (let i = 0; i < g.values.length; i++)
-        if (Number.isFinite(g.values[i])) {
-            points++;
-            if (first < 0) first = i;
-            last = i;
-        }
-    return { points, span: points ? (last - first + 1) * g.step : 0 };
-}
-
-/** A span of seconds in words: `1.0 h`, `4.0 d`. */
-export const spanText = (s: number) => (s >= 86400 ? `${(s / 86400).toFixed(1)} d` : `${(s / 3600).toFixed(1)} h`);
 
 export const DEFAULT_SETTINGS: ForecastSettings = {
     modelStepSeconds: 3600,
@@ -195,44 +155,36 @@ export interface StackForecast {
     readonly warnings: readonly string[];
 }
 
-export const ANNOTATION = {
-    generatedAt: "sysmanage.io/forecast-generated-at",
-    dataEnd: "sysmanage.io/forecast-data-end",
-    model: "sysmanage.io/forecast-model",
-    inputsHash: "sysmanage.io/forecast-inputs-hash",
-    previousBounds: "sysmanage.io/forecast-previous-bounds",
-} as const;
+/** The HPA annotations this step writes; the policy pack reads them (one home: policies/contract/annotations.ts). */
+export { ANNOTATION };
 
-/** An ISO 8601 time for annotations and messages (milliseconds kept, as the annotations always had them); `none` when not a date. */
-export const iso = (t: number) => {
-    const shown = isoTime(t);
-    return shown === "none" ? shown : new Date(t * 1000).toISOString();
-};
-
-/** The configured bounds at least 1 (the replay of what runs now). */
-const atLeastOne = (b: Bounds): Bounds => {
-    const min = Math.max(1, b.minReplicas);
-    return { minReplicas: min, maxReplicas: Math.max(min, b.maxReplicas) };
-};
-
-function risk(r: ReplayResult): RiskSummary {
-    return {
-        ratioToOracle: r.ratioToOracle,
-        underProvisionedPct: 100 * r.underProvisionedFraction,
-        capHitPct: 100 * r.capHitFraction,
-        weightedCost: r.weightedCost,
-    };
+/** A metric with its loaded series, or the reason it could not be loaded. */
+export interface LoadedMetric {
+    readonly m: MetricInput;
+    readonly l: Series | string;
 }
 
-interface Loaded {
-    series: Series;
+/** What the sizing of one workload gets besides its metrics. */
+export interface WorkloadContext {
+    readonly gkey: string;
+    /** Warnings so far (the sizing adds its own). */
+    readonly warnings: readonly string[];
+    readonly notes: readonly string[];
+    /** Last data point across the workload's exports that is not dated in the future; -Infinity when none. */
+    readonly dataEnd: number;
+    /** The HPA annotations for bounds sized by `model`. */
+    readonly annotations: (model: string) => Record<string, string>;
 }
 
-/** What an unexpected failure says: it is a bug, never the user's input. */
-export const bugMessage = (e: unknown) =>
-    `an unexpected error (a bug in the forecasting step; please report it): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+/** What every workload of one run shares. */
+interface StackRun {
+    readonly settings: ForecastSettings;
+    readonly loader: SeriesLoader;
+    readonly inputsHash: string;
+    readonly generatedAt: string;
+}
 
-/** The config problems of a stack's workloads: export paths and guardrails (the step's own checks of config.ts' rules). */
+/** The config problems of a stack's workloads: export paths and guardrails (the step's own checks of the config rules). */
 function configProblems(input: StackInput): string[] {
     const problems: string[] = [];
     for (const w of input.workloads) {
@@ -256,311 +208,115 @@ function configProblems(input: StackInput): string[] {
     return problems;
 }
 
+/** The last data point of the loaded series that are not dated in the future; -Infinity when none. */
+function dataEndOf(loaded: readonly LoadedMetric[], loader: SeriesLoader): number {
+    let end = -Infinity;
+    for (const { l } of loaded)
+        if (typeof l !== "string") {
+            const last = l.t[l.t.length - 1];
+            if (!loader.isFuture(last)) end = Math.max(end, last);
+        }
+    return end;
+}
+
+/**
+ * Sizes every workload of the stack from its exports, or keeps its configured bounds with the
+ * reasons why. Throws a `ConfigError` naming `Pulumi.<stack>.yaml` for export paths out of the
+ * exports directory and guardrails that leave no room to scale.
+ */
 export function forecastStack(input: StackInput): StackForecast {
     const settings: ForecastSettings = { ...DEFAULT_SETTINGS, ...input.settings };
     const problems = configProblems(input);
     if (problems.length) throw new ConfigError(problems.map((p) => `Pulumi.${input.stack}.yaml: ${p}`));
-    const hash = createHash("sha256");
-    // The config keys only name things in messages: not part of the inputs.
-    hash.update(
-        JSON.stringify({ stack: input.stack, settings, workloads: input.workloads }, (k, v: unknown) =>
+    const loader = new SeriesLoader({
+        baseDir: input.baseDir,
+        baseDirShown: input.baseDirShown,
+        // The config keys only name things in messages: not part of the inputs.
+        inputs: JSON.stringify({ stack: input.stack, settings, workloads: input.workloads }, (k, v: unknown) =>
             k === "key" || k === "guardrailsKey" ? undefined : v,
         ),
-    );
-    const dirShown = input.baseDirShown ?? input.baseDir;
-    const cache = new Map<string, { text: string } | { reason: string }>();
-    const readText = (file: string) => {
-        let got = cache.get(file);
-        if (!got) {
-            const r = readExport(input.baseDir, file, dirShown);
-            got = r.ok ? { text: r.text } : { reason: r.reason };
-            cache.set(file, got);
-            // The path as mapped (relative to the exports folder): the same files hash the same in any checkout.
-            hash.update(`\0${file}\0`).update(r.ok ? r.text : r.reason === "is missing" ? "<missing>" : `<${r.reason}>`);
-        }
-        return got;
-    };
-    const parsed = new Map<string, Series[] | string>();
-    const load = (m: MetricInput): Loaded | string => {
-        const what = `export ${m.file} for ${m.name}`;
-        const got = readText(m.file);
-        if ("reason" in got) return `${what} ${got.reason}`;
-        const key = `${m.file}|${m.unit === "counter"}`;
-        if (!parsed.has(key))
-            try {
-                parsed.set(key, parseSeriesText(got.text, m.file, { counter: m.unit === "counter" }));
-            } catch (e) {
-                parsed.set(key, e instanceof IngestError ? `${e.position}: ${e.reason}` : bugMessage(e));
-            }
-        const all = parsed.get(key)!;
-        if (typeof all === "string") return `${what}: ${all}`;
-        try {
-            const s = pickSeries(all, m.file, m.name, m.series);
-            if (typeof s === "string") return s;
-            if (m.unit === "count") {
-                const v = new Float64Array(s.v.length);
-                for (let i = 0; i < v.length; i++) v[i] = s.v[i] / s.step;
-                return { series: { ...s, v } };
-            }
-            return { series: s };
-        } catch (e) {
-            return `${what}: ${bugMessage(e)}`;
-        }
-    };
-
-    const workloads: WorkloadForecast[] = [];
-    const stackWarnings: string[] = [];
-    const pending: Array<() => WorkloadForecast> = [];
-    const wall = (input.wallClock ?? input.now)?.getTime();
-    const isFuture = (end: number) => wall !== undefined && end > wall / 1000 + FUTURE_TOLERANCE_SECONDS;
-    const lastOf = (l: Loaded) => l.series.t[l.series.t.length - 1];
-    let newest = -Infinity;
-    const loadedByWorkload = input.workloads.map((w) => {
-        const loaded = w.metrics.map((m) => ({ m, l: load(m) }));
-        for (const { l } of loaded) if (typeof l !== "string" && !isFuture(lastOf(l))) newest = Math.max(newest, lastOf(l));
-        return { w, loaded };
+        now: input.now,
+        wallClock: input.wallClock,
+        maxExportAgeHours: settings.maxExportAgeHours,
     });
-    const inputsHash = hash.digest("hex").slice(0, 16);
-    // The wall clock only decides staleness. The forecast stands at its newest sample, so the same
-    // files give the same annotations in preview, up and render, on any day.
-    const now = input.now ? input.now.getTime() / 1000 : newest;
-    const generatedAt = iso(newest);
+    const loaded = input.workloads.map((w) => ({ w, metrics: w.metrics.map((m): LoadedMetric => ({ m, l: loader.load(m.name, m) })) }));
+    // The forecast stands at its newest sample (the wall clock only decides staleness), so the
+    // same files give the same annotations in preview, up and render, on any day.
+    const run: StackRun = {
+        settings,
+        loader,
+        inputsHash: loader.inputsHash(),
+        generatedAt: iso(
+            dataEndOf(
+                loaded.flatMap((x) => x.metrics),
+                loader,
+            ),
+        ),
+    };
+    const workloads = loaded.map(({ w, metrics }) => forecastWorkload(w, metrics, run));
+    const warnings = workloads.flatMap((w) => w.warnings);
+    return { stack: input.stack, generatedAt: run.generatedAt, inputsHash: run.inputsHash, settings, workloads, warnings };
+}
 
-    for (const { w, loaded } of loadedByWorkload) {
-        const gkey = w.guardrailsKey ?? `forecast.guardrails.${w.name}`;
-        const g = w.guardrails;
-        const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
-        const previous = `${w.current.minReplicas}..${w.current.maxReplicas}`;
-        const annotations = (model: string, proposedEnd: number) => ({
-            [ANNOTATION.generatedAt]: generatedAt,
-            [ANNOTATION.dataEnd]: iso(proposedEnd),
+/** One workload: sized from its exports, or its configured bounds within the guardrails with the reasons why. */
+function forecastWorkload(w: WorkloadInput, loaded: readonly LoadedMetric[], run: StackRun): WorkloadForecast {
+    const gkey = w.guardrailsKey ?? `forecast.guardrails.${w.name}`;
+    const g = w.guardrails;
+    const lowest = Math.max(g.minReplicas, g.policyMinimum, 1);
+    const previous = `${w.current.minReplicas}..${w.current.maxReplicas}`;
+    /** Warnings that do not stop the sizing. */
+    const warnings: string[] = [];
+    if (w.current.maxReplicas < lowest || w.current.minReplicas > g.maxReplicas)
+        warnings.push(
+            `${w.name}: the configured bounds ${previous} lie outside ${gkey} (${lowest}..${g.maxReplicas} with forecast.policyMinimum): the forecast keeps to the guardrails`,
+        );
+    const dataEnd = dataEndOf(loaded, run.loader);
+    const x: WorkloadContext = {
+        gkey,
+        warnings,
+        notes: loaded.flatMap(({ m, l }) => (typeof l === "string" ? [] : l.notes.map((n) => `export ${m.file} for ${m.name}: ${n}`))),
+        dataEnd,
+        annotations: (model) => ({
+            [ANNOTATION.generatedAt]: run.generatedAt,
+            [ANNOTATION.dataEnd]: iso(dataEnd),
             [ANNOTATION.model]: model,
-            [ANNOTATION.inputsHash]: inputsHash,
+            [ANNOTATION.inputsHash]: run.inputsHash,
             [ANNOTATION.previousBounds]: previous,
-        });
-        pending.push(() => {
-            /** Warnings that do not stop the sizing. */
-            const warnings: string[] = [];
-            /** Why the workload keeps its configured bounds. */
-            const reasons: string[] = [];
-            if (w.current.maxReplicas < lowest || w.current.minReplicas > g.maxReplicas)
-                warnings.push(
-                    `${w.name}: the configured bounds ${previous} lie outside ${gkey} (${lowest}..${g.maxReplicas} with forecast.policyMinimum): the forecast keeps to the guardrails`,
-                );
-            let dataEnd = -Infinity;
-            for (const { l } of loaded) if (typeof l !== "string" && !isFuture(lastOf(l))) dataEnd = Math.max(dataEnd, lastOf(l));
-            for (const { l } of loaded) if (typeof l === "string") reasons.push(l);
-            const notes = loaded.flatMap(({ m, l }) =>
-                typeof l === "string" ? [] : l.series.notes.map((n) => `export ${m.file} for ${m.name}: ${n}`),
-            );
-            for (const { m, l } of loaded)
-                if (typeof l !== "string") {
-                    const end = lastOf(l);
-                    if (isFuture(end))
-                        reasons.push(
-                            `export ${m.file} for ${m.name} ends ${iso(end)}, after the time of this run (${iso(wall! / 1000)}): data dated in the future is not a measurement`,
-                        );
-                    else if (input.now && now - end > settings.maxExportAgeHours * 3600)
-                        reasons.push(`export ${m.file} for ${m.name} ends ${iso(end)}, older than ${settings.maxExportAgeHours} h`);
-                }
-            const sizingMetrics = loaded.filter(({ m }) => m.sizing !== false);
-            const usable = sizingMetrics.filter((x): x is { m: MetricInput; l: Loaded } => typeof x.l !== "string");
-            if (reasons.length === 0 && usable.length === 0) reasons.push(`${w.name} has no sizing metric`);
-            const fallback = (why: string[]): WorkloadForecast => {
-                const proposed = clampToGuardrails(w.current, g, w.name);
-                return {
-                    name: w.name,
-                    kind: w.kind,
-                    current: w.current,
-                    proposed,
-                    model: "defaults",
-                    backtestMase: NaN,
-                    metrics: [],
-                    dataEnd: Number.isFinite(dataEnd) ? dataEnd : NaN,
-                    warnings: [
-                        ...warnings,
-                        ...why,
-                        `${w.name}: kept the guardrail defaults ${proposed.minReplicas}..${proposed.maxReplicas}`,
-                    ],
-                    notes,
-                    capacity: [],
-                    annotations: annotations("defaults", dataEnd),
-                };
-            };
-            if (reasons.length > 0) return fallback(reasons);
-            try {
-                const sized = size(w, loaded, usable, settings, { gkey, warnings, notes, annotations, dataEnd });
-                return typeof sized === "string" ? fallback([sized]) : sized;
-            } catch (e) {
-                if (e instanceof ConfigError || e instanceof GuardrailError) throw e;
-                return fallback([`${w.name}: ${bugMessage(e)}`]);
-            }
-        });
-    }
-    for (const p of pending) workloads.push(p());
-    for (const w of workloads) for (const x of w.warnings) stackWarnings.push(x);
-    return { stack: input.stack, generatedAt, inputsHash, settings, workloads, warnings: stackWarnings };
-}
-
-interface SizeContext {
-    readonly gkey: string;
-    /** Warnings so far (the sizing adds its own). */
-    readonly warnings: readonly string[];
-    readonly notes: readonly string[];
-    readonly annotations: (model: string, proposedEnd: number) => Record<string, string>;
-    readonly dataEnd: number;
-}
-
-/**
- * One workload's sizing from its loaded exports, or the reason it cannot be sized (no data in the
- * training window, no load above 0).
- */
-function size(
-    w: WorkloadInput,
-    loaded: ReadonlyArray<{ readonly m: MetricInput; readonly l: Loaded | string }>,
-    usable: ReadonlyArray<{ readonly m: MetricInput; readonly l: Loaded }>,
-    settings: ForecastSettings,
-    x: SizeContext,
-): WorkloadForecast | string {
-    const warnings = [...x.warnings];
-    // What looks wrong in the data used: warnings, not reasons to fall back.
-    for (const { m, l } of loaded)
-        if (typeof l !== "string") for (const d of l.series.warnings ?? []) warnings.push(`export ${m.file} for ${m.name}: ${d}`);
-    // Training window: the most recent `trainingDays` days up to the last complete model step.
-    const step = settings.modelStepSeconds;
-    const end = Math.floor((Math.min(...usable.map(({ l }) => l.series.t[l.series.t.length - 1])) + 1) / step) * step;
-    const start = end - settings.trainingDays * 86400;
-    const window = `${iso(start)} .. ${iso(end)} (the last ${settings.trainingDays} days before the last full ${step} s step of the workload's exports)`;
-    const planMetrics = usable.map(({ m, l }) => {
-        const s = l.series;
-        const gs = Math.max(s.step, MIN_GRID_STEP_SECONDS);
-        const full = toGrid(s, gs, "mean", { align: gs, from: Math.ceil(start / gs) * gs, to: end - gs });
-        const { points, span } = coverage(full);
-        return {
-            m,
-            points,
-            span,
-            capacity: { name: m.name, capacityPerPod: m.capacityPerPod, targetUtilization: m.targetUtilization },
-            full,
-            aggregation: m.aggregation ?? "mean",
-        };
-    });
-    const empty = planMetrics.filter((p) => p.points < 2);
-    if (empty.length === 1)
-        return `export ${empty[0].m.file} for ${empty[0].m.name} has ${empty[0].points === 0 ? "no data" : "only 1 data point"} in the training window ${window}: at least 2 points are needed`;
-    if (empty.length > 1)
-        return `exports ${empty.map((p) => `${p.m.file} for ${p.m.name}`).join(", ")} have fewer than 2 data points each in the training window ${window}: at least 2 are needed`;
-    const short = planMetrics.filter((p) => p.span < MIN_HISTORY_SECONDS);
-    if (short.length)
-        return `${short.map((p) => `export ${p.m.file} for ${p.m.name} has data over only ${spanText(p.span)}`).join(", ")} of the training window ${window}: at least ${MIN_HISTORY_SECONDS / 3600} h are needed to size from (a Prometheus with little history?)`;
-    const plan: WorkloadPlan = planWorkload(planMetrics, settings, {
-        behavior: w.behavior,
-        policyFloor: Math.max(w.guardrails.minReplicas, w.guardrails.policyMinimum, 1),
-        maxCap: w.guardrails.maxReplicas,
-    });
-    // Never a plan from no load: an all-zero window says nothing about what the workload needs.
-    if (plan.metrics.every((p) => !(p.forecastPeak > 0) && !(p.recentPeak > 0)))
-        return `${usable.map(({ m }) => `export ${m.file} for ${m.name}`).join(", ")}: no load above 0 in the training window ${window}: nothing to size from`;
-    const raw = { minReplicas: plan.rawMinReplicas, maxReplicas: plan.neededMaxReplicas };
-    const { bounds: proposed, adjusted } = proposeBoundsDetailed(
-        raw,
-        w.current,
-        w.guardrails,
-        { percent: settings.hysteresisPercent },
-        w.name,
-    );
-    if (adjusted.maxCapped)
-        warnings.push(
-            `${w.name}: the forecast needs ${plan.neededMaxReplicas} replicas at its peak, above ${x.gkey}.maxReplicas (${w.guardrails.maxReplicas}): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak`,
-        );
-    if (adjusted.minLowered)
-        warnings.push(
-            `${w.name}: the floor the replay needs reaches ${x.gkey}.maxReplicas (${w.guardrails.maxReplicas}): minReplicas lowered to ${proposed.minReplicas} so that the HPA can still scale (min = max never does); raise the guardrail`,
-        );
-    for (const p of plan.metrics) if (p.forecast.fallback) warnings.push(`${w.name}/${p.name}: ${p.forecast.fallback}`);
-    // The metric whose peak needs the most pods names the model.
-    let lead = 0;
-    let most = -1;
-    plan.metrics.forEach((p, i) => {
-        const need = p.forecastPeak / (planMetrics[i].capacity.capacityPerPod * planMetrics[i].capacity.targetUtilization);
-        if (need > most) {
-            most = need;
-            lead = i;
-        }
-    });
-    const aligned = alignGrids(
-        planMetrics.map((m) => m.full),
-        end - settings.floorHistoryDays * 86400,
-        end,
-    );
-    const rm = planMetrics.map((m, i) => ({
-        name: m.capacity.name,
-        load: aligned.values[i],
-        capacityPerPod: m.capacity.capacityPerPod,
-        targetUtilization: m.capacity.targetUtilization,
-    }));
-    // Exact replays of the recent history, once per distinct bounds (the floor search's
-    // own check is reused when it replayed the same window and bounds).
-    const replays = new Map<string, RiskSummary>();
-    const fc = plan.floorCheck;
-    if (fc && !fc.scaled && fc.start === aligned.start && fc.step === aligned.step && fc.length === (rm[0]?.load.length ?? 0))
-        replays.set(`${fc.minReplicas}..${fc.maxReplicas}`, risk(fc.result));
-    const sim = (b: Bounds) => {
-        const key = `${b.minReplicas}..${b.maxReplicas}`;
-        let r = replays.get(key);
-        if (!r) {
-            r = risk(
-                replay({
-                    start: aligned.start,
-                    step: aligned.step,
-                    metrics: rm,
-                    bounds: b,
-                    behavior: w.behavior,
-                    readinessDelaySeconds: settings.readinessDelaySeconds,
-                    recordEvents: false,
-                }),
-            );
-            replays.set(key, r);
-        }
-        return r;
+        }),
     };
-    const planner = loaded.flatMap(({ m, l }) =>
-        m.planner && typeof l !== "string" ? [{ metric: m.planner, t: l.series.t, v: l.series.v }] : [],
-    );
-    const leadModel = plan.metrics[lead].forecast.model;
+    /** Why the workload keeps its configured bounds: exports that failed to load, then those dated in the future or stale. */
+    const reasons = loaded.flatMap(({ l }) => (typeof l === "string" ? [l] : []));
+    for (const { m, l } of loaded) {
+        const late = typeof l === "string" ? undefined : run.loader.timeProblem(m.name, m.file, l.t[l.t.length - 1]);
+        if (late) reasons.push(late);
+    }
+    const usable = loaded.filter((p): p is { m: MetricInput; l: Series } => p.m.sizing !== false && typeof p.l !== "string");
+    if (reasons.length === 0 && usable.length === 0) reasons.push(`${w.name} has no sizing metric`);
+    if (reasons.length > 0) return fallback(w, x, reasons);
+    try {
+        const sized = sizeWorkload(w, loaded, usable, run.settings, x);
+        return typeof sized === "string" ? fallback(w, x, [sized]) : sized;
+    } catch (e) {
+        if (e instanceof ConfigError || e instanceof GuardrailError) throw e;
+        return fallback(w, x, [`${w.name}: ${bugMessage(e)}`]);
+    }
+}
+
+/** The configured bounds within the guardrails, with the reasons the workload was not sized. */
+function fallback(w: WorkloadInput, x: WorkloadContext, why: readonly string[]): WorkloadForecast {
+    const proposed = clampToGuardrails(w.current, w.guardrails, w.name);
     return {
         name: w.name,
         kind: w.kind,
         current: w.current,
         proposed,
-        raw,
-        model: leadModel,
-        backtestMase: plan.metrics[lead].forecast.backtestMase,
-        metrics: plan.metrics.map((p, i) => ({
-            name: p.name,
-            model: p.forecast.model,
-            modelDetail: p.forecast.detail,
-            backtestMase: p.forecast.backtestMase,
-            peakFactor: p.peakFactor,
-            forecastPeak: p.forecastPeak,
-            recentPeak: p.recentPeak,
-            fallback: p.forecast.fallback,
-            history: p.history,
-            point: p.forecast.point,
-            upper: p.forecast.upper,
-            capacityPerPod: planMetrics[i].capacity.capacityPerPod,
-            targetUtilization: planMetrics[i].capacity.targetUtilization,
-            floorScales: p.floorScales,
-        })),
-        dataEnd: x.dataEnd,
-        warnings,
+        model: "defaults",
+        backtestMase: NaN,
+        metrics: [],
+        dataEnd: Number.isFinite(x.dataEnd) ? x.dataEnd : NaN,
+        warnings: [...x.warnings, ...why, `${w.name}: kept the guardrail defaults ${proposed.minReplicas}..${proposed.maxReplicas}`],
         notes: x.notes,
-        risk: {
-            current: sim(atLeastOne(w.current)),
-            proposed: sim(proposed),
-            days: settings.floorHistoryDays,
-        },
-        capacity: capacityRecommendations(planner, x.dataEnd),
-        annotations: x.annotations(leadModel, x.dataEnd),
+        capacity: [],
+        annotations: x.annotations("defaults"),
     };
 }

@@ -12,7 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { formatBench, runBench } from "../forecast/bench";
+import { runBench } from "./forecast/bench";
+import { formatBench } from "./forecast/benchReport";
 import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, type Io } from "./cli";
 
 export const EXIT = { ok: 0, usage: 2, internal: EXIT_INTERNAL } as const;

@@ -19,13 +19,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
-import { ConfigError, type AppConfig } from "../config";
-import { ExportPathError, exportPath, isInside, realPathOf } from "../forecast/exportFiles";
-import { IngestError, parseSeriesText, pickSeries } from "../forecast/ingest";
-import { prometheusEndpoint, queryRange } from "../forecast/live";
-import { exportsDir, prometheusSource, refreshTargets } from "../forecast/mapping";
+import { ConfigError } from "../config/errors";
+import type { AppConfig } from "../config/schema";
+import { exportsLocation } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
-import { markdownReport, workloadSvg } from "../forecast/report";
+import { prometheusEndpoint } from "./forecast/live";
+import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
+import { markdownReport, workloadSvg } from "./forecast/report";
 import {
     CliError,
     parseCommand,
@@ -38,138 +38,11 @@ import {
     withoutCredentials,
     type Io,
 } from "./cli";
-import { checkStackName, readAppConfig, StackConfigError } from "./stackConfig";
+import { checkStackName, readAppConfig, StackConfigError } from "../config/stackFile";
 
 const ROOT = path.resolve(__dirname, "..");
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, write: 3, refresh: 4, internal: EXIT_INTERNAL } as const;
-
-/** A failed `--refresh`: no export was replaced. */
-export class RefreshError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "RefreshError";
-    }
-}
-
-/**
- * Rewrites every mapped export that has a `query`, from `end - days` to `end` (unix seconds),
- * with evaluation times on the grid `alignOrigin + k × step` (default: multiples of the step).
- * All or nothing: every answer is fetched and read back exactly as the forecasting step will
- * read it (its mapped series present and unambiguous) before anything is written; then every
- * file is written beside its target (a new file, never through a link) and only then renamed
- * over it, so a failed refresh leaves the old exports (and no temporary files). Every target is
- * inside `dir` (its real path): a path or a link that leaves it is refused before any query.
- * Failures are `RefreshError`s; a mapped path out of the directory is a `ConfigError`.
- */
-export async function refreshExports(
-    c: AppConfig,
-    dir: string,
-    end: number,
-    o: {
-        readonly url: string;
-        readonly from?: string;
-        readonly log?: (s: string) => void;
-        readonly alignOrigin?: number;
-        readonly stack?: string;
-    },
-): Promise<string[]> {
-    const step = c.forecast.prometheus.stepSeconds;
-    const origin = o.alignOrigin ?? 0;
-    const e = end - ((((end - origin) % step) + step) % step);
-    const s = e - Math.round(c.forecast.prometheus.days * 86400);
-    const targets = refreshTargets(c);
-    const realDir = realPathOf(dir);
-    // `worker-queue/queueLength` → forecast.series.workers.queue.queueLength.file
-    const keyOf = (name: string) => `forecast.series.${name.replace(/^worker-/, "workers.").replace("/", ".")}.file`;
-    const files = targets.map((t) => {
-        try {
-            const file = exportPath(dir, t.file, keyOf(t.name));
-            if (!isInside(realDir, realPathOf(path.dirname(file))))
-                throw new ExportPathError(
-                    keyOf(t.name),
-                    t.file,
-                    "must stay inside forecast.exportsDir: a directory on its way is a link out of it",
-                );
-            return file;
-        } catch (err) {
-            if (err instanceof ExportPathError) throw new ConfigError([`Pulumi.${o.stack ?? c.environment}.yaml: ${err.message}`]);
-            throw err;
-        }
-    });
-    const out = new Map<string, string>();
-    for (const [i, t] of targets.entries()) {
-        o.log?.(`refresh ${t.name}: ${t.query}`);
-        let body;
-        try {
-            body = await queryRange({ url: o.url, from: o.from, query: t.query, start: s, end: e, stepSeconds: step });
-        } catch (err) {
-            throw new RefreshError(`refresh ${t.name}: ${(err as Error).message}`);
-        }
-        const file = files[i];
-        let text: string;
-        if (file.endsWith(".csv")) {
-            // A CSV holds one series: never keep the first of several and drop the rest.
-            if (body.data.result.length !== 1)
-                throw new RefreshError(
-                    `refresh ${t.name}: ${JSON.stringify(t.query)} returned ${body.data.result.length} series; ${t.file} is a CSV of one series: aggregate the query (e.g. sum(...)) or write a .json export`,
-                );
-            text = ["timestamp,value", ...body.data.result[0].values.map(([ts, v]) => `${ts},${v}`)].join("\n") + "\n";
-        } else text = JSON.stringify(body) + "\n";
-        let got;
-        try {
-            got = pickSeries(parseSeriesText(text, t.file), t.file, t.name, t.series);
-        } catch (err) {
-            if (!(err instanceof IngestError)) throw err;
-            throw new RefreshError(
-                `refresh ${t.name}: ${JSON.stringify(t.query)} answered, but the answer is not a usable export (${err.position}: ${err.reason})`,
-            );
-        }
-        if (typeof got === "string") throw new RefreshError(`refresh ${t.name}: ${JSON.stringify(t.query)} answered, but ${got}`);
-        out.set(file, text);
-    }
-    const suffix = `.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
-    const tmp = (file: string) => `${file}${suffix}`;
-    const written: string[] = [];
-    const cleanup = () => {
-        for (const f of written) fs.rmSync(f, { force: true });
-    };
-    try {
-        for (const [file, text] of out) {
-            fs.mkdirSync(path.dirname(file), { recursive: true });
-            if (!isInside(realDir, fs.realpathSync(path.dirname(file))))
-                throw new RefreshError(
-                    `refresh: ${path.relative(dir, file)} would be written outside the exports directory; none was replaced`,
-                );
-            // "wx": a new file, never through a link planted at the temporary name.
-            const fd = fs.openSync(tmp(file), "wx");
-            written.push(tmp(file));
-            try {
-                fs.writeFileSync(fd, text);
-            } finally {
-                fs.closeSync(fd);
-            }
-        }
-    } catch (err) {
-        cleanup();
-        if (err instanceof RefreshError) throw err;
-        if (isFsError(err)) throw new RefreshError(`refresh: could not write the exports, none was replaced: ${fsReason(err)}`);
-        throw err;
-    }
-    const done: string[] = [];
-    for (const file of out.keys()) {
-        try {
-            fs.renameSync(tmp(file), file);
-        } catch (err) {
-            cleanup();
-            throw new RefreshError(
-                `refresh: replaced ${done.length} of ${out.size} exports (${done.map((f) => path.relative(dir, f)).join(", ") || "none"}) before ${path.relative(dir, file)} failed: ${isFsError(err) ? fsReason(err) : (err as Error).message}`,
-            );
-        }
-        done.push(file);
-    }
-    return done;
-}
 
 /** The list of files `npm run forecast` wrote in its output directory. */
 export const REPORT_MARKER = ".sysmanage-forecast";
@@ -325,7 +198,7 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
         const { url, from } = prometheusSource(config, env);
         const end = (now ?? new Date()).getTime() / 1000;
         try {
-            const files = await refreshExports(config, exportsDir(config, o.stack, ROOT), end, {
+            const files = await refreshExports(config, exportsLocation(config, o.stack, ROOT).dir, end, {
                 url,
                 from,
                 stack: o.stack,

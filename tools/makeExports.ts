@@ -117,6 +117,14 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     };
     window(path.join(dataDir, "nasa_http/nasa_http_1995_requests_per_5min.csv"), api.length);
     const derived = (f: (r: number, i: number) => number) => api.map((p, i) => ({ t: p.t, v: f(p.v, i) }));
+    /** A series derived from the requests/s `r` (point `i`): to 3 decimals, or rounded to a whole number. */
+    const decimals = (f: (r: number, i: number) => number) => csv(derived(f), (p) => n3(p.v), unixStamp);
+    const whole = (f: (r: number, i: number) => number) =>
+        csv(
+            derived((r, i) => Math.round(f(r, i))),
+            (p) => String(p.v),
+            unixStamp,
+        );
     const firstApi = rps.findIndex(inApi);
     const trailingRequests = (i: number) => {
         let s = 0;
@@ -132,57 +140,25 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     return {
         "api-requests.query_range.json": queryRange([{ labels: { __name__: "sysmanage_http_requests_per_second", ...job }, points: api }]),
         // 2 ms of CPU per request plus 100m idle over the tier.
-        "api-cpu.csv": csv(
-            derived((r) => 0.1 + 0.002 * r),
-            (p) => n3(p.v),
-            unixStamp,
-        ),
+        "api-cpu.csv": decimals((r) => 0.1 + 0.002 * r),
         // 150 MiB of process memory plus 1 MiB of buffers per request/s.
-        "api-memory.csv": csv(
-            derived((r) => Math.round(150 * MiB + r * MiB)),
-            (p) => String(p.v),
-            unixStamp,
-        ),
+        "api-memory.csv": whole((r) => 150 * MiB + r * MiB),
         // EC2 request latency (ms) as a p95 in seconds, × 4.
         "api-latency-p95.csv": csv(latency, (p) => n3((p.v / 1000) * 4), unixStamp),
         "worker-queue.csv": csv(queue, (p) => String(Math.round(p.v * k.queue)), dateStamp),
         // EC2 CPU % as seconds per job, × 0.4.
         "worker-queue-processing-time.csv": csv(jobs, (p) => n3(p.v * 0.4), unixStamp),
         // 64 MiB of overhead plus the entries cached by the last 6 h of requests.
-        "redis-memory-used.csv": csv(
-            derived((_, i) => Math.round(64 * MiB + trailingRequests(i) * k.redisBytesPerRequest)),
-            (p) => String(p.v),
-            unixStamp,
-        ),
+        "redis-memory-used.csv": whole((_, i) => 64 * MiB + trailingRequests(i) * k.redisBytesPerRequest),
         // 12 cache commands per request.
-        "redis-ops.csv": csv(
-            derived((r) => 12 * r),
-            (p) => n3(p.v),
-            unixStamp,
-        ),
+        "redis-ops.csv": decimals((r) => 12 * r),
         // 2 read queries per request plus 5/s of background reads.
-        "postgres-read-queries.csv": csv(
-            derived((r) => 5 + 2 * r),
-            (p) => n3(p.v),
-            unixStamp,
-        ),
+        "postgres-read-queries.csv": decimals((r) => 5 + 2 * r),
         // Client connections: 10 per pooler at rest, plus 0.5 (writes) and 0.3 (reads) per request/s.
-        "pooler-rw-clients.csv": csv(
-            derived((r) => Math.round(10 + 0.5 * r)),
-            (p) => String(p.v),
-            unixStamp,
-        ),
-        "pooler-ro-clients.csv": csv(
-            derived((r) => Math.round(10 + 0.3 * r)),
-            (p) => String(p.v),
-            unixStamp,
-        ),
+        "pooler-rw-clients.csv": whole((r) => 10 + 0.5 * r),
+        "pooler-ro-clients.csv": whole((r) => 10 + 0.3 * r),
         // The analytics pooler: 5 client connections at rest plus 0.1 per request/s (reports follow the traffic).
-        "pooler-analytics-clients.csv": csv(
-            derived((r) => Math.round(5 + 0.1 * r)),
-            (p) => String(p.v),
-            unixStamp,
-        ),
+        "pooler-analytics-clients.csv": whole((r) => 5 + 0.1 * r),
     };
 }
 

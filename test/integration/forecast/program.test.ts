@@ -1,9 +1,12 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig, rawConfig, type AppConfig } from "../../../config";
-import { programForecast } from "../../../forecast/program";
+import { programForecast, type ProgramForecast } from "../../../forecast/program";
+import { withForecast } from "../../../plan/forecast";
+import { forecastChangeBounded } from "../../../policies/rules";
+import { messages } from "../../support/policy";
 import { kubernetesObjects, PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readStackConfig } from "../../../tools/stackConfig";
+import { readStackConfig } from "../../../config/stackFile";
 import { find, objectsOf, rendered, renderWith, type Obj } from "../../support/render";
 
 /** A stack's config as the program reads it, with `forecast` fields replaced. */
@@ -12,6 +15,12 @@ function stackConfig(stack: string, forecast: Record<string, unknown> = {}): App
     return parseConfig({ ...raw, forecast: { ...(raw.forecast as object), ...forecast } }, stack);
 }
 
+/** The bounds the forecast sets on a workload's config key (`api`, `workers.queue`). */
+const boundsOf = (f: ProgramForecast, key: string) => ({
+    minReplicas: f.values[`${key}.minReplicas`],
+    maxReplicas: f.values[`${key}.maxReplicas`],
+});
+
 const devForecast = (forecast: Record<string, unknown> = {}) =>
     programForecast({ stack: "dev", projectDir: PROJECT_DIR, config: stackConfig("dev", forecast) });
 
@@ -19,12 +28,12 @@ describe("the forecasting step inside the program", () => {
     test("dev: the rendered HPA bounds and annotations are the step's own result for the committed exports", async () => {
         const expected = devForecast();
         const objects = await objectsOf("dev");
-        for (const [key, name] of [
-            ["api", "sysmanage-api"],
-            ["worker-queue", "sysmanage-worker-queue"],
+        for (const [key, configKey, name] of [
+            ["api", "api", "sysmanage-api"],
+            ["worker-queue", "workers.queue", "sysmanage-worker-queue"],
         ]) {
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
-            assert.deepEqual({ minReplicas: hpa.spec.minReplicas, maxReplicas: hpa.spec.maxReplicas }, expected.bounds[key], name);
+            assert.deepEqual({ minReplicas: hpa.spec.minReplicas, maxReplicas: hpa.spec.maxReplicas }, boundsOf(expected, configKey), name);
             assert.deepEqual(hpa.metadata.annotations, expected.annotations[key], name);
             assert.ok(hpa.spec.minReplicas < hpa.spec.maxReplicas, `${name}: an HPA with min = max never scales`);
         }
@@ -110,13 +119,13 @@ describe("the forecasting step inside the program", () => {
     test("deterministic: the same files and config give the same sizing", () => {
         const a = devForecast();
         const b = devForecast();
-        assert.deepEqual(a.bounds, b.bounds);
+        assert.deepEqual(a.values, b.values);
         assert.deepEqual(a.annotations, b.annotations);
         assert.deepEqual(a.dataTier, b.dataTier);
     });
     test("policyMinimum is a floor the step never goes below", () => {
         const r = devForecast({ policyMinimum: 4 });
-        for (const key of ["api", "worker-queue"]) assert.ok(r.bounds[key].minReplicas >= 4, key);
+        for (const key of ["api", "workers.queue"]) assert.ok(r.values[`${key}.minReplicas`] >= 4, key);
     });
     test("prod: stale exports fall back to the configured bounds and counts, with a warning and no forecast annotations", async () => {
         const objects = await objectsOf("prod");
@@ -146,13 +155,11 @@ describe("the forecasting step inside the program", () => {
     test("a missing exports directory keeps every configured bound and count, with warnings naming the files", () => {
         const r = devForecast({ exportsDir: "exports/nope" });
         assert.equal(r.exportsDir, "exports/nope");
-        assert.deepEqual(r.bounds.api, { minReplicas: 1, maxReplicas: 4 });
-        assert.deepEqual(r.bounds["worker-queue"], { minReplicas: 1, maxReplicas: 3 });
+        assert.deepEqual(boundsOf(r, "api"), { minReplicas: 1, maxReplicas: 4 });
+        assert.deepEqual(boundsOf(r, "workers.queue"), { minReplicas: 1, maxReplicas: 3 });
         assert.deepEqual(r.annotations, {});
-        assert.deepEqual(
-            [r.config.redis.masters, r.config.postgres.replicas, r.config.pooler.writeInstances, r.config.pooler.readInstances],
-            [3, 0, 1, 1],
-        );
+        const c = withForecast(stackConfig("dev", { exportsDir: "exports/nope" }), r.values, "dev");
+        assert.deepEqual([c.redis.masters, c.postgres.replicas, c.pooler.writeInstances, c.pooler.readInstances], [3, 0, 1, 1]);
         assert.deepEqual(r.warnings.slice(0, 2), [
             "forecast api: export api-requests.query_range.json for requests is missing",
             "forecast api: export api-cpu.csv for cpu is missing",
@@ -168,7 +175,8 @@ describe("the forecasting step inside the program", () => {
         assert.deepEqual(r.result.workloads, []);
         assert.deepEqual({ ...r.dataTier, inputsHash: undefined }, { counts: [], warnings: [], notes: [], inputsHash: undefined });
         assert.match(r.dataTier.inputsHash, /^[0-9a-f]{16}$/);
-        assert.deepEqual(r.config, stackConfig("dev", { series: {} }));
+        assert.deepEqual(r.values, {});
+        assert.deepEqual(withForecast(stackConfig("dev", { series: {} }), r.values, "dev"), stackConfig("dev", { series: {} }));
     });
 });
 
@@ -189,14 +197,14 @@ describe("the forecasting step's knobs come from the stack config", () => {
         // raw 1..2 from the configured 1..4 moves the max by 2 of 4, so it is held at 1..4.
         const held = devForecast({ hysteresisPercent: 100 });
         assert.deepEqual(held.result.workloads[0].raw, base.result.workloads[0].raw);
-        assert.deepEqual(held.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+        assert.deepEqual(boundsOf(held, "api"), { minReplicas: 1, maxReplicas: 4 });
         // More headroom never lowers the raw max (the worker's needs more than its guardrail, 10,
         // which caps it, with a warning); a stricter target never lowers the raw floor.
         const roomy = devForecast({ headroomPercent: 200 });
         assert.equal(roomy.result.settings.headroom, 2);
         assert.ok(roomy.result.workloads[0].raw!.maxReplicas >= base.result.workloads[0].raw!.maxReplicas);
         assert.ok(roomy.result.workloads[1].raw!.maxReplicas > base.result.workloads[1].raw!.maxReplicas);
-        assert.equal(roomy.bounds["worker-queue"].maxReplicas, 10);
+        assert.equal(roomy.values["workers.queue.maxReplicas"], 10);
         assert.ok(
             roomy.warnings.includes(
                 `forecast worker-queue: worker-queue: the forecast needs ${roomy.result.workloads[1].raw!.maxReplicas} replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak`,
@@ -211,5 +219,58 @@ describe("the forecasting step's knobs come from the stack config", () => {
             message: /^Pulumi\.dev\.yaml: forecast\.hysteresisPercent \(150\) /,
         });
         assert.throws(() => stackConfig("dev", { trainingDays: 1 }), { message: /^Pulumi\.dev\.yaml: forecast\.trainingDays \(1\) / });
+    });
+});
+
+describe("forecast.acknowledge: an intended jump, end to end", () => {
+    test("acknowledging the proposed bounds writes the annotation, and forecast-change-bounded lets the HPA pass", async () => {
+        const base = devForecast();
+        const proposed = `${base.values["api.minReplicas"]}..${base.values["api.maxReplicas"]}`;
+        const hpaOf = (f: ProgramForecast, maxFactor: number) =>
+            messages(
+                forecastChangeBounded,
+                [
+                    {
+                        type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                        name: "api-hpa",
+                        inputs: {
+                            apiVersion: "autoscaling/v2",
+                            kind: "HorizontalPodAutoscaler",
+                            metadata: { name: "sysmanage-api", namespace: "app", annotations: f.annotations.api },
+                            spec: { minReplicas: f.values["api.minReplicas"], maxReplicas: f.values["api.maxReplicas"] },
+                        },
+                    },
+                ],
+                { enforcementLevel: "mandatory", maxFactor },
+            );
+        // A factor of 1 makes any change of maxReplicas a jump (dev's api moves from 1..4).
+        assert.notEqual(base.values["api.maxReplicas"], 4);
+        assert.equal((await hpaOf(base, 1)).length, 1);
+        assert.equal(base.annotations.api["sysmanage.io/forecast-change-acknowledged"], undefined);
+        const acked = devForecast({ acknowledge: { api: proposed } });
+        assert.equal(acked.annotations.api["sysmanage.io/forecast-change-acknowledged"], "true");
+        assert.deepEqual(await hpaOf(acked, 1), []);
+        assert.deepEqual(acked.warnings, base.warnings);
+    });
+
+    test("an acknowledgement the forecast no longer matches acknowledges nothing, with a warning", () => {
+        const f = devForecast({ acknowledge: { workers: { queue: "1..99" } } });
+        const proposed = `${f.values["workers.queue.minReplicas"]}..${f.values["workers.queue.maxReplicas"]}`;
+        assert.equal(f.annotations["worker-queue"]["sysmanage.io/forecast-change-acknowledged"], undefined);
+        assert.ok(
+            f.warnings.includes(
+                `forecast worker-queue: forecast.acknowledge.workers.queue (1..99) does not match the proposed bounds ${proposed}: it acknowledges nothing; update or remove it`,
+            ),
+            f.warnings.join("\n"),
+        );
+    });
+
+    test("the key takes only min..max with 1 <= min <= max", () => {
+        assert.throws(() => stackConfig("dev", { acknowledge: { api: "3-10" } }), {
+            message: 'Pulumi.dev.yaml: forecast.acknowledge.api ("3-10") must be bounds written "min..max" (e.g. "3..12"), or empty',
+        });
+        assert.throws(() => stackConfig("dev", { acknowledge: { api: "5..2" } }), {
+            message: 'Pulumi.dev.yaml: forecast.acknowledge.api ("5..2") must have 1 <= min <= max, or empty',
+        });
     });
 });

@@ -3,21 +3,19 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseConfig, rawConfig, type AppConfig } from "../../../config";
-import {
-    decideCount,
-    decideRedisMasters,
-    forecastDataTier,
-    redisMaxmemoryBytes,
-    seriesPeak,
-    withDataTierCounts,
-} from "../../../forecast/dataTier";
-import { hpaCapacity, refreshTargets, workloadInputs } from "../../../forecast/mapping";
+import { parseConfig, rawConfig } from "../../../config/parse";
+import type { AppConfig } from "../../../config/schema";
+import { decideCount, decideRedisMasters, forecastDataTier, redisMaxmemoryBytes, seriesPeak } from "../../../forecast/dataTier";
+import { hpaCapacity, mappedSeries, workloadInputs } from "../../../forecast/mapping";
+import { SeriesLoader } from "../../../forecast/series";
 import { DEFAULT_SETTINGS } from "../../../forecast/stack";
 import { SEED_CACHE_THRESHOLDS } from "../../../lib/data/redis";
-import { apiPlan } from "../../../lib/plan";
-import { PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readAppConfig, readStackConfig } from "../../../tools/stackConfig";
+import { withForecast } from "../../../plan/forecast";
+import { apiPlan } from "../../../plan/workloads";
+import { readAppConfig, readStackConfig } from "../../../config/stackFile";
+
+/** The project root: Pulumi.yaml, the stack files and exports/. */
+const PROJECT_DIR = path.resolve(__dirname, "../../..");
 
 const MiB = 2 ** 20;
 /** dev's Redis: 512Mi per node, maxmemory 0.78 of it = 399 MiB. */
@@ -154,8 +152,8 @@ describe("the data tier of a stack", () => {
             fs.rmSync(tmp, { recursive: true, force: true });
         }
         // The sized config passes every config rule again, with the new count in it.
-        const sized = withDataTierCounts(devConfig(), f);
-        assert.equal(parseConfig(sized, "dev").redis.masters, 4);
+        const values = Object.fromEntries(f.counts.map((n) => [n.key, n.proposed]));
+        assert.equal(withForecast(devConfig(), values, "dev").redis.masters, 4);
     });
     test("stale exports keep the configured counts, with a warning (as the workloads do)", () => {
         const f = forecastDataTier({ config: devConfig(), baseDir: devDir, now: new Date("1995-08-10T00:00:00Z") });
@@ -219,16 +217,17 @@ describe("the data tier of a stack", () => {
             const lines = ["timestamp,value"];
             for (let i = 0; i < 14 * 288; i++) lines.push(`${1700006400 + i * 300},${100 + (i % 2)}`);
             fs.writeFileSync(path.join(tmp, "steady.csv"), lines.join("\n") + "\n");
-            const p = seriesPeak("steady", { file: "steady.csv", series: "", query: "", unit: "gauge" }, tmp, DEFAULT_SETTINGS);
+            const loader = new SeriesLoader({ baseDir: tmp, inputs: "", maxExportAgeHours: DEFAULT_SETTINGS.maxExportAgeHours });
+            const p = seriesPeak(loader, "steady", { file: "steady.csv", series: "", query: "", unit: "gauge" }, DEFAULT_SETTINGS);
             assert.ok(typeof p !== "string");
             assert.ok(p.peak >= 100.5 && p.peak < 103, String(p.peak));
             assert.equal(p.recentPeak, 101);
             assert.equal(
-                seriesPeak("x", { file: "none.csv", series: "", query: "", unit: "gauge" }, tmp, DEFAULT_SETTINGS),
+                seriesPeak(loader, "x", { file: "none.csv", series: "", query: "", unit: "gauge" }, DEFAULT_SETTINGS),
                 "export none.csv for x is missing",
             );
             assert.equal(
-                seriesPeak("x", { file: "steady.csv", series: "nope", query: "", unit: "gauge" }, tmp, DEFAULT_SETTINGS),
+                seriesPeak(loader, "x", { file: "steady.csv", series: "nope", query: "", unit: "gauge" }, DEFAULT_SETTINGS),
                 'export steady.csv has no series "nope" for x (has "value")',
             );
         } finally {
@@ -292,27 +291,27 @@ describe("capacity per pod derives from the HPA the program declares", () => {
         const plan = { ...apiPlan(dev, "dev"), metrics: apiPlan(dev, "dev").metrics.filter((m) => m.kind !== "cpu") };
         assert.throws(() => hpaCapacity(plan, { kind: "cpu" }, 0.7), { message: "api: the HPA has no cpu metric to size against" });
     });
-    test("disabled pools and unmapped workloads are not sized; --refresh rewrites every series with a query", () => {
+    test("disabled pools and unmapped workloads are not sized; every mapped series in config order, with its config key", () => {
         const c = devConfig({}, { workers: { queue: { enabled: false } } });
         assert.deepEqual(
             workloadInputs(c, "dev").map((w) => w.name),
             ["api"],
         );
         assert.deepEqual(
-            refreshTargets(dev).map((t) => t.name),
+            mappedSeries(dev.forecast.series).map((t) => [t.name, t.key]),
             [
-                "api/requests",
-                "api/cpu",
-                "api/memory",
-                "api/latencyP95",
-                "worker-queue/queueLength",
-                "worker-queue/processingTime",
-                "redis/memoryUsed",
-                "redis/opsPerSecond",
-                "postgres/readQueries",
-                "poolers/write",
-                "poolers/read",
-                "poolers/analytics",
+                ["api/requests", "forecast.series.api.requests"],
+                ["api/cpu", "forecast.series.api.cpu"],
+                ["api/memory", "forecast.series.api.memory"],
+                ["api/latencyP95", "forecast.series.api.latencyP95"],
+                ["worker-queue/queueLength", "forecast.series.workers.queue.queueLength"],
+                ["worker-queue/processingTime", "forecast.series.workers.queue.processingTime"],
+                ["redis/memoryUsed", "forecast.series.redis.memoryUsed"],
+                ["redis/opsPerSecond", "forecast.series.redis.opsPerSecond"],
+                ["postgres/readQueries", "forecast.series.postgres.readQueries"],
+                ["poolers/write", "forecast.series.poolers.write"],
+                ["poolers/read", "forecast.series.poolers.read"],
+                ["poolers/analytics", "forecast.series.poolers.analytics"],
             ],
         );
     });

@@ -1,27 +1,28 @@
 /**
  * Issue 13, the forecasting step's inputs and outputs: each defect found by probing the step with
- * bad exports, paths and URLs, as a regression test with the exact message (and exit code for the
- * CLI). The property tests over the same entry points are in forecast-properties.test.ts.
+ * bad exports and paths, as a regression test with the exact message. The property tests over the
+ * same entry points are in properties.test.ts; the URLs, the refresh and the CLI are the tools'
+ * (test/unit/tools/forecast/).
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import { createRequire } from "node:module";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, parseConfig, rawConfig, type AppConfig } from "../../../config";
+import { ConfigError } from "../../../config/errors";
+import { parseConfig, rawConfig } from "../../../config/parse";
+import type { AppConfig } from "../../../config/schema";
 import { forecastDataTier } from "../../../forecast/dataTier";
 import { MAX_EXPORT_BYTES, readExport, resolveExportsDir } from "../../../forecast/exportFiles";
-import { exportsDir, workloadInputs } from "../../../forecast/mapping";
-import { prometheusEndpoint, queryRange, safeUrl } from "../../../forecast/live";
+import { exportsLocation, workloadInputs } from "../../../forecast/mapping";
 import { programForecast } from "../../../forecast/program";
-import { markdownReport } from "../../../forecast/report";
+import { markdownReport } from "../../../tools/forecast/report";
 import { forecastStack, type StackInput } from "../../../forecast/stack";
-import { PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readStackConfig } from "../../../tools/stackConfig";
-import { main as forecastMain, refreshExports, RefreshError } from "../../../tools/forecast";
+import { readStackConfig } from "../../../config/stackFile";
+
+/** The project root: Pulumi.yaml, the stack files and exports/. */
+const PROJECT_DIR = path.resolve(__dirname, "../../..");
 
 const DEV_EXPORTS = path.join(PROJECT_DIR, "exports/dev");
 
@@ -71,15 +72,6 @@ export function recordReads<T>(f: () => T): { result: T; opened: string[] } {
     } finally {
         names.forEach((n, i) => (nodeFs[n] = saved[i]));
     }
-}
-
-/** A TCP port nothing listens on (fetch refuses the well-known "bad ports" such as 9). */
-async function freePort(): Promise<number> {
-    const srv = net.createServer();
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-    const port = (srv.address() as net.AddressInfo).port;
-    await new Promise((r) => srv.close(r));
-    return port;
 }
 
 describe("issue 13 #1: the forecast never makes an HPA inert, and says when the guardrail caps it", () => {
@@ -154,7 +146,7 @@ describe("issue 13 #3: future data and an empty training window fall back, with 
             const future = (file: string, what: string) =>
                 `export ${file} for ${what} ends 2030-03-17T17:46:40.000Z, after the time of this run (1995-07-27T00:00:00.000Z): data dated in the future is not a measurement`;
             // Before: 1..4 -> 1..2 from a peak of 0, with only a "too few points" note.
-            assert.deepEqual(f.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+            assert.deepEqual([f.values["api.minReplicas"], f.values["api.maxReplicas"]], [1, 4]);
             assert.deepEqual(f.result.workloads[0].warnings, [
                 future("api-requests.query_range.json", "requests"),
                 future("api-cpu.csv", "cpu"),
@@ -194,7 +186,7 @@ describe("issue 13 #3: future data and an empty training window fall back, with 
                 }),
             );
             const f = programForecast({ stack: "dev", projectDir: project, config: devConfig() });
-            assert.deepEqual(f.bounds.api, { minReplicas: 1, maxReplicas: 4 });
+            assert.deepEqual([f.values["api.minReplicas"], f.values["api.maxReplicas"]], [1, 4]);
             assert.deepEqual(f.result.workloads[0].warnings, [
                 "exports api-requests.query_range.json for requests, api-cpu.csv for cpu, api-memory.csv for memory have fewer than 2 data points each in the training window 2023-10-31T22:00:00.000Z .. 2023-11-14T22:00:00.000Z (the last 14 days before the last full 3600 s step of the workload's exports): at least 2 are needed",
                 "api: kept the guardrail defaults 1..4",
@@ -293,12 +285,12 @@ describe("issue 13 #4: reads are confined to the stack's exports directory", () 
     test("the exports directory must be inside the project, also through a symbolic link", async () => {
         await withProject((project) => {
             const c = devConfig();
-            assert.throws(() => exportsDir(unchecked(c, { exportsDir: "../elsewhere" }), "dev", project), {
+            assert.throws(() => exportsLocation(unchecked(c, { exportsDir: "../elsewhere" }), "dev", project).dir, {
                 name: "ConfigError",
                 message:
                     "Pulumi.dev.yaml: forecast.exportsDir (\"../elsewhere\") must be a relative path below its base: '/'-separated names of letters, digits, '.', '_' or '-' (not starting with '-'), no '.' or '..', no absolute path (a directory inside the project, relative to it, e.g. exports/dev)",
             });
-            assert.throws(() => exportsDir(unchecked(c, { exportsDir: "/etc" }), "dev", project), { name: "ConfigError" });
+            assert.throws(() => exportsLocation(unchecked(c, { exportsDir: "/etc" }), "dev", project).dir, { name: "ConfigError" });
             fs.symlinkSync(os.tmpdir(), path.join(project, "outside"));
             assert.throws(() => programForecast({ stack: "dev", projectDir: project, config: unchecked(c, { exportsDir: "outside" }) }), {
                 name: "ConfigError",
@@ -343,39 +335,6 @@ describe("issue 13 #4: reads are confined to the stack's exports directory", () 
             ]);
             assert.doesNotMatch(JSON.stringify(f.warnings), /S3CR3T|hunter2/);
         });
-    });
-});
-
-describe("issue 13 #5: no message prints a credential, whatever the URL's shape", () => {
-    test("safeUrl: the URL parser's scheme, host and plain path; anything else opaque", () => {
-        for (const [given, shown] of [
-            ["http://admin:s3cret@prom:9090/prom/", "http://prom:9090/prom"],
-            ["https://prom.example", "https://prom.example"],
-            ["http://prom:9090/?token=s3cret#frag", "http://prom:9090"],
-            ["http://user:12/s3cret@prom:9090", "http://<redacted>"], // "12" would be the port, "/s3cret@prom:9090" the path
-            ["http://user:pa/s3cret@prom:9090", "http://<redacted>"], // the URL parser refuses it
-            ["http://user:pa?s3cret@prom", "http://<redacted>"],
-            ["http://us/er:s3cret@prom", "http://<redacted>"],
-            ["htp://admin:s3cret@prom", "htp://prom"],
-            ["http//admin:s3cret@prom", "<redacted url>"],
-            ["admin:s3cret@prom:9090", "<redacted url>"],
-            ["prom:9090", "<redacted url>"],
-            ["", "<redacted url>"],
-            ["http://prom/a%40b", "http://prom/<path>"],
-        ])
-            assert.equal(safeUrl(given), shown, given);
-    });
-    test("prometheusEndpoint: a password with '/' is refused without a trace of it, with where the URL came from", () => {
-        assert.throws(() => prometheusEndpoint("http://admin:12/s3cret@prom:9090", "forecast.prometheus.url"), {
-            message:
-                "Prometheus URL \"http://<redacted>\" has an '@' after its host: percent-encode '/', '?', '#' and '@' in a user or password (%2F, %3F, %23, %40) (e.g. http://prometheus:9090); it comes from forecast.prometheus.url",
-        });
-        assert.throws(() => prometheusEndpoint("htp://admin:s3cret@prom:9090", "$PROMETHEUS_URL"), {
-            message: 'Prometheus URL "htp://prom:9090" is not an http(s) URL (e.g. http://prometheus:9090); it comes from $PROMETHEUS_URL',
-        });
-        const e = prometheusEndpoint("http://admin:s%2Fcret@prom:9090");
-        assert.equal(e.shown, "http://prom:9090");
-        assert.deepEqual(e.headers, { authorization: `Basic ${Buffer.from("admin:s/cret").toString("base64")}` });
     });
 });
 
@@ -490,120 +449,5 @@ describe("issue 13 #9: suspicious data is a warning, not a silent repair", () =>
             assert.ok(f.warnings.includes(w), f.warnings.join("\n"));
             assert.ok(markdownReport(f.result, f.dataTier).includes(`- ⚠️ ${w}`));
         });
-    });
-});
-
-describe("issue 13 #10: what Prometheus answered, in words", () => {
-    /** A server answering every request with `status`, `type` and `body`. */
-    async function serve(status: number, type: string, body: string, f: (url: string) => Promise<void>): Promise<void> {
-        const server = http.createServer((_, res) => {
-            res.writeHead(status, { "content-type": type });
-            res.end(body);
-        });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        try {
-            await f(`http://admin:s3cret@127.0.0.1:${(server.address() as { port: number }).port}`);
-        } finally {
-            await new Promise((r) => server.close(r));
-        }
-    }
-    const q = { query: "up", start: 0, end: 600, stepSeconds: 300 };
-    test("an HTML page with HTTP 200 is not 'HTTP 200'", async () => {
-        await serve(200, "text/html; charset=utf-8", "<!doctype html><title>Log in</title>s3cret-page", async (url) => {
-            const port = new URL(url).port;
-            await assert.rejects(queryRange({ url, ...q }), {
-                message: `http://127.0.0.1:${port}/api/v1/query_range "up" [0, 600]: HTTP 200 with an HTML page (text/html), not the Prometheus API's answer: is the URL the Prometheus server itself (not its UI, a proxy's login page or another service)?`,
-            });
-        });
-        await serve(200, "application/json", "", async (url) => {
-            await assert.rejects(queryRange({ url, ...q }), /: HTTP 200 with an empty body, not the Prometheus API's answer/);
-        });
-    });
-    test("an empty answer is 'no series', not 'no series undefined'", async () => {
-        const body = JSON.stringify({ status: "success", data: { resultType: "matrix", result: [] } });
-        await serve(200, "application/json", body, async (url) => {
-            await withProject(async (project) => {
-                const c = devConfig({ exportsDir: "exports/dev", prometheus: { url: "", stepSeconds: 300, days: 1 } });
-                await assert.rejects(refreshExports(c, exportsDir(c, "dev", project), 1700000000, { url }), (e: unknown) => {
-                    assert.ok(e instanceof RefreshError);
-                    assert.equal(
-                        e.message,
-                        `refresh api/requests: "sum(rate(http_requests_total{namespace=\\"sysmanage-dev\\",job=\\"sysmanage-api\\"}[5m]))" answered, but export api-requests.query_range.json for api/requests has no series: an empty query_range result (the query matched nothing when it was exported)`,
-                    );
-                    return true;
-                });
-            });
-        });
-    });
-});
-
-describe("npm run forecast: exit codes and messages (issue 13 #6)", () => {
-    const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await forecastMain(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
-        return { code, out: out.join("\n"), err: err.join("\n") };
-    };
-    test("usage (2): a bad --now, --out a file or a foreign directory, a bad stack name", async () => {
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
-        try {
-            fs.writeFileSync(path.join(tmp, "file"), "x");
-            fs.mkdirSync(path.join(tmp, "mine"));
-            fs.writeFileSync(path.join(tmp, "mine", "notes.txt"), "keep me");
-            for (const [argv, message] of [
-                [
-                    ["--stack", "dev", "--now", "yesterday", "--out", tmp],
-                    'forecast: --now "yesterday" is not a date (e.g. 2025-01-31T12:00:00Z)',
-                ],
-                [
-                    ["--stack", "dev", "--out", path.join(tmp, "file")],
-                    `forecast: --out ${path.join(tmp, "file")}: is a file, not a directory; give a directory for the report`,
-                ],
-                [
-                    ["--stack", "dev", "--out", path.join(tmp, "mine")],
-                    `forecast: --out ${path.join(tmp, "mine")}: holds "notes.txt", which the forecast did not write; give a new or empty directory (the forecast writes report.md and its charts there)`,
-                ],
-                [
-                    ["--stack", "a/../../x", "--out", tmp],
-                    'forecast: --stack "a/../../x": a stack name may only contain letters, digits, "-", "_" or "." (Pulumi\'s rule): invalid character "/" at position 1',
-                ],
-            ] as const) {
-                const r = await run([...argv]);
-                assert.deepEqual([r.code, r.err], [2, message]);
-            }
-            assert.equal(fs.readFileSync(path.join(tmp, "mine", "notes.txt"), "utf8"), "keep me");
-        } finally {
-            fs.rmSync(tmp, { recursive: true, force: true });
-        }
-    });
-    test("--refresh that cannot reach Prometheus (4): no password in any output, no export replaced", async () => {
-        const before = fs.readdirSync(DEV_EXPORTS).map((f) => fs.statSync(path.join(DEV_EXPORTS, f)).mtimeMs);
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
-        try {
-            const port = await freePort();
-            const r = await run(["--stack", "dev", "--refresh", "--out", tmp], {
-                PROMETHEUS_URL: `http://admin:pa%2Fs3cret@127.0.0.1:${port}`,
-            });
-            assert.equal(r.code, 4);
-            assert.equal(
-                r.err.split("\n").slice(-2).join("\n"),
-                `forecast: refresh api/requests: http://127.0.0.1:${port}/api/v1/query_range "sum(rate(http_requests_total{namespace=\\"sysmanage-dev\\",job=\\"sysmanage-api\\"}[5m]))": cannot reach Prometheus (ECONNREFUSED)\n(no export was replaced)`,
-            );
-            assert.doesNotMatch(r.out + r.err, /s3cret|admin/);
-            const typo = await run(["--stack", "dev", "--refresh", "--out", tmp], { PROMETHEUS_URL: "htp://admin:12/s3cret@prom:9090" });
-            assert.equal(typo.code, 4);
-            assert.match(
-                typo.err,
-                /Prometheus URL "htp:\/\/<redacted>" is not an http\(s\) URL \(e\.g\. http:\/\/prometheus:9090\); it comes from \$PROMETHEUS_URL/,
-            );
-            assert.doesNotMatch(typo.out + typo.err, /s3cret|admin/);
-            assert.deepEqual(fs.readdirSync(tmp), []);
-        } finally {
-            fs.rmSync(tmp, { recursive: true, force: true });
-        }
-        assert.deepEqual(
-            fs.readdirSync(DEV_EXPORTS).map((f) => fs.statSync(path.join(DEV_EXPORTS, f)).mtimeMs),
-            before,
-        );
     });
 });

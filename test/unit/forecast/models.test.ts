@@ -2,10 +2,8 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { dailyOrigins, fillGaps } from "../../../forecast/models/common";
 import { holtWinters, holtWintersRun } from "../../../forecast/models/holtWinters";
-import { mstl, mstlAvailable } from "../../../forecast/models/mstl";
 import { profileModel } from "../../../forecast/models/profile";
 import { seasonalNaive } from "../../../forecast/models/seasonalNaive";
-import { polyFit2, seedDecision, seedLoadFactor, seedModel, seedScalingFactors, seedWeightedFactor } from "../../../forecast/models/seed";
 import { forecastDefault, forecastWith, peakFactor, ratioBound, winsorize } from "../../../forecast/models/select";
 import { levelModel } from "../../../forecast/models/level";
 
@@ -16,65 +14,6 @@ const weekly = Float64Array.from(
     (_, i) => 100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24) - (Math.floor(i / 24) % 7 >= 5 ? 30 : 0),
 );
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, eps: number) => arr(a).every((x, i) => Math.abs(x - b[i]) <= eps);
-
-describe("the seed's method (table tests)", () => {
-    const neutral = { cpuUtilization: 0.5, memoryUtilization: 0.5, requestRate: 1, responseTimeP95: 100, queueLength: 10, errorRate: 0 };
-    const cases: Array<[string, Partial<typeof neutral>, Record<string, number>]> = [
-        ["neutral", {}, { cpu: 1, memory: 1, response_time: 1, queue: 1, error_rate: 1 }],
-        ["cpu 1.4 → 2 (capped)", { cpuUtilization: 1.6 }, { cpu: 2 }],
-        ["cpu 0.84 → 1.2", { cpuUtilization: 0.84 }, { cpu: 0.84 / 0.7 }],
-        ["cpu 0.15 → 0.5", { cpuUtilization: 0.15 }, { cpu: 0.5 }],
-        ["memory 0.21 → 0.7", { memoryUtilization: 0.21 }, { memory: 0.21 / 0.3 }],
-        ["p95 2 s → 3 (capped)", { responseTimeP95: 2000 }, { response_time: 3 }],
-        ["p95 750 ms → 1.5", { responseTimeP95: 750 }, { response_time: 1.5 }],
-        ["queue 0 → 0.8", { queueLength: 0 }, { queue: 0.8 }],
-        ["queue 15 → 1.5", { queueLength: 15 }, { queue: 1.5 }],
-        ["errors 10 % → 1.1", { errorRate: 0.1 }, { error_rate: 1.1 }],
-        ["errors 5 % → 1", { errorRate: 0.05 }, { error_rate: 1 }],
-    ];
-    for (const [name, m, expected] of cases)
-        test(`factors: ${name}`, () => {
-            const f = seedScalingFactors({ ...neutral, ...m });
-            for (const [k, v] of Object.entries(expected)) assert.equal(f[k as keyof typeof f], v);
-        });
-    test("weights 0.3/0.25/0.2/0.15/0.1", () => {
-        assert.equal(seedWeightedFactor({ cpu: 2, memory: 1, response_time: 1, queue: 1, error_rate: 1 }), 1.3);
-        assert.ok(Math.abs(seedWeightedFactor({ cpu: 1, memory: 1, response_time: 1, queue: 0.8, error_rate: 1 }) - 0.97) < 1e-12);
-    });
-    test("load factor: 1 under 10 points; trend of the last 10 extrapolated 5 periods, clamped", () => {
-        assert.equal(seedLoadFactor([1, 2, 3]), 1);
-        assert.equal(seedLoadFactor([10, 10, 10, 10, 10, 10, 10, 10, 10, 10]), 1);
-        // 1..10: mean 5.5, slope 1 → (5.5 + 5) / 5.5
-        assert.equal(seedLoadFactor([0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 10.5 / 5.5);
-        assert.equal(seedLoadFactor([1, 1, 1, 1, 1, 1, 1, 1, 1, 100]), 2);
-    });
-    test("decision: int(current × factor), bounds, confidence, dampening", () => {
-        assert.deepEqual(seedDecision(1.3, 1, 10, 2, 50, false), {
-            action: "scale_up",
-            targetReplicas: 13,
-            confidence: 0.6000000000000001,
-            reason: "Scale up due to high load (factor: 1.30)",
-            factor: 1.3,
-        });
-        assert.equal(seedDecision(1.05, 1, 10, 2, 50, false).action, "no_action"); // int(10.5) = 10
-        assert.equal(seedDecision(0.5, 1, 10, 2, 50, false).targetReplicas, 5);
-        assert.equal(seedDecision(0.1, 1, 10, 2, 50, false).targetReplicas, 2);
-        const damp = seedDecision(2, 1, 10, 2, 50, true);
-        assert.equal(damp.action, "no_action");
-        assert.equal(damp.reason, "Dampened due to recent scaling activity");
-        assert.equal(damp.confidence, 0.5);
-    });
-    test("polynomial of degree 2 recovers an exact quadratic and its R² is 1", () => {
-        const x = [0, 1, 2, 3, 4, 5];
-        const fit = polyFit2(
-            x,
-            x.map((v) => 3 - 2 * v + 0.5 * v * v),
-        );
-        assert.ok(close(fit.coef, [3, -2, 0.5], 1e-9));
-        assert.ok(Math.abs(fit.r2 - 1) < 1e-12);
-        assert.ok(Math.abs(seedModel.forecast(Float64Array.from(x.map((v) => 3 - 2 * v + 0.5 * v * v)), 1, 24).point[0] - 9) < 1e-9); // 3 − 2·6 + 0.5·36
-    });
-});
 
 describe("forecasting models", () => {
     test("seasonal naive repeats the last day / week", () => {
@@ -94,11 +33,6 @@ describe("forecasting models", () => {
             (_, i) => (100 + 40 * Math.sin((2 * Math.PI * (i % 24)) / 24)) * (Math.floor(i / 24) % 7 >= 5 ? 0.7 : 1),
         );
         assert.ok(close(profileModel.forecast(mul, 48, 24).point, mul.subarray(14 * 24, 16 * 24), 1e-9));
-    });
-    test("augurs MSTL loads under Node CommonJS and forecasts the period", () => {
-        assert.equal(mstlAvailable(), true);
-        const y = Float64Array.from({ length: 24 * 10 }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 24));
-        assert.ok(close(mstl.forecast(y, 24, 24).point, y.subarray(0, 24), 0.5));
     });
     test("gaps are filled from a period earlier, then later, then the nearest value", () => {
         assert.deepEqual(arr(fillGaps([NaN, 2, 3, NaN, NaN, 6], 2)), [3, 2, 3, 2, 3, 6]);

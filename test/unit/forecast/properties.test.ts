@@ -2,8 +2,9 @@
  * Issue 13, property tests of the forecasting step's entry points: random export files (CSV,
  * query_range bodies, random bytes, huge numbers, odd timestamps, links out of the directory)
  * through `programForecast` (what `pulumi preview`, `npm run render` and `npm run forecast` run),
- * random command lines through `npm run forecast`'s main, and the pieces that must hold for any
- * input (the JSON scanner, URL redaction, ingest messages). Each is bounded in runs and time.
+ * and the pieces that must hold for any input (the JSON scanner, ingest messages). Each is
+ * bounded in runs and time. The CLI's and the URLs' properties are the tools' tests
+ * (test/unit/tools/forecast.test.ts, test/unit/tools/forecast/live.test.ts).
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
@@ -12,14 +13,15 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { parseConfig, rawConfig, type AppConfig } from "../../../config";
+import { parseConfig, rawConfig } from "../../../config/parse";
+import type { AppConfig } from "../../../config/schema";
 import { IngestError, jsonSyntaxError, parseSeriesText } from "../../../forecast/ingest";
-import { prometheusEndpoint, safeUrl } from "../../../forecast/live";
 import { programForecast } from "../../../forecast/program";
-import { markdownReport } from "../../../forecast/report";
-import { PROJECT_DIR } from "../../../tools/mockRuntime";
-import { readStackConfig } from "../../../tools/stackConfig";
-import { EXIT, main as forecastMain } from "../../../tools/forecast";
+import { markdownReport } from "../../../tools/forecast/report";
+import { readStackConfig } from "../../../config/stackFile";
+
+/** The project root: Pulumi.yaml, the stack files and exports/. */
+const PROJECT_DIR = path.resolve(__dirname, "../../..");
 
 const SECRET = "ghp_PLANTED5ECRET";
 const DEV_FILES = fs.readdirSync(path.join(PROJECT_DIR, "exports/dev")).filter((f) => /\.(csv|json)$/.test(f));
@@ -268,88 +270,5 @@ describe("property: ingest", () => {
             }),
             { numRuns: 3000, seed: 13 },
         );
-    });
-});
-
-describe("property: URLs in messages", () => {
-    test("no part of a password (or user) is ever shown, whatever characters it has and wherever the URL breaks", () => {
-        const token = fc.stringMatching(/^[A-Z][A-Z0-9]{5}$/);
-        const sep = fc.constantFrom("/", "?", "#", "@", ":", "%", "%2F", " ", "\\", "");
-        const secret = fc.array(fc.tuple(token, sep), { minLength: 1, maxLength: 4 });
-        const shape = fc.constantFrom(
-            (u: string, p: string) => `http://${u}:${p}@prom.example:9090/prom`,
-            (u: string, p: string) => `https://${u}:${p}@prom.example`,
-            (u: string, p: string) => `htp://${u}:${p}@prom.example`,
-            (u: string, p: string) => `http//${u}:${p}@prom.example`,
-            (u: string, p: string) => `${u}:${p}@prom.example:9090`,
-            (u: string, p: string) => `http:/${u}:${p}@prom.example`,
-            (u: string, p: string) => `http://prom.example/?user=${u}&password=${p}`,
-            (u: string, p: string) => `http://${u}:${p}@[::1]:9090`,
-        );
-        fc.assert(
-            fc.property(token, secret, shape, (user, parts, make) => {
-                const password = parts.map(([t, s]) => t + s).join("");
-                const url = make(user, password);
-                let message = safeUrl(url);
-                try {
-                    message += prometheusEndpoint(url).shown;
-                } catch (e) {
-                    message += (e as Error).message;
-                }
-                for (const t of [user, ...parts.map(([t]) => t)]) assert.ok(!message.includes(t), `${url} → ${message}`);
-            }),
-            { numRuns: 2000, seed: 13 },
-        );
-    });
-});
-
-describe("property: npm run forecast's command line", () => {
-    test("any options: a documented exit code with a message naming the option, nothing written outside --out, no credential shown", async () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cliprop-"));
-        fs.writeFileSync(path.join(root, "a-file"), "x");
-        fs.mkdirSync(path.join(root, "foreign"));
-        fs.writeFileSync(path.join(root, "foreign", "keep.txt"), "keep");
-        const snapshot = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort();
-        const exportsBefore = snapshot(path.join(PROJECT_DIR, "exports"));
-        const outBefore = fs.existsSync(path.join(PROJECT_DIR, "out")) ? snapshot(path.join(PROJECT_DIR, "out")) : [];
-        const option = fc.oneof(
-            fc.constant(["--stack", "dev"]),
-            fc.constantFrom("prod", "nope", "../x", "a/b", "", "dev;rm").map((s) => ["--stack", s]),
-            fc.constantFrom("out1", "a-file", "foreign", "out1/sub", "").map((o) => ["--out", path.join(root, o)]),
-            fc.constantFrom("2025-01-01T00:00:00Z", "yesterday", "1995-08-01", "").map((n) => ["--now", n]),
-            fc.constant(["--json"]),
-            fc.constant(["--refresh"]),
-            fc.constantFrom(PROJECT_DIR, path.join(root, "a-file"), "/nonexistent").map((d) => ["--config-dir", d]),
-            fc.constantFrom("--nope", "-x", "--stack").map((o) => [o]),
-        );
-        const env = { PROMETHEUS_URL: "http://admin:pa%2Fs3cr3tpw@127.0.0.1:1" };
-        const codes = new Set<number>();
-        try {
-            await fc.assert(
-                fc.asyncProperty(fc.boolean(), fc.array(option, { maxLength: 4 }), async (base, opts) => {
-                    const argv = [...(base ? ["--stack", "dev"] : []), ...opts.flat()];
-                    // Every run writes its report under root (the default out/forecast/<stack> is never used here).
-                    if (!argv.includes("--out")) argv.push("--out", path.join(root, "out-default"));
-                    const out: string[] = [];
-                    const err: string[] = [];
-                    const code = await forecastMain(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
-                    const all = [...out, ...err].join("\n");
-                    codes.add(code);
-                    assert.ok(Object.values(EXIT).includes(code as never), `exit ${code}`);
-                    assert.notEqual(code, EXIT.internal, all);
-                    assert.doesNotMatch(all, /s3cr3tpw|admin|\n\s+at /, all);
-                    if (code !== EXIT.ok) assert.match(err.join("\n"), /^(forecast: |error: |refresh )/m, all);
-                }),
-                { numRuns: 25, interruptAfterTimeLimit: 25_000, markInterruptAsFailure: false, seed: 13 },
-            );
-            // The runs reached the step (a report written) and refused bad options.
-            assert.ok(codes.has(EXIT.ok) && codes.has(EXIT.usage), [...codes].join(","));
-            assert.equal(fs.readFileSync(path.join(root, "foreign", "keep.txt"), "utf8"), "keep");
-            assert.equal(fs.readFileSync(path.join(root, "a-file"), "utf8"), "x");
-            assert.deepEqual(snapshot(path.join(PROJECT_DIR, "exports")), exportsBefore);
-            assert.deepEqual(fs.existsSync(path.join(PROJECT_DIR, "out")) ? snapshot(path.join(PROJECT_DIR, "out")) : [], outBefore);
-        } finally {
-            fs.rmSync(root, { recursive: true, force: true });
-        }
     });
 });

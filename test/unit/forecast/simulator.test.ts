@@ -2,7 +2,8 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { API_BEHAVIOR, WORKER_BEHAVIOR } from "../../../lib/hpa";
-import { readSeriesFile, toGrid } from "../../../forecast/ingest";
+import { toGrid } from "../../../forecast/ingest";
+import { readSeriesFile } from "../../../tools/forecast/seriesFile";
 import { quantile } from "../../../forecast/stats";
 import { metricProposal, replay, type ReplayInput } from "../../../forecast/simulator";
 

@@ -17,10 +17,6 @@ import {
     rawMaxReplicas,
     replicasFor,
     replicasForLoads,
-    seedCacheRules,
-    sizePoolers,
-    sizeReadReplicas,
-    sizeRedisShards,
     type Guardrails,
 } from "../../../forecast/sizing";
 
@@ -235,17 +231,6 @@ describe("sizing rules", () => {
                 return b.maxReplicas >= a.maxReplicas;
             }),
         );
-    });
-    test("data tier: Redis shards through the given rules, read replicas, poolers, clamped", () => {
-        assert.equal(sizeRedisShards({ memoryBytes: 4 * 1024 ** 3, opsPerSecond: 5000 }, seedCacheRules, { min: 3, max: 12 }), 7);
-        assert.equal(sizeRedisShards({ memoryBytes: 0, opsPerSecond: 95000 }, seedCacheRules, { min: 3, max: 6 }), 6);
-        assert.equal(
-            sizeRedisShards({ memoryBytes: 1, opsPerSecond: 1 }, (l) => l.opsPerSecond * 0, { min: 1, max: 6 }),
-            1,
-        );
-        assert.equal(sizeReadReplicas(4200, 1000, 0.7, { min: 1, max: 10 }), 6);
-        assert.equal(sizePoolers(2500, 1000, { min: 2, max: 8 }), 3);
-        assert.equal(sizePoolers(10, 1000, { min: 2, max: 8 }), 2);
     });
 });
 

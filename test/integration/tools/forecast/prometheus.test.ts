@@ -5,14 +5,13 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chunkRange, prometheusEndpoint, queryRange } from "../../../forecast/live";
-import { readSeriesFile } from "../../../forecast/ingest";
-import { parseConfig } from "../../../config";
-import { prometheusUrl, refreshTargets } from "../../../forecast/mapping";
-import { programForecast } from "../../../forecast/program";
-import { refreshExports } from "../../../tools/forecast";
+import { prometheusEndpoint, queryRange } from "../../../../tools/forecast/live";
+import { readSeriesFile } from "../../../../tools/forecast/seriesFile";
+import { parseConfig } from "../../../../config";
+import { programForecast } from "../../../../forecast/program";
+import { prometheusUrl, refreshExports, refreshTargets } from "../../../../tools/forecast/refresh";
 
-const TRACE = path.resolve(__dirname, "../../fixtures/traces/prometheus/nasa_http_rate5m_14d.query_range.json");
+const TRACE = path.resolve(__dirname, "../../../fixtures/traces/prometheus/nasa_http_rate5m_14d.query_range.json");
 
 function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -38,17 +37,6 @@ async function waitReady(url: string, proc: ChildProcess, log: () => string): Pr
     }
     throw new Error(`prometheus not ready after 30 s: ${log()}`);
 }
-
-test("query_range windows stay within 11,000 points", () => {
-    assert.deepEqual(chunkRange(0, 300 * 25000, 300), [
-        [0, 300 * 10999],
-        [300 * 11000, 300 * 21999],
-        [300 * 22000, 300 * 25000],
-    ]);
-    assert.deepEqual(chunkRange(0, 600, 300), [[0, 600]]);
-    assert.throws(() => chunkRange(0, 600, 0), { message: "query_range step must be a positive number of seconds, got 0" });
-    assert.throws(() => chunkRange(600, 0, 60), { message: "query_range range [600, 0] is not a finite start <= end" });
-});
 
 test("credentials in the Prometheus URL go into a Basic header, never into logs or errors", async () => {
     const e = prometheusEndpoint("http://admin:s%40cret@127.0.0.1:9090/prom/");
@@ -132,7 +120,12 @@ test("live export from a real Prometheus (backfilled with promtool) sizes exactl
         const live = config("live.query_range.json");
         assert.equal(prometheusUrl(live, {}), url);
         assert.deepEqual(refreshTargets(live), [
-            { name: "api/requests", file: "live.query_range.json", query: 'nasa_http_requests_per_second{job="nasa-http"}' },
+            {
+                name: "api/requests",
+                key: "forecast.series.api.requests.file",
+                file: "live.query_range.json",
+                query: 'nasa_http_requests_per_second{job="nasa-http"}',
+            },
         ]);
         const written = await refreshExports(live, exportsDir, s.t[s.t.length - 1], { url: prometheusUrl(live, {}) });
         assert.deepEqual(written, [path.join(exportsDir, "live.query_range.json")]);

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Model } from "./common";
+import type { Model } from "../../../forecast/models/common";
 
 interface AugursMstl {
     initSync(o: { module: Buffer }): unknown;

@@ -3,8 +3,8 @@
  * and one SVG chart per workload (history, forecast, upper band, and the replica bounds drawn as
  * the load they serve at target). Pure: returns strings; the CLI writes them.
  */
-import type { DataTierForecast } from "./dataTier";
-import type { MetricForecast, StackForecast, WorkloadForecast } from "./stack";
+import type { DataTierForecast } from "../../forecast/dataTier";
+import type { MetricForecast, StackForecast, WorkloadForecast } from "../../forecast/stack";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -104,29 +104,7 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     const t0 = m.history.start + (m.history.values.length - keep) * step;
     const n = hist.length + m.point.length;
     const perPod = m.capacityPerPod * m.targetUtilization;
-    // A bound the forecast keeps is drawn once, as proposed and labelled "(kept)".
-    const keptMax = w.current.maxReplicas === w.proposed.maxReplicas;
-    const keptMin = w.current.minReplicas === w.proposed.minReplicas;
-    const lines = [
-        ...(keptMax
-            ? []
-            : [{ label: `current max ${w.current.maxReplicas}`, y: w.current.maxReplicas * perPod, color: "#999", dash: "6 4" }]),
-        ...(keptMin
-            ? []
-            : [{ label: `current min ${w.current.minReplicas}`, y: w.current.minReplicas * perPod, color: "#999", dash: "2 3" }]),
-        {
-            label: `proposed max ${w.proposed.maxReplicas}${keptMax ? " (kept)" : ""}`,
-            y: w.proposed.maxReplicas * perPod,
-            color: "#c0392b",
-            dash: "",
-        },
-        {
-            label: `proposed min ${w.proposed.minReplicas}${keptMin ? " (kept)" : ""}`,
-            y: w.proposed.minReplicas * perPod,
-            color: "#27ae60",
-            dash: "",
-        },
-    ];
+    const lines = boundLines(w, perPod);
     let top = 0;
     for (const v of [...hist, ...m.upper]) if (Number.isFinite(v)) top = Math.max(top, v);
     // Proposed bounds are always drawn; current ones when they fit in 3 × the data's range.
@@ -180,6 +158,32 @@ export function workloadSvg(w: WorkloadForecast, width = 900, height = 320): str
     );
     out.push("</svg>");
     return out.join("\n") + "\n";
+}
+
+/** The bounds as the load they serve at target; a bound the forecast keeps is drawn once, as proposed and labelled "(kept)". */
+function boundLines(w: WorkloadForecast, perPod: number): Array<{ label: string; y: number; color: string; dash: string }> {
+    const keptMax = w.current.maxReplicas === w.proposed.maxReplicas;
+    const keptMin = w.current.minReplicas === w.proposed.minReplicas;
+    return [
+        ...(keptMax
+            ? []
+            : [{ label: `current max ${w.current.maxReplicas}`, y: w.current.maxReplicas * perPod, color: "#999", dash: "6 4" }]),
+        ...(keptMin
+            ? []
+            : [{ label: `current min ${w.current.minReplicas}`, y: w.current.minReplicas * perPod, color: "#999", dash: "2 3" }]),
+        {
+            label: `proposed max ${w.proposed.maxReplicas}${keptMax ? " (kept)" : ""}`,
+            y: w.proposed.maxReplicas * perPod,
+            color: "#c0392b",
+            dash: "",
+        },
+        {
+            label: `proposed min ${w.proposed.minReplicas}${keptMin ? " (kept)" : ""}`,
+            y: w.proposed.minReplicas * perPod,
+            color: "#27ae60",
+            dash: "",
+        },
+    ];
 }
 
 function esc(s: string): string {

@@ -1,0 +1,56 @@
+/** `npm run forecast` (tools/forecast.ts) in a subprocess: the report and charts it writes, and an unknown stack. */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+describe("npm run forecast", () => {
+    test("npm run forecast writes report.md and one SVG and one PNG per workload", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
+        try {
+            const r = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "dev", "--out", out],
+                { cwd: ROOT, encoding: "utf8" },
+            );
+            assert.equal(r.status, 0, r.stderr);
+            assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
+            assert.deepEqual(fs.readdirSync(out).sort(), [
+                ".sysmanage-forecast",
+                "api.png",
+                "api.svg",
+                "report.md",
+                "worker-queue.png",
+                "worker-queue.svg",
+            ]);
+            // The PNG is the SVG rasterised at its size (900 × 320), not an empty image.
+            const png = fs.readFileSync(path.join(out, "api.png"));
+            assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+            assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [900, 320]);
+            assert.ok(png.length > 5000, `${png.length} bytes`);
+            // The data-tier section: current vs proposed, the forecast peaks, the rule that decided.
+            assert.match(
+                r.stdout,
+                /### Data tier\n\nInputs hash `[0-9a-f]{16}` \(the data tier's exports and config\)\.\n\n\| count \| current \| proposed \| forecast peak \| model \| rule \|/,
+            );
+            assert.match(
+                r.stdout,
+                /\| `redis\.masters` \| 3 \| \*\*4\*\* \| memoryUsed \d+ MiB, opsPerSecond [\d.]+ \| [^|]+ \| \d+ % memory and \d+ ops\/s per master at the peak: scale out to \d+ \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, [56] wanted \|/,
+            );
+            assert.match(r.stdout, /\| `postgres\.replicas` \| 0 \| 0 \| readQueries [\d.]+ \|/);
+            const bad = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out],
+                { cwd: ROOT, encoding: "utf8" },
+            );
+            assert.equal(bad.status, 1);
+            assert.equal(bad.stderr, `forecast: invalid configuration for stack nope:\nPulumi.nope.yaml: file not found in ${ROOT}\n`);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+});

@@ -1,0 +1,44 @@
+/** The benchmark (tools/forecast/bench.ts, benchReport.ts) on one small series, in-process. */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { parseSeriesText } from "../../../../forecast/ingest";
+import { benchSeries, METHODS } from "../../../../tools/forecast/bench";
+import { formatBench } from "../../../../tools/forecast/benchReport";
+
+describe("the benchmark", () => {
+    test("bench smoke: one 9-day series gives every method in every scenario", () => {
+        const lines = ["timestamp,value"];
+        for (let i = 0; i < 9 * 288; i++)
+            lines.push(`${1700006400 + i * 300},${Math.round(100 + 60 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 17))}`);
+        const [s] = parseSeriesText(lines.join("\n"), "smoke.csv");
+        const r = benchSeries("smoke.csv", s);
+        assert.ok(Array.isArray(r));
+        const rows = r;
+        assert.deepEqual(
+            rows.map((x) => x.p99Pods),
+            [5, 20, 100],
+        );
+        assert.deepEqual(
+            rows[0].methods.map((m) => m.method),
+            [...METHODS],
+        );
+        assert.equal(rows[0].origins, 2);
+        assert.equal(rows[0].methods.find((m) => m.method === "static-peak")!.mase, null);
+        // The floor bound: a hindsight floor per day never costs more than no floor at all, and
+        // no method that keeps cap hits at zero beats the hindsight bound by more than the
+        // approximation's slack (the curve prices floors from one replay).
+        for (const row of rows) {
+            const fb = row.floorBound!;
+            assert.ok(fb.hindsight <= fb.noFloor + 1e-12, `${fb.hindsight} vs ${fb.noFloor}`);
+            for (const m of row.methods.filter((x) => x.capHitPct === 0 && x.method !== "seed"))
+                assert.ok(m.weightedCost >= fb.hindsight * 0.98, `${row.p99Pods} ${m.method} ${m.weightedCost} vs ${fb.hindsight}`);
+        }
+        const md = formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] });
+        assert.ok(md.includes("### smoke.csv · p99 needs 20 pods · 2 origins"));
+        assert.match(md, /with the best floor of each day chosen in hindsight, \d\.\d{3}\./);
+        assert.equal(
+            benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]),
+            "short.csv: 0.00 days is too short for 7 training days and a test day",
+        );
+    });
+});
