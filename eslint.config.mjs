@@ -15,6 +15,42 @@ const anyPropagation = [
     "@typescript-eslint/no-unsafe-return",
 ];
 
+/** Folders of pure code: no Pulumi SDK, not even through an import (config/index.ts is config's Pulumi entry). */
+const PURE_FOLDERS = [
+    "config/**/*.ts",
+    "plan/**/*.ts",
+    "lib/**/*.ts",
+    "forecast/**/*.ts",
+    "admission/**/*.ts",
+    "policies/contract/**/*.ts",
+];
+/** `../config`, `../../config/index`: config/index.ts, which loads the Pulumi SDK (loadConfig). */
+const CONFIG_ENTRY = "^\\.{1,2}/(.*/)?config(/index)?(\\.ts)?$";
+
+/** What pure code may not import: the Pulumi SDK, the config entry (`entry`, a regex), tools/ and components/. */
+const pureImports = (entry) => [
+    "error",
+    {
+        patterns: [
+            {
+                group: ["@pulumi/*", "@pulumi/**"],
+                message:
+                    "Pure modules must not load the Pulumi SDK: take plain data, and leave Pulumi to config/index.ts, components/ and stack/.",
+            },
+            {
+                regex: entry,
+                message:
+                    "config/index.ts loads the Pulumi SDK (loadConfig): import the pure module you need (config/schema, config/parse, config/errors, config/stackFile, ...).",
+            },
+            {
+                regex: "(^|/)(tools|components)(/|$)",
+                message:
+                    "Pure modules must not import tools/ (CLIs, the mock runtime) or components/ (Pulumi resources): move what both need into a pure module.",
+            },
+        ],
+    },
+];
+
 export default defineConfig(
     globalIgnores(["out/", "**/node_modules/", "policies/node_modules/", "generated/"]),
     js.configs.recommended,
@@ -71,6 +107,27 @@ export default defineConfig(
     {
         files: ["test/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "warn" },
+    },
+    {
+        // Pure code (habit 8): plain functions over plain data that `preview` and `up` compute alike and
+        // unit tests run without the Pulumi runtime. This catches direct imports;
+        // test/unit/repo/pureModules.test.ts catches transitive ones.
+        files: PURE_FOLDERS,
+        ignores: ["config/index.ts"],
+        rules: { "no-restricted-imports": pureImports(CONFIG_ENTRY) },
+    },
+    {
+        // Inside config/, `.`, `..` or `./index` is config/index.ts or a barrel that imports its importer.
+        files: ["config/**/*.ts"],
+        ignores: ["config/index.ts"],
+        rules: { "no-restricted-imports": pureImports(`${CONFIG_ENTRY}|^\\.{1,2}(/\\.\\.)*(/index)?(\\.ts)?$`) },
+    },
+    {
+        // Functions a reader takes in at once (issue 14): the program's code, not its tests or the
+        // generated types. Blank lines and comments do not count.
+        files: ["**/*.ts"],
+        ignores: ["test/**", "generated/**"],
+        rules: { "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }] },
     },
     {
         files: ["**/*.mjs"],

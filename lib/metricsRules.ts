@@ -3,7 +3,7 @@
  * custom and external metrics APIs serve nothing and the Pods/External metrics of the HPAs
  * report `<unknown>`, so the HPAs would scale on CPU and memory alone.
  *
- * The application exports (the contract is in the README):
+ * The application exports (the contract is in docs/metrics.md):
  * - `http_requests_total` (counter) and `http_request_duration_seconds` (histogram) from the API;
  * - `sysmanage_queue_length{queue="..."}` (gauge) for each queue;
  * - `sysmanage_job_duration_seconds` (histogram or summary: `_sum` and `_count`) from the workers.

@@ -111,7 +111,13 @@ export function dataTierPolicies(p: NetworkPlan): NamedPolicy[] {
 /** Label Gateway API implementations put on the proxies they deploy for a Gateway. */
 export const gatewayPods = (gatewayName: string) => ({ "gateway.networking.k8s.io/gateway-name": gatewayName });
 
+/** Every policy of the namespace: deny all, then the architecture's flows. */
 export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
+    return [...basePolicies(), ...gatewayPolicies(p), ...appPolicies(p), ...dataTierPolicies(p)];
+}
+
+/** Deny everything; every pod may resolve names. */
+function basePolicies(): NamedPolicy[] {
     return [
         { name: "default-deny-all", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
         {
@@ -130,6 +136,12 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
                 ],
             },
         },
+    ];
+}
+
+/** The Gateway's data plane reaches the API; per-Gateway proxies reach only the API and their control plane. */
+function gatewayPolicies(p: NetworkPlan): NamedPolicy[] {
+    return [
         {
             name: "allow-gateway-to-api",
             spec: {
@@ -160,6 +172,12 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
                 ],
             },
         },
+    ];
+}
+
+/** Prometheus scrapes the metrics ports; the apps reach the poolers and (API and workers) Redis. */
+function appPolicies(p: NetworkPlan): NamedPolicy[] {
+    return [
         {
             name: "allow-prometheus-scrape",
             spec: {
@@ -198,6 +216,5 @@ export function networkPolicies(p: NetworkPlan): NamedPolicy[] {
                   },
               ]
             : []),
-        ...dataTierPolicies(p),
     ];
 }

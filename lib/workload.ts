@@ -3,7 +3,7 @@
  * security, spread, graceful shutdown) and the disruption budget. Plain data in, plain
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
-import { safeToEvict } from "../policies/lib/k8s";
+import { safeToEvict } from "../policies/contract";
 import type { PodTemplateSpec, Container, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
 

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { attributeConfigError, readStackConfig } from "./stackConfig";
+import { attributeConfigError, readStackConfig } from "../config/stackFile";
 
 export interface DeclaredOptions {
     readonly ignoreChanges: string[];
@@ -73,47 +73,30 @@ export function unwrapSecrets(v: unknown): unknown {
 
 const resName = (r: unknown): string | undefined => (r as { __name?: string } | undefined)?.__name;
 
-let running = false;
+const key = (type: string, name: string) => `${type}::${name}`;
 
-/**
- * Renders one stack. The program is always this repository's `index.ts`; `configDir` holds
- * `Pulumi.yaml` and the stack files (default: the repository root). `configOverrides` replace whole keys (`project:key` or short `key`) after
- * the stack file, for tests of bad config. Runs are serialized: the Pulumi runtime is global.
- */
-export async function renderStack(
-    stack: string,
-    options: { configDir?: string; configOverrides?: Record<string, unknown>; previousOutputs?: Record<string, unknown> } = {},
-): Promise<RenderResult> {
-    if (running) throw new Error("renderStack: one render at a time (the Pulumi runtime is process-global)");
-    running = true;
-    try {
-        return await renderOnce(stack, options.configDir ?? PROJECT_DIR, options.configOverrides ?? {}, options.previousOutputs ?? {});
-    } finally {
-        running = false;
-    }
+/** The options of a resource that the mocks cannot see, as a stack transformation reads them. */
+export function declaredOptions(opts: pulumi.ResourceOptions): DeclaredOptions {
+    const deps = opts.dependsOn;
+    const depList = Array.isArray(deps) ? deps : deps ? [deps] : [];
+    const custom = opts as pulumi.CustomResourceOptions;
+    return {
+        ignoreChanges: [...(opts.ignoreChanges ?? [])],
+        dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
+        parent: resName(opts.parent),
+        ...(opts.protect !== undefined ? { protect: opts.protect } : {}),
+        ...(opts.replaceOnChanges ? { replaceOnChanges: [...opts.replaceOnChanges] } : {}),
+        ...(custom.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: custom.deleteBeforeReplace } : {}),
+    };
 }
 
-async function renderOnce(
+/** Mocks that record every resource's inputs; generated values are placeholders, the stack's last outputs as given. */
+async function setRenderMocks(
+    project: string,
     stack: string,
-    configDir: string,
-    overrides: Record<string, unknown>,
+    declared: Map<string, { type: string; name: string; inputs: Record<string, unknown> }>,
     previousOutputs: Record<string, unknown>,
-): Promise<RenderResult> {
-    const read = readStackConfig(configDir, stack);
-    const config = { ...read.config };
-    const origins = { ...read.origins };
-    for (const [k, v] of Object.entries(overrides)) {
-        const full = k.includes(":") ? k : `${read.project}:${k}`;
-        config[full] = typeof v === "string" ? v : JSON.stringify(v);
-        // An override stands for the stack file's value.
-        origins[full] = `Pulumi.${stack}.yaml`;
-    }
-    const sc = { ...read, origins };
-
-    const declared = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
-    const options = new Map<string, DeclaredOptions>();
-    const key = (type: string, name: string) => `${type}::${name}`;
-
+): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -138,12 +121,58 @@ async function renderOnce(
                 throw new Error(`unexpected function call ${args.token} during render`);
             },
         },
-        sc.project,
+        project,
         stack,
         false,
         // A file backend's organization name, as the CLI reports it.
         "organization",
     );
+}
+
+let running = false;
+
+/**
+ * Renders one stack. The program is always this repository's `index.ts`; `configDir` holds
+ * `Pulumi.yaml` and the stack files (default: the repository root). `configOverrides` replace whole keys (`project:key` or short `key`) after
+ * the stack file, for tests of bad config. Runs are serialized: the Pulumi runtime is global.
+ */
+export async function renderStack(
+    stack: string,
+    options: { configDir?: string; configOverrides?: Record<string, unknown>; previousOutputs?: Record<string, unknown> } = {},
+): Promise<RenderResult> {
+    if (running) throw new Error("renderStack: one render at a time (the Pulumi runtime is process-global)");
+    running = true;
+    try {
+        return await renderOnce(stack, options.configDir ?? PROJECT_DIR, options.configOverrides ?? {}, options.previousOutputs ?? {});
+    } finally {
+        running = false;
+    }
+}
+
+/** The stack file's config with whole keys replaced (`project:key` or short `key`), each standing for the stack file's value. */
+function configWithOverrides(configDir: string, stack: string, overrides: Record<string, unknown>) {
+    const read = readStackConfig(configDir, stack);
+    const config = { ...read.config };
+    const origins = { ...read.origins };
+    for (const [k, v] of Object.entries(overrides)) {
+        const full = k.includes(":") ? k : `${read.project}:${k}`;
+        config[full] = typeof v === "string" ? v : JSON.stringify(v);
+        origins[full] = `Pulumi.${stack}.yaml`;
+    }
+    return { sc: { ...read, origins }, config };
+}
+
+async function renderOnce(
+    stack: string,
+    configDir: string,
+    overrides: Record<string, unknown>,
+    previousOutputs: Record<string, unknown>,
+): Promise<RenderResult> {
+    const { sc, config } = configWithOverrides(configDir, stack, overrides);
+
+    const declared = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
+    const options = new Map<string, DeclaredOptions>();
+    await setRenderMocks(sc.project, stack, declared, previousOutputs);
     pulumi.runtime.setAllConfig(config, sc.secretKeys);
 
     const programPath = path.join(PROJECT_DIR, "index.ts");
@@ -163,18 +192,7 @@ async function renderOnce(
     try {
         outputs = (await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((t) => {
-                const deps = t.opts.dependsOn;
-                const depList = Array.isArray(deps) ? deps : deps ? [deps] : [];
-                options.set(key(t.type, t.name), {
-                    ignoreChanges: [...(t.opts.ignoreChanges ?? [])],
-                    dependsOn: depList.map(resName).filter((n): n is string => n !== undefined),
-                    parent: resName(t.opts.parent),
-                    ...(t.opts.protect !== undefined ? { protect: t.opts.protect } : {}),
-                    ...(t.opts.replaceOnChanges ? { replaceOnChanges: [...t.opts.replaceOnChanges] } : {}),
-                    ...((t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace !== undefined
-                        ? { deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace }
-                        : {}),
-                });
+                options.set(key(t.type, t.name), declaredOptions(t.opts));
                 return undefined;
             });
             try {

@@ -29,13 +29,13 @@ import { ALL_RULES } from "../policies/rules";
 import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
 import { PROJECT_DIR, renderStack } from "./mockRuntime";
 import { checkPackConfig, InputError, readPackConfig, readResources } from "./policyInput";
-import { checkStackName, ENVIRONMENTS, readStackConfig, StackConfigError } from "./stackConfig";
+import { checkStackName, ENVIRONMENTS, readStackConfig, StackConfigError } from "../config/stackFile";
 
 export { readResources } from "./policyInput";
 export type { Io } from "./cli";
 
 export const EXIT = { ok: 0, mandatory: 1, usage: 2, render: 3, internal: EXIT_INTERNAL } as const;
-export { ENVIRONMENTS } from "./stackConfig";
+export { ENVIRONMENTS } from "../config/stackFile";
 
 const POLICY_DIR = path.join(PROJECT_DIR, "policies");
 const PACK = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { name: string; version: string };

@@ -4,7 +4,7 @@
  * given with `--config`). Each problem is an `InputError` naming the file, the entry and the
  * field; the pack only ever sees input it can read.
  *
- * Limits (README, "errors and exit codes"): a resource list of at most 16 MiB and 5,000
+ * Limits (docs/operations.md, "Errors and exit codes"): a resource list of at most 16 MiB and 5,000
  * resources, nested at most 64 levels; a pack config of at most 1 MiB.
  */
 import * as fs from "node:fs";
@@ -232,7 +232,7 @@ export function checkPackConfig(data: unknown, file: string, rules: readonly Pol
         }
         const rule = byName.get(name);
         if (!rule) {
-            problems.push(`${JSON.stringify(name.slice(0, 100))}: is not a rule of the pack (see policies/README.md)`);
+            problems.push(`${JSON.stringify(name.slice(0, 100))}: is not a rule of the pack (see docs/policies.md)`);
             continue;
         }
         const validate = validatorOf(rule);

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, withoutCredentials, type Io } from "./cli";
-import { checkStackName, ENVIRONMENTS, plainTextSecretsWarning, readStackConfig, StackConfigError } from "./stackConfig";
+import { checkStackName, ENVIRONMENTS, plainTextSecretsWarning, readStackConfig, StackConfigError } from "../config/stackFile";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3, prerequisites: 4, internal: EXIT_INTERNAL } as const;
 

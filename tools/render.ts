@@ -21,7 +21,7 @@ import { CliError, parseCommand, EXIT_INTERNAL, internalError, runMain, STDIO, w
 import { kubernetesObjects, PROJECT_DIR, renderStack, type DeclaredResource, type RenderResult } from "./mockRuntime";
 import { checkJsonFile, checkOutDir, writeFileAtomic, writeRenderOutput } from "./renderOutput";
 import { summarize } from "./renderSummary";
-import { checkStackName, StackConfigError } from "./stackConfig";
+import { checkStackName, StackConfigError } from "../config/stackFile";
 import { validateObjects, type K8sObject } from "./validation";
 
 export { summarize } from "./renderSummary";

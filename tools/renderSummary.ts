@@ -4,7 +4,7 @@
  */
 import { prerequisites } from "../admission/prerequisites";
 import { kubernetesObjects, type RenderResult } from "./mockRuntime";
-import { plainTextSecretsWarning } from "./stackConfig";
+import { plainTextSecretsWarning } from "../config/stackFile";
 
 /** A rendered Kubernetes object of any kind, read only for the summary (every nested access is guarded). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of many kinds, some custom resources without types
@@ -39,123 +39,162 @@ const table = (rows: string[][]): string[] => {
 
 /** The human summary: counts by type, autoscaled workloads, VPAs, releases, traffic. */
 export function summarize(result: RenderResult): string {
+    const objects = kubernetesObjects(result.resources) as Obj[];
+    const releases = result.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    return [
+        ...overview(result, objects.length, releases.length),
+        ...autoscaled(objects),
+        ...forecastSizing(result),
+        ...warningsOf(result),
+        ...vpaSection(objects),
+        ...dataTierSection(result, objects),
+        ...releaseSection(releases),
+        ...prerequisiteSection(objects, releases),
+        ...trafficSection(objects),
+    ].join("\n");
+}
+
+type Declared = RenderResult["resources"][number];
+
+function overview(result: RenderResult, objects: number, releases: number): string[] {
     const res = result.resources;
-    const objects = kubernetesObjects(res) as Obj[];
-    const lines: string[] = [];
     const components = res.filter((r) => r.type.startsWith("sysmanage:")).length;
-    const releases = res.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    lines.push(
-        `Stack ${result.stack}: ${res.length} resources declared (${objects.length} Kubernetes objects, ${releases.length} Helm releases, ${components} components).`,
+    const byType = new Map<string, number>();
+    for (const r of res) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    return [
+        `Stack ${result.stack}: ${res.length} resources declared (${objects} Kubernetes objects, ${releases} Helm releases, ${components} components).`,
         "This is a render of what the program declares under the Pulumi mock runtime, not a diff against a deployed stack.",
         "",
         "Resources by type:",
-    );
-    const byType = new Map<string, number>();
-    for (const r of res) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
-    lines.push(...table([...byType.entries()].sort().map(([t, n]) => [`  ${t}`, String(n)])));
+        ...table([...byType.entries()].sort().map(([t, n]) => [`  ${t}`, String(n)])),
+    ];
+}
 
+function autoscaled(objects: Obj[]): string[] {
     const hpas = objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
-    if (hpas.length) {
-        lines.push("", "Autoscaled workloads (HPA autoscaling/v2):");
-        lines.push(
-            ...table([
-                ["  WORKLOAD", "MIN", "MAX", "METRICS"],
-                ...hpas.map((h) => [
-                    `  ${h.spec.scaleTargetRef.name}`,
-                    String(h.spec.minReplicas),
-                    String(h.spec.maxReplicas),
-                    h.spec.metrics.map(describeMetric).join(", "),
-                ]),
+    if (!hpas.length) return [];
+    return [
+        "",
+        "Autoscaled workloads (HPA autoscaling/v2):",
+        ...table([
+            ["  WORKLOAD", "MIN", "MAX", "METRICS"],
+            ...hpas.map((h) => [
+                `  ${h.spec.scaleTargetRef.name}`,
+                String(h.spec.minReplicas),
+                String(h.spec.maxReplicas),
+                h.spec.metrics.map(describeMetric).join(", "),
             ]),
-        );
-    }
+        ]),
+    ];
+}
+
+function forecastSizing(result: RenderResult): string[] {
     const fc = result.outputs.forecast as Obj | null | undefined;
-    if (fc) {
+    if (!fc) return [];
+    const lines = [
+        "",
+        `Forecast sizing (exports in ${fc.exportsDir}/, inputs ${fc.inputsHash}; report: npm run forecast -- --stack ${result.stack}):`,
+    ];
+    for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
         lines.push(
-            "",
-            `Forecast sizing (exports in ${fc.exportsDir}/, inputs ${fc.inputsHash}; report: npm run forecast -- --stack ${result.stack}):`,
+            `  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`,
         );
-        for (const [name, w] of Object.entries(fc.workloads as Record<string, Obj>))
-            lines.push(
-                `  ${name}: configured ${w.current.minReplicas}..${w.current.maxReplicas} -> ${w.proposed.minReplicas}..${w.proposed.maxReplicas} (${w.model})`,
-            );
-        for (const [key, n] of Object.entries((fc.dataTier ?? {}) as Record<string, Obj>))
-            lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
-        for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
-    }
-    // Anything else the program logged as a warning (the forecast's are listed above), and what
-    // the render itself has to say about secrets.
+    for (const [key, n] of Object.entries((fc.dataTier ?? {}) as Record<string, Obj>))
+        lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
+    for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
+    return lines;
+}
+
+/** Anything else the program logged as a warning (the forecast's are listed with it), and what the render has to say about secrets. */
+function warningsOf(result: RenderResult): string[] {
+    const fc = result.outputs.forecast as Obj | null | undefined;
     const listed = new Set((fc?.warnings as string[] | undefined) ?? []);
     const other = [...result.warnings.filter((w) => !listed.has(w)), ...secretWarnings(result)];
-    if (other.length) lines.push("", "Warnings:", ...other.map((w) => `  warning: ${w}`));
+    return other.length ? ["", "Warnings:", ...other.map((w) => `  warning: ${w}`)] : [];
+}
+
+function vpaSection(objects: Obj[]): string[] {
     const vpas = objects.filter((o) => o.kind === "VerticalPodAutoscaler");
-    if (vpas.length) {
-        lines.push("", "Vertically scaled workloads (VPA):");
-        for (const v of vpas) {
+    if (!vpas.length) return [];
+    return [
+        "",
+        "Vertically scaled workloads (VPA):",
+        ...vpas.map((v) => {
             const c = v.spec.resourcePolicy.containerPolicies[0];
-            lines.push(
-                `  ${v.spec.targetRef.name}  mode ${v.spec.updatePolicy.updateMode}  cpu ${c.minAllowed.cpu}..${c.maxAllowed.cpu}  memory ${c.minAllowed.memory}..${c.maxAllowed.memory}`,
-            );
-        }
-    }
+            return `  ${v.spec.targetRef.name}  mode ${v.spec.updatePolicy.updateMode}  cpu ${c.minAllowed.cpu}..${c.maxAllowed.cpu}  memory ${c.minAllowed.memory}..${c.maxAllowed.memory}`;
+        }),
+    ];
+}
+
+function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
     const clusters = objects.filter((o) => o.kind === "Cluster");
     const poolers = objects.filter((o) => o.kind === "Pooler");
     const redis = objects.filter((o) => o.kind === "RedisCluster");
-    if (clusters.length || redis.length) {
-        lines.push("", "Data tier:");
-        for (const c of clusters) {
-            const p = c.spec.postgresql.parameters;
-            const role = c.spec.replica?.enabled
-                ? `replica cluster of ${c.spec.replica.source}`
-                : `1 primary + ${c.spec.instances - 1} read replicas`;
-            lines.push(
-                `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
-            );
-        }
-        for (const p of poolers) {
-            const x = p.spec.pgbouncer.parameters;
-            lines.push(
-                `  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`,
-            );
-        }
-        const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
-        for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
-        for (const r of redis)
-            lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
+    if (!clusters.length && !redis.length) return [];
+    const lines = ["", "Data tier:"];
+    for (const c of clusters) {
+        const p = c.spec.postgresql.parameters;
+        const role = c.spec.replica?.enabled
+            ? `replica cluster of ${c.spec.replica.source}`
+            : `1 primary + ${c.spec.instances - 1} read replicas`;
+        lines.push(
+            `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
+        );
     }
-    if (releases.length) {
-        lines.push("", "Helm releases (pinned):");
-        for (const r of releases) {
+    for (const p of poolers) {
+        const x = p.spec.pgbouncer.parameters;
+        lines.push(
+            `  PgBouncer ${p.metadata.name} (${p.spec.type} -> ${p.spec.cluster.name}): ${p.spec.instances} pods × max_db_connections ${x.max_db_connections} (default_pool_size ${x.default_pool_size}, reserve ${x.reserve_pool_size}), ${p.spec.pgbouncer.poolMode} mode`,
+        );
+    }
+    const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
+    for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
+    for (const r of redis)
+        lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
+    return lines;
+}
+
+function releaseSection(releases: Declared[]): string[] {
+    if (!releases.length) return [];
+    return [
+        "",
+        "Helm releases (pinned):",
+        ...releases.map((r) => {
             const i = r.inputs as Obj;
-            lines.push(`  ${i.name}  chart ${i.chart} ${i.version}  from ${i.repositoryOpts?.repo}  namespace ${i.namespace}`);
-        }
-    }
+            return `  ${i.name}  chart ${i.chart} ${i.version}  from ${i.repositoryOpts?.repo}  namespace ${i.namespace}`;
+        }),
+    ];
+}
+
+function prerequisiteSection(objects: Obj[], releases: Declared[]): string[] {
     const prereqs = prerequisites(
         objects,
         releases.map((r) => ({ chart: String((r.inputs as Obj).chart), namespace: String((r.inputs as Obj).namespace) })),
     );
-    if (prereqs.length) {
-        lines.push("", "Prerequisites (in the cluster before `pulumi up`; the program does not install them):");
-        for (const p of prereqs) lines.push(`  - ${p.what}: ${p.why}`);
-    }
-    const gateways = objects.filter((o) => o.kind === "Gateway");
-    const routes = objects.filter((o) => o.kind === "HTTPRoute");
-    const dns = objects.filter((o) => o.kind === "DNSEndpoint");
-    lines.push("", "Traffic:");
-    for (const d of dns)
+    if (!prereqs.length) return [];
+    return [
+        "",
+        "Prerequisites (in the cluster before `pulumi up`; the program does not install them):",
+        ...prereqs.map((p) => `  - ${p.what}: ${p.why}`),
+    ];
+}
+
+function trafficSection(objects: Obj[]): string[] {
+    const lines = ["", "Traffic:"];
+    for (const d of objects.filter((o) => o.kind === "DNSEndpoint"))
         for (const e of d.spec.endpoints)
             lines.push(
                 `  global   ${e.dnsName} ${e.recordType} -> ${e.targets.join(",")} [${e.setIdentifier}: ${e.providerSpecific.map((p: Obj) => `${p.name}=${p.value}`).join(", ")}]`,
             );
-    for (const g of gateways)
+    for (const g of objects.filter((o) => o.kind === "Gateway"))
         lines.push(
             `  regional Gateway ${g.metadata.name} (class ${g.spec.gatewayClassName}): ${g.spec.listeners.map((l: Obj) => `${l.protocol}:${l.port}`).join(", ")}`,
         );
-    for (const r of routes) {
+    for (const r of objects.filter((o) => o.kind === "HTTPRoute")) {
         const backends = [...new Set(r.spec.rules.flatMap((x: Obj) => (x.backendRefs ?? []).map((b: Obj) => `${b.name}:${b.port}`)))];
         lines.push(`  local    HTTPRoute ${r.metadata.name} -> ${backends.length ? backends.join(", ") : "redirect to https"}`);
     }
-    return lines.join("\n");
+    return lines;
 }
 
 /** The render's warnings about secrets: plain-text Secrets of a render-to-directory provider, `secure:` placeholders. */

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { poolerSpec } from "../../lib/data/manifests";
-import type { PoolerPlan } from "../../lib/data/plan";
+import type { PoolerPlan } from "../../plan/dataTier";
 import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
 export interface ConnectionPoolerArgs {

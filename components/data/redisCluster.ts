@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { safeToEvict } from "../../policies/lib/k8s";
+import { safeToEvict } from "../../policies/contract";
 import { redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
 import { operatorPodMonitor, type Scraping } from "./podMonitor";
 

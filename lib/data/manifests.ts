@@ -2,12 +2,12 @@
  * Pure builders for the data tier's custom resources: CloudNativePG Cluster, Pooler and
  * ScheduledBackup, and the OT-CONTAINER-KIT RedisCluster. Plain data in, plain objects out.
  */
-import { safeToEvict } from "../../policies/lib/k8s";
+import { safeToEvict } from "../../policies/contract";
 import type { ICluster } from "../../generated/crds/postgresql.cnpg.io/v1/Cluster";
 import type { IPooler } from "../../generated/crds/postgresql.cnpg.io/v1/Pooler";
 import type { IScheduledBackup } from "../../generated/crds/postgresql.cnpg.io/v1/ScheduledBackup";
 import type { IRedisCluster } from "../../generated/crds/redis.redis.opstreelabs.in/v1beta2/RedisCluster";
-import type { PoolerPlan, PostgresClusterPlan } from "./plan";
+import type { PoolerPlan, PostgresClusterPlan } from "../../plan/dataTier";
 
 /** The specs, typed by the upstream CRDs (generated/crds/, `npm run crds:types`). */
 type ClusterSpec = NonNullable<ICluster["spec"]>;

@@ -2,7 +2,7 @@
  * The seed's PgBouncer settings as one parameter object: what the program puts in each
  * CloudNativePG Pooler (`spec.pgbouncer.parameters`) and what the tests feed a real PgBouncer.
  *
- * Seed settings CloudNativePG cannot take, and what replaces them (README "PgBouncer mapping"):
+ * Seed settings CloudNativePG cannot take, and what replaces them (docs/data-tier.md, "PgBouncer mapping"):
  * - `[databases]` aliases `sysmanage_write` / `sysmanage_read1..3`: one Pooler per role of
  *   the cluster instead (`-rw` to the primary, `-ro` load-balanced over the replicas), each a
  *   Service the app dials; the database name stays `sysmanage`.

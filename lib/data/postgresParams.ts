@@ -7,7 +7,7 @@
  * 2 GB), work_mem from what is left after shared_buffers divided over the connections that may
  * sort at once (OLTP: 3 sorts per connection; analytics: fewer, larger).
  */
-import { quantityValue } from "../../config";
+import { quantityValue } from "../../policies/contract";
 
 export type PostgresProfile = "oltp" | "analytics";
 

@@ -9,6 +9,8 @@ export type SequencePrivilege = "USAGE" | "SELECT" | "UPDATE";
 
 export interface RolePlan {
     readonly role: string;
+    /** The pooler the role connects through: the primary's (write), the replicas' (read) or the analytics replica's. */
+    readonly via: "write" | "read" | "analytics";
     readonly login: boolean;
     /** Connection limit of the role (-1 unlimited). */
     readonly connectionLimit: number;
@@ -34,6 +36,7 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
         roles: [
             {
                 role: "sysmanage_write",
+                via: "write",
                 login: true,
                 connectionLimit: -1,
                 description: "application writes (DML, no DDL) through the -rw pooler",
@@ -43,6 +46,7 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
             },
             {
                 role: "sysmanage_read",
+                via: "read",
                 login: true,
                 connectionLimit: -1,
                 description: "application reads through the -ro pooler (replicas)",
@@ -52,6 +56,7 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
             },
             {
                 role: "sysmanage_analytics",
+                via: "analytics",
                 login: true,
                 connectionLimit: -1,
                 description: "analytics reads on the analytics replica cluster only",

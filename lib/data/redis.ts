@@ -1,7 +1,7 @@
 /**
  * Redis Cluster settings and the seed's cache scaling rules, as pure functions.
  */
-import { quantityValue } from "../../config";
+import { quantityValue } from "../../policies/contract";
 
 export interface RedisSettings {
     /** Container memory limit, a Kubernetes quantity. */
@@ -114,14 +114,22 @@ export function cacheScalingDecision(masters: readonly CacheNodeStats[], t: Cach
     return { action: "none", masters: Math.max(n, t.minMasters), reason: "within thresholds" };
 }
 
+/** A shard count the config asks for that the cluster cannot move to in one update. */
+export class ShardJumpError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ShardJumpError";
+    }
+}
+
 /**
  * A shard-count change moves one shard per update: resharding moves slots (and keys) while the
  * cluster serves, so bigger jumps are refused unless explicitly allowed.
  */
 export function nextShardCount(current: number, desired: number, allowJump: boolean): number {
-    if (desired < 3) throw new Error(`redis masters (${desired}) must be >= 3`);
+    if (desired < 3) throw new ShardJumpError(`redis masters (${desired}) must be >= 3`);
     if (current <= 0 || allowJump || Math.abs(desired - current) <= 1) return desired;
-    throw new Error(
+    throw new ShardJumpError(
         `redis.masters: changing from ${current} to ${desired} masters moves ${Math.abs(desired - current)} shards in one update; change by one per update or set redis.allowShardJump: true`,
     );
 }

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { Io } from "../../tools/cli";
 import { PROJECT_DIR, renderStack, type RenderResult } from "../../tools/mockRuntime";
 import type { RenderDeps } from "../../tools/render";
-import { readStackConfig } from "../../tools/stackConfig";
+import { readStackConfig } from "../../config/stackFile";
 import { rendered } from "./render";
 
 export interface Run {

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyResource } from "@pulumi/policy";
-import { safeToEvict } from "../../policies/lib/k8s";
+import { safeToEvict } from "../../policies/contract";
 import { runRule, toPolicyResources, type DeclaredLike, type PackConfig, type Policy, ruleConfig } from "../../policies/harness";
 
 export type Obj = Record<string, any>;

@@ -1,6 +1,6 @@
 /** Shared test helpers: one render per stack per test process (the Pulumi runtime is global). */
 import { kubernetesObjects, renderStack, type RenderResult } from "../../tools/mockRuntime";
-import { listStacks } from "../../tools/stackConfig";
+import { listStacks } from "../../config/stackFile";
 import { PROJECT_DIR } from "../../tools/mockRuntime";
 
 export const STACKS = listStacks(PROJECT_DIR);

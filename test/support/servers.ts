@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
 import type { AppConfig } from "../../config";
-import { readAppConfig } from "../../tools/stackConfig";
+import { readAppConfig } from "../../config/stackFile";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 

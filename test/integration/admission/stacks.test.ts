@@ -68,7 +68,7 @@ describe("admission: the defects found in the rendered stacks are refused", () =
     test("the deprecated switches are gone: no webhook warning on any stack", async () => {
         for (const stack of ["dev", "staging", "prod"]) {
             const w = admissionWarnings(await objectsOf(stack));
-            // In-tree Barman stays until CloudNativePG 1.31 (README: backups); nothing else warns.
+            // In-tree Barman stays until CloudNativePG 1.31 (docs/data-tier.md: backups); nothing else warns.
             assert.ok(
                 w.every((x) => /barmanObjectStore/.test(x)),
                 `${stack}: ${w.join("; ")}`,

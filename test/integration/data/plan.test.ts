@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { available, BudgetError, checkBudget, sizePools, type BudgetTarget, type PoolSeed } from "../../../lib/data/connectionBudget";
 import { pgbouncerIni, pgbouncerParameters, PGBOUNCER_SEED } from "../../../lib/data/pgbouncer";
-import { dataTierPlan } from "../../../lib/data/plan";
+import { dataTierPlan } from "../../../plan/dataTier";
 import { postgresParameters } from "../../../lib/data/postgresParams";
 import { privilegePlan, privilegeSql } from "../../../lib/data/privileges";
 import {
@@ -19,7 +19,7 @@ import {
     type CacheNodeStats,
     type CacheThresholds,
 } from "../../../lib/data/redis";
-import { quantityValue } from "../../../config";
+import { quantityValue } from "../../../policies/contract";
 import { stackAppConfig } from "../../support/servers";
 
 const SEED: PoolSeed = { defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10, maxDbConnections: 100 };

@@ -1,8 +1,8 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { dataTierPlan } from "../../../lib/data/plan";
+import { dataTierPlan } from "../../../plan/dataTier";
 import { MOCK_PASSWORD } from "../../../tools/mockRuntime";
-import { readAppConfig } from "../../../tools/stackConfig";
+import { readAppConfig } from "../../../config/stackFile";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
 import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "../../support/render";
 

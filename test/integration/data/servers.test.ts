@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { Cluster, type Redis } from "ioredis";
-import { DATABASE, dataTierPlan, PG_CLUSTER, type DataTierPlan } from "../../../lib/data/plan";
+import { DATABASE, dataTierPlan, PG_CLUSTER, type DataTierPlan } from "../../../plan/dataTier";
 import { pgbouncerIni } from "../../../lib/data/pgbouncer";
 import { privilegeSql } from "../../../lib/data/privileges";
 import {

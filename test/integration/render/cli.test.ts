@@ -182,7 +182,7 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         assert.equal(r.stderr, "");
         const warnings = r.stdout.split("\n").filter((l) => l.startsWith("  warning: "));
         // 13 from the forecast, and CloudNativePG's webhook warning on each Cluster's in-tree Barman
-        // (deprecated in 1.30, kept until the plugin migration: README, data tier).
+        // (deprecated in 1.30, kept until the plugin migration: docs/data-tier.md).
         assert.equal(warnings.length, 15);
         assert.equal(new Set(warnings).size, 15);
         assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
@@ -195,7 +195,7 @@ describe("the Pulumi CLI's path", () => {
     test("index.ts compiles and loads with ts-node and type checking, as `pulumi preview` loads it", () => {
         const r = spawnSync(
             process.execPath,
-            ["-e", 'require("ts-node").register({ project: "tsconfig.json" }); console.log(typeof require("../../index.ts"));'],
+            ["-e", 'require("ts-node").register({ project: "tsconfig.json" }); console.log(typeof require("./index.ts"));'],
             {
                 cwd: PROJECT_DIR,
                 encoding: "utf8",

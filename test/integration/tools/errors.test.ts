@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXIT_INTERNAL, internalError, withoutCredentials } from "../../../tools/cli";
-import { main as docsConfig, TABLE_END, TABLE_START } from "../../../tools/configDocs";
+import { CONFIG_DOC, main as docsConfig, TABLE_END, TABLE_START } from "../../../tools/configDocs";
 import { main as exportsDemo } from "../../../tools/makeExports";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
 import { main as refreshCrds, readSources } from "../../../tools/refreshCrds";
@@ -94,34 +94,65 @@ describe("render: the program's errors", () => {
 });
 
 describe("docs:config", () => {
-    it("a README without the table markers: exit 1, nothing written", async () => {
-        fs.writeFileSync(path.join(tmp, "README.md"), "# no table here\n");
-        const r = await capture((a, io) => docsConfig(a, io, tmp), []);
-        assert.deepEqual(
-            [r.code, r.err],
-            [
-                1,
-                `docs:config failed: README.md: the config table markers are missing (${TABLE_START} ... ${TABLE_END}); nothing was written\n`,
-            ],
-        );
+    it("a configuration reference without the table markers: exit 1, nothing written", async () => {
+        fs.mkdirSync(path.join(tmp, "docs"));
+        fs.writeFileSync(path.join(tmp, CONFIG_DOC), "# no table here\n");
+        for (const argv of [[], ["--check"]]) {
+            const r = await capture((a, io) => docsConfig(a, io, tmp), argv);
+            assert.deepEqual(
+                [r.code, r.err],
+                [
+                    1,
+                    `docs:config failed: ${CONFIG_DOC}: the config table markers are missing (${TABLE_START} ... ${TABLE_END}); nothing was written\n`,
+                ],
+            );
+        }
         assert.ok(!fs.existsSync(path.join(tmp, "Pulumi.yaml")));
     });
-    it("writes both files in a folder that has the markers; an option is a usage error", async () => {
-        const dir = path.join(tmp, "docs");
+    it("no configuration reference: exit 1, nothing written", async () => {
+        const dir = path.join(tmp, "no-docs");
         fs.mkdirSync(dir);
-        fs.writeFileSync(path.join(dir, "README.md"), `before\n${TABLE_START}\nold\n${TABLE_END}\nafter\n`);
+        const r = await capture((a, io) => docsConfig(a, io, dir), []);
+        assert.deepEqual([r.code, r.err], [1, `docs:config failed: ${CONFIG_DOC}: cannot be read: does not exist (ENOENT)\n`]);
+        assert.deepEqual(fs.readdirSync(dir), []);
+    });
+    it("writes both files in a folder that has the markers; --check then passes; an option is a usage error", async () => {
+        const dir = path.join(tmp, "project");
+        fs.mkdirSync(path.join(dir, "docs"), { recursive: true });
+        fs.writeFileSync(path.join(dir, CONFIG_DOC), `before\n${TABLE_START}\nold\n${TABLE_END}\nafter\n`);
+        assert.deepEqual(await capture((a, io) => docsConfig(a, io, dir), ["--check"]), {
+            code: 1,
+            out: "",
+            err: `docs:config --check: Pulumi.yaml and ${CONFIG_DOC} are stale: run npm run docs:config\n`,
+        });
+        assert.deepEqual(fs.readdirSync(dir), ["docs"]);
         const r = await capture((a, io) => docsConfig(a, io, dir), []);
         assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /^Wrote Pulumi\.yaml config block and docs\/configuration\.md config table \(\d+ keys\)\.\n$/);
         assert.match(
-            fs.readFileSync(path.join(dir, "README.md"), "utf8"),
+            fs.readFileSync(path.join(dir, CONFIG_DOC), "utf8"),
             /^before\n<!-- config-table:start[^]*\| key \| type \|[^]*<!-- config-table:end -->\nafter\n$/,
         );
-        assert.deepEqual(fs.readdirSync(dir).sort(), ["Pulumi.yaml", "README.md"]);
+        assert.deepEqual(fs.readdirSync(dir).sort(), ["Pulumi.yaml", "docs"]);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "docs")), ["configuration.md"]);
+        const check = await capture((a, io) => docsConfig(a, io, dir), ["--check"]);
+        assert.equal(check.code, 0, check.err);
+        assert.match(check.out, /^Pulumi\.yaml and docs\/configuration\.md are up to date \(\d+ keys\)\.\n$/);
+        fs.appendFileSync(path.join(dir, "Pulumi.yaml"), "# edited by hand\n");
+        assert.deepEqual(await capture((a, io) => docsConfig(a, io, dir), ["--check"]), {
+            code: 1,
+            out: "",
+            err: "docs:config --check: Pulumi.yaml is stale: run npm run docs:config\n",
+        });
         assert.deepEqual(await capture((a, io) => docsConfig(a, io, dir), ["--x"]), {
             code: 2,
             out: "",
             err: "error: unknown option '--x'\n",
         });
+    });
+    it("the repository's own Pulumi.yaml and docs/configuration.md are up to date", async () => {
+        const r = await capture(docsConfig, ["--check"]);
+        assert.equal(r.code, 0, r.err);
     });
 });
 

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { MOCK_PASSWORD, PROJECT_DIR } from "../../../tools/mockRuntime";
 import { main as render } from "../../../tools/render";
-import { plainTextSecretsWarning } from "../../../tools/stackConfig";
+import { plainTextSecretsWarning } from "../../../config/stackFile";
 import { capture, tempDir } from "../../support/cli";
 
 const tmp = tempDir("cli-local-secrets");

@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { MOCK_PASSWORD, PROJECT_DIR, renderStack, type RenderResult } from "../../../tools/mockRuntime";
 import { main as policy } from "../../../tools/policy";
 import { main as render, resourcesJson, type RenderDeps } from "../../../tools/render";
-import { readStackConfig } from "../../../tools/stackConfig";
+import { readStackConfig } from "../../../config/stackFile";
 import { capture, changed, snapshot, STACK_FRAME, tempDir, tempProject, type Run } from "../../support/cli";
 import { fixture } from "../../support/policy";
 import { rendered } from "../../support/render";

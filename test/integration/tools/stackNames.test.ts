@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
 import { main as policy } from "../../../tools/policy";
 import { main as render } from "../../../tools/render";
-import { readStackConfig, stackNameProblem } from "../../../tools/stackConfig";
+import { readStackConfig, stackNameProblem } from "../../../config/stackFile";
 import { capture, changed, snapshot, stubRender, tempDir, tempProject } from "../../support/cli";
 
 const tmp = tempDir("cli-stack-names");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { API_BEHAVIOR, hpaSpec, metricSpec, utilizationResources, type ScalingMetric } from "../../../lib/hpa";
 import { customRules, externalRules } from "../../../lib/metricsRules";
-import { apiPlan, workerPlans } from "../../../lib/plan";
+import { apiPlan, workerPlans } from "../../../plan/workloads";
 import { dnsEndpointSpec } from "../../../lib/traffic";
 import { vpaSpec } from "../../../lib/vpa";
 import { imageVersion, podTemplate, topologySpread } from "../../../lib/workload";

@@ -181,7 +181,7 @@ describe("--env and --config", () => {
             [
                 2,
                 failed(
-                    `--config ${cfg}: not a valid pack config:\n  hpa-min-replicas-ha: must NOT have additional properties ("flor")\n  hpa-min-replicas-ha.floor: must be integer\n  "no-such-rule": is not a rule of the pack (see policies/README.md)\n  "all": must be one of advisory, mandatory, remediate, disabled (the level of every rule without its own)`,
+                    `--config ${cfg}: not a valid pack config:\n  hpa-min-replicas-ha: must NOT have additional properties ("flor")\n  hpa-min-replicas-ha.floor: must be integer\n  "no-such-rule": is not a rule of the pack (see docs/policies.md)\n  "all": must be one of advisory, mandatory, remediate, disabled (the level of every rule without its own)`,
                 ),
             ],
         );

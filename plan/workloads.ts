@@ -3,12 +3,12 @@
  * and behaviors. Pure, so the render summary, the tests and (later) the forecasting step see
  * the same plan the components are built from.
  */
-import type { AppConfig, WorkerPoolName } from "../config";
-import { WORKER_POOLS } from "../config";
-import { API_BEHAVIOR, WORKER_BEHAVIOR, type ReplicaBounds, type ScalingMetric } from "./hpa";
-import { METRIC } from "./metricsRules";
+import type { AppConfig, WorkerPoolName } from "../config/schema";
+import { WORKER_POOLS } from "../config/schema";
+import { API_BEHAVIOR, WORKER_BEHAVIOR, type ReplicaBounds, type ScalingMetric } from "../lib/hpa";
+import { METRIC } from "../lib/metricsRules";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
-import type { PodArgs } from "./workload";
+import type { PodArgs } from "../lib/workload";
 
 export const API_NAME = "sysmanage-api";
 export const ANALYTICS_NAME = "sysmanage-analytics";
@@ -17,6 +17,8 @@ export const workerName = (pool: WorkerPoolName) => `sysmanage-worker-${pool}`;
 export interface AutoscaledPlan {
     /** Logical (Pulumi) name of the component. */
     readonly key: string;
+    /** Where its settings live in the stack config (`api`, `workers.queue`, ...). */
+    readonly configKey: string;
     readonly pod: Omit<PodArgs, "serviceAccountName">;
     readonly bounds: ReplicaBounds;
     readonly metrics: readonly ScalingMetric[];
@@ -28,6 +30,7 @@ export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
     const a = c.api;
     return {
         key: "api",
+        configKey: "api",
         pod: {
             name: API_NAME,
             component: "api",
@@ -56,6 +59,7 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
         const w = c.workers[pool];
         return {
             key: `worker-${pool}`,
+            configKey: `workers.${pool}`,
             pod: {
                 name: workerName(pool),
                 component: "worker",

@@ -1,0 +1,183 @@
+/**
+ * The data tier as plain data, from the validated config: cluster names, instance counts,
+ * Postgres parameters, pooler pool sizes within the connection budget, Redis settings and the
+ * privilege plan. Components declare resources from it; tests run real servers with it.
+ */
+import { pinImage } from "../lib/images";
+import type { AppConfig } from "../config/schema";
+import { sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "../lib/data/connectionBudget";
+import { pgbouncerParameters, PGBOUNCER_SEED } from "../lib/data/pgbouncer";
+import { postgresParameters } from "../lib/data/postgresParams";
+import { privilegePlan, type PrivilegePlan } from "../lib/data/privileges";
+import { redisConfig } from "../lib/data/redis";
+
+export const PG_CLUSTER = "sysmanage-pg";
+export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
+export const REDIS_CLUSTER = "sysmanage-redis";
+export const DATABASE = "sysmanage";
+
+export interface PoolerPlan {
+    /** Pooler name = the Service the app dials. */
+    readonly name: string;
+    readonly cluster: string;
+    /** rw: the primary; ro: the replicas; r: any instance (a cluster without replicas). */
+    readonly type: "rw" | "ro" | "r";
+    readonly instances: number;
+    readonly poolMode: "transaction";
+    readonly parameters: Record<string, string>;
+    /** The pgbouncer container: pinned image, and requests = limits (Guaranteed). */
+    readonly image: string;
+    readonly cpu: string;
+    readonly memory: string;
+}
+
+export interface PostgresClusterPlan {
+    readonly name: string;
+    readonly instances: number;
+    readonly parameters: Record<string, string>;
+    readonly cpu: string;
+    readonly memory: string;
+    readonly storageSize: string;
+    readonly walStorageSize: string;
+}
+
+export interface DataTierPlan {
+    readonly postgres?: {
+        readonly main: PostgresClusterPlan;
+        readonly analytics?: PostgresClusterPlan;
+        readonly poolers: PoolerPlan[];
+        readonly budgets: BudgetReport[];
+        readonly privileges: PrivilegePlan;
+    };
+    readonly redis?: {
+        readonly name: string;
+        readonly masters: number;
+        readonly replicasPerMaster: number;
+        readonly config: Record<string, string>;
+    };
+}
+
+export function dataTierPlan(c: AppConfig): DataTierPlan {
+    const postgres = c.postgres.enabled ? postgresPlan(c) : undefined;
+    const r = c.redis;
+    const redis = r.enabled
+        ? {
+              name: REDIS_CLUSTER,
+              masters: r.masters,
+              replicasPerMaster: r.replicasPerMaster,
+              config: redisConfig({ memoryLimit: r.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy: r.evictionPolicy }),
+          }
+        : undefined;
+    return { postgres, redis };
+}
+
+type PoolerDemand = { readonly name: string; readonly maxInstances: number };
+
+function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
+    const pg = c.postgres;
+    const readType = pg.replicas > 0 ? "ro" : "r";
+    // A Pooler's Service takes the Pooler's name, and the operator patches any Service of that
+    // name: `<cluster>-rw/-ro/-r` are the Cluster's own Services, so poolers are `<cluster>-pooler-<type>`.
+    const write = { name: `${PG_CLUSTER}-pooler-rw`, maxInstances: c.pooler.writeInstances };
+    const read = { name: `${PG_CLUSTER}-pooler-${readType}`, maxInstances: c.pooler.readInstances };
+    // Type rw (the replica cluster's designated primary: a standby, so read-only in practice),
+    // named -ro for what the app gets from it.
+    const analyticsPooler = { name: `${PG_ANALYTICS_CLUSTER}-pooler-ro`, maxInstances: c.pooler.analyticsInstances };
+    const budgets = poolBudgets(c, write, read, analyticsPooler);
+    const pool = (name: string) => budgets.flatMap((b) => b.pools).find((p) => p.pooler === name)!;
+    const pooler = (d: PoolerDemand, cluster: string, type: PoolerPlan["type"]): PoolerPlan => ({
+        name: d.name,
+        cluster,
+        type,
+        instances: d.maxInstances,
+        poolMode: PGBOUNCER_SEED.poolMode,
+        parameters: pgbouncerParameters({ maxClientConn: c.pooler.maxClientConn, pool: pool(d.name) }),
+        image: pinImage(c.pooler.image, c.images.digests),
+        cpu: c.pooler.cpu,
+        memory: c.pooler.memory,
+    });
+    const { main, analytics } = clusterPlans(c);
+    return {
+        main,
+        analytics,
+        poolers: [
+            pooler(write, PG_CLUSTER, "rw"),
+            pooler(read, PG_CLUSTER, readType),
+            ...(analytics ? [pooler(analyticsPooler, PG_ANALYTICS_CLUSTER, "rw")] : []),
+        ],
+        budgets,
+        privileges: privilegePlan(DATABASE, DATABASE),
+    };
+}
+
+/**
+ * Every replica has the primary's max_connections. The -ro Service balances connections, but a
+ * pooler pod's connections may all land on one replica: budget per replica. With no replicas
+ * the read pooler shares the primary with the write pooler.
+ */
+function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, analyticsPooler: PoolerDemand): BudgetReport[] {
+    const pg = c.postgres;
+    const seed: PoolSeed = {
+        defaultPoolSize: c.pooler.defaultPoolSize,
+        minPoolSize: c.pooler.minPoolSize,
+        reservePoolSize: c.pooler.reservePoolSize,
+        maxDbConnections: c.pooler.maxDbConnections,
+    };
+    const target = (name: string, maxConnections: number): BudgetTarget => ({
+        name,
+        maxConnections,
+        superuserReserved: pg.superuserReservedConnections,
+        systemReserved: pg.systemReservedConnections,
+        headroom: pg.headroomConnections,
+    });
+    const budgets =
+        pg.replicas > 0
+            ? [
+                  sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write], seed),
+                  sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections), [read], seed),
+              ]
+            : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write, read], seed)];
+    if (pg.analytics.enabled) budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections), [analyticsPooler], seed));
+    return budgets;
+}
+
+/** The main cluster and the analytics replica cluster (its workers at least the primary's: a replica's must be). */
+function clusterPlans(c: AppConfig): { main: PostgresClusterPlan; analytics?: PostgresClusterPlan } {
+    const pg = c.postgres;
+    const main: PostgresClusterPlan = {
+        name: PG_CLUSTER,
+        instances: 1 + pg.replicas,
+        cpu: pg.cpu,
+        memory: pg.memory,
+        storageSize: pg.storageSize,
+        walStorageSize: pg.walStorageSize,
+        parameters: postgresParameters({
+            memory: pg.memory,
+            cpu: pg.cpu,
+            maxConnections: pg.maxConnections,
+            profile: "oltp",
+            walKeepSize: pg.walKeepSize,
+            walStorageSize: pg.walStorageSize,
+        }),
+    };
+    if (!pg.analytics.enabled) return { main };
+    const a = pg.analytics;
+    const analytics: PostgresClusterPlan = {
+        name: PG_ANALYTICS_CLUSTER,
+        instances: a.instances,
+        cpu: a.cpu,
+        memory: a.memory,
+        storageSize: a.storageSize,
+        walStorageSize: pg.walStorageSize,
+        parameters: postgresParameters({
+            memory: a.memory,
+            cpu: a.cpu,
+            maxConnections: a.maxConnections,
+            profile: "analytics",
+            walKeepSize: pg.walKeepSize,
+            walStorageSize: pg.walStorageSize,
+            minWorkerProcesses: Number(main.parameters.max_worker_processes),
+        }),
+    };
+    return { main, analytics };
+}

@@ -1,0 +1,88 @@
+/**
+ * The stack's outputs as plain data: what `pulumi stack output` shows, and what the next
+ * preview reads back (`previousOutput("dataTier")`: the deployed Redis masters).
+ */
+import type { ProgramForecast } from "../forecast/program";
+import type { StackPlan } from "./stack";
+
+export interface DataTierOutputs {
+    readonly postgres: {
+        readonly instances: number;
+        readonly analyticsReplica: boolean;
+        /** Pooler name → instances. */
+        readonly poolers: Readonly<Record<string, number>>;
+        readonly budgets: readonly { readonly target: string; readonly available: number; readonly used: number }[];
+    } | null;
+    readonly redis: { readonly masters: number; readonly replicasPerMaster: number } | null;
+}
+
+export interface ForecastOutputs {
+    readonly exportsDir: string;
+    readonly inputsHash: string;
+    readonly dataTierInputsHash: string;
+    /** Per workload: the bounds it had, the ones it gets and the model that sized them. */
+    readonly workloads: Readonly<Record<string, { readonly current: unknown; readonly proposed: unknown; readonly model: string }>>;
+    /** Every sized data-tier count with the rule that decided it (or why the configured one was kept). */
+    readonly dataTier: Readonly<Record<string, unknown>>;
+    readonly warnings: readonly string[];
+}
+
+export interface StackOutputs {
+    readonly environment: string;
+    readonly namespace: string;
+    readonly hostname: string;
+    /** Deployment name → the HPA's bounds. */
+    readonly autoscaling: Readonly<Record<string, { readonly minReplicas: number; readonly maxReplicas: number }>>;
+    /** Helm chart → pinned version. */
+    readonly charts: Readonly<Record<string, string>>;
+    readonly forecast: ForecastOutputs | null;
+    readonly dataTier: DataTierOutputs;
+}
+
+/** What the stack exports. */
+export function stackOutputs(
+    plan: StackPlan,
+    site: { readonly environment: string; readonly namespace: string; readonly hostname: string },
+    charts: Readonly<Record<string, string>>,
+    forecast: ProgramForecast | undefined,
+): StackOutputs {
+    const pg = plan.data.postgres;
+    const redis = plan.data.redis;
+    return {
+        ...site,
+        autoscaling: Object.fromEntries(
+            plan.workloads.map((w) => [w.pod.name, { minReplicas: w.bounds.minReplicas, maxReplicas: w.bounds.maxReplicas }]),
+        ),
+        charts,
+        forecast: forecast ? forecastOutputs(forecast) : null,
+        dataTier: {
+            postgres: pg
+                ? {
+                      instances: pg.main.instances,
+                      analyticsReplica: pg.analytics !== undefined,
+                      poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
+                      budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                  }
+                : null,
+            redis: redis ? { masters: redis.masters, replicasPerMaster: redis.replicasPerMaster } : null,
+        },
+    };
+}
+
+function forecastOutputs(f: ProgramForecast): ForecastOutputs {
+    return {
+        exportsDir: f.exportsDir,
+        inputsHash: f.result.inputsHash,
+        dataTierInputsHash: f.dataTier.inputsHash,
+        workloads: Object.fromEntries(
+            f.result.workloads.map((w) => [w.name, { current: w.current, proposed: w.proposed, model: w.model }]),
+        ),
+        dataTier: Object.fromEntries(
+            f.dataTier.counts.map((n) => [
+                n.key,
+                { configured: n.configured, proposed: n.proposed, peaks: n.peaks, model: n.model, rule: n.rule },
+            ]),
+        ),
+        warnings: f.warnings,
+    };
+}

@@ -1,0 +1,42 @@
+/** Compute tier: the API and each worker pool scale horizontally; analytics vertically. */
+import type * as pulumi from "@pulumi/pulumi";
+import { AnalyticsService, ScalableService, type VerticalPodAutoscaler } from "../components";
+import type { AppConfig } from "../config/schema";
+import type { StackPlan } from "../plan/stack";
+
+export function declareCompute(
+    cfg: AppConfig,
+    plan: StackPlan,
+    namespace: pulumi.Input<string>,
+    vpa: VerticalPodAutoscaler | undefined,
+    opts: pulumi.ComponentResourceOptions,
+): void {
+    const scraping = { monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval };
+    for (const w of plan.workloads) {
+        const { pod, bounds, metrics, behavior, exposeService } = w;
+        new ScalableService(
+            w.key,
+            { namespace, pod, bounds, metrics, behavior, exposeService, hpaAnnotations: w.annotations, ...scraping },
+            opts,
+        );
+    }
+    if (plan.analytics) {
+        const v = cfg.analytics.vpa;
+        new AnalyticsService(
+            "analytics",
+            {
+                namespace,
+                pod: plan.analytics,
+                replicas: cfg.analytics.replicas,
+                vpa: {
+                    updateMode: v.updateMode,
+                    minAllowed: { cpu: v.minCpu, memory: v.minMemory },
+                    maxAllowed: { cpu: v.maxCpu, memory: v.maxMemory },
+                },
+                ...scraping,
+                vpaDependsOn: vpa ? [vpa.release] : [],
+            },
+            opts,
+        );
+    }
+}

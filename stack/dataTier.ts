@@ -1,0 +1,117 @@
+/**
+ * Data tier: the operators, Postgres (primary + read replicas, an analytics replica cluster)
+ * behind PgBouncer poolers with the application's login roles, and a Redis Cluster.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
+import type { AppConfig } from "../config/schema";
+import { roleEndpoints, type StackPlan } from "../plan/stack";
+
+type Opts = pulumi.ComponentResourceOptions;
+
+export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulumi.Input<string>, opts: Opts): void {
+    const { postgres, redis } = plan.data;
+    const operators = new DataOperators(
+        "data-operators",
+        {
+            cnpgNamespace: postgres && cfg.postgres.installOperator ? cfg.postgres.operatorNamespace : undefined,
+            redisNamespace: redis && cfg.redis.installOperator ? cfg.redis.operatorNamespace : undefined,
+            imageDigests: cfg.images.digests,
+        },
+        opts,
+    );
+    if (postgres) declarePostgres(cfg, plan, namespace, operators.postgresReady, opts);
+    if (redis) {
+        const r = cfg.redis;
+        new RedisCluster(
+            "redis",
+            {
+                namespace,
+                name: redis.name,
+                labels: plan.dataLabels.cache,
+                config: redis.config,
+                masters: redis.masters,
+                replicasPerMaster: redis.replicasPerMaster,
+                image: plan.images.redis,
+                exporterImage: plan.images.redisExporter,
+                cpu: r.cpu,
+                memory: r.memory,
+                storageSize: r.storageSize,
+                storageClass: cfg.postgres.storageClass,
+                zones: cfg.zones.length,
+                operatorReady: operators.redisReady,
+                scraping: scrapingOf(cfg),
+            },
+            opts,
+        );
+    }
+}
+
+const scrapingOf = (cfg: AppConfig) => ({ monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval });
+
+function declarePostgres(
+    cfg: AppConfig,
+    plan: StackPlan,
+    namespace: pulumi.Input<string>,
+    operatorReady: pulumi.Resource[],
+    opts: Opts,
+): void {
+    const data = plan.data.postgres!;
+    const pg = cfg.postgres;
+    const access = cfg.databaseAccess;
+    const owner = data.privileges.owner;
+    const common = {
+        namespace,
+        labels: plan.dataLabels.database,
+        image: plan.images.postgres,
+        storageClass: pg.storageClass,
+        zones: cfg.zones.length,
+        backup: pg.backup.destinationPath ? pg.backup : undefined,
+        operatorReady,
+        scraping: scrapingOf(cfg),
+    };
+    const main = new PostgresCluster(
+        "postgres",
+        {
+            ...common,
+            plan: data.main,
+            backupSchedule: pg.backup.schedule,
+            bootstrap: { initdb: { database: plan.database, owner } },
+            adminRole: access.manageRoles
+                ? { name: access.adminUsername, passwordSecret: plan.pgAdminSecret, inRoles: [owner] }
+                : undefined,
+        },
+        opts,
+    );
+    if (data.analytics) {
+        const bootstrap = { replicaOf: main.clusterName, database: plan.database, owner };
+        new PostgresCluster("postgres-analytics", { ...common, plan: data.analytics, bootstrap, dependsOn: [main.cluster] }, opts);
+    }
+    for (const p of data.poolers) {
+        const args = {
+            namespace,
+            plan: p,
+            labels: plan.dataLabels.pooler,
+            zones: cfg.zones.length,
+            dependsOn: [main.cluster],
+            scraping: scrapingOf(cfg),
+        };
+        new ConnectionPooler(p.name, args, opts);
+    }
+    const manage =
+        access.manageRoles && main.adminPassword
+            ? {
+                  host: access.host,
+                  port: access.port,
+                  sslmode: access.sslmode,
+                  adminUsername: access.adminUsername,
+                  adminPassword: main.adminPassword,
+                  dependsOn: [main.cluster],
+              }
+            : undefined;
+    new DatabaseRoles(
+        "db-roles",
+        { namespace, labels: plan.dataLabels.database, plan: data.privileges, endpoints: roleEndpoints(data), manage },
+        opts,
+    );
+}

@@ -1,0 +1,6 @@
+/** The `declare…` steps of the entry point: plain functions (no parent components, so no URN changes). */
+export { declarePlatform, type Platform } from "./platform";
+export { declareNamespace } from "./namespace";
+export { declareTraffic } from "./traffic";
+export { declareCompute } from "./compute";
+export { declareDataTier } from "./dataTier";

@@ -1,0 +1,41 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig } from "../../../config/parse";
+import { stackOutputs } from "../../../plan/outputs";
+import { planStack } from "../../../plan/stack";
+
+const site = { environment: "dev", namespace: "sysmanage-dev", hostname: "api.dev.example.com" };
+
+describe("stackOutputs", () => {
+    test("the autoscaled bounds by Deployment, the charts, the data tier's counts and budgets; no forecast", () => {
+        const c = parseConfig(
+            { environment: "dev", workers: { agent: { enabled: false }, report: { enabled: false }, cleanup: { enabled: false } } },
+            "dev",
+        );
+        const plan = planStack(c, "dev");
+        const out = stackOutputs(plan, site, { "cloudnative-pg": "0.1.0" }, undefined);
+        assert.deepEqual(out.autoscaling, {
+            "sysmanage-api": { minReplicas: c.api.minReplicas, maxReplicas: c.api.maxReplicas },
+            "sysmanage-worker-queue": { minReplicas: c.workers.queue.minReplicas, maxReplicas: c.workers.queue.maxReplicas },
+        });
+        assert.deepEqual(out.charts, { "cloudnative-pg": "0.1.0" });
+        assert.equal(out.forecast, null);
+        assert.deepEqual({ environment: out.environment, namespace: out.namespace, hostname: out.hostname }, site);
+        const pg = plan.data.postgres!;
+        assert.deepEqual(out.dataTier.postgres, {
+            instances: 1 + c.postgres.replicas,
+            analyticsReplica: c.postgres.analytics.enabled,
+            poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
+            budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+        });
+        assert.deepEqual(
+            out.dataTier.redis,
+            c.redis.enabled ? { masters: c.redis.masters, replicasPerMaster: c.redis.replicasPerMaster } : null,
+        );
+    });
+
+    test("a stack without a data tier exports nulls (the next preview reads dataTier.redis back)", () => {
+        const c = parseConfig({ environment: "dev", postgres: { enabled: false }, redis: { enabled: false } }, "dev");
+        assert.deepEqual(stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier, { postgres: null, redis: null });
+    });
+});
