@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { PrivilegePlan } from "../../lib/data/privileges";
+import type { PrivilegePlan, RolePlan } from "../../lib/data/privileges";
 
 export interface DatabaseRolesArgs {
     readonly namespace: pulumi.Input<string>;
@@ -24,6 +24,79 @@ export interface DatabaseRolesArgs {
 
 const PASSWORD = { length: 40, special: false, minUpper: 2, minLower: 2, minNumeric: 2 };
 
+/** Where role management connects: a provider as the admin role (not a superuser) and the application schema. */
+interface Management {
+    readonly provider: postgresql.Provider;
+    readonly schema: postgresql.Schema;
+}
+
+function declareManagement(
+    name: string,
+    manage: NonNullable<DatabaseRolesArgs["manage"]>,
+    plan: PrivilegePlan,
+    parent: pulumi.Resource,
+): Management {
+    const provider = new postgresql.Provider(
+        `${name}-provider`,
+        {
+            host: manage.host,
+            port: manage.port,
+            database: plan.database,
+            username: manage.adminUsername,
+            password: manage.adminPassword,
+            sslmode: manage.sslmode,
+            superuser: false,
+        },
+        { parent, dependsOn: manage.dependsOn },
+    );
+    const schema = new postgresql.Schema(
+        `${name}-schema`,
+        { name: plan.schema, database: plan.database, owner: plan.owner },
+        { parent, provider },
+    );
+    return { provider, schema };
+}
+
+/** A login role and its privileges: on the database, the schema, its tables and sequences, and what the owner creates later. */
+function declareRole(
+    name: string,
+    r: RolePlan,
+    plan: PrivilegePlan,
+    password: pulumi.Output<string>,
+    parent: pulumi.Resource,
+    m: Management,
+): void {
+    const { provider, schema } = m;
+    const role = new postgresql.Role(
+        `${name}-${r.role}`,
+        { name: r.role, login: r.login, password, connectionLimit: r.connectionLimit },
+        { parent, provider },
+    );
+    const opts = { parent, provider, dependsOn: [schema, role] };
+    const on = { database: plan.database, role: r.role };
+    const inSchema = { ...on, schema: plan.schema };
+    new postgresql.Grant(`${name}-${r.role}-connect`, { ...on, objectType: "database", privileges: ["CONNECT"] }, opts);
+    new postgresql.Grant(`${name}-${r.role}-schema`, { ...inSchema, objectType: "schema", privileges: [...r.schemaPrivileges] }, opts);
+    new postgresql.Grant(`${name}-${r.role}-tables`, { ...inSchema, objectType: "table", privileges: [...r.tablePrivileges] }, opts);
+    new postgresql.Grant(
+        `${name}-${r.role}-sequences`,
+        { ...inSchema, objectType: "sequence", privileges: [...r.sequencePrivileges] },
+        opts,
+    );
+    // Tables the owner creates later are covered too.
+    const owned = { ...on, owner: plan.owner, schema: plan.schema };
+    new postgresql.DefaultPrivileges(
+        `${name}-${r.role}-default-tables`,
+        { ...owned, objectType: "table", privileges: [...r.tablePrivileges] },
+        opts,
+    );
+    new postgresql.DefaultPrivileges(
+        `${name}-${r.role}-default-sequences`,
+        { ...owned, objectType: "sequence", privileges: [...r.sequencePrivileges] },
+        opts,
+    );
+}
+
 /**
  * Roles, grants and passwords. Every role gets a long alphanumeric password (safe in a
  * connection string) from @pulumi/random, stored only as secret outputs and delivered to the
@@ -38,28 +111,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         super("sysmanage:data:DatabaseRoles", name, {}, opts);
         const child = { parent: this };
         const plan = args.plan;
-        let provider: postgresql.Provider | undefined;
-        let schema: postgresql.Schema | undefined;
-        if (args.manage) {
-            provider = new postgresql.Provider(
-                `${name}-provider`,
-                {
-                    host: args.manage.host,
-                    port: args.manage.port,
-                    database: plan.database,
-                    username: args.manage.adminUsername,
-                    password: args.manage.adminPassword,
-                    sslmode: args.manage.sslmode,
-                    superuser: false,
-                },
-                { ...child, dependsOn: args.manage.dependsOn },
-            );
-            schema = new postgresql.Schema(
-                `${name}-schema`,
-                { name: plan.schema, database: plan.database, owner: plan.owner },
-                { ...child, provider },
-            );
-        }
+        const management = args.manage ? declareManagement(name, args.manage, plan, this) : undefined;
 
         this.secretNames = {};
         for (const r of plan.roles) {
@@ -84,65 +136,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 },
                 child,
             );
-            if (!provider || !schema) continue;
-            const o = { ...child, provider, dependsOn: [schema] };
-            const role = new postgresql.Role(
-                `${name}-${r.role}`,
-                { name: r.role, login: r.login, password: password.result, connectionLimit: r.connectionLimit },
-                { ...child, provider },
-            );
-            const ro = { ...o, dependsOn: [schema, role] };
-            new postgresql.Grant(
-                `${name}-${r.role}-connect`,
-                { database: plan.database, role: r.role, objectType: "database", privileges: ["CONNECT"] },
-                ro,
-            );
-            new postgresql.Grant(
-                `${name}-${r.role}-schema`,
-                { database: plan.database, role: r.role, schema: plan.schema, objectType: "schema", privileges: [...r.schemaPrivileges] },
-                ro,
-            );
-            new postgresql.Grant(
-                `${name}-${r.role}-tables`,
-                { database: plan.database, role: r.role, schema: plan.schema, objectType: "table", privileges: [...r.tablePrivileges] },
-                ro,
-            );
-            new postgresql.Grant(
-                `${name}-${r.role}-sequences`,
-                {
-                    database: plan.database,
-                    role: r.role,
-                    schema: plan.schema,
-                    objectType: "sequence",
-                    privileges: [...r.sequencePrivileges],
-                },
-                ro,
-            );
-            // Tables the owner creates later are covered too.
-            new postgresql.DefaultPrivileges(
-                `${name}-${r.role}-default-tables`,
-                {
-                    database: plan.database,
-                    role: r.role,
-                    owner: plan.owner,
-                    schema: plan.schema,
-                    objectType: "table",
-                    privileges: [...r.tablePrivileges],
-                },
-                ro,
-            );
-            new postgresql.DefaultPrivileges(
-                `${name}-${r.role}-default-sequences`,
-                {
-                    database: plan.database,
-                    role: r.role,
-                    owner: plan.owner,
-                    schema: plan.schema,
-                    objectType: "sequence",
-                    privileges: [...r.sequencePrivileges],
-                },
-                ro,
-            );
+            if (management) declareRole(name, r, plan, password.result, this, management);
         }
         this.registerOutputs({ secretNames: this.secretNames });
     }
