@@ -5,7 +5,8 @@
  */
 import { pinImage } from "../lib/images";
 import type { AppConfig } from "../config/schema";
-import { sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "../lib/data/connectionBudget";
+import { quantityValue } from "../policies/contract";
+import { activeBackends, sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "../lib/data/connectionBudget";
 import { pgbouncerParameters, PGBOUNCER_SEED } from "../lib/data/pgbouncer";
 import { postgresParameters } from "../lib/data/postgresParams";
 import { privilegePlan, type PrivilegePlan } from "../lib/data/privileges";
@@ -91,7 +92,11 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
         type,
         instances: d.maxInstances,
         poolMode: PGBOUNCER_SEED.poolMode,
-        parameters: pgbouncerParameters({ maxClientConn: c.pooler.maxClientConn, pool: pool(d.name) }),
+        parameters: pgbouncerParameters({
+            maxClientConn: c.pooler.maxClientConn,
+            pool: pool(d.name),
+            maxPreparedStatements: c.pooler.maxPreparedStatements,
+        }),
         image: pinImage(c.pooler.image, c.images.digests),
         cpu: c.pooler.cpu,
         memory: c.pooler.memory,
@@ -123,21 +128,24 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
         reservePoolSize: c.pooler.reservePoolSize,
         maxDbConnections: c.pooler.maxDbConnections,
     };
-    const target = (name: string, maxConnections: number): BudgetTarget => ({
+    // Pools from the CPU of the instance they reach (issue 19, finding 3), within the budget.
+    const target = (name: string, maxConnections: number, cpu: string): BudgetTarget => ({
         name,
         maxConnections,
         superuserReserved: pg.superuserReservedConnections,
         systemReserved: pg.systemReservedConnections,
         headroom: pg.headroomConnections,
+        activeBackends: activeBackends(quantityValue(cpu), c.pooler.activeBackendsPerCpu),
     });
     const budgets =
         pg.replicas > 0
             ? [
-                  sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write], seed),
-                  sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections), [read], seed),
+                  sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write], seed),
+                  sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu), [read], seed),
               ]
-            : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections), [write, read], seed)];
-    if (pg.analytics.enabled) budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections), [analyticsPooler], seed));
+            : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write, read], seed)];
+    if (pg.analytics.enabled)
+        budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections, pg.analytics.cpu), [analyticsPooler], seed));
     return budgets;
 }
 

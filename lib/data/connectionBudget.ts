@@ -7,6 +7,10 @@
  * The seed's pool (default_pool_size 50 + reserve 10 per user/database pair, max_db_connections
  * 100) on 3 pooler pods could open 3 × 60 = 180 (one pair) to 3 × 100 = 300 connections; the
  * sizing below caps each pod with max_db_connections so the sum is guaranteed.
+ *
+ * Within the budget, the pool is sized from the work the instance can do (issue 19, finding 3:
+ * 267 possible backends on a 2-vCPU primary; a pool of 10 gave at least the throughput of 50,
+ * and the extra connections only moved the queue from PgBouncer into Postgres).
  */
 
 export interface PoolSeed {
@@ -26,6 +30,22 @@ export interface BudgetTarget {
     readonly systemReserved: number;
     /** Connections kept free for humans, migrations and jobs that bypass the pooler. */
     readonly headroom: number;
+    /**
+     * Backends the instance runs at once without queueing on its CPUs (`activeBackends()`);
+     * the poolers' pods share it. Absent: the pools are sized from the budget alone.
+     */
+    readonly activeBackends?: number;
+}
+
+/** The effective spindle count of a network SSD volume in the (cores × 2) + spindles rule. */
+export const EFFECTIVE_SPINDLES = 1;
+
+/**
+ * Active backends an instance of `cpu` vCPUs runs well: the PostgreSQL wiki's seed
+ * ((cores × 2) + effective spindles), with `perCpu` in place of the 2.
+ */
+export function activeBackends(cpu: number, perCpu: number): number {
+    return Math.max(1, Math.ceil(cpu * perCpu)) + EFFECTIVE_SPINDLES;
 }
 
 export interface PoolerDemand {
@@ -62,7 +82,8 @@ export function available(t: BudgetTarget): number {
 /**
  * Sizes the pools of the poolers sharing one target so the budget holds: each pod gets an
  * equal share (at most the seed's max_db_connections); default_pool_size shrinks to fit the
- * share minus the reserve. Refuses, naming the numbers, when even min_pool_size + reserve
+ * share minus the reserve. With `target.activeBackends`, each pod's default pool and reserve are
+ * its share of those (rounded up) and max_db_connections their sum. Refuses, naming the numbers, when even min_pool_size + reserve
  * cannot fit.
  */
 export function sizePools(target: BudgetTarget, poolers: readonly PoolerDemand[], seed: PoolSeed): BudgetReport {
@@ -76,15 +97,20 @@ export function sizePools(target: BudgetTarget, poolers: readonly PoolerDemand[]
             `connection budget of ${target.name}: ${pods} pooler pods × at least ${need} server connections (min_pool_size ${seed.minPoolSize} + reserve_pool_size ${seed.reservePoolSize}) = ${pods * need} > ${avail} available (max_connections ${target.maxConnections} − superuser_reserved ${target.superuserReserved} − system ${target.systemReserved} − headroom ${target.headroom}); raise max_connections or lower the pooler instances`,
         );
     }
-    const defaultPoolSize = Math.min(seed.defaultPoolSize, share - seed.reservePoolSize);
+    // The CPU share of each pod (every pod may land on one instance): default pool and reserve
+    // both within it, so a pod opens at most twice its share.
+    const cpuShare = target.activeBackends === undefined ? Infinity : Math.ceil(target.activeBackends / pods);
+    const defaultPoolSize = Math.min(seed.defaultPoolSize, share - seed.reservePoolSize, cpuShare);
+    const reservePoolSize = Math.min(seed.reservePoolSize, cpuShare);
+    const maxDbConnections = Math.min(share, defaultPoolSize + (cpuShare === Infinity ? share : reservePoolSize));
     const pools = poolers.map((p) => ({
         pooler: p.name,
-        maxDbConnections: share,
+        maxDbConnections,
         defaultPoolSize,
         minPoolSize: Math.min(seed.minPoolSize, defaultPoolSize),
-        reservePoolSize: seed.reservePoolSize,
+        reservePoolSize,
     }));
-    return { target: target.name, maxConnections: target.maxConnections, available: avail, used: pods * share, pools };
+    return { target: target.name, maxConnections: target.maxConnections, available: avail, used: pods * maxDbConnections, pools };
 }
 
 /** Checks a finished plan: used ≤ available, with the numbers in the message. */

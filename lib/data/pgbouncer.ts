@@ -12,6 +12,11 @@
  *   need `server_reset_query_always`, which breaks nothing but costs a round trip per
  *   transaction; we keep PgBouncer's default (off) as the PgBouncer docs advise.
  * - `listen_addr`/`listen_port`: set by the operator (5432).
+ *
+ * Added to the seed: `max_prepared_statements` (issue 19, finding 4): the app's asyncpg prepares
+ * every statement at the protocol level; through transaction pooling that needs PgBouncer
+ * (>= 1.21) to track them, or pgbench -M prepared fails with "prepared statement P_0 already
+ * exists". Set explicitly rather than left to the image's build default.
  */
 import type { PoolSizing } from "./connectionBudget";
 
@@ -41,6 +46,8 @@ export const PGBOUNCER_SEED = {
 export interface PgbouncerSettings {
     readonly maxClientConn: number;
     readonly pool: PoolSizing;
+    /** Protocol-level prepared statements PgBouncer tracks per server connection (> 0). */
+    readonly maxPreparedStatements: number;
 }
 
 /**
@@ -57,6 +64,7 @@ export function pgbouncerParameters(s: PgbouncerSettings): Record<string, string
         reserve_pool_timeout: p.reserve_pool_timeout,
         max_db_connections: s.pool.maxDbConnections,
         max_user_connections: s.pool.maxDbConnections,
+        max_prepared_statements: s.maxPreparedStatements,
         server_check_delay: p.server_check_delay,
         server_connect_timeout: p.server_connect_timeout,
         server_login_retry: p.server_login_retry,

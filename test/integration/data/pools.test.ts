@@ -1,0 +1,190 @@
+/**
+ * Issue 19, findings 3 and 4, on real servers: a PostgreSQL 17 primary with the prod stack's
+ * main-cluster parameters (2 vCPU in prod; this machine has 2 cores) behind real PgBouncers
+ * with the prod plan's generated parameters, driven by pgbench (a standard tool nobody on the
+ * project wrote), every run bounded by -T.
+ *
+ *   node --import tsx --test test/integration/data/pools.test.ts
+ *
+ * PgBouncer must be >= 1.21 (protocol-level prepared statements; the pinned pooler image runs
+ * 1.25.1); Debian 12's package is 1.18: see test/support/pgbouncer.ts.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DATABASE, dataTierPlan, PG_CLUSTER } from "../../../plan/dataTier";
+import { sizePools } from "../../../lib/data/connectionBudget";
+import { pgbouncerIni, pgbouncerParameters } from "../../../lib/data/pgbouncer";
+import { useModernPgbouncer } from "../../support/pgbouncer";
+import { freePorts, HOST, PgBouncer, PgServer, run, seconds, Servers, stackAppConfig, SUPERUSER, userlist } from "../../support/servers";
+
+const log = (msg: string) => console.log(`[pools] ${msg}`);
+const PGBENCH = "/usr/bin/pgbench";
+const PROD = stackAppConfig("prod");
+const PLAN = dataTierPlan(PROD).postgres!;
+const RW = PLAN.poolers.find((p) => p.cluster === PG_CLUSTER && p.type === "rw")!;
+
+/** The rw pooler's parameters as the program generated them before issue 19: pools from the budget alone. */
+function todaysRwParameters(): Record<string, string> {
+    const pg = PROD.postgres;
+    const c = PROD.pooler;
+    const budget = sizePools(
+        {
+            name: "primary",
+            maxConnections: pg.maxConnections,
+            superuserReserved: pg.superuserReservedConnections,
+            systemReserved: pg.systemReservedConnections,
+            headroom: pg.headroomConnections,
+        },
+        [{ name: RW.name, maxInstances: c.writeInstances }],
+        {
+            defaultPoolSize: c.defaultPoolSize,
+            minPoolSize: c.minPoolSize,
+            reservePoolSize: c.reservePoolSize,
+            maxDbConnections: c.maxDbConnections,
+        },
+    );
+    const { max_prepared_statements: _, ...p } = pgbouncerParameters({
+        maxClientConn: c.maxClientConn,
+        pool: budget.pools[0],
+        maxPreparedStatements: 1,
+    });
+    return p;
+}
+
+export interface Bench {
+    readonly ok: boolean;
+    readonly tps: number;
+    readonly latencyMs: number;
+    readonly processed: number;
+    readonly failed: number;
+    readonly output: string;
+}
+
+/** pgbench's summary (tps without connection time, average latency, processed and failed counts). */
+export function parseBench(ok: boolean, output: string): Bench {
+    const num = (re: RegExp) => Number(re.exec(output)?.[1] ?? NaN);
+    return {
+        ok,
+        tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
+        latencyMs: num(/latency average = ([\d.]+) ms/),
+        processed: num(/number of transactions actually processed: (\d+)/),
+        failed: num(/number of failed transactions: (\d+)/) || 0,
+        output,
+    };
+}
+
+async function pgbench(port: number, args: readonly string[]): Promise<Bench> {
+    const all = ["-h", HOST, "-p", String(port), "-U", SUPERUSER, "-n", ...args, DATABASE];
+    try {
+        const r = await run(PGBENCH, all, { timeoutMs: 30_000 });
+        return parseBench(true, r.stdout + r.stderr);
+    } catch (e) {
+        return parseBench(false, (e as Error).message);
+    }
+}
+
+describe("PgBouncer pools and prepared statements under pgbench (prod's generated settings)", () => {
+    let servers: Servers;
+    let primary: PgServer;
+
+    before(async () => {
+        useModernPgbouncer();
+        servers = new Servers("sysmanage-pools-");
+        const t = performance.now();
+        primary = await PgServer.init(servers, "primary");
+        await primary.start(PLAN.main.parameters);
+        const c = await primary.connect();
+        await c.query(`CREATE DATABASE ${DATABASE}`);
+        await c.end();
+        // Scale 10: ten branch rows, so TPC-B's row locks do not serialize every transaction.
+        await run(PGBENCH, ["-h", HOST, "-p", String(primary.port), "-U", SUPERUSER, "-i", "-q", "-s", "10", DATABASE], {
+            timeoutMs: 60_000,
+        });
+        log(`primary with prod parameters + pgbench -i -s 10: ${seconds(t)} s`);
+    });
+    after(async () => {
+        const steps = await servers.stopAll();
+        log(`teardown: ${steps.join(", ")}`);
+    });
+
+    /** A PgBouncer with `parameters` in front of the primary (test-only: trust auth on loopback, superuser). */
+    async function bouncer(name: string, parameters: Record<string, string>): Promise<PgBouncer> {
+        const [port] = await freePorts(1);
+        const b = new PgBouncer(servers, name, port);
+        const authFile = `${servers.root}/${name}.users`;
+        servers.writeFile(authFile, userlist({ [SUPERUSER]: "" }));
+        const ini = pgbouncerIni({
+            databases: [{ alias: DATABASE, host: HOST, port: primary.port, dbname: DATABASE }],
+            parameters,
+            poolMode: RW.poolMode,
+            listenAddr: HOST,
+            listenPort: port,
+            extra: {
+                auth_type: "trust",
+                auth_file: authFile,
+                admin_users: SUPERUSER,
+                unix_socket_dir: "",
+                pidfile: `${servers.root}/${name}.pid`,
+            },
+        });
+        await b.start(ini, { user: SUPERUSER, password: "" });
+        return b;
+    }
+
+    test("finding 4: pgbench -M prepared through transaction pooling works with max_prepared_statements 200 and fails with 0", async () => {
+        assert.equal(RW.parameters.max_prepared_statements, "200");
+        const tracked = await bouncer("pgbouncer-prepared", RW.parameters);
+        const untracked = await bouncer("pgbouncer-unprepared", { ...RW.parameters, max_prepared_statements: "0" });
+        // One thread per client: pgbench 15 prepares with a blocking PQprepare, so a thread of
+        // several clients stalls while its other clients hold the pool's connections mid-transaction
+        // (a client artifact: 2 threads gave 5 transactions in 5 s until reserve_pool_timeout).
+        const args = ["-M", "prepared", "-c", "20", "-j", "20", "-T", "5"];
+        const [good, bad] = [await pgbench(tracked.port, args), await pgbench(untracked.port, args)];
+        log(
+            `-M prepared, 20 clients, pool ${RW.parameters.default_pool_size}: max_prepared_statements 200: ${good.processed} tx, ${good.tps} tps, ${good.latencyMs} ms; 0: ok=${bad.ok}, ${bad.output.match(/prepared statement "[^"]+" [a-z ]+/)?.[0]}`,
+        );
+        assert.equal(good.ok, true, good.output);
+        assert.equal(good.failed, 0);
+        assert.ok(good.processed > 0, good.output);
+        assert.equal(bad.ok, false, bad.output);
+        assert.match(bad.output, /prepared statement "P_\d+" (already exists|does not exist)/);
+        await tracked.stop();
+        await untracked.stop();
+    });
+
+    test("finding 3: the CPU-sized pools give at least 0.9 × the throughput of today's, side by side (3 pods each, same clients)", async () => {
+        const today = todaysRwParameters();
+        assert.deepEqual([today.default_pool_size, today.max_db_connections], ["50", "89"]);
+        assert.deepEqual([RW.parameters.default_pool_size, RW.parameters.max_db_connections], ["3", "6"]);
+        const pods = RW.instances;
+        const fleets: Record<"old" | "new", PgBouncer[]> = { old: [], new: [] };
+        for (let i = 0; i < pods; i++) {
+            fleets.old.push(await bouncer(`pgbouncer-old-${i}`, today));
+            fleets.new.push(await bouncer(`pgbouncer-new-${i}`, RW.parameters));
+        }
+        const CLIENTS_PER_POD = 20;
+        const rounds: { fleet: "old" | "new"; tps: number; latencyMs: number }[] = [];
+        // Warm-up (caches, pgbench tables) not counted, then ABBA so a drift in the machine's load
+        // weighs on both fleets alike.
+        await Promise.all(fleets.old.map((b) => pgbench(b.port, ["-c", String(CLIENTS_PER_POD), "-j", "1", "-T", "3"])));
+        for (const fleet of ["old", "new", "new", "old"] as const) {
+            const runs = await Promise.all(
+                fleets[fleet].map((b) => pgbench(b.port, ["-c", String(CLIENTS_PER_POD), "-j", "1", "-T", "5"])),
+            );
+            for (const r of runs) assert.equal(r.ok && r.failed === 0, true, r.output);
+            const tps = runs.reduce((n, r) => n + r.tps, 0);
+            const latencyMs = runs.reduce((n, r) => n + r.latencyMs, 0) / runs.length;
+            rounds.push({ fleet, tps, latencyMs });
+            log(
+                `${fleet} (${fleet === "old" ? `pool ${today.default_pool_size}/${today.max_db_connections}` : `pool ${RW.parameters.default_pool_size}/${RW.parameters.max_db_connections}`} × ${pods} pods, ${pods * CLIENTS_PER_POD} clients): ${tps.toFixed(1)} tps, latency ${latencyMs.toFixed(2)} ms`,
+            );
+        }
+        const mean = (f: "old" | "new", k: "tps" | "latencyMs") => rounds.filter((r) => r.fleet === f).reduce((n, r) => n + r[k], 0) / 2;
+        const ratio = mean("new", "tps") / mean("old", "tps");
+        log(
+            `TPS ratio new/old ${ratio.toFixed(3)}; latency new ${mean("new", "latencyMs").toFixed(2)} ms vs old ${mean("old", "latencyMs").toFixed(2)} ms`,
+        );
+        assert.ok(ratio >= 0.9, `new/old TPS ${ratio.toFixed(3)} >= 0.9`);
+        for (const b of [...fleets.old, ...fleets.new]) await b.stop();
+    });
+});
