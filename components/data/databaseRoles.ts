@@ -69,7 +69,14 @@ function declareRole(
     const { provider, schema } = m;
     const role = new postgresql.Role(
         `${name}-${r.role}`,
-        { name: r.role, login: r.login, password, connectionLimit: r.connectionLimit },
+        {
+            name: r.role,
+            login: r.login,
+            password,
+            connectionLimit: r.connectionLimit,
+            statementTimeout: r.statementTimeoutMs,
+            idleInTransactionSessionTimeout: r.idleInTransactionTimeoutMs,
+        },
         { parent, provider },
     );
     const opts = { parent, provider, dependsOn: [schema, role] };

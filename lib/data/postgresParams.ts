@@ -34,6 +34,39 @@ const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / MB))}MB`;
 
 export class WalVolumeError extends Error {}
 
+/** Share of the WAL volume left free beyond the worst case: max_wal_size is a soft limit a write burst overshoots. */
+const WAL_HEADROOM = 0.1;
+
+/** The WAL settings that bound what pg_wal holds (values as rendered, e.g. 4096MB, 8GB; -1 = unlimited). */
+export interface WalRetention {
+    readonly max_wal_size: string;
+    readonly wal_keep_size: string;
+    /** Absent = PostgreSQL's default, -1: replication slots retain WAL without limit. */
+    readonly max_slot_wal_keep_size?: string;
+}
+
+/**
+ * Why a WAL volume of `volume` (a Kubernetes quantity) can fill, or undefined. The worst case in
+ * pg_wal is the WAL since the last checkpoint (max_wal_size) plus what is kept behind it: the
+ * larger of wal_keep_size and what replication slots may keep (max_slot_wal_keep_size), with
+ * WAL_HEADROOM to spare. A stalled archive_command retains WAL beyond any of these (PostgreSQL
+ * has no cap for it): that is for monitoring (docs/data-tier.md).
+ */
+export function walVolumeProblem(volume: string, w: WalRetention): string | undefined {
+    const vol = quantityValue(volume);
+    const maxWal = walSizeBytes(w.max_wal_size);
+    const keep = walSizeBytes(w.wal_keep_size);
+    const budget = Math.floor((vol * (1 - WAL_HEADROOM)) / MB) * MB;
+    const slot = w.max_slot_wal_keep_size ?? "-1";
+    if (slot === "-1")
+        return `max_slot_wal_keep_size is unlimited (-1): a replication slot of a dead replica keeps WAL until WAL volume ${volume} is full; set it to at most ${mb(budget - maxWal)} (${volume} less max_wal_size ${w.max_wal_size} and 10 % headroom)`;
+    const slotKeep = walSizeBytes(slot);
+    if (maxWal + Math.max(keep, slotKeep) <= budget) return undefined;
+    if (keep >= slotKeep)
+        return `WAL volume ${volume} cannot hold max_wal_size ${w.max_wal_size} + wal_keep_size ${w.wal_keep_size} with 10 % to spare; raise postgres.walStorageSize or lower postgres.walKeepSize`;
+    return `WAL volume ${volume} cannot hold max_wal_size ${w.max_wal_size} + max_slot_wal_keep_size ${slot} (${mb(maxWal + slotKeep)}) with 10 % to spare (${mb(budget)}): a lagging replica's slot would fill it; lower max_slot_wal_keep_size to ${mb(budget - maxWal)} or raise postgres.walStorageSize`;
+}
+
 function walSizeBytes(v: string): number {
     const m = /^([0-9]+)(MB|GB)$/.exec(v);
     if (!m) throw new Error(`wal size (${v}) must be like 512MB or 8GB`);
@@ -59,10 +92,17 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
     // Recycled WAL kept between checkpoints: 1GB, or a quarter of max_wal_size on a small volume.
     const minWal = Math.max(2 * WAL_SEGMENT, Math.min(1024 * MB, Math.floor(maxWal / 4 / MB) * MB));
     const keep = walSizeBytes(s.walKeepSize);
-    if (maxWal + keep > walVolume * 0.9)
-        throw new WalVolumeError(
-            `WAL volume ${s.walStorageSize} cannot hold max_wal_size ${mb(maxWal)} + wal_keep_size ${s.walKeepSize} with 10 % to spare; raise postgres.walStorageSize or lower postgres.walKeepSize`,
-        );
+    // Issue 19 finding 5: CloudNativePG gives every standby a physical slot; a dead replica's slot
+    // would keep WAL until the volume is full. Slots may keep what the volume holds beyond
+    // max_wal_size and the headroom, in whole segments: the longest outage a replica survives
+    // without a re-clone, and never more than the volume.
+    const slotCap = Math.floor((walVolume * (1 - WAL_HEADROOM) - maxWal) / WAL_SEGMENT) * WAL_SEGMENT;
+    const problem = walVolumeProblem(s.walStorageSize, {
+        max_wal_size: mb(maxWal),
+        wal_keep_size: s.walKeepSize,
+        max_slot_wal_keep_size: mb(Math.max(slotCap, keep)),
+    });
+    if (problem) throw new WalVolumeError(problem);
     const sortsPerConnection = s.profile === "oltp" ? 3 : 1;
     const workMem = Math.min(
         s.profile === "oltp" ? 64 * MB : 1024 * MB,
@@ -82,6 +122,7 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         checkpoint_completion_target: "0.9",
         wal_compression: "on",
         wal_keep_size: s.walKeepSize,
+        max_slot_wal_keep_size: mb(slotCap),
         // SSD-backed volumes.
         random_page_cost: "1.1",
         effective_io_concurrency: "200",
@@ -92,18 +133,28 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         log_min_duration_statement: s.profile === "oltp" ? "500ms" : "30s",
         log_checkpoints: "on",
         log_lock_waits: "on",
-        idle_in_transaction_session_timeout: s.profile === "oltp" ? "60s" : "0",
+        // Issue 19 finding 7: no server-wide timeouts. They would also cancel migrations, index
+        // builds and manual VACUUM (run as the owner/admin); the application login roles carry
+        // statement_timeout and idle_in_transaction_session_timeout (lib/data/privileges.ts).
+        statement_timeout: "0",
+        idle_in_transaction_session_timeout: "0",
     };
     if (s.profile === "analytics") {
-        // Long read-only queries on a standby: let replay wait for them instead of cancelling
-        // them (the standby falls behind; WAL retention on the primary and the archive let it
-        // catch up), and don't feed their snapshots back to the primary (no bloat there).
-        params.max_standby_streaming_delay = "30min";
-        params.max_standby_archive_delay = "30min";
+        // Long read-only queries on a standby: let replay wait for them as long as the analytics
+        // role's statement_timeout (1h, privileges.ts) instead of cancelling them (the standby
+        // falls behind; WAL retention on the primary and the archive let it catch up), and don't
+        // feed their snapshots back to the primary (no bloat there).
+        params.max_standby_streaming_delay = "1h";
+        params.max_standby_archive_delay = "1h";
         params.hot_standby_feedback = "off";
-        params.statement_timeout = "1h";
     } else {
-        params.statement_timeout = "60s";
+        // The main cluster's replicas are failover targets and serve the read role (statement
+        // timeout 30s): replay waits at most that long for a query. Feedback stops VACUUM on the
+        // primary from removing rows those reads still see (the common conflict); the bloat it
+        // costs is bounded by the read role's 30s statement and 60s idle-in-transaction timeouts.
+        params.max_standby_streaming_delay = "30s";
+        params.max_standby_archive_delay = "30s";
+        params.hot_standby_feedback = "on";
     }
     return params;
 }

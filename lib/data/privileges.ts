@@ -15,6 +15,13 @@ export interface RolePlan {
     /** Connection limit of the role (-1 unlimited). */
     readonly connectionLimit: number;
     readonly description: string;
+    /**
+     * statement_timeout of the role (ALTER ROLE ... SET), in ms: the application's bound, kept
+     * off the server so migrations, index builds and VACUUM (owner/admin) run unbounded.
+     */
+    readonly statementTimeoutMs: number;
+    /** idle_in_transaction_session_timeout of the role, in ms: an idle transaction pins a pooled server connection and holds back VACUUM. */
+    readonly idleInTransactionTimeoutMs: number;
     readonly schemaPrivileges: readonly ("USAGE" | "CREATE")[];
     readonly tablePrivileges: readonly TablePrivilege[];
     readonly sequencePrivileges: readonly SequencePrivilege[];
@@ -40,6 +47,9 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
                 login: true,
                 connectionLimit: -1,
                 description: "application writes (DML, no DDL) through the -rw pooler",
+                // The seed's server-wide 60s, now the write role's only (issue 19 finding 7).
+                statementTimeoutMs: 60_000,
+                idleInTransactionTimeoutMs: 60_000,
                 schemaPrivileges: ["USAGE"],
                 tablePrivileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
                 sequencePrivileges: ["USAGE", "SELECT", "UPDATE"],
@@ -50,6 +60,10 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
                 login: true,
                 connectionLimit: -1,
                 description: "application reads through the -ro pooler (replicas)",
+                // At most the main cluster's max_standby_streaming_delay (30s, postgresParams.ts):
+                // a read it allows is not cancelled by a replication conflict first.
+                statementTimeoutMs: 30_000,
+                idleInTransactionTimeoutMs: 60_000,
                 schemaPrivileges: ["USAGE"],
                 tablePrivileges: ["SELECT"],
                 sequencePrivileges: ["SELECT"],
@@ -60,6 +74,10 @@ export function privilegePlan(database = "sysmanage", schema = "sysmanage"): Pri
                 login: true,
                 connectionLimit: -1,
                 description: "analytics reads on the analytics replica cluster only",
+                // The seed's 1h analytics bound, equal to that cluster's max_standby_streaming_delay;
+                // BI tools hold a transaction across a report's queries: 10 min bounds a forgotten one.
+                statementTimeoutMs: 3_600_000,
+                idleInTransactionTimeoutMs: 600_000,
                 schemaPrivileges: ["USAGE"],
                 tablePrivileges: ["SELECT"],
                 sequencePrivileges: ["SELECT"],
@@ -88,6 +106,9 @@ export function privilegeSql(plan: PrivilegePlan, passwords: Record<string, stri
         const pw = passwords[r.role];
         if (pw === undefined) throw new Error(`privilegeSql: no password for ${r.role}`);
         out.push(`CREATE ROLE ${role} ${r.login ? "LOGIN" : "NOLOGIN"} CONNECTION LIMIT ${r.connectionLimit} PASSWORD ${lit(pw)}`);
+        // Role settings are catalog data: they reach the replicas and the analytics replica cluster.
+        out.push(`ALTER ROLE ${role} SET statement_timeout = ${r.statementTimeoutMs}`);
+        out.push(`ALTER ROLE ${role} SET idle_in_transaction_session_timeout = ${r.idleInTransactionTimeoutMs}`);
         out.push(`GRANT CONNECT ON DATABASE ${ident(plan.database)} TO ${role}`);
         out.push(`GRANT ${r.schemaPrivileges.join(", ")} ON SCHEMA ${s} TO ${role}`);
         out.push(`GRANT ${r.tablePrivileges.join(", ")} ON ALL TABLES IN SCHEMA ${s} TO ${role}`);

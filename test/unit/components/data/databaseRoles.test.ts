@@ -11,6 +11,8 @@ const write: RolePlan = {
     login: true,
     connectionLimit: -1,
     description: "application writes",
+    statementTimeoutMs: 60_000,
+    idleInTransactionTimeoutMs: 60_000,
     schemaPrivileges: ["USAGE"],
     tablePrivileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
     sequencePrivileges: ["USAGE", "SELECT", "UPDATE"],
@@ -20,6 +22,7 @@ const read: RolePlan = {
     role: "sysmanage_read",
     via: "read",
     connectionLimit: 50,
+    statementTimeoutMs: 30_000,
     tablePrivileges: ["SELECT"],
     sequencePrivileges: ["SELECT"],
 };
@@ -128,7 +131,7 @@ describe("DatabaseRoles", () => {
         });
     });
 
-    it("managed: the role logs in with the Secret's password; its grants wait for the schema and the role", async () => {
+    it("managed: the role logs in with the Secret's password and carries its own timeouts; its grants wait for the schema and the role", async () => {
         const { children } = await construct(DatabaseRoles, "db-roles", managed);
         const viaProvider = { ...child, provider: "db-roles-provider" };
         const afterRole = { ...viaProvider, dependsOn: ["db-roles-schema", "db-roles-sysmanage_read"] };
@@ -136,7 +139,15 @@ describe("DatabaseRoles", () => {
         assert.deepEqual(named(children, "db-roles-sysmanage_read"), {
             type: "postgresql:index/role:Role",
             name: "db-roles-sysmanage_read",
-            inputs: { name: "sysmanage_read", login: true, password: MOCK_PASSWORD, connectionLimit: 50 },
+            // Issue 19 finding 7: the timeouts are the role's (ALTER ROLE ... SET), not the server's.
+            inputs: {
+                name: "sysmanage_read",
+                login: true,
+                password: MOCK_PASSWORD,
+                connectionLimit: 50,
+                statementTimeout: 30_000,
+                idleInTransactionSessionTimeout: 60_000,
+            },
             options: viaProvider,
         });
         const on = { database: "sysmanage", role: "sysmanage_read" };
