@@ -248,7 +248,8 @@ export function redisClusterSpec(name: string, a: RedisArgs): IRedisCluster["spe
 export function redisConfText(config: Record<string, string>): string {
     return (
         Object.entries(config)
-            .map(([k, v]) => `${k} ${v}`)
+            // `save ""` clears the save points; a bare `save` is a syntax error.
+            .map(([k, v]) => `${k} ${v === "" ? '""' : v}`)
             .join("\n") + "\n"
     );
 }

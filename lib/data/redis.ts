@@ -1,14 +1,26 @@
 /**
- * Redis Cluster settings and the seed's cache scaling rules, as pure functions.
+ * Redis Cluster settings, their memory model and the seed's cache scaling rules, as pure functions.
  */
 import { quantityValue } from "../../policies/contract";
+
+const MiB = 2 ** 20;
 
 export interface RedisSettings {
     /** Container memory limit, a Kubernetes quantity. */
     readonly memoryLimit: string;
-    /** Fraction of the limit Redis may fill with data (the rest: fragmentation, buffers, fork). */
+    /** Fraction of the limit Redis may fill with data; `redisMemoryModel` says whether the rest holds a fork. */
     readonly maxmemoryRatio: number;
     readonly evictionPolicy: string;
+}
+
+/**
+ * Replication buffers sized from the limit (whole MiB): the backlog lets a replica that
+ * reconnects resume without a full sync (a fork); the replica output buffer holds the writes
+ * made during a full sync and cuts the replica off past its hard limit.
+ */
+export function replicationBuffers(memoryLimit: string): { backlog: number; replicaHard: number; replicaSoft: number } {
+    const mib = quantityValue(memoryLimit) / MiB;
+    return { backlog: Math.floor(mib / 32) * MiB, replicaHard: Math.floor(mib / 16) * MiB, replicaSoft: Math.floor(mib / 32) * MiB };
 }
 
 /** Redis directives (also written to the test servers' config). */
@@ -16,22 +28,112 @@ export function redisConfig(s: RedisSettings): Record<string, string> {
     if (s.maxmemoryRatio < 0.5 || s.maxmemoryRatio > 0.9)
         throw new Error(`redis maxmemoryRatio (${s.maxmemoryRatio}) must be within 0.5..0.9`);
     const limit = quantityValue(s.memoryLimit);
+    const buf = replicationBuffers(s.memoryLimit);
     return {
-        maxmemory: `${Math.floor((limit * s.maxmemoryRatio) / 2 ** 20)}mb`,
+        maxmemory: `${Math.floor((limit * s.maxmemoryRatio) / MiB)}mb`,
+        // Issue 19, finding 6: only keys with a TTL are evicted (cache keys carry one; docs/data-tier.md).
         "maxmemory-policy": s.evictionPolicy,
         // Fail over a dead master after 5 s; keep serving the slots that are covered.
         "cluster-node-timeout": "5000",
         "cluster-require-full-coverage": "no",
         "cluster-allow-reads-when-down": "no",
-        // A replica that lost touch for long still takes over (cache data, availability first).
-        "cluster-replica-validity-factor": "0",
-        // Cache: RDB snapshots only; no AOF fsync cost on the hot path.
+        // Issue 19, finding 6: with 0 a replica cut off for any time won the failover (98 % of the
+        // acknowledged writes lost). 10 × 5 s + the 10 s ping period: a replica whose link has been
+        // down for more than 60 s does not take over; its shard waits for the master instead.
+        "cluster-replica-validity-factor": "10",
+        // Issue 19, finding 1: no RDB and no AOF (a cache, and the replicas hold the copy), so no
+        // save forks every few minutes. `save ""` also clears the image's `save 900 1 / 300 10 /
+        // 60 10000` and `appendonly no` its `appendonly yes` (redis-operator 0.26 with
+        // persistenceEnabled writes both before including this file).
+        save: "",
         appendonly: "no",
-        save: "3600 1 300 100",
+        // A full sync still forks; send it over the socket instead of writing it to the volume first.
+        "repl-diskless-sync": "yes",
+        "repl-backlog-size": String(buf.backlog),
+        // In bytes and with the class names CONFIG GET prints, so the running value reads back as written.
+        "client-output-buffer-limit": `normal 0 0 0 slave ${buf.replicaHard} ${buf.replicaSoft} 60 pubsub 33554432 8388608 60`,
         "lazyfree-lazy-eviction": "yes",
         "lazyfree-lazy-expire": "yes",
         "tcp-keepalive": "60",
     };
+}
+
+/** What a Redis container must hold at its worst moment (issue 19, finding 1). */
+export interface RedisMemoryInput {
+    /** Container memory limit, a Kubernetes quantity. */
+    readonly memoryLimit: string;
+    readonly maxmemoryRatio: number;
+    /**
+     * Fraction of the data set a fork (replica full sync, BGSAVE) copies on write while it runs:
+     * at most the pages written meanwhile, writes/s × 4 KiB ÷ the rate the child serializes.
+     */
+    readonly forkCopyFraction: number;
+    /** Replicas of each master: each may hold a full output buffer during its sync. */
+    readonly replicasPerMaster: number;
+}
+
+/** Allocator fragmentation over maxmemory (jemalloc; measured in test/integration/data/redisMemory.test.ts). */
+export const REDIS_FRAGMENTATION = 0.1;
+/** The process without data: code, dicts, client buffers of the app's connections. */
+export const REDIS_BASE_BYTES = 16 * MiB;
+
+export interface RedisMemoryModel {
+    readonly limit: number;
+    readonly maxmemory: number;
+    readonly fragmentation: number;
+    readonly forkCopy: number;
+    readonly backlog: number;
+    readonly replicaBuffers: number;
+    readonly base: number;
+    /** Sum of the above. */
+    readonly worstCase: number;
+    /** limit − worstCase (negative: the container can be OOM-killed). */
+    readonly headroom: number;
+    /** The largest maxmemoryRatio (two decimals) whose worst case fits the limit. */
+    readonly maxRatio: number;
+}
+
+/**
+ * worst case = maxmemory × (1 + fragmentation + fork copy) + backlog + replicas × replica
+ * output buffer (hard limit) + the process; the container limit must hold it.
+ */
+export function redisMemoryModel(i: RedisMemoryInput): RedisMemoryModel {
+    const limit = quantityValue(i.memoryLimit);
+    const buf = replicationBuffers(i.memoryLimit);
+    const fixed = buf.backlog + i.replicasPerMaster * buf.replicaHard + REDIS_BASE_BYTES;
+    const perByte = 1 + REDIS_FRAGMENTATION + i.forkCopyFraction;
+    // maxmemory is rendered in whole MiB (redisConfig), so the model rounds it the same way.
+    const worst = (ratio: number) => Math.round(Math.floor((limit * ratio) / MiB) * MiB * perByte + fixed);
+    const maxmemory = Math.floor((limit * i.maxmemoryRatio) / MiB) * MiB;
+    const worstCase = worst(i.maxmemoryRatio);
+    let maxRatio = 0.99;
+    while (maxRatio > 0 && worst(maxRatio) > limit) maxRatio = Math.round((maxRatio - 0.01) * 100) / 100;
+    return {
+        limit,
+        maxmemory,
+        fragmentation: Math.round(maxmemory * REDIS_FRAGMENTATION),
+        forkCopy: Math.round(maxmemory * i.forkCopyFraction),
+        backlog: buf.backlog,
+        replicaBuffers: i.replicasPerMaster * buf.replicaHard,
+        base: REDIS_BASE_BYTES,
+        worstCase,
+        headroom: limit - worstCase,
+        maxRatio,
+    };
+}
+
+/** The refusal (with the numbers) when the limit cannot hold the worst case; undefined when it can. */
+export function redisMemoryProblem(i: RedisMemoryInput): string | undefined {
+    const m = redisMemoryModel(i);
+    if (m.headroom >= 0) return undefined;
+    const mb = (b: number) => `${Math.round(b / MiB)} MiB`;
+    return (
+        `redis.memory (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
+        `maxmemory ${mb(m.maxmemory)} + fragmentation ${mb(m.fragmentation)} + fork copy-on-write ${mb(m.forkCopy)} ` +
+        `(redis.forkCopyFraction ${i.forkCopyFraction}) + replication backlog ${mb(m.backlog)} + replica output buffers ` +
+        `${i.replicasPerMaster} × ${mb(replicationBuffers(i.memoryLimit).replicaHard)} + process ${mb(m.base)} = ` +
+        `${mb(m.worstCase)} > ${mb(m.limit)}; set redis.maxmemoryRatio <= ${m.maxRatio} or raise redis.memory`
+    );
 }
 
 export interface CacheNodeStats {
