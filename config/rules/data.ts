@@ -1,7 +1,8 @@
 /** Cross-field rules of the data tier: what staging and prod require, and the connection budget's consistency. */
 import type { AppConfig } from "../schema";
+import { redisMemoryProblem } from "../../lib/data/redis";
 
-/** Backups in prod; poolers and Redis replicas for HA outside dev; connection counts that fit together. */
+/** Backups in prod; poolers and Redis replicas for HA outside dev; connection counts that fit together; Redis memory that holds a fork. */
 export function dataProblems(c: AppConfig): string[] {
     const out: string[] = [];
     if (c.environment === "prod" && c.postgres.enabled && !c.postgres.backup.destinationPath)
@@ -11,6 +12,11 @@ export function dataProblems(c: AppConfig): string[] {
             if (c.pooler[k] < 2) out.push(`pooler.${k} (${c.pooler[k]}) must be >= 2 in ${c.environment}`);
         if (c.redis.enabled && c.redis.replicasPerMaster < 1)
             out.push(`redis.replicasPerMaster (${c.redis.replicasPerMaster}) must be >= 1 in ${c.environment}`);
+    }
+    if (c.redis.enabled) {
+        const { memory: memoryLimit, maxmemoryRatio, forkCopyFraction, replicasPerMaster } = c.redis;
+        const redisMemory = redisMemoryProblem({ memoryLimit, maxmemoryRatio, forkCopyFraction, replicasPerMaster });
+        if (redisMemory) out.push(redisMemory);
     }
     if (c.postgres.enabled && c.postgres.analytics.enabled && c.postgres.analytics.maxConnections < c.postgres.maxConnections)
         out.push(

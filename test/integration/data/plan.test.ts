@@ -11,6 +11,7 @@ import { pgbouncerIni, pgbouncerParameters, PGBOUNCER_SEED } from "../../../lib/
 import { dataTierPlan } from "../../../plan/dataTier";
 import { postgresParameters } from "../../../lib/data/postgresParams";
 import { privilegePlan, privilegeSql } from "../../../lib/data/privileges";
+import { PROD_SIZING } from "../../support/postgresSizing";
 import {
     cacheScalingDecision,
     nextShardCount,
@@ -183,14 +184,7 @@ describe("Postgres parameters", () => {
         });
     });
     test("8Gi / 2 CPUs / 300 connections, OLTP: the rules of thumb", () => {
-        const p = postgresParameters({
-            memory: "8Gi",
-            cpu: "2",
-            maxConnections: 300,
-            profile: "oltp",
-            walKeepSize: "8GB",
-            walStorageSize: "20Gi",
-        });
+        const p = postgresParameters(PROD_SIZING);
         assert.deepEqual(
             [
                 p.max_connections,
@@ -206,12 +200,17 @@ describe("Postgres parameters", () => {
         );
         assert.deepEqual(
             [p.statement_timeout, p.idle_in_transaction_session_timeout, p.log_min_duration_statement, p.wal_keep_size],
-            ["60s", "60s", "500ms", "8GB"],
+            // Issue 19 finding 7: no server-wide timeouts (they cancelled migrations); the app roles carry them.
+            ["0", "0", "500ms", "8GB"],
         );
-        assert.equal(p.max_standby_streaming_delay, undefined);
+        // Replicas: replay waits at most the read role's 30s statement_timeout; feedback avoids vacuum conflicts.
+        assert.deepEqual(
+            [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.max_slot_wal_keep_size],
+            ["30s", "30s", "on", "14336MB"],
+        );
     });
 
-    test("16Gi / 4 CPUs / 100 connections, analytics: bigger work_mem, standby delays, no statement cut at 60 s", () => {
+    test("16Gi / 4 CPUs / 100 connections, analytics: bigger work_mem, standby delays as long as the analytics role's statement_timeout", () => {
         const p = postgresParameters({
             memory: "16Gi",
             cpu: "4",
@@ -232,7 +231,8 @@ describe("Postgres parameters", () => {
                 p.statement_timeout,
                 p.idle_in_transaction_session_timeout,
             ],
-            ["30min", "30min", "off", "1h", "0"],
+            // Issue 19 finding 7: replay waits 1h (the analytics role's statement_timeout), the server sets none.
+            ["1h", "1h", "off", "0", "0"],
         );
     });
 
@@ -270,15 +270,18 @@ describe("Postgres parameters", () => {
         return Number(m[1]) * { MB: 1, GB: 1024, TB: 1024 ** 2 }[m[2] as "MB" | "GB" | "TB"] * MiB;
     };
     for (const stack of ["dev", "staging", "prod"]) {
-        test(`${stack}: each cluster's WAL volume holds max_wal_size + wal_keep_size (else pg_wal fills up under a write burst)`, () => {
+        test(`${stack}: each cluster's WAL volume holds max_wal_size + max(wal_keep_size, max_slot_wal_keep_size) (else pg_wal fills up under a write burst or a dead replica's slot)`, () => {
             const pg = dataTierPlan(stackAppConfig(stack)).postgres!;
             const problems: string[] = [];
             for (const c of [pg.main, ...(pg.analytics ? [pg.analytics] : [])]) {
-                const need = pgSize(c.parameters.max_wal_size) + pgSize(c.parameters.wal_keep_size);
+                // Issue 19 finding 5: slots keep up to max_slot_wal_keep_size (unset = unlimited).
+                const slot = c.parameters.max_slot_wal_keep_size;
+                assert.ok(slot && slot !== "-1", `${c.name}: max_slot_wal_keep_size ${slot}`);
+                const need = pgSize(c.parameters.max_wal_size) + Math.max(pgSize(c.parameters.wal_keep_size), pgSize(slot));
                 const have = quantityValue(c.walStorageSize);
                 if (have < need)
                     problems.push(
-                        `${c.name}: walStorageSize ${c.walStorageSize} (${have / MiB} MiB) < max_wal_size ${c.parameters.max_wal_size} + wal_keep_size ${c.parameters.wal_keep_size} (${need / MiB} MiB)`,
+                        `${c.name}: walStorageSize ${c.walStorageSize} (${have / MiB} MiB) < max_wal_size ${c.parameters.max_wal_size} + max(wal_keep_size ${c.parameters.wal_keep_size}, max_slot_wal_keep_size ${slot}) (${need / MiB} MiB)`,
                     );
             }
             assert.deepEqual(problems, []);
@@ -321,7 +324,7 @@ describe("PgBouncer parameters", () => {
     const pool = { pooler: "sysmanage-pg-pooler-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
 
     test("the seed's settings with the budget's pool sizes, as strings", () => {
-        assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool }), {
+        assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool, maxPreparedStatements: 200 }), {
             max_client_conn: "1000",
             default_pool_size: "50",
             min_pool_size: "10",
@@ -329,6 +332,7 @@ describe("PgBouncer parameters", () => {
             reserve_pool_timeout: "5",
             max_db_connections: "89",
             max_user_connections: "89",
+            max_prepared_statements: "200",
             server_check_delay: "30",
             server_connect_timeout: "15",
             server_login_retry: "15",
@@ -343,8 +347,9 @@ describe("PgBouncer parameters", () => {
         });
     });
 
-    test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's", () => {
-        const p = pgbouncerParameters({
+    test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's, plus max_prepared_statements", () => {
+        const { max_prepared_statements, ...p } = pgbouncerParameters({
+            maxPreparedStatements: 200,
             maxClientConn: PGBOUNCER_SEED.max_client_conn,
             pool: {
                 pooler: "x",
@@ -357,6 +362,8 @@ describe("PgBouncer parameters", () => {
         const { poolMode, ...seed } = PGBOUNCER_SEED;
         assert.equal(poolMode, "transaction");
         assert.deepEqual(p, Object.fromEntries(Object.entries(seed).map(([k, v]) => [k, String(v)])));
+        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4).
+        assert.equal(max_prepared_statements, "200");
     });
 
     test("pgbouncerIni: [databases] then [pgbouncer] with listen, pool_mode, our parameters, then the extras", () => {
@@ -401,12 +408,23 @@ describe("privileges", () => {
                 ["sysmanage_analytics", true, ["USAGE"], ["SELECT"], ["SELECT"]],
             ],
         );
+        // Issue 19 finding 7: statement and idle-in-transaction timeouts (ms) are the roles', not the server's.
+        assert.deepEqual(
+            plan.roles.map((r) => [r.role, r.statementTimeoutMs, r.idleInTransactionTimeoutMs]),
+            [
+                ["sysmanage_write", 60_000, 60_000],
+                ["sysmanage_read", 30_000, 60_000],
+                ["sysmanage_analytics", 3_600_000, 600_000],
+            ],
+        );
     });
 
     test("privilegeSql: the exact statements, default privileges for the owner's later tables", () => {
         const sql = privilegeSql(privilegePlan("sysmanage", "sysmanage"), passwords);
-        const role = (r: string, pw: string, tables: string, sequences: string, schema = "USAGE") => [
+        const role = (r: string, pw: string, timeouts: [number, number], tables: string, sequences: string, schema = "USAGE") => [
             `CREATE ROLE "${r}" LOGIN CONNECTION LIMIT -1 PASSWORD '${pw}'`,
+            `ALTER ROLE "${r}" SET statement_timeout = ${timeouts[0]}`,
+            `ALTER ROLE "${r}" SET idle_in_transaction_session_timeout = ${timeouts[1]}`,
             `GRANT CONNECT ON DATABASE "sysmanage" TO "${r}"`,
             `GRANT ${schema} ON SCHEMA "sysmanage" TO "${r}"`,
             `GRANT ${tables} ON ALL TABLES IN SCHEMA "sysmanage" TO "${r}"`,
@@ -419,17 +437,17 @@ describe("privileges", () => {
             `CREATE SCHEMA IF NOT EXISTS "sysmanage" AUTHORIZATION "sysmanage_owner"`,
             `REVOKE ALL ON SCHEMA "sysmanage" FROM PUBLIC`,
             `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
-            ...role("sysmanage_write", "pw-w", "SELECT, INSERT, UPDATE, DELETE", "USAGE, SELECT, UPDATE"),
-            ...role("sysmanage_read", "pw-r", "SELECT", "SELECT"),
-            ...role("sysmanage_analytics", "pw-a", "SELECT", "SELECT"),
+            ...role("sysmanage_write", "pw-w", [60000, 60000], "SELECT, INSERT, UPDATE, DELETE", "USAGE, SELECT, UPDATE"),
+            ...role("sysmanage_read", "pw-r", [30000, 60000], "SELECT", "SELECT"),
+            ...role("sysmanage_analytics", "pw-a", [3600000, 600000], "SELECT", "SELECT"),
         ]);
     });
 
     test("identifiers and passwords are quoted", () => {
         const sql = privilegeSql(privilegePlan('app"db', "my schema"), { ...passwords, sysmanage_read: "it's" });
         assert.equal(sql[1], `CREATE SCHEMA IF NOT EXISTS "my schema" AUTHORIZATION "sysmanage_owner"`);
-        assert.equal(sql[11], `CREATE ROLE "sysmanage_read" LOGIN CONNECTION LIMIT -1 PASSWORD 'it''s'`);
-        assert.equal(sql[12], `GRANT CONNECT ON DATABASE "app""db" TO "sysmanage_read"`);
+        assert.equal(sql[13], `CREATE ROLE "sysmanage_read" LOGIN CONNECTION LIMIT -1 PASSWORD 'it''s'`);
+        assert.equal(sql[16], `GRANT CONNECT ON DATABASE "app""db" TO "sysmanage_read"`);
     });
 
     test("a missing password is an error naming the role", () => {
@@ -440,28 +458,23 @@ describe("privileges", () => {
 });
 
 describe("Redis settings", () => {
+    // Issue 19 changed these: 0.78 could not hold a fork (test/unit/lib/redisMemory.test.ts), save
+    // points forked every few minutes, allkeys-lru evicted keys without a TTL, and a validity
+    // factor of 0 let a stale replica win a failover.
     test("maxmemory = ratio × container limit (MiB), cache eviction, failover and persistence directives", () => {
-        assert.deepEqual(redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.78, evictionPolicy: "allkeys-lru" }), {
-            maxmemory: "1597mb",
-            "maxmemory-policy": "allkeys-lru",
-            "cluster-node-timeout": "5000",
-            "cluster-require-full-coverage": "no",
-            "cluster-allow-reads-when-down": "no",
-            "cluster-replica-validity-factor": "0",
-            appendonly: "no",
-            save: "3600 1 300 100",
-            "lazyfree-lazy-eviction": "yes",
-            "lazyfree-lazy-expire": "yes",
-            "tcp-keepalive": "60",
-        });
+        const c = redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.52, evictionPolicy: "volatile-lru" });
+        assert.deepEqual(
+            [c.maxmemory, c["maxmemory-policy"], c["cluster-replica-validity-factor"], c.save, c.appendonly],
+            ["1064mb", "volatile-lru", "10", "", "no"],
+        );
         assert.equal(redisConfig({ memoryLimit: "1Gi", maxmemoryRatio: 0.75, evictionPolicy: "volatile-lru" }).maxmemory, "768mb");
     });
 
-    test("the ratio must leave room for fragmentation and fork: 0.5..0.9", () => {
-        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.95, evictionPolicy: "allkeys-lru" }), {
+    test("the ratio stays within 0.5..0.9 (the memory model in config/rules/data.ts bounds it further)", () => {
+        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.95, evictionPolicy: "volatile-lru" }), {
             message: "redis maxmemoryRatio (0.95) must be within 0.5..0.9",
         });
-        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.4, evictionPolicy: "allkeys-lru" }), {
+        assert.throws(() => redisConfig({ memoryLimit: "2Gi", maxmemoryRatio: 0.4, evictionPolicy: "volatile-lru" }), {
             message: "redis maxmemoryRatio (0.4) must be within 0.5..0.9",
         });
     });

@@ -78,7 +78,8 @@ describe("Postgres clusters (CloudNativePG)", () => {
         const p = a.spec.postgresql.parameters;
         assert.deepEqual(
             [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.work_mem],
-            ["30min", "30min", "off", "40MB"],
+            // Issue 19 finding 7: replay waits as long as the analytics role's statement_timeout (1h).
+            ["1h", "1h", "off", "40MB"],
         );
         assert.deepEqual(a.spec.resources.requests, { cpu: "4", memory: "16Gi" });
         const r = await rendered("prod");
@@ -100,7 +101,7 @@ describe("Postgres clusters (CloudNativePG)", () => {
 });
 
 describe("PgBouncer poolers and the connection budget", () => {
-    test("prod: three poolers with the seed's settings, pools capped so the budget holds", async () => {
+    test("prod: three poolers with the seed's settings, pools sized from the instances' CPU within the budget", async () => {
         const objects = await objectsOf("prod");
         const rw = find(objects, "Pooler", "sysmanage-pg-pooler-rw");
         assert.deepEqual(
@@ -109,12 +110,16 @@ describe("PgBouncer poolers and the connection budget", () => {
         );
         assert.deepEqual(rw.spec.pgbouncer.parameters, {
             max_client_conn: "1000",
-            default_pool_size: "50",
-            min_pool_size: "10",
-            reserve_pool_size: "10",
+            // Issue 19, finding 3: was 50/10/10 and 89 per pod (267 backends on a 2-vCPU primary);
+            // now (2 vCPU × 4 + 1 spindle) = 9 active backends over 3 pods = 3 each, reserve 3.
+            default_pool_size: "3",
+            min_pool_size: "3",
+            reserve_pool_size: "3",
             reserve_pool_timeout: "5",
-            max_db_connections: "89",
-            max_user_connections: "89",
+            max_db_connections: "6",
+            max_user_connections: "6",
+            // Issue 19, finding 4: asyncpg's protocol-level prepares need PgBouncer to track them.
+            max_prepared_statements: "200",
             server_check_delay: "30",
             server_connect_timeout: "15",
             server_login_retry: "15",
@@ -132,20 +137,21 @@ describe("PgBouncer poolers and the connection budget", () => {
         const an = find(objects, "Pooler", "sysmanage-pg-analytics-pooler-ro");
         assert.deepEqual(
             [an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections],
-            ["rw", "sysmanage-pg-analytics", 2, "100"],
+            ["rw", "sysmanage-pg-analytics", 2, "18"],
         );
-        // The budget: instances × max_db_connections <= max_connections − 3 − 10 − 20.
-        assert.ok(3 * 89 <= 300 - 3 - 10 - 20);
-        assert.ok(2 * 100 <= 300 - 3 - 10 - 20);
+        // The budget still holds: instances × max_db_connections <= max_connections − 3 − 10 − 20.
+        assert.ok(3 * 6 <= 300 - 3 - 10 - 20);
+        // Analytics: (4 vCPU × 4 + 1) = 17 over 2 pods = 9 each + reserve 9.
+        assert.ok(2 * 18 <= 300 - 3 - 10 - 20);
         assert.deepEqual((await rendered("prod")).outputs.dataTier, {
             postgres: {
                 instances: 4,
                 analyticsReplica: true,
                 poolers: { "sysmanage-pg-pooler-rw": 3, "sysmanage-pg-pooler-ro": 3, "sysmanage-pg-analytics-pooler-ro": 2 },
                 budgets: [
-                    { target: "sysmanage-pg primary", available: 267, used: 267 },
-                    { target: "sysmanage-pg replica", available: 267, used: 267 },
-                    { target: "sysmanage-pg-analytics", available: 267, used: 200 },
+                    { target: "sysmanage-pg primary", available: 267, used: 18 },
+                    { target: "sysmanage-pg replica", available: 267, used: 18 },
+                    { target: "sysmanage-pg-analytics", available: 267, used: 36 },
                 ],
             },
             redis: { masters: 3, replicasPerMaster: 1 },
@@ -162,13 +168,13 @@ describe("PgBouncer poolers and the connection budget", () => {
                 [
                     "sysmanage-pg primary",
                     67,
-                    66,
+                    12,
                     [
-                        ["sysmanage-pg-pooler-rw", 33],
-                        ["sysmanage-pg-pooler-r", 33],
+                        ["sysmanage-pg-pooler-rw", 6],
+                        ["sysmanage-pg-pooler-r", 6],
                     ],
                 ],
-                ["sysmanage-pg-analytics", 67, 67, [["sysmanage-pg-analytics-pooler-ro", 67]]],
+                ["sysmanage-pg-analytics", 67, 10, [["sysmanage-pg-analytics-pooler-ro", 10]]],
             ],
         );
     });
@@ -274,10 +280,11 @@ describe("Redis Cluster", () => {
         assert.deepEqual(rc.spec.redisLeader.pdb, { enabled: true, maxUnavailable: 1 });
         assert.equal(rc.spec.redisLeader.redisConfig.additionalRedisConfig, "sysmanage-redis-config");
         const conf = find(objects, "ConfigMap", "sysmanage-redis-config").data["redis-additional.conf"];
-        assert.match(conf, /^maxmemory 1597mb$/m);
-        assert.match(conf, /^maxmemory-policy allkeys-lru$/m);
-        // 1597 MiB of a 2048 MiB limit: 78 %.
-        assert.equal(Math.round((1597 / 2048) * 100), 78);
+        // Issue 19: 1064 MiB of a 2048 MiB limit (52 %) leaves room for a fork; no save points.
+        assert.match(conf, /^maxmemory 1064mb$/m);
+        assert.match(conf, /^maxmemory-policy volatile-lru$/m);
+        assert.match(conf, /^save ""$/m);
+        assert.equal(Math.round((1064 / 2048) * 100), 52);
     });
     test("resharding moves one shard per update against the deployed count, unless allowed", async () => {
         const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 1 } } };

@@ -90,10 +90,10 @@ describe("the forecasting step inside the program", () => {
         assert.deepEqual([counts["postgres.replicas"].configured, counts["postgres.replicas"].proposed], [0, 0]);
     });
     test("shards move from the deployed count: deployed 6, the same peak is between the rules' marks on each master", async () => {
-        // 640Mi per node (500 MB maxmemory): the peak is over 80 % of 3 masters, within 30-80 % of 6.
+        // 960Mi per node (499 MB maxmemory at the ratio 0.52): the peak is over 80 % of 3 masters, within 30-80 % of 6.
         const r = await renderWith(
             "dev",
-            { redis: { replicasPerMaster: 0, memory: "640Mi", storageSize: "1Gi" } },
+            { redis: { replicasPerMaster: 0, memory: "960Mi", storageSize: "1Gi" } },
             { dataTier: { redis: { masters: 6, replicasPerMaster: 0 } } },
         );
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
@@ -105,8 +105,8 @@ describe("the forecasting step inside the program", () => {
         const deployed = { dataTier: { redis: { masters: 3, replicasPerMaster: 0 } } };
         const r = await renderWith(
             "dev",
-            // 1Gi per node: what the rules want stays within dev's guardrails (3..6).
-            { redis: { replicasPerMaster: 0, memory: "1Gi", storageSize: "1Gi", allowShardJump: true } },
+            // 1536Mi per node (798 MB maxmemory): what the rules want stays within dev's guardrails (3..6).
+            { redis: { replicasPerMaster: 0, memory: "1536Mi", storageSize: "1Gi", allowShardJump: true } },
             deployed,
         );
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
