@@ -10,7 +10,7 @@ import { activeBackends, sizePools, type BudgetReport, type BudgetTarget, type P
 import { pgbouncerParameters, PGBOUNCER_SEED } from "../lib/data/pgbouncer";
 import { postgresParameters } from "../lib/data/postgresParams";
 import { privilegePlan, type PrivilegePlan } from "../lib/data/privileges";
-import { redisConfig } from "../lib/data/redis";
+import { redisConfig, redisMemoryModel, type RedisMemoryModel } from "../lib/data/redis";
 
 export const PG_CLUSTER = "sysmanage-pg";
 export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
@@ -55,6 +55,8 @@ export interface DataTierPlan {
         readonly masters: number;
         readonly replicasPerMaster: number;
         readonly config: Record<string, string>;
+        /** Each node's worst moment against its container limit (the config rule has checked it fits). */
+        readonly memory: RedisMemoryModel;
     };
 }
 
@@ -67,6 +69,12 @@ export function dataTierPlan(c: AppConfig): DataTierPlan {
               masters: r.masters,
               replicasPerMaster: r.replicasPerMaster,
               config: redisConfig({ memoryLimit: r.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy: r.evictionPolicy }),
+              memory: redisMemoryModel({
+                  memoryLimit: r.memory,
+                  maxmemoryRatio: r.maxmemoryRatio,
+                  forkCopyFraction: r.forkCopyFraction,
+                  replicasPerMaster: r.replicasPerMaster,
+              }),
           }
         : undefined;
     return { postgres, redis };

@@ -3,6 +3,7 @@
  * preview reads back (`previousOutput("dataTier")`: the deployed Redis masters).
  */
 import type { ProgramForecast } from "../forecast/program";
+import type { RedisMemoryModel } from "../lib/data/redis";
 import type { StackPlan } from "./stack";
 
 export interface DataTierOutputs {
@@ -13,7 +14,14 @@ export interface DataTierOutputs {
         readonly poolers: Readonly<Record<string, number>>;
         readonly budgets: readonly { readonly target: string; readonly available: number; readonly used: number }[];
     } | null;
-    readonly redis: { readonly masters: number; readonly replicasPerMaster: number } | null;
+    readonly redis: {
+        readonly masters: number;
+        readonly replicasPerMaster: number;
+        /** Each node's memory at its worst moment, in MiB (issue 19): what it is made of, against the limit. */
+        readonly memoryMiB: Readonly<
+            Record<"limit" | "maxmemory" | "fragmentation" | "forkCopy" | "backlog" | "replicaBuffers" | "process" | "worstCase", number>
+        >;
+    } | null;
 }
 
 export interface ForecastOutputs {
@@ -64,8 +72,26 @@ export function stackOutputs(
                       budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
                   }
                 : null,
-            redis: redis ? { masters: redis.masters, replicasPerMaster: redis.replicasPerMaster } : null,
+            redis: redis
+                ? { masters: redis.masters, replicasPerMaster: redis.replicasPerMaster, memoryMiB: memoryMiB(redis.memory) }
+                : null,
         },
+    };
+}
+
+const MiB = 1024 * 1024;
+
+function memoryMiB(m: RedisMemoryModel): NonNullable<DataTierOutputs["redis"]>["memoryMiB"] {
+    const r = (b: number) => Math.round(b / MiB);
+    return {
+        limit: r(m.limit),
+        maxmemory: r(m.maxmemory),
+        fragmentation: r(m.fragmentation),
+        forkCopy: r(m.forkCopy),
+        backlog: r(m.backlog),
+        replicaBuffers: r(m.replicaBuffers),
+        process: r(m.base),
+        worstCase: r(m.worstCase),
     };
 }
 

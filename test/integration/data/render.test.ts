@@ -154,7 +154,21 @@ describe("PgBouncer poolers and the connection budget", () => {
                     { target: "sysmanage-pg-analytics", available: 267, used: 36 },
                 ],
             },
-            redis: { masters: 3, replicasPerMaster: 1 },
+            redis: {
+                masters: 3,
+                replicasPerMaster: 1,
+                // 2Gi at ratio 0.52: 1064 × (1 + 0.1 + 0.6) + backlog 2048/32 + one replica buffer 2048/16 + 16.
+                memoryMiB: {
+                    limit: 2048,
+                    maxmemory: 1064,
+                    fragmentation: 106,
+                    forkCopy: 638,
+                    backlog: 64,
+                    replicaBuffers: 128,
+                    process: 16,
+                    worstCase: 2017,
+                },
+            },
         });
     });
     test("dev has no replicas: the read pooler is type r and shares the primary's budget with the write pooler", async () => {

@@ -65,7 +65,7 @@ describe("the forecasting step inside the program", () => {
             [1, 1, 1],
         );
         const r = await rendered("dev");
-        assert.deepEqual((r.outputs.dataTier as Obj).redis, { masters: 4, replicasPerMaster: 0 });
+        assert.deepEqual([(r.outputs.dataTier as Obj).redis.masters, (r.outputs.dataTier as Obj).redis.replicasPerMaster], [4, 0]);
         const counts = (r.outputs.forecast as Obj).dataTier as Record<string, Obj>;
         assert.deepEqual(Object.keys(counts), [
             "redis.masters",

@@ -189,6 +189,13 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
         assert.equal(warnings.filter((w) => /barmanObjectStore/.test(w)).length, 2);
         assert.doesNotMatch(r.stdout, /\[runtime\]/);
+        // The Redis memory model (issue 19): 2Gi at ratio 0.52 with one replica per master.
+        assert.ok(
+            r.stdout.includes(
+                "  Redis memory per node at its worst (a fork under writes): maxmemory 1064 + fragmentation 106 + fork copy-on-write 638 + backlog 64 + replica buffers 128 + process 16 = 2017 MiB of its 2048 MiB limit\n",
+            ),
+            r.stdout,
+        );
     });
 });
 

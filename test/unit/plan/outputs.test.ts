@@ -29,9 +29,28 @@ describe("stackOutputs", () => {
             budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
         });
         assert.deepEqual(
-            out.dataTier.redis,
-            c.redis.enabled ? { masters: c.redis.masters, replicasPerMaster: c.redis.replicasPerMaster } : null,
+            { ...out.dataTier.redis, memoryMiB: undefined },
+            { masters: c.redis.masters, replicasPerMaster: c.redis.replicasPerMaster, memoryMiB: undefined },
         );
+    });
+
+    test("Redis memory per node at its worst, worked by hand: 512Mi, ratio 0.5, fork copy 0.5, one replica", () => {
+        const c = parseConfig(
+            { environment: "dev", redis: { memory: "512Mi", maxmemoryRatio: 0.5, forkCopyFraction: 0.5, replicasPerMaster: 1 } },
+            "dev",
+        );
+        // maxmemory 256; fragmentation 10 % = 25.6; fork copy 50 % = 128; backlog limit/32 = 16;
+        // one replica's output buffer limit/16 = 32; process 16: 256 + 25.6 + 128 + 16 + 32 + 16 = 473.6.
+        assert.deepEqual(stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier.redis?.memoryMiB, {
+            limit: 512,
+            maxmemory: 256,
+            fragmentation: 26,
+            forkCopy: 128,
+            backlog: 16,
+            replicaBuffers: 32,
+            process: 16,
+            worstCase: 474,
+        });
     });
 
     test("a stack without a data tier exports nulls (the next preview reads dataTier.redis back)", () => {
