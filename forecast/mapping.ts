@@ -123,7 +123,11 @@ function metricInputs<K extends string>(
  * One `WorkloadInput` per autoscaled workload with mapped series: the configured bounds as the
  * current ones, the guardrails (never below `forecast.policyMinimum`) and the HPA's behavior.
  */
-export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
+export function workloadInputs(
+    c: AppConfig,
+    stack: string,
+    plans: readonly AutoscaledPlan[] = [apiPlan(c, stack), ...workerPlans(c, stack)],
+): WorkloadInput[] {
     const f = c.forecast;
     const u = f.averageValueUtilization / 100;
     const guard = (g: { minReplicas: number; maxReplicas: number }) => ({
@@ -144,14 +148,17 @@ export function workloadInputs(c: AppConfig, stack: string): WorkloadInput[] {
             guardrailsKey,
         });
     };
-    if (f.series.api)
-        add(
-            apiPlan(c, stack),
-            metricInputs(apiPlan(c, stack), f.series.api, API_ROLES, u, "forecast.series.api"),
-            f.guardrails.api,
-            "forecast.guardrails.api",
-        );
-    for (const plan of workerPlans(c, stack)) {
+    for (const plan of plans) {
+        if (plan.key === "api") {
+            if (f.series.api)
+                add(
+                    plan,
+                    metricInputs(plan, f.series.api, API_ROLES, u, "forecast.series.api"),
+                    f.guardrails.api,
+                    "forecast.guardrails.api",
+                );
+            continue;
+        }
         const pool = plan.key.slice("worker-".length) as WorkerPoolName;
         const mapped = f.series.workers[pool];
         if (mapped)

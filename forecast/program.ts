@@ -83,16 +83,18 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     // The wall clock refuses exports dated in the future; it never changes a sizing from past data.
     const wallClock = a.now ?? new Date();
     const settings = forecastSettings(c);
+    // The workloads with their configured bounds, planned once for the inputs and the config keys.
+    const plans = [apiPlan(c, a.stack), ...workerPlans(c, a.stack)];
     const result = forecastStack({
         stack: a.stack,
         baseDir: dir,
         baseDirShown: shown,
-        workloads: workloadInputs(c, a.stack),
+        workloads: workloadInputs(c, a.stack, plans),
         settings,
         now,
         wallClock,
     });
-    const configKeys = new Map([apiPlan(c, a.stack), ...workerPlans(c, a.stack)].map((p) => [p.key, p.configKey]));
+    const configKeys = new Map(plans.map((p) => [p.key, p.configKey]));
     const values: Record<string, number> = {};
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];
