@@ -8,9 +8,11 @@ import type { AppConfig } from "../config/schema";
 import { quantityValue } from "../policies/contract";
 import { activeBackends, sizePools, type BudgetReport, type BudgetTarget, type PoolSeed } from "../lib/data/connectionBudget";
 import { pgbouncerParameters, PGBOUNCER_SEED } from "../lib/data/pgbouncer";
-import { postgresParameters } from "../lib/data/postgresParams";
+import { postgresParameters, type PostgresSizing } from "../lib/data/postgresParams";
+import { postgresMemoryModel, type PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import { privilegePlan, type PrivilegePlan } from "../lib/data/privileges";
-import { redisConfig, redisMemoryModel, type RedisMemoryModel } from "../lib/data/redis";
+import { redisConfig, redisMemoryModel } from "../lib/data/redis";
+import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 
 export const PG_CLUSTER = "sysmanage-pg";
 export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
@@ -40,6 +42,10 @@ export interface PostgresClusterPlan {
     readonly memory: string;
     readonly storageSize: string;
     readonly walStorageSize: string;
+    /** The memory model's assumptions, written as annotations (PG_MEMORY_ANNOTATIONS) for the pack. */
+    readonly memoryModel: { readonly activeBackends: number; readonly nodesPerQuery: number };
+    /** Each instance's worst moment against its memory limit (work_mem was sized to fit it). */
+    readonly memoryUse: PostgresMemoryModel;
 }
 
 export interface DataTierPlan {
@@ -109,7 +115,7 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
         cpu: c.pooler.cpu,
         memory: c.pooler.memory,
     });
-    const { main, analytics } = clusterPlans(c);
+    const { main, analytics } = clusterPlans(c, budgets);
     return {
         main,
         analytics,
@@ -157,43 +163,57 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
     return budgets;
 }
 
+/**
+ * Backends that may run queries at once on one instance of `cluster`: the server connections
+ * its poolers may open to the busiest instance (the budgets) plus the direct connections.
+ */
+function activeOn(c: AppConfig, budgets: readonly BudgetReport[], cluster: string): number {
+    const pooled = Math.max(0, ...budgets.filter((b) => b.target === cluster || b.target.startsWith(`${cluster} `)).map((b) => b.used));
+    return pooled + c.postgres.headroomConnections;
+}
+
 /** The main cluster and the analytics replica cluster (its workers at least the primary's: a replica's must be). */
-function clusterPlans(c: AppConfig): { main: PostgresClusterPlan; analytics?: PostgresClusterPlan } {
+function clusterPlans(c: AppConfig, budgets: readonly BudgetReport[]): { main: PostgresClusterPlan; analytics?: PostgresClusterPlan } {
     const pg = c.postgres;
-    const main: PostgresClusterPlan = {
-        name: PG_CLUSTER,
-        instances: 1 + pg.replicas,
-        cpu: pg.cpu,
+    const wal = { walKeepSize: pg.walKeepSize, walStorageSize: pg.walStorageSize };
+    const main = clusterPlan(PG_CLUSTER, 1 + pg.replicas, pg.storageSize, {
+        ...wal,
         memory: pg.memory,
-        storageSize: pg.storageSize,
-        walStorageSize: pg.walStorageSize,
-        parameters: postgresParameters({
-            memory: pg.memory,
-            cpu: pg.cpu,
-            maxConnections: pg.maxConnections,
-            profile: "oltp",
-            walKeepSize: pg.walKeepSize,
-            walStorageSize: pg.walStorageSize,
-        }),
-    };
+        cpu: pg.cpu,
+        maxConnections: pg.maxConnections,
+        profile: "oltp",
+        activeBackends: activeOn(c, budgets, PG_CLUSTER),
+        nodesPerQuery: pg.queryMemoryNodes,
+        configKey: "postgres",
+    });
     if (!pg.analytics.enabled) return { main };
     const a = pg.analytics;
-    const analytics: PostgresClusterPlan = {
-        name: PG_ANALYTICS_CLUSTER,
-        instances: a.instances,
-        cpu: a.cpu,
+    const analytics = clusterPlan(PG_ANALYTICS_CLUSTER, a.instances, a.storageSize, {
+        ...wal,
         memory: a.memory,
-        storageSize: a.storageSize,
-        walStorageSize: pg.walStorageSize,
-        parameters: postgresParameters({
-            memory: a.memory,
-            cpu: a.cpu,
-            maxConnections: a.maxConnections,
-            profile: "analytics",
-            walKeepSize: pg.walKeepSize,
-            walStorageSize: pg.walStorageSize,
-            minWorkerProcesses: Number(main.parameters.max_worker_processes),
-        }),
-    };
+        cpu: a.cpu,
+        maxConnections: a.maxConnections,
+        profile: "analytics",
+        minWorkerProcesses: Number(main.parameters.max_worker_processes),
+        activeBackends: activeOn(c, budgets, PG_ANALYTICS_CLUSTER),
+        nodesPerQuery: a.queryMemoryNodes,
+        configKey: "postgres.analytics",
+    });
     return { main, analytics };
+}
+
+function clusterPlan(name: string, instances: number, storageSize: string, s: PostgresSizing): PostgresClusterPlan {
+    const parameters = postgresParameters(s);
+    const memoryModel = { activeBackends: s.activeBackends, nodesPerQuery: s.nodesPerQuery };
+    return {
+        name,
+        instances,
+        cpu: s.cpu,
+        memory: s.memory,
+        storageSize,
+        walStorageSize: s.walStorageSize,
+        parameters,
+        memoryModel,
+        memoryUse: postgresMemoryModel({ memoryLimit: s.memory, parameters, ...memoryModel }),
+    };
 }

@@ -5,11 +5,11 @@
  */
 import { ConfigError } from "../config/errors";
 import { BudgetError } from "../lib/data/connectionBudget";
-import { WalVolumeError } from "../lib/data/postgresParams";
+import { PostgresMemoryError, WalVolumeError } from "../lib/data/postgresParams";
 import { ShardJumpError } from "../lib/data/redis";
 
 /** The errors of planning that are the config's fault. */
-const CONFIG_FAULTS = [BudgetError, WalVolumeError, ShardJumpError] as const;
+const CONFIG_FAULTS = [BudgetError, WalVolumeError, PostgresMemoryError, ShardJumpError] as const;
 
 /** Runs a planning step; an error that is the config's fault is rethrown as a ConfigError naming `Pulumi.<stack>.yaml`. */
 export function asConfigError<T>(stack: string, plan: () => T): T {

@@ -3,7 +3,8 @@
  * preview reads back (`previousOutput("dataTier")`: the deployed Redis masters).
  */
 import type { ProgramForecast } from "../forecast/program";
-import type { RedisMemoryModel } from "../lib/data/redis";
+import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
+import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 import type { StackPlan } from "./stack";
 
 export interface DataTierOutputs {
@@ -13,6 +14,8 @@ export interface DataTierOutputs {
         /** Pooler name → instances. */
         readonly poolers: Readonly<Record<string, number>>;
         readonly budgets: readonly { readonly target: string; readonly available: number; readonly used: number }[];
+        /** Per cluster, each instance's memory at its worst moment in MiB (issue 19): what it is made of, against the limit. */
+        readonly memoryMiB: Readonly<Record<string, PostgresMemoryMiB>>;
     } | null;
     readonly redis: {
         readonly masters: number;
@@ -23,6 +26,10 @@ export interface DataTierOutputs {
         >;
     } | null;
 }
+
+export type PostgresMemoryMiB = Readonly<
+    Record<"limit" | "budget" | "shared" | "connections" | "queries" | "maintenance" | "autovacuum" | "process" | "worstCase", number>
+>;
 
 export interface ForecastOutputs {
     readonly exportsDir: string;
@@ -70,6 +77,9 @@ export function stackOutputs(
                       analyticsReplica: pg.analytics !== undefined,
                       poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
                       budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                      memoryMiB: Object.fromEntries(
+                          [pg.main, ...(pg.analytics ? [pg.analytics] : [])].map((c) => [c.name, postgresMemoryMiB(c.memoryUse)]),
+                      ),
                   }
                 : null,
             redis: redis
@@ -80,6 +90,22 @@ export function stackOutputs(
 }
 
 const MiB = 1024 * 1024;
+
+function postgresMemoryMiB(m: PostgresMemoryModel): PostgresMemoryMiB {
+    const r = (b: number) => Math.round(b / MiB);
+    const { limit, budget, shared, connections, queries, maintenance, autovacuum, process, worstCase } = m;
+    return {
+        limit: r(limit),
+        budget: r(budget),
+        shared: r(shared),
+        connections: r(connections),
+        queries: r(queries),
+        maintenance: r(maintenance),
+        autovacuum: r(autovacuum),
+        process: r(process),
+        worstCase: r(worstCase),
+    };
+}
 
 function memoryMiB(m: RedisMemoryModel): NonNullable<DataTierOutputs["redis"]>["memoryMiB"] {
     const r = (b: number) => Math.round(b / MiB);

@@ -149,6 +149,11 @@ function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
     }
     const budgets = ((result.outputs.dataTier as Obj | undefined)?.postgres?.budgets ?? []) as Obj[];
     for (const b of budgets) lines.push(`  Connection budget ${b.target}: poolers may open ${b.used} of ${b.available} available`);
+    const pgMemory = ((result.outputs.dataTier as Obj | undefined)?.postgres?.memoryMiB ?? {}) as Record<string, Record<string, number>>;
+    for (const [name, m] of Object.entries(pgMemory))
+        lines.push(
+            `  Postgres memory per instance of ${name} at its worst: shared ${m.shared} + connections ${m.connections} + running queries ${m.queries} + maintenance ${m.maintenance} + autovacuum ${m.autovacuum} + processes ${m.process} = ${m.worstCase} MiB of ${m.budget} (its ${m.limit} MiB limit less 10 %)`,
+        );
     for (const r of redis)
         lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
     const m = (result.outputs.dataTier as Obj | undefined)?.redis?.memoryMiB as Record<string, number> | undefined;

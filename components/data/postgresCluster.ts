@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterSpec, scheduledBackupSpec, type ClusterArgs } from "../../lib/data/manifests";
+import { PG_MEMORY_ANNOTATIONS } from "../../policies/contract";
 import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
 export interface PostgresClusterArgs extends ClusterArgs {
@@ -57,8 +58,14 @@ export class PostgresCluster extends pulumi.ComponentResource {
                     name: args.plan.name,
                     namespace,
                     labels: args.labels,
-                    // pulumi-kubernetes waits for this condition before the resource counts as created.
-                    annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "1800" },
+                    annotations: {
+                        // pulumi-kubernetes waits for this condition before the resource counts as created.
+                        "pulumi.com/waitFor": "condition=Ready",
+                        "pulumi.com/timeoutSeconds": "1800",
+                        // What the memory model assumed (the pack's pg-memory-bounded checks the parameters with it).
+                        [PG_MEMORY_ANNOTATIONS.activeBackends]: String(args.plan.memoryModel.activeBackends),
+                        [PG_MEMORY_ANNOTATIONS.queryMemoryNodes]: String(args.plan.memoryModel.nodesPerQuery),
+                    },
                 },
                 spec: clusterSpec(spec),
             },

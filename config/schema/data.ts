@@ -26,6 +26,11 @@ export const postgres = z
         superuserReservedConnections: int(1, 100).default(3).describe("superuser_reserved_connections (CloudNativePG default 3)."),
         systemReservedConnections: int(0, 1000).default(10).describe("Connections kept for the operator, replication and monitoring."),
         headroomConnections: int(0, 1000).default(20).describe("Connections kept free for humans and migrations (outside the poolers)."),
+        queryMemoryNodes: int(1, 32)
+            .default(2)
+            .describe(
+                "Sort/hash nodes one query on the main cluster may run at once, each with work_mem × hash_mem_multiplier (one hash join + one sort measured); work_mem is the largest that keeps every instance within its memory limit.",
+            ),
         walKeepSize: grammar((v) =>
             /^[0-9]{1,10}(MB|GB)$/.test(v) && parseInt(v, 10) * (v.endsWith("GB") ? 1024 : 1) <= 2147483647
                 ? undefined
@@ -67,6 +72,11 @@ export const postgres = z
                 maxConnections: int(20, 10000)
                     .default(300)
                     .describe("max_connections of the analytics replica (a hot standby needs at least the primary's)."),
+                queryMemoryNodes: int(1, 32)
+                    .default(4)
+                    .describe(
+                        "Sort/hash nodes one analytics query may run at once (joins, aggregates and sorts); sizes the analytics work_mem.",
+                    ),
             })
             .prefault({})
             .describe("The analytics replica: a separate cluster following the main one."),
@@ -150,7 +160,7 @@ export const redis = z
             .number()
             .min(0)
             .max(1)
-            .default(0.6)
+            .default(g.DEFAULT_FORK_COPY_FRACTION)
             .describe(
                 "Fraction of the data set a fork (replica full sync) may copy on write while it runs: 0.4 measured in the cluster, 0.48-0.57 in the real-server test at 10,000 writes/s (issue 19).",
             ),

@@ -23,7 +23,7 @@ const zoneSpread = (labels: Record<string, string>, zones: number) => [
 ];
 
 export interface ClusterArgs {
-    readonly plan: PostgresClusterPlan;
+    readonly plan: Omit<PostgresClusterPlan, "memoryUse">;
     readonly image: string;
     readonly storageClass: string;
     readonly zones: number;

@@ -4,10 +4,13 @@
  *
  * Rules of thumb an experienced DBA would use on dedicated pods (memory request = limit):
  * shared_buffers 25 % of memory, effective_cache_size 75 %, maintenance_work_mem ~5 % (cap
- * 2 GB), work_mem from what is left after shared_buffers divided over the connections that may
- * sort at once (OLTP: 3 sorts per connection; analytics: fewer, larger).
+ * 2 GB), autovacuum_work_mem ~2 % per worker; work_mem is the largest that keeps the instance's
+ * worst case within its limit (policies/contract/postgresMemory.ts, issue 19 finding 2): the
+ * backends that may run queries at once, each with several sort/hash nodes of work_mem ×
+ * hash_mem_multiplier, and the parallel workers they start.
  */
 import { quantityValue } from "../../policies/contract";
+import { PG_MEMORY_HEADROOM, postgresMemoryModel, postgresMemoryText } from "../../policies/contract/postgresMemory";
 
 export type PostgresProfile = "oltp" | "analytics";
 
@@ -25,6 +28,12 @@ export interface PostgresSizing {
     readonly walStorageSize: string;
     /** A hot standby needs max_worker_processes at least its primary's: pass the primary's. */
     readonly minWorkerProcesses?: number;
+    /** Backends that may run queries at once: the poolers' server connections to one instance plus direct connections. */
+    readonly activeBackends: number;
+    /** Sort/hash nodes one query may run at once. */
+    readonly nodesPerQuery: number;
+    /** The config section the sizing comes from (`postgres`, `postgres.analytics`), for the refusal. */
+    readonly configKey: string;
 }
 
 const MB = 2 ** 20;
@@ -33,6 +42,13 @@ const WAL_SEGMENT = 16 * MB;
 const mb = (bytes: number) => `${Math.max(1, Math.floor(bytes / MB))}MB`;
 
 export class WalVolumeError extends Error {}
+/** An instance whose memory cannot hold its worst case even at the smallest work_mem. */
+export class PostgresMemoryError extends Error {}
+
+/** The smallest work_mem the program renders: below it, sorts and hashes of ordinary queries spill to disk. */
+const MIN_WORK_MEM = 4 * MB;
+/** The largest: OLTP queries gain nothing past it; analytics queries sort and hash more. */
+const MAX_WORK_MEM = { oltp: 64 * MB, analytics: 1024 * MB } as const;
 
 /** Share of the WAL volume left free beyond the worst case: max_wal_size is a soft limit a write burst overshoots. */
 const WAL_HEADROOM = 0.1;
@@ -103,17 +119,19 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         max_slot_wal_keep_size: mb(Math.max(slotCap, keep)),
     });
     if (problem) throw new WalVolumeError(problem);
-    const sortsPerConnection = s.profile === "oltp" ? 3 : 1;
-    const workMem = Math.min(
-        s.profile === "oltp" ? 64 * MB : 1024 * MB,
-        Math.max(4 * MB, (mem - sharedBuffers) / (s.maxConnections * sortsPerConnection)),
-    );
+    const maintenance = Math.min(2048 * MB, Math.max(64 * MB, mem * 0.05));
     const params: Record<string, string> = {
         max_connections: String(s.maxConnections),
         shared_buffers: mb(sharedBuffers),
         effective_cache_size: mb(mem * 0.75),
-        work_mem: mb(workMem),
-        maintenance_work_mem: mb(Math.min(2048 * MB, Math.max(64 * MB, mem * 0.05))),
+        // Replaced below by the largest that fits the memory model.
+        work_mem: mb(MIN_WORK_MEM),
+        hash_mem_multiplier: "2.0",
+        maintenance_work_mem: mb(maintenance),
+        // Explicit so the memory model reads what runs (PostgreSQL's default is 3 workers with
+        // maintenance_work_mem each): PostgreSQL 17's vacuum stores dead tuples compactly.
+        autovacuum_max_workers: "3",
+        autovacuum_work_mem: mb(Math.min(maintenance, Math.max(16 * MB, mem * 0.02))),
         // WAL and checkpoints: spread writes, fewer forced checkpoints.
         wal_buffers: "16MB",
         min_wal_size: mb(minWal),
@@ -156,5 +174,22 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
         params.max_standby_archive_delay = "30s";
         params.hot_standby_feedback = "on";
     }
+    params.work_mem = mb(fittingWorkMem(s, params));
     return params;
+}
+
+/** The largest work_mem (whole MB, at most the profile's cap) whose worst case fits; refuses below MIN_WORK_MEM. */
+function fittingWorkMem(s: PostgresSizing, params: Record<string, string>): number {
+    const input = { memoryLimit: s.memory, parameters: params, activeBackends: s.activeBackends, nodesPerQuery: s.nodesPerQuery };
+    const fits = Math.floor(postgresMemoryModel(input).maxWorkMem / MB) * MB;
+    if (fits < MIN_WORK_MEM) {
+        const k = s.configKey;
+        const atMin = postgresMemoryModel({ ...input, parameters: { ...params, work_mem: mb(MIN_WORK_MEM) } });
+        throw new PostgresMemoryError(
+            `${k}.memory (${s.memory}) cannot hold the worst case of ${k}.maxConnections (${s.maxConnections}) even at work_mem ${mb(MIN_WORK_MEM)}: ` +
+                `${postgresMemoryText(input, atMin)} > ${Math.round(atMin.budget / MB)} MiB (${s.memory} less ${PG_MEMORY_HEADROOM * 100} % headroom); ` +
+                `raise ${k}.memory, or lower ${k}.maxConnections, postgres.headroomConnections, pooler.activeBackendsPerCpu or ${k}.queryMemoryNodes`,
+        );
+    }
+    return Math.min(MAX_WORK_MEM[s.profile], fits);
 }

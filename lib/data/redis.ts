@@ -2,6 +2,7 @@
  * Redis Cluster settings, their memory model and the seed's cache scaling rules, as pure functions.
  */
 import { quantityValue } from "../../policies/contract";
+import { redisMemoryText, redisWorstCase, replicationBuffers, type RedisMemoryModel } from "../../policies/contract/redisMemory";
 
 const MiB = 2 ** 20;
 
@@ -11,16 +12,6 @@ export interface RedisSettings {
     /** Fraction of the limit Redis may fill with data; `redisMemoryModel` says whether the rest holds a fork. */
     readonly maxmemoryRatio: number;
     readonly evictionPolicy: string;
-}
-
-/**
- * Replication buffers sized from the limit (whole MiB): the backlog lets a replica that
- * reconnects resume without a full sync (a fork); the replica output buffer holds the writes
- * made during a full sync and cuts the replica off past its hard limit.
- */
-export function replicationBuffers(memoryLimit: string): { backlog: number; replicaHard: number; replicaSoft: number } {
-    const mib = quantityValue(memoryLimit) / MiB;
-    return { backlog: Math.floor(mib / 32) * MiB, replicaHard: Math.floor(mib / 16) * MiB, replicaSoft: Math.floor(mib / 32) * MiB };
 }
 
 /** Redis directives (also written to the test servers' config). */
@@ -58,81 +49,50 @@ export function redisConfig(s: RedisSettings): Record<string, string> {
     };
 }
 
-/** What a Redis container must hold at its worst moment (issue 19, finding 1). */
+/** What a Redis container must hold at its worst moment (issue 19, finding 1), from the config. */
 export interface RedisMemoryInput {
     /** Container memory limit, a Kubernetes quantity. */
     readonly memoryLimit: string;
     readonly maxmemoryRatio: number;
-    /**
-     * Fraction of the data set a fork (replica full sync, BGSAVE) copies on write while it runs:
-     * at most the pages written meanwhile, writes/s × 4 KiB ÷ the rate the child serializes.
-     */
+    /** See RedisMemoryBytes.forkCopyFraction. */
     readonly forkCopyFraction: number;
-    /** Replicas of each master: each may hold a full output buffer during its sync. */
     readonly replicasPerMaster: number;
 }
 
-/** Allocator fragmentation over maxmemory (jemalloc; measured in test/integration/data/redisMemory.test.ts). */
-export const REDIS_FRAGMENTATION = 0.1;
-/** The process without data: code, dicts, client buffers of the app's connections. */
-export const REDIS_BASE_BYTES = 16 * MiB;
+/** maxmemory as redisConfig renders it: whole MiB of the limit × ratio. */
+const maxmemoryOf = (limit: number, ratio: number) => Math.floor((limit * ratio) / MiB) * MiB;
 
-export interface RedisMemoryModel {
-    readonly limit: number;
-    readonly maxmemory: number;
-    readonly fragmentation: number;
-    readonly forkCopy: number;
-    readonly backlog: number;
-    readonly replicaBuffers: number;
-    readonly base: number;
-    /** Sum of the above. */
-    readonly worstCase: number;
-    /** limit − worstCase (negative: the container can be OOM-killed). */
-    readonly headroom: number;
-    /** The largest maxmemoryRatio (two decimals) whose worst case fits the limit. */
-    readonly maxRatio: number;
-}
-
-/**
- * worst case = maxmemory × (1 + fragmentation + fork copy) + backlog + replicas × replica
- * output buffer (hard limit) + the process; the container limit must hold it.
- */
+/** The worst case of the settings `redisConfig` renders for this input. */
 export function redisMemoryModel(i: RedisMemoryInput): RedisMemoryModel {
     const limit = quantityValue(i.memoryLimit);
     const buf = replicationBuffers(i.memoryLimit);
-    const fixed = buf.backlog + i.replicasPerMaster * buf.replicaHard + REDIS_BASE_BYTES;
-    const perByte = 1 + REDIS_FRAGMENTATION + i.forkCopyFraction;
-    // maxmemory is rendered in whole MiB (redisConfig), so the model rounds it the same way.
-    const worst = (ratio: number) => Math.round(Math.floor((limit * ratio) / MiB) * MiB * perByte + fixed);
-    const maxmemory = Math.floor((limit * i.maxmemoryRatio) / MiB) * MiB;
-    const worstCase = worst(i.maxmemoryRatio);
-    let maxRatio = 0.99;
-    while (maxRatio > 0 && worst(maxRatio) > limit) maxRatio = Math.round((maxRatio - 0.01) * 100) / 100;
-    return {
+    return redisWorstCase({
         limit,
-        maxmemory,
-        fragmentation: Math.round(maxmemory * REDIS_FRAGMENTATION),
-        forkCopy: Math.round(maxmemory * i.forkCopyFraction),
+        maxmemory: maxmemoryOf(limit, i.maxmemoryRatio),
         backlog: buf.backlog,
-        replicaBuffers: i.replicasPerMaster * buf.replicaHard,
-        base: REDIS_BASE_BYTES,
-        worstCase,
-        headroom: limit - worstCase,
-        maxRatio,
-    };
+        replicaHard: buf.replicaHard,
+        replicasPerMaster: i.replicasPerMaster,
+        forkCopyFraction: i.forkCopyFraction,
+    });
+}
+
+/** The largest maxmemoryRatio (two decimals) whose worst case fits the limit. */
+export function largestMaxmemoryRatio(i: Omit<RedisMemoryInput, "maxmemoryRatio">): number {
+    const limit = quantityValue(i.memoryLimit);
+    let ratio = 0.99;
+    while (ratio > 0 && maxmemoryOf(limit, ratio) > redisMemoryModel({ ...i, maxmemoryRatio: 0 }).maxMaxmemory)
+        ratio = Math.round((ratio - 0.01) * 100) / 100;
+    return ratio;
 }
 
 /** The refusal (with the numbers) when the limit cannot hold the worst case; undefined when it can. */
 export function redisMemoryProblem(i: RedisMemoryInput): string | undefined {
     const m = redisMemoryModel(i);
     if (m.headroom >= 0) return undefined;
-    const mb = (b: number) => `${Math.round(b / MiB)} MiB`;
     return (
         `redis.memory (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
-        `maxmemory ${mb(m.maxmemory)} + fragmentation ${mb(m.fragmentation)} + fork copy-on-write ${mb(m.forkCopy)} ` +
-        `(redis.forkCopyFraction ${i.forkCopyFraction}) + replication backlog ${mb(m.backlog)} + replica output buffers ` +
-        `${i.replicasPerMaster} × ${mb(replicationBuffers(i.memoryLimit).replicaHard)} + process ${mb(m.base)} = ` +
-        `${mb(m.worstCase)} > ${mb(m.limit)}; set redis.maxmemoryRatio <= ${m.maxRatio} or raise redis.memory`
+        `${redisMemoryText(m, `redis.forkCopyFraction ${i.forkCopyFraction}`, i.replicasPerMaster)} > ${Math.round(m.limit / MiB)} MiB; ` +
+        `set redis.maxmemoryRatio <= ${largestMaxmemoryRatio(i)} or raise redis.memory`
     );
 }
 

@@ -59,3 +59,14 @@ export const SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/saf
 
 /** `{ <SAFE_TO_EVICT_LOCAL_VOLUMES>: "a,b" }` for the emptyDir volumes `a` and `b`. */
 export const safeToEvict = (...volumes: string[]): Record<string, string> => ({ [SAFE_TO_EVICT_LOCAL_VOLUMES]: volumes.join(",") });
+
+/**
+ * The memory model's assumptions on a CloudNativePG Cluster that its objects do not show
+ * (`plan/dataTier.ts` writes them; the rule `pg-memory-bounded` reads them): how many backends
+ * may run queries at once on one instance (it checks the number covers the poolers' server
+ * connections) and how many sort/hash nodes a query may run.
+ */
+export const PG_MEMORY_ANNOTATIONS = {
+    activeBackends: "sysmanage.io/active-backends",
+    queryMemoryNodes: "sysmanage.io/query-memory-nodes",
+} as const;

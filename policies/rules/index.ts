@@ -43,6 +43,8 @@ import { pgClusterHaAndDrainable } from "./pgClusterHaAndDrainable";
 import { poolConnectionBudget } from "./poolConnectionBudget";
 import { poolPoolerHaAndMode } from "./poolPoolerHaAndMode";
 import { redisClusterTopology } from "./redisClusterTopology";
+import { pgMemoryBounded } from "./pgMemoryBounded";
+import { redisMemoryBounded } from "./redisMemoryBounded";
 import { forecastFresh } from "./forecastFresh";
 import { forecastChangeBounded } from "./forecastChangeBounded";
 
@@ -93,6 +95,8 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     poolConnectionBudget,
     poolPoolerHaAndMode,
     redisClusterTopology,
+    pgMemoryBounded,
+    redisMemoryBounded,
     // Forecast
     forecastFresh,
     forecastChangeBounded,
@@ -139,5 +143,7 @@ export * from "./pgClusterHaAndDrainable";
 export * from "./poolConnectionBudget";
 export * from "./poolPoolerHaAndMode";
 export * from "./redisClusterTopology";
+export * from "./pgMemoryBounded";
+export * from "./redisMemoryBounded";
 export * from "./forecastFresh";
 export * from "./forecastChangeBounded";

@@ -1,41 +1,14 @@
 import { schema, stackRule } from "../lib/rule";
-import { forEachKnown, known } from "../lib/unknown";
-import { poolerMaxInstances, type StackIndex, type Indexed } from "../stackIndex";
+import { roleLoads } from "../lib/poolerLoads";
+import { forEachKnown } from "../lib/unknown";
 
 interface Config {
     headroom: number;
     dbUserPairs: number;
 }
 
-/** PgBouncer and PostgreSQL defaults used when a parameter is not set. */
+/** PostgreSQL's defaults used when a parameter is not set. */
 const PG_DEFAULTS = { max_connections: 100, superuser_reserved_connections: 3 };
-const PGBOUNCER_DEFAULTS = { default_pool_size: 20, reserve_pool_size: 0 };
-
-/** Server connections one PgBouncer pod opens at most: max_db_connections, else (pool + reserve) per db/user pair. */
-export function serverConnectionsPerPod(pgbouncerParams: Record<string, string>, dbUserPairs: number): number {
-    const maxDb = Number(pgbouncerParams.max_db_connections ?? 0);
-    if (maxDb > 0) return maxDb;
-    const pool = Number(pgbouncerParams.default_pool_size ?? PGBOUNCER_DEFAULTS.default_pool_size);
-    const reserve = Number(pgbouncerParams.reserve_pool_size ?? PGBOUNCER_DEFAULTS.reserve_pool_size);
-    return (pool + reserve) * dbUserPairs;
-}
-
-interface PoolLoad {
-    readonly pooler: Indexed;
-    readonly type: string;
-    readonly pods: number;
-    readonly perPod: number;
-}
-
-function loadOf(ix: StackIndex, p: Indexed, dbUserPairs: number): PoolLoad {
-    const params = (p.props.spec?.pgbouncer?.parameters ?? {}) as Record<string, string>;
-    return {
-        pooler: p,
-        type: String(p.props.spec?.type ?? "rw"),
-        pods: poolerMaxInstances(ix, p),
-        perPod: serverConnectionsPerPod({ ...params }, dbUserPairs),
-    };
-}
 
 /** `pool-connection-budget`: poolers at their maximum fit the server's connection slots. */
 export const poolConnectionBudget = stackRule<Config>(
@@ -68,19 +41,12 @@ export const poolConnectionBudget = stackRule<Config>(
             const max = Number(params.max_connections ?? PG_DEFAULTS.max_connections);
             const reserved = Number(params.superuser_reserved_connections ?? PG_DEFAULTS.superuser_reserved_connections);
             const budget = max - reserved - cfg.headroom;
-            const instances = Number(c.props.spec?.instances ?? 1);
-            const mine = ix.of("Pooler").filter((p) => p.namespace === c.namespace && known(() => p.props.spec?.cluster?.name) === c.name);
-            const loads = mine.map((p) => known(() => loadOf(ix, p, cfg.dbUserPairs)));
-            if (loads.some((l) => l === undefined)) return; // a pooler with unknown fields: cannot check this cluster
-            const all = loads as PoolLoad[];
-            // rw pools reach the primary; ro pools reach replicas (all may land on one); r pools reach any.
-            const roles: { role: string; pools: PoolLoad[] }[] = [{ role: "the primary", pools: all.filter((l) => l.type !== "ro") }];
-            if (instances >= 2) roles.push({ role: "each replica", pools: all.filter((l) => l.type !== "rw") });
-            else
-                for (const l of all.filter((x) => x.type === "ro"))
+            const loads = roleLoads(ix, c, cfg.dbUserPairs);
+            if (!loads) return; // a pooler with unknown fields: cannot check this cluster
+            if (loads.roles.length === 1)
+                for (const l of loads.all.filter((x) => x.type === "ro"))
                     report(`${l.pooler.id}: is a read (ro) pooler but ${c.id} has no replicas; use type rw or add instances.`, l.pooler);
-            for (const { role, pools } of roles) {
-                const load = pools.reduce((s, l) => s + l.pods * l.perPod, 0);
+            for (const { role, pools, load } of loads.roles) {
                 if (load <= budget) continue;
                 const breakdown = pools.map((l) => `${l.pooler.name}: ${l.pods} pods x ${l.perPod}`).join(", ");
                 report(

@@ -1,5 +1,6 @@
 import { ENVIRONMENT_FLOORS } from "../contract";
-import { formatMemory, parseQuantity } from "../lib/k8s";
+import { formatMemory } from "../lib/k8s";
+import { redisRuntime } from "../lib/redisConfig";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
 
@@ -7,23 +8,6 @@ interface Config {
     minMasters: number;
     minReplicasPerMaster: number;
     maxMemoryPercentOfLimit: number;
-}
-
-/** Redis memory units: `1gb` = 1024^3, `1g` = 10^9, plain bytes otherwise. */
-export function parseRedisBytes(v: string): number {
-    const m = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(v.trim());
-    if (!m) return NaN;
-    const unit: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-    return Number(m[1]) * unit[(m[2] ?? "").toLowerCase()];
-}
-
-/** The last `maxmemory <value>` line of a redis.conf text. */
-export function maxmemoryIn(conf: string): string | undefined {
-    const lines = conf
-        .split("\n")
-        .map((l) => /^\s*maxmemory\s+(\S+)\s*$/i.exec(l)?.[1])
-        .filter((x): x is string => x !== undefined);
-    return lines[lines.length - 1];
 }
 
 /** `redis-cluster-topology`: a Redis Cluster that survives a master loss and is never OOM-killed. */
@@ -66,33 +50,20 @@ export const redisClusterTopology = stackRule<Config>(
                         `${r.id}: has ${replicas} replica(s) for ${masters} master(s), fewer than ${cfg.minReplicasPerMaster} per master; set redisFollower.replicas to ${masters * cfg.minReplicasPerMaster} or more.`,
                         r,
                     );
-                const limitQ = (s.redisLeader?.resources ?? s.resources ?? s.kubernetesConfig?.resources)?.limits?.memory;
+                const rt = redisRuntime(ix, r);
+                const limitQ = rt.limitQuantity;
                 if (limitQ === undefined) {
                     report(`${r.id}: has no memory limit; set spec.kubernetesConfig.resources.limits.memory and a maxmemory below it.`, r);
                     return;
                 }
-                const limit = parseQuantity(limitQ);
-                const conf = s.redisLeader?.redisConfig ?? s.redisConfig ?? {};
-                let maxmemory: number | undefined;
-                let shown = "";
-                if (conf.maxMemoryPercentOfLimit !== undefined) {
-                    maxmemory = (limit * Number(conf.maxMemoryPercentOfLimit)) / 100;
-                    shown = `${conf.maxMemoryPercentOfLimit}% of the limit`;
+                if (rt.missingConfigMap !== undefined) {
+                    report(
+                        `${r.id}: redisConfig.additionalRedisConfig names ConfigMap ${rt.missingConfigMap}, which is not declared in this stack; declare it with the maxmemory setting.`,
+                        r,
+                    );
+                    return;
                 }
-                const dynamic = maxmemoryIn(((conf.dynamicConfig ?? []) as string[]).join("\n"));
-                if (conf.additionalRedisConfig !== undefined) {
-                    const cm = ix.of("ConfigMap").find((c) => c.namespace === r.namespace && c.name === conf.additionalRedisConfig);
-                    if (!cm) {
-                        report(
-                            `${r.id}: redisConfig.additionalRedisConfig names ConfigMap ${r.namespace}/${conf.additionalRedisConfig}, which is not declared in this stack; declare it with the maxmemory setting.`,
-                            r,
-                        );
-                        return;
-                    }
-                    const v = maxmemoryIn(Object.values((cm.props.data ?? {}) as Record<string, string>).join("\n"));
-                    if (v !== undefined) [maxmemory, shown] = [parseRedisBytes(v), v];
-                }
-                if (dynamic !== undefined) [maxmemory, shown] = [parseRedisBytes(dynamic), dynamic];
+                const { limit, maxmemory, shown } = rt;
                 if (maxmemory === undefined) {
                     report(
                         `${r.id}: sets no maxmemory; set it below the memory limit (${limitQ}) with redisConfig.maxMemoryPercentOfLimit or the additionalRedisConfig ConfigMap, or Redis grows until it is OOM-killed.`,

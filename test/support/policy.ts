@@ -272,17 +272,29 @@ export function fixture(): Fixture[] {
             "pg-cluster",
             "postgresql.cnpg.io/v1",
             "Cluster",
-            { name: "pg", namespace: NS },
+            // The memory model's assumptions (pg-memory-bounded): 2 pooler pods × 15 per instance role + 10 direct.
+            { name: "pg", namespace: NS, annotations: { "sysmanage.io/active-backends": "40", "sysmanage.io/query-memory-nodes": "2" } },
             {
                 spec: {
                     instances: 3,
                     imageName: `ghcr.io/cloudnative-pg/postgresql:17.6${DIGEST}`,
                     inheritedMetadata: { annotations: safeToEvict("scratch-data", "shm") },
-                    postgresql: { parameters: { max_connections: "200", superuser_reserved_connections: "3" } },
+                    // Worst case (MiB): 784 shared + 202 × 2 + 42 × 2 × 4 × 2 + 40 × 8 + 128 + 3 × 64 + 128 = 2628 of 2765 (3Gi less 10 %).
+                    postgresql: {
+                        parameters: {
+                            max_connections: "200",
+                            superuser_reserved_connections: "3",
+                            shared_buffers: "768MB",
+                            work_mem: "4MB",
+                            maintenance_work_mem: "128MB",
+                            autovacuum_work_mem: "64MB",
+                            max_parallel_workers: "2",
+                        },
+                    },
                     affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
                     topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
                     backup: { barmanObjectStore: { destinationPath: "s3://backups/pg" } },
-                    resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+                    resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "3Gi" } },
                 },
             },
         ),
@@ -300,7 +312,7 @@ export function fixture(): Fixture[] {
                         type,
                         pgbouncer: {
                             poolMode: "transaction",
-                            parameters: { default_pool_size: "40", reserve_pool_size: "10", max_client_conn: "1000" },
+                            parameters: { default_pool_size: "10", reserve_pool_size: "5", max_client_conn: "1000" },
                         },
                         template: {
                             metadata: { labels: { "app.kubernetes.io/component": "pooler" }, annotations: safeToEvict("scratch-data") },
@@ -329,7 +341,11 @@ export function fixture(): Fixture[] {
             "ConfigMap",
             { name: "redis-config", namespace: NS },
             {
-                data: { "redis-additional.conf": "maxmemory 800mb\nmaxmemory-policy allkeys-lru\n" },
+                // Worst case (redis-memory-bounded): 400 × 1.7 + 32 + 64 + 16 = 792 MiB of 1024.
+                data: {
+                    "redis-additional.conf":
+                        "maxmemory 400mb\nmaxmemory-policy volatile-lru\nrepl-backlog-size 32mb\nclient-output-buffer-limit replica 64mb 32mb 60\n",
+                },
             },
         ),
         k(

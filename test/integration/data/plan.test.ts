@@ -172,9 +172,17 @@ describe("connection budget", () => {
 });
 
 describe("Postgres parameters", () => {
+    const SMALL = {
+        memory: "2Gi",
+        cpu: "1",
+        maxConnections: 100,
+        profile: "oltp",
+        activeBackends: 10,
+        nodesPerQuery: 2,
+        configKey: "postgres",
+    } as const;
     test("a small WAL volume: min_wal_size is a quarter of max_wal_size, never at or above it (CloudNativePG's webhook refuses min >= max)", () => {
-        const p = (walStorageSize: string, walKeepSize = "256MB") =>
-            postgresParameters({ memory: "2Gi", cpu: "1", maxConnections: 100, profile: "oltp", walKeepSize, walStorageSize });
+        const p = (walStorageSize: string, walKeepSize = "256MB") => postgresParameters({ ...SMALL, walKeepSize, walStorageSize });
         // 2Gi × 0.4 = 819MB between checkpoints; dev rendered min_wal_size 1GB against it before.
         assert.deepEqual([p("2Gi").min_wal_size, p("2Gi").max_wal_size], ["204MB", "819MB"]);
         assert.deepEqual([p("20Gi").min_wal_size, p("20Gi").max_wal_size], ["1024MB", "4096MB"]);
@@ -196,8 +204,14 @@ describe("Postgres parameters", () => {
                 p.max_parallel_workers,
                 p.max_parallel_workers_per_gather,
             ],
-            ["300", "2048MB", "6144MB", "6MB", "409MB", "8", "2", "1"],
+            // Issue 19 finding 2: work_mem from the memory model, worked by hand (MiB): the limit less
+            // 10 % is 7372.8; shared_buffers 2048 + wal_buffers 16, (300 connections + 2 parallel
+            // workers) × 2, 38 active × 8 executor state, maintenance 409, autovacuum 3 × 163 and
+            // processes 128 leave 7372.8 − 3998 = 3374.8 for (38 + 2) × 2 nodes × 2 (hash_mem) =
+            // 160 work_mem's: 21.09 → 21MB (was 6MB from max_connections alone).
+            ["300", "2048MB", "6144MB", "21MB", "409MB", "8", "2", "1"],
         );
+        assert.deepEqual([p.hash_mem_multiplier, p.autovacuum_max_workers, p.autovacuum_work_mem], ["2.0", "3", "163MB"]);
         assert.deepEqual(
             [p.statement_timeout, p.idle_in_transaction_session_timeout, p.log_min_duration_statement, p.wal_keep_size],
             // Issue 19 finding 7: no server-wide timeouts (they cancelled migrations); the app roles carry them.
@@ -210,7 +224,7 @@ describe("Postgres parameters", () => {
         );
     });
 
-    test("16Gi / 4 CPUs / 100 connections, analytics: bigger work_mem, standby delays as long as the analytics role's statement_timeout", () => {
+    test("16Gi / 4 CPUs / 100 connections, analytics: work_mem from the memory model, standby delays as long as the analytics role's statement_timeout", () => {
         const p = postgresParameters({
             memory: "16Gi",
             cpu: "4",
@@ -218,10 +232,15 @@ describe("Postgres parameters", () => {
             profile: "analytics",
             walKeepSize: "8GB",
             walStorageSize: "20Gi",
+            activeBackends: 56,
+            nodesPerQuery: 4,
+            configKey: "postgres.analytics",
         });
+        // MiB: 14745.6 − (4096 + 16 + (100 + 4) × 2 + 56 × 8 + 819 + 3 × 327 + 128 = 6696) = 8049.6
+        // over (56 + 4) × 4 nodes × 2 = 480 work_mem's: 16.77 → 16MB (was 122MB: 100 connections × 1 sort).
         assert.deepEqual(
-            [p.shared_buffers, p.effective_cache_size, p.work_mem, p.maintenance_work_mem],
-            ["4096MB", "12288MB", "122MB", "819MB"],
+            [p.shared_buffers, p.effective_cache_size, p.work_mem, p.maintenance_work_mem, p.autovacuum_work_mem],
+            ["4096MB", "12288MB", "16MB", "819MB", "327MB"],
         );
         assert.deepEqual(
             [
@@ -244,22 +263,31 @@ describe("Postgres parameters", () => {
             profile: "oltp",
             walKeepSize: "1GB",
             walStorageSize: "20Gi",
+            activeBackends: 10,
+            nodesPerQuery: 2,
+            configKey: "postgres",
         });
         assert.deepEqual(
             [big.work_mem, big.maintenance_work_mem, big.max_worker_processes, big.max_parallel_workers_per_gather],
             ["64MB", "2048MB", "16", "8"],
         );
-        const small = postgresParameters({
-            memory: "256Mi",
-            cpu: "500m",
-            maxConnections: 300,
-            profile: "oltp",
-            walKeepSize: "1GB",
-            walStorageSize: "20Gi",
-        });
-        assert.deepEqual(
-            [small.shared_buffers, small.work_mem, small.maintenance_work_mem, small.max_parallel_workers],
-            ["64MB", "4MB", "64MB", "1"],
+        // The autovacuum floor: 2 % of 2Gi is 41MB; 16MB on the smallest instances.
+        assert.equal(postgresParameters({ ...SMALL, walKeepSize: "1GB", walStorageSize: "20Gi" }).autovacuum_work_mem, "40MB");
+        assert.throws(
+            () =>
+                postgresParameters({
+                    ...SMALL,
+                    memory: "256Mi",
+                    cpu: "500m",
+                    maxConnections: 300,
+                    walKeepSize: "1GB",
+                    walStorageSize: "20Gi",
+                }),
+            {
+                // 80 + (300 + 1) × 2 + (10 + 1) × 2 × 4 × 2 + 10 × 8 + 64 + 3 × 16 + 128 = 1178 MiB.
+                message:
+                    "postgres.memory (256Mi) cannot hold the worst case of postgres.maxConnections (300) even at work_mem 4MB: shared_buffers + wal_buffers 80 MiB + (300 connections + 1 parallel workers) × 2 MiB + (10 active backends + 1 parallel workers) × 2 nodes × work_mem 4 MiB × hash_mem_multiplier 2 + 10 × 8 MiB executor state + maintenance_work_mem 64 MiB + autovacuum 3 × 16 MiB + processes 128 MiB = 1178 MiB > 230 MiB (256Mi less 10 % headroom); raise postgres.memory, or lower postgres.maxConnections, postgres.headroomConnections, pooler.activeBackendsPerCpu or postgres.queryMemoryNodes",
+            },
         );
     });
 
@@ -289,30 +317,11 @@ describe("Postgres parameters", () => {
     }
 
     test("too little memory or too few connections is refused", () => {
+        assert.throws(() => postgresParameters({ ...SMALL, memory: "128Mi", walKeepSize: "1GB", walStorageSize: "20Gi" }), {
+            message: "postgres memory (128Mi) must be at least 256Mi",
+        });
         assert.throws(
-            () =>
-                postgresParameters({
-                    memory: "128Mi",
-                    cpu: "1",
-                    maxConnections: 100,
-                    profile: "oltp",
-                    walKeepSize: "1GB",
-                    walStorageSize: "20Gi",
-                }),
-            {
-                message: "postgres memory (128Mi) must be at least 256Mi",
-            },
-        );
-        assert.throws(
-            () =>
-                postgresParameters({
-                    memory: "1Gi",
-                    cpu: "1",
-                    maxConnections: 5,
-                    profile: "oltp",
-                    walKeepSize: "1GB",
-                    walStorageSize: "20Gi",
-                }),
+            () => postgresParameters({ ...SMALL, memory: "1Gi", maxConnections: 5, walKeepSize: "1GB", walStorageSize: "20Gi" }),
             {
                 message: "postgres max_connections (5) must be >= 10",
             },

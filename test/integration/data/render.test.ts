@@ -79,9 +79,11 @@ describe("Postgres clusters (CloudNativePG)", () => {
         assert.deepEqual(
             [p.max_standby_streaming_delay, p.max_standby_archive_delay, p.hot_standby_feedback, p.work_mem],
             // Issue 19 finding 7: replay waits as long as the analytics role's statement_timeout (1h).
-            ["1h", "1h", "off", "40MB"],
+            // Finding 2: work_mem from the memory model (was 40MB: 36 pooled + 20 direct queries × 4 nodes did not fit 16Gi).
+            ["1h", "1h", "off", "15MB"],
         );
         assert.deepEqual(a.spec.resources.requests, { cpu: "4", memory: "16Gi" });
+        assert.deepEqual(a.metadata.annotations["sysmanage.io/active-backends"], "56"); // 2 pods × 18 + 20 direct
         const r = await rendered("prod");
         assert.ok(r.resources.find((x) => x.name === "postgres-analytics-cluster")!.options.dependsOn.includes("postgres-cluster"));
     });
@@ -153,6 +155,31 @@ describe("PgBouncer poolers and the connection budget", () => {
                     { target: "sysmanage-pg replica", available: 267, used: 18 },
                     { target: "sysmanage-pg-analytics", available: 267, used: 36 },
                 ],
+                // Issue 19 finding 2, in MiB (test/unit/lib/postgresMemory.test.ts works the terms out).
+                memoryMiB: {
+                    "sysmanage-pg": {
+                        limit: 8192,
+                        budget: 7373,
+                        shared: 2064, // shared_buffers 2048 + wal_buffers 16
+                        connections: 604, // (300 + 2 parallel workers) × 2
+                        queries: 3664, // (38 + 2) × 2 nodes × 21 × 2 + 38 × 8
+                        maintenance: 409,
+                        autovacuum: 489, // 3 × 163
+                        process: 128,
+                        worstCase: 7358,
+                    },
+                    "sysmanage-pg-analytics": {
+                        limit: 16384,
+                        budget: 14746,
+                        shared: 4112,
+                        connections: 608, // (300 + 4) × 2
+                        queries: 7648, // (56 + 4) × 4 nodes × 15 × 2 + 56 × 8
+                        maintenance: 819,
+                        autovacuum: 981, // 3 × 327
+                        process: 128,
+                        worstCase: 14296,
+                    },
+                },
             },
             redis: {
                 masters: 3,
@@ -180,15 +207,16 @@ describe("PgBouncer poolers and the connection budget", () => {
             budgets.map((b) => [b.target, b.available, b.used, b.pools.map((p) => [p.pooler, p.maxDbConnections])]),
             [
                 [
+                    // 100 − 3 − 10 − 5 (dev's postgres.headroomConnections)
                     "sysmanage-pg primary",
-                    67,
+                    82,
                     12,
                     [
                         ["sysmanage-pg-pooler-rw", 6],
                         ["sysmanage-pg-pooler-r", 6],
                     ],
                 ],
-                ["sysmanage-pg-analytics", 67, 10, [["sysmanage-pg-analytics-pooler-ro", 10]]],
+                ["sysmanage-pg-analytics", 82, 10, [["sysmanage-pg-analytics-pooler-ro", 10]]],
             ],
         );
     });

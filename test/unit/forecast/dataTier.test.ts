@@ -186,7 +186,7 @@ describe("the data tier of a stack", () => {
         ]);
     });
     test("pooler pods stay within the connection budget (each pod needs min_pool_size + reserve_pool_size)", () => {
-        // dev primary: 100 − 3 − 10 − 20 = 67 available, 20 per pod → 3 pods, shared by the write and read poolers.
+        // dev primary: 100 − 3 − 10 − 5 (dev's headroomConnections) = 82 available, 20 per pod → 4 pods, shared by the write and read poolers.
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-dt-"));
         try {
             const lines = ["timestamp,value"];
@@ -202,11 +202,11 @@ describe("the data tier of a stack", () => {
             assert.deepEqual(
                 f.counts.map((c) => [c.key, c.proposed]),
                 [
-                    ["pooler.writeInstances", 2],
+                    ["pooler.writeInstances", 3],
                     ["pooler.readInstances", 1],
                 ],
             );
-            assert.match(f.counts[0].rule, /the connection budget allows 2 pod\(s\): needs more than the guardrail max 2$/);
+            assert.match(f.counts[0].rule, /the connection budget allows 3 pod\(s\): needs more than the guardrail max 3$/);
             assert.equal(f.warnings.length, 2);
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });

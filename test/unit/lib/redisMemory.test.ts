@@ -7,7 +7,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, parseConfig } from "../../../config";
 import { redisConfText } from "../../../lib/data/manifests";
-import { redisConfig, redisMemoryModel, redisMemoryProblem, replicationBuffers } from "../../../lib/data/redis";
+import { largestMaxmemoryRatio, redisConfig, redisMemoryModel, redisMemoryProblem } from "../../../lib/data/redis";
+import { replicationBuffers } from "../../../policies/contract/redisMemory";
 import { prodRaw } from "../../support/render";
 
 const MiB = 2 ** 20;
@@ -30,7 +31,9 @@ const refusals = (raw: Record<string, unknown>): string[] => {
 describe("Redis memory model", () => {
     test("prod's defaults: 1064 MiB of data, a 60 % fork copy and the buffers fit 2Gi with 31 MiB to spare", () => {
         const m = redisMemoryModel(PROD);
-        assert.deepEqual(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k === "maxRatio" ? v : Math.round(v / MiB)])), {
+        // (2048 − 64 − 128 − 16) ÷ 1.7 = 1082.35 MiB; 0.52 × 2048 = 1064.96 → 1064 MiB, 0.53 → 1085 (too much).
+        assert.equal(largestMaxmemoryRatio(PROD), 0.52);
+        assert.deepEqual(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / MiB)])), {
             limit: 2048,
             maxmemory: 1064,
             fragmentation: 106,
@@ -40,7 +43,7 @@ describe("Redis memory model", () => {
             base: 16,
             worstCase: 2017,
             headroom: 31,
-            maxRatio: 0.52,
+            maxMaxmemory: 1082,
         });
     });
 
@@ -56,7 +59,7 @@ describe("Redis memory model", () => {
     test("the largest ratio that fits is the one the refusal names; one point above it is refused", () => {
         for (const memoryLimit of ["256Mi", "512Mi", "1Gi", "2Gi", "8Gi"])
             for (const replicasPerMaster of [0, 1, 2]) {
-                const maxRatio = redisMemoryModel({ ...PROD, memoryLimit, replicasPerMaster }).maxRatio;
+                const maxRatio = largestMaxmemoryRatio({ ...PROD, memoryLimit, replicasPerMaster });
                 assert.equal(redisMemoryProblem({ ...PROD, memoryLimit, replicasPerMaster, maxmemoryRatio: maxRatio }), undefined);
                 const above = Math.round((maxRatio + 0.01) * 100) / 100;
                 assert.match(redisMemoryProblem({ ...PROD, memoryLimit, replicasPerMaster, maxmemoryRatio: above }) ?? "", /cannot hold/);

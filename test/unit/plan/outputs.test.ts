@@ -22,12 +22,16 @@ describe("stackOutputs", () => {
         assert.equal(out.forecast, null);
         assert.deepEqual({ environment: out.environment, namespace: out.namespace, hostname: out.hostname }, site);
         const pg = plan.data.postgres!;
-        assert.deepEqual(out.dataTier.postgres, {
-            instances: 1 + c.postgres.replicas,
-            analyticsReplica: c.postgres.analytics.enabled,
-            poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
-            budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
-        });
+        assert.deepEqual(
+            { ...out.dataTier.postgres, memoryMiB: undefined },
+            {
+                instances: 1 + c.postgres.replicas,
+                analyticsReplica: c.postgres.analytics.enabled,
+                poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
+                budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                memoryMiB: undefined,
+            },
+        );
         assert.deepEqual(
             { ...out.dataTier.redis, memoryMiB: undefined },
             { masters: c.redis.masters, replicasPerMaster: c.redis.replicasPerMaster, memoryMiB: undefined },
@@ -50,6 +54,40 @@ describe("stackOutputs", () => {
             replicaBuffers: 32,
             process: 16,
             worstCase: 474,
+        });
+    });
+
+    test("Postgres memory per instance at its worst, worked by hand: 4Gi, 1 CPU, 100 connections, 10 direct", () => {
+        const c = parseConfig(
+            {
+                environment: "dev",
+                postgres: {
+                    memory: "4Gi",
+                    cpu: "1",
+                    maxConnections: 100,
+                    replicas: 1,
+                    headroomConnections: 10,
+                    analytics: { enabled: false },
+                },
+            },
+            "dev",
+        );
+        // 1 CPU: (1 × 4) + 1 = 5 active backends shared by 3 pods → 2 + 2 reserve each, 12 per instance; + 10 direct = 22.
+        // shared 1024 + 16; connections (100 + 1 parallel worker) × 2 = 202; executor state 22 × 8 = 176;
+        // maintenance 5 % = 204; autovacuum 3 × 81; processes 128: 1993 of 4096 × 0.9 = 3686.4 leaves
+        // 1693.4 for (22 + 1) × 2 nodes × 2 = 92 work_mem's: 18MB → queries 92 × 18 + 176 = 1832.
+        assert.deepEqual(stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier.postgres?.memoryMiB, {
+            "sysmanage-pg": {
+                limit: 4096,
+                budget: 3686,
+                shared: 1040,
+                connections: 202,
+                queries: 1832,
+                maintenance: 204,
+                autovacuum: 243,
+                process: 128,
+                worstCase: 3649,
+            },
         });
     });
 

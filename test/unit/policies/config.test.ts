@@ -48,6 +48,9 @@ const LEVELS: Record<string, string> = {
     "pool-connection-budget": "AMM",
     "pool-pooler-ha-and-mode": "DAM",
     "redis-cluster-topology": "AMM",
+    // Added with the memory models (issue 19).
+    "pg-memory-bounded": "AMM",
+    "redis-memory-bounded": "AMM",
     "forecast-fresh": "AAM",
     "forecast-change-bounded": "AAM",
 };

@@ -2,8 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as r from "../../../policies/rules";
-import { serverConnectionsPerPod } from "../../../policies/rules/poolConnectionBudget";
-import { maxmemoryIn, parseRedisBytes } from "../../../policies/rules/redisClusterTopology";
+import { serverConnectionsPerPod } from "../../../policies/lib/poolerLoads";
+import { maxmemoryIn, parseRedisBytes } from "../../../policies/lib/redisConfig";
 import { UNKNOWN } from "../../../policies/lib/unknown";
 import { envConfig, fixture, messages, mutated, withExtra, type Fixture } from "../../support/policy";
 
@@ -86,9 +86,9 @@ describe("pool-connection-budget", () => {
         assert.equal(serverConnectionsPerPod({}, 1), 20);
     });
     it("rw pools over the primary's budget", async () => {
-        const f = mutated("pg-rw-pooler", (i) => (i.spec.instances = 4));
+        const f = mutated("pg-rw-pooler", (i) => (i.spec.instances = 13));
         assert.deepEqual(await messages(r.poolConnectionBudget, f), [
-            `${PG}: poolers at their maximum open up to 200 server connections to the primary (pg-rw: 4 pods x 50), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+            `${PG}: poolers at their maximum open up to 195 server connections to the primary (pg-rw: 13 pods x 15), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
         ]);
     });
     it("an HPA on a Pooler counts at its maxReplicas; ro pools count against each replica", async () => {
@@ -102,23 +102,32 @@ describe("pool-connection-budget", () => {
                 spec: {
                     ...h.inputs.spec,
                     scaleTargetRef: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", name: "pg-ro" },
-                    maxReplicas: 5,
+                    maxReplicas: 13,
                 },
             },
         };
         assert.deepEqual(await messages(r.poolConnectionBudget, withExtra(poolerHpa)), [
-            `${PG}: poolers at their maximum open up to 250 server connections to each replica (pg-ro: 5 pods x 50), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+            `${PG}: poolers at their maximum open up to 195 server connections to each replica (pg-ro: 13 pods x 15), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
         ]);
     });
     it("defaults (max_connections 100), headroom and db/user pairs are configurable", async () => {
-        const f = () => pg((s) => delete s.postgresql);
+        // Both poolers at 6 pods × 15 = 90 server connections per instance role.
+        const six = (base: Fixture[]) =>
+            mutated(
+                "pg-ro-pooler",
+                (i) => (i.spec.instances = 6),
+                mutated("pg-rw-pooler", (i) => (i.spec.instances = 6), base),
+            );
+        const f = () => six(pg((s) => delete s.postgresql));
         assert.deepEqual(await messages(r.poolConnectionBudget, f()), [
-            `${PG}: poolers at their maximum open up to 100 server connections to the primary (pg-rw: 2 pods x 50), above the budget of 87 (max_connections 100 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
-            `${PG}: poolers at their maximum open up to 100 server connections to each replica (pg-ro: 2 pods x 50), above the budget of 87 (max_connections 100 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+            `${PG}: poolers at their maximum open up to 90 server connections to the primary (pg-rw: 6 pods x 15), above the budget of 87 (max_connections 100 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+            `${PG}: poolers at their maximum open up to 90 server connections to each replica (pg-ro: 6 pods x 15), above the budget of 87 (max_connections 100 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
         ]);
-        assert.deepEqual(await messages(r.poolConnectionBudget, fixture(), { headroom: 10, dbUserPairs: 2 }), [
-            `${PG}: poolers at their maximum open up to 200 server connections to the primary (pg-rw: 2 pods x 100), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
-            `${PG}: poolers at their maximum open up to 200 server connections to each replica (pg-ro: 2 pods x 100), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+        // Two db/user pairs double each pod's pools (6 × 30 = 180): within 187, over 177 with 20 kept free.
+        assert.deepEqual(await messages(r.poolConnectionBudget, six(fixture()), { headroom: 10, dbUserPairs: 2 }), []);
+        assert.deepEqual(await messages(r.poolConnectionBudget, six(fixture()), { headroom: 20, dbUserPairs: 2 }), [
+            `${PG}: poolers at their maximum open up to 180 server connections to the primary (pg-rw: 6 pods x 30), above the budget of 177 (max_connections 200 - superuser_reserved_connections 3 - headroom 20); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
+            `${PG}: poolers at their maximum open up to 180 server connections to each replica (pg-ro: 6 pods x 30), above the budget of 177 (max_connections 200 - superuser_reserved_connections 3 - headroom 20); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.`,
         ]);
     });
     it("a pooler for a missing cluster, a read pool without replicas, an unknown pooler", async () => {

@@ -13,6 +13,7 @@ const plan: PostgresClusterArgs["plan"] = {
     memory: "4Gi",
     storageSize: "50Gi",
     walStorageSize: "10Gi",
+    memoryModel: { activeBackends: 38, nodesPerQuery: 2 },
 };
 const backup = { destinationPath: "s3://backups/test", endpointURL: "", credentialsSecret: "pg-backup-creds", retentionPolicy: "30d" };
 const scraping = { monitorLabels: { release: "kube-prometheus-stack" }, scrapeInterval: "15s" };
@@ -64,7 +65,12 @@ describe("PostgresCluster", () => {
                 name: "sysmanage-pg",
                 namespace: "sysmanage-test",
                 labels,
-                annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "1800" },
+                annotations: {
+                    "pulumi.com/waitFor": "condition=Ready",
+                    "pulumi.com/timeoutSeconds": "1800",
+                    "sysmanage.io/active-backends": "38",
+                    "sysmanage.io/query-memory-nodes": "2",
+                },
             },
             spec: {
                 instances: 3,
