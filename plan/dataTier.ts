@@ -110,6 +110,8 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
             maxClientConn: c.pooler.maxClientConn,
             pool: pool(d.name),
             maxPreparedStatements: c.pooler.maxPreparedStatements,
+            queryWaitTimeout:
+                cluster === PG_ANALYTICS_CLUSTER ? c.pooler.analyticsQueryWaitTimeoutSeconds : c.pooler.queryWaitTimeoutSeconds,
         }),
         image: pinImage(c.pooler.image, c.images.digests),
         cpu: c.pooler.cpu,

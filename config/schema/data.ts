@@ -115,6 +115,14 @@ export const pooler = z
             .describe(
                 "max_prepared_statements: protocol-level prepared statements PgBouncer tracks per server connection (asyncpg prepares every statement; 0 would break it in transaction mode).",
             ),
+        queryWaitTimeoutSeconds: int(1, 3600)
+            .default(10)
+            .describe(
+                "query_wait_timeout of the -rw and read poolers: a client waiting longer for a server connection gets an error instead of latency (PgBouncer's 120 s hid a saturated pool; issue 19).",
+            ),
+        analyticsQueryWaitTimeoutSeconds: int(1, 86400)
+            .default(120)
+            .describe("query_wait_timeout of the analytics pooler: its queries run for minutes, so a client may queue longer."),
     })
     .prefault({})
     .describe("PgBouncer poolers (CloudNativePG Pooler) with the seed's settings.");

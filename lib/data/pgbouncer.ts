@@ -16,7 +16,10 @@
  * Added to the seed: `max_prepared_statements` (issue 19, finding 4): the app's asyncpg prepares
  * every statement at the protocol level; through transaction pooling that needs PgBouncer
  * (>= 1.21) to track them, or pgbench -M prepared fails with "prepared statement P_0 already
- * exists". Set explicitly rather than left to the image's build default.
+ * exists". Set explicitly rather than left to the image's build default. `query_wait_timeout`
+ * (issue 19, finding 7): PgBouncer's 120 s turned a saturated pool into two minutes of latency;
+ * a client now gets an error after `pooler.queryWaitTimeoutSeconds` (10 s; the analytics pooler
+ * `pooler.analyticsQueryWaitTimeoutSeconds`, 120 s).
  */
 import type { PoolSizing } from "./connectionBudget";
 
@@ -48,6 +51,8 @@ export interface PgbouncerSettings {
     readonly pool: PoolSizing;
     /** Protocol-level prepared statements PgBouncer tracks per server connection (> 0). */
     readonly maxPreparedStatements: number;
+    /** Seconds a client may wait for a server connection before PgBouncer answers with an error. */
+    readonly queryWaitTimeout: number;
 }
 
 /**
@@ -65,6 +70,7 @@ export function pgbouncerParameters(s: PgbouncerSettings): Record<string, string
         max_db_connections: s.pool.maxDbConnections,
         max_user_connections: s.pool.maxDbConnections,
         max_prepared_statements: s.maxPreparedStatements,
+        query_wait_timeout: s.queryWaitTimeout,
         server_check_delay: p.server_check_delay,
         server_connect_timeout: p.server_connect_timeout,
         server_login_retry: p.server_login_retry,

@@ -333,7 +333,7 @@ describe("PgBouncer parameters", () => {
     const pool = { pooler: "sysmanage-pg-pooler-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
 
     test("the seed's settings with the budget's pool sizes, as strings", () => {
-        assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool, maxPreparedStatements: 200 }), {
+        assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool, maxPreparedStatements: 200, queryWaitTimeout: 10 }), {
             max_client_conn: "1000",
             default_pool_size: "50",
             min_pool_size: "10",
@@ -342,6 +342,7 @@ describe("PgBouncer parameters", () => {
             max_db_connections: "89",
             max_user_connections: "89",
             max_prepared_statements: "200",
+            query_wait_timeout: "10",
             server_check_delay: "30",
             server_connect_timeout: "15",
             server_login_retry: "15",
@@ -356,9 +357,10 @@ describe("PgBouncer parameters", () => {
         });
     });
 
-    test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's, plus max_prepared_statements", () => {
-        const { max_prepared_statements, ...p } = pgbouncerParameters({
+    test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's, plus max_prepared_statements and query_wait_timeout", () => {
+        const { max_prepared_statements, query_wait_timeout, ...p } = pgbouncerParameters({
             maxPreparedStatements: 200,
+            queryWaitTimeout: 10,
             maxClientConn: PGBOUNCER_SEED.max_client_conn,
             pool: {
                 pooler: "x",
@@ -371,8 +373,10 @@ describe("PgBouncer parameters", () => {
         const { poolMode, ...seed } = PGBOUNCER_SEED;
         assert.equal(poolMode, "transaction");
         assert.deepEqual(p, Object.fromEntries(Object.entries(seed).map(([k, v]) => [k, String(v)])));
-        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4).
+        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
+        // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
         assert.equal(max_prepared_statements, "200");
+        assert.equal(query_wait_timeout, "10");
     });
 
     test("pgbouncerIni: [databases] then [pgbouncer] with listen, pool_mode, our parameters, then the extras", () => {

@@ -15,7 +15,20 @@ import { DATABASE, dataTierPlan, PG_CLUSTER } from "../../../plan/dataTier";
 import { sizePools } from "../../../lib/data/connectionBudget";
 import { pgbouncerIni, pgbouncerParameters } from "../../../lib/data/pgbouncer";
 import { useModernPgbouncer } from "../../support/pgbouncer";
-import { freePorts, HOST, PgBouncer, PgServer, run, seconds, Servers, stackAppConfig, SUPERUSER, userlist } from "../../support/servers";
+import { Client } from "pg";
+import {
+    freePorts,
+    HOST,
+    PgBouncer,
+    PgServer,
+    run,
+    seconds,
+    Servers,
+    stackAppConfig,
+    SUPERUSER,
+    userlist,
+    waitFor,
+} from "../../support/servers";
 
 const log = (msg: string) => console.log(`[pools] ${msg}`);
 const PGBENCH = "/usr/bin/pgbench";
@@ -43,10 +56,15 @@ function todaysRwParameters(): Record<string, string> {
             maxDbConnections: c.maxDbConnections,
         },
     );
-    const { max_prepared_statements: _, ...p } = pgbouncerParameters({
+    const {
+        max_prepared_statements: _,
+        query_wait_timeout: __,
+        ...p
+    } = pgbouncerParameters({
         maxClientConn: c.maxClientConn,
         pool: budget.pools[0],
         maxPreparedStatements: 1,
+        queryWaitTimeout: 120,
     });
     return p;
 }
@@ -150,6 +168,74 @@ describe("PgBouncer pools and prepared statements under pgbench (prod's generate
         assert.match(bad.output, /prepared statement "P_\d+" (already exists|does not exist)/);
         await tracked.stop();
         await untracked.stop();
+    });
+
+    /** Holds every server connection of `b` (its max_db_connections) with pg_sleep(seconds); resolves once all run on the primary. */
+    async function saturate(
+        b: PgBouncer,
+        connections: number,
+        sleepSeconds: number,
+    ): Promise<{ clients: Client[]; done: Promise<unknown> }> {
+        const clients: Client[] = [];
+        for (let i = 0; i < connections; i++) clients.push(await clientOf(b));
+        const done = Promise.allSettled(clients.map((c) => c.query(`SELECT pg_sleep(${sleepSeconds})`)));
+        const admin = await primary.connect({ database: DATABASE });
+        try {
+            // The reserve opens after reserve_pool_timeout (5 s): wait until all of them sleep.
+            await waitFor(`${connections} sleepers`, 15_000, async () => {
+                const r = await admin.query(
+                    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'",
+                );
+                return r.rows[0].n === connections ? true : undefined;
+            });
+        } finally {
+            await admin.end();
+        }
+        return { clients, done };
+    }
+
+    async function clientOf(b: PgBouncer): Promise<Client> {
+        const c = new Client({ host: HOST, port: b.port, user: SUPERUSER, database: DATABASE, connectionTimeoutMillis: 5000 });
+        c.on("error", () => undefined);
+        await c.connect();
+        return c;
+    }
+
+    test("finding 7: a saturated pool answers with an error after query_wait_timeout (10 s); today's 120 s default only queues", async () => {
+        assert.equal(RW.parameters.query_wait_timeout, "10");
+        const held = Number(RW.parameters.max_db_connections);
+        const timed = await bouncer("pgbouncer-wait", RW.parameters);
+        const sleepers = await saturate(timed, held, 30);
+        const late = await clientOf(timed);
+        let t0 = performance.now();
+        const refused = await late.query("SELECT 1").then(
+            () => "answered",
+            (e: Error) => e.message,
+        );
+        const waited = seconds(t0);
+        log(`saturated pool (${held} server connections held): the next query got "${refused}" after ${waited} s`);
+        assert.match(refused, /query_wait_timeout/);
+        assert.ok(waited >= 9 && waited <= 14, `waited ${waited} s`);
+        const admin = await primary.connect({ database: DATABASE });
+        await admin.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'");
+        await admin.end();
+        await sleepers.done;
+        await Promise.allSettled([...sleepers.clients, late].map((c) => c.end()));
+        await timed.stop();
+
+        // Today's parameters (no query_wait_timeout: PgBouncer's 120 s): the same wait is only latency.
+        const { query_wait_timeout: _, ...today } = RW.parameters;
+        const queued = await bouncer("pgbouncer-queue", today);
+        const busy = await saturate(queued, held, 12);
+        const patient = await clientOf(queued);
+        t0 = performance.now();
+        await patient.query("SELECT 1");
+        const latency = seconds(t0);
+        log(`without query_wait_timeout the same query waited ${latency} s and then ran`);
+        assert.ok(latency >= 3, `queued ${latency} s`);
+        await busy.done;
+        await Promise.allSettled([...busy.clients, patient].map((c) => c.end()));
+        await queued.stop();
     });
 
     test("finding 3: the CPU-sized pools give at least 0.9 × the throughput of today's, side by side (3 pods each, same clients)", async () => {

@@ -122,6 +122,8 @@ describe("PgBouncer poolers and the connection budget", () => {
             max_user_connections: "6",
             // Issue 19, finding 4: asyncpg's protocol-level prepares need PgBouncer to track them.
             max_prepared_statements: "200",
+            // Issue 19 finding 7: a saturated pool errors after 10 s (PgBouncer's default, 120 s, queued).
+            query_wait_timeout: "10",
             server_check_delay: "30",
             server_connect_timeout: "15",
             server_login_retry: "15",
@@ -138,8 +140,14 @@ describe("PgBouncer poolers and the connection budget", () => {
         assert.deepEqual([ro.spec.type, ro.spec.instances], ["ro", 3]);
         const an = find(objects, "Pooler", "sysmanage-pg-analytics-pooler-ro");
         assert.deepEqual(
-            [an.spec.type, an.spec.cluster.name, an.spec.instances, an.spec.pgbouncer.parameters.max_db_connections],
-            ["rw", "sysmanage-pg-analytics", 2, "18"],
+            [
+                an.spec.type,
+                an.spec.cluster.name,
+                an.spec.instances,
+                an.spec.pgbouncer.parameters.max_db_connections,
+                an.spec.pgbouncer.parameters.query_wait_timeout,
+            ],
+            ["rw", "sysmanage-pg-analytics", 2, "18", "120"],
         );
         // The budget still holds: instances × max_db_connections <= max_connections − 3 − 10 − 20.
         assert.ok(3 * 6 <= 300 - 3 - 10 - 20);
