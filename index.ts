@@ -10,7 +10,7 @@ import { programForecast } from "./forecast/program";
 import { withForecast } from "./plan/forecast";
 import { stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
-import { declareCompute, declareDataTier, declareNamespace, declarePlatform, declareTraffic } from "./stack";
+import { declareAlerts, declareCompute, declareDataTier, declareNamespace, declarePlatform, declareTraffic } from "./stack";
 
 export = async (): Promise<StackOutputs> => {
     const stack = pulumi.getStack();
@@ -35,6 +35,7 @@ export = async (): Promise<StackOutputs> => {
     declareTraffic(cfg, plan, ns.name, platform.opts);
     declareCompute(cfg, plan, ns.name, platform.vpa, platform.opts);
     declareDataTier(cfg, plan, ns.name, platform.opts);
+    declareAlerts(cfg, plan, ns.name, platform.opts);
 
     const charts = Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version]));
     return stackOutputs(plan, { environment: cfg.environment, namespace: cfg.namespace, hostname: cfg.gateway.hostname }, charts, forecast);

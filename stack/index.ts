@@ -4,3 +4,4 @@ export { declareNamespace } from "./namespace";
 export { declareTraffic } from "./traffic";
 export { declareCompute } from "./compute";
 export { declareDataTier } from "./dataTier";
+export { declareAlerts } from "./alerts";

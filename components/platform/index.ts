@@ -1,3 +1,4 @@
 export * from "./charts";
 export * from "./metricsAdapter";
 export * from "./verticalPodAutoscaler";
+export * from "./alertRules";

@@ -18,6 +18,15 @@ export const metrics = z
             .default({ release: "kube-prometheus-stack" })
             .describe("Labels on ServiceMonitor/PodMonitor objects so Prometheus selects them."),
         scrapeInterval: grammar(g.scrapeIntervalError).default("15s").describe("Scrape interval of the application pods."),
+        alertRules: z
+            .boolean()
+            .default(true)
+            .describe("Declare the PrometheusRule of the stack's alerts (autoscaling and data tier; runbooks in docs/runbooks.md)."),
+        runbookBaseUrl: grammar((v) => g.httpUrlError(v, { port: true, path: true }))
+            .default("https://github.com/sysmanage/sysmanage-scaling/blob/main/docs/runbooks.md")
+            .describe(
+                "Where the team reads docs/runbooks.md (an http(s) URL): each alert's runbook_url is this plus #<alert name in lower case>.",
+            ),
         installAdapter: z
             .boolean()
             .default(true)

@@ -32,6 +32,7 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/\.(memoryRequest|memoryLimit|minMemory|maxMemory|memory|storageSize|walStorageSize)$/, (v) => g.positiveQuantityError(v, "bytes")],
     [/^metrics\.prometheusUrl$/, (v) => g.httpUrlError(v)],
     [/^metrics\.scrapeInterval$/, g.scrapeIntervalError],
+    [/^metrics\.runbookBaseUrl$/, (v) => g.httpUrlError(v, { port: true, path: true })],
     [/^gateway\.(className|tlsSecretName)$|^postgres\.backup\.credentialsSecret$/, g.dnsSubdomainError],
     [/^postgres\.storageClass$/, (v) => (v === "" ? undefined : g.dnsSubdomainError(v))],
     [/^gateway\.hostname$/, (v) => g.hostnameError(v, { wildcard: true })],

@@ -68,6 +68,7 @@ const STRING_KEYS: [RegExp, string, string][] = [
     [/^(postgres|postgres\.analytics|redis)\.(cpu|memory|storageSize)$|^postgres\.walStorageSize$|^pooler\.(cpu|memory)$/, "0", POSITIVE],
     [/^metrics\.prometheusUrl$/, "http://prom:9090", "must be http(s)://host without port or path"],
     [/^metrics\.scrapeInterval$/, "0s", "must be a duration > 0 such as 15s or 1m"],
+    [/^metrics\.runbookBaseUrl$/, "docs/runbooks.md#x", "must be http(s)://host[:port][/path] without query or fragment"],
     [/^gateway\.className$|^gateway\.tlsSecretName$|^postgres\.backup\.credentialsSecret$/, "a;b c", SUBDOMAIN],
     [/^gateway\.hostname$/, "not a host", `${HOSTNAME}; '*.' in front for a wildcard`],
     [/^gateway\.requestTimeout$/, "30", "must be a Gateway API duration such as 30s (1 to 4 parts of 1-5 digits and h, m, s or ms)"],
@@ -135,7 +136,7 @@ describe("defect 7: every string key is checked by the grammar of what it become
             docs.map((d) => d.path).filter((p) => !STRING_KEYS.some(([re]) => re.test(p))),
             [],
         );
-        assert.equal(docs.length, 146);
+        assert.equal(docs.length, 147);
     });
     for (const d of docs) {
         const [, bad, rule] = STRING_KEYS.find(([re]) => re.test(d.path)) ?? [undefined, "", ""];

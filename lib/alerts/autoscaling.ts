@@ -1,0 +1,92 @@
+/**
+ * Alerts on the autoscalers and the workloads they scale (kube-state-metrics series; the
+ * application's own series from docs/metrics.md). Pure.
+ */
+import { alertRule, inNamespace, type AlertContext } from "./rule";
+import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
+
+export interface ScaledWorkload {
+    /** The Deployment and its HPA (same name). */
+    readonly name: string;
+    readonly maxReplicas: number;
+}
+
+export interface QueueCapacity {
+    readonly deployment: string;
+    readonly queue: string;
+    /** What the HPA's AverageValue target lets one pod hold, times maxReplicas. */
+    readonly maxQueueLength: number;
+}
+
+export interface AutoscalingAlertInputs {
+    readonly workloads: readonly ScaledWorkload[];
+    /** The API's Deployment and its p95 latency target in seconds (api.targets.responseTimeP95). */
+    readonly api?: { readonly deployment: string; readonly p95Seconds: number };
+    readonly queues: readonly QueueCapacity[];
+}
+
+export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs): IRule[] {
+    const ns = inNamespace(ctx);
+    const hpas = i.workloads.map((w) => w.name).join("|");
+    const rules: IRule[] = [
+        alertRule(ctx, {
+            alert: "SysmanageHpaAtMaxReplicas",
+            expr: `kube_horizontalpodautoscaler_status_current_replicas{${ns},horizontalpodautoscaler=~"${hpas}"} >= on (namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas{${ns}}`,
+            for: "15m",
+            severity: "warning",
+            summary: "An HPA has been at maxReplicas for 15 minutes",
+            description:
+                "{{ $labels.horizontalpodautoscaler }} runs {{ $value }} replicas, its maximum: load beyond it queues or is served slower. Raise the bound (forecast guardrails) or find out why the load grew.",
+        }),
+        alertRule(ctx, {
+            alert: "SysmanageHpaMetricUnavailable",
+            expr: `kube_horizontalpodautoscaler_status_condition{${ns},horizontalpodautoscaler=~"${hpas}",condition="ScalingActive",status="false"} == 1`,
+            for: "10m",
+            severity: "critical",
+            summary: "An HPA cannot read its metrics",
+            description:
+                "{{ $labels.horizontalpodautoscaler }} reports ScalingActive=false: a metric is <unknown> (prometheus-adapter, metrics-server or an exporter is down), so it cannot scale out.",
+        }),
+        alertRule(ctx, {
+            alert: "SysmanageReplicasNotReady",
+            expr: `kube_horizontalpodautoscaler_status_desired_replicas{${ns},horizontalpodautoscaler=~"${hpas}"} > on (namespace, horizontalpodautoscaler) label_replace(kube_deployment_status_replicas_available{${ns}}, "horizontalpodautoscaler", "$1", "deployment", "(.*)")`,
+            for: "15m",
+            severity: "warning",
+            summary: "Desired replicas have not been available for 15 minutes",
+            description:
+                "{{ $labels.horizontalpodautoscaler }} wants more pods than are available: pods pending (no capacity, quota), crashing or failing readiness.",
+        }),
+        alertRule(ctx, {
+            alert: "SysmanagePodCrashLooping",
+            expr: `increase(kube_pod_container_status_restarts_total{${ns}}[15m]) > 3`,
+            for: "5m",
+            severity: "warning",
+            summary: "A container keeps restarting",
+            description: "{{ $labels.pod }}/{{ $labels.container }} restarted {{ $value }} times in 15 minutes.",
+        }),
+    ];
+    if (i.api)
+        rules.push(
+            alertRule(ctx, {
+                alert: "SysmanageApiLatencyAboveTarget",
+                expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${ns},pod=~"${i.api.deployment}-.*"}[5m]))) > ${i.api.p95Seconds}`,
+                for: "15m",
+                severity: "warning",
+                summary: "The API's p95 latency is above its target",
+                description: `The API's p95 over all pods is {{ $value }} s, above the ${i.api.p95Seconds} s the HPA targets per pod.`,
+            }),
+        );
+    for (const q of i.queues)
+        rules.push(
+            alertRule(ctx, {
+                alert: "SysmanageQueueBeyondCapacity",
+                expr: `max by (queue) (sysmanage_queue_length{queue="${q.queue}"}) > ${q.maxQueueLength}`,
+                for: "15m",
+                severity: "warning",
+                labels: { queue: q.queue },
+                summary: "A queue is longer than its workers at maxReplicas are sized for",
+                description: `Queue ${q.queue} holds {{ $value }} jobs; ${q.deployment} at maxReplicas is sized for ${q.maxQueueLength}.`,
+            }),
+        );
+    return rules;
+}

@@ -1,0 +1,21 @@
+/**
+ * The stack's alerting rules, one group per concern, for a PrometheusRule. Every alert has a
+ * runbook section in docs/runbooks.md. Pure: the plan builds the inputs.
+ */
+import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec";
+import { autoscalingAlerts, type AutoscalingAlertInputs } from "./autoscaling";
+import { dataTierAlerts, type DataTierAlertInputs } from "./dataTier";
+import type { AlertContext } from "./rule";
+
+export type { AlertContext } from "./rule";
+export { runbookAnchor } from "./rule";
+
+export interface AlertInputs extends AutoscalingAlertInputs, DataTierAlertInputs {}
+
+export function alertRulesSpec(ctx: AlertContext, i: AlertInputs): IPrometheusRuleSpec {
+    const groups = [
+        { name: "sysmanage.autoscaling", rules: autoscalingAlerts(ctx, i) },
+        { name: "sysmanage.data-tier", rules: dataTierAlerts(ctx, i) },
+    ];
+    return { groups: groups.filter((g) => g.rules.length > 0) };
+}

@@ -1,0 +1,60 @@
+/**
+ * The alerts' inputs from the plan: which HPAs, queues, clusters, poolers and Redis nodes the
+ * stack runs and the numbers each alert compares with (maxReplicas, the queue length the
+ * workers are sized for, the lag a cluster's readers accept, each pooler pod's
+ * max_db_connections). Pure.
+ */
+import type { AppConfig } from "../config/schema";
+import { alertRulesSpec, type AlertInputs } from "../lib/alerts";
+import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
+import { METRIC } from "../lib/metricsRules";
+import { quantityValue } from "../policies/contract";
+import type { StackPlan } from "./stack";
+
+/** A Postgres duration parameter (`30s`, `1h`, `10min`) in seconds. */
+export function pgDurationSeconds(v: string): number {
+    const m = /^([0-9]+)\s*(ms|s|min|h|d)?$/.exec(v.trim());
+    if (!m) return NaN;
+    const unit: Record<string, number> = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 };
+    return Number(m[1]) * unit[m[2] ?? "ms"];
+}
+
+export function alertInputs(plan: StackPlan): AlertInputs {
+    const api = plan.workloads.find((w) => w.key === "api");
+    const p95 = api?.metrics.find((m) => m.kind === "pods" && m.name === METRIC.responseTimeP95);
+    const pg = plan.data.postgres;
+    const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : [])] : [];
+    return {
+        workloads: plan.workloads.map((w) => ({ name: w.pod.name, maxReplicas: w.bounds.maxReplicas })),
+        api: api && p95 && p95.kind === "pods" ? { deployment: api.pod.name, p95Seconds: quantityValue(p95.averageValue) } : undefined,
+        queues: plan.workloads.flatMap((w) =>
+            w.metrics
+                .filter((m) => m.kind === "external" && m.name === METRIC.queueLength)
+                .map((m) => ({
+                    deployment: w.pod.name,
+                    queue: m.kind === "external" ? m.selector.queue : "",
+                    maxQueueLength: (m.kind === "external" ? Number(m.averageValue) : 0) * w.bounds.maxReplicas,
+                })),
+        ),
+        postgres: clusters.map((c) => ({
+            name: c.name,
+            // The analytics cluster is one replica cluster: its lag is against the main cluster.
+            replicas: c === pg?.analytics ? 0 : c.instances - 1,
+            maxLagSeconds: pgDurationSeconds(c.parameters.max_standby_streaming_delay ?? "30s"),
+        })),
+        poolers: (pg?.poolers ?? []).map((p) => ({ name: p.name, maxDbConnections: Number(p.parameters.max_db_connections) })),
+        redis: plan.data.redis
+            ? {
+                  name: plan.data.redis.name,
+                  replicasPerMaster: plan.data.redis.replicasPerMaster,
+                  memoryHigh: SEED_CACHE_THRESHOLDS.memoryHigh,
+              }
+            : undefined,
+    };
+}
+
+/** The PrometheusRule's spec for the stack, or undefined when alerts are off. */
+export function alertsPlan(cfg: AppConfig, plan: StackPlan) {
+    if (!cfg.metrics.alertRules) return undefined;
+    return alertRulesSpec({ namespace: cfg.namespace, runbookBaseUrl: cfg.metrics.runbookBaseUrl }, alertInputs(plan));
+}
