@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
 import type { AppConfig } from "../config/schema";
+import { passwordKeepers } from "../plan/connections";
 import { roleEndpoints, type StackPlan } from "../plan/stack";
 
 type Opts = pulumi.ComponentResourceOptions;
@@ -111,7 +112,14 @@ function declarePostgres(
             : undefined;
     new DatabaseRoles(
         "db-roles",
-        { namespace, labels: plan.dataLabels.database, plan: data.privileges, endpoints: roleEndpoints(data), manage },
+        {
+            namespace,
+            labels: plan.dataLabels.database,
+            plan: data.privileges,
+            endpoints: roleEndpoints(data),
+            passwordKeepers: passwordKeepers(access.credentialsVersion),
+            manage,
+        },
         opts,
     );
 }

@@ -124,6 +124,11 @@ export const databaseAccess = z
         adminUsername: grammar(g.pgRoleNameError)
             .default("sysmanage_admin")
             .describe("Role the provider connects as (CREATEROLE, not superuser)."),
+        credentialsVersion: int(1, 1000000)
+            .default(1)
+            .describe(
+                "Raise it to rotate the app roles' passwords: it is the passwords' keepers and a pod-template annotation of every connected workload, so the Deployments roll onto the new Secrets (docs/data-tier.md).",
+            ),
     })
     .prefault({})
     .describe("How the deployer manages roles and grants.");
