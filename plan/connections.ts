@@ -10,18 +10,18 @@ import { roleSecretName } from "../lib/data/privileges";
 import type { DataTierPlan } from "./dataTier";
 
 /** What a workload may connect to. */
-export type Connection = "write" | "read" | "analytics" | "cache";
+export type Connection = "write" | "read" | "analytics" | "cache" | "sessions";
 
 /** The workload kinds by `app.kubernetes.io/component`. */
 export type WorkloadComponent = "api" | "worker" | "analytics";
 
 /**
  * Least privilege: the API and the workers write and read the OLTP database and share the cache
- * (a worker's write makes cached entries stale); analytics reads only the analytics replica
- * (never the OLTP replicas, no cache).
+ * (a worker's write makes cached entries stale); only the API, which logs users in, has the
+ * session store; analytics reads only the analytics replica (never the OLTP replicas, no Redis).
  */
 export const WORKLOAD_CONNECTIONS: Readonly<Record<WorkloadComponent, readonly Connection[]>> = {
-    api: ["write", "read", "cache"],
+    api: ["write", "read", "cache", "sessions"],
     worker: ["write", "read", "cache"],
     analytics: ["analytics"],
 };
@@ -32,6 +32,7 @@ export const CONNECTION_ENV = {
     read: { url: "SYSMANAGE_DATABASE_READ_URL" },
     analytics: { url: "SYSMANAGE_DATABASE_ANALYTICS_URL" },
     cache: { nodes: "SYSMANAGE_REDIS_NODES", password: "SYSMANAGE_REDIS_PASSWORD" },
+    sessions: { nodes: "SYSMANAGE_SESSION_REDIS_NODES", password: "SYSMANAGE_SESSION_REDIS_PASSWORD" },
 } as const;
 
 export interface ConnectionInputs {
@@ -66,12 +67,12 @@ const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ nam
  * cluster-aware client asks for the slot map (a per-pod list would roll every pod on a reshard).
  */
 function connectionEnv(c: Connection, i: ConnectionInputs): EnvVar[] {
-    if (c === "cache") {
-        const redis = i.data.redis;
+    if (c === "cache" || c === "sessions") {
+        const redis = c === "cache" ? i.data.redis : i.data.sessions;
         if (!redis) return [];
         return [
-            { name: CONNECTION_ENV.cache.nodes, value: `${redisLeaderService(redis.name)}:${i.redisPort}` },
-            fromSecret(CONNECTION_ENV.cache.password, redisAuthSecretName(redis.name), "password"),
+            { name: CONNECTION_ENV[c].nodes, value: `${redisLeaderService(redis.name)}:${i.redisPort}` },
+            fromSecret(CONNECTION_ENV[c].password, redisAuthSecretName(redis.name), "password"),
         ];
     }
     const role = i.data.postgres?.privileges.roles.find((r) => r.via === c);

@@ -15,6 +15,9 @@ import { redisConfig, redisMemoryModel, type RedisMemoryModel } from "../lib/dat
 export const PG_CLUSTER = "sysmanage-pg";
 export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
 export const REDIS_CLUSTER = "sysmanage-redis";
+export const REDIS_SESSIONS_CLUSTER = "sysmanage-redis-sessions";
+/** The session store's masters: the operator's minimum cluster size (sessions are small; memory sizes it). */
+export const SESSION_MASTERS = 3;
 export const DATABASE = "sysmanage";
 
 export interface PoolerPlan {
@@ -50,34 +53,58 @@ export interface DataTierPlan {
         readonly budgets: BudgetReport[];
         readonly privileges: PrivilegePlan;
     };
-    readonly redis?: {
-        readonly name: string;
-        readonly masters: number;
-        readonly replicasPerMaster: number;
-        readonly config: Record<string, string>;
-        /** Each node's worst moment against its container limit (the config rule has checked it fits). */
-        readonly memory: RedisMemoryModel;
-    };
+    /** The cache (volatile-lru: evicts keys with a TTL). */
+    readonly redis?: RedisPlan;
+    /** The session store (noeviction: a live session is never evicted); the API's only. */
+    readonly sessions?: RedisPlan;
+}
+
+/** One Redis Cluster: the cache or the session store, declared by the same component. */
+export interface RedisPlan {
+    readonly name: string;
+    readonly masters: number;
+    readonly replicasPerMaster: number;
+    readonly config: Record<string, string>;
+    /** Each node's worst moment against its container limit (the config rule has checked it fits). */
+    readonly memory: RedisMemoryModel;
+    readonly cpu: string;
+    readonly memoryLimit: string;
+    readonly storageSize: string;
 }
 
 export function dataTierPlan(c: AppConfig): DataTierPlan {
     const postgres = c.postgres.enabled ? postgresPlan(c) : undefined;
     const r = c.redis;
-    const redis = r.enabled
-        ? {
-              name: REDIS_CLUSTER,
-              masters: r.masters,
-              replicasPerMaster: r.replicasPerMaster,
-              config: redisConfig({ memoryLimit: r.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy: r.evictionPolicy }),
-              memory: redisMemoryModel({
-                  memoryLimit: r.memory,
-                  maxmemoryRatio: r.maxmemoryRatio,
-                  forkCopyFraction: r.forkCopyFraction,
-                  replicasPerMaster: r.replicasPerMaster,
-              }),
-          }
-        : undefined;
-    return { postgres, redis };
+    const redis = r.enabled ? redisPlan(c, REDIS_CLUSTER, r.masters, r, r.evictionPolicy) : undefined;
+    // Sessions must outlive the cache's evictions: their own cluster refuses writes when full instead.
+    const sessions =
+        r.enabled && r.sessions.enabled ? redisPlan(c, REDIS_SESSIONS_CLUSTER, SESSION_MASTERS, r.sessions, "noeviction") : undefined;
+    return { postgres, redis, sessions };
+}
+
+function redisPlan(
+    c: AppConfig,
+    name: string,
+    masters: number,
+    node: { readonly cpu: string; readonly memory: string; readonly storageSize: string },
+    evictionPolicy: string,
+): RedisPlan {
+    const r = c.redis;
+    return {
+        name,
+        masters,
+        replicasPerMaster: r.replicasPerMaster,
+        config: redisConfig({ memoryLimit: node.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy }),
+        memory: redisMemoryModel({
+            memoryLimit: node.memory,
+            maxmemoryRatio: r.maxmemoryRatio,
+            forkCopyFraction: r.forkCopyFraction,
+            replicasPerMaster: r.replicasPerMaster,
+        }),
+        cpu: node.cpu,
+        memoryLimit: node.memory,
+        storageSize: node.storageSize,
+    };
 }
 
 type PoolerDemand = { readonly name: string; readonly maxInstances: number };

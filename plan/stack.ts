@@ -125,6 +125,7 @@ function networkPlan(
         dataTier: {
             postgres: data.postgres !== undefined,
             redis: data.redis?.name,
+            redisSessions: data.sessions?.name,
             cnpgOperatorNamespace: cfg.postgres.operatorNamespace,
             redisOperatorNamespace: cfg.redis.operatorNamespace,
         },

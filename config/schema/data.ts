@@ -165,6 +165,26 @@ export const redis = z
             .describe("maxmemory-policy: volatile-lru evicts only keys with a TTL (cache keys carry one; docs/data-tier.md)."),
         storageSize: bytes().default("5Gi").describe("Volume per node for RDB snapshots and nodes.conf."),
         allowShardJump: z.boolean().default(false).describe("Allow changing masters by more than one per update."),
+        sessions: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .default(true)
+                    .describe(
+                        "Keep sessions in their own small Redis Cluster with maxmemory-policy noeviction, so the cache's evictions never log a user out (docs/data-tier.md, key families).",
+                    ),
+                cpu: cpu().default("250m").describe("CPU request of each session-store node."),
+                memory: bytes()
+                    .default("1Gi")
+                    .describe(
+                        "Memory of each session-store node (request = limit); its maxmemory is redis.maxmemoryRatio of it, and the memory model of redis.memory applies.",
+                    ),
+                storageSize: bytes().default("1Gi").describe("Volume per session-store node (nodes.conf)."),
+            })
+            .prefault({})
+            .describe(
+                "The session store: a Redis Cluster of 3 masters (the operator's minimum) with redis.replicasPerMaster replicas each, the cache's images and ratios, and noeviction.",
+            ),
         operatorNamespace: label().default("redis-operator").describe("Namespace of the redis-operator release."),
         installOperator: z.boolean().default(true).describe("Install the redis-operator (pinned Helm release)."),
     })

@@ -70,6 +70,8 @@ export interface RedisMemoryInput {
     readonly forkCopyFraction: number;
     /** Replicas of each master: each may hold a full output buffer during its sync. */
     readonly replicasPerMaster: number;
+    /** The config key of the memory limit, for the refusal. @default "redis.memory" */
+    readonly memoryKey?: string;
 }
 
 /** Allocator fragmentation over maxmemory (jemalloc; measured in test/integration/data/redisMemory.test.ts). */
@@ -128,11 +130,11 @@ export function redisMemoryProblem(i: RedisMemoryInput): string | undefined {
     if (m.headroom >= 0) return undefined;
     const mb = (b: number) => `${Math.round(b / MiB)} MiB`;
     return (
-        `redis.memory (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
+        `${i.memoryKey ?? "redis.memory"} (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
         `maxmemory ${mb(m.maxmemory)} + fragmentation ${mb(m.fragmentation)} + fork copy-on-write ${mb(m.forkCopy)} ` +
         `(redis.forkCopyFraction ${i.forkCopyFraction}) + replication backlog ${mb(m.backlog)} + replica output buffers ` +
         `${i.replicasPerMaster} × ${mb(replicationBuffers(i.memoryLimit).replicaHard)} + process ${mb(m.base)} = ` +
-        `${mb(m.worstCase)} > ${mb(m.limit)}; set redis.maxmemoryRatio <= ${m.maxRatio} or raise redis.memory`
+        `${mb(m.worstCase)} > ${mb(m.limit)}; set redis.maxmemoryRatio <= ${m.maxRatio} or raise ${i.memoryKey ?? "redis.memory"}`
     );
 }
 

@@ -66,8 +66,8 @@ function assertEnvMatches(d: Obj, rows: Row[], secrets: Set<string>): void {
 
 describe("connection settings: the rendered Deployments match the contract in docs/data-tier.md", () => {
     const rows = contract();
-    test("the table lists the seven variables", () => {
-        assert.equal(rows.length, 7);
+    test("the table lists the nine variables", () => {
+        assert.equal(rows.length, 9);
     });
     /** Each Deployment's env is its rows of the table, in order, from Secrets the stack declares. */
     const check = (objects: Obj[]) => {
@@ -87,28 +87,25 @@ describe("connection settings: the rendered Deployments match the contract in do
     for (const stack of STACKS) {
         test(`${stack}: every Deployment's env is its rows of the table, in order, from Secrets the stack declares`, async () => {
             const names = check(await objectsOf(stack));
-            // API + 4 pools × (write, read, nodes, password), analytics × 1, pools × 2 of their own.
-            assert.equal(names.length, 5 * 4 + 1 + 4 * 2);
+            // API + 4 pools × (write, read, nodes, password), the API's session store × 2, analytics × 1, pools × 2 of their own.
+            assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2);
         });
     }
-    test("local with Redis off: no Deployment references Redis or its Secret", async () => {
-        const r = await renderWith("local", { redis: { enabled: false } });
-        const names = check(kubernetesObjects(r.resources));
-        assert.equal(names.length, 5 * 2 + 1 + 4 * 2);
-        assert.deepEqual(
-            names.filter((n) => n.includes("REDIS")),
-            [],
-        );
-    });
-    test("dev with Postgres off: no Deployment references a database Secret; analytics has no env", async () => {
-        const r = await renderWith("dev", { postgres: { enabled: false } });
-        const names = check(kubernetesObjects(r.resources));
-        assert.equal(names.length, 5 * 2 + 4 * 2);
-        assert.deepEqual(
-            names.filter((n) => n.includes("DATABASE")),
-            [],
-        );
-    });
+    const disabled = [
+        // API + pools × (write, read), the API's session store is gone with Redis, analytics × 1, pools × 2 of their own.
+        { stack: "local", tier: "Redis", overrides: { redis: { enabled: false } }, absent: "REDIS", count: 5 * 2 + 1 + 4 * 2 },
+        // API + pools × (nodes, password), the API's session store × 2, analytics has nothing, pools × 2 of their own.
+        { stack: "dev", tier: "Postgres", overrides: { postgres: { enabled: false } }, absent: "DATABASE", count: 5 * 2 + 2 + 4 * 2 },
+    ];
+    for (const d of disabled)
+        test(`${d.stack} with ${d.tier} off: no Deployment references it or its Secrets`, async () => {
+            const names = check(kubernetesObjects((await renderWith(d.stack, d.overrides)).resources));
+            assert.equal(names.length, d.count);
+            assert.deepEqual(
+                names.filter((n) => n.includes(d.absent)),
+                [],
+            );
+        });
 });
 
 describe("a credential rotation rolls the connected pods", () => {

@@ -19,11 +19,15 @@ const REDIS = [
     { name: "SYSMANAGE_REDIS_NODES", value: "sysmanage-redis-leader:6379" },
     ref("SYSMANAGE_REDIS_PASSWORD", "sysmanage-redis-auth", "password"),
 ];
+const SESSIONS = [
+    { name: "SYSMANAGE_SESSION_REDIS_NODES", value: "sysmanage-redis-sessions-leader:6379" },
+    ref("SYSMANAGE_SESSION_REDIS_PASSWORD", "sysmanage-redis-sessions-auth", "password"),
+];
 
 describe("connection settings of the workloads", () => {
-    test("prod: API and workers write, read and cache; analytics reads the analytics replica only", () => {
+    test("prod: API and workers write, read and cache, the API alone has the session store; analytics reads the analytics replica only", () => {
         const p = planStack(prod(), "prod");
-        assert.deepEqual(p.workloads[0].pod.env, [WRITE, READ, ...REDIS]);
+        assert.deepEqual(p.workloads[0].pod.env, [WRITE, READ, ...REDIS, ...SESSIONS]);
         assert.deepEqual(p.workloads[1].pod.env, [
             { name: "SYSMANAGE_WORKER_POOL", value: "queue" },
             { name: "SYSMANAGE_QUEUE", value: "queue" },
@@ -36,11 +40,13 @@ describe("connection settings of the workloads", () => {
             assert.deepEqual(pod.annotations, { [CREDENTIALS_VERSION_ANNOTATION]: "1" }, pod.name);
     });
 
-    test("a disabled tier is not referenced: no Redis settings without Redis, no URLs without Postgres", () => {
+    test("a disabled tier is not referenced: no Redis settings without Redis (cache and sessions), no URLs without Postgres", () => {
         const noRedis = planStack(prod({ redis: { enabled: false } }), "prod");
         assert.deepEqual(noRedis.workloads[0].pod.env, [WRITE, READ]);
         const noPostgres = planStack(prod({ postgres: { enabled: false } }), "prod");
-        assert.deepEqual(noPostgres.workloads[0].pod.env, REDIS);
+        assert.deepEqual(noPostgres.workloads[0].pod.env, [...REDIS, ...SESSIONS]);
+        const noSessions = planStack(prod({ redis: { sessions: { enabled: false } } }), "prod");
+        assert.deepEqual(noSessions.workloads[0].pod.env, [WRITE, READ, ...REDIS]);
         assert.equal(noPostgres.analytics!.env, undefined);
         assert.equal(noPostgres.analytics!.annotations, undefined);
     });

@@ -61,11 +61,14 @@ describe("planStack", () => {
         const p = planStack(prod(), "prod");
         assert.deepEqual(p.network.apiSelector, { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" });
         assert.deepEqual(p.network.metricsPorts.slice(-3), [9187, 9127, 9121]);
+        assert.equal(p.network.dataTier!.redis, "sysmanage-redis");
+        assert.equal(p.network.dataTier!.redisSessions, "sysmanage-redis-sessions");
         const bare = planStack(prod({ postgres: { enabled: false }, redis: { enabled: false } }), "prod");
         assert.ok(!bare.network.metricsPorts.some((x) => [9187, 9127, 9121].includes(x)));
         assert.deepEqual(bare.network.dataTier, {
             postgres: false,
             redis: undefined,
+            redisSessions: undefined,
             cnpgOperatorNamespace: bare.network.dataTier!.cnpgOperatorNamespace,
             redisOperatorNamespace: bare.network.dataTier!.redisOperatorNamespace,
         });
