@@ -111,7 +111,8 @@ type PoolerDemand = { readonly name: string; readonly maxInstances: number };
 
 function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
     const pg = c.postgres;
-    const readType = pg.replicas > 0 ? "ro" : "r";
+    // -ro selects replicas only (no endpoints when none is up); -r every instance, the primary too.
+    const readType = pg.replicas > 0 && c.pooler.readFallback === "none" ? "ro" : "r";
     // A Pooler's Service takes the Pooler's name, and the operator patches any Service of that
     // name: `<cluster>-rw/-ro/-r` are the Cluster's own Services, so poolers are `<cluster>-pooler-<type>`.
     const write = { name: `${PG_CLUSTER}-pooler-rw`, maxInstances: c.pooler.writeInstances };
@@ -172,16 +173,35 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
         headroom: pg.headroomConnections,
         activeBackends: activeBackends(quantityValue(cpu), c.pooler.activeBackendsPerCpu),
     });
+    const primary = target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu);
+    const replica = target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu);
     const budgets =
-        pg.replicas > 0
-            ? [
-                  sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write], seed),
-                  sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu), [read], seed),
-              ]
-            : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write, read], seed)];
+        pg.replicas === 0
+            ? [sizePools(primary, [write, read], seed)]
+            : c.pooler.readFallback === "none"
+              ? [sizePools(primary, [write], seed), sizePools(replica, [read], seed)]
+              : readAnyInstance(primary, replica, write, read, seed);
     if (pg.analytics.enabled)
         budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections, pg.analytics.cpu), [analyticsPooler], seed));
     return budgets;
+}
+
+/**
+ * A read pooler of type r may put all its connections on the primary or on any replica: the
+ * primary's budget counts it with the write pooler, and each replica sees it with the pools the
+ * primary allows (the tighter of the two: more pods share the same CPU).
+ */
+function readAnyInstance(
+    primary: BudgetTarget,
+    replica: BudgetTarget,
+    write: PoolerDemand,
+    read: PoolerDemand,
+    seed: PoolSeed,
+): BudgetReport[] {
+    const onPrimary = sizePools(primary, [write, read], seed);
+    const pool = onPrimary.pools.find((p) => p.pooler === read.name)!;
+    const { defaultPoolSize, minPoolSize, reservePoolSize, maxDbConnections } = pool;
+    return [onPrimary, sizePools(replica, [read], { defaultPoolSize, minPoolSize, reservePoolSize, maxDbConnections })];
 }
 
 /** The main cluster and the analytics replica cluster (its workers at least the primary's: a replica's must be). */

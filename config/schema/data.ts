@@ -83,7 +83,15 @@ export const pooler = z
         cpu: cpu().default("250m").describe("CPU request of each PgBouncer pod (PgBouncer uses one core at most)."),
         memory: bytes().default("256Mi").describe("Memory of each PgBouncer pod (request = limit: Guaranteed, never BestEffort)."),
         writeInstances: int(1, 20).default(3).describe("PgBouncer pods of the -rw pooler (to the primary)."),
-        readInstances: int(1, 20).default(3).describe("PgBouncer pods of the -ro pooler (to the replicas)."),
+        readInstances: int(1, 20)
+            .default(3)
+            .describe("PgBouncer pods of the read pooler (to the replicas, or any instance: pooler.readFallback)."),
+        readFallback: z
+            .enum(["none", "primary"])
+            .default("none")
+            .describe(
+                "Where the read pooler sends reads when every read replica is down. none: type ro (CloudNativePG's -ro Service, replicas only: with none up it has no endpoints, and the app falls back to SYSMANAGE_DATABASE_WRITE_URL, within the write pool's budget). primary: type r (-r, every instance: the primary takes a share of reads all the time, and its connection budget counts the read pooler's pods too, halving prod's write pools). Without replicas the read pooler is always r.",
+            ),
         analyticsInstances: int(1, 20).default(2).describe("PgBouncer pods of the analytics pooler."),
         maxClientConn: int(1, 100000).default(1000).describe("max_client_conn per pooler pod (seed: 1000)."),
         clientTargetUtilization: int(1, 100)

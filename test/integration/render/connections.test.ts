@@ -6,6 +6,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { admit, formatViolation } from "../../../admission";
 import { MOCK_PASSWORD, kubernetesObjects, PROJECT_DIR } from "../../../tools/mockRuntime";
 import { objectsOf, rendered, renderWith, STACKS, prodRaw, type Obj } from "../../support/render";
 
@@ -141,5 +142,21 @@ describe("a credential rotation rolls the connected pods", () => {
             assert.equal(d.spec.template.metadata.annotations[ANNOTATION], "2", d.metadata.name);
             assert.equal(JSON.stringify(d).includes(MOCK_PASSWORD), false, `${d.metadata.name} holds no password`);
         }
+    });
+});
+
+describe("pooler.readFallback: where reads go when every replica is down", () => {
+    const readPath = (objects: Obj[]) => {
+        const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === "sysmanage-read")!;
+        const pooler = objects.find((o) => o.kind === "Pooler" && o.metadata.name === secret.stringData.host)!;
+        return [secret.stringData.host, pooler.spec.type];
+    };
+    test("prod (none): the read Secret points at the -ro pooler (replicas only)", async () => {
+        assert.deepEqual(readPath(await objectsOf("prod")), ["sysmanage-pg-pooler-ro", "ro"]);
+    });
+    test("prod with primary: the read Secret points at the -r pooler (any instance), and a cluster admits it", async () => {
+        const objects = kubernetesObjects((await renderWith("prod", prodRaw({ pooler: { readFallback: "primary" } }))).resources) as Obj[];
+        assert.deepEqual(readPath(objects), ["sysmanage-pg-pooler-r", "r"]);
+        assert.deepEqual(admit(objects).map(formatViolation), []);
     });
 });
