@@ -49,6 +49,10 @@ describe("npm run render -- --stack dev", () => {
             run.stdout,
             /^ {2}- Secret sysmanage-dev\/sysmanage-api-dev-tls \(made out of band\): referenced by Gateway sysmanage-us-east-1 spec\.listeners\[0\]\.tls\.certificateRefs$/m,
         );
+        assert.match(
+            run.stdout,
+            /^ {2}- a default StorageClass \(ReadWriteOnce volumes\): the volumes of Cluster sysmanage-dev\/sysmanage-pg-analytics, Cluster sysmanage-dev\/sysmanage-pg, RedisCluster sysmanage-dev\/sysmanage-redis, RedisCluster sysmanage-dev\/sysmanage-redis-sessions$/m,
+        );
         assert.match(run.stdout, /^Rendered in [0-9]+\.[0-9]{2} s\.$/m);
     });
     test("the summary lists each autoscaled workload with min, max and metrics", () => {
