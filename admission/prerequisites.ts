@@ -66,6 +66,44 @@ function secretRefs(o: Manifest): { name: string; at: string }[] {
     return out;
 }
 
+/** The StorageClass each volume of ours asks for ("" = the cluster's default), with the objects asking. */
+function volumeClasses(objects: readonly Manifest[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const add = (cls: unknown, o: Manifest) => {
+        const key = typeof cls === "string" ? cls : "";
+        const name = `${String(o.kind)} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+        if (!out.get(key)?.includes(name)) out.set(key, [...(out.get(key) ?? []), name]);
+    };
+    for (const o of objects) {
+        const spec = isRec(o.spec) ? o.spec : {};
+        if (o.kind === "Cluster") for (const v of [spec.storage, spec.walStorage]) if (isRec(v)) add(v.storageClass, o);
+        if (o.kind === "RedisCluster" && isRec(spec.storage))
+            for (const t of [spec.storage.volumeClaimTemplate, spec.storage.nodeConfVolumeClaimTemplate])
+                if (isRec(t) && isRec(t.spec)) add(t.spec.storageClassName, o);
+    }
+    return out;
+}
+
+/** Volumes (a StorageClass that provisions them) and the object store the backups write to. */
+function storagePrerequisites(objects: readonly Manifest[]): Prerequisite[] {
+    const out: Prerequisite[] = [];
+    for (const [cls, users] of volumeClasses(objects))
+        out.push({
+            what: cls ? `StorageClass ${cls} (ReadWriteOnce volumes)` : "a default StorageClass (ReadWriteOnce volumes)",
+            why: `the volumes of ${users.join(", ")}`,
+        });
+    for (const c of objects.filter((o) => o.kind === "Cluster")) {
+        const store =
+            isRec(c.spec) && isRec(c.spec.backup) && isRec(c.spec.backup.barmanObjectStore) ? c.spec.backup.barmanObjectStore : undefined;
+        if (typeof store?.destinationPath === "string")
+            out.push({
+                what: `an object store at ${store.destinationPath} the instances can write`,
+                why: `Cluster ${c.metadata?.namespace ?? ""}/${c.metadata?.name ?? ""} archives its WAL and base backups there (the program creates no bucket)`,
+            });
+    }
+    return out;
+}
+
 /** The prerequisites of a rendered stack. */
 export function prerequisites(objects: readonly Manifest[], releases: readonly ReleaseRef[]): Prerequisite[] {
     const out: Prerequisite[] = [];
@@ -107,6 +145,8 @@ export function prerequisites(objects: readonly Manifest[], releases: readonly R
         if (users.length)
             out.push({ what: `the ${chart} operator and its CRDs`, why: `${names(users)}; this stack does not install ${chart}` });
     }
+
+    out.push(...storagePrerequisites(objects));
 
     const declared = new Set(kinds("Secret").map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
     for (const c of kinds("Cluster")) for (const s of cnpgSecrets(String(c.metadata?.name))) declared.add(`${c.metadata?.namespace}/${s}`);

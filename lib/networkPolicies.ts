@@ -26,6 +26,8 @@ export interface NetworkPlan {
         readonly postgres: boolean;
         /** Name of the RedisCluster (its pods are labelled `app: <name>-leader|follower`). */
         readonly redis?: string;
+        /** Name of the session store's RedisCluster (the API's only). */
+        readonly redisSessions?: string;
         readonly cnpgOperatorNamespace: string;
         readonly redisOperatorNamespace: string;
     };
@@ -44,6 +46,8 @@ const uniq = (xs: readonly number[]) => [...new Set(xs)].sort((a, b) => a - b);
 export const DATA_CLIENT_COMPONENTS = ["api", "worker", "analytics"];
 /** Components that may use Redis. */
 export const CACHE_CLIENT_COMPONENTS = ["api", "worker"];
+/** Components that may use the session store (only the API logs users in). */
+export const SESSION_CLIENT_COMPONENTS = ["api"];
 
 const POOLER_PODS = { matchLabels: { "cnpg.io/podRole": "pooler" } };
 const POSTGRES_PODS = { matchLabels: { "cnpg.io/podRole": "instance" } };
@@ -88,24 +92,28 @@ export function dataTierPolicies(p: NetworkPlan): NamedPolicy[] {
             },
         });
     }
-    if (d.redis) {
-        const bus = [tcp(p.redisPort), tcp(p.redisPort + 10000)];
-        out.push({
-            name: "allow-redis",
-            spec: {
-                podSelector: redisPods(d.redis),
-                policyTypes: ["Ingress", "Egress"],
-                ingress: [
-                    { from: [{ podSelector: components(CACHE_CLIENT_COMPONENTS) }], ports: [tcp(p.redisPort)] },
-                    { from: [{ podSelector: redisPods(d.redis) }], ports: bus },
-                    { from: [{ namespaceSelector: nsSelector(d.redisOperatorNamespace) }], ports: [tcp(p.redisPort)] },
-                    { from: [prom], ports: [tcp(9121)] },
-                ],
-                egress: [{ to: [{ podSelector: redisPods(d.redis) }], ports: bus }],
-            },
-        });
-    }
+    if (d.redis) out.push(redisPolicy("allow-redis", d.redis, CACHE_CLIENT_COMPONENTS, p, prom));
+    if (d.redisSessions) out.push(redisPolicy("allow-redis-sessions", d.redisSessions, SESSION_CLIENT_COMPONENTS, p, prom));
     return out;
+}
+
+/** A Redis Cluster's pods: reached by its clients, the operator and Prometheus; its bus only among themselves. */
+function redisPolicy(name: string, cluster: string, clients: string[], p: NetworkPlan, prom: object): NamedPolicy {
+    const bus = [tcp(p.redisPort), tcp(p.redisPort + 10000)];
+    return {
+        name,
+        spec: {
+            podSelector: redisPods(cluster),
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [
+                { from: [{ podSelector: components(clients) }], ports: [tcp(p.redisPort)] },
+                { from: [{ podSelector: redisPods(cluster) }], ports: bus },
+                { from: [{ namespaceSelector: nsSelector(p.dataTier!.redisOperatorNamespace) }], ports: [tcp(p.redisPort)] },
+                { from: [prom], ports: [tcp(9121)] },
+            ],
+            egress: [{ to: [{ podSelector: redisPods(cluster) }], ports: bus }],
+        },
+    };
 }
 
 /** Label Gateway API implementations put on the proxies they deploy for a Gateway. */
@@ -212,6 +220,18 @@ function appPolicies(p: NetworkPlan): NamedPolicy[] {
                           podSelector: components(CACHE_CLIENT_COMPONENTS),
                           policyTypes: ["Egress"],
                           egress: [{ to: [{ podSelector: redisPods(p.dataTier.redis) }], ports: [tcp(p.redisPort)] }],
+                      },
+                  },
+              ]
+            : []),
+        ...(p.dataTier?.redisSessions
+            ? [
+                  {
+                      name: "allow-api-to-redis-sessions",
+                      spec: {
+                          podSelector: components(SESSION_CLIENT_COMPONENTS),
+                          policyTypes: ["Egress"],
+                          egress: [{ to: [{ podSelector: redisPods(p.dataTier.redisSessions) }], ports: [tcp(p.redisPort)] }],
                       },
                   },
               ]

@@ -4,7 +4,7 @@
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
 import { safeToEvict } from "../policies/contract";
-import type { PodTemplateSpec, Container, TopologySpreadConstraint } from "kubernetes-types/core/v1";
+import type { PodTemplateSpec, Container, EnvVar, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
 
 export const PART_OF = "sysmanage";
@@ -58,7 +58,10 @@ export interface PodArgs extends WorkloadIdentity {
     readonly probes: { startupFailureThreshold: number; readinessPeriodSeconds: number; livenessPeriodSeconds: number };
     readonly shutdown: { terminationGracePeriodSeconds: number; preStopSleepSeconds: number };
     readonly zones: readonly string[];
-    readonly env?: Record<string, string>;
+    /** Environment in order: plain values and `secretKeyRef`s (plan/connections.ts builds the data tier's). */
+    readonly env?: readonly EnvVar[];
+    /** Pod-template annotations (a change rolls the pods: the credentials version). */
+    readonly annotations?: Readonly<Record<string, string>>;
     /** Name of the container (the VPA's containerPolicies refer to it). */
     readonly containerName?: string;
 }
@@ -89,7 +92,7 @@ export function container(args: PodArgs): Container {
         image: args.image,
         imagePullPolicy: "IfNotPresent",
         ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
-        env: Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value })),
+        env: [...(args.env ?? [])],
         resources: { requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryRequest }, limits },
         readinessProbe: {
             httpGet: http("/health/ready"),
@@ -131,7 +134,7 @@ export function container(args: PodArgs): Container {
 export function podTemplate(args: PodArgs): PodTemplateSpec {
     return {
         // /tmp is scratch: Cluster Autoscaler may drain the node (policy wl-evictable-local-volumes).
-        metadata: { labels: standardLabels(args), annotations: safeToEvict("tmp") },
+        metadata: { labels: standardLabels(args), annotations: { ...safeToEvict("tmp"), ...args.annotations } },
         spec: {
             serviceAccountName: args.serviceAccountName,
             automountServiceAccountToken: false,

@@ -43,13 +43,9 @@ export function alertInputs(plan: StackPlan): AlertInputs {
             maxLagSeconds: pgDurationSeconds(c.parameters.max_standby_streaming_delay ?? "30s"),
         })),
         poolers: (pg?.poolers ?? []).map((p) => ({ name: p.name, maxDbConnections: Number(p.parameters.max_db_connections) })),
-        redis: plan.data.redis
-            ? {
-                  name: plan.data.redis.name,
-                  replicasPerMaster: plan.data.redis.replicasPerMaster,
-                  memoryHigh: SEED_CACHE_THRESHOLDS.memoryHigh,
-              }
-            : undefined,
+        redis: [plan.data.redis, plan.data.sessions].flatMap((r) =>
+            r ? [{ name: r.name, replicasPerMaster: r.replicasPerMaster, memoryHigh: SEED_CACHE_THRESHOLDS.memoryHigh }] : [],
+        ),
     };
 }
 

@@ -17,6 +17,9 @@ import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 export const PG_CLUSTER = "sysmanage-pg";
 export const PG_ANALYTICS_CLUSTER = "sysmanage-pg-analytics";
 export const REDIS_CLUSTER = "sysmanage-redis";
+export const REDIS_SESSIONS_CLUSTER = "sysmanage-redis-sessions";
+/** The session store's masters: the operator's minimum cluster size (sessions are small; memory sizes it). */
+export const SESSION_MASTERS = 3;
 export const DATABASE = "sysmanage";
 
 export interface PoolerPlan {
@@ -56,41 +59,66 @@ export interface DataTierPlan {
         readonly budgets: BudgetReport[];
         readonly privileges: PrivilegePlan;
     };
-    readonly redis?: {
-        readonly name: string;
-        readonly masters: number;
-        readonly replicasPerMaster: number;
-        readonly config: Record<string, string>;
-        /** Each node's worst moment against its container limit (the config rule has checked it fits). */
-        readonly memory: RedisMemoryModel;
-    };
+    /** The cache (volatile-lru: evicts keys with a TTL). */
+    readonly redis?: RedisPlan;
+    /** The session store (noeviction: a live session is never evicted); the API's only. */
+    readonly sessions?: RedisPlan;
+}
+
+/** One Redis Cluster: the cache or the session store, declared by the same component. */
+export interface RedisPlan {
+    readonly name: string;
+    readonly masters: number;
+    readonly replicasPerMaster: number;
+    readonly config: Record<string, string>;
+    /** Each node's worst moment against its container limit (the config rule has checked it fits). */
+    readonly memory: RedisMemoryModel;
+    readonly cpu: string;
+    readonly memoryLimit: string;
+    readonly storageSize: string;
 }
 
 export function dataTierPlan(c: AppConfig): DataTierPlan {
     const postgres = c.postgres.enabled ? postgresPlan(c) : undefined;
     const r = c.redis;
-    const redis = r.enabled
-        ? {
-              name: REDIS_CLUSTER,
-              masters: r.masters,
-              replicasPerMaster: r.replicasPerMaster,
-              config: redisConfig({ memoryLimit: r.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy: r.evictionPolicy }),
-              memory: redisMemoryModel({
-                  memoryLimit: r.memory,
-                  maxmemoryRatio: r.maxmemoryRatio,
-                  forkCopyFraction: r.forkCopyFraction,
-                  replicasPerMaster: r.replicasPerMaster,
-              }),
-          }
-        : undefined;
-    return { postgres, redis };
+    const redis = r.enabled ? redisPlan(c, REDIS_CLUSTER, r.masters, r, r.evictionPolicy) : undefined;
+    // Sessions must outlive the cache's evictions: their own cluster refuses writes when full instead.
+    const sessions =
+        r.enabled && r.sessions.enabled ? redisPlan(c, REDIS_SESSIONS_CLUSTER, SESSION_MASTERS, r.sessions, "noeviction") : undefined;
+    return { postgres, redis, sessions };
+}
+
+function redisPlan(
+    c: AppConfig,
+    name: string,
+    masters: number,
+    node: { readonly cpu: string; readonly memory: string; readonly storageSize: string },
+    evictionPolicy: string,
+): RedisPlan {
+    const r = c.redis;
+    return {
+        name,
+        masters,
+        replicasPerMaster: r.replicasPerMaster,
+        config: redisConfig({ memoryLimit: node.memory, maxmemoryRatio: r.maxmemoryRatio, evictionPolicy }),
+        memory: redisMemoryModel({
+            memoryLimit: node.memory,
+            maxmemoryRatio: r.maxmemoryRatio,
+            forkCopyFraction: r.forkCopyFraction,
+            replicasPerMaster: r.replicasPerMaster,
+        }),
+        cpu: node.cpu,
+        memoryLimit: node.memory,
+        storageSize: node.storageSize,
+    };
 }
 
 type PoolerDemand = { readonly name: string; readonly maxInstances: number };
 
 function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
     const pg = c.postgres;
-    const readType = pg.replicas > 0 ? "ro" : "r";
+    // -ro selects replicas only (no endpoints when none is up); -r every instance, the primary too.
+    const readType = pg.replicas > 0 && c.pooler.readFallback === "none" ? "ro" : "r";
     // A Pooler's Service takes the Pooler's name, and the operator patches any Service of that
     // name: `<cluster>-rw/-ro/-r` are the Cluster's own Services, so poolers are `<cluster>-pooler-<type>`.
     const write = { name: `${PG_CLUSTER}-pooler-rw`, maxInstances: c.pooler.writeInstances };
@@ -153,13 +181,14 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
         headroom: pg.headroomConnections,
         activeBackends: activeBackends(quantityValue(cpu), c.pooler.activeBackendsPerCpu),
     });
+    const primary = target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu);
+    const replica = target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu);
     const budgets =
-        pg.replicas > 0
-            ? [
-                  sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write], seed),
-                  sizePools(target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu), [read], seed),
-              ]
-            : [sizePools(target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu), [write, read], seed)];
+        pg.replicas === 0
+            ? [sizePools(primary, [write, read], seed)]
+            : c.pooler.readFallback === "none"
+              ? [sizePools(primary, [write], seed), sizePools(replica, [read], seed)]
+              : readAnyInstance(primary, replica, write, read, seed);
     if (pg.analytics.enabled)
         budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections, pg.analytics.cpu), [analyticsPooler], seed));
     return budgets;
@@ -172,6 +201,24 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
 function activeOn(c: AppConfig, budgets: readonly BudgetReport[], cluster: string): number {
     const pooled = Math.max(0, ...budgets.filter((b) => b.target === cluster || b.target.startsWith(`${cluster} `)).map((b) => b.used));
     return pooled + c.postgres.headroomConnections;
+}
+
+/**
+ * A read pooler of type r may put all its connections on the primary or on any replica: the
+ * primary's budget counts it with the write pooler, and each replica sees it with the pools the
+ * primary allows (the tighter of the two: more pods share the same CPU).
+ */
+function readAnyInstance(
+    primary: BudgetTarget,
+    replica: BudgetTarget,
+    write: PoolerDemand,
+    read: PoolerDemand,
+    seed: PoolSeed,
+): BudgetReport[] {
+    const onPrimary = sizePools(primary, [write, read], seed);
+    const pool = onPrimary.pools.find((p) => p.pooler === read.name)!;
+    const { defaultPoolSize, minPoolSize, reservePoolSize, maxDbConnections } = pool;
+    return [onPrimary, sizePools(replica, [read], { defaultPoolSize, minPoolSize, reservePoolSize, maxDbConnections })];
 }
 
 /** The main cluster and the analytics replica cluster (its workers at least the primary's: a replica's must be). */

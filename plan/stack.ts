@@ -12,6 +12,7 @@ import { OPERATOR_METRICS_PORTS } from "../lib/monitors";
 import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
+import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
 
 /** A horizontally scaled workload: its plan and the forecast's annotations for its HPA. */
@@ -61,7 +62,16 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         asConfigError(stack, () => nextShardCount(inputs.deployedRedisMasters ?? 0, masters, cfg.redis.allowShardJump));
     }
     const labels = stackLabels(cfg.environment, cfg.cluster.name);
-    const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) => ({ ...p, annotations: inputs.annotations?.[p.key] }));
+    const conn: ConnectionInputs = {
+        data,
+        redisPort: cfg.network.redisPort,
+        credentialsVersion: cfg.databaseAccess.credentialsVersion,
+    };
+    const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) => ({
+        ...p,
+        pod: connectedPod(p.pod, conn),
+        annotations: inputs.annotations?.[p.key],
+    }));
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const digests = cfg.images.digests;
     return {
@@ -71,7 +81,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         dnsRegions: cfg.dns.regions.filter((r) => r.name === cfg.cluster.region),
         network: networkPlan(cfg, stack, workloads, data, gatewayName),
         workloads,
-        analytics: cfg.analytics.enabled ? analyticsPod(cfg, stack) : undefined,
+        analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
         data,
         dataLabels: {
             database: componentLabels(labels, "database", stack),
@@ -115,6 +125,7 @@ function networkPlan(
         dataTier: {
             postgres: data.postgres !== undefined,
             redis: data.redis?.name,
+            redisSessions: data.sessions?.name,
             cnpgOperatorNamespace: cfg.postgres.operatorNamespace,
             redisOperatorNamespace: cfg.redis.operatorNamespace,
         },

@@ -70,7 +70,10 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
                 probes: w.probes,
                 shutdown: w.shutdown,
                 zones: c.zones,
-                env: { SYSMANAGE_WORKER_POOL: pool, SYSMANAGE_QUEUE: w.queueName },
+                env: [
+                    { name: "SYSMANAGE_WORKER_POOL", value: pool },
+                    { name: "SYSMANAGE_QUEUE", value: w.queueName },
+                ],
             },
             bounds: { minReplicas: w.minReplicas, maxReplicas: w.maxReplicas },
             metrics: [

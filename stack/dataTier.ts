@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
 import type { AppConfig } from "../config/schema";
+import { passwordKeepers } from "../plan/connections";
 import { roleEndpoints, type StackPlan } from "../plan/stack";
 
 type Opts = pulumi.ComponentResourceOptions;
@@ -21,30 +22,34 @@ export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulu
         opts,
     );
     if (postgres) declarePostgres(cfg, plan, namespace, operators.postgresReady, opts);
-    if (redis) {
-        const r = cfg.redis;
-        new RedisCluster(
-            "redis",
-            {
-                namespace,
-                name: redis.name,
-                labels: plan.dataLabels.cache,
-                config: redis.config,
-                masters: redis.masters,
-                replicasPerMaster: redis.replicasPerMaster,
-                image: plan.images.redis,
-                exporterImage: plan.images.redisExporter,
-                cpu: r.cpu,
-                memory: r.memory,
-                storageSize: r.storageSize,
-                storageClass: cfg.postgres.storageClass,
-                zones: cfg.zones.length,
-                operatorReady: operators.redisReady,
-                scraping: scrapingOf(cfg),
-            },
-            opts,
-        );
-    }
+    // The cache and the session store: one component, one plan shape.
+    const caches = [
+        { key: "redis", plan: redis },
+        { key: "redis-sessions", plan: plan.data.sessions },
+    ];
+    for (const { key, plan: r } of caches)
+        if (r)
+            new RedisCluster(
+                key,
+                {
+                    namespace,
+                    name: r.name,
+                    labels: plan.dataLabels.cache,
+                    config: r.config,
+                    masters: r.masters,
+                    replicasPerMaster: r.replicasPerMaster,
+                    image: plan.images.redis,
+                    exporterImage: plan.images.redisExporter,
+                    cpu: r.cpu,
+                    memory: r.memoryLimit,
+                    storageSize: r.storageSize,
+                    storageClass: cfg.postgres.storageClass,
+                    zones: cfg.zones.length,
+                    operatorReady: operators.redisReady,
+                    scraping: scrapingOf(cfg),
+                },
+                opts,
+            );
 }
 
 const scrapingOf = (cfg: AppConfig) => ({ monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval });
@@ -111,7 +116,14 @@ function declarePostgres(
             : undefined;
     new DatabaseRoles(
         "db-roles",
-        { namespace, labels: plan.dataLabels.database, plan: data.privileges, endpoints: roleEndpoints(data), manage },
+        {
+            namespace,
+            labels: plan.dataLabels.database,
+            plan: data.privileges,
+            endpoints: roleEndpoints(data),
+            passwordKeepers: passwordKeepers(access.credentialsVersion),
+            manage,
+        },
         opts,
     );
 }

@@ -2,12 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { PrivilegePlan, RolePlan } from "../../lib/data/privileges";
+import { roleSecretName, type PrivilegePlan, type RolePlan } from "../../lib/data/privileges";
 
 export interface DatabaseRolesArgs {
     readonly namespace: pulumi.Input<string>;
     readonly labels: Record<string, string>;
     readonly plan: PrivilegePlan;
+    /** Keepers of every role's RandomPassword: a change replaces (rotates) the passwords. */
+    readonly passwordKeepers?: Record<string, string>;
     /** Pooler Service each role's app Secret points at (role -> service). */
     readonly endpoints: Record<string, string>;
     /** Declare roles and grants through @pulumi/postgresql (the deployer must reach the primary). */
@@ -122,10 +124,10 @@ export class DatabaseRoles extends pulumi.ComponentResource {
 
         this.secretNames = {};
         for (const r of plan.roles) {
-            const password = new random.RandomPassword(`${name}-${r.role}-password`, PASSWORD, child);
+            const password = new random.RandomPassword(`${name}-${r.role}-password`, { ...PASSWORD, keepers: args.passwordKeepers }, child);
             const host = args.endpoints[r.role];
             if (!host) throw new Error(`DatabaseRoles: no pooler endpoint for role ${r.role}`);
-            const secretName = r.role.replace(/_/g, "-");
+            const secretName = roleSecretName(r.role);
             this.secretNames[r.role] = secretName;
             new k8s.core.v1.Secret(
                 `${name}-${r.role}-secret`,

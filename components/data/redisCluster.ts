@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { safeToEvict } from "../../policies/contract";
-import { redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
+import { redisAuthSecretName, redisClusterSpec, redisConfText, type RedisArgs } from "../../lib/data/manifests";
 import { operatorPodMonitor, type Scraping } from "./podMonitor";
 
 export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "configMap" | "serviceAccount"> {
@@ -29,7 +29,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         super("sysmanage:data:RedisCluster", name, {}, opts);
         const child = { parent: this };
         const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, child);
-        this.passwordSecretName = `${args.name}-auth`;
+        this.passwordSecretName = redisAuthSecretName(args.name);
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
             {

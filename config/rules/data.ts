@@ -17,6 +17,17 @@ export function dataProblems(c: AppConfig): string[] {
         const { memory: memoryLimit, maxmemoryRatio, forkCopyFraction, replicasPerMaster } = c.redis;
         const redisMemory = redisMemoryProblem({ memoryLimit, maxmemoryRatio, forkCopyFraction, replicasPerMaster });
         if (redisMemory) out.push(redisMemory);
+        // The session store runs with the cache's ratios: its limit must hold the same worst case.
+        const sessions = c.redis.sessions.enabled
+            ? redisMemoryProblem({
+                  memoryLimit: c.redis.sessions.memory,
+                  maxmemoryRatio,
+                  forkCopyFraction,
+                  replicasPerMaster,
+                  memoryKey: "redis.sessions.memory",
+              })
+            : undefined;
+        if (sessions) out.push(sessions);
     }
     if (c.postgres.enabled && c.postgres.analytics.enabled && c.postgres.analytics.maxConnections < c.postgres.maxConnections)
         out.push(

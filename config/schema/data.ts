@@ -93,7 +93,15 @@ export const pooler = z
         cpu: cpu().default("250m").describe("CPU request of each PgBouncer pod (PgBouncer uses one core at most)."),
         memory: bytes().default("256Mi").describe("Memory of each PgBouncer pod (request = limit: Guaranteed, never BestEffort)."),
         writeInstances: int(1, 20).default(3).describe("PgBouncer pods of the -rw pooler (to the primary)."),
-        readInstances: int(1, 20).default(3).describe("PgBouncer pods of the -ro pooler (to the replicas)."),
+        readInstances: int(1, 20)
+            .default(3)
+            .describe("PgBouncer pods of the read pooler (to the replicas, or any instance: pooler.readFallback)."),
+        readFallback: z
+            .enum(["none", "primary"])
+            .default("none")
+            .describe(
+                "Where the read pooler sends reads when every read replica is down. none: type ro (CloudNativePG's -ro Service, replicas only: with none up it has no endpoints, and the app falls back to SYSMANAGE_DATABASE_WRITE_URL, within the write pool's budget). primary: type r (-r, every instance: the primary takes a share of reads all the time, and its connection budget counts the read pooler's pods too, halving prod's write pools). Without replicas the read pooler is always r.",
+            ),
         analyticsInstances: int(1, 20).default(2).describe("PgBouncer pods of the analytics pooler."),
         maxClientConn: int(1, 100000).default(1000).describe("max_client_conn per pooler pod (seed: 1000)."),
         clientTargetUtilization: int(1, 100)
@@ -142,6 +150,11 @@ export const databaseAccess = z
         adminUsername: grammar(g.pgRoleNameError)
             .default("sysmanage_admin")
             .describe("Role the provider connects as (CREATEROLE, not superuser)."),
+        credentialsVersion: int(1, 1000000)
+            .default(1)
+            .describe(
+                "Raise it to rotate the app roles' passwords: it is the passwords' keepers and a pod-template annotation of every connected workload, so the Deployments roll onto the new Secrets (docs/data-tier.md).",
+            ),
     })
     .prefault({})
     .describe("How the deployer manages roles and grants.");
@@ -178,6 +191,26 @@ export const redis = z
             .describe("maxmemory-policy: volatile-lru evicts only keys with a TTL (cache keys carry one; docs/data-tier.md)."),
         storageSize: bytes().default("5Gi").describe("Volume per node for RDB snapshots and nodes.conf."),
         allowShardJump: z.boolean().default(false).describe("Allow changing masters by more than one per update."),
+        sessions: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .default(true)
+                    .describe(
+                        "Keep sessions in their own small Redis Cluster with maxmemory-policy noeviction, so the cache's evictions never log a user out (docs/data-tier.md, key families).",
+                    ),
+                cpu: cpu().default("250m").describe("CPU request of each session-store node."),
+                memory: bytes()
+                    .default("1Gi")
+                    .describe(
+                        "Memory of each session-store node (request = limit); its maxmemory is redis.maxmemoryRatio of it, and the memory model of redis.memory applies.",
+                    ),
+                storageSize: bytes().default("1Gi").describe("Volume per session-store node (nodes.conf)."),
+            })
+            .prefault({})
+            .describe(
+                "The session store: a Redis Cluster of 3 masters (the operator's minimum) with redis.replicasPerMaster replicas each, the cache's images and ratios, and noeviction.",
+            ),
         operatorNamespace: label().default("redis-operator").describe("Namespace of the redis-operator release."),
         installOperator: z.boolean().default(true).describe("Install the redis-operator (pinned Helm release)."),
     })

@@ -24,7 +24,15 @@ export interface PoolerAlerts {
 export interface DataTierAlertInputs {
     readonly postgres: readonly PostgresClusterAlerts[];
     readonly poolers: readonly PoolerAlerts[];
-    readonly redis?: { readonly name: string; readonly replicasPerMaster: number; readonly memoryHigh: number };
+    /** The cache and the session store. */
+    readonly redis: readonly RedisAlerts[];
+}
+
+export interface RedisAlerts {
+    readonly name: string;
+    readonly replicasPerMaster: number;
+    /** Share of maxmemory that warns (the seed's scale-out mark, 0.8). */
+    readonly memoryHigh: number;
 }
 
 /** Instance pods of a CloudNativePG cluster (`<cluster>-<n>`), not its poolers or another cluster. */
@@ -101,7 +109,7 @@ function poolerAlerts(ctx: AlertContext, poolers: readonly PoolerAlerts[]): IRul
     ]);
 }
 
-function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redis"]>): IRule[] {
+function redisAlerts(ctx: AlertContext, r: RedisAlerts): IRule[] {
     const sel = `${inNamespace(ctx)},pod=~"${r.name}-(leader|follower)-[0-9]+"`;
     const rules = [
         alertRule(ctx, {
@@ -109,6 +117,7 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
             expr: `redis_up{${sel}} == 0`,
             for: "2m",
             severity: "critical",
+            labels: { redis: r.name },
             summary: "A Redis node does not answer its exporter",
             description: "{{ $labels.pod }} is down.",
         }),
@@ -117,6 +126,7 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
             expr: `redis_cluster_state{${sel}} == 0`,
             for: "1m",
             severity: "critical",
+            labels: { redis: r.name },
             summary: "The Redis Cluster reports cluster_state:fail",
             description: "{{ $labels.pod }} sees slots uncovered: keys in them cannot be read or written.",
         }),
@@ -125,6 +135,7 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
             expr: `redis_memory_used_bytes{${sel}} / (redis_memory_max_bytes{${sel}} > 0) > ${r.memoryHigh}`,
             for: "10m",
             severity: "warning",
+            labels: { redis: r.name },
             summary: "A Redis node is close to its maxmemory",
             description: `{{ $labels.pod }} uses {{ $value | humanizePercentage }} of maxmemory (the cache scales out above ${r.memoryHigh * 100} %): evictions follow.`,
         }),
@@ -133,6 +144,7 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
             expr: `rate(redis_evicted_keys_total{${sel}}[5m]) > 0`,
             for: "15m",
             severity: "warning",
+            labels: { redis: r.name },
             summary: "Redis evicts keys with a TTL",
             description: "{{ $labels.pod }} evicts {{ $value }} keys/s: cache keys and idle sessions with a TTL go before their time.",
         }),
@@ -144,6 +156,7 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
                 expr: `redis_connected_slaves{${sel}} < ${r.replicasPerMaster} and on (namespace, pod) redis_instance_info{${sel},role="master"}`,
                 for: "10m",
                 severity: "warning",
+                labels: { redis: r.name },
                 summary: "A Redis master has fewer replicas than configured",
                 description: `{{ $labels.pod }} has {{ $value }} replicas (want ${r.replicasPerMaster}): losing it loses its shard's keys.`,
             }),
@@ -152,5 +165,5 @@ function redisAlerts(ctx: AlertContext, r: NonNullable<DataTierAlertInputs["redi
 }
 
 export function dataTierAlerts(ctx: AlertContext, i: DataTierAlertInputs): IRule[] {
-    return [...postgresAlerts(ctx, i.postgres), ...poolerAlerts(ctx, i.poolers), ...(i.redis ? redisAlerts(ctx, i.redis) : [])];
+    return [...postgresAlerts(ctx, i.postgres), ...poolerAlerts(ctx, i.poolers), ...i.redis.flatMap((r) => redisAlerts(ctx, r))];
 }

@@ -3,6 +3,7 @@
  * runbook section in docs/runbooks.md. Pure: the plan builds the inputs.
  */
 import type { IPrometheusRuleSpec } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec";
+import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 import { autoscalingAlerts, type AutoscalingAlertInputs } from "./autoscaling";
 import { dataTierAlerts, type DataTierAlertInputs } from "./dataTier";
 import type { AlertContext } from "./rule";
@@ -12,7 +13,12 @@ export { runbookAnchor } from "./rule";
 
 export interface AlertInputs extends AutoscalingAlertInputs, DataTierAlertInputs {}
 
-export function alertRulesSpec(ctx: AlertContext, i: AlertInputs): IPrometheusRuleSpec {
+/** A PrometheusRule's spec whose groups and rules are always there (the model's fields are optional). */
+export interface AlertRulesSpec extends IPrometheusRuleSpec {
+    readonly groups: { name: string; rules: IRule[] }[];
+}
+
+export function alertRulesSpec(ctx: AlertContext, i: AlertInputs): AlertRulesSpec {
     const groups = [
         { name: "sysmanage.autoscaling", rules: autoscalingAlerts(ctx, i) },
         { name: "sysmanage.data-tier", rules: dataTierAlerts(ctx, i) },

@@ -182,6 +182,11 @@ export const restrictedContainer = () => ({
 /** The exporter sidecar's requests (Guaranteed memory: a sidecar's OOM restarts only itself). */
 const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } };
 
+/** The AUTH Secret of a RedisCluster (key `password`), made by components/data/redisCluster.ts. */
+export const redisAuthSecretName = (name: string): string => `${name}-auth`;
+/** The Service redis-operator puts in front of a RedisCluster's masters: a stable seed for cluster-aware clients. */
+export const redisLeaderService = (name: string): string => `${name}-leader`;
+
 /** Label the operator puts on the pods of a RedisCluster role. */
 export const redisPodLabels = (name: string, role: "leader" | "follower") => ({ app: `${name}-${role}`, role });
 

@@ -35,6 +35,9 @@ export interface PrivilegePlan {
     readonly roles: readonly RolePlan[];
 }
 
+/** The Kubernetes Secret of a login role (`sysmanage_write` → `sysmanage-write`): the app reads its keys by name. */
+export const roleSecretName = (role: string): string => role.replace(/_/g, "-");
+
 export function privilegePlan(database = "sysmanage", schema = "sysmanage"): PrivilegePlan {
     return {
         database,

@@ -57,6 +57,8 @@ export interface RedisMemoryInput {
     /** See RedisMemoryBytes.forkCopyFraction. */
     readonly forkCopyFraction: number;
     readonly replicasPerMaster: number;
+    /** The config key of the memory limit, for the refusal. @default "redis.memory" */
+    readonly memoryKey?: string;
 }
 
 /** maxmemory as redisConfig renders it: whole MiB of the limit × ratio. */
@@ -90,9 +92,9 @@ export function redisMemoryProblem(i: RedisMemoryInput): string | undefined {
     const m = redisMemoryModel(i);
     if (m.headroom >= 0) return undefined;
     return (
-        `redis.memory (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
+        `${i.memoryKey ?? "redis.memory"} (${i.memoryLimit}) cannot hold the worst case of redis.maxmemoryRatio (${i.maxmemoryRatio}): ` +
         `${redisMemoryText(m, `redis.forkCopyFraction ${i.forkCopyFraction}`, i.replicasPerMaster)} > ${Math.round(m.limit / MiB)} MiB; ` +
-        `set redis.maxmemoryRatio <= ${largestMaxmemoryRatio(i)} or raise redis.memory`
+        `set redis.maxmemoryRatio <= ${largestMaxmemoryRatio(i)} or raise ${i.memoryKey ?? "redis.memory"}`
     );
 }
 

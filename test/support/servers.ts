@@ -657,6 +657,14 @@ export class RedisNode {
         });
     }
 
+    /** A one-node cluster: this node serves every slot (cluster mode as in the pods, without peers). */
+    async serveAllSlots(): Promise<void> {
+        await this.cli(["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]);
+        await waitFor(`${this.name} cluster_state ok`, 10_000, async () =>
+            (await this.cli(["CLUSTER", "INFO"])).includes("cluster_state:ok") ? true : undefined,
+        );
+    }
+
     /** redis-cli against this node. */
     async cli(args: readonly string[], timeoutMs = 10_000): Promise<string> {
         return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), ...args], { timeoutMs })).stdout;

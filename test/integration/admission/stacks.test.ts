@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { admissionRules, admissionWarnings, admit } from "../../../admission";
 import { prerequisites } from "../../../admission/prerequisites";
 import { kubernetesObjects } from "../../../tools/mockRuntime";
-import { find, objectsOf, rendered, type Obj } from "../../support/render";
+import { find, objectsOf, rendered, renderWith, type Obj } from "../../support/render";
 
 /** The stack's objects with one object replaced by a changed deep copy. */
 async function withChange(stack: string, kind: string, name: string, change: (o: Obj) => void): Promise<Obj[]> {
@@ -100,12 +100,27 @@ describe("prerequisites the program relies on but does not install", () => {
                 "prometheus-operator CRDs (monitoring.coreos.com/v1) and a Prometheus that selects our monitors",
                 "ExternalDNS with the DNSEndpoint CRD (externaldns.k8s.io/v1alpha1) and the crd source enabled",
                 "metrics-server (metrics.k8s.io)",
+                "a default StorageClass (ReadWriteOnce volumes)",
+                "an object store at s3://sysmanage-backups/prod the instances can write",
                 "Secret sysmanage/sysmanage-api-tls (made out of band)",
                 "Secret sysmanage/sysmanage-backup-credentials (made out of band)",
             ],
         );
         // The operators' CRDs come with the releases; the certificates CloudNativePG makes are not listed.
         assert.ok(!p.some((x) => /sysmanage-pg-(ca|replication)/.test(x.what)));
+    });
+
+    test("derived from what the stack declares: a named StorageClass, no ExternalDNS without DNS records, no object store without backups", async () => {
+        const r = await renderWith("dev", { postgres: { storageClass: "fast-ssd" }, dns: { enabled: false } });
+        const p = prerequisites(kubernetesObjects(r.resources), []);
+        const what = p.map((x) => x.what);
+        assert.deepEqual(
+            p.filter((x) => /StorageClass/.test(x.what)).map((x) => `${x.what}: ${x.why}`),
+            [
+                "StorageClass fast-ssd (ReadWriteOnce volumes): the volumes of Cluster sysmanage-dev/sysmanage-pg-analytics, Cluster sysmanage-dev/sysmanage-pg, RedisCluster sysmanage-dev/sysmanage-redis, RedisCluster sysmanage-dev/sysmanage-redis-sessions",
+            ],
+        );
+        assert.equal(what.filter((w) => w.startsWith("ExternalDNS") || w.startsWith("an object store")).length, 0);
     });
 
     test("a stack without the operator releases lists the operators", async () => {

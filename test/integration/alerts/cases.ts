@@ -308,7 +308,7 @@ function redis(): PromtoolTest[] {
     const pod = "sysmanage-redis-leader-0";
     const r = (m: string, v: string, extra = "") => s(`${m}{${NS},pod="${pod}"${extra}}`, v);
     const one = (name: string, severity: string, summary: string, description: string) => [
-        alert(name, severity, { pod }, summary, description),
+        alert(name, severity, { pod, redis: "sysmanage-redis" }, summary, description),
     ];
     return [
         ...both(

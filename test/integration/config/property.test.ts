@@ -27,7 +27,10 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/^cluster\.renderYamlToDirectory$|^forecast\.exportsDir$/, (v) => (v === "" ? undefined : g.relativePathError(v))],
     [/\.image$|^redis\.exporterImage$/, g.pinnedImageError],
     [/^api\.targets\.responseTimeP95$/, (v) => g.positiveQuantityError(v, "seconds")],
-    [/\.(cpuRequest|minCpu|maxCpu)$|^(postgres|postgres\.analytics|redis|pooler)\.cpu$/, (v) => g.positiveQuantityError(v, "cpu")],
+    [
+        /\.(cpuRequest|minCpu|maxCpu)$|^(postgres|postgres\.analytics|redis|redis\.sessions|pooler)\.cpu$/,
+        (v) => g.positiveQuantityError(v, "cpu"),
+    ],
     [/\.cpuLimit$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "cpu"))],
     [/\.(memoryRequest|memoryLimit|minMemory|maxMemory|memory|storageSize|walStorageSize)$/, (v) => g.positiveQuantityError(v, "bytes")],
     [/^metrics\.prometheusUrl$/, (v) => g.httpUrlError(v)],
@@ -61,7 +64,7 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     ],
     // Enumerations: the schema's own list.
     [
-        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|\.unit$|^forecast\.floorScenario$/,
+        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$/,
         () => undefined,
     ],
 ];

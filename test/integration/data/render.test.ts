@@ -294,7 +294,8 @@ describe("roles, grants and secrets", () => {
         const pw = r.resources
             .filter((x) => x.type === "random:index/randomPassword:RandomPassword")
             .map((x) => [x.name, x.inputs.length, x.inputs.special]);
-        assert.equal(pw.length, 5);
+        // The three roles', the admin's, the cache's and the session store's AUTH.
+        assert.equal(pw.length, 6);
         for (const [, length, special] of pw) assert.deepEqual([length, special], [40, false]);
     });
     test("the app gets one Secret per role pointing at its pooler", async () => {
@@ -312,7 +313,8 @@ describe("roles, grants and secrets", () => {
     test("manageRoles off: no provider, roles or grants; Secrets and clusters stay", async () => {
         const r = await renderWith("prod", { databaseAccess: { manageRoles: false } });
         assert.equal(r.resources.filter((x) => x.type.startsWith("postgresql:") || x.type === "pulumi:providers:postgresql").length, 0);
-        assert.equal(r.resources.filter((x) => x.type === "kubernetes:core/v1:Secret").length, 4);
+        // The three roles' and the two Redis clusters' AUTH.
+        assert.equal(r.resources.filter((x) => x.type === "kubernetes:core/v1:Secret").length, 5);
         const cluster = r.resources.find((x) => x.name === "postgres-cluster")!.inputs as Obj;
         assert.equal(cluster.spec.managed, undefined);
     });

@@ -15,7 +15,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 71, local: 68 }[stack] ?? 72);
+            assert.equal(objects.length, { dev: 78, local: 75 }[stack] ?? 79);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -27,9 +27,10 @@ describe("every stack renders complete and valid", () => {
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
                 Namespace: 1,
-                NetworkPolicy: 10,
-                // The app's six, and Redis's own (no API token in its pods).
-                ServiceAccount: 7,
+                // Two of them for the session store: who may enter (allow-redis-sessions), the API leaving for it.
+                NetworkPolicy: 12,
+                // The app's six, and the cache's and the session store's own (no API token in their pods).
+                ServiceAccount: 8,
                 Service: 1,
                 Deployment: 6,
                 HorizontalPodAutoscaler: 5,
@@ -37,16 +38,17 @@ describe("every stack renders complete and valid", () => {
                 // The app's and poolers', and two for the operators' two pods where the stack installs them.
                 PodDisruptionBudget: stack === "local" ? 9 : 11,
                 ServiceMonitor: 1,
-                // The app's five, and ours for the two clusters, three poolers and the Redis exporters.
-                PodMonitor: 11,
+                // The app's five, and ours for the two clusters, three poolers and the exporters of the cache and the session store.
+                PodMonitor: 12,
                 Gateway: 1,
                 HTTPRoute: 2,
                 DNSEndpoint: 1,
                 Cluster: 2,
                 Pooler: 3,
-                RedisCluster: 1,
-                Secret: stack === "local" ? 4 : 5,
-                ConfigMap: 1,
+                // The cache and the session store (issue 15), each with its AUTH Secret and redis.conf ConfigMap.
+                RedisCluster: 2,
+                Secret: stack === "local" ? 5 : 6,
+                ConfigMap: 2,
                 // The stack's alerts (docs/runbooks.md).
                 PrometheusRule: 1,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
@@ -166,7 +168,8 @@ describe("worker pools (prod)", () => {
                 },
             });
             const d = find(objects, "Deployment", name);
-            assert.deepEqual(d.spec.template.spec.containers[0].env, [
+            // The pool's own settings first; the data tier's follow (connections.test.ts).
+            assert.deepEqual(d.spec.template.spec.containers[0].env.slice(0, 2), [
                 { name: "SYSMANAGE_WORKER_POOL", value: pool },
                 { name: "SYSMANAGE_QUEUE", value: pool },
             ]);

@@ -24,8 +24,9 @@ describe("the local stack's plain-text Secrets", () => {
         const r = await capture(render, ["--stack", "local", "--out", out]);
         assert.equal(r.code, 0, r.err);
         const line =
-            "  warning: cluster.renderYamlToDirectory (out/local-manifests): `pulumi up` makes the Kubernetes provider write its 4 Secret(s) " +
-            "(sysmanage-local/sysmanage-analytics, sysmanage-local/sysmanage-read, sysmanage-local/sysmanage-write, sysmanage-local/sysmanage-redis-auth) " +
+            "  warning: cluster.renderYamlToDirectory (out/local-manifests): `pulumi up` makes the Kubernetes provider write its 5 Secret(s) " +
+            "(sysmanage-local/sysmanage-analytics, sysmanage-local/sysmanage-read, sysmanage-local/sysmanage-write, sysmanage-local/sysmanage-redis-auth, " +
+            "sysmanage-local/sysmanage-redis-sessions-auth) " +
             "into out/local-manifests/ with their generated passwords in plain text (base64 is not encryption); keep that directory private " +
             "(out/ is in .gitignore), never commit or share it, and delete it when done. npm run render's own files redact every Secret value.";
         assert.equal(r.out.split("\n").filter((l) => l === line).length, 1, r.out);

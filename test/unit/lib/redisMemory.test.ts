@@ -76,7 +76,15 @@ describe("config rule: redis memory", () => {
     test("a ratio the limit cannot hold is refused with the numbers", () => {
         assert.deepEqual(refusals({ redis: { maxmemoryRatio: 0.78 } }), [
             "Pulumi.prod.yaml: redis.memory (2Gi) cannot hold the worst case of redis.maxmemoryRatio (0.78): maxmemory 1597 MiB + fragmentation 160 MiB + fork copy-on-write 958 MiB (redis.forkCopyFraction 0.6) + replication backlog 64 MiB + replica output buffers 1 × 128 MiB + process 16 MiB = 2923 MiB > 2048 MiB; set redis.maxmemoryRatio <= 0.52 or raise redis.memory",
+            // The session store (1Gi) runs with the same ratio, and is held to the same model.
+            "Pulumi.prod.yaml: redis.sessions.memory (1Gi) cannot hold the worst case of redis.maxmemoryRatio (0.78): maxmemory 798 MiB + fragmentation 80 MiB + fork copy-on-write 479 MiB (redis.forkCopyFraction 0.6) + replication backlog 32 MiB + replica output buffers 1 × 64 MiB + process 16 MiB = 1469 MiB > 1024 MiB; set redis.maxmemoryRatio <= 0.52 or raise redis.sessions.memory",
         ]);
+    });
+    test("a session store too small for the ratio is refused by its own key; a disabled one is not checked", () => {
+        assert.deepEqual(refusals({ redis: { sessions: { memory: "512Mi" } } }), [
+            "Pulumi.prod.yaml: redis.sessions.memory (512Mi) cannot hold the worst case of redis.maxmemoryRatio (0.52): maxmemory 266 MiB + fragmentation 27 MiB + fork copy-on-write 160 MiB (redis.forkCopyFraction 0.6) + replication backlog 16 MiB + replica output buffers 1 × 32 MiB + process 16 MiB = 516 MiB > 512 MiB; set redis.maxmemoryRatio <= 0.51 or raise redis.sessions.memory",
+        ]);
+        assert.deepEqual(refusals({ redis: { sessions: { enabled: false, memory: "512Mi" } } }), []);
     });
     test("the defaults hold; a disabled Redis is not checked", () => {
         assert.deepEqual(refusals({}), []);

@@ -16,7 +16,7 @@ describe("alert inputs", () => {
         assert.ok(Number.isNaN(pgDurationSeconds("soon")));
     });
 
-    test("prod's defaults: HPAs and their maxReplicas, the API's 500m target, queues of 10 per pod × 20 pods, clusters, poolers, Redis", () => {
+    test("prod's defaults: HPAs and their maxReplicas, the API's 500m target, queues of 10 per pod × 20 pods, clusters, poolers, the cache and the session store", () => {
         const i = alertInputs(planStack(prod(), "prod"));
         assert.deepEqual(i.workloads, [
             { name: "sysmanage-api", maxReplicas: 50 }, // the seed's 50
@@ -46,13 +46,16 @@ describe("alert inputs", () => {
             { name: "sysmanage-pg-pooler-ro", maxDbConnections: 6 },
             { name: "sysmanage-pg-analytics-pooler-ro", maxDbConnections: 18 },
         ]);
-        assert.deepEqual(i.redis, { name: "sysmanage-redis", replicasPerMaster: 1, memoryHigh: 0.8 });
+        assert.deepEqual(i.redis, [
+            { name: "sysmanage-redis", replicasPerMaster: 1, memoryHigh: 0.8 },
+            { name: "sysmanage-redis-sessions", replicasPerMaster: 1, memoryHigh: 0.8 },
+        ]);
     });
 
     test("what is off has no alerts: no data tier, no worker pools, metrics.alertRules false", () => {
         const bare = prod({ postgres: { enabled: false }, redis: { enabled: false } });
         const i = alertInputs(planStack(bare, "prod"));
-        assert.deepEqual([i.postgres, i.poolers, i.redis], [[], [], undefined]);
+        assert.deepEqual([i.postgres, i.poolers, i.redis], [[], [], []]);
         assert.equal(alertsPlan(prod({ metrics: { alertRules: false } }), planStack(prod(), "prod")), undefined);
     });
 

@@ -61,11 +61,14 @@ describe("planStack", () => {
         const p = planStack(prod(), "prod");
         assert.deepEqual(p.network.apiSelector, { "app.kubernetes.io/name": "sysmanage-api", "app.kubernetes.io/instance": "prod" });
         assert.deepEqual(p.network.metricsPorts.slice(-3), [9187, 9127, 9121]);
+        assert.equal(p.network.dataTier!.redis, "sysmanage-redis");
+        assert.equal(p.network.dataTier!.redisSessions, "sysmanage-redis-sessions");
         const bare = planStack(prod({ postgres: { enabled: false }, redis: { enabled: false } }), "prod");
         assert.ok(!bare.network.metricsPorts.some((x) => [9187, 9127, 9121].includes(x)));
         assert.deepEqual(bare.network.dataTier, {
             postgres: false,
             redis: undefined,
+            redisSessions: undefined,
             cnpgOperatorNamespace: bare.network.dataTier!.cnpgOperatorNamespace,
             redisOperatorNamespace: bare.network.dataTier!.redisOperatorNamespace,
         });
@@ -79,6 +82,38 @@ describe("planStack", () => {
             sysmanage_analytics: "sysmanage-pg-analytics-pooler-ro",
         });
         assert.equal(p.pgAdminSecret, PG_ADMIN_SECRET);
+    });
+
+    test("pooler.readFallback: none keeps reads on the replicas (-ro); primary lets them reach any instance (-r), counted in the primary's budget", () => {
+        /** Each pooler as "name type default+reserve", each budget as "target used/available". */
+        const summary = (pg: NonNullable<ReturnType<typeof planStack>["data"]["postgres"]>) => ({
+            pools: pg.poolers.map((p) => `${p.name} ${p.type} ${p.parameters.default_pool_size}+${p.parameters.reserve_pool_size}`),
+            budgets: pg.budgets.map((b) => `${b.target} ${b.used}/${b.available}`),
+        });
+        assert.deepEqual(summary(planStack(prod(), "prod").data.postgres!), {
+            pools: ["sysmanage-pg-pooler-rw rw 3+3", "sysmanage-pg-pooler-ro ro 3+3", "sysmanage-pg-analytics-pooler-ro rw 9+9"],
+            budgets: ["sysmanage-pg primary 18/267", "sysmanage-pg replica 18/267", "sysmanage-pg-analytics 36/267"],
+        });
+        const primary = planStack(prod({ pooler: { readFallback: "primary" } }), "prod").data.postgres!;
+        assert.deepEqual(roleEndpoints(primary).sysmanage_read, "sysmanage-pg-pooler-r");
+        // 2 vCPU × 4 + 1 = 9 active backends on the primary, shared by 3 write + 3 read pods: ceil(9 / 6) = 2 each,
+        // and as much again in reserve (6 pods × 4 = 24); each replica sees the 3 read pods with those pools (3 × 4 = 12).
+        assert.deepEqual(summary(primary), {
+            pools: ["sysmanage-pg-pooler-rw rw 2+2", "sysmanage-pg-pooler-r r 2+2", "sysmanage-pg-analytics-pooler-ro rw 9+9"],
+            budgets: ["sysmanage-pg primary 24/267", "sysmanage-pg replica 12/267", "sysmanage-pg-analytics 36/267"],
+        });
+    });
+
+    test("pooler.readFallback primary: the read pooler's pods count against the primary's budget, and a config that cannot fit is refused", () => {
+        const pods = { writeInstances: 7, readInstances: 7 };
+        assert.doesNotThrow(() => planStack(prod({ pooler: pods }), "prod"));
+        assert.throws(
+            () => planStack(prod({ pooler: { ...pods, readFallback: "primary" } }), "prod"),
+            (e: Error) =>
+                e.message.endsWith(
+                    "connection budget of sysmanage-pg primary: 14 pooler pods × at least 20 server connections (min_pool_size 10 + reserve_pool_size 10) = 280 > 267 available (max_connections 300 − superuser_reserved 3 − system 10 − headroom 20); raise max_connections or lower the pooler instances",
+                ),
+        );
     });
 
     test("with no replicas reads go to any instance (-r), and with no analytics replica analytics reads there too", () => {
