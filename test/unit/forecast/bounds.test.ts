@@ -234,6 +234,18 @@ describe("clampToGuardrails (the fallback) on worked examples", () => {
     });
 });
 
+describe('GuardrailError names the workload, "workload" when none is given', () => {
+    test("proposeBounds, proposeBoundsDetailed and clampToGuardrails", () => {
+        const g = { minReplicas: 4, maxReplicas: 4, policyMinimum: 1 };
+        const message =
+            "workload: the guardrails allow only 4..4: maxReplicas must be above 4 (the higher of minReplicas and the policy minimum), or the HPA gets min = max and never scales";
+        const b = { minReplicas: 1, maxReplicas: 2 };
+        assert.throws(() => proposeBounds(b, b, g, still), { name: "GuardrailError", message });
+        assert.throws(() => proposeBoundsDetailed(b, b, g, still), { name: "GuardrailError", message });
+        assert.throws(() => clampToGuardrails(b, g), { name: "GuardrailError", message });
+    });
+});
+
 describe("properties of the bounds against independent oracles", () => {
     const guard = fc
         .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 100 }))

@@ -76,17 +76,18 @@ describe("floorCurve on hand-made trajectories", () => {
         assert.deepEqual(floorCurve(tr, 2, 2), [{ floor: 2, cost: 2.9, under: 0.25 }]);
     });
     test("a need of exactly n pods is met by n ready pods, and one a hair above n too (the 1e-9 forgiveness)", () => {
-        // need 3 at ready 1: floors 1 and 2 are short (2 and 1 pods), floor 3 is not (3 > 3 is false).
-        // need 2.000000001 rounds to 2 (the 1e-9 forgiveness): floor 2 is not short either.
-        const tr = trajectory([1, 1], [1, 1], [3, 2 + 1e-10], 4);
+        // Tick 0: need 3 at ready 1: floors 1 and 2 are short (2 and 1 pods), floor 3 is not (3 > 3 is false).
+        // Tick 1: need 2.0000000001 at ready 1 rounds to 2 (the 1e-9 forgiveness): short 1 at floor 1 only.
+        // Tick 2: need 3 at ready 3: never short. Tick 3: need 3 + 1e-9 at ready 3: not short either (the forgiveness is inclusive).
+        const tr = trajectory([1, 1, 3, 3], [1, 1, 3, 3], [3, 2 + 1e-10, 3, 3 + 1e-9], 4);
         const curve = floorCurve(tr, 1, 3);
-        // f=1: pods 2, short 2 + (1 + 1e-10) → (2 + 10 × 3.0000000001) / 4; f=2: (4 + 10 × 1) / 4 = 3.5; f=3: 6 / 4 = 1.5.
-        assert.ok(Math.abs(curve[0].cost - 8) < 1e-8, JSON.stringify(curve));
-        assert.equal(curve[1].cost, 3.5);
-        assert.equal(curve[2].cost, 1.5);
+        // Pods: f=1: 1 + 1 + 3 + 3 = 8, f=2: 10, f=3: 12. f=1: (8 + 10 × 3.0000000001) / 4; f=2: (10 + 10 × 1) / 4; f=3: 12 / 4.
+        assert.ok(Math.abs(curve[0].cost - 9.5) < 1e-8, JSON.stringify(curve));
+        assert.equal(curve[1].cost, 5);
+        assert.equal(curve[2].cost, 3);
         assert.deepEqual(
             curve.map((p) => p.under),
-            [1, 0.5, 0],
+            [0.5, 0.25, 0],
         );
     });
 });
@@ -144,6 +145,21 @@ describe("a 5-tick replay with a shortfall, and the floors it prices", () => {
         // replay scales to 6 at once from 3, not to 5 first).
         assert.ok(Math.abs(s.exact.weightedCost - 1.08) < 1e-12, `${s.exact.weightedCost}`);
         assert.equal(floorFromHistory(history, 1, 10, { underProvisionedTarget: 1 }), 3);
+        // The check replays cheaply: no event list, no trajectory (it scaled once, 3 → 6 at t=15).
+        assert.deepEqual([s.exact.scaleEventCount, s.exact.scaleEvents, s.exact.trajectory], [1, [], undefined]);
+    });
+    test("no history: no search; a history without load or data: the lowest floor, from one replay", () => {
+        const empty = { ...history, metrics: [{ ...history.metrics[0], load: [] }] };
+        assert.equal(searchFloor(empty, 1, 10, { underProvisionedTarget: 1 }), undefined);
+        assert.equal(floorFromHistory(empty, 2, 10, { underProvisionedTarget: 1 }), 2);
+        // No load: nothing to price (no oracle pods); gaps only: no scored tick.
+        for (const [load, ticks] of [
+            [[0, 0, 0], 3],
+            [[NaN, NaN], 0],
+        ] as const) {
+            const s = searchFloor({ ...history, metrics: [{ ...history.metrics[0], load }] }, 2, 10, { underProvisionedTarget: 0 })!;
+            assert.deepEqual([s.floor, s.replays, s.exact.ticks], [2, 1, ticks]);
+        }
     });
     test("the lowest floor already cheapest: no second replay", () => {
         // From lo = 3 the curve starts at its minimum (1.04): the base replay is the exact one.
@@ -197,6 +213,17 @@ describe("the exact replay corrects an optimistic curve", () => {
         // The exact result is floor 6's: 6 pods on all 50 ticks against 150 oracle ticks.
         assert.equal(s.exact.ratioToOracle, 2);
         assert.equal(s.exact.finalReplicas, 6);
+    });
+    test("the target is inclusive: 0.08 accepts the curve's 0.08 at floor 5, which the search then corrects", () => {
+        const s = searchFloor(history, 1, 10, { underProvisionedTarget: 0.08, behavior })!;
+        assert.deepEqual([s.floor, s.replays], [6, 5]);
+    });
+    test("the readiness delay reaches the replays: pods ready after 15 s leave one short tick, floor 1 is cheapest", () => {
+        // Floor 1: at tick 30 six pods, five ready at the next tick: 1 short tick of 50 (0.02),
+        // short 4.4. cost(f ≤ 5) = (30 f + 120 + 10 × (5.4 − f)) / 150: lowest at f = 1 (194 / 150),
+        // within the target 0.1: the base replay is the answer.
+        const s = searchFloor(history, 1, 10, { underProvisionedTarget: 0.1, behavior, readinessDelaySeconds: 15 })!;
+        assert.deepEqual([s.floor, s.replays, s.exact.underProvisionedFraction], [1, 1, 0.02]);
     });
     test("a search capped at max: floor 5 fails, max 6 is the answer after one more replay", () => {
         // Bounds 1..6: the curve's floor 5 is checked (0.4), then max 6 replayed (no miss).
