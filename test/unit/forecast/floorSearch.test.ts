@@ -245,3 +245,61 @@ describe("the exact replay corrects an optimistic curve", () => {
         assert.equal(capped.exact.underProvisionedFraction, 0.4);
     });
 });
+
+/**
+ * The HPA's tolerance trap at a raised floor, with target 0 and pods ready at once: capacity and
+ * target 100 req/s per pod; load 100, then 4 ticks at 105 (need 1.05), then 4 at 210 (need 2.1); bounds 1..5.
+ * Floor 1: 1 pod (105 / 100 = 1.05 is within the tolerance: kept, short 0.05 for 4 ticks), then
+ * 210 → ceil(2.1) = 3 pods, ready at once. Oracle 1 + 4 × 2 + 4 × 3 = 21 pods.
+ * Curve: floor 1 misses 4 of 9 ticks, cost (17 + 10 × 0.2) / 21 = 0.905, the cheapest; floor 2 misses
+ * none (2 ≥ 1.05, 3 ≥ 2.1): cost 22 / 21. Target 0: floor 2. Exactly: at 2 pods 210 is 1.05 of the
+ * target, kept: 4 ticks short (4 / 9). Floor 5 (max) misses none: 0, equal to the target, so
+ * the search goes on: floor 3 (210 / 3 / 100 = 0.7 proposes 3: kept) misses none. Floor 3, after
+ * 4 replays (1, 2, 5, 3).
+ */
+describe("the tolerance trap at a raised floor", () => {
+    test("an exact miss at the curve's floor, max exactly at the target: the binary search still narrows", () => {
+        const load = [100, 105, 105, 105, 105, 210, 210, 210, 210];
+        const history = { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 1 }] };
+        const o = { underProvisionedTarget: 0, readinessDelaySeconds: 0 };
+        const base = replay({ ...history, bounds: { minReplicas: 1, maxReplicas: 5 }, readinessDelaySeconds: 0, recordTrajectory: true });
+        const curve = floorCurve(base.trajectory!, 1, 5);
+        assert.deepEqual(
+            curve.map((p) => p.under),
+            [4 / 9, 0, 0, 0, 0],
+        );
+        assert.ok(Math.abs(curve[0].cost - 19 / 21) < 1e-12 && Math.abs(curve[1].cost - 22 / 21) < 1e-12, JSON.stringify(curve));
+        assert.equal(
+            replay({ ...history, bounds: { minReplicas: 2, maxReplicas: 5 }, readinessDelaySeconds: 0 }).underProvisionedFraction,
+            4 / 9,
+        );
+        const s = searchFloor(history, 1, 5, o)!;
+        assert.deepEqual([s.floor, s.replays, s.exact.underProvisionedFraction], [3, 4, 0]);
+    });
+    test("two trapped floors in a row: the search climbs past both", () => {
+        // The same, then 25 ticks at 100 (the floor-1 replay comes back to 1 pod after the 300 s
+        // window), then 4 ticks at 320 (need 3.2): floor 1 jumps to ceil(3.2) = 4, the curve's
+        // floor 2 still misses nothing. Exactly, floor 2 is trapped at 210 (2.1 / 2 = 1.05) and
+        // floor 3 at 320 (3.2 / 3 = 1.067): 4 ticks of 38 each; floor 4 and up miss none.
+        // Search over 2..8: 8 passes, 5 passes, 3 fails, 4 passes: floor 4, after 6 replays (1, 2, 8, 5, 3, 4).
+        const load = [100, 105, 105, 105, 105, 210, 210, 210, 210, ...Array<number>(25).fill(100), 320, 320, 320, 320];
+        const history = { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 1 }] };
+        const at = (f: number) =>
+            replay({ ...history, bounds: { minReplicas: f, maxReplicas: 8 }, readinessDelaySeconds: 0 }).underProvisionedFraction;
+        assert.deepEqual([2, 3, 4, 5].map(at), [4 / 38, 4 / 38, 0, 0]);
+        const s = searchFloor(history, 1, 8, { underProvisionedTarget: 0, readinessDelaySeconds: 0 })!;
+        assert.deepEqual([s.floor, s.replays], [4, 6]);
+    });
+});
+
+describe("ties", () => {
+    test("floors that cost the same: the lowest is taken", () => {
+        // The optimistic-curve history with 40 quiet ticks instead of 30: oracle 40 + 120 = 160,
+        // cost(f ≤ 5) = (40 f + 120 + 10 × 4 × (5.4 − f)) / 160 = 336 / 160 = 2.1 for every f: floor 1.
+        const load = [...Array<number>(40).fill(100), ...Array<number>(20).fill(540)];
+        const history = { start: 0, step: 15, metrics: [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 1 }] };
+        const behavior: HorizontalPodAutoscalerBehavior = { scaleUp: { policies: [{ type: "Pods", value: 10, periodSeconds: 15 }] } };
+        const s = searchFloor(history, 1, 10, { underProvisionedTarget: 1, behavior })!;
+        assert.deepEqual([s.floor, s.replays], [1, 1]);
+    });
+});

@@ -4,7 +4,7 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { scaleDownLimit, scaleUpLimit, type Rules } from "../../../forecast/simulator";
+import { replay, scaleDownLimit, scaleUpLimit, type Rules } from "../../../forecast/simulator";
 
 const rules = (select: Rules["select"], policies: Rules["policies"]): Rules => ({ window: 0, select, policies });
 
@@ -54,5 +54,34 @@ describe("scaleDownLimit", () => {
         assert.equal(scaleDownLimit(10, [{ t: 90, n: 1 }], [{ t: 45, n: 2 }], rules("Min", policies), 100), 8);
         // At t=105 the removal at 45 has left the period: start 9, Pods 6, Percent floor(4.5) = 4.
         assert.equal(scaleDownLimit(10, [{ t: 90, n: 1 }], [{ t: 45, n: 2 }], rules("Max", policies), 105), 4);
+    });
+});
+
+describe("a behavior the API server would refuse is refused by the replay, naming it", () => {
+    const run = (behavior: object) => () =>
+        replay({
+            start: 0,
+            step: 15,
+            metrics: [{ name: "rps", load: [1, 2], capacityPerPod: 1, targetUtilization: 1 }],
+            bounds: { minReplicas: 1, maxReplicas: 3 },
+            behavior,
+        });
+    test("selectPolicy other than Max, Min or Disabled", () => {
+        assert.throws(run({ scaleDown: { selectPolicy: "Fastest" } }), {
+            message: 'behavior selectPolicy "Fastest" must be Max, Min or Disabled',
+        });
+        assert.doesNotThrow(run({ scaleDown: { selectPolicy: "Disabled" }, scaleUp: { selectPolicy: "Min" } }));
+    });
+    test("a policy value or period that is not positive", () => {
+        for (const [value, periodSeconds] of [
+            [0, 15],
+            [-1, 15],
+            [1, 0],
+            [1, -15],
+        ])
+            assert.throws(run({ scaleUp: { policies: [{ type: "Pods", value, periodSeconds }] } }), {
+                message: "behavior policy Pods needs value > 0 and periodSeconds > 0",
+            });
+        assert.doesNotThrow(run({ scaleUp: { policies: [{ type: "Percent", value: 1, periodSeconds: 1 }] } }));
     });
 });
