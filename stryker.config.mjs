@@ -7,16 +7,24 @@
 // records which files cover which mutant, so a mutant runs only the files that reach it (the
 // command runner would run the whole unit suite, ~20 s, for each of several thousand mutants).
 // Equivalent mutants are marked in the source with `// Stryker disable next-line <mutator>: <reason>`
-// (left out of the score). Where the same line also holds mutants the tests kill, a disable comment
-// would hide those too, so these equivalent ones stay in the score as survivors:
+// (left out of the score) where no other mutant of that kind shares the line. Elsewhere a disable
+// comment would hide mutants the tests kill too, so these equivalent ones stay in the score as
+// survivors:
+// - forecast/sizing.ts floorCurve, `if (r <= hi) cnt[...]++` to `r < hi` or `true`: a tick with
+//   r >= hi lands at slot F - 1 or above, added to the running sums after the last floor is priced.
+// - floorCurve's `add`, `if (i0 > i1) return` made false: a replay at floor lo has ready >= lo, so
+//   i0 <= i1 + 1 below slot F (+x and -x on one slot), or both at slot F and above (never read).
+// - floorCurve, `for (let k = 0; k < n; k++)` over the needs to `k <= n`: need[n] is undefined,
+//   skipped by `!(need > ready + 1e-9)`.
 // - forecast/sizing.ts floorCurve, `if (F === 0 || n === 0 || !(tr.oracleTicks > 0))`: `F === 0`
 //   or `n === 0` made false, or joined by `&&` (4 mutants): with no floor the loops add nothing
 //   and return []; a trajectory without ticks has no oracle pods, caught by the third test.
 // - searchFloor, `p.cost < best.cost - 1e-12` to `<=`: differs only for a cost exactly 1e-12 below.
-// - searchFloor, `p.floor > best.floor` made true: floors below the best miss at least as many
-//   ticks on the curve, so none is within the target the best misses.
+// - searchFloor, `p.floor > best.floor` made true or `>=`: the best itself and the floors below it
+//   miss at least as many ticks on the curve, so none is within the target the best misses.
 // - searchFloor, `if (atY.underProvisionedFraction > target)` made false: never true (pinned at
 //   max, a replay misses only ticks whose need exceeds max, which the curve counts at every floor).
+// - proposeBoundsDetailed, `if (min > max) max = min` to `min >= max`: when they are equal, max = min changes nothing.
 // - forecast/simulator.ts rules(), `JSON.stringify(r?.selectPolicy)` to `r.selectPolicy`: the message
 //   is built only for an invalid selectPolicy, which only a given `r` can have.
 

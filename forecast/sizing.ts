@@ -96,7 +96,6 @@ export function floorCurve(tr: Trajectory, lo: number, hi: number): FloorPoint[]
     for (let k = 0; k < n; k++) {
         const r = tr.replicas[k];
         total += r;
-        // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, r >= hi lands at slot F - 1 or above, added after the last floor is priced
         if (r <= hi) cnt[Math.max(0, r - lo)]++;
     }
     // Missing pods of tick k at floor f: need − max(f, ready) when positive; piecewise linear in
@@ -109,12 +108,10 @@ export function floorCurve(tr: Trajectory, lo: number, hi: number): FloorPoint[]
     const add = (arr: Float64Array, from: number, to: number, x: number) => {
         const i0 = Math.max(0, from - lo);
         const i1 = Math.min(top, to - lo);
-        // Stryker disable next-line ConditionalExpression: equivalent, a replay at floor lo has ready >= lo, so i0 <= i1 + 1 below slot F (+x and -x on one slot) or both at F and above
         if (i0 > i1) return;
         arr[i0] += x;
         arr[i1 + 1] -= x;
     };
-    // Stryker disable next-line EqualityOperator: equivalent, need[n] is undefined and skipped by the test below
     for (let k = 0; k < n; k++) {
         const need = tr.need[k];
         const ready = tr.ready[k];
@@ -188,7 +185,6 @@ export function searchFloor(
     for (const p of curve) if (p.cost < best.cost - 1e-12) best = p;
     let floor = best.floor;
     if (best.under > o.underProvisionedTarget)
-        // Stryker disable next-line EqualityOperator: equivalent for p.floor >= best.floor, best itself misses the target
         floor = curve.find((p) => p.floor > best.floor && p.under <= o.underProvisionedTarget)?.floor ?? b;
     let exact = floor === a ? base : run(floor);
     if (exact.underProvisionedFraction <= o.underProvisionedTarget || floor === b) return { floor, exact, replays };
@@ -275,7 +271,6 @@ export function proposeBoundsDetailed(
     const cur = { minReplicas: clamp(current.minReplicas), maxReplicas: clamp(current.maxReplicas) };
     if (!passesHysteresis(cur.maxReplicas, max, hysteresis.percent)) max = cur.maxReplicas;
     if (!passesHysteresis(cur.minReplicas, min, hysteresis.percent)) min = cur.minReplicas;
-    // Stryker disable next-line EqualityOperator: equivalent for min >= max, max = min changes nothing when they are equal
     if (min > max) max = min; // a held min above a lowered max: keep the floor, lift the cap
     let minLowered = false;
     if (max === min) {
