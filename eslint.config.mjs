@@ -52,7 +52,7 @@ const pureImports = (entry) => [
 ];
 
 export default defineConfig(
-    globalIgnores(["out/", "**/node_modules/", "policies/node_modules/", "generated/"]),
+    globalIgnores(["out/", "**/node_modules/", "policies/node_modules/", "generated/", ".stryker-tmp/", "reports/"]),
     js.configs.recommended,
     tseslint.configs.recommendedTypeChecked,
     {

@@ -28,12 +28,15 @@ describe("the forecasting step inside the program", () => {
     test("dev: the rendered HPA bounds and annotations are the step's own result for the committed exports", async () => {
         const expected = devForecast();
         const objects = await objectsOf("dev");
-        for (const [key, configKey, name] of [
-            ["api", "api", "sysmanage-api"],
-            ["worker-queue", "workers.queue", "sysmanage-worker-queue"],
-        ]) {
+        // The bounds worked from the committed exports' peaks (test/unit/forecast/stack.test.ts):
+        // the api 1..2 (cpu at its peak needs 2 pods), the queue worker 1..10 (101 capped at dev's guardrail).
+        for (const [key, configKey, name, min, max] of [
+            ["api", "api", "sysmanage-api", 1, 2],
+            ["worker-queue", "workers.queue", "sysmanage-worker-queue", 1, 10],
+        ] as const) {
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
-            assert.deepEqual({ minReplicas: hpa.spec.minReplicas, maxReplicas: hpa.spec.maxReplicas }, boundsOf(expected, configKey), name);
+            assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max], name);
+            assert.deepEqual(boundsOf(expected, configKey), { minReplicas: min, maxReplicas: max }, name);
             assert.deepEqual(hpa.metadata.annotations, expected.annotations[key], name);
             assert.ok(hpa.spec.minReplicas < hpa.spec.maxReplicas, `${name}: an HPA with min = max never scales`);
         }
@@ -125,7 +128,15 @@ describe("the forecasting step inside the program", () => {
     });
     test("policyMinimum is a floor the step never goes below", () => {
         const r = devForecast({ policyMinimum: 4 });
-        for (const key of ["api", "workers.queue"]) assert.ok(r.values[`${key}.minReplicas`] >= 4, key);
+        // The api's raw 1..2 clamps to 4..4 (from the current 1..4, also 4..4: nothing passes
+        // hysteresis), then one replica of room: 4..5. The queue's raw 1..101: 4..10.
+        assert.deepEqual(
+            [boundsOf(r, "api"), boundsOf(r, "workers.queue")],
+            [
+                { minReplicas: 4, maxReplicas: 5 },
+                { minReplicas: 4, maxReplicas: 10 },
+            ],
+        );
     });
     test("prod: stale exports fall back to the configured bounds and counts, with a warning and no forecast annotations", async () => {
         const objects = await objectsOf("prod");
@@ -196,7 +207,9 @@ describe("the forecasting step's knobs come from the stack config", () => {
         // A 100 % dead band holds a bound unless it moves by its whole current value: the api's
         // raw 1..2 from the configured 1..4 moves the max by 2 of 4, so it is held at 1..4.
         const held = devForecast({ hysteresisPercent: 100 });
-        assert.deepEqual(held.result.workloads[0].raw, base.result.workloads[0].raw);
+        // At the default 10 % the same raw bounds move the max from 4 to 2 (2 ≥ max(1, 0.4)).
+        assert.deepEqual(boundsOf(base, "api"), { minReplicas: 1, maxReplicas: 2 });
+        assert.deepEqual(held.result.workloads[0].raw, { minReplicas: 1, maxReplicas: 2 });
         assert.deepEqual(boundsOf(held, "api"), { minReplicas: 1, maxReplicas: 4 });
         // More headroom never lowers the raw max (the worker's needs more than its guardrail, 10,
         // which caps it, with a warning); a stricter target never lowers the raw floor.

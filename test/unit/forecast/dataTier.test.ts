@@ -68,6 +68,11 @@ describe("Redis masters through the data tier's cache scaling rules", () => {
         });
         // Under 30 % memory but over 1k ops/s: not idle.
         assert.equal(redis(5, 0.2, 1500).proposed, 5);
+        // Just past each mark it moves (a rule that never moves passes the lines above, not these):
+        // 81 %: 5 × 0.81 = 4.05 nodes' worth ÷ 0.6 → 7 wanted, one shard per update: 6;
+        // 29 % memory and 200 ops/s: idle, in by one: 4.
+        assert.equal(redis(5, 0.81, 200).proposed, 6);
+        assert.equal(redis(5, 0.29, 200).proposed, 4);
     });
     test("guardrails clamp what the rules want, still one shard per update", () => {
         assert.deepEqual(redis(3, 0.95, 100, { max: 4, allowJump: true }), {

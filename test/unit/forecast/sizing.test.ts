@@ -44,8 +44,13 @@ describe("sizing rules", () => {
         assert.equal(floorFromHistory(history, 1, 30, { ...opts, underProvisionedTarget: 0.5 }), 1);
     });
     test("floorCurve prices every floor from one trajectory: exact at the base floor, equal to a tick-by-tick count", () => {
-        // Daily-like load: a ramp from 50 to 900 req/s and back, at 1-minute steps, two days.
-        const load = Array.from({ length: 2 * 1440 }, (_, k) => 50 + 850 * Math.max(0, Math.sin((Math.PI * (k % 1440)) / 1440)) ** 3);
+        // Daily-like load: a ramp from 50 to 900 req/s and back, at 1-minute steps, two days, with a
+        // 5-minute burst of +1000 req/s every 4 hours that the HPA cannot meet at once (issue 20:
+        // a load that is never under-provisioned cannot tell a shortfall's sign).
+        const load = Array.from(
+            { length: 2 * 1440 },
+            (_, k) => 50 + 850 * Math.max(0, Math.sin((Math.PI * (k % 1440)) / 1440)) ** 3 + (k % 240 < 5 ? 1000 : 0),
+        );
         const metrics = [{ name: "rps", load, capacityPerPod: 100, targetUtilization: 0.7 }];
         const base = replay({
             start: 0,
@@ -64,6 +69,7 @@ describe("sizing rules", () => {
         );
         assert.ok(Math.abs(curve[0].cost - base.weightedCost) < 1e-12, `${curve[0].cost} vs ${base.weightedCost}`);
         assert.ok(Math.abs(curve[0].under - base.underProvisionedFraction) < 1e-12);
+        let shortTicks = 0;
         for (const p of curve) {
             let replicas = 0;
             let short = 0;
@@ -78,7 +84,10 @@ describe("sizing rules", () => {
             }
             assert.ok(Math.abs(p.cost - (replicas + 10 * short) / tr.oracleTicks) < 1e-9, `floor ${p.floor}`);
             assert.equal(p.under, under / tr.replicas.length, `floor ${p.floor}`);
+            shortTicks += under;
         }
+        // The bursts leave the low floors short (at floor 1, the replay itself is).
+        assert.ok(base.underProvisionedFraction > 0 && shortTicks > 0, `${base.underProvisionedFraction}`);
         // Floors at or above the peak need never miss a pod.
         assert.equal(curve[19].under, 0);
         assert.deepEqual(floorCurve(tr, 5, 4), []);
@@ -156,6 +165,16 @@ describe("sizing rules", () => {
         assert.equal(passesHysteresis(50, 55, 10), true);
         assert.equal(passesHysteresis(3, 4, 10), true);
         assert.equal(passesHysteresis(3, 3, 10), false);
+        // 53 is within 5 of 50: held; 55 is not: it moves (a rule that never moves a bound fails here).
+        assert.deepEqual(
+            proposeBounds(
+                { minReplicas: 3, maxReplicas: 55 },
+                { minReplicas: 3, maxReplicas: 50 },
+                { minReplicas: 1, maxReplicas: 100, policyMinimum: 2 },
+                { percent: 10 },
+            ),
+            { minReplicas: 3, maxReplicas: 55 },
+        );
         assert.deepEqual(
             proposeBounds(
                 { minReplicas: 3, maxReplicas: 53 },

@@ -46,13 +46,36 @@ describe("forecastStack (the workloads of a stack)", () => {
         );
         assert.equal(y1.generatedAt, "2015-03-15T23:57:53.000Z");
         assert.equal(y1.workloads[0].annotations[ANNOTATION.generatedAt], "2015-03-15T23:57:53.000Z");
+    });
+    test("dev's sizing, worked from the peaks the step reports (issue 20: not a second run of the same code)", () => {
+        const a = forecastStack(dev());
+        // The raw max is max over metrics of ceil(max(forecast peak, recent peak) × 1.2 / (capacity × target)):
+        // the api's cpu: 0.15 cores × 1.2 = 0.18 > 0.25 × 0.7 = 0.175 per pod → 2 pods; the queue:
+        // 837 items × 1.2 = 1004.4 ÷ 10 per pod → 101, capped at dev's guardrail 10 (the warning above).
+        assert.deepEqual(
+            a.workloads.map((w) => [w.name, w.current, w.raw, w.proposed]),
+            [
+                ["api", { minReplicas: 1, maxReplicas: 4 }, { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 2 }],
+                [
+                    "worker-queue",
+                    { minReplicas: 1, maxReplicas: 3 },
+                    { minReplicas: 1, maxReplicas: 101 },
+                    { minReplicas: 1, maxReplicas: 10 },
+                ],
+            ],
+        );
+        const cpu = a.workloads[0].metrics.find((m) => m.name === "cpu")!;
+        const queue = a.workloads[1].metrics[0];
+        assert.deepEqual(
+            [cpu.recentPeak, cpu.capacityPerPod, cpu.targetUtilization, queue.recentPeak, queue.capacityPerPod * queue.targetUtilization],
+            [0.15, 0.25, 0.7, 837, 10],
+        );
+        // The same rule over every metric's peaks, written out here.
         for (const w of a.workloads) {
-            assert.ok(w.proposed.minReplicas <= w.proposed.maxReplicas);
-            assert.ok(
-                w.proposed.maxReplicas <= w.raw!.maxReplicas ||
-                    w.proposed.maxReplicas === w.current.maxReplicas ||
-                    w.proposed.maxReplicas >= w.proposed.minReplicas,
+            const pods = w.metrics.map((m) =>
+                Math.ceil((Math.max(m.forecastPeak, m.recentPeak) * 1.2) / (m.capacityPerPod * m.targetUtilization) - 1e-9),
             );
+            assert.equal(w.raw!.maxReplicas, Math.max(1, ...pods), w.name);
         }
     });
     test("a changed export changes the inputs hash", () => {

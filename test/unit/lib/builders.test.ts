@@ -70,8 +70,12 @@ describe("plans from config", () => {
     test("the API requests every resource its utilization metrics divide by", () => {
         const a = apiPlan(parseConfig(prodRaw(), "prod"), "prod");
         const pod = podTemplate({ ...a.pod, serviceAccountName: "sa" });
-        const requests = pod.spec!.containers[0].resources!.requests!;
-        for (const r of utilizationResources(a.metrics)) assert.ok(requests[r], r);
+        // The API scales on CPU (70 %) and memory (80 %), so its one container requests both (the defaults: 500m, 512Mi).
+        assert.deepEqual(utilizationResources(a.metrics), ["cpu", "memory"]);
+        assert.deepEqual(
+            pod.spec!.containers.map((c) => [c.name, c.resources!.requests]),
+            [["app", { cpu: "500m", memory: "512Mi" }]],
+        );
     });
 });
 

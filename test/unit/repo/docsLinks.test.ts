@@ -101,7 +101,7 @@ describe("every npm script is documented", () => {
     });
     test("each command with exit codes in docs/operations.md's table", () => {
         // npm's own kinds of scripts (tests, lint, format, tsc) exit as their tools do.
-        const own = new Set(["test", "test:unit", "test:integration", "lint", "format", "typecheck"]);
+        const own = new Set(["test", "test:unit", "test:integration", "test:mutation", "lint", "format", "typecheck"]);
         const table = section(read("docs/operations.md"), "## Errors and exit codes");
         const rows = [...table.matchAll(/^\| (`npm run [^|]+)\|/gm)].flatMap((m) =>
             [...m[1].matchAll(/`npm run ([^`]+)`/g)].map((c) => c[1]),
