@@ -1,8 +1,9 @@
 /**
  * Alerts on the data tier. Each expression accepts both the series of the exporters the cluster
  * runs (CloudNativePG's instance and pooler exporters, `cnpg_*`; the redis-operator's
- * redis_exporter) and those of the community exporters (postgres_exporter's `pg_*`,
- * pgbouncer-exporter's `pgbouncer_*`), so the same rules run on either. Pure.
+ * redis_exporter) and those of the community exporters (postgres_exporter's `pg_*`; the
+ * pgbouncer exporters' `pgbouncer_waiting_clients` (Debian's prometheus-pgbouncer-exporter) and
+ * `pgbouncer_pools_client_waiting_connections`), so the same rules run on either. Pure.
  */
 import { alertRule, inNamespace, type AlertContext } from "./rule";
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
@@ -90,7 +91,7 @@ function poolerAlerts(ctx: AlertContext, poolers: readonly PoolerAlerts[]): IRul
     return poolers.flatMap((p) => [
         alertRule(ctx, {
             alert: "SysmanagePoolerClientsWaiting",
-            expr: `max by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_cl_waiting", "pgbouncer_pools_client_waiting_connections")},${ns},pod=~"${p.name}-.*"}) > 0`,
+            expr: `max by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_cl_waiting", "pgbouncer_waiting_clients", "pgbouncer_pools_client_waiting_connections")},${ns},pod=~"${p.name}-.*"}) > 0`,
             for: "2m",
             severity: "warning",
             labels: { pooler: p.name },

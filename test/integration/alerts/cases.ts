@@ -266,7 +266,7 @@ function poolers(): PromtoolTest[] {
         ...both(
             "SysmanagePoolerClientsWaiting",
             "5m",
-            [p("cnpg_pgbouncer_pools_cl_waiting", rw, "3x10"), p("pgbouncer_pools_client_waiting_connections", ro, "2x10")],
+            [p("cnpg_pgbouncer_pools_cl_waiting", rw, "3x10"), p("pgbouncer_waiting_clients", ro, "2x10")],
             [
                 alert(
                     "SysmanagePoolerClientsWaiting",
