@@ -81,9 +81,9 @@ export function redisMemoryModel(i: RedisMemoryInput): RedisMemoryModel {
 /** The largest maxmemoryRatio (two decimals) whose worst case fits the limit. */
 export function largestMaxmemoryRatio(i: Omit<RedisMemoryInput, "maxmemoryRatio">): number {
     const limit = quantityValue(i.memoryLimit);
+    const cap = redisMemoryModel({ ...i, maxmemoryRatio: 0 }).maxMaxmemory;
     let ratio = 0.99;
-    while (ratio > 0 && maxmemoryOf(limit, ratio) > redisMemoryModel({ ...i, maxmemoryRatio: 0 }).maxMaxmemory)
-        ratio = Math.round((ratio - 0.01) * 100) / 100;
+    while (ratio > 0 && maxmemoryOf(limit, ratio) > cap) ratio = Math.round((ratio - 0.01) * 100) / 100;
     return ratio;
 }
 

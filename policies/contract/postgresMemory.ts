@@ -66,8 +66,9 @@ export interface PostgresMemoryModel {
     readonly maxWorkMem: number;
 }
 
-/** PostgreSQL's defaults for the parameters the model reads (PostgreSQL 17). */
-const DEFAULTS: Record<string, string> = {
+/** PostgreSQL's defaults (PostgreSQL 17) for the parameters the model and the pack's rules read. */
+export const PG_PARAMETER_DEFAULTS: Readonly<Record<string, string>> = {
+    superuser_reserved_connections: "3",
     shared_buffers: "128MB",
     wal_buffers: "-1",
     max_connections: "100",
@@ -91,12 +92,13 @@ export function pgMemoryBytes(value: string, unit: number): number {
 const KB = 1024;
 const BLOCK = 8192;
 
-function read(p: Readonly<Record<string, string>>, name: string): string {
-    return p[name] ?? DEFAULTS[name];
+/** A parameter as rendered, or PostgreSQL's default. */
+export function pgParameter(p: Readonly<Record<string, string>>, name: string): string {
+    return p[name] ?? PG_PARAMETER_DEFAULTS[name];
 }
 
 function numberParam(p: Readonly<Record<string, string>>, name: string): number {
-    const v = read(p, name);
+    const v = pgParameter(p, name);
     return /^\s*[0-9]+(?:\.[0-9]+)?\s*$/.test(v) ? Number(v) : NaN;
 }
 
@@ -115,18 +117,18 @@ const PARAMETER_OF = {
 
 /** The parameters the model needs, in bytes and counts; names the first it cannot read. */
 function parameterValues(p: Readonly<Record<string, string>>) {
-    const sharedBuffers = pgMemoryBytes(read(p, "shared_buffers"), BLOCK);
-    const walSetting = read(p, "wal_buffers");
+    const sharedBuffers = pgMemoryBytes(pgParameter(p, "shared_buffers"), BLOCK);
+    const walSetting = pgParameter(p, "wal_buffers");
     // wal_buffers -1: 1/32 of shared_buffers, at least 64kB, at most one 16MB WAL segment.
     const walBuffers =
         walSetting.trim() === "-1" ? Math.min(16 * MiB, Math.max(64 * KB, sharedBuffers / 32)) : pgMemoryBytes(walSetting, BLOCK);
-    const maintenance = pgMemoryBytes(read(p, "maintenance_work_mem"), KB);
-    const avSetting = read(p, "autovacuum_work_mem");
+    const maintenance = pgMemoryBytes(pgParameter(p, "maintenance_work_mem"), KB);
+    const avSetting = pgParameter(p, "autovacuum_work_mem");
     const values = {
         sharedBuffers,
         walBuffers,
         maxConnections: numberParam(p, "max_connections"),
-        workMem: pgMemoryBytes(read(p, "work_mem"), KB),
+        workMem: pgMemoryBytes(pgParameter(p, "work_mem"), KB),
         hashMemMultiplier: numberParam(p, "hash_mem_multiplier"),
         maintenance,
         autovacuumWorkers: numberParam(p, "autovacuum_max_workers"),
@@ -136,7 +138,7 @@ function parameterValues(p: Readonly<Record<string, string>>) {
     const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v));
     return {
         values,
-        bad: bad && `${PARAMETER_OF[bad[0] as keyof typeof values]} "${read(p, PARAMETER_OF[bad[0] as keyof typeof values])}"`,
+        bad: bad && `${PARAMETER_OF[bad[0] as keyof typeof values]} "${pgParameter(p, PARAMETER_OF[bad[0] as keyof typeof values])}"`,
     };
 }
 

@@ -1,4 +1,4 @@
-import { PG_MEMORY_ANNOTATIONS, postgresMemoryModel, postgresMemoryText, PG_MEMORY_HEADROOM } from "../contract";
+import { PG_MEMORY_ANNOTATIONS, pgParameter, postgresMemoryModel, postgresMemoryText, PG_MEMORY_HEADROOM } from "../contract";
 import { roleLoads } from "../lib/poolerLoads";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
@@ -74,8 +74,8 @@ export const pgMemoryBounded = stackRule<Config>(
                         `${c.id}: annotation ${PG_MEMORY_ANNOTATIONS.activeBackends} is ${active.value}, below the ${pooled} server connections its poolers may open to one instance; the memory model must count them all.`,
                         c,
                     );
-                const maxConnections = Number(parameters.max_connections ?? 100);
-                const reserved = Number(parameters.superuser_reserved_connections ?? 3);
+                const maxConnections = Number(pgParameter(parameters, "max_connections"));
+                const reserved = Number(pgParameter(parameters, "superuser_reserved_connections"));
                 const input = {
                     memoryLimit: limit,
                     parameters,

@@ -1,3 +1,4 @@
+import { pgParameter } from "../contract";
 import { schema, stackRule } from "../lib/rule";
 import { roleLoads } from "../lib/poolerLoads";
 import { forEachKnown } from "../lib/unknown";
@@ -6,9 +7,6 @@ interface Config {
     headroom: number;
     dbUserPairs: number;
 }
-
-/** PostgreSQL's defaults used when a parameter is not set. */
-const PG_DEFAULTS = { max_connections: 100, superuser_reserved_connections: 3 };
 
 /** `pool-connection-budget`: poolers at their maximum fit the server's connection slots. */
 export const poolConnectionBudget = stackRule<Config>(
@@ -38,8 +36,8 @@ export const poolConnectionBudget = stackRule<Config>(
         });
         forEachKnown(clusters, (c) => {
             const params = (c.props.spec?.postgresql?.parameters ?? {}) as Record<string, string>;
-            const max = Number(params.max_connections ?? PG_DEFAULTS.max_connections);
-            const reserved = Number(params.superuser_reserved_connections ?? PG_DEFAULTS.superuser_reserved_connections);
+            const max = Number(pgParameter(params, "max_connections"));
+            const reserved = Number(pgParameter(params, "superuser_reserved_connections"));
             const budget = max - reserved - cfg.headroom;
             const loads = roleLoads(ix, c, cfg.dbUserPairs);
             if (!loads) return; // a pooler with unknown fields: cannot check this cluster
