@@ -17,6 +17,7 @@ import { FORECAST_ANNOTATIONS, formatBounds } from "../policies/contract";
 import { apiPlan, workerPlans } from "../plan/workloads";
 import { forecastDataTier, type DataTierForecast } from "./dataTier";
 import { exportsLocation, workloadInputs } from "./mapping";
+import type { FloorSchedule } from "./schedule";
 import { forecastStack, type ForecastSettings, type StackForecast, type WorkloadForecast } from "./stack";
 
 export interface ProgramForecastArgs {
@@ -45,6 +46,8 @@ export interface ProgramForecast {
     readonly warnings: string[];
     readonly result: StackForecast;
     readonly dataTier: DataTierForecast;
+    /** The floor schedule per workload key (`api`, `worker-queue`, ...), for the workloads the forecast schedules. */
+    readonly schedules: Readonly<Record<string, FloorSchedule>>;
 }
 
 /** Settings shared by the workloads and the data tier, from the stack config. */
@@ -122,5 +125,5 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     });
     warnings.push(...dataTier.warnings);
     for (const n of dataTier.counts) values[n.key] = n.proposed;
-    return { exportsDir: shown, values, annotations, warnings, result, dataTier };
+    return { exportsDir: shown, values, annotations, warnings, result, dataTier, schedules: {} };
 }
