@@ -64,6 +64,8 @@ export interface WorkloadPlan {
     readonly rawMaxReplicas: number;
     /** What the forecast peak needs before the cap (≥ rawMaxReplicas): above `maxCap`, the guardrail capped it. */
     readonly neededMaxReplicas: number;
+    /** The floor's replay load per metric (the scenario), on one full-resolution grid: the schedule replays it too. */
+    readonly scenario: { readonly start: number; readonly step: number; readonly loads: readonly Float64Array[] };
     /**
      * The exact replay that checked the floor: its window and bounds, and whether its load was
      * rescaled to the forecast (then it is not a replay of the recent history itself).
@@ -281,6 +283,7 @@ export function planWorkload(
         rawMinReplicas: rawMin,
         rawMaxReplicas: Math.max(rawMax, rawMin),
         neededMaxReplicas: Math.max(needed, rawMin),
+        scenario: { start: aligned.start, step: aligned.step, loads: scenarios.map((x) => x.load) },
         floorCheck: found && {
             scaled: scenarios.some((x) => x.scales.some((k) => k !== 1)),
             start: aligned.start,

@@ -60,6 +60,10 @@ export function forecastSettings(c: AppConfig): Partial<ForecastSettings> {
         trainingDays: f.trainingDays,
         floorHistoryDays: f.floorHistoryDays,
         floorScenario: f.floorScenario,
+        scheduleEnabled: f.schedule.enabled,
+        scheduleHorizonHours: f.schedule.horizonHours,
+        scheduleSlotMinutes: f.schedule.slotMinutes,
+        scheduleRefreshHours: f.schedule.refreshHours,
         ...(f.maxAgeDays > 0 ? { maxExportAgeHours: f.maxAgeDays * 24 } : {}),
     };
 }
@@ -101,7 +105,10 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     const values: Record<string, number> = {};
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];
+    const schedules: Record<string, FloorSchedule> = {};
     for (const w of result.workloads) {
+        // Only workloads sized from metrics: a fallback's floor is the configured one.
+        if (w.raw !== undefined && w.schedule) schedules[w.name] = w.schedule;
         const key = configKeys.get(w.name)!;
         values[`${key}.minReplicas`] = w.proposed.minReplicas;
         values[`${key}.maxReplicas`] = w.proposed.maxReplicas;
@@ -125,5 +132,5 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     });
     warnings.push(...dataTier.warnings);
     for (const n of dataTier.counts) values[n.key] = n.proposed;
-    return { exportsDir: shown, values, annotations, warnings, result, dataTier, schedules: {} };
+    return { exportsDir: shown, values, annotations, warnings, result, dataTier, schedules };
 }

@@ -20,6 +20,7 @@ import { FORECAST_ANNOTATIONS as ANNOTATION } from "../policies/contract";
 import type { CapacityRecommendation, PlannerMetric } from "./capacityPlanner";
 import { exportPathProblem } from "./exportFiles";
 import type { PlanSettings } from "./plan";
+import type { FloorSchedule } from "./schedule";
 import { bugMessage, iso, SeriesLoader, type SeriesSource } from "./series";
 import { clampToGuardrails, GuardrailError, type Bounds, type Guardrails } from "./sizing";
 import type { Aggregation, Grid, Series } from "./types";
@@ -63,6 +64,14 @@ export interface ForecastSettings extends PlanSettings {
     readonly hysteresisPercent: number;
     /** Exports whose last point is older than this (relative to `now`) are stale. */
     readonly maxExportAgeHours: number;
+    /** Derive a floor schedule per workload (issue 16). */
+    readonly scheduleEnabled: boolean;
+    /** Hours the schedule covers from the forecast origin; after them the static floor applies again. */
+    readonly scheduleHorizonHours: number;
+    /** Minutes per slot of the schedule. */
+    readonly scheduleSlotMinutes: number;
+    /** Hours between refreshes of the exports and the schedule (the scheduled workflow's cadence). */
+    readonly scheduleRefreshHours: number;
 }
 
 export const DEFAULT_SETTINGS: ForecastSettings = {
@@ -78,6 +87,10 @@ export const DEFAULT_SETTINGS: ForecastSettings = {
     trainingDays: 14,
     hysteresisPercent: 10,
     maxExportAgeHours: 48,
+    scheduleEnabled: true,
+    scheduleHorizonHours: 48,
+    scheduleSlotMinutes: 15,
+    scheduleRefreshHours: 24,
 };
 
 export interface StackInput {
@@ -117,6 +130,8 @@ export interface MetricForecast {
     readonly history: Grid;
     readonly point: Float64Array;
     readonly upper: Float64Array;
+    /** The band's lower edge: the point less the upper band's width, at least 0. */
+    readonly lower: Float64Array;
     readonly capacityPerPod: number;
     readonly targetUtilization: number;
     /** Factor per replayed day (oldest first) of the floor's scenario; all 1 under `floorScenario: history`. */
@@ -144,6 +159,10 @@ export interface WorkloadForecast {
     readonly capacity: readonly CapacityRecommendation[];
     /** `sysmanage.io/forecast-*` annotations for the HPA. */
     readonly annotations: Readonly<Record<string, string>>;
+    /** The floor schedule ahead of the forecast origin, within the proposed bounds (scheduleStep.ts). */
+    readonly schedule?: FloorSchedule;
+    /** Why there is no schedule (off, not sized from metrics, or the backtest kept the static floor). */
+    readonly scheduleNote?: string;
 }
 
 export interface StackForecast {
@@ -318,5 +337,6 @@ function fallback(w: WorkloadInput, x: WorkloadContext, why: readonly string[]):
         notes: x.notes,
         capacity: [],
         annotations: x.annotations("defaults"),
+        scheduleNote: "not sized from metrics: the static floor",
     };
 }

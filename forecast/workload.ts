@@ -5,6 +5,7 @@
  * recent history under the current and the proposed bounds. Pure.
  */
 import { capacityRecommendations } from "./capacityPlanner";
+import { lowerBand, workloadSchedule } from "./scheduleWorkload";
 import { alignGrids, planWorkload, type PlanMetric, type WorkloadPlan } from "./plan";
 import { exportLabel, iso, MIN_HISTORY_SECONDS, spanText, trainingGrid, trainingWindow } from "./series";
 import { replay, type ReplayMetric, type ReplayResult } from "./simulator";
@@ -88,6 +89,14 @@ export function sizeWorkload(
         risk: risks(w, plan, metrics, settings, end, proposed),
         capacity: capacityRecommendations(planner, x.dataEnd),
         annotations: x.annotations(lead.model),
+        ...workloadSchedule(
+            w,
+            plan,
+            metrics.map((m) => m.capacity),
+            settings,
+            proposed,
+            end,
+        ),
     };
 }
 
@@ -145,6 +154,7 @@ function metricForecasts(plan: WorkloadPlan, metrics: readonly WindowMetric[]): 
         history: p.history,
         point: p.forecast.point,
         upper: p.forecast.upper,
+        lower: lowerBand(p.forecast.point, p.forecast.upper),
         capacityPerPod: metrics[i].capacity.capacityPerPod,
         targetUtilization: metrics[i].capacity.targetUtilization,
         floorScales: p.floorScales,

@@ -46,6 +46,7 @@ export function guardrailProblems(c: AppConfig): string[] {
         out.push(
             `forecast.policyMinimum (${c.forecast.policyMinimum}) must be >= ${floor}, the ${c.environment} HA floor the policy pack enforces (0: that floor)`,
         );
+    out.push(...scheduleProblems(c));
     const gr = c.forecast.guardrails;
     // Only where the forecast sizes the workload: enabled, with the workload's series mapped.
     if (c.forecast.enabled) {
@@ -53,5 +54,21 @@ export function guardrailProblems(c: AppConfig): string[] {
         for (const name of WORKER_POOLS)
             if (c.forecast.series.workers[name]) out.push(...overlapProblems(`workers.${name}`, c.workers[name], gr.workers[name]));
     }
+    return out;
+}
+
+/** The schedule's slots tile the hour, and it outlives the refresh that replaces it. */
+function scheduleProblems(c: AppConfig): string[] {
+    const out: string[] = [];
+    const s = c.forecast.schedule;
+    if (60 % s.slotMinutes !== 0)
+        out.push(
+            `forecast.schedule.slotMinutes (${s.slotMinutes}) must divide 60 (5, 6, 10, 12, 15, 20, 30 or 60), so that slots tile the hour`,
+        );
+    // A schedule that expires before the next refresh leaves the static floor in between.
+    if (s.refreshHours > s.horizonHours)
+        out.push(
+            `forecast.schedule.refreshHours (${s.refreshHours}) must be <= forecast.schedule.horizonHours (${s.horizonHours}), or the schedule expires before the refresh that replaces it`,
+        );
     return out;
 }

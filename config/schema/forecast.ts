@@ -162,6 +162,30 @@ const acknowledge = z
         "Acknowledged forecast changes, for the policy forecast-change-bounded: an acknowledgement the forecast no longer matches is ignored with a warning.",
     );
 
+/** The floor schedule (issue 16): an hourly floor ahead of the forecast origin, within the static bounds. */
+const schedule = z
+    .strictObject({
+        enabled: z
+            .boolean()
+            .default(true)
+            .describe(
+                "Derive a replica floor schedule per sized workload from the forecast (kept only where the step's own backtest beats the static floor).",
+            ),
+        horizonHours: int(1, 168)
+            .default(48)
+            .describe("Hours the schedule covers from the forecast origin; after them the floor is the static minReplicas again."),
+        slotMinutes: int(5, 60)
+            .default(15)
+            .describe(
+                "Minutes per slot of the schedule (a divisor of 60); a rising floor starts one slot early or more, by the HPA's reaction time.",
+            ),
+        refreshHours: int(1, 168)
+            .default(24)
+            .describe("Hours between the scheduled refreshes of the exports and the schedule; at most forecast.schedule.horizonHours."),
+    })
+    .prefault({})
+    .describe("The forecast's floor schedule, served to the HPA as an External metric.");
+
 /** `forecast`: the forecasting step that sizes HPA bounds and data-tier counts before every preview. */
 export const forecast = z
     .strictObject({
@@ -208,6 +232,7 @@ export const forecast = z
                 "Exports older than this fall back to the configured bounds and counts with a warning; 0 disables the check (demo exports).",
             ),
         acknowledge,
+        schedule,
         policyMinimum: int(0, 100)
             .default(0)
             .describe(

@@ -12,7 +12,10 @@ import { holtWinters } from "../../forecast/models/holtWinters";
 import { seasonalNaive } from "../../forecast/models/seasonalNaive";
 import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "../../forecast/models/select";
 import { coarsen, forecastScenario } from "../../forecast/plan";
-import { replay, type BoundsSegment, type Controller } from "../../forecast/simulator";
+import type { FloorSchedule } from "../../forecast/schedule";
+import { priceFloor } from "../../forecast/scheduleFloor";
+import { scheduleStep, type ScheduleSettings } from "../../forecast/scheduleStep";
+import { replay, type BoundsSegment, type Controller, type Trajectory } from "../../forecast/simulator";
 import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas, type Bounds } from "../../forecast/sizing";
 import { DEFAULT_SETTINGS } from "../../forecast/stack";
 import { mae, max, quantile, seasonalNaiveScale } from "../../forecast/stats";
@@ -23,7 +26,23 @@ import { seedBlendController, seedModel } from "./models/seed";
 import { benchSpeed } from "./benchSpeed";
 import { readSeriesFile } from "./seriesFile";
 
-export const METHODS = ["default", "seed", "snaive24", "snaive168", "holt-winters", "mstl", "reactive-3-50", "static-peak"] as const;
+/**
+ * `default` is the scheduled floor (the static bounds plus the forecast's floor schedule), `static`
+ * the same bounds without the schedule, `hindsight-hourly` the best floor of each hour chosen in
+ * hindsight: the bound on what any schedule can do (not a method, and never "the best other").
+ */
+export const METHODS = [
+    "default",
+    "static",
+    "seed",
+    "snaive24",
+    "snaive168",
+    "holt-winters",
+    "mstl",
+    "reactive-3-50",
+    "static-peak",
+    "hindsight-hourly",
+] as const;
 export type Method = (typeof METHODS)[number];
 const FORECASTERS: Method[] = ["default", "seed", "snaive24", "snaive168", "holt-winters", "mstl"];
 export const P99_PODS = [5, 20, 100] as const;
@@ -221,17 +240,20 @@ function scoreScenario(
             weightedCost: r.weightedCost,
         };
     };
-    const out: MethodScore[] = methods.map((m) => {
+    const quality0 = (m: Method) => {
         const q = quality.get(m)!;
-        const segs = methodBounds(d, per, m, cap);
-        return {
-            method: m,
-            mase: mean(q.mase),
-            bandCoverage: mean(q.band),
-            maxCoverage: mean(q.max),
-            ...run(segs, m === "seed" ? seedBlendController(cap) : undefined),
-        };
-    });
+        return { mase: mean(q.mase), bandCoverage: mean(q.band), maxCoverage: mean(q.max) };
+    };
+    const out: MethodScore[] = [];
+    for (const m of methods) {
+        const days = methodBounds(d, per, m, cap);
+        const segs = daySegments(per, days);
+        if (m === "default") {
+            // The scheduled default and the same static bounds without the schedule, side by side.
+            out.push({ method: "default", ...quality0(m), ...run(scheduledSegments(d, per, days, cap)) });
+            out.push({ method: "static", ...quality0(m), ...run(segs) });
+        } else out.push({ method: m, ...quality0(m), ...run(segs, m === "seed" ? seedBlendController(cap) : undefined) });
+    }
     const none = { mase: null, bandCoverage: null, maxCoverage: null };
     out.push({ method: "reactive-3-50", ...none, ...run({ minReplicas: 3, maxReplicas: 50 }) });
     const statics: BoundsSegment[] = per.map((p) => {
@@ -240,7 +262,9 @@ function scoreScenario(
     });
     statics[0] = { ...statics[0], from: -Infinity };
     out.push({ method: "static-peak", ...none, ...run(statics) });
-    return { name: d.name, p99Pods: pods, origins: used, methods: out, floorBound: floorBound(warm, from, d.origins, cap) };
+    const bound = floorBound(warm, from, d.origins, cap);
+    out.push({ method: "hindsight-hourly", ...none, ...bound.hourly });
+    return { name: d.name, p99Pods: pods, origins: used, methods: out, floorBound: { noFloor: bound.noFloor, hindsight: bound.hindsight } };
 }
 
 /**
@@ -248,19 +272,14 @@ function scoreScenario(
  * to its own forecast (the sizing rule's `forecast` scenario), maxReplicas from its peak, both
  * held by hysteresis from the previous day's.
  */
-function methodBounds(d: BenchData, per: readonly Origin[], m: Method, cap: number): BoundsSegment[] {
+function methodBounds(d: BenchData, per: readonly Origin[], m: Method, cap: number): Bounds[] {
     const capM = [{ name: "load", capacityPerPod: cap, targetUtilization: TARGET }];
-    const segs: BoundsSegment[] = [];
+    const days: Bounds[] = [];
     let prev: Bounds = { minReplicas: 3, maxReplicas: 50 };
     for (const p of per) {
         const f = p.f.get(m);
         if (f) {
-            const hist = sliceGrid(d.full, p.o - 7 * 86400, p.o);
-            const load = forecastScenario(hist.values, hist.start, hist.step, p.o, 7, {
-                history: coarsen(hist, 3600, "mean"),
-                point: f.point,
-                fallback: f.fallback,
-            }).load;
+            const { hist, load } = floorScenarioOf(d, p.o, f);
             const hi = Math.max(1, Math.ceil((max(load) || 0) / (cap * TARGET) - 1e-9));
             const history = {
                 start: hist.start,
@@ -281,10 +300,67 @@ function methodBounds(d: BenchData, per: readonly Origin[], m: Method, cap: numb
                 { percent: DEFAULT_SETTINGS.hysteresisPercent },
             );
         }
-        segs.push({ from: p.o, ...prev });
+        days.push(prev);
     }
+    return days;
+}
+
+/** One bounds segment per origin, the first from the start of the replay. */
+function daySegments(per: readonly Origin[], days: readonly Bounds[]): BoundsSegment[] {
+    const segs = per.map((p, i): BoundsSegment => ({ from: p.o, ...days[i] }));
     segs[0] = { ...segs[0], from: -Infinity };
     return segs;
+}
+
+/** What the benchmark's step derives the schedule with: the program's defaults, one refresh per origin (a day). */
+const BENCH_SCHEDULE: ScheduleSettings = {
+    slotSeconds: DEFAULT_SETTINGS.scheduleSlotMinutes * 60,
+    horizonHours: 24,
+    holdSeconds: 3600,
+    hysteresisPercent: DEFAULT_SETTINGS.hysteresisPercent,
+    readinessDelaySeconds: 60,
+};
+
+/**
+ * The scheduled default: each origin's static bounds (`days`) with the floor schedule the step
+ * derives from that origin's forecast on top, refreshed once a day; a day whose backtest keeps
+ * the static floor runs its static bounds.
+ */
+function scheduledSegments(d: BenchData, per: readonly Origin[], days: readonly Bounds[], cap: number): BoundsSegment[] {
+    const segs: BoundsSegment[] = [];
+    let previous: FloorSchedule | undefined;
+    per.forEach((p, i) => {
+        const b = days[i];
+        segs.push({ from: p.o, ...b });
+        const f = p.f.get("default");
+        if (!f) return;
+        const { hist, load } = floorScenarioOf(d, p.o, f);
+        const metric = { name: "load", load, capacityPerPod: cap, targetUtilization: TARGET };
+        const r = scheduleStep(
+            { origin: p.o, recent: { start: hist.start, step: hist.step, metrics: [metric] }, bounds: b, behavior: API_BEHAVIOR, previous },
+            BENCH_SCHEDULE,
+        );
+        if (!r.floors) return;
+        previous = { start: r.start, stepSeconds: r.stepSeconds, floors: r.floors, bands: [] };
+        segs.pop();
+        r.floors.forEach((floor, k) => {
+            const from = r.start + k * r.stepSeconds;
+            if (from >= p.o && from < p.o + 86400) segs.push({ from, minReplicas: floor, maxReplicas: b.maxReplicas });
+        });
+    });
+    segs[0] = { ...segs[0], from: -Infinity };
+    return segs;
+}
+
+/** The last 7 days before `o` at full resolution, and the same scaled to forecast `f` (the sizing rule's scenario). */
+function floorScenarioOf(d: BenchData, o: number, f: ForecastResult): { hist: Grid; load: Float64Array } {
+    const hist = sliceGrid(d.full, o - 7 * 86400, o);
+    const load = forecastScenario(hist.values, hist.start, hist.step, o, 7, {
+        history: coarsen(hist, 3600, "mean"),
+        point: f.point,
+        fallback: f.fallback,
+    }).load;
+    return { hist, load };
 }
 
 /**
@@ -292,7 +368,12 @@ function methodBounds(d: BenchData, per: readonly Origin[], m: Method, cap: numb
  * prices every floor for every test day (`floorCurve`), and the best floor of each day is taken
  * in hindsight. A forecaster's sizing can only move the cost between `hindsight` and above.
  */
-function floorBound(warm: Grid, from: number, origins: readonly number[], cap: number): { noFloor: number; hindsight: number } {
+function floorBound(
+    warm: Grid,
+    from: number,
+    origins: readonly number[],
+    cap: number,
+): { noFloor: number; hindsight: number; hourly: ReplayScore } {
     let top = 0;
     for (const x of warm.values) if (Number.isFinite(x)) top = Math.max(top, x);
     const hi = Math.max(1, Math.ceil(top / (cap * TARGET)));
@@ -324,7 +405,44 @@ function floorBound(warm: Grid, from: number, origins: readonly number[], cap: n
         if (curve.length) hindsight += Math.min(...curve.map((p) => p.cost)); // absolute: oracleTicks 1
         a = b;
     }
-    return { noFloor: base.weightedCost, hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0 };
+    return { noFloor: base.weightedCost, hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0, hourly: hindsightHourly(tr, hi) };
+}
+
+/**
+ * The best floor of each hour chosen in hindsight, priced on the no-floor replay's trajectory
+ * with pods ready the moment the floor rises: the bound on what any hourly schedule can do.
+ */
+function hindsightHourly(tr: Trajectory, hi: number): ReplayScore {
+    const best = new Map<number, number>();
+    let a = 0;
+    while (a < tr.time.length) {
+        const hour = Math.floor(tr.time[a] / 3600);
+        let b = a;
+        while (b < tr.time.length && Math.floor(tr.time[b] / 3600) === hour) b++;
+        const sub = {
+            time: tr.time.subarray(a, b),
+            replicas: tr.replicas.subarray(a, b),
+            ready: tr.ready.subarray(a, b),
+            need: tr.need.subarray(a, b),
+            oracleTicks: 1,
+        };
+        const curve = floorCurve(sub, 1, hi);
+        let f = 1;
+        let c = Infinity;
+        for (const p of curve) if (p.cost < c - 1e-12) [f, c] = [p.floor, p.cost];
+        best.set(hour, f);
+        a = b;
+    }
+    const p = priceFloor(tr, (t) => best.get(Math.floor(t / 3600)) ?? 1, 0);
+    const n = tr.time.length;
+    const o = tr.oracleTicks;
+    return {
+        replicaHoursRatio: o > 0 ? p.replicaTicks / o : 0,
+        underProvisionedPct: n ? (100 * p.underTicks) / n : 0,
+        capHitPct: 0,
+        shortfallRatio: o > 0 ? p.shortfallTicks / o : 0,
+        weightedCost: p.cost,
+    };
 }
 
 export function runBench(dataDir: string, progress: (msg: string) => void = () => {}, only?: (rel: string) => boolean): BenchResult {

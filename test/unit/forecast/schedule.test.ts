@@ -1,0 +1,206 @@
+/**
+ * Issue 16, the floor schedule's derivation (forecast/scheduleFloor.ts, scheduleStep.ts): a
+ * 6-slot example worked on paper, the hourly floors and their held-out backtest on hand-made
+ * trajectories, properties of the shaping (within [min, max], monotone in the need, unmoved by
+ * small perturbations against the schedule in force), and a replay of a hand-made daily ramp
+ * under the schedule against the static floor.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { API_BEHAVIOR } from "../../../lib/hpa";
+import { scheduleEnd, type FloorSchedule } from "../../../forecast/schedule";
+import { closeDips, floorRuns, hourlyFloors, reactionSeconds, shapeFloors, type FloorOptions } from "../../../forecast/scheduleFloor";
+import { scheduleStep } from "../../../forecast/scheduleStep";
+import { replay, type BoundsSegment } from "../../../forecast/simulator";
+
+const SHAPE: FloorOptions = {
+    start: 0,
+    stepSeconds: 900,
+    leadSeconds: 150,
+    holdSeconds: 1800,
+    minReplicas: 2,
+    maxReplicas: 8,
+    hysteresisPercent: 10,
+};
+
+describe("shaping the floors of the slots", () => {
+    test("a 6-slot example worked on paper: the lead before a ramp, the clamp, hysteresis keeping the floors in force", () => {
+        // needs            1  2  2  7  3  9
+        // lead (1 slot):   2  2  7  7  9  9   (150 s of reaction is one 900 s slot early)
+        // hold (2 slots):  2  2  7  7  9  9   (no dip narrower than 2 slots)
+        // clamp [2, 8]:    2  2  7  7  8  8
+        // previous 3 3 6:  3  3  6  7  8  8   (each within max(1, 10 %) of the floor in force)
+        const previous: FloorSchedule = { start: 0, stepSeconds: 900, floors: [3, 3, 6], bands: [] };
+        assert.deepEqual(shapeFloors([1, 2, 2, 7, 3, 9], { ...SHAPE }), [2, 2, 7, 7, 8, 8]);
+        assert.deepEqual(shapeFloors([1, 2, 2, 7, 3, 9], { ...SHAPE, previous }), [3, 3, 6, 7, 8, 8]);
+        // A previous floor 2 below stands no more: 4 → 7 is beyond max(1, 10 % of 4).
+        assert.deepEqual(shapeFloors([1, 2, 2, 7, 3, 9], { ...SHAPE, previous: { ...previous, floors: [2, 2, 4] } }), [2, 2, 7, 7, 8, 8]);
+        assert.equal(scheduleEnd({ ...previous, start: 900 }), 900 + 3 * 900);
+    });
+
+    test("the hold fills a dip narrower than the hold and keeps the run: one term instead of three", () => {
+        assert.deepEqual(closeDips([2, 5, 3, 5, 5, 2], 2), [2, 5, 5, 5, 5, 2]);
+        assert.deepEqual(closeDips([2, 5, 3, 3, 5, 2], 2), [2, 5, 3, 3, 5, 2]);
+        assert.deepEqual(closeDips([2, 5, 3, 3, 5, 2], 3), [2, 5, 5, 5, 5, 2]);
+        assert.equal(floorRuns([2, 5, 3, 5, 5, 2]), 5);
+        assert.equal(floorRuns(shapeFloors([2, 5, 3, 5, 5, 2], { ...SHAPE, leadSeconds: 0 })), 3);
+    });
+
+    test("the reaction time: a sync, the up window, the shortest policy period and readiness", () => {
+        assert.equal(reactionSeconds(API_BEHAVIOR, 60), 15 + 60 + 15 + 60);
+        assert.equal(reactionSeconds(undefined, 30), 15 + 0 + 15 + 30);
+    });
+
+    const needs = fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 });
+    const options = fc.record({
+        start: fc.constant(0),
+        stepSeconds: fc.constantFrom(300, 900, 3600),
+        leadSeconds: fc.integer({ min: 0, max: 1200 }),
+        holdSeconds: fc.integer({ min: 0, max: 7200 }),
+        minReplicas: fc.integer({ min: 1, max: 10 }),
+        maxReplicas: fc.integer({ min: 10, max: 50 }),
+        hysteresisPercent: fc.integer({ min: 0, max: 50 }),
+    });
+
+    test("property: every floor lies within [minReplicas, maxReplicas]", () => {
+        fc.assert(
+            fc.property(needs, options, (n, o) => {
+                for (const f of shapeFloors(n, o)) assert.ok(f >= o.minReplicas && f <= o.maxReplicas, `${f}`);
+            }),
+            { numRuns: 300 },
+        );
+    });
+
+    test("property: more need never lowers a floor (with or without a schedule in force)", () => {
+        fc.assert(
+            fc.property(
+                needs,
+                fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 40, maxLength: 40 }),
+                options,
+                fc.boolean(),
+                (n, add, o, prev) => {
+                    const previous = prev ? { start: 0, stepSeconds: o.stepSeconds, floors: n.map((x) => x + 1), bands: [] } : undefined;
+                    const a = shapeFloors(n, { ...o, previous });
+                    const b = shapeFloors(
+                        n.map((x, i) => x + add[i]),
+                        { ...o, previous },
+                    );
+                    a.forEach((x, i) => assert.ok(b[i] >= x, `slot ${i}: ${b[i]} < ${x}`));
+                },
+            ),
+            { numRuns: 300 },
+        );
+    });
+
+    test("property: a need within one replica of the last one leaves the schedule in force as it is", () => {
+        fc.assert(
+            fc.property(needs, fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 40, maxLength: 40 }), options, (n, d, o) => {
+                const floors = shapeFloors(n, o);
+                const previous = { start: o.start, stepSeconds: o.stepSeconds, floors, bands: [] };
+                const again = shapeFloors(
+                    n.map((x, i) => Math.max(0, x + d[i])),
+                    { ...o, previous },
+                );
+                assert.deepEqual(again, floors);
+            }),
+            { numRuns: 300 },
+        );
+    });
+});
+
+/** A trajectory of 1-replica ticks every 15 s over the given hours; `burst` hours start with one tick needing 3 pods. */
+function trajectory(hours: ReadonlyArray<{ readonly at: number; readonly burst: boolean }>) {
+    const time: number[] = [];
+    const need: number[] = [];
+    for (const h of hours)
+        for (let k = 0; k < 4; k++) {
+            time.push(h.at * 3600 + k * 15);
+            need.push(h.burst && k === 0 ? 3 : 0.5);
+        }
+    const n = time.length;
+    return {
+        time: Float64Array.from(time),
+        replicas: new Int32Array(n).fill(1),
+        ready: new Int32Array(n).fill(1),
+        need: Float64Array.from(need),
+        oracleTicks: n,
+    };
+}
+
+describe("the floor per hour of the day and its held-out backtest", () => {
+    test("a burst at 10:00 every day: floor 3 at 10:00, and the held-out days beat the static floor", () => {
+        // Per day, hour 10 at floor f costs 4f + 10 × max(0, 3 − f): 24, 18, 12 for 1, 2, 3;
+        // hour 11 costs 4f. Static: 2 × (24 + 4) = 56; each day under the other's floors (3 at
+        // 10:00, 1 at 11:00): 2 × (12 + 4) = 32.
+        const tr = trajectory([
+            { at: 10, burst: true },
+            { at: 11, burst: false },
+            { at: 34, burst: true },
+            { at: 35, burst: false },
+        ]);
+        const h = hourlyFloors(tr, 1, 3);
+        assert.equal(h.floors[10], 3);
+        assert.equal(h.floors[11], 1);
+        assert.equal(h.floors.filter((f) => f === 1).length, 23);
+        assert.deepEqual([h.staticCost, h.heldOutCost, h.days], [56, 32, 2]);
+    });
+
+    test("bursts at other hours each day: held out, the schedule costs more than the static floor", () => {
+        // Day 0 bursts at 10:00, day 1 at 14:00: each day runs floor 3 where the other day burst
+        // (12 instead of 4) and floor 1 where it bursts itself (24): 72 against 56.
+        const tr = trajectory([
+            { at: 10, burst: true },
+            { at: 14, burst: false },
+            { at: 34, burst: false },
+            { at: 38, burst: true },
+        ]);
+        const h = hourlyFloors(tr, 1, 3);
+        assert.deepEqual([h.staticCost, h.heldOutCost], [56, 72]);
+    });
+});
+
+describe("the scheduled floor on a hand-made daily ramp", () => {
+    // 8 days at 1 minute: 35 req/s (1 pod at 70 of 100 req/s per pod) except 10:00–11:00 each
+    // day at 560 req/s (8 pods at the target, 5.6 at full load): the HPA needs 2 minutes and
+    // more to follow the step, the schedule has 6 pods ready before it.
+    const DAY = 86400;
+    const t0 = 20000 * DAY;
+    const load = Float64Array.from({ length: 8 * 1440 }, (_, i) => (Math.floor((i % 1440) / 60) === 10 ? 560 : 35));
+    const metric = (from: number, to: number) => ({
+        name: "requests",
+        load: load.subarray(from * 1440, to * 1440),
+        capacityPerPod: 100,
+        targetUtilization: 0.7,
+    });
+    const settings = { slotSeconds: 900, horizonHours: 24, holdSeconds: 3600, hysteresisPercent: 10, readinessDelaySeconds: 60 };
+    const bounds = { minReplicas: 1, maxReplicas: 20 };
+
+    test("the schedule rises one slot before the ramp to 6 pods, and the replay of the next day has no pod missing", () => {
+        const r = scheduleStep(
+            { origin: t0 + 7 * DAY, recent: { start: t0, step: 60, metrics: [metric(0, 7)] }, bounds, behavior: API_BEHAVIOR },
+            settings,
+        );
+        assert.equal(r.reason, undefined);
+        assert.equal(r.leadSeconds, 150);
+        const floors = r.floors!;
+        assert.equal(floors.length, 96);
+        // 09:45 (the lead of 150 s is one slot), 10:00 .. 10:45: 6 pods ready, 1 elsewhere.
+        assert.deepEqual(
+            floors.map((f, i) => (f === 6 ? i : -1)).filter((i) => i >= 0),
+            [39, 40, 41, 42, 43],
+        );
+        assert.equal(floors.filter((f) => f === 1).length, 91);
+        const day = { start: t0 + 7 * DAY, step: 60, metrics: [metric(7, 8)] };
+        const scheduled: BoundsSegment[] = floors.map((f, i) => ({
+            from: i === 0 ? -Infinity : r.start + i * 900,
+            minReplicas: f,
+            maxReplicas: 20,
+        }));
+        const withSchedule = replay({ ...day, bounds: scheduled, behavior: API_BEHAVIOR, readinessDelaySeconds: 60, recordEvents: false });
+        const withStatic = replay({ ...day, bounds, behavior: API_BEHAVIOR, readinessDelaySeconds: 60, recordEvents: false });
+        assert.equal(withSchedule.underProvisionedFraction, 0);
+        assert.ok(withStatic.underProvisionedFraction > 0.001, `${withStatic.underProvisionedFraction}`);
+        assert.ok(withSchedule.weightedCost < withStatic.weightedCost, `${withSchedule.weightedCost} vs ${withStatic.weightedCost}`);
+    });
+});
