@@ -20,12 +20,20 @@ export interface FloorSchedule {
     readonly start: number;
     /**
      * Replica floor per slot (slot i covers [start + i·step, start + (i+1)·step)), each within
-     * [the static minReplicas, maxReplicas]. After the last slot the floor is the static
-     * minReplicas again: a schedule nobody refreshed expires by itself.
+     * [the static minReplicas (`minReplicas` when set), maxReplicas]. After the last slot the
+     * floor is the static minReplicas again: a schedule nobody refreshed expires by itself.
      */
     readonly floors: readonly number[];
     /** The forecast band per slot of each metric the workload scales on (alerts and dashboards read it). */
     readonly bands: readonly ScheduleBand[];
+    /**
+     * The lowest floor the schedule sets: the configured static minimum (the guardrail's
+     * minReplicas and the policy minimum), below the sized minReplicas in quiet hours. The HPA's
+     * minReplicas must be this while the schedule runs, or a quiet hour keeps the sized floor
+     * and the schedule can only add pods (the benchmark's gain is the quiet hours). Absent: the
+     * sized minReplicas.
+     */
+    readonly minReplicas?: number;
 }
 
 /** Unix seconds at which the schedule stops applying. */

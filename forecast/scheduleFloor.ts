@@ -149,7 +149,7 @@ function argmin(n: number, a: (f: number) => number): number {
  * floor per hour. The backtest holds each day out in turn: that day's hours run the floors the
  * other days chose, so the schedule is judged on days it was not chosen from.
  */
-export function hourlyFloors(tr: Trajectory, lo: number, hi: number): HourlyFloors {
+export function hourlyFloors(tr: Trajectory, lo: number, hi: number, staticFloor = lo): HourlyFloors {
     const F = Math.max(1, hi - lo + 1);
     const cells = new Map<number, Float64Array>();
     let a = 0;
@@ -177,7 +177,7 @@ export function hourlyFloors(tr: Trajectory, lo: number, hi: number): HourlyFloo
     let heldOutCost = 0;
     for (const [key, c] of cells) {
         const t = total[key % 24];
-        staticCost += c[0];
+        staticCost += c[Math.min(F - 1, Math.max(0, staticFloor - lo))];
         heldOutCost += c[argmin(F, (f) => t[f] - c[f])];
     }
     const days = new Set([...cells.keys()].map((k) => Math.floor(k / 24))).size;

@@ -27,6 +27,8 @@ export interface ScheduleStepInput {
     readonly recent: { readonly start: number; readonly step: number; readonly metrics: readonly ReplayMetric[] };
     /** The static bounds the HPA keeps (the schedule stays within them). */
     readonly bounds: Bounds;
+    /** The lowest floor the schedule may set (the HPA's minReplicas while it runs). @default bounds.minReplicas */
+    readonly lowest?: number;
     readonly behavior?: HorizontalPodAutoscalerBehavior;
     readonly previous?: FloorSchedule;
 }
@@ -45,24 +47,17 @@ export interface ScheduleStep {
 export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): ScheduleStep {
     const leadSeconds = reactionSeconds(x.behavior, s.readinessDelaySeconds);
     const step = s.slotSeconds;
+    const lowest = Math.min(x.lowest ?? x.bounds.minReplicas, x.bounds.minReplicas);
     const start = Math.floor(x.origin / step) * step;
     const base = replay({
         ...x.recent,
-        bounds: x.bounds,
+        bounds: { minReplicas: lowest, maxReplicas: x.bounds.maxReplicas },
         behavior: x.behavior,
         readinessDelaySeconds: s.readinessDelaySeconds,
         recordEvents: false,
         recordTrajectory: true,
     });
-    const hourly = hourlyFloors(base.trajectory!, x.bounds.minReplicas, x.bounds.maxReplicas);
-        console.log(
-            "DIAG",
-            x.bounds.minReplicas,
-            hourly.days,
-            hourly.staticCost.toFixed(0),
-            hourly.heldOutCost.toFixed(0),
-            hourly.floors.join(","),
-        );
+    const hourly = hourlyFloors(base.trajectory!, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
     const out = { start, stepSeconds: step, hourly, leadSeconds };
     const gain = hourly.staticCost > 0 ? 1 - hourly.heldOutCost / hourly.staticCost : 0;
     if (hourly.days < 2 || !(gain > SCHEDULE_MARGIN))
@@ -80,7 +75,7 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
         stepSeconds: step,
         leadSeconds,
         holdSeconds: s.holdSeconds,
-        minReplicas: x.bounds.minReplicas,
+        minReplicas: lowest,
         maxReplicas: x.bounds.maxReplicas,
         hysteresisPercent: s.hysteresisPercent,
         previous: x.previous,

@@ -46,11 +46,14 @@ export function workloadSchedule(
 ): { readonly schedule?: FloorSchedule; readonly scheduleNote?: string } {
     if (!s.scheduleEnabled) return { scheduleNote: "forecast.schedule.enabled is off: the static floor" };
     const sc = plan.scenario;
+    // The configured static minimum: a quiet hour's floor may go down to it (never below).
+    const lowest = Math.min(proposed.minReplicas, Math.max(w.guardrails.minReplicas, w.guardrails.policyMinimum, 1));
     const r = scheduleStep(
         {
             origin,
             recent: { start: sc.start, step: sc.step, metrics: capacities.map((c, i) => ({ ...c, load: sc.loads[i] })) },
             bounds: proposed,
+            lowest,
             behavior: w.behavior,
         },
         {
@@ -68,6 +71,7 @@ export function workloadSchedule(
             start: r.start,
             floors: r.floors,
             bands: bands(plan, r.start, r.stepSeconds, r.floors.length),
+            minReplicas: lowest,
         },
     };
 }

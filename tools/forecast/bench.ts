@@ -337,7 +337,14 @@ function scheduledSegments(d: BenchData, per: readonly Origin[], days: readonly 
         const { hist, load } = floorScenarioOf(d, p.o, f);
         const metric = { name: "load", load, capacityPerPod: cap, targetUtilization: TARGET };
         const r = scheduleStep(
-            { origin: p.o, recent: { start: hist.start, step: hist.step, metrics: [metric] }, bounds: b, behavior: API_BEHAVIOR, previous },
+            {
+                origin: p.o,
+                recent: { start: hist.start, step: hist.step, metrics: [metric] },
+                bounds: b,
+                lowest: 1,
+                behavior: API_BEHAVIOR,
+                previous,
+            },
             BENCH_SCHEDULE,
         );
         if (!r.floors) return;

@@ -144,6 +144,9 @@ describe("the floor per hour of the day and its held-out backtest", () => {
         assert.equal(h.floors[11], 1);
         assert.equal(h.floors.filter((f) => f === 1).length, 23);
         assert.deepEqual([h.staticCost, h.heldOutCost, h.days], [56, 32, 2]);
+        // Against a sized static floor of 2 (18 at 10:00, 8 at 11:00 per day): 52; the schedule's
+        // quiet hour goes down to 1.
+        assert.deepEqual([hourlyFloors(tr, 1, 3, 2).staticCost, hourlyFloors(tr, 1, 3, 2).floors[11]], [52, 1]);
     });
 
     test("bursts at other hours each day: held out, the schedule costs more than the static floor", () => {
