@@ -60,14 +60,8 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
     const hourly = hourlyFloors(base.trajectory!, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
     const out = { start, stepSeconds: step, hourly, leadSeconds };
     const gain = hourly.staticCost > 0 ? 1 - hourly.heldOutCost / hourly.staticCost : 0;
-    if (hourly.days < 2 || !(gain > SCHEDULE_MARGIN))
-        return {
-            ...out,
-            reason:
-                hourly.days < 2
-                    ? `fewer than 2 days replayed: no backtest to trust a schedule`
-                    : `the backtest (each of ${hourly.days} days under the hourly floors of the others) costs ${(100 * -gain).toFixed(2)} % more than the static floor ${x.bounds.minReplicas}: the load's bursts do not come at the same hours from day to day`,
-        };
+    const reason = noScheduleReason(hourly, gain, x.bounds.minReplicas);
+    if (reason) return { ...out, reason };
     const slots = Math.max(1, Math.round((s.horizonHours * 3600) / step));
     const needs = Array.from({ length: slots }, (_, i) => hourly.floors[Math.floor(((start + i * step) % 86400) / 3600)]);
     const floors = shapeFloors(needs, {
@@ -81,4 +75,14 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
         previous: x.previous,
     });
     return { ...out, floors };
+}
+
+/** Why the backtest keeps the static floor, or undefined when the schedule beats it. */
+function noScheduleReason(h: HourlyFloors, gain: number, staticFloor: number): string | undefined {
+    if (h.days < 2) return "fewer than 2 days replayed: no backtest to trust a schedule";
+    if (gain > SCHEDULE_MARGIN) return undefined;
+    if (h.floors.every((f) => f === staticFloor))
+        return `every hour's cheapest floor on the replayed days is the static floor ${staticFloor}: nothing to schedule`;
+    const by = gain < 0 ? `${(100 * -gain).toFixed(2)} % more than` : `only ${(100 * gain).toFixed(2)} % less than`;
+    return `the backtest (each of ${h.days} days under the hourly floors of the others) costs ${by} the static floor ${staticFloor}: the load's bursts do not come at the same hours from day to day`;
 }

@@ -63,7 +63,7 @@ describe("npm run bench:forecast --json", () => {
                         "weightedCost",
                     ]);
                     const method = String(m.method);
-                    const forecasts = !["reactive-3-50", "static-peak"].includes(method);
+                    const forecasts = !["reactive-3-50", "static-peak", "hindsight-hourly"].includes(method);
                     for (const k of ["mase", "bandCoverage", "maxCoverage"])
                         assert.equal(typeof m[k], forecasts ? "number" : "object", `${method} ${k}`);
                     if (!forecasts) assert.equal(m.mase, null);

@@ -7,12 +7,16 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import fc from "fast-check";
 import { API_BEHAVIOR } from "../../../lib/hpa";
 import { scheduleEnd, type FloorSchedule } from "../../../forecast/schedule";
 import { closeDips, floorRuns, hourlyFloors, reactionSeconds, shapeFloors, type FloorOptions } from "../../../forecast/scheduleFloor";
 import { scheduleStep } from "../../../forecast/scheduleStep";
 import { replay, type BoundsSegment } from "../../../forecast/simulator";
+import { forecastStack, type StackInput } from "../../../forecast/stack";
 
 const SHAPE: FloorOptions = {
     start: 0,
@@ -205,5 +209,52 @@ describe("the scheduled floor on a hand-made daily ramp", () => {
         assert.equal(withSchedule.underProvisionedFraction, 0);
         assert.ok(withStatic.underProvisionedFraction > 0.001, `${withStatic.underProvisionedFraction}`);
         assert.ok(withSchedule.weightedCost < withStatic.weightedCost, `${withSchedule.weightedCost} vs ${withStatic.weightedCost}`);
+    });
+});
+
+describe("the step's schedule (forecastStack)", () => {
+    test("a daily ramp in the exports: 48 h of 15-minute slots, 6 pods from 09:45 to 10:45 each day, the band per slot; off: none, with the note", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fc-schedule-"));
+        try {
+            // 15 days at 1 minute: 35 req/s, 560 from 10:00 to 11:00 (5.6 pods at full load), the
+            // last minute at 23:59 of day 15.
+            const t0 = 20000 * 86400;
+            const lines = ["timestamp,value"];
+            for (let i = 0; i < 15 * 1440; i++) lines.push(`${t0 + i * 60},${Math.floor((i % 1440) / 60) === 10 ? 560 : 35}`);
+            fs.writeFileSync(path.join(tmp, "requests.csv"), lines.join("\n") + "\n");
+            const input: StackInput = {
+                stack: "dev",
+                baseDir: tmp,
+                workloads: [
+                    {
+                        name: "api",
+                        kind: "api",
+                        current: { minReplicas: 1, maxReplicas: 20 },
+                        metrics: [{ name: "requests", file: "requests.csv", capacityPerPod: 100, targetUtilization: 0.7 }],
+                        guardrails: { minReplicas: 1, maxReplicas: 20, policyMinimum: 1 },
+                        behavior: API_BEHAVIOR,
+                    },
+                ],
+            };
+            const w = forecastStack(input).workloads[0];
+            const s = w.schedule!;
+            assert.equal(w.scheduleNote, undefined);
+            assert.deepEqual([s.start, s.stepSeconds, s.floors.length, s.minReplicas], [t0 + 15 * 86400 - 3600, 900, 192, 1]);
+            const six = s.floors.map((f, i) => (f === 6 ? i : -1)).filter((i) => i >= 0);
+            // The step stands at the last full hour (23:00): 09:45 is slot 43, the next day's slot 139.
+            assert.deepEqual(six, [43, 44, 45, 46, 47, 139, 140, 141, 142, 143]);
+            assert.equal(s.floors.filter((f) => f === 1).length, 192 - 10);
+            assert.deepEqual(
+                s.bands.map((b) => [b.metric, b.lower.length, b.upper.length]),
+                [["requests", 192, 192]],
+            );
+            s.bands[0].lower.forEach((x, i) => assert.ok(x >= 0 && x <= s.bands[0].upper[i], `slot ${i}`));
+            const off = forecastStack({ ...input, settings: { scheduleEnabled: false } }).workloads[0];
+            assert.equal(off.schedule, undefined);
+            assert.equal(off.scheduleNote, "forecast.schedule.enabled is off: the static floor");
+            assert.deepEqual(off.proposed, w.proposed);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 });

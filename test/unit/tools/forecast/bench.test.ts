@@ -30,7 +30,12 @@ describe("the benchmark", () => {
         for (const row of rows) {
             const fb = row.floorBound!;
             assert.ok(fb.hindsight <= fb.noFloor + 1e-12, `${fb.hindsight} vs ${fb.noFloor}`);
-            for (const m of row.methods.filter((x) => x.capHitPct === 0 && x.method !== "seed"))
+            // The best floor of each hour never costs more than the best floor of each day (an
+            // hour may keep its day's floor), and it never hits a cap (it has none).
+            const hourly = row.methods.find((m) => m.method === "hindsight-hourly")!;
+            assert.ok(hourly.weightedCost <= fb.hindsight + 1e-9, `${hourly.weightedCost} vs ${fb.hindsight}`);
+            assert.equal(hourly.capHitPct, 0);
+            for (const m of row.methods.filter((x) => x.capHitPct === 0 && x.method !== "seed" && x.method !== "hindsight-hourly"))
                 assert.ok(m.weightedCost >= fb.hindsight * 0.98, `${row.p99Pods} ${m.method} ${m.weightedCost} vs ${fb.hindsight}`);
         }
         const md = formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] });
