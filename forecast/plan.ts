@@ -9,7 +9,7 @@ import { max } from "./stats";
 import { fillGaps } from "./models/common";
 import { bandPeak, forecastDefault, peakFactor, type ForecastResult } from "./models/select";
 import { rawMaxReplicas, searchFloor, type MetricCapacity } from "./sizing";
-import type { ReplayMetric, ReplayResult } from "./simulator";
+import type { ReplayMetric, ReplayResult, Trajectory } from "./simulator";
 
 export interface PlanSettings {
     /** Seconds per model step. @default 3600 */
@@ -64,8 +64,17 @@ export interface WorkloadPlan {
     readonly rawMaxReplicas: number;
     /** What the forecast peak needs before the cap (≥ rawMaxReplicas): above `maxCap`, the guardrail capped it. */
     readonly neededMaxReplicas: number;
-    /** The floor's replay load per metric (the scenario), on one full-resolution grid: the schedule replays it too. */
-    readonly scenario: { readonly start: number; readonly step: number; readonly loads: readonly Float64Array[] };
+    /**
+     * The floor's replay load per metric (the scenario), on one full-resolution grid, and the
+     * floor search's replay of it under [its lowest floor, its max] with the trajectory: the
+     * schedule reuses that replay when its bounds are the same.
+     */
+    readonly scenario: {
+        readonly start: number;
+        readonly step: number;
+        readonly loads: readonly Float64Array[];
+        readonly replayed?: { readonly minReplicas: number; readonly maxReplicas: number; readonly trajectory: Trajectory };
+    };
     /**
      * The exact replay that checked the floor: its window and bounds, and whether its load was
      * rescaled to the forecast (then it is not a replay of the recent history itself).
@@ -283,7 +292,16 @@ export function planWorkload(
         rawMinReplicas: rawMin,
         rawMaxReplicas: Math.max(rawMax, rawMin),
         neededMaxReplicas: Math.max(needed, rawMin),
-        scenario: { start: aligned.start, step: aligned.step, loads: scenarios.map((x) => x.load) },
+        scenario: {
+            start: aligned.start,
+            step: aligned.step,
+            loads: scenarios.map((x) => x.load),
+            replayed: found?.base.trajectory && {
+                minReplicas: Math.max(0, o.policyFloor),
+                maxReplicas: Math.max(Math.max(0, o.policyFloor), searchMax),
+                trajectory: found.base.trajectory,
+            },
+        },
         floorCheck: found && {
             scaled: scenarios.some((x) => x.scales.some((k) => k !== 1)),
             start: aligned.start,

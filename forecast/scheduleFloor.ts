@@ -143,6 +143,25 @@ function argmin(n: number, a: (f: number) => number): number {
     return best;
 }
 
+/** The trajectory cut at each hour (unix hours): the ticks of one hour, priced alone (`oracleTicks` 1). */
+export function* hourCells(tr: Trajectory): Generator<{ readonly hour: number; readonly cell: Trajectory }> {
+    let a = 0;
+    while (a < tr.time.length) {
+        const hour = Math.floor(tr.time[a] / 3600);
+        let b = a;
+        while (b < tr.time.length && Math.floor(tr.time[b] / 3600) === hour) b++;
+        const cell = {
+            time: tr.time.subarray(a, b),
+            replicas: tr.replicas.subarray(a, b),
+            ready: tr.ready.subarray(a, b),
+            need: tr.need.subarray(a, b),
+            oracleTicks: 1,
+        };
+        yield { hour, cell };
+        a = b;
+    }
+}
+
 /**
  * The floor per hour of the day from a replay of recent days under the static floor `lo`: each
  * hour's ticks over all the days priced for every floor in [lo, hi] (`floorCurve`), the cheapest
@@ -152,32 +171,20 @@ function argmin(n: number, a: (f: number) => number): number {
 export function hourlyFloors(tr: Trajectory, lo: number, hi: number, staticFloor = lo): HourlyFloors {
     const F = Math.max(1, hi - lo + 1);
     const cells = new Map<number, Float64Array>();
-    let a = 0;
-    while (a < tr.time.length) {
-        const key = Math.floor(tr.time[a] / 3600);
-        let b = a;
-        while (b < tr.time.length && Math.floor(tr.time[b] / 3600) === key) b++;
-        const sub = {
-            time: tr.time.subarray(a, b),
-            replicas: tr.replicas.subarray(a, b),
-            ready: tr.ready.subarray(a, b),
-            need: tr.need.subarray(a, b),
-            oracleTicks: 1,
-        };
+    for (const { hour, cell } of hourCells(tr))
         cells.set(
-            key,
-            Float64Array.from(floorCurve(sub, lo, lo + F - 1), (p) => p.cost),
+            hour,
+            Float64Array.from(floorCurve(cell, lo, lo + F - 1), (p) => p.cost),
         );
-        a = b;
-    }
     const total = Array.from({ length: 24 }, () => new Float64Array(F));
     for (const [key, c] of cells) for (let f = 0; f < F; f++) total[key % 24][f] += c[f];
     const floors = total.map((t) => lo + argmin(F, (f) => t[f]));
+    const s0 = Math.min(F - 1, Math.max(0, staticFloor - lo));
     let staticCost = 0;
     let heldOutCost = 0;
     for (const [key, c] of cells) {
         const t = total[key % 24];
-        staticCost += c[Math.min(F - 1, Math.max(0, staticFloor - lo))];
+        staticCost += c[s0];
         heldOutCost += c[argmin(F, (f) => t[f] - c[f])];
     }
     const days = new Set([...cells.keys()].map((k) => Math.floor(k / 24))).size;

@@ -6,7 +6,7 @@
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import type { FloorSchedule } from "./schedule";
 import { hourlyFloors, reactionSeconds, SCHEDULE_MARGIN, shapeFloors, type HourlyFloors } from "./scheduleFloor";
-import { replay, type ReplayMetric } from "./simulator";
+import { replay, type ReplayMetric, type Trajectory } from "./simulator";
 import type { Bounds } from "./sizing";
 
 export interface ScheduleSettings {
@@ -31,6 +31,8 @@ export interface ScheduleStepInput {
     readonly lowest?: number;
     readonly behavior?: HorizontalPodAutoscalerBehavior;
     readonly previous?: FloorSchedule;
+    /** The replay of `recent` under [lowest, bounds.maxReplicas], when one was run already (the floor search's). */
+    readonly trajectory?: Trajectory;
 }
 
 export interface ScheduleStep {
@@ -49,15 +51,17 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
     const step = s.slotSeconds;
     const lowest = Math.min(x.lowest ?? x.bounds.minReplicas, x.bounds.minReplicas);
     const start = Math.floor(x.origin / step) * step;
-    const base = replay({
-        ...x.recent,
-        bounds: { minReplicas: lowest, maxReplicas: x.bounds.maxReplicas },
-        behavior: x.behavior,
-        readinessDelaySeconds: s.readinessDelaySeconds,
-        recordEvents: false,
-        recordTrajectory: true,
-    });
-    const hourly = hourlyFloors(base.trajectory!, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
+    const tr =
+        x.trajectory ??
+        replay({
+            ...x.recent,
+            bounds: { minReplicas: lowest, maxReplicas: x.bounds.maxReplicas },
+            behavior: x.behavior,
+            readinessDelaySeconds: s.readinessDelaySeconds,
+            recordEvents: false,
+            recordTrajectory: true,
+        }).trajectory!;
+    const hourly = hourlyFloors(tr, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
     const out = { start, stepSeconds: step, hourly, leadSeconds };
     const gain = hourly.staticCost > 0 ? 1 - hourly.heldOutCost / hourly.staticCost : 0;
     const reason = noScheduleReason(hourly, gain, x.bounds.minReplicas);

@@ -54,6 +54,11 @@ export function workloadSchedule(
             recent: { start: sc.start, step: sc.step, metrics: capacities.map((c, i) => ({ ...c, load: sc.loads[i] })) },
             bounds: proposed,
             lowest,
+            // The floor search replayed the same scenario: reused when its bounds are these.
+            trajectory:
+                sc.replayed && sc.replayed.minReplicas === lowest && sc.replayed.maxReplicas === proposed.maxReplicas
+                    ? sc.replayed.trajectory
+                    : undefined,
             behavior: w.behavior,
         },
         {

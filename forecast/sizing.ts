@@ -148,6 +148,8 @@ export interface FloorSearch {
     readonly exact: ReplayResult;
     /** Full replays run (the trajectory, the check, and any exact search above it). */
     readonly replays: number;
+    /** The replay of [lo, maxReplicas] that priced every floor, with its trajectory (the schedule reuses it). */
+    readonly base: ReplayResult;
 }
 
 /**
@@ -180,20 +182,20 @@ export function searchFloor(
     const b = Math.max(a, maxReplicas);
     const base = run(a, true);
     const curve = floorCurve(base.trajectory!, a, b);
-    if (curve.length === 0) return { floor: a, exact: base, replays };
+    if (curve.length === 0) return { floor: a, exact: base, replays, base };
     let best = curve[0];
     for (const p of curve) if (p.cost < best.cost - 1e-12) best = p;
     let floor = best.floor;
     if (best.under > o.underProvisionedTarget)
         floor = curve.find((p) => p.floor > best.floor && p.under <= o.underProvisionedTarget)?.floor ?? b;
     let exact = floor === a ? base : run(floor);
-    if (exact.underProvisionedFraction <= o.underProvisionedTarget || floor === b) return { floor, exact, replays };
+    if (exact.underProvisionedFraction <= o.underProvisionedTarget || floor === b) return { floor, exact, replays, base };
     // The curve was optimistic here: exact binary search above.
     let x = floor;
     let y = b;
     let atY = run(y);
     // Stryker disable next-line ObjectLiteral: equivalent, never reached: pinned at max the replay misses only where need > max, which every lower floor's curve counts too
-    if (atY.underProvisionedFraction > o.underProvisionedTarget) return { floor: y, exact: atY, replays };
+    if (atY.underProvisionedFraction > o.underProvisionedTarget) return { floor: y, exact: atY, replays, base };
     while (y - x > 1) {
         const m = (x + y) >> 1;
         const r = run(m);
@@ -203,7 +205,7 @@ export function searchFloor(
         } else x = m;
     }
     exact = atY;
-    return { floor: y, exact, replays };
+    return { floor: y, exact, replays, base };
 }
 
 /** The floor `searchFloor` picks (`lo` when there is no history). */

@@ -13,7 +13,7 @@ import { seasonalNaive } from "../../forecast/models/seasonalNaive";
 import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResult } from "../../forecast/models/select";
 import { coarsen, forecastScenario } from "../../forecast/plan";
 import type { FloorSchedule } from "../../forecast/schedule";
-import { priceFloor } from "../../forecast/scheduleFloor";
+import { hourCells, priceFloor } from "../../forecast/scheduleFloor";
 import { scheduleStep, type ScheduleSettings } from "../../forecast/scheduleStep";
 import { replay, type BoundsSegment, type Controller, type Trajectory } from "../../forecast/simulator";
 import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas, type Bounds } from "../../forecast/sizing";
@@ -421,24 +421,11 @@ function floorBound(
  */
 function hindsightHourly(tr: Trajectory, hi: number): ReplayScore {
     const best = new Map<number, number>();
-    let a = 0;
-    while (a < tr.time.length) {
-        const hour = Math.floor(tr.time[a] / 3600);
-        let b = a;
-        while (b < tr.time.length && Math.floor(tr.time[b] / 3600) === hour) b++;
-        const sub = {
-            time: tr.time.subarray(a, b),
-            replicas: tr.replicas.subarray(a, b),
-            ready: tr.ready.subarray(a, b),
-            need: tr.need.subarray(a, b),
-            oracleTicks: 1,
-        };
-        const curve = floorCurve(sub, 1, hi);
+    for (const { hour, cell } of hourCells(tr)) {
         let f = 1;
         let c = Infinity;
-        for (const p of curve) if (p.cost < c - 1e-12) [f, c] = [p.floor, p.cost];
+        for (const p of floorCurve(cell, 1, hi)) if (p.cost < c - 1e-12) [f, c] = [p.floor, p.cost];
         best.set(hour, f);
-        a = b;
     }
     const p = priceFloor(tr, (t) => best.get(Math.floor(t / 3600)) ?? 1, 0);
     const n = tr.time.length;

@@ -23,9 +23,14 @@ const PROJECT_DIR = path.resolve(__dirname, "../..");
  * workload and data-tier count the dev stack maps), on 30 days at 1-minute resolution per series
  * written as query_range exports. Each series is the longest trace found, stepped to 1 minute and
  * scaled to the p99 of the dev stack's own demo export for it. Returns the step's time and
- * JSON.parse's time on the same files, measured alternately in one run.
+ * JSON.parse's time on the same files, measured alternately in one run. `forecastOverrides` are
+ * keys of the `forecast` config to set (`{ schedule: { enabled: false } }`: the step without the
+ * schedule, for its share of the time).
  */
-export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: number; ratio: number; files: number } {
+export function benchSpeed(
+    all: Series[],
+    forecastOverrides: Record<string, unknown> = {},
+): { forecastMs: number; jsonParseMs: number; ratio: number; files: number } {
     const longest = [...all].sort((a, b) => b.t[b.t.length - 1] - b.t[0] - (a.t[a.t.length - 1] - a.t[0]))[0];
     // A project of its own: the step reads exports only inside the project it is given.
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "bench-forecast-"));
@@ -71,7 +76,10 @@ export function benchSpeed(all: Series[]): { forecastMs: number; jsonParseMs: nu
             files.push(path.join(dir, file));
         }
         const raw = toRaw(dev);
-        const config = parseConfig({ ...raw, forecast: { ...raw.forecast, exportsDir: "exports", maxAgeDays: 0, series } }, "dev");
+        const config = parseConfig(
+            { ...raw, forecast: { ...raw.forecast, exportsDir: "exports", maxAgeDays: 0, series, ...forecastOverrides } },
+            "dev",
+        );
         const run = () => programForecast({ stack: "dev", projectDir: project, config });
         run(); // warm-up, so both timings measure steady-state code
         const texts = files.map((f) => fs.readFileSync(f, "utf8"));
