@@ -20,7 +20,7 @@ import { mappedSeries, type SeriesRef } from "./mapping";
 import { forecastSeries } from "./plan";
 import { bugMessage, exportLabel, iso, MIN_HISTORY_SECONDS, SeriesLoader, spanText, trainingGrid, trainingWindow } from "./series";
 import { passesHysteresis, type CountGuard } from "./sizing";
-import { DEFAULT_SETTINGS, type ForecastSettings } from "./stack";
+import { DEFAULT_SETTINGS, hashedSettings, type ForecastSettings } from "./stack";
 
 // ---------------------------------------------------------------------------------------------
 // Forecast peaks of one series
@@ -242,7 +242,7 @@ export function forecastDataTier(a: DataTierArgs): DataTierForecast {
     const problems = pathProblems(c.forecast.series);
     if (problems.length) throw new ConfigError(problems.map((p) => `Pulumi.${a.stack ?? c.environment}.yaml: ${p}`));
     const inputs = {
-        settings: s,
+        settings: hashedSettings(s),
         series: c.forecast.series,
         guardrails: c.forecast.guardrails,
         redis: c.redis,

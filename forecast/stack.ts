@@ -93,6 +93,14 @@ export const DEFAULT_SETTINGS: ForecastSettings = {
     scheduleRefreshHours: 24,
 };
 
+/**
+ * The settings the inputs hashes cover: all but the schedule's, which never move a bound or a
+ * count (what the hashes annotate), so turning the schedule on or off leaves the HPAs' annotations.
+ */
+export function hashedSettings(s: ForecastSettings): Partial<ForecastSettings> {
+    return Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith("schedule")));
+}
+
 export interface StackInput {
     readonly stack: string;
     /** The time of this run; staleness is only checked when given. @default the newest data point */
@@ -251,7 +259,7 @@ export function forecastStack(input: StackInput): StackForecast {
         baseDir: input.baseDir,
         baseDirShown: input.baseDirShown,
         // The config keys only name things in messages: not part of the inputs.
-        inputs: JSON.stringify({ stack: input.stack, settings, workloads: input.workloads }, (k, v: unknown) =>
+        inputs: JSON.stringify({ stack: input.stack, settings: hashedSettings(settings), workloads: input.workloads }, (k, v: unknown) =>
             k === "key" || k === "guardrailsKey" ? undefined : v,
         ),
         now: input.now,

@@ -252,7 +252,8 @@ describe("the step's schedule (forecastStack)", () => {
             const off = forecastStack({ ...input, settings: { scheduleEnabled: false } }).workloads[0];
             assert.equal(off.schedule, undefined);
             assert.equal(off.scheduleNote, "forecast.schedule.enabled is off: the static floor");
-            assert.deepEqual(off.proposed, w.proposed);
+            // The schedule never moves the bounds, nor the inputs hash the HPAs are annotated with.
+            assert.deepEqual([off.proposed, off.annotations], [w.proposed, w.annotations]);
         } finally {
             fs.rmSync(tmp, { recursive: true, force: true });
         }
