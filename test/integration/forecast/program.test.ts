@@ -204,6 +204,30 @@ describe("the forecasting step's knobs come from the stack config", () => {
             },
             { hysteresisPercent: 10, underProvisionedTarget: 0.05, headroom: 0.2, trainingDays: 14, floorHistoryDays: 7 },
         );
+        // forecast.schedule.* reach the step; dev's committed exports give no schedule (every
+        // hour's cheapest floor is the static one), each workload saying so.
+        const sched = devForecast({ schedule: { enabled: true, horizonHours: 72, slotMinutes: 30, refreshHours: 12 } });
+        assert.deepEqual(
+            [
+                sched.result.settings.scheduleEnabled,
+                sched.result.settings.scheduleHorizonHours,
+                sched.result.settings.scheduleSlotMinutes,
+                sched.result.settings.scheduleRefreshHours,
+            ],
+            [true, 72, 30, 12],
+        );
+        assert.deepEqual(base.schedules, {});
+        assert.deepEqual(
+            base.result.workloads.map((w) => w.scheduleNote),
+            [
+                "api: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
+                "worker-queue: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
+            ],
+        );
+        assert.equal(
+            devForecast({ schedule: { enabled: false } }).result.workloads[0].scheduleNote,
+            "forecast.schedule.enabled is off: the static floor",
+        );
         // A 100 % dead band holds a bound unless it moves by its whole current value: the api's
         // raw 1..2 from the configured 1..4 moves the max by 2 of 4, so it is held at 1..4.
         const held = devForecast({ hysteresisPercent: 100 });

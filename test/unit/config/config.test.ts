@@ -257,6 +257,14 @@ describe("config rules: each has its exact message", () => {
             ['Pulumi.prod.yaml: forecast.floorScenario ("recent") must be one of "forecast", "history"'],
         ],
         [
+            "forecast: schedule slots tile the hour, and the schedule outlives its refresh",
+            { forecast: { schedule: { slotMinutes: 25, horizonHours: 12, refreshHours: 24 } } },
+            [
+                "Pulumi.prod.yaml: forecast.schedule.slotMinutes (25) must divide 60 (5, 6, 10, 12, 15, 20, 30 or 60), so that slots tile the hour",
+                "Pulumi.prod.yaml: forecast.schedule.refreshHours (24) must be <= forecast.schedule.horizonHours (12), or the schedule expires before the refresh that replaces it",
+            ],
+        ],
+        [
             "forecast: the series file key is gone (the mapping is in the stack config)",
             { forecast: { seriesFile: "exports/prod/series.yaml" } },
             ["Pulumi.prod.yaml: forecast.seriesFile is not a known key (see the config table in docs/configuration.md)"],
