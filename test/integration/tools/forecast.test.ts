@@ -24,8 +24,14 @@ describe("npm run forecast", () => {
                 "api.png",
                 "api.svg",
                 "report.md",
+                "worker-agent.png",
+                "worker-agent.svg",
+                "worker-cleanup.png",
+                "worker-cleanup.svg",
                 "worker-queue.png",
                 "worker-queue.svg",
+                "worker-report.png",
+                "worker-report.svg",
             ]);
             // The PNG is the SVG rasterised at its size (900 × 320), not an empty image.
             const png = fs.readFileSync(path.join(out, "api.png"));
