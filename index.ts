@@ -28,7 +28,7 @@ export = async (): Promise<StackOutputs> => {
     // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
     for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
 
-    const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters });
+    const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters, schedules: forecast?.schedules });
 
     const platform = declarePlatform(cfg);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);

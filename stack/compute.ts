@@ -13,10 +13,10 @@ export function declareCompute(
 ): void {
     const scraping = { monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval };
     for (const w of plan.workloads) {
-        const { pod, bounds, metrics, behavior, exposeService } = w;
+        const { pod, bounds, metrics, behavior, exposeService, scheduleRules } = w;
         new ScalableService(
             w.key,
-            { namespace, pod, bounds, metrics, behavior, exposeService, hpaAnnotations: w.annotations, ...scraping },
+            { namespace, pod, bounds, metrics, behavior, exposeService, hpaAnnotations: w.annotations, scheduleRules, ...scraping },
             opts,
         );
     }

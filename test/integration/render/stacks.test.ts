@@ -579,7 +579,11 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
         ]);
         assert.deepEqual(
             values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]),
-            [["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"]],
+            [
+                ["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"],
+                // The forecast's floor schedule, recorded per workload (lib/floorSchedule.ts).
+                ["scheduled_floor", "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)"],
+            ],
         );
         const served = new Set([...values.rules.custom, ...values.rules.external].map((x: Obj) => x.name.as));
         for (const hpa of (await objectsOf("prod")).filter((o) => o.kind === "HorizontalPodAutoscaler")) {
