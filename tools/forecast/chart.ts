@@ -158,7 +158,7 @@ function chartOption(c: ChartInput): echarts.EChartsOption {
         title: [
             {
                 text: `${c.workload}: ${c.metric} (${u.unit}), history and forecast`,
-                subtext: `model ${c.model} · step ${num(f.step / 60)} min · bounds drawn as the load they serve at the HPA's target: ${num(c.perReplica * u.scale)} ${u.unit} per replica`,
+                subtext: `model ${c.model} · step ${num(f.step / 60)} min · forecast from ${utc(f.start)}\nbounds drawn as the load they serve at the HPA's target: ${num(c.perReplica * u.scale)} ${u.unit} per replica`,
                 left: 10,
                 top: 4,
             },
@@ -167,7 +167,7 @@ function chartOption(c: ChartInput): echarts.EChartsOption {
         // ECharts measures text without the font resvg draws with: wide gaps keep the legend apart.
         legend: { bottom: 4, left: "center", itemWidth: 18, itemGap: 28 },
         grid: [
-            { left: 70, right: 70, top: 70, height: 170 },
+            { left: 70, right: 70, top: 86, height: 154 },
             { left: 70, right: 70, top: 300, height: 110 },
         ],
         xAxis: [timeAxis(0, false), timeAxis(1, true)],
@@ -279,4 +279,6 @@ function boundSeries(c: ChartInput, scale: number, tMin: number, tMax: number): 
     return out;
 }
 
+/** `2025-03-02 00:00 UTC`: the time axis' labels leave out the year. */
+const utc = (t: number) => `${new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const scheduleEnd = (s: FloorScheduleInput) => s.start + s.floors.length * s.stepSeconds;

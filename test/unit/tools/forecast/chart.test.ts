@@ -1,7 +1,7 @@
 /**
  * The forecast report's chart (tools/forecast/chart.ts, ECharts' SSR renderer): a hand-made
  * two-day series whose positions are worked out by hand from the layout (grids at x 70..830,
- * the load panel at y 70..240, the capacity panel at y 300..410), the dev stack's charts, the PNG,
+ * the load panel at y 86..240, the capacity panel at y 300..410), the dev stack's charts, the PNG,
  * and that the program's forecast step never loads the renderer.
  */
 import { test, describe } from "node:test";
@@ -68,6 +68,7 @@ describe("forecast chart", () => {
         const all = texts(root);
         for (const name of ["requests (requests/s)", "served (requests/s)", "replicas", "time (UTC)"]) assert.ok(all.includes(name), name);
         assert.ok(all.includes("api: requests (requests/s), history and forecast"));
+        assert.ok(all.includes("model hand · step 60 min · forecast from 2025-03-02 00:00 UTC"));
         const legend = [
             "forecast band",
             "history",
@@ -91,17 +92,17 @@ describe("forecast chart", () => {
                 .filter((t) => t.x === x && t.y >= top && t.y <= bottom)
                 .sort((a, b) => b.y - a.y)
                 .map((t) => t.text);
-        assert.deepEqual(axis(62, 70, 240), ["0", "2", "4", "6"]);
+        assert.deepEqual(axis(62, 86, 240), ["0", "2", "4", "6"]);
         assert.deepEqual(axis(62, 300, 410), ["0", "10", "20", "30", "40", "50"]);
         assert.deepEqual(axis(838, 300, 410), ["0", "1", "2", "3", "4", "5"]);
         // The band on the load panel: from the forecast's first hour (x 70 + 760 × 24/47 = 458.1)
-        // along the upper edge (5: y 70 + 170 × 1/6 = 98.3) and back along the lower (2: y 183.3).
+        // along the upper edge (5: y 86 + 154 × 1/6 = 111.7) and back along the lower (2: y 188.7).
         const bands = elements(root, "polygon").filter((p) => p.getAttribute("fill") === "#3498db");
         assert.equal(bands.length, 2);
         const points = (bands[0].getAttribute("points") ?? "").split(" ");
         assert.equal(points.length, 96);
-        assert.deepEqual(points.slice(0, 2), ["458.1", "98.3"]);
-        assert.deepEqual(points.slice(46, 50), ["830", "98.3", "830", "183.3"]);
+        assert.deepEqual(points.slice(0, 2), ["458.1", "111.7"]);
+        assert.deepEqual(points.slice(46, 50), ["830", "111.7", "830", "188.7"]);
         // Bounds on the capacity panel: replicas × 10 requests/s, y = 300 + 110 × (1 − load / 50).
         assert.deepEqual(pathsStroked(root, "#c0392b"), ["M70 344L830 344"]);
         assert.deepEqual(pathsStroked(root, "#27ae60"), ["M70 366L830 366"]);
