@@ -17,7 +17,6 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
 import { ConfigError } from "../config/errors";
 import type { AppConfig } from "../config/schema";
@@ -25,7 +24,8 @@ import { exportsLocation } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
 import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
-import { markdownReport, workloadSvg } from "./forecast/report";
+import { svgToPng, workloadSvg } from "./forecast/chart";
+import { markdownReport } from "./forecast/report";
 import {
     CliError,
     parseCommand,
@@ -125,11 +125,6 @@ export function writeReport(f: ProgramForecast, outDir: string): string[] {
     for (const old of before) if (!contents.has(old)) fs.rmSync(path.join(outDir, old), { force: true });
     write(REPORT_MARKER, JSON.stringify([...contents.keys()]) + "\n");
     return [...contents.keys()].map((n) => path.join(outDir, n));
-}
-
-/** The chart as PNG (resvg; text in the system's sans-serif font), for tools that cannot show SVG. */
-export function svgToPng(svg: string): Buffer {
-    return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }, background: "white" }).render().asPng();
 }
 
 interface Options {

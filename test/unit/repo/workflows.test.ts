@@ -49,6 +49,9 @@ describe("GitHub Actions workflows", () => {
         const forecast = steps(p).findIndex((s) => /npm run --silent forecast/.test(s.run ?? ""));
         assert.ok(forecast >= 0 && forecast < steps(p).indexOf(preview));
         assert.match(steps(p)[forecast].run, /if \[ -n "\$PROMETHEUS_URL" \]; then .*--refresh/);
+        // The charts' PNG text needs a font on the runner, installed before the forecast draws them.
+        const font = steps(p).findIndex((s) => /apt-get install .*fonts-dejavu-core/.test(s.run ?? ""));
+        assert.ok(font >= 0 && font < forecast);
         // One comment per environment, found by its marker and updated.
         const comment = steps(p).find((s) => s.uses === "actions/github-script@v7")!;
         assert.match(comment.with.script, /sysmanage-preview:\$\{process\.env\.STACK\}/);
