@@ -197,7 +197,15 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         // The Redis memory model (issue 19): 2Gi at ratio 0.52 with one replica per master.
         assert.ok(
             r.stdout.includes(
-                "  Redis memory per node at its worst (a fork under writes): maxmemory 1064 + fragmentation 106 + fork copy-on-write 638 + backlog 64 + replica buffers 128 + process 16 = 2017 MiB of its 2048 MiB limit\n",
+                "  Redis memory per node of the cache at its worst (a fork under writes): maxmemory 1064 + fragmentation 106 + fork copy-on-write 638 + backlog 64 + replica buffers 128 + process 16 = 2017 MiB of its 2048 MiB limit\n",
+            ),
+            r.stdout,
+        );
+        // The session store: 1Gi at 0.52 (532), 10 % fragmentation, a 60 % fork copy (319), backlog
+        // 1024/32, one replica's buffer 1024/16, process 16: 1016.
+        assert.ok(
+            r.stdout.includes(
+                "  Redis memory per node of the session store at its worst (a fork under writes): maxmemory 532 + fragmentation 53 + fork copy-on-write 319 + backlog 32 + replica buffers 64 + process 16 = 1016 MiB of its 1024 MiB limit\n",
             ),
             r.stdout,
         );
