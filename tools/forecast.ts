@@ -95,7 +95,7 @@ export function writeReport(f: ProgramForecast, outDir: string): string[] {
     const contents = new Map<string, string | Buffer>();
     contents.set("report.md", markdownReport(f.result, f.dataTier));
     for (const w of f.result.workloads) {
-        const svg = workloadSvg(w);
+        const svg = workloadSvg(w, f.schedules[w.name]);
         contents.set(`${w.name}.svg`, svg);
         contents.set(`${w.name}.png`, svgToPng(svg));
     }
