@@ -18,24 +18,12 @@ import * as path from "node:path";
 import { Redis } from "ioredis";
 import { Client } from "pg";
 import { stringify } from "yaml";
-import { pgbouncerIni } from "../../../lib/data/pgbouncer";
 import { alertsPlan } from "../../../plan/alerts";
 import { planStack } from "../../../plan/stack";
 import { pgbouncerExporter, postgresExporter, redisExporter } from "../../support/exporters";
-import { useModernPgbouncer } from "../../support/pgbouncer";
+import { trustBouncer, useModernPgbouncer } from "../../support/pgbouncer";
 import { PrometheusServer, type ScrapeTarget } from "../../support/prometheus";
-import {
-    freePorts,
-    HOST,
-    PgBouncer,
-    PgServer,
-    RedisNode,
-    Servers,
-    stackAppConfig,
-    SUPERUSER,
-    userlist,
-    waitFor,
-} from "../../support/servers";
+import { freePorts, HOST, PgBouncer, PgServer, RedisNode, Servers, stackAppConfig, SUPERUSER, waitFor } from "../../support/servers";
 
 const log = (msg: string) => console.log(`[alerts e2e] ${msg}`);
 const QUERIES = path.resolve(__dirname, "../../fixtures/postgres_exporter/queries.yaml");
@@ -169,19 +157,11 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         const p = redis.pipeline();
         for (let i = 0; i < 100; i++) p.set(`{cache}:fill:${i}`, "x".repeat(100_000), "EX", 3600);
         await p.exec();
-        const alert = await firing(prom, "SysmanageRedisMemoryHigh");
-        log(`SysmanageRedisMemoryHigh firing, value ${alert.value}`);
-        assert.deepEqual(pick(alert.labels), {
-            alertname: "SysmanageRedisMemoryHigh",
-            namespace: NS,
-            pod: POD.redis,
-            redis: "sysmanage-redis",
-            severity: "warning",
-        });
-        assert.ok(Number(alert.value) > 0.8, alert.value);
+        const memory = await fires(prom, "SysmanageRedisMemoryHigh", { pod: POD.redis, redis: "sysmanage-redis" });
+        assert.ok(memory > 0.8, `${memory}`);
         // Past maxmemory, volatile-lru evicts keys with a TTL: the eviction alert follows.
-        const evicting = await firing(prom, "SysmanageRedisEvictingKeys");
-        assert.deepEqual([evicting.labels.pod, evicting.labels.redis], [POD.redis, "sysmanage-redis"]);
+        const evictions = await fires(prom, "SysmanageRedisEvictingKeys", { pod: POD.redis, redis: "sysmanage-redis" });
+        assert.ok(evictions > 0, `${evictions} keys/s`);
     });
 
     test(`pooler waiting: ${POOL_SIZE} sleepers hold the pool, a third client waits: SysmanagePoolerClientsWaiting fires`, async () => {
@@ -189,16 +169,8 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         try {
             for (let i = 0; i <= POOL_SIZE; i++) clients.push(await bouncerClient(bouncer));
             const queries = clients.map((c, i) => c.query(i < POOL_SIZE ? "SELECT pg_sleep(60)" : "SELECT 1").catch(() => undefined));
-            const alert = await firing(prom, "SysmanagePoolerClientsWaiting");
-            log(`SysmanagePoolerClientsWaiting firing, value ${alert.value}`);
-            assert.deepEqual(pick(alert.labels), {
-                alertname: "SysmanagePoolerClientsWaiting",
-                namespace: NS,
-                pod: POD.pooler,
-                pooler: "sysmanage-pg-pooler-rw",
-                severity: "warning",
-            });
-            assert.equal(Number(alert.value), 1);
+            const waiting = await fires(prom, "SysmanagePoolerClientsWaiting", { pod: POD.pooler, pooler: "sysmanage-pg-pooler-rw" });
+            assert.equal(waiting, 1);
             const admin = await primary.connect();
             await admin.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'");
             await admin.end();
@@ -213,18 +185,9 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         try {
             await s.query("SELECT pg_wal_replay_pause()");
             const paused = performance.now();
-            const alert = await firing(prom, "SysmanagePostgresReplicationLag", 50_000);
-            log(
-                `SysmanagePostgresReplicationLag firing ${Math.round(performance.now() - paused) / 1000} s after the pause, value ${alert.value}`,
-            );
-            assert.deepEqual(pick(alert.labels), {
-                alertname: "SysmanagePostgresReplicationLag",
-                cluster: "sysmanage-pg",
-                namespace: NS,
-                pod: POD.standby,
-                severity: "warning",
-            });
-            assert.ok(Number(alert.value) > 30, alert.value);
+            const lag = await fires(prom, "SysmanagePostgresReplicationLag", { pod: POD.standby, cluster: "sysmanage-pg" }, 50_000);
+            log(`lag alert firing ${Math.round(performance.now() - paused) / 1000} s after the pause`);
+            assert.ok(lag > 30, `${lag} s`);
             // The lag is WAL received and not replayed, not an idle primary.
             const r = await s.query<{ behind: boolean }>("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn() AS behind");
             assert.equal(r.rows[0].behind, true);
@@ -234,20 +197,22 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
     });
 });
 
-/** The labels the alert's expression and rule give (without the scrape's `instance` and `job`). */
-function pick(labels: Record<string, string>): Record<string, string> {
-    const { instance: _i, job: _j, ...rest } = labels;
-    return rest;
-}
-
-/** Polls `/api/v1/alerts` until `name` is firing; the alert. */
-function firing(prom: PrometheusServer, name: string, timeoutMs = 20_000) {
-    return waitFor(
+/**
+ * Polls `/api/v1/alerts` until `name` is firing, checks its labels (the rule's and the
+ * expression's, without the scrape's `instance` and `job`: `labels` plus the name, the namespace
+ * and severity warning) and returns its value.
+ */
+async function fires(prom: PrometheusServer, name: string, labels: Record<string, string>, timeoutMs = 20_000): Promise<number> {
+    const alert = await waitFor(
         `${name} firing`,
         timeoutMs,
         async () => (await prom.alerts()).find((a) => a.labels.alertname === name && a.state === "firing"),
         250,
     );
+    log(`${name} firing, value ${alert.value}`);
+    const { instance: _i, job: _j, ...own } = alert.labels;
+    assert.deepEqual(own, { alertname: name, namespace: NS, severity: "warning", ...labels });
+    return Number(alert.value);
 }
 
 /**
@@ -265,28 +230,11 @@ async function startHeartbeat(primary: PgServer): Promise<NodeJS.Timeout> {
     return timer;
 }
 
-/** A PgBouncer in front of the primary in prod's rw pool mode, with a pool of POOL_SIZE (test-only: trust on loopback). */
-async function startBouncer(servers: Servers, primary: PgServer): Promise<PgBouncer> {
-    const [port] = await freePorts(1);
-    const b = new PgBouncer(servers, "pgbouncer", port);
-    const authFile = path.join(servers.root, "pgbouncer.users");
-    servers.writeFile(authFile, userlist({ [SUPERUSER]: "" }));
-    const ini = pgbouncerIni({
-        databases: [{ alias: "app", host: HOST, port: primary.port, dbname: "postgres" }],
-        parameters: { default_pool_size: String(POOL_SIZE), max_client_conn: "50" },
-        poolMode: plan.data.postgres!.poolers.find((p) => p.name.endsWith("-rw"))!.poolMode,
-        listenAddr: HOST,
-        listenPort: port,
-        extra: {
-            auth_type: "trust",
-            auth_file: authFile,
-            admin_users: SUPERUSER,
-            unix_socket_dir: "",
-            pidfile: path.join(servers.root, "pgbouncer.pid"),
-        },
-    });
-    await b.start(ini, { user: SUPERUSER, password: "" });
-    return b;
+/** A PgBouncer in front of the primary in prod's rw pool mode, with a pool of POOL_SIZE. */
+function startBouncer(servers: Servers, primary: PgServer): Promise<PgBouncer> {
+    const rw = plan.data.postgres!.poolers.find((p) => p.name.endsWith("-rw"))!;
+    const databases = [{ alias: "app", host: HOST, port: primary.port, dbname: "postgres" }];
+    return trustBouncer(servers, "pgbouncer", databases, { default_pool_size: String(POOL_SIZE), max_client_conn: "50" }, rw.poolMode);
 }
 
 async function bouncerClient(b: PgBouncer): Promise<Client> {
