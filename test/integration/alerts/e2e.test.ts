@@ -208,7 +208,9 @@ async function fires(prom: PrometheusServer, name: string, labels: Record<string
         timeoutMs,
         async () => (await prom.alerts()).find((a) => a.labels.alertname === name && a.state === "firing"),
         250,
-    );
+    ).catch(async (e: Error) => {
+        throw new Error(`${e.message}; scrapes: ${(await prom.targetHealth()).join("; ")}`);
+    });
     log(`${name} firing, value ${alert.value}`);
     const { instance: _i, job: _j, ...own } = alert.labels;
     assert.deepEqual(own, { alertname: name, namespace: NS, severity: "warning", ...labels });
