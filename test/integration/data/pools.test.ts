@@ -16,17 +16,7 @@ import { sizePools } from "../../../lib/data/connectionBudget";
 import { pgbouncerParameters } from "../../../lib/data/pgbouncer";
 import { trustBouncer, useModernPgbouncer } from "../../support/pgbouncer";
 import { Client } from "pg";
-import {
-    HOST,
-    PgBouncer,
-    PgServer,
-    run,
-    seconds,
-    Servers,
-    stackAppConfig,
-    SUPERUSER,
-    waitFor,
-} from "../../support/servers";
+import { HOST, PgBouncer, PgServer, run, seconds, Servers, stackAppConfig, SUPERUSER, waitFor } from "../../support/servers";
 
 const log = (msg: string) => console.log(`[pools] ${msg}`);
 const PGBENCH = "/usr/bin/pgbench";
