@@ -14,10 +14,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Redis } from "ioredis";
 import { Client } from "pg";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { alertsPlan } from "../../../plan/alerts";
 import { planStack } from "../../../plan/stack";
 import { pgbouncerExporter, postgresExporter, redisExporter } from "../../support/exporters";
@@ -42,11 +43,8 @@ const REDIS_MAXMEMORY = 8 * 1024 * 1024;
 /** Server connections of the test pooler: two sleepers hold them, a third client waits. */
 const POOL_SIZE = 2;
 
-/** prod's rule groups with every `for` set to 0s (the only change). */
-function ruleGroups() {
-    const spec = alertsPlan(cfg, plan)!;
-    return spec.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, for: "0s" })) }));
-}
+/** prod's rule groups as the program generates them. */
+const GENERATED = alertsPlan(cfg, plan)!.groups;
 
 describe("alerts on real exporters: quiet, then firing when induced (prod's rules)", { timeout: 90_000 }, () => {
     let servers: Servers;
@@ -56,6 +54,7 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
     let bouncer: PgBouncer;
     let redis: Redis;
     let heartbeat: NodeJS.Timeout | undefined;
+    let rulesFile: string;
     const t0 = performance.now();
 
     before(async () => {
@@ -80,9 +79,11 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         ]);
         const pods = [POD.redis, POD.primary, POD.standby, POD.pooler];
         const targets: ScrapeTarget[] = exporters.map((e, i) => ({ job: e.name, port: e.port, labels: { namespace: NS, pod: pods[i] } }));
-        const rules = path.join(servers.root, "sysmanage-alerts.rules.yaml");
-        servers.writeFile(rules, stringify({ groups: ruleGroups() }));
-        prom = await PrometheusServer.start(servers, targets, [rules]);
+        // Every `for` set to 0s: the only change to the generated groups.
+        const groups = GENERATED.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, for: "0s" })) }));
+        rulesFile = path.join(servers.root, "sysmanage-alerts.rules.yaml");
+        servers.writeFile(rulesFile, stringify({ groups }));
+        prom = await PrometheusServer.start(servers, targets, [rulesFile]);
         log(`servers, exporters and Prometheus up in ${Math.round(performance.now() - t0) / 1000} s`);
     });
     after(async () => {
@@ -92,8 +93,9 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         log(`whole file: ${Math.round(performance.now() - t0) / 1000} s`);
     });
 
-    test("the rule file: prod's exprs as the program generates them, the three under test among them", () => {
-        const rules = ruleGroups().flatMap((g) => g.rules);
+    test("the rule file Prometheus loads: prod's rules as the program generates them but for `for`, the three under test among them", () => {
+        const loaded = (parse(fs.readFileSync(rulesFile, "utf8")) as { groups: typeof GENERATED }).groups;
+        const rules = loaded.flatMap((g) => g.rules);
         const expr = (alert: string, label: string, value: string) =>
             rules.find((r) => r.alert === alert && r.labels?.[label] === value)?.expr;
         assert.equal(
@@ -109,6 +111,10 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
             'max by (namespace, pod) ({__name__=~"cnpg_pg_replication_lag|pg_replication_lag|pg_replication_lag_seconds",namespace="sysmanage",pod=~"sysmanage-pg-[0-9]+"}) > 30',
         );
         assert.deepEqual(new Set(rules.map((r) => r.for)), new Set(["0s"]));
+        assert.deepEqual(
+            rules.map(({ for: _, ...r }) => r),
+            GENERATED.flatMap((g) => g.rules).map(({ for: _, ...r }) => r),
+        );
     });
 
     test("quiet before anything is induced: every rule evaluates without error on the scraped series, the three are inactive, only the replica-less Redis master fires", async () => {
