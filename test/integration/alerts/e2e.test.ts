@@ -137,7 +137,7 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         // Rules evaluated after those samples: every rule healthy, the three inactive.
         const groups = await waitFor("a rule evaluation after the samples", 10_000, async () => {
             const g = await prom.ruleGroups();
-            return g.length === 2 && g.every((x) => Date.parse(x.lastEvaluation) > seen) ? g : undefined;
+            return g.length === GENERATED.length && g.every((x) => Date.parse(x.lastEvaluation) > seen) ? g : undefined;
         });
         const rules = groups.flatMap((g) => g.rules);
         assert.deepEqual(
