@@ -181,17 +181,18 @@ export class Servers {
         }
     }
 
-    /** Starts a long-running process in its own process group, output appended to `logFile`. */
+    /** Starts a long-running process in its own process group, output appended to `logFile` (`env` added to ours). */
     spawn(
         name: string,
         cmd: string,
         args: readonly string[],
         logFile: string,
-        opts: { asPostgres?: boolean; cwd?: string } = {},
+        opts: { asPostgres?: boolean; cwd?: string; env?: Readonly<Record<string, string>> } = {},
     ): ChildProcess {
         const [c, a] = opts.asPostgres ? asUser(cmd, args) : [cmd, [...args]];
         const fd = fs.openSync(logFile, "a");
-        const child = spawn(c, a, { cwd: opts.cwd, stdio: ["ignore", fd, fd], detached: true });
+        const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+        const child = spawn(c, a, { cwd: opts.cwd, env, stdio: ["ignore", fd, fd], detached: true });
         fs.closeSync(fd);
         const s: Started = { name, child, exited: false };
         child.on("exit", () => (s.exited = true));
