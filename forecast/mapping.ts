@@ -78,6 +78,21 @@ export function hpaCapacity(
 }
 
 /**
+ * The mapped series the forecast sizes a workload on (`sizing: true`), with the HPA metric each
+ * is measured against: what the dashboards draw against the forecast's band.
+ */
+export function sizingSeries(series: ForecastConfig["series"], workloadKey: string): { hpa: HpaMetricRef; ref: SeriesRef }[] {
+    const [mapped, roles]: [Record<string, SeriesRef | undefined> | undefined, Readonly<Record<string, SeriesRole>>] =
+        workloadKey === "api"
+            ? [series.api, API_ROLES]
+            : [series.workers[workloadKey.slice("worker-".length) as WorkerPoolName], WORKER_ROLES];
+    return Object.entries(roles).flatMap(([name, role]) => {
+        const ref = mapped?.[name];
+        return ref && role.sizing ? [{ hpa: role.hpa, ref }] : [];
+    });
+}
+
+/**
  * The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`):
  * absolute, and as messages name it (relative to the project). It must lie inside the project
  * (exportFiles.ts `resolveExportsDir`): a `ConfigError` naming the stack file, the key and the

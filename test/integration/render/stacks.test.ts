@@ -48,7 +48,8 @@ describe("every stack renders complete and valid", () => {
                 // The cache and the session store (issue 15), each with its AUTH Secret and redis.conf ConfigMap.
                 RedisCluster: 2,
                 Secret: stack === "local" ? 5 : 6,
-                ConfigMap: 2,
+                // Their redis.conf, and the two Grafana dashboards (scaling, data tier).
+                ConfigMap: 4,
                 // The stack's alerts (docs/runbooks.md).
                 PrometheusRule: 1,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
