@@ -78,17 +78,18 @@ export function hpaCapacity(
 }
 
 /**
- * The mapped series the forecast sizes a workload on (`sizing: true`), with the HPA metric each
- * is measured against: what the dashboards draw against the forecast's band.
+ * The mapped series the forecast sizes a workload on (`sizing: true`), by their key (`requests`,
+ * `queueLength`: the forecast band's `metric` label), with the HPA metric each is measured
+ * against: what the dashboards draw against the forecast's band.
  */
-export function sizingSeries(series: ForecastConfig["series"], workloadKey: string): { hpa: HpaMetricRef; ref: SeriesRef }[] {
+export function sizingSeries(series: ForecastConfig["series"], workloadKey: string): { name: string; hpa: HpaMetricRef; ref: SeriesRef }[] {
     const [mapped, roles]: [Record<string, SeriesRef | undefined> | undefined, Readonly<Record<string, SeriesRole>>] =
         workloadKey === "api"
             ? [series.api, API_ROLES]
             : [series.workers[workloadKey.slice("worker-".length) as WorkerPoolName], WORKER_ROLES];
     return Object.entries(roles).flatMap(([name, role]) => {
         const ref = mapped?.[name];
-        return ref && role.sizing ? [{ hpa: role.hpa, ref }] : [];
+        return ref && role.sizing ? [{ name, hpa: role.hpa, ref }] : [];
     });
 }
 

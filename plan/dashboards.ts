@@ -7,7 +7,7 @@
 import type { AppConfig } from "../config/schema";
 import { dashboardFiles, type DataTierDashboardInputs, type LoadSeries, type ScalingDashboardInputs } from "../lib/dashboards";
 import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
-import { sizingSeries, type HpaMetricRef } from "../forecast/mapping";
+import { sizingSeries } from "../forecast/mapping";
 import { pgDurationSeconds } from "./alerts";
 import type { StackPlan } from "./stack";
 
@@ -22,14 +22,11 @@ export interface DashboardsPlan {
     readonly files: readonly { readonly name: string; readonly json: string }[];
 }
 
-/** The band's `metric` label of a load: the HPA metric's name, or `cpu` / `memory`. */
-const bandMetric = (hpa: HpaMetricRef) => ("name" in hpa ? hpa.name : hpa.kind);
-
 /** The mapped series of a workload that have a query whose values are used as they are. */
 function loads(cfg: AppConfig, workloadKey: string): LoadSeries[] {
     return sizingSeries(cfg.forecast.series, workloadKey)
         .filter((s) => s.ref.query !== "" && (s.ref.unit === "rate" || s.ref.unit === "gauge"))
-        .map((s) => ({ metric: bandMetric(s.hpa), query: s.ref.query }));
+        .map((s) => ({ metric: s.name, query: s.ref.query }));
 }
 
 export function scalingInputs(cfg: AppConfig, plan: StackPlan): ScalingDashboardInputs {

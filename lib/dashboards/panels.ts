@@ -90,7 +90,8 @@ export function timeseriesPanel(s: TimeseriesSpec, id: number, gridPos: GridPos)
                 unit: s.unit,
                 min: 0,
                 thresholds: thresholds(lines),
-                custom: { thresholdsStyle: { mode: lines.length > 0 ? "dashed" : "off" }, fillOpacity: 0, lineWidth: 1 },
+                // Without lines, Grafana's default thresholdsStyle (off) applies.
+                custom: { ...(lines.length > 0 ? { thresholdsStyle: { mode: "dashed" } } : {}), fillOpacity: 0, lineWidth: 1 },
             },
             overrides: dashedOverrides(s.dashed ?? []),
         },

@@ -9,16 +9,16 @@ import { dashboard, type PanelSpec } from "./dashboard";
 import { hpaMetricView } from "./hpaMetrics";
 import { matchers, perWorkload, WORKLOAD_VARIABLE } from "./promql";
 
-/** One series the forecast sizes the workload on (`forecast.series`): its PromQL and HPA metric. */
+/** One series the forecast sizes the workload on (`forecast.series`): its key and its PromQL. */
 export interface LoadSeries {
-    /** The HPA metric it is measured against (`http_requests_per_second`, `cpu`), as the band's `metric` label. */
+    /** Its key in forecast.series (`requests`, `cpu`, `queueLength`): the band's `metric` label. */
     readonly metric: string;
     /** The mapping's query, the same one `npm run forecast -- --refresh` exports. */
     readonly query: string;
 }
 
 /** Units of the loads the forecast sizes on: the metric's own, CPU in cores, memory in bytes. */
-const LOAD_UNITS: Readonly<Record<string, string>> = { http_requests_per_second: "reqps", memory: "bytes" };
+const LOAD_UNITS: Readonly<Record<string, string>> = { requests: "reqps", memory: "bytes" };
 
 export interface ScaledWorkloadView {
     /** The Deployment and its HPA (same name), the `workload` label of the forecast's series. */
@@ -71,7 +71,7 @@ function loadPanel(ns: string, metric: string, views: readonly ScaledWorkloadVie
         kind: "timeseries",
         spec: {
             title: `Load vs forecast band: ${metric}`,
-            description: `The forecast's series query for ${loads.map((l) => l.workload).join(", ")} (forecast.series in the stack file) against the band the forecast step published. Outside the band for long: the load changed and the forecast (its exports) is stale.`,
+            description: `The forecast's series query for ${loads.map((l) => l.workload).join(", ")} (forecast.series in the stack file) against the band the forecast step published. Outside the band for long: the load changed and the forecast is stale (alerts SysmanageLoadAboveForecast, SysmanageLoadBelowForecast).`,
             unit: LOAD_UNITS[metric] ?? "short",
             queries: [{ expr: perWorkload(loads), legend: "load" }, band("upper"), band("lower")],
             dashed: ["forecast upper", "forecast lower"],

@@ -15,7 +15,7 @@ interface AnyPanel {
     targets?: Record<string, unknown>[];
 }
 
-export const panelsOf = (d: Dashboard): AnyPanel[] => (d.panels ?? []);
+export const panelsOf = (d: Dashboard): AnyPanel[] => d.panels ?? [];
 
 /** Every PromQL expression of the dashboard, in panel order. */
 export const exprsOf = (d: Dashboard): string[] => panelsOf(d).flatMap((p) => (p.targets ?? []).map((t) => String(t.expr)));

@@ -87,7 +87,7 @@ describe("npm run render -- --stack dev", () => {
             .readdirSync(out)
             .filter((f) => f !== MARKER)
             .sort();
-        assert.equal(files.length, 78);
+        assert.equal(files.length, 80);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("99-stale-object.yaml"));
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, MARKER), "utf8")), {

@@ -15,7 +15,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 78, local: 75 }[stack] ?? 79);
+            assert.equal(objects.length, { dev: 80, local: 77 }[stack] ?? 81);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {

@@ -109,6 +109,19 @@ describe("panels", () => {
     });
 });
 
+describe("panels without lines", () => {
+    test("Grafana's default thresholdsStyle (off): no field for it", () => {
+        const p = timeseriesPanel({ title: "t", description: "d", unit: "s", queries: [{ expr: "a", legend: "x" }] }, 1, {
+            x: 0,
+            y: 0,
+            w: 12,
+            h: 8,
+        });
+        assert.deepEqual(p.fieldConfig?.defaults.custom, { fillOpacity: 0, lineWidth: 1 });
+        assert.deepEqual(p.fieldConfig?.defaults.thresholds?.steps, [{ color: "transparent", value: null }]);
+    });
+});
+
 describe("PromQL shapes", () => {
     test("perWorkload labels each workload's expression and keeps the selected one", () => {
         assert.equal(

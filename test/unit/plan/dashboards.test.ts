@@ -9,7 +9,7 @@ const prod = (over: Record<string, unknown> = {}) =>
     parseConfig({ ...over, postgres: { backup: { destinationPath: "s3://b/p" }, ...(over.postgres as object) } }, "prod");
 
 describe("scaling inputs", () => {
-    test("the loads are the series the forecast sizes on that have a query used as it is, named by the HPA metric", () => {
+    test("the loads are the series the forecast sizes on that have a query used as it is, named by their forecast.series key (the band's metric label)", () => {
         const cfg = prod({
             forecast: {
                 series: {
@@ -33,11 +33,11 @@ describe("scaling inputs", () => {
                 [
                     "sysmanage-api",
                     [
-                        { metric: "http_requests_per_second", query: "sum(rate(http_requests_total[5m]))" },
+                        { metric: "requests", query: "sum(rate(http_requests_total[5m]))" },
                         { metric: "memory", query: "sum(mem)" },
                     ],
                 ],
-                ["sysmanage-worker-queue", [{ metric: "queue_length", query: "max(q)" }]],
+                ["sysmanage-worker-queue", [{ metric: "queueLength", query: "max(q)" }]],
                 ["sysmanage-worker-agent", []],
                 ["sysmanage-worker-report", []],
                 ["sysmanage-worker-cleanup", []],
