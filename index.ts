@@ -10,7 +10,15 @@ import { programForecast } from "./forecast/program";
 import { withForecast } from "./plan/forecast";
 import { stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
-import { declareAlerts, declareCompute, declareDataTier, declareNamespace, declarePlatform, declareTraffic } from "./stack";
+import {
+    declareAlerts,
+    declareCompute,
+    declareDashboards,
+    declareDataTier,
+    declareNamespace,
+    declarePlatform,
+    declareTraffic,
+} from "./stack";
 
 export = async (): Promise<StackOutputs> => {
     const stack = pulumi.getStack();
@@ -36,6 +44,7 @@ export = async (): Promise<StackOutputs> => {
     declareCompute(cfg, plan, ns.name, platform.vpa, platform.opts);
     declareDataTier(cfg, plan, ns.name, platform.opts);
     declareAlerts(cfg, plan, ns.name, platform.opts);
+    declareDashboards(cfg, plan, ns.name, platform.opts);
 
     const charts = Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version]));
     return stackOutputs(plan, { environment: cfg.environment, namespace: cfg.namespace, hostname: cfg.gateway.hostname }, charts, forecast);
