@@ -4,6 +4,7 @@
  * connection budget and accepted lag, the poolers, the Redis Clusters with their maxmemory; and
  * where the ConfigMaps go and how Grafana's sidecar finds them. Pure.
  */
+import { METRIC } from "../lib/metricsRules";
 import type { AppConfig } from "../config/schema";
 import { dashboardFiles, type DataTierDashboardInputs, type LoadSeries, type ScalingDashboardInputs } from "../lib/dashboards";
 import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
@@ -33,7 +34,12 @@ export function scalingInputs(cfg: AppConfig, plan: StackPlan): ScalingDashboard
     return {
         namespace: cfg.namespace,
         environment: cfg.environment,
-        workloads: plan.workloads.map((w) => ({ name: w.pod.name, metrics: w.metrics, loads: loads(cfg, w.key) })),
+        // The scheduled floor is in the replicas panel already: no "metric vs target" panel of its own.
+        workloads: plan.workloads.map((w) => ({
+            name: w.pod.name,
+            metrics: w.metrics.filter((m) => !(m.kind === "external" && m.name === METRIC.scheduledFloor)),
+            loads: loads(cfg, w.key),
+        })),
     };
 }
 

@@ -9,6 +9,16 @@ const prod = (over: Record<string, unknown> = {}) =>
     parseConfig({ ...over, postgres: { backup: { destinationPath: "s3://b/p" }, ...(over.postgres as object) } }, "prod");
 
 describe("scaling inputs", () => {
+    test("a scheduled workload's floor metric gets no metric-vs-target panel (the replicas panel draws the floor)", () => {
+        const cfg = prod();
+        const schedule = { start: 0, stepSeconds: 3600, floors: [5], bands: [] };
+        const scheduled = planStack(cfg, "prod", { schedules: { api: schedule } });
+        assert.ok(scheduled.workloads[0].metrics.some((m) => m.kind === "external" && m.name === "scheduled_floor"));
+        assert.deepEqual(
+            scalingInputs(cfg, scheduled).workloads[0].metrics,
+            scalingInputs(cfg, planStack(cfg, "prod")).workloads[0].metrics,
+        );
+    });
     test("the loads are the series the forecast sizes on that have a query used as it is, named by their forecast.series key (the band's metric label)", () => {
         const cfg = prod({
             forecast: {
