@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
 import type { AppConfig } from "../config/schema";
-import { passwordKeepers } from "../plan/connections";
+import { passwordKeepers, redisCredentialsAnnotations } from "../plan/connections";
 import { roleEndpoints, type StackPlan } from "../plan/stack";
 
 type Opts = pulumi.ComponentResourceOptions;
@@ -47,6 +47,8 @@ export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulu
                     zones: cfg.zones.length,
                     operatorReady: operators.redisReady,
                     scraping: scrapingOf(cfg),
+                    passwordKeepers: passwordKeepers(cfg.redis.credentialsVersion),
+                    podAnnotations: redisCredentialsAnnotations(cfg.redis.credentialsVersion),
                 },
                 opts,
             );
