@@ -35,6 +35,8 @@ export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "co
  */
 export class RedisCluster extends pulumi.ComponentResource {
     public readonly passwordSecretName: string;
+    /** The AUTH Secret: the clients' Deployments wait for it, so a rotated password is in it before they roll. */
+    public readonly passwordSecret: k8s.core.v1.Secret;
 
     constructor(name: string, args: RedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:RedisCluster", name, {}, opts);
@@ -54,6 +56,7 @@ export class RedisCluster extends pulumi.ComponentResource {
             },
             child,
         );
+        this.passwordSecret = secret;
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
