@@ -41,8 +41,9 @@ export = async (): Promise<StackOutputs> => {
     const platform = declarePlatform(cfg);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
-    declareCompute(cfg, plan, ns.name, platform.vpa, platform.opts);
-    declareDataTier(cfg, plan, ns.name, platform.opts);
+    // The data tier first: the Deployments wait for the credential Secrets they read.
+    const secrets = declareDataTier(cfg, plan, ns.name, platform.opts);
+    declareCompute(cfg, plan, ns.name, platform.vpa, secrets, platform.opts);
     declareAlerts(cfg, plan, ns.name, platform.opts);
     declareDashboards(cfg, plan, ns.name, platform.opts);
 

@@ -88,6 +88,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         data,
         redisPort: cfg.network.redisPort,
         credentialsVersion: cfg.databaseAccess.credentialsVersion,
+        redisCredentialsVersion: cfg.redis.credentialsVersion,
     };
     const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) =>
         scheduled(

@@ -35,6 +35,12 @@ export interface ScalableServiceArgs {
     readonly hpaAnnotations?: Record<string, string>;
     /** The forecast's floor schedule as recording rules: a PrometheusRule `<name>-schedule` beside the HPA. */
     readonly scheduleRules?: RecordingRuleSpec;
+    /**
+     * The Secrets the pod reads by `secretKeyRef`: the Deployment waits for them, so on a
+     * credential rotation the new password is in its Secret before the pods roll onto it.
+     * @default none
+     */
+    readonly secrets?: pulumi.Resource[];
 }
 
 /**
@@ -77,7 +83,7 @@ export class ScalableService extends pulumi.ComponentResource {
                 },
             },
             // A component's ignoreChanges does not reach its children (pulumi-kubernetes #2717).
-            { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa] },
+            { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa, ...(args.secrets ?? [])] },
         );
 
         let service: k8s.core.v1.Service | undefined;

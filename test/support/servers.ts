@@ -608,6 +608,8 @@ export function userlist(users: Record<string, string>): string {
 
 export class RedisNode {
     child?: ChildProcess;
+    /** The `requirepass` of the running config: what `cli` authenticates with. */
+    password?: string;
     readonly dir: string;
     readonly logFile: string;
 
@@ -649,6 +651,7 @@ export class RedisNode {
         fs.writeFileSync(conf, text + "\n");
         const child = this.servers.spawn(this.name, "redis-server", [conf], this.logFile, { cwd: this.dir });
         this.child = child;
+        this.password = directives.requirepass;
         let exited = false;
         child.once("exit", () => (exited = true));
         await waitFor(`redis ${this.name}`, timeoutMs, async () => {
@@ -666,9 +669,20 @@ export class RedisNode {
         );
     }
 
-    /** redis-cli against this node. */
+    /** redis-cli against this node (authenticated when the config has a `requirepass`). */
     async cli(args: readonly string[], timeoutMs = 10_000): Promise<string> {
-        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), ...args], { timeoutMs })).stdout;
+        const auth = this.password ? ["--no-auth-warning", "-a", this.password] : [];
+        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), ...auth, ...args], { timeoutMs })).stdout;
+    }
+
+    /** `AUTH <password>` on a new connection, as a client holding that password: `OK` or the refusal. */
+    async authAs(password: string): Promise<string> {
+        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), "AUTH", password], { timeoutMs: 10_000 })).stdout.trim();
+    }
+
+    /** Stops the server (SIGTERM, bounded), e.g. to start it again with another config as a restarted pod would. */
+    async stop(): Promise<void> {
+        if (this.child) await this.servers.stop(this.child);
     }
 
     /** `INFO <section>` (or CLUSTER INFO) as a map. */

@@ -127,7 +127,11 @@ describe("npm run render -- --stack dev", () => {
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");
-        assert.deepEqual(d.options, { ignoreChanges: ["spec.replicas"], dependsOn: ["api-sa"], parent: "api" });
+        assert.deepEqual(d.options, {
+            ignoreChanges: ["spec.replicas"],
+            dependsOn: ["api-sa", "db-roles-sysmanage_write-secret", "db-roles-sysmanage_read-secret", "redis-auth", "redis-sessions-auth"],
+            parent: "api",
+        });
         assert.equal(all.filter((r) => r.type === "sysmanage:compute:ScalableService").length, 5);
         assert.equal(all.filter((r) => r.type === "pulumi:providers:kubernetes").length, 1);
         // No password reaches the JSON, not even the render's placeholders.
