@@ -27,7 +27,7 @@ const PURE_FOLDERS = [
 /** `../config`, `../../config/index`: config/index.ts, which loads the Pulumi SDK (loadConfig). */
 const CONFIG_ENTRY = "^\\.{1,2}/(.*/)?config(/index)?(\\.ts)?$";
 
-/** What pure code may not import: the Pulumi SDK, the config entry (`entry`, a regex), tools/ and components/. */
+/** What pure code may not import: the Pulumi SDK, the chart renderers, the config entry (`entry`, a regex), tools/ and components/. */
 const pureImports = (entry) => [
     "error",
     {
@@ -41,6 +41,11 @@ const pureImports = (entry) => [
                 regex: entry,
                 message:
                     "config/index.ts loads the Pulumi SDK (loadConfig): import the pure module you need (config/schema, config/parse, config/errors, config/stackFile, ...).",
+            },
+            {
+                group: ["echarts", "echarts/*", "@resvg/*"],
+                message:
+                    "The forecast's charts are drawn by the CLI report (tools/forecast/chart.ts): the program's step must not load a renderer.",
             },
             {
                 regex: "(^|/)(tools|components)(/|$)",

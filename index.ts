@@ -10,7 +10,15 @@ import { programForecast } from "./forecast/program";
 import { withForecast } from "./plan/forecast";
 import { stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
-import { declareAlerts, declareCompute, declareDataTier, declareNamespace, declarePlatform, declareTraffic } from "./stack";
+import {
+    declareAlerts,
+    declareCompute,
+    declareDashboards,
+    declareDataTier,
+    declareNamespace,
+    declarePlatform,
+    declareTraffic,
+} from "./stack";
 
 export = async (): Promise<StackOutputs> => {
     const stack = pulumi.getStack();
@@ -28,14 +36,16 @@ export = async (): Promise<StackOutputs> => {
     // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
     for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
 
-    const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters });
+    const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters, schedules: forecast?.schedules });
 
     const platform = declarePlatform(cfg);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
-    declareCompute(cfg, plan, ns.name, platform.vpa, platform.opts);
-    declareDataTier(cfg, plan, ns.name, platform.opts);
+    // The data tier first: the Deployments wait for the credential Secrets they read.
+    const secrets = declareDataTier(cfg, plan, ns.name, platform.opts);
+    declareCompute(cfg, plan, ns.name, platform.vpa, secrets, platform.opts);
     declareAlerts(cfg, plan, ns.name, platform.opts);
+    declareDashboards(cfg, plan, ns.name, platform.opts);
 
     const charts = Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version]));
     return stackOutputs(plan, { environment: cfg.environment, namespace: cfg.namespace, hostname: cfg.gateway.hostname }, charts, forecast);

@@ -104,6 +104,12 @@ function storagePrerequisites(objects: readonly Manifest[]): Prerequisite[] {
     return out;
 }
 
+/** A ConfigMap whose data holds a Grafana dashboard's JSON (lib/dashboards): a sidecar must load it. */
+function holdsDashboard(o: Manifest): boolean {
+    const data = isRec(o.data) ? Object.values(o.data) : [];
+    return data.some((v) => typeof v === "string" && v.trimStart().startsWith("{") && /"schemaVersion"/.test(v) && /"panels"/.test(v));
+}
+
 /** The prerequisites of a rendered stack. */
 export function prerequisites(objects: readonly Manifest[], releases: readonly ReleaseRef[]): Prerequisite[] {
     const out: Prerequisite[] = [];
@@ -125,6 +131,12 @@ export function prerequisites(objects: readonly Manifest[], releases: readonly R
         out.push({
             what: "prometheus-operator CRDs (monitoring.coreos.com/v1) and a Prometheus that selects our monitors",
             why: `${monitors.length} monitors scrape the pods whose metrics the HPAs (through prometheus-adapter) and the forecast read`,
+        });
+    const dashboards = kinds("ConfigMap").filter(holdsDashboard);
+    if (dashboards.length)
+        out.push({
+            what: "Grafana with its dashboard sidecar selecting the dashboards' ConfigMaps (metrics.dashboardLabels) in their namespace",
+            why: `${names(dashboards)} hold the stack's dashboards (the program installs no Grafana)`,
         });
     const dns = kinds("DNSEndpoint");
     if (dns.length)

@@ -78,6 +78,22 @@ export function hpaCapacity(
 }
 
 /**
+ * The mapped series the forecast sizes a workload on (`sizing: true`), by their key (`requests`,
+ * `queueLength`: the forecast band's `metric` label), with the HPA metric each is measured
+ * against: what the dashboards draw against the forecast's band.
+ */
+export function sizingSeries(series: ForecastConfig["series"], workloadKey: string): { name: string; hpa: HpaMetricRef; ref: SeriesRef }[] {
+    const [mapped, roles]: [Record<string, SeriesRef | undefined> | undefined, Readonly<Record<string, SeriesRole>>] =
+        workloadKey === "api"
+            ? [series.api, API_ROLES]
+            : [series.workers[workloadKey.slice("worker-".length) as WorkerPoolName], WORKER_ROLES];
+    return Object.entries(roles).flatMap(([name, role]) => {
+        const ref = mapped?.[name];
+        return ref && role.sizing ? [{ name, hpa: role.hpa, ref }] : [];
+    });
+}
+
+/**
  * The directory the stack's exports live in (`forecast.exportsDir`, default `exports/<stack>`):
  * absolute, and as messages name it (relative to the project). It must lie inside the project
  * (exportFiles.ts `resolveExportsDir`): a `ConfigError` naming the stack file, the key and the

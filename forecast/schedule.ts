@@ -6,7 +6,7 @@
  */
 
 export interface ScheduleBand {
-    /** The workload's metric, as in `forecast.series` (`http_requests_per_second`, ...). */
+    /** The metric, as `forecast.series` names it for the workload (`requests`, `cpu`, `queueLength`, ...). */
     readonly metric: string;
     /** Per slot, in the metric's unit (the total over the workload's pods, like its export). */
     readonly lower: readonly number[];

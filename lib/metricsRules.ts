@@ -25,6 +25,8 @@ export const METRIC = {
     responseTimeP95: "response_time_p95",
     processingTimeAvg: "processing_time_avg",
     queueLength: "queue_length",
+    /** The forecast's floor schedule (lib/floorSchedule.ts records it), in pods. */
+    scheduledFloor: "scheduled_floor",
 } as const;
 
 /** Rules behind `type: Pods` metrics (custom.metrics.k8s.io), per pod. */
@@ -64,6 +66,13 @@ export function externalRules(): AdapterRule[] {
             name: { matches: "^sysmanage_queue_length$", as: METRIC.queueLength },
             // Several pods may export the same queue's depth: take one value per queue.
             metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)",
+        },
+        {
+            // Recorded by the schedule's PrometheusRule (0 when nothing is scheduled), one per workload.
+            seriesQuery: 'sysmanage:scheduled_floor:replicas{namespace!="",workload!=""}',
+            resources: { overrides: { namespace: { resource: "namespace" } } },
+            name: { matches: "^sysmanage:scheduled_floor:replicas$", as: METRIC.scheduledFloor },
+            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)",
         },
     ];
 }

@@ -6,6 +6,8 @@
  */
 import type { AppConfig } from "../config/schema";
 import { alertRulesSpec, type AlertInputs } from "../lib/alerts";
+import type { ForecastBandInput } from "../lib/alerts/forecast";
+import { SCHEDULE_SERIES } from "../lib/floorSchedule";
 import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
 import { METRIC } from "../lib/metricsRules";
 import { quantityValue } from "../policies/contract";
@@ -19,7 +21,7 @@ export function pgDurationSeconds(v: string): number {
     return Number(m[1]) * unit[m[2] ?? "ms"];
 }
 
-export function alertInputs(plan: StackPlan): AlertInputs {
+export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands"> {
     const api = plan.workloads.find((w) => w.key === "api");
     const p95 = api?.metrics.find((m) => m.kind === "pods" && m.name === METRIC.responseTimeP95);
     const pg = plan.data.postgres;
@@ -49,8 +51,28 @@ export function alertInputs(plan: StackPlan): AlertInputs {
     };
 }
 
+/**
+ * The scheduled workloads' bands that an export query measures: the load the forecast-vs-reality
+ * alerts compare with the band (a series mapped without a query has nothing to compare).
+ */
+export function forecastBandInputs(cfg: AppConfig, plan: StackPlan): ForecastBandInput[] {
+    const series = cfg.forecast.series;
+    return plan.workloads.flatMap((w) => {
+        const mapped: Readonly<Record<string, { readonly query: string } | undefined>> | undefined =
+            w.key === "api" ? series.api : series.workers[w.key.replace(/^worker-/, "") as keyof typeof series.workers];
+        const bands = (w.scheduleRules?.groups ?? []).flatMap((g) => g.rules).filter((r) => r.record === SCHEDULE_SERIES.upper);
+        return bands.flatMap((r) => {
+            const query = mapped?.[r.labels.metric]?.query ?? "";
+            return query ? [{ workload: w.pod.name, metric: r.labels.metric, query }] : [];
+        });
+    });
+}
+
 /** The PrometheusRule's spec for the stack, or undefined when alerts are off. */
 export function alertsPlan(cfg: AppConfig, plan: StackPlan) {
     if (!cfg.metrics.alertRules) return undefined;
-    return alertRulesSpec({ namespace: cfg.namespace, runbookBaseUrl: cfg.metrics.runbookBaseUrl }, alertInputs(plan));
+    return alertRulesSpec(
+        { namespace: cfg.namespace, runbookBaseUrl: cfg.metrics.runbookBaseUrl },
+        { ...alertInputs(plan), forecastBands: forecastBandInputs(cfg, plan) },
+    );
 }

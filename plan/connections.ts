@@ -41,6 +41,8 @@ export interface ConnectionInputs {
     readonly redisPort: number;
     /** `databaseAccess.credentialsVersion`: the passwords' keepers and the pods' annotation. */
     readonly credentialsVersion: number;
+    /** `redis.credentialsVersion`: the Redis passwords' keepers and the Redis annotation. */
+    readonly redisCredentialsVersion: number;
 }
 
 /**
@@ -57,6 +59,20 @@ export const CREDENTIALS_VERSION_ANNOTATION = "sysmanage.io/credentials-version"
  */
 export const passwordKeepers = (credentialsVersion: number): Record<string, string> | undefined =>
     credentialsVersion > 1 ? { credentialsVersion: String(credentialsVersion) } : undefined;
+
+/**
+ * On the RedisClusters and on every pod that holds a Redis password. The Redis servers read their
+ * password from the Secret (env `REDIS_PASSWORD`, written into redis.conf as `requirepass` and
+ * `masterauth` when the container starts), so a rotation must restart them as well as their
+ * clients: redis-operator copies the RedisCluster's annotations onto its StatefulSets' pod
+ * templates, so changing this rolls the Redis pods. Its own key, so rotating the cache (a rolling
+ * restart of every Redis node) never comes with the database roles' rotation, nor the reverse.
+ */
+export const REDIS_CREDENTIALS_VERSION_ANNOTATION = "sysmanage.io/redis-credentials-version";
+
+/** The Redis annotation: none at version 1, so a stack that never rotated rolls no pod. */
+export const redisCredentialsAnnotations = (redisCredentialsVersion: number): Record<string, string> =>
+    redisCredentialsVersion > 1 ? { [REDIS_CREDENTIALS_VERSION_ANNOTATION]: String(redisCredentialsVersion) } : {};
 
 const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
@@ -84,16 +100,22 @@ export function workloadConnectionEnv(component: WorkloadComponent, i: Connectio
     return WORKLOAD_CONNECTIONS[component].flatMap((c) => connectionEnv(c, i));
 }
 
-/** A pod with the data tier's settings after its own env, and the credentials version when it has any. */
+/** A pod with the data tier's settings after its own env, and the credentials versions when it has any. */
 export function connectedPod<
     P extends { readonly component: string; readonly env?: readonly EnvVar[]; readonly annotations?: Readonly<Record<string, string>> },
 >(pod: P, i: ConnectionInputs): P {
     if (!(pod.component in WORKLOAD_CONNECTIONS)) throw new Error(`${pod.component}: no connections planned for this workload kind`);
     const env = workloadConnectionEnv(pod.component as WorkloadComponent, i);
     if (!env.length) return pod;
+    const redisPasswords: readonly string[] = [CONNECTION_ENV.cache.password, CONNECTION_ENV.sessions.password];
+    const holdsRedisPassword = env.some((e) => redisPasswords.includes(e.name));
     return {
         ...pod,
         env: [...(pod.env ?? []), ...env],
-        annotations: { ...pod.annotations, [CREDENTIALS_VERSION_ANNOTATION]: String(i.credentialsVersion) },
+        annotations: {
+            ...pod.annotations,
+            [CREDENTIALS_VERSION_ANNOTATION]: String(i.credentialsVersion),
+            ...(holdsRedisPassword ? redisCredentialsAnnotations(i.redisCredentialsVersion) : {}),
+        },
     };
 }

@@ -25,6 +25,8 @@ export interface DataTierOutputs {
             Record<"limit" | "maxmemory" | "fragmentation" | "forkCopy" | "backlog" | "replicaBuffers" | "process" | "worstCase", number>
         >;
     } | null;
+    /** The session store (`noeviction`, its own memory), like the cache; null when off. */
+    readonly sessions: DataTierOutputs["redis"];
 }
 
 export type PostgresMemoryMiB = Readonly<
@@ -82,9 +84,8 @@ export function stackOutputs(
                       ),
                   }
                 : null,
-            redis: redis
-                ? { masters: redis.masters, replicasPerMaster: redis.replicasPerMaster, memoryMiB: memoryMiB(redis.memory) }
-                : null,
+            redis: redisOutputs(redis),
+            sessions: redisOutputs(plan.data.sessions),
         },
     };
 }
@@ -105,6 +106,10 @@ function postgresMemoryMiB(m: PostgresMemoryModel): PostgresMemoryMiB {
         process: r(process),
         worstCase: r(worstCase),
     };
+}
+
+function redisOutputs(r: StackPlan["data"]["redis"]): DataTierOutputs["redis"] {
+    return r ? { masters: r.masters, replicasPerMaster: r.replicasPerMaster, memoryMiB: memoryMiB(r.memory) } : null;
 }
 
 function memoryMiB(m: RedisMemoryModel): NonNullable<DataTierOutputs["redis"]>["memoryMiB"] {

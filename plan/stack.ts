@@ -5,6 +5,9 @@
  * into resources; unit tests check it without the Pulumi runtime.
  */
 import type { AppConfig } from "../config/schema";
+import type { FloorSchedule } from "../forecast/schedule";
+import { scheduledFloorMetric, scheduleRuleSpec, type RecordingRuleSpec } from "../lib/floorSchedule";
+import { FLOOR_SCHEDULE_ANNOTATION, formatFloorSchedule } from "../policies/contract";
 import { dataTierPlan, DATABASE, type DataTierPlan } from "./dataTier";
 import { nextShardCount } from "../lib/data/redis";
 import { pinImage } from "../lib/images";
@@ -15,9 +18,11 @@ import { asConfigError } from "./errors";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
 
-/** A horizontally scaled workload: its plan and the forecast's annotations for its HPA. */
+/** A horizontally scaled workload: its plan, the forecast's annotations for its HPA, and its floor schedule. */
 export interface WorkloadPlan extends AutoscaledPlan {
     readonly annotations?: Readonly<Record<string, string>>;
+    /** The recording rules of the forecast's floor schedule (the HPA then also scales on `scheduled_floor`). */
+    readonly scheduleRules?: RecordingRuleSpec;
 }
 
 /** What the forecasting step adds to the plan besides config values. */
@@ -26,6 +31,8 @@ export interface PlanInputs {
     readonly annotations?: Readonly<Record<string, Readonly<Record<string, string>>>>;
     /** Redis masters of the stack's last deployment (shards move one per update from there). */
     readonly deployedRedisMasters?: number;
+    /** The forecast's floor schedule per workload key. */
+    readonly schedules?: Readonly<Record<string, FloorSchedule>>;
 }
 
 export interface StackPlan {
@@ -49,6 +56,21 @@ export interface StackPlan {
     readonly database: string;
 }
 
+/**
+ * A workload with its floor schedule: the HPA also scales on `scheduled_floor`, the schedule's
+ * rules are declared beside it, and the HPA records the schedule for the policy pack.
+ */
+function scheduled(w: WorkloadPlan, namespace: string, schedule: FloorSchedule | undefined): WorkloadPlan {
+    if (!schedule) return w;
+    const workload = w.pod.name;
+    return {
+        ...w,
+        metrics: [...w.metrics, scheduledFloorMetric(workload)],
+        annotations: { ...w.annotations, [FLOOR_SCHEDULE_ANNOTATION]: formatFloorSchedule(schedule) },
+        scheduleRules: scheduleRuleSpec({ namespace, workload, minReplicas: w.bounds.minReplicas, schedule }),
+    };
+}
+
 /** The Secret that holds the managed Postgres admin role's password. */
 export const PG_ADMIN_SECRET = "sysmanage-pg-admin";
 
@@ -66,12 +88,15 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         data,
         redisPort: cfg.network.redisPort,
         credentialsVersion: cfg.databaseAccess.credentialsVersion,
+        redisCredentialsVersion: cfg.redis.credentialsVersion,
     };
-    const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) => ({
-        ...p,
-        pod: connectedPod(p.pod, conn),
-        annotations: inputs.annotations?.[p.key],
-    }));
+    const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) =>
+        scheduled(
+            { ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] },
+            cfg.namespace,
+            inputs.schedules?.[p.key],
+        ),
+    );
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const digests = cfg.images.digests;
     return {

@@ -3,20 +3,39 @@ import type * as pulumi from "@pulumi/pulumi";
 import { AnalyticsService, ScalableService, type VerticalPodAutoscaler } from "../components";
 import type { AppConfig } from "../config/schema";
 import type { StackPlan } from "../plan/stack";
+import type { PodArgs } from "../lib/workload";
+import type { CredentialSecrets } from "./dataTier";
+
+/** The declared Secrets a pod references by `secretKeyRef`, in the order of its env. */
+const secretsOf = (pod: Pick<PodArgs, "env">, secrets: CredentialSecrets): pulumi.Resource[] => [
+    ...new Set((pod.env ?? []).flatMap((e) => secrets.get(e.valueFrom?.secretKeyRef?.name ?? "") ?? [])),
+];
 
 export function declareCompute(
     cfg: AppConfig,
     plan: StackPlan,
     namespace: pulumi.Input<string>,
     vpa: VerticalPodAutoscaler | undefined,
+    secrets: CredentialSecrets,
     opts: pulumi.ComponentResourceOptions,
 ): void {
     const scraping = { monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval };
     for (const w of plan.workloads) {
-        const { pod, bounds, metrics, behavior, exposeService } = w;
+        const { pod, bounds, metrics, behavior, exposeService, scheduleRules } = w;
         new ScalableService(
             w.key,
-            { namespace, pod, bounds, metrics, behavior, exposeService, hpaAnnotations: w.annotations, ...scraping },
+            {
+                namespace,
+                pod,
+                bounds,
+                metrics,
+                behavior,
+                exposeService,
+                hpaAnnotations: w.annotations,
+                scheduleRules,
+                secrets: secretsOf(pod, secrets),
+                ...scraping,
+            },
             opts,
         );
     }
@@ -35,6 +54,7 @@ export function declareCompute(
                 },
                 ...scraping,
                 vpaDependsOn: vpa ? [vpa.release] : [],
+                secrets: secretsOf(plan.analytics, secrets),
             },
             opts,
         );

@@ -5,12 +5,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
 import type { AppConfig } from "../config/schema";
-import { passwordKeepers } from "../plan/connections";
+import { passwordKeepers, redisCredentialsAnnotations } from "../plan/connections";
 import { roleEndpoints, type StackPlan } from "../plan/stack";
 
 type Opts = pulumi.ComponentResourceOptions;
 
-export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulumi.Input<string>, opts: Opts): void {
+/** The credential Secrets the workloads read, by Secret name (the Deployments wait for the ones they reference). */
+export type CredentialSecrets = ReadonlyMap<string, pulumi.Resource>;
+
+export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulumi.Input<string>, opts: Opts): CredentialSecrets {
+    const secrets = new Map<string, pulumi.Resource>();
     const { postgres, redis } = plan.data;
     const operators = new DataOperators(
         "data-operators",
@@ -21,35 +25,43 @@ export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulu
         },
         opts,
     );
-    if (postgres) declarePostgres(cfg, plan, namespace, operators.postgresReady, opts);
+    if (postgres) {
+        const roles = declarePostgres(cfg, plan, namespace, operators.postgresReady, opts);
+        for (const [name, secret] of roles.secrets) secrets.set(name, secret);
+    }
     // The cache and the session store: one component, one plan shape.
     const caches = [
         { key: "redis", plan: redis },
         { key: "redis-sessions", plan: plan.data.sessions },
     ];
-    for (const { key, plan: r } of caches)
-        if (r)
-            new RedisCluster(
-                key,
-                {
-                    namespace,
-                    name: r.name,
-                    labels: plan.dataLabels.cache,
-                    config: r.config,
-                    masters: r.masters,
-                    replicasPerMaster: r.replicasPerMaster,
-                    image: plan.images.redis,
-                    exporterImage: plan.images.redisExporter,
-                    cpu: r.cpu,
-                    memory: r.memoryLimit,
-                    storageSize: r.storageSize,
-                    storageClass: cfg.postgres.storageClass,
-                    zones: cfg.zones.length,
-                    operatorReady: operators.redisReady,
-                    scraping: scrapingOf(cfg),
-                },
-                opts,
-            );
+    for (const { key, plan: r } of caches) {
+        if (!r) continue;
+        const cluster = new RedisCluster(
+            key,
+            {
+                namespace,
+                name: r.name,
+                labels: plan.dataLabels.cache,
+                config: r.config,
+                masters: r.masters,
+                replicasPerMaster: r.replicasPerMaster,
+                image: plan.images.redis,
+                exporterImage: plan.images.redisExporter,
+                cpu: r.cpu,
+                memory: r.memoryLimit,
+                storageSize: r.storageSize,
+                storageClass: cfg.postgres.storageClass,
+                zones: cfg.zones.length,
+                operatorReady: operators.redisReady,
+                scraping: scrapingOf(cfg),
+                passwordKeepers: passwordKeepers(cfg.redis.credentialsVersion),
+                podAnnotations: redisCredentialsAnnotations(cfg.redis.credentialsVersion),
+            },
+            opts,
+        );
+        secrets.set(cluster.passwordSecretName, cluster.passwordSecret);
+    }
+    return secrets;
 }
 
 const scrapingOf = (cfg: AppConfig) => ({ monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval });
@@ -60,7 +72,7 @@ function declarePostgres(
     namespace: pulumi.Input<string>,
     operatorReady: pulumi.Resource[],
     opts: Opts,
-): void {
+): DatabaseRoles {
     const data = plan.data.postgres!;
     const pg = cfg.postgres;
     const access = cfg.databaseAccess;
@@ -114,7 +126,7 @@ function declarePostgres(
                   dependsOn: [main.cluster],
               }
             : undefined;
-    new DatabaseRoles(
+    return new DatabaseRoles(
         "db-roles",
         {
             namespace,

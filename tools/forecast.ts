@@ -17,7 +17,6 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import { Command } from "commander";
 import { ConfigError } from "../config/errors";
 import type { AppConfig } from "../config/schema";
@@ -25,7 +24,8 @@ import { exportsLocation } from "../forecast/mapping";
 import { programForecast, type ProgramForecast } from "../forecast/program";
 import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
-import { markdownReport, workloadSvg } from "./forecast/report";
+import { svgToPng, workloadSvg } from "./forecast/chart";
+import { markdownReport } from "./forecast/report";
 import {
     CliError,
     parseCommand,
@@ -95,7 +95,7 @@ export function writeReport(f: ProgramForecast, outDir: string): string[] {
     const contents = new Map<string, string | Buffer>();
     contents.set("report.md", markdownReport(f.result, f.dataTier));
     for (const w of f.result.workloads) {
-        const svg = workloadSvg(w);
+        const svg = workloadSvg(w, f.schedules[w.name]);
         contents.set(`${w.name}.svg`, svg);
         contents.set(`${w.name}.png`, svgToPng(svg));
     }
@@ -125,11 +125,6 @@ export function writeReport(f: ProgramForecast, outDir: string): string[] {
     for (const old of before) if (!contents.has(old)) fs.rmSync(path.join(outDir, old), { force: true });
     write(REPORT_MARKER, JSON.stringify([...contents.keys()]) + "\n");
     return [...contents.keys()].map((n) => path.join(outDir, n));
-}
-
-/** The chart as PNG (resvg; text in the system's sans-serif font), for tools that cannot show SVG. */
-export function svgToPng(svg: string): Buffer {
-    return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }, background: "white" }).render().asPng();
 }
 
 interface Options {

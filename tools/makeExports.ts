@@ -103,6 +103,34 @@ function shiftTo(points: readonly Point[], from: number, to: number): Point[] {
     return points.map((p) => ({ t: p.t + d, v: p.v })).filter((p) => p.t < to);
 }
 
+/**
+ * The agent, report and cleanup pools' queue length and seconds per job, each from traces of its
+ * own on the queue's window (`from`, 14 days): ELB requests (agent check-ins), tweets about FB
+ * (reports, bursty), New York taxi rides (cleanup, a strong daily cycle, every 30 min), and
+ * CloudWatch CPU traces as their job durations.
+ */
+function otherPools(dataDir: string, queueFactor: number, from: number): Record<string, string> {
+    const to = from + (QUEUE_TO - QUEUE_FROM);
+    // The tweet traces cover the queue's window: they keep their own timestamps; the others start on it.
+    const trace = (rel: string) => {
+        const points = readCsv(dataDir, rel);
+        return rel.startsWith("nab/realTweets/") ? points.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO) : shiftTo(points, from, to);
+    };
+    const length = (rel: string, factor: number) => csv(trace(rel), (p) => String(Math.round(p.v * factor * queueFactor)), unixStamp);
+    const seconds = (rel: string, factor: number) => csv(trace(rel), (p) => n3(p.v * factor), unixStamp);
+    return {
+        // Agent check-ins: ELB requests per 5 min × 0.3 (a steady daily cycle); a check-in takes RDS CPU % × 0.4 s.
+        "worker-agent.csv": length("nab/realAWSCloudwatch/elb_request_count_8c0756.csv", 0.3),
+        "worker-agent-processing-time.csv": seconds("nab/realAWSCloudwatch/rds_cpu_utilization_e47b3b.csv", 0.4),
+        // Report requests: FB tweet volume × 0.2 (bursts); a report takes the autoscaling group's CPU % × 0.5 s.
+        "worker-report.csv": length("nab/realTweets/Twitter_volume_FB.csv", 0.2),
+        "worker-report-processing-time.csv": seconds("nab/realKnownCause/cpu_utilization_asg_misconfiguration.csv", 0.5),
+        // Cleanup tasks: New York taxi rides per 30 min ÷ 1000; a task takes EC2 CPU % × 0.1 s.
+        "worker-cleanup.csv": length("nab/realKnownCause/nyc_taxi.csv", 0.001),
+        "worker-cleanup-processing-time.csv": seconds("nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", 0.1),
+    };
+}
+
 /** The demo export files of a stack, from the traces in `dataDir`. */
 export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string): Record<string, string> {
     const k = STACK_FACTORS[stack];
@@ -136,6 +164,7 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     const queue = amzn.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO);
     window(path.join(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv"), queue.length);
     const jobs = shiftTo(readCsv(dataDir, "nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
+    const pools = otherPools(dataDir, k.queue, queue[0].t);
     const job = { job: "sysmanage-api", stack };
     return {
         "api-requests.query_range.json": queryRange([{ labels: { __name__: "sysmanage_http_requests_per_second", ...job }, points: api }]),
@@ -148,6 +177,7 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
         "worker-queue.csv": csv(queue, (p) => String(Math.round(p.v * k.queue)), dateStamp),
         // EC2 CPU % as seconds per job, × 0.4.
         "worker-queue-processing-time.csv": csv(jobs, (p) => n3(p.v * 0.4), unixStamp),
+        ...pools,
         // 64 MiB of overhead plus the entries cached by the last 6 h of requests.
         "redis-memory-used.csv": whole((_, i) => 64 * MiB + trailingRequests(i) * k.redisBytesPerRequest),
         // 12 cache commands per request.

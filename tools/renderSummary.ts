@@ -156,11 +156,16 @@ function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
         );
     for (const r of redis)
         lines.push(`  Redis ${r.metadata.name}: ${r.spec.clusterSize} masters, ${r.spec.redisFollower.replicas} replicas`);
-    const m = (result.outputs.dataTier as Obj | undefined)?.redis?.memoryMiB as Record<string, number> | undefined;
-    if (m)
-        lines.push(
-            `  Redis memory per node at its worst (a fork under writes): maxmemory ${m.maxmemory} + fragmentation ${m.fragmentation} + fork copy-on-write ${m.forkCopy} + backlog ${m.backlog} + replica buffers ${m.replicaBuffers} + process ${m.process} = ${m.worstCase} MiB of its ${m.limit} MiB limit`,
-        );
+    for (const [store, name] of [
+        ["redis", "the cache"],
+        ["sessions", "the session store"],
+    ] as const) {
+        const m = (result.outputs.dataTier as Obj | undefined)?.[store]?.memoryMiB as Record<string, number> | undefined;
+        if (m)
+            lines.push(
+                `  Redis memory per node of ${name} at its worst (a fork under writes): maxmemory ${m.maxmemory} + fragmentation ${m.fragmentation} + fork copy-on-write ${m.forkCopy} + backlog ${m.backlog} + replica buffers ${m.replicaBuffers} + process ${m.process} = ${m.worstCase} MiB of its ${m.limit} MiB limit`,
+            );
+    }
     return lines;
 }
 

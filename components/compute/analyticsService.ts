@@ -19,6 +19,12 @@ export interface AnalyticsServiceArgs {
     readonly scrapeInterval: string;
     /** Resources that must exist first (the VPA release that installs the CRD). */
     readonly vpaDependsOn?: pulumi.Resource[];
+    /**
+     * The Secrets the pod reads by `secretKeyRef`: the Deployment waits for them, so on a
+     * credential rotation the new password is in its Secret before the pods roll onto it.
+     * @default none
+     */
+    readonly secrets?: pulumi.Resource[];
 }
 
 const CONTAINER = "analytics";
@@ -54,7 +60,7 @@ export class AnalyticsService extends pulumi.ComponentResource {
             },
             // The VPA rewrites pod resources at admission, not the Deployment, so no ignoreChanges
             // is needed for them; replicas stay Pulumi's.
-            { ...child, dependsOn: [sa] },
+            { ...child, dependsOn: [sa, ...(args.secrets ?? [])] },
         );
         new k8s.apiextensions.CustomResource(
             `${name}-vpa`,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
+import type { RecordingRuleSpec } from "../../lib/floorSchedule";
 import { podMonitorSpec, serviceMonitorSpec } from "../../lib/monitors";
 import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
 import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
@@ -32,11 +33,20 @@ export interface ScalableServiceArgs {
     readonly scrapeInterval: string;
     /** Extra annotations on the HPA (the forecasting step records its inputs here). */
     readonly hpaAnnotations?: Record<string, string>;
+    /** The forecast's floor schedule as recording rules: a PrometheusRule `<name>-schedule` beside the HPA. */
+    readonly scheduleRules?: RecordingRuleSpec;
+    /**
+     * The Secrets the pod reads by `secretKeyRef`: the Deployment waits for them, so on a
+     * credential rotation the new password is in its Secret before the pods roll onto it.
+     * @default none
+     */
+    readonly secrets?: pulumi.Resource[];
 }
 
 /**
  * An autoscaled workload: ServiceAccount, Deployment, optional Service, HPA (autoscaling/v2),
- * PodDisruptionBudget and a Prometheus monitor. The HPA owns the replica count.
+ * PodDisruptionBudget, a Prometheus monitor and, when the forecast schedules its floor, the
+ * schedule's PrometheusRule. The HPA owns the replica count.
  */
 export class ScalableService extends pulumi.ComponentResource {
     public readonly deploymentName: pulumi.Output<string>;
@@ -73,7 +83,7 @@ export class ScalableService extends pulumi.ComponentResource {
                 },
             },
             // A component's ignoreChanges does not reach its children (pulumi-kubernetes #2717).
-            { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa] },
+            { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa, ...(args.secrets ?? [])] },
         );
 
         let service: k8s.core.v1.Service | undefined;
@@ -102,25 +112,48 @@ export class ScalableService extends pulumi.ComponentResource {
         );
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(), spec: disruptionBudget(p) }, child);
 
-        const monitor = args.monitor ?? (args.exposeService ? "service" : "pod");
-        new k8s.apiextensions.CustomResource(
-            `${name}-monitor`,
-            {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: monitor === "service" ? "ServiceMonitor" : "PodMonitor",
-                metadata: { name: p.name, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
-                spec:
-                    monitor === "service"
-                        ? serviceMonitorSpec(selectorLabels(p), args.scrapeInterval)
-                        : podMonitorSpec(selectorLabels(p), args.scrapeInterval),
-            },
-            child,
-        );
+        this.declareMonitoring(name, p.name, labels, args, child);
 
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service?.metadata.name;
         this.minReplicas = args.bounds.minReplicas;
         this.maxReplicas = args.bounds.maxReplicas;
         this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName });
+    }
+
+    /** The pods' Prometheus monitor and, when scheduled, the floor schedule's PrometheusRule. */
+    private declareMonitoring(
+        name: string,
+        podName: string,
+        labels: Record<string, string>,
+        args: ScalableServiceArgs,
+        child: pulumi.CustomResourceOptions,
+    ): void {
+        const monitor = args.monitor ?? (args.exposeService ? "service" : "pod");
+        new k8s.apiextensions.CustomResource(
+            `${name}-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: monitor === "service" ? "ServiceMonitor" : "PodMonitor",
+                metadata: { name: podName, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
+                spec:
+                    monitor === "service"
+                        ? serviceMonitorSpec(selectorLabels(args.pod), args.scrapeInterval)
+                        : podMonitorSpec(selectorLabels(args.pod), args.scrapeInterval),
+            },
+            child,
+        );
+
+        if (args.scheduleRules)
+            new k8s.apiextensions.CustomResource(
+                `${name}-schedule`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PrometheusRule",
+                    metadata: { name: `${podName}-schedule`, namespace: args.namespace, labels: { ...labels, ...args.monitorLabels } },
+                    spec: args.scheduleRules,
+                },
+                child,
+            );
     }
 }

@@ -115,6 +115,8 @@ function declareRole(
 export class DatabaseRoles extends pulumi.ComponentResource {
     /** Kubernetes Secret name per role. */
     public readonly secretNames: Record<string, string>;
+    /** The role Secrets by name: the connected Deployments wait for them, so a rotated password is in them before they roll. */
+    public readonly secrets = new Map<string, k8s.core.v1.Secret>();
 
     constructor(name: string, args: DatabaseRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:DatabaseRoles", name, {}, opts);
@@ -129,7 +131,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             if (!host) throw new Error(`DatabaseRoles: no pooler endpoint for role ${r.role}`);
             const secretName = roleSecretName(r.role);
             this.secretNames[r.role] = secretName;
-            new k8s.core.v1.Secret(
+            const secret = new k8s.core.v1.Secret(
                 `${name}-${r.role}-secret`,
                 {
                     metadata: { name: secretName, namespace: args.namespace, labels: args.labels },
@@ -145,6 +147,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 },
                 child,
             );
+            this.secrets.set(secretName, secret);
             if (management) declareRole(name, r, plan, password.result, this, management);
         }
         this.registerOutputs({ secretNames: this.secretNames });

@@ -15,6 +15,17 @@ export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "co
     readonly operatorReady: pulumi.Resource[];
     /** Scraping of the exporter sidecars (port `redis-exporter`, 9121). */
     readonly scraping: Scraping;
+    /**
+     * The password's keepers: a change replaces it (a new password in the same Secret).
+     * @default none: the password is kept for the life of the stack
+     */
+    readonly passwordKeepers?: Record<string, string>;
+    /**
+     * Annotations of the RedisCluster, which the operator copies onto its StatefulSets' pod
+     * templates: changing one rolls the Redis pods, which read the Secret when they start.
+     * @default none
+     */
+    readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -24,11 +35,17 @@ export interface RedisClusterArgs extends Omit<RedisArgs, "passwordSecret" | "co
  */
 export class RedisCluster extends pulumi.ComponentResource {
     public readonly passwordSecretName: string;
+    /** The AUTH Secret: the clients' Deployments wait for it, so a rotated password is in it before they roll. */
+    public readonly passwordSecret: k8s.core.v1.Secret;
 
     constructor(name: string, args: RedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sysmanage:data:RedisCluster", name, {}, opts);
         const child = { parent: this };
-        const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, child);
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            { length: 40, special: false, keepers: args.passwordKeepers },
+            child,
+        );
         this.passwordSecretName = redisAuthSecretName(args.name);
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
@@ -39,6 +56,7 @@ export class RedisCluster extends pulumi.ComponentResource {
             },
             child,
         );
+        this.passwordSecret = secret;
         const configMap = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
@@ -61,8 +79,14 @@ export class RedisCluster extends pulumi.ComponentResource {
             {
                 apiVersion: "redis.redis.opstreelabs.in/v1beta2",
                 kind: "RedisCluster",
-                // The operator copies these onto the pods: their `config` emptyDir may go (Cluster Autoscaler).
-                metadata: { name: args.name, namespace: args.namespace, labels: args.labels, annotations: safeToEvict("config") },
+                // The operator copies these onto the pods: their `config` emptyDir may go (Cluster Autoscaler),
+                // and a new credentials version rolls them (redis-operator v0.26.0, labels.go:101).
+                metadata: {
+                    name: args.name,
+                    namespace: args.namespace,
+                    labels: args.labels,
+                    annotations: { ...safeToEvict("config"), ...args.podAnnotations },
+                },
                 spec: redisClusterSpec(args.name, {
                     ...args,
                     passwordSecret: this.passwordSecretName,

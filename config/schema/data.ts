@@ -211,6 +211,11 @@ export const redis = z
             .describe(
                 "The session store: a Redis Cluster of 3 masters (the operator's minimum) with redis.replicasPerMaster replicas each, the cache's images and ratios, and noeviction.",
             ),
+        credentialsVersion: int(1, 1000000)
+            .default(1)
+            .describe(
+                "Raise it to rotate the AUTH passwords of the cache and the session store: it is the passwords' keepers, an annotation of the RedisClusters (the operator copies it onto their pod templates, so it rolls the Redis pods) and of the pods that hold a Redis password, all in one update; the connections refused meanwhile and the refusal-free procedure are in docs/data-tier.md, Rotating the credentials.",
+            ),
         operatorNamespace: label().default("redis-operator").describe("Namespace of the redis-operator release."),
         installOperator: z.boolean().default(true).describe("Install the redis-operator (pinned Helm release)."),
     })

@@ -1,7 +1,7 @@
 /** The platform the workloads rely on: the metrics pipeline and image pinning by digest. */
 import { z } from "zod";
 import * as g from "../../policies/contract";
-import { grammar, label, labels, port } from "../primitives";
+import { grammar, label, labels, optional, port } from "../primitives";
 
 /** `metrics`: Prometheus, the custom-metrics adapter and the VPA. */
 export const metrics = z
@@ -27,6 +27,25 @@ export const metrics = z
             .describe(
                 "Where the team reads docs/runbooks.md (an http(s) URL): each alert's runbook_url is this plus #<alert name in lower case>.",
             ),
+        dashboards: z
+            .boolean()
+            .default(true)
+            .describe(
+                "Declare the Grafana dashboards (scaling, data tier) as ConfigMaps that Grafana's dashboard sidecar loads (docs/operations.md#dashboards).",
+            ),
+        dashboardLabels: labels()
+            .default({ grafana_dashboard: "1" })
+            .describe(
+                "Labels on the dashboards' ConfigMaps so Grafana's sidecar loads them (its sidecar.dashboards.label and labelValue).",
+            ),
+        dashboardFolder: optional((v) => g.textError(v, 100))
+            .default("SysManage")
+            .describe(
+                "Grafana folder of the dashboards: the ConfigMaps' grafana_folder annotation (read when the sidecar's folderAnnotation is grafana_folder); empty for none.",
+            ),
+        dashboardNamespace: optional(g.dnsLabelError)
+            .default("")
+            .describe("Namespace of the dashboards' ConfigMaps (one Grafana's sidecar searches); empty: the app namespace."),
         installAdapter: z
             .boolean()
             .default(true)

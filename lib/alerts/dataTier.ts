@@ -76,7 +76,7 @@ function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAle
             : []),
         alertRule(ctx, {
             alert: "SysmanagePostgresArchiveFailing",
-            expr: `cnpg_pg_stat_archiver_seconds_since_last_archival{${ns},${instancePods(c.name)}} > 900 and on (namespace, pod) increase(cnpg_pg_stat_archiver_failed_count{${ns}}[15m]) > 0`,
+            expr: `max by (namespace, pod) ({${metric("cnpg_pg_stat_archiver_seconds_since_last_archival", "pg_stat_archiver_last_archive_age")},${ns},${instancePods(c.name)}}) > 900 and on (namespace, pod) max by (namespace, pod) (increase({${metric("cnpg_pg_stat_archiver_failed_count", "pg_stat_archiver_failed_count")},${ns}}[15m])) > 0`,
             for: "15m",
             severity: "critical",
             labels: { cluster: c.name },

@@ -70,3 +70,37 @@ export const PG_MEMORY_ANNOTATIONS = {
     activeBackends: "sysmanage.io/active-backends",
     queryMemoryNodes: "sysmanage.io/query-memory-nodes",
 } as const;
+
+/**
+ * The HPA annotation of a workload whose floor the forecast schedules (plan/stack.ts writes it;
+ * the `forecast-schedule-*` rules read it): `{"start":"<ISO>","stepSeconds":3600,"floors":[...]}`,
+ * the same floors the schedule's PrometheusRule records.
+ */
+export const FLOOR_SCHEDULE_ANNOTATION = "sysmanage.io/floor-schedule";
+
+export interface FloorScheduleText {
+    /** Unix seconds. */
+    readonly start: number;
+    readonly stepSeconds: number;
+    readonly floors: readonly number[];
+}
+
+export const formatFloorSchedule = (s: FloorScheduleText): string =>
+    JSON.stringify({ start: new Date(s.start * 1000).toISOString(), stepSeconds: s.stepSeconds, floors: s.floors });
+
+/** The annotation's schedule, or why it cannot be read. */
+export function parseFloorSchedule(v: string): FloorScheduleText | string {
+    let o: unknown;
+    try {
+        o = JSON.parse(v);
+    } catch {
+        return "is not JSON";
+    }
+    const r = o as { start?: unknown; stepSeconds?: unknown; floors?: unknown };
+    const start = typeof r.start === "string" ? Date.parse(r.start) / 1000 : NaN;
+    if (!Number.isFinite(start)) return "has no ISO 8601 start";
+    if (!Number.isInteger(r.stepSeconds) || (r.stepSeconds as number) <= 0) return "has no positive whole stepSeconds";
+    if (!Array.isArray(r.floors) || r.floors.length === 0 || !r.floors.every((f) => Number.isInteger(f) && f >= 0))
+        return "has no floors (a non-empty list of whole replica counts)";
+    return { start, stepSeconds: r.stepSeconds as number, floors: r.floors as number[] };
+}

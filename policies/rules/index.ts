@@ -47,6 +47,9 @@ import { pgMemoryBounded } from "./pgMemoryBounded";
 import { redisMemoryBounded } from "./redisMemoryBounded";
 import { forecastFresh } from "./forecastFresh";
 import { forecastChangeBounded } from "./forecastChangeBounded";
+import { forecastScheduleBounded } from "./forecastScheduleBounded";
+import { forecastScheduleCurrent } from "./forecastScheduleCurrent";
+import { forecastScheduleNotPinned } from "./forecastScheduleNotPinned";
 
 export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
     // Autoscaling
@@ -100,6 +103,9 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     // Forecast
     forecastFresh,
     forecastChangeBounded,
+    forecastScheduleBounded,
+    forecastScheduleCurrent,
+    forecastScheduleNotPinned,
 ];
 
 // Each rule (and the helpers its tests call) by name.
@@ -147,3 +153,6 @@ export * from "./pgMemoryBounded";
 export * from "./redisMemoryBounded";
 export * from "./forecastFresh";
 export * from "./forecastChangeBounded";
+export * from "./forecastScheduleBounded";
+export * from "./forecastScheduleCurrent";
+export * from "./forecastScheduleNotPinned";

@@ -8,6 +8,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pgbouncerIni, type IniDatabase } from "../../lib/data/pgbouncer";
+import { freePorts, HOST, PgBouncer, Servers, SUPERUSER, userlist } from "./servers";
 
 /** How a machine without one gets a pgbouncer >= 1.21 (Debian 13's source, about 30 s on 2 cores). */
 export const PGBOUNCER_BUILD =
@@ -42,4 +44,38 @@ export function pgbouncerDir(): string {
 export function useModernPgbouncer(): void {
     const d = pgbouncerDir();
     if (!(process.env.PATH ?? "").startsWith(`${d}:`)) process.env.PATH = `${d}:${process.env.PATH}`;
+}
+
+/**
+ * A PgBouncer on a free port in front of `databases`, with `parameters` and `poolMode`
+ * (test-only: trust auth on loopback, the superuser as its admin); files `<name>.users` and
+ * `<name>.pid` under the servers' root.
+ */
+export async function trustBouncer(
+    servers: Servers,
+    name: string,
+    databases: readonly IniDatabase[],
+    parameters: Record<string, string>,
+    poolMode: string,
+): Promise<PgBouncer> {
+    const [port] = await freePorts(1);
+    const b = new PgBouncer(servers, name, port);
+    const authFile = `${servers.root}/${name}.users`;
+    servers.writeFile(authFile, userlist({ [SUPERUSER]: "" }));
+    const ini = pgbouncerIni({
+        databases,
+        parameters,
+        poolMode,
+        listenAddr: HOST,
+        listenPort: port,
+        extra: {
+            auth_type: "trust",
+            auth_file: authFile,
+            admin_users: SUPERUSER,
+            unix_socket_dir: "",
+            pidfile: `${servers.root}/${name}.pid`,
+        },
+    });
+    await b.start(ini, { user: SUPERUSER, password: "" });
+    return b;
 }

@@ -181,17 +181,18 @@ export class Servers {
         }
     }
 
-    /** Starts a long-running process in its own process group, output appended to `logFile`. */
+    /** Starts a long-running process in its own process group, output appended to `logFile` (`env` added to ours). */
     spawn(
         name: string,
         cmd: string,
         args: readonly string[],
         logFile: string,
-        opts: { asPostgres?: boolean; cwd?: string } = {},
+        opts: { asPostgres?: boolean; cwd?: string; env?: Readonly<Record<string, string>> } = {},
     ): ChildProcess {
         const [c, a] = opts.asPostgres ? asUser(cmd, args) : [cmd, [...args]];
         const fd = fs.openSync(logFile, "a");
-        const child = spawn(c, a, { cwd: opts.cwd, stdio: ["ignore", fd, fd], detached: true });
+        const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+        const child = spawn(c, a, { cwd: opts.cwd, env, stdio: ["ignore", fd, fd], detached: true });
         fs.closeSync(fd);
         const s: Started = { name, child, exited: false };
         child.on("exit", () => (s.exited = true));
@@ -607,6 +608,8 @@ export function userlist(users: Record<string, string>): string {
 
 export class RedisNode {
     child?: ChildProcess;
+    /** The `requirepass` of the running config: what `cli` authenticates with. */
+    password?: string;
     readonly dir: string;
     readonly logFile: string;
 
@@ -648,6 +651,7 @@ export class RedisNode {
         fs.writeFileSync(conf, text + "\n");
         const child = this.servers.spawn(this.name, "redis-server", [conf], this.logFile, { cwd: this.dir });
         this.child = child;
+        this.password = directives.requirepass;
         let exited = false;
         child.once("exit", () => (exited = true));
         await waitFor(`redis ${this.name}`, timeoutMs, async () => {
@@ -665,9 +669,20 @@ export class RedisNode {
         );
     }
 
-    /** redis-cli against this node. */
+    /** redis-cli against this node (authenticated when the config has a `requirepass`). */
     async cli(args: readonly string[], timeoutMs = 10_000): Promise<string> {
-        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), ...args], { timeoutMs })).stdout;
+        const auth = this.password ? ["--no-auth-warning", "-a", this.password] : [];
+        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), ...auth, ...args], { timeoutMs })).stdout;
+    }
+
+    /** `AUTH <password>` on a new connection, as a client holding that password: `OK` or the refusal. */
+    async authAs(password: string): Promise<string> {
+        return (await run("redis-cli", ["-h", HOST, "-p", String(this.port), "AUTH", password], { timeoutMs: 10_000 })).stdout.trim();
+    }
+
+    /** Stops the server (SIGTERM, bounded), e.g. to start it again with another config as a restarted pod would. */
+    async stop(): Promise<void> {
+        if (this.child) await this.servers.stop(this.child);
     }
 
     /** `INFO <section>` (or CLUSTER INFO) as a map. */

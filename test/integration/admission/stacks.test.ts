@@ -87,7 +87,7 @@ describe("admission: the defects found in the rendered stacks are refused", () =
 });
 
 describe("prerequisites the program relies on but does not install", () => {
-    test("prod: the Gateway controller, prometheus-operator, ExternalDNS, metrics-server, and the Secrets made out of band", async () => {
+    test("prod: the Gateway controller, prometheus-operator, Grafana, ExternalDNS, metrics-server, and the Secrets made out of band", async () => {
         const r = await rendered("prod");
         const releases = r.resources
             .filter((x) => x.type === "kubernetes:helm.sh/v3:Release")
@@ -98,6 +98,7 @@ describe("prerequisites the program relies on but does not install", () => {
             [
                 "Gateway API CRDs (v1: gateways, httproutes.gateway.networking.k8s.io) and a Gateway controller serving class istio",
                 "prometheus-operator CRDs (monitoring.coreos.com/v1) and a Prometheus that selects our monitors",
+                "Grafana with its dashboard sidecar selecting the dashboards' ConfigMaps (metrics.dashboardLabels) in their namespace",
                 "ExternalDNS with the DNSEndpoint CRD (externaldns.k8s.io/v1alpha1) and the crd source enabled",
                 "metrics-server (metrics.k8s.io)",
                 "a default StorageClass (ReadWriteOnce volumes)",
@@ -105,6 +106,11 @@ describe("prerequisites the program relies on but does not install", () => {
                 "Secret sysmanage/sysmanage-api-tls (made out of band)",
                 "Secret sysmanage/sysmanage-backup-credentials (made out of band)",
             ],
+        );
+        // The dashboards' ConfigMaps, not the Redis Clusters' redis.conf ones.
+        assert.equal(
+            p.find((x) => x.what.startsWith("Grafana"))?.why,
+            "ConfigMap sysmanage/sysmanage-data-tier, ConfigMap sysmanage/sysmanage-scaling hold the stack's dashboards (the program installs no Grafana)",
         );
         // The operators' CRDs come with the releases; the certificates CloudNativePG makes are not listed.
         assert.ok(!p.some((x) => /sysmanage-pg-(ca|replication)/.test(x.what)));

@@ -255,6 +255,28 @@ function postgres(): PromtoolTest[] {
                 pg("cnpg_pg_stat_archiver_failed_count", "sysmanage-pg-1", "0x40"),
             ],
         ),
+        // The same on postgres_exporter's names (its pg_stat_archiver collector).
+        ...both(
+            "SysmanagePostgresArchiveFailing",
+            "20m",
+            [
+                pg("pg_stat_archiver_last_archive_age", "sysmanage-pg-2", "1000+60x40"),
+                pg("pg_stat_archiver_failed_count", "sysmanage-pg-2", "0+1x40"),
+            ],
+            [
+                alert(
+                    "SysmanagePostgresArchiveFailing",
+                    "critical",
+                    { pod: "sysmanage-pg-2", cluster: "sysmanage-pg" },
+                    "WAL archiving fails",
+                    "sysmanage-pg-2 of sysmanage-pg has not archived WAL for 2200 s: pg_wal grows until the volume is full (PostgreSQL cannot cap it).",
+                ),
+            ],
+            [
+                pg("pg_stat_archiver_last_archive_age", "sysmanage-pg-2", "1000+60x40"),
+                pg("pg_stat_archiver_failed_count", "sysmanage-pg-2", "0x40"),
+            ],
+        ),
     ];
 }
 

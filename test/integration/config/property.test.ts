@@ -20,6 +20,7 @@ import { readAppConfig, StackConfigError } from "../../../config/stackFile";
 
 /** The grammar each accepted string must be in, by its path (`[]` for list indices). */
 const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
+    [/^metrics\.dashboardNamespace$/, (v) => (v === "" ? undefined : g.dnsLabelError(v))],
     [/^namespace$|Namespace$|\.operatorNamespace$|^dns\.regions\[\]\.name$/, g.dnsLabelError],
     [/^zones\[\]$|^cluster\.name$|\.queueName$/, (v) => g.labelValueError(v, true)],
     [/^cluster\.region$/, (v) => g.dnsLabelError(v) ?? (v.length > 53 ? "too long" : undefined)],
@@ -36,6 +37,7 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/^metrics\.prometheusUrl$/, (v) => g.httpUrlError(v)],
     [/^metrics\.scrapeInterval$/, g.scrapeIntervalError],
     [/^metrics\.runbookBaseUrl$/, (v) => g.httpUrlError(v, { port: true, path: true })],
+    [/^metrics\.dashboardFolder$/, (v) => (v === "" ? undefined : g.textError(v, 100))],
     [/^gateway\.(className|tlsSecretName)$|^postgres\.backup\.credentialsSecret$/, g.dnsSubdomainError],
     [/^postgres\.storageClass$/, (v) => (v === "" ? undefined : g.dnsSubdomainError(v))],
     [/^gateway\.hostname$/, (v) => g.hostnameError(v, { wildcard: true })],
@@ -72,6 +74,7 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
 const MAPS: Record<string, [(k: string) => string | undefined, (v: string) => string | undefined]> = {
     "metrics.prometheusPodLabels": [g.labelKeyError, (v) => g.labelValueError(v)],
     "metrics.monitorLabels": [g.labelKeyError, (v) => g.labelValueError(v)],
+    "metrics.dashboardLabels": [g.labelKeyError, (v) => g.labelValueError(v)],
     "images.digests": [
         (k) => (g.pinnedImageError(k) === undefined && !k.includes("@") ? undefined : "tag"),
         (v) => (g.isSha256Digest(v) ? undefined : "digest"),

@@ -13,22 +13,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DATABASE, dataTierPlan, PG_CLUSTER } from "../../../plan/dataTier";
 import { sizePools } from "../../../lib/data/connectionBudget";
-import { pgbouncerIni, pgbouncerParameters } from "../../../lib/data/pgbouncer";
-import { useModernPgbouncer } from "../../support/pgbouncer";
+import { pgbouncerParameters } from "../../../lib/data/pgbouncer";
+import { trustBouncer, useModernPgbouncer } from "../../support/pgbouncer";
 import { Client } from "pg";
-import {
-    freePorts,
-    HOST,
-    PgBouncer,
-    PgServer,
-    run,
-    seconds,
-    Servers,
-    stackAppConfig,
-    SUPERUSER,
-    userlist,
-    waitFor,
-} from "../../support/servers";
+import { HOST, PgBouncer, PgServer, run, seconds, Servers, stackAppConfig, SUPERUSER, waitFor } from "../../support/servers";
 
 const log = (msg: string) => console.log(`[pools] ${msg}`);
 const PGBENCH = "/usr/bin/pgbench";
@@ -126,27 +114,14 @@ describe("PgBouncer pools and prepared statements under pgbench (prod's generate
     });
 
     /** A PgBouncer with `parameters` in front of the primary (test-only: trust auth on loopback, superuser). */
-    async function bouncer(name: string, parameters: Record<string, string>): Promise<PgBouncer> {
-        const [port] = await freePorts(1);
-        const b = new PgBouncer(servers, name, port);
-        const authFile = `${servers.root}/${name}.users`;
-        servers.writeFile(authFile, userlist({ [SUPERUSER]: "" }));
-        const ini = pgbouncerIni({
-            databases: [{ alias: DATABASE, host: HOST, port: primary.port, dbname: DATABASE }],
+    function bouncer(name: string, parameters: Record<string, string>): Promise<PgBouncer> {
+        return trustBouncer(
+            servers,
+            name,
+            [{ alias: DATABASE, host: HOST, port: primary.port, dbname: DATABASE }],
             parameters,
-            poolMode: RW.poolMode,
-            listenAddr: HOST,
-            listenPort: port,
-            extra: {
-                auth_type: "trust",
-                auth_file: authFile,
-                admin_users: SUPERUSER,
-                unix_socket_dir: "",
-                pidfile: `${servers.root}/${name}.pid`,
-            },
-        });
-        await b.start(ini, { user: SUPERUSER, password: "" });
-        return b;
+            RW.poolMode,
+        );
     }
 
     test("finding 4: pgbench -M prepared through transaction pooling works with max_prepared_statements 200 and fails with 0", async () => {

@@ -29,10 +29,14 @@ describe("the forecasting step inside the program", () => {
         const expected = devForecast();
         const objects = await objectsOf("dev");
         // The bounds worked from the committed exports' peaks (test/unit/forecast/stack.test.ts):
-        // the api 1..2 (cpu at its peak needs 2 pods), the queue worker 1..10 (101 capped at dev's guardrail).
+        // the api 1..2 (cpu at its peak needs 2 pods), the queue worker 1..10 (101 capped at dev's
+        // guardrail), the agent 1..19, the report 1..2 and the cleanup 1..4: every workload is sized.
         for (const [key, configKey, name, min, max] of [
             ["api", "api", "sysmanage-api", 1, 2],
             ["worker-queue", "workers.queue", "sysmanage-worker-queue", 1, 10],
+            ["worker-agent", "workers.agent", "sysmanage-worker-agent", 1, 19],
+            ["worker-report", "workers.report", "sysmanage-worker-report", 1, 2],
+            ["worker-cleanup", "workers.cleanup", "sysmanage-worker-cleanup", 1, 4],
         ] as const) {
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
             assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max], name);
@@ -40,9 +44,6 @@ describe("the forecasting step inside the program", () => {
             assert.deepEqual(hpa.metadata.annotations, expected.annotations[key], name);
             assert.ok(hpa.spec.minReplicas < hpa.spec.maxReplicas, `${name}: an HPA with min = max never scales`);
         }
-        // Workloads without series keep their configured bounds and carry no forecast annotations.
-        const agent = find(objects, "HorizontalPodAutoscaler", "sysmanage-worker-agent");
-        assert.deepEqual([agent.spec.minReplicas, agent.spec.maxReplicas, agent.metadata.annotations], [1, 3, undefined]);
         const out = (await rendered("dev")).outputs.forecast as Obj;
         assert.equal(out.inputsHash, expected.result.inputsHash);
         assert.equal(out.exportsDir, "exports/dev");
@@ -156,6 +157,18 @@ describe("the forecasting step inside the program", () => {
             `forecast worker-queue: ${old("worker-queue.csv", "queueLength", "2015-03-15T23:57:53.000Z")}`,
             `forecast worker-queue: ${old("worker-queue-processing-time.csv", "processingTime", "2015-03-15T23:57:53.000Z")}`,
             "forecast worker-queue: worker-queue: kept the guardrail defaults 3..20",
+            ...(
+                [
+                    ["agent", "2015-03-15T23:57:53.000Z"],
+                    ["report", "2015-03-15T23:57:53.000Z"],
+                    // The taxi trace is every 30 min: its last point is 25 min before the others'.
+                    ["cleanup", "2015-03-15T23:32:53.000Z"],
+                ] as const
+            ).flatMap(([p, end]) => [
+                `forecast worker-${p}: ${old(`worker-${p}.csv`, "queueLength", end)}`,
+                `forecast worker-${p}: ${old(`worker-${p}-processing-time.csv`, "processingTime", "2015-03-15T23:57:53.000Z")}`,
+                `forecast worker-${p}: worker-${p}: kept the guardrail defaults 3..20`,
+            ]),
             `forecast redis.masters: kept the configured 3: ${old("redis-memory-used.csv", "memoryUsed")}; ${old("redis-ops.csv", "opsPerSecond")}`,
             `forecast postgres.replicas: kept the configured 3: ${old("postgres-read-queries.csv", "readQueries")}`,
             `forecast pooler.writeInstances: kept the configured 3: ${old("pooler-rw-clients.csv", "write client connections")}`,

@@ -37,9 +37,9 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 135 resources declared \(78 Kubernetes objects, 4 Helm releases, 22 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 138 resources declared \(80 Kubernetes objects, 4 Helm releases, 23 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
-        assert.match(run.stdout, /^Validated 78 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Validated 80 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(
             run.stdout,
             /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator and the VPA\): no violations\.$/m,
@@ -87,7 +87,7 @@ describe("npm run render -- --stack dev", () => {
             .readdirSync(out)
             .filter((f) => f !== MARKER)
             .sort();
-        assert.equal(files.length, 78);
+        assert.equal(files.length, 80);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("99-stale-object.yaml"));
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, MARKER), "utf8")), {
@@ -123,11 +123,15 @@ describe("npm run render -- --stack dev", () => {
             inputs: Record<string, unknown>;
             options: Record<string, unknown>;
         }[];
-        assert.equal(all.length, 135);
+        assert.equal(all.length, 138);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");
-        assert.deepEqual(d.options, { ignoreChanges: ["spec.replicas"], dependsOn: ["api-sa"], parent: "api" });
+        assert.deepEqual(d.options, {
+            ignoreChanges: ["spec.replicas"],
+            dependsOn: ["api-sa", "db-roles-sysmanage_write-secret", "db-roles-sysmanage_read-secret", "redis-auth", "redis-sessions-auth"],
+            parent: "api",
+        });
         assert.equal(all.filter((r) => r.type === "sysmanage:compute:ScalableService").length, 5);
         assert.equal(all.filter((r) => r.type === "pulumi:providers:kubernetes").length, 1);
         // No password reaches the JSON, not even the render's placeholders.
@@ -186,17 +190,26 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stderr, "");
         const warnings = r.stdout.split("\n").filter((l) => l.startsWith("  warning: "));
-        // 13 from the forecast, and CloudNativePG's webhook warning on each Cluster's in-tree Barman
+        // 22 from the forecast (3 per worker pool and 5 for the API: stale exports, defaults kept;
+        // 5 for the data tier), and CloudNativePG's webhook warning on each Cluster's in-tree Barman
         // (deprecated in 1.30, kept until the plugin migration: docs/data-tier.md).
-        assert.equal(warnings.length, 15);
-        assert.equal(new Set(warnings).size, 15);
+        assert.equal(warnings.length, 24);
+        assert.equal(new Set(warnings).size, 24);
         assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
         assert.equal(warnings.filter((w) => /barmanObjectStore/.test(w)).length, 2);
         assert.doesNotMatch(r.stdout, /\[runtime\]/);
         // The Redis memory model (issue 19): 2Gi at ratio 0.52 with one replica per master.
         assert.ok(
             r.stdout.includes(
-                "  Redis memory per node at its worst (a fork under writes): maxmemory 1064 + fragmentation 106 + fork copy-on-write 638 + backlog 64 + replica buffers 128 + process 16 = 2017 MiB of its 2048 MiB limit\n",
+                "  Redis memory per node of the cache at its worst (a fork under writes): maxmemory 1064 + fragmentation 106 + fork copy-on-write 638 + backlog 64 + replica buffers 128 + process 16 = 2017 MiB of its 2048 MiB limit\n",
+            ),
+            r.stdout,
+        );
+        // The session store: 1Gi at 0.52 (532), 10 % fragmentation, a 60 % fork copy (319), backlog
+        // 1024/32, one replica's buffer 1024/16, process 16: 1016.
+        assert.ok(
+            r.stdout.includes(
+                "  Redis memory per node of the session store at its worst (a fork under writes): maxmemory 532 + fragmentation 53 + fork copy-on-write 319 + backlog 32 + replica buffers 64 + process 16 = 1016 MiB of its 1024 MiB limit\n",
             ),
             r.stdout,
         );

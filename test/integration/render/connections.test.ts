@@ -145,6 +145,30 @@ describe("a credential rotation rolls the connected pods", () => {
     });
 });
 
+describe("the Deployments wait for the credential Secrets they read (a rotated password is in its Secret before the pods roll)", () => {
+    const dependsOn = (r: Awaited<ReturnType<typeof rendered>>) =>
+        Object.fromEntries(r.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment").map((d) => [d.name, d.options.dependsOn]));
+    const WRITE = "db-roles-sysmanage_write-secret";
+    const READ = "db-roles-sysmanage_read-secret";
+
+    test("prod: each Deployment depends on its ServiceAccount and exactly the Secrets of its env, in env order", async () => {
+        const worker = (w: string) => [`worker-${w}-sa`, WRITE, READ, "redis-auth"];
+        assert.deepEqual(dependsOn(await rendered("prod")), {
+            "api-deployment": ["api-sa", WRITE, READ, "redis-auth", "redis-sessions-auth"],
+            "worker-queue-deployment": worker("queue"),
+            "worker-agent-deployment": worker("agent"),
+            "worker-report-deployment": worker("report"),
+            "worker-cleanup-deployment": worker("cleanup"),
+            "analytics-deployment": ["analytics-sa", "db-roles-sysmanage_analytics-secret"],
+        });
+    });
+
+    test("prod without Redis: no Redis Secret to wait for", async () => {
+        const r = await renderWith("prod", prodRaw({ redis: { enabled: false } }));
+        assert.deepEqual(dependsOn(r)["api-deployment"], ["api-sa", WRITE, READ]);
+    });
+});
+
 describe("pooler.readFallback: where reads go when every replica is down", () => {
     const readPath = (objects: Obj[]) => {
         const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === "sysmanage-read")!;

@@ -15,7 +15,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 78, local: 75 }[stack] ?? 79);
+            assert.equal(objects.length, { dev: 80, local: 77 }[stack] ?? 81);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -48,7 +48,8 @@ describe("every stack renders complete and valid", () => {
                 // The cache and the session store (issue 15), each with its AUTH Secret and redis.conf ConfigMap.
                 RedisCluster: 2,
                 Secret: stack === "local" ? 5 : 6,
-                ConfigMap: 2,
+                // Their redis.conf, and the two Grafana dashboards (scaling, data tier).
+                ConfigMap: 4,
                 // The stack's alerts (docs/runbooks.md).
                 PrometheusRule: 1,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
@@ -579,7 +580,11 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
         ]);
         assert.deepEqual(
             values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]),
-            [["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"]],
+            [
+                ["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"],
+                // The forecast's floor schedule, recorded per workload (lib/floorSchedule.ts).
+                ["scheduled_floor", "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)"],
+            ],
         );
         const served = new Set([...values.rules.custom, ...values.rules.external].map((x: Obj) => x.name.as));
         for (const hpa of (await objectsOf("prod")).filter((o) => o.kind === "HorizontalPodAutoscaler")) {

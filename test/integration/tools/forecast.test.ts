@@ -24,13 +24,20 @@ describe("npm run forecast", () => {
                 "api.png",
                 "api.svg",
                 "report.md",
+                "worker-agent.png",
+                "worker-agent.svg",
+                "worker-cleanup.png",
+                "worker-cleanup.svg",
                 "worker-queue.png",
                 "worker-queue.svg",
+                "worker-report.png",
+                "worker-report.svg",
             ]);
-            // The PNG is the SVG rasterised at its size (900 × 320), not an empty image.
+            // The PNG is the SVG (ECharts' two panels over a UTC time axis) rasterised at its size (900 × 520), not an empty image.
+            assert.ok(fs.readFileSync(path.join(out, "api.svg"), "utf8").includes(">time (UTC)</text>"));
             const png = fs.readFileSync(path.join(out, "api.png"));
             assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-            assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [900, 320]);
+            assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [900, 520]);
             assert.ok(png.length > 5000, `${png.length} bytes`);
             // The data-tier section: current vs proposed, the forecast peaks, the rule that decided.
             assert.match(

@@ -251,6 +251,10 @@ describe("capacity per pod derives from the HPA the program declares", () => {
             [
                 ["api", { minReplicas: 1, maxReplicas: 4 }, { minReplicas: 1, maxReplicas: 10, policyMinimum: 1 }],
                 ["worker-queue", { minReplicas: 1, maxReplicas: 3 }, { minReplicas: 1, maxReplicas: 10, policyMinimum: 1 }],
+                // Pools without guardrails of their own in Pulumi.dev.yaml: the project defaults 1..60.
+                ["worker-agent", { minReplicas: 1, maxReplicas: 3 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
+                ["worker-report", { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
+                ["worker-cleanup", { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
             ],
         );
         const rows = w.flatMap((x) =>
@@ -278,6 +282,11 @@ describe("capacity per pod derives from the HPA the program declares", () => {
             ["worker-queue", "queueLength", "worker-queue.csv", 10, 0.7, true, "queue_length", "mean"],
             // processing_time_avg 30 s: checked for staleness, not sized.
             ["worker-queue", "processingTime", "worker-queue-processing-time.csv", 30, 0.7, false, undefined, "mean"],
+            // The other pools: the same defaults (10 items per pod, 30 s per job).
+            ...["agent", "report", "cleanup"].flatMap((p) => [
+                [`worker-${p}`, "queueLength", `worker-${p}.csv`, 10, 0.7, true, "queue_length", "mean"],
+                [`worker-${p}`, "processingTime", `worker-${p}-processing-time.csv`, 30, 0.7, false, undefined, "mean"],
+            ]),
         ]);
     });
     test("a changed HPA target or request moves the capacity with it", () => {
@@ -298,10 +307,12 @@ describe("capacity per pod derives from the HPA the program declares", () => {
         assert.throws(() => hpaCapacity(plan, { kind: "cpu" }, 0.7), { message: "api: the HPA has no cpu metric to size against" });
     });
     test("disabled pools and unmapped workloads are not sized; every mapped series in config order, with its config key", () => {
-        const c = devConfig({}, { workers: { queue: { enabled: false } } });
+        const series = dev.forecast.series;
+        const { cleanup: _, ...mapped } = series.workers;
+        const c = devConfig({ series: { ...series, workers: mapped } }, { workers: { queue: { enabled: false } } });
         assert.deepEqual(
             workloadInputs(c, "dev").map((w) => w.name),
-            ["api"],
+            ["api", "worker-agent", "worker-report"],
         );
         assert.deepEqual(
             mappedSeries(dev.forecast.series).map((t) => [t.name, t.key]),
@@ -312,6 +323,10 @@ describe("capacity per pod derives from the HPA the program declares", () => {
                 ["api/latencyP95", "forecast.series.api.latencyP95"],
                 ["worker-queue/queueLength", "forecast.series.workers.queue.queueLength"],
                 ["worker-queue/processingTime", "forecast.series.workers.queue.processingTime"],
+                ...["agent", "report", "cleanup"].flatMap((p) => [
+                    [`worker-${p}/queueLength`, `forecast.series.workers.${p}.queueLength`],
+                    [`worker-${p}/processingTime`, `forecast.series.workers.${p}.processingTime`],
+                ]),
                 ["redis/memoryUsed", "forecast.series.redis.memoryUsed"],
                 ["redis/opsPerSecond", "forecast.series.redis.opsPerSecond"],
                 ["postgres/readQueries", "forecast.series.postgres.readQueries"],

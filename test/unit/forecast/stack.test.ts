@@ -62,7 +62,32 @@ describe("forecastStack (the workloads of a stack)", () => {
                     { minReplicas: 1, maxReplicas: 101 },
                     { minReplicas: 1, maxReplicas: 10 },
                 ],
+                // The agent's forecast peak (157.8 items, above its recent 98) × 1.2 ÷ 10 → 19, within
+                // the default guardrail; the report's 16.1 → 2 and the cleanup's 27.2 → 4.
+                [
+                    "worker-agent",
+                    { minReplicas: 1, maxReplicas: 3 },
+                    { minReplicas: 1, maxReplicas: 19 },
+                    { minReplicas: 1, maxReplicas: 19 },
+                ],
+                [
+                    "worker-report",
+                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 1, maxReplicas: 2 },
+                ],
+                [
+                    "worker-cleanup",
+                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 1, maxReplicas: 4 },
+                    { minReplicas: 1, maxReplicas: 4 },
+                ],
             ],
+        );
+        // The largest queue lengths in exports/dev/worker-{agent,report,cleanup}.csv.
+        assert.deepEqual(
+            a.workloads.slice(2).map((w) => w.metrics[0].recentPeak),
+            [98, 11, 15],
         );
         const cpu = a.workloads[0].metrics.find((m) => m.name === "cpu")!;
         const queue = a.workloads[1].metrics[0];

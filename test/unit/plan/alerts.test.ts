@@ -60,15 +60,21 @@ describe("alert inputs", () => {
     });
 
     test("every alert links to its runbook section, and docs/runbooks.md has one for each (and its table row)", () => {
-        const spec = alertsPlan(prod({ metrics: { runbookBaseUrl: "https://example.com/rb.md" } }), planStack(prod(), "prod"))!;
+        // With the API's floor scheduled (its band compared with the export's query): every alert there is.
+        const cfg = prod({
+            metrics: { runbookBaseUrl: "https://example.com/rb.md" },
+            forecast: { series: { api: { requests: { file: "api.csv", query: "sum(rate(http_requests_total[5m]))" } } } },
+        });
+        const schedule = { start: 0, stepSeconds: 3600, floors: [5], bands: [{ metric: "requests", lower: [10], upper: [20] }] };
+        const spec = alertsPlan(cfg, planStack(cfg, "prod", { schedules: { api: schedule } }))!;
         const rules = spec.groups.flatMap((g) => g.rules);
         const doc = fs.readFileSync("docs/runbooks.md", "utf8");
         const names = [...new Set(rules.map((r) => r.alert!))];
-        assert.equal(names.length, 17);
+        assert.equal(names.length, 19);
         for (const r of rules) {
             assert.equal(r.annotations?.runbook_url, `https://example.com/rb.md#${r.alert!.toLowerCase()}`);
             assert.match(String(r.labels?.severity), /^(critical|warning)$/);
-            assert.match(String(r.for), /^[0-9]+m$/);
+            assert.match(String(r.for), /^[0-9]+[mh]$/);
         }
         for (const n of names) {
             assert.ok(doc.includes(`\n## ${n}\n`), `runbook section ${n}`);

@@ -2,7 +2,13 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
 import { planStack } from "../../../plan/stack";
-import { connectedPod, passwordKeepers, CREDENTIALS_VERSION_ANNOTATION } from "../../../plan/connections";
+import {
+    connectedPod,
+    passwordKeepers,
+    redisCredentialsAnnotations,
+    CREDENTIALS_VERSION_ANNOTATION,
+    REDIS_CREDENTIALS_VERSION_ANNOTATION,
+} from "../../../plan/connections";
 
 /** A valid prod config (prod requires a backup destination) with overrides. */
 const prod = (over: Record<string, unknown> = {}) =>
@@ -62,10 +68,36 @@ describe("connection settings of the workloads", () => {
         assert.deepEqual(passwordKeepers(2), { credentialsVersion: "2" });
     });
 
+    test("redis.credentialsVersion: no Redis annotation at 1; at 2 on every pod that holds a Redis password, and only there", () => {
+        assert.deepEqual(redisCredentialsAnnotations(1), {});
+        assert.deepEqual(redisCredentialsAnnotations(2), { "sysmanage.io/redis-credentials-version": "2" });
+        assert.equal(REDIS_CREDENTIALS_VERSION_ANNOTATION, "sysmanage.io/redis-credentials-version");
+        const p = planStack(prod({ redis: { credentialsVersion: 2 } }), "prod");
+        for (const w of p.workloads)
+            assert.deepEqual(
+                w.pod.annotations,
+                { "sysmanage.io/credentials-version": "1", "sysmanage.io/redis-credentials-version": "2" },
+                w.pod.name,
+            );
+        // Analytics has no Redis: a Redis rotation leaves it running.
+        assert.deepEqual(p.analytics!.annotations, { "sysmanage.io/credentials-version": "1" });
+        // Only Redis connected (no Postgres): the pods still roll with the Redis version.
+        const noPostgres = planStack(prod({ postgres: { enabled: false }, redis: { credentialsVersion: 3 } }), "prod");
+        assert.equal(noPostgres.workloads[0].pod.annotations!["sysmanage.io/redis-credentials-version"], "3");
+        // No Redis: the key rolls nothing.
+        const noRedis = planStack(prod({ redis: { enabled: false, credentialsVersion: 2 } }), "prod");
+        assert.deepEqual(noRedis.workloads[0].pod.annotations, { "sysmanage.io/credentials-version": "1" });
+    });
+
+    test("the two versions are independent: rotating the database roles leaves the Redis annotation out", () => {
+        const p = planStack(prod({ databaseAccess: { credentialsVersion: 2 } }), "prod");
+        assert.deepEqual(p.workloads[0].pod.annotations, { "sysmanage.io/credentials-version": "2" });
+    });
+
     test("a workload kind without planned connections is refused", () => {
         const data = planStack(prod(), "prod").data;
         assert.throws(
-            () => connectedPod({ component: "batch" }, { data, redisPort: 6379, credentialsVersion: 1 }),
+            () => connectedPod({ component: "batch" }, { data, redisPort: 6379, credentialsVersion: 1, redisCredentialsVersion: 1 }),
             /^Error: batch: no connections planned for this workload kind$/,
         );
     });

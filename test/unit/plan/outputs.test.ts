@@ -57,6 +57,33 @@ describe("stackOutputs", () => {
         });
     });
 
+    test("the session store's memory per node, worked by hand: 256Mi, ratio 0.5, fork copy 0.5, one replica", () => {
+        const c = parseConfig(
+            {
+                environment: "dev",
+                redis: { maxmemoryRatio: 0.5, forkCopyFraction: 0.5, replicasPerMaster: 1, sessions: { memory: "256Mi" } },
+            },
+            "dev",
+        );
+        // maxmemory 128; fragmentation 12.8; fork copy 64; backlog 256/32 = 8; one replica's buffer
+        // 256/16 = 16; process 16: 128 + 12.8 + 64 + 8 + 16 + 16 = 244.8.
+        const out = stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier.sessions;
+        assert.deepEqual(out, {
+            masters: 3,
+            replicasPerMaster: 1,
+            memoryMiB: {
+                limit: 256,
+                maxmemory: 128,
+                fragmentation: 13,
+                forkCopy: 64,
+                backlog: 8,
+                replicaBuffers: 16,
+                process: 16,
+                worstCase: 245,
+            },
+        });
+    });
+
     test("Postgres memory per instance at its worst, worked by hand: 4Gi, 1 CPU, 100 connections, 10 direct", () => {
         const c = parseConfig(
             {
@@ -93,6 +120,6 @@ describe("stackOutputs", () => {
 
     test("a stack without a data tier exports nulls (the next preview reads dataTier.redis back)", () => {
         const c = parseConfig({ environment: "dev", postgres: { enabled: false }, redis: { enabled: false } }, "dev");
-        assert.deepEqual(stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier, { postgres: null, redis: null });
+        assert.deepEqual(stackOutputs(planStack(c, "dev"), site, {}, undefined).dataTier, { postgres: null, redis: null, sessions: null });
     });
 });

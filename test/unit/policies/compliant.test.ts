@@ -6,9 +6,9 @@ import { UNKNOWN } from "../../../policies/lib/unknown";
 import { envConfig, fixture, messages } from "../../support/policy";
 
 describe("policy pack: compliant fixture", () => {
-    it("has 44 rules with unique ids, descriptions, severities and remediation", () => {
-        assert.equal(ALL_RULES.length, 44);
-        assert.equal(new Set(ALL_RULES.map((r) => r.name)).size, 44);
+    it("has 47 rules with unique ids, descriptions, severities and remediation", () => {
+        assert.equal(ALL_RULES.length, 47);
+        assert.equal(new Set(ALL_RULES.map((r) => r.name)).size, 47);
         for (const r of ALL_RULES) {
             assert.ok(r.description.length > 20, r.name);
             assert.ok(r.severity, r.name);

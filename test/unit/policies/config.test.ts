@@ -53,6 +53,10 @@ const LEVELS: Record<string, string> = {
     "redis-memory-bounded": "AMM",
     "forecast-fresh": "AAM",
     "forecast-change-bounded": "AAM",
+    // The floor schedule (issue 16).
+    "forecast-schedule-bounded": "AMM",
+    "forecast-schedule-current": "AAM",
+    "forecast-schedule-not-pinned": "AMM",
 };
 const WORD: Record<string, string> = { M: "mandatory", A: "advisory", D: "disabled" };
 const ENVS = ["dev", "staging", "prod"] as const;

@@ -17,7 +17,7 @@ const pulumiSteps = (job: Obj) => steps(job).filter((s) => String(s.uses ?? "").
 describe("GitHub Actions workflows", () => {
     test("every workflow file is valid against the workflow schema (action-validator)", () => {
         const files = fs.readdirSync(DIR).sort();
-        assert.deepEqual(files, ["deploy-stack.yml", "deploy.yml", "drift.yml", "preview.yml"]);
+        assert.deepEqual(files, ["deploy-stack.yml", "deploy.yml", "drift.yml", "forecast-refresh.yml", "preview.yml"]);
         for (const f of files) assert.deepEqual(validateWorkflow(fs.readFileSync(path.join(DIR, f), "utf8")).errors, [], f);
     });
 
@@ -49,6 +49,9 @@ describe("GitHub Actions workflows", () => {
         const forecast = steps(p).findIndex((s) => /npm run --silent forecast/.test(s.run ?? ""));
         assert.ok(forecast >= 0 && forecast < steps(p).indexOf(preview));
         assert.match(steps(p)[forecast].run, /if \[ -n "\$PROMETHEUS_URL" \]; then .*--refresh/);
+        // The charts' PNG text needs a font on the runner, installed before the forecast draws them.
+        const font = steps(p).findIndex((s) => /apt-get install .*fonts-dejavu-core/.test(s.run ?? ""));
+        assert.ok(font >= 0 && font < forecast);
         // One comment per environment, found by its marker and updated.
         const comment = steps(p).find((s) => s.uses === "actions/github-script@v7")!;
         assert.match(comment.with.script, /sysmanage-preview:\$\{process\.env\.STACK\}/);
@@ -79,6 +82,16 @@ describe("GitHub Actions workflows", () => {
             ["up", "policies", "policies/config/${{ inputs.stack }}.json"],
         );
         assert.deepEqual([check.with.command, check.with["expect-no-changes"]], ["preview", true]);
+    });
+
+    test("forecast-refresh: daily, the same dev -> staging -> prod path as deploy (the refresh, up with the pack), never beside a deploy", () => {
+        const w = load("forecast-refresh.yml");
+        assert.deepEqual(w.on, { schedule: [{ cron: "7 4 * * *" }], workflow_dispatch: {} });
+        assert.deepEqual(w.concurrency, load("deploy.yml").concurrency);
+        assert.deepEqual(w.jobs, load("deploy.yml").jobs);
+        // deploy-stack.yml refreshes the exports when the environment has a Prometheus.
+        const refresh = (load("deploy-stack.yml").jobs.up.steps as Obj[]).find((s) => s.name === "Forecasting step");
+        assert.match(refresh?.run ?? "", /npm run --silent forecast -- --stack \$\{\{ inputs\.stack \}\} --refresh/);
     });
 
     test("drift: nightly refresh preview per environment, opens or updates an issue on drift", () => {

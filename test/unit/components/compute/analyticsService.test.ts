@@ -75,6 +75,18 @@ describe("AnalyticsService", () => {
         );
     });
 
+    it("the Deployment waits for the Secrets its pods read", async () => {
+        const { children } = await construct(AnalyticsService, "analytics", () => ({
+            ...args,
+            secrets: [stub("db-roles-sysmanage_analytics-secret")],
+        }));
+        assert.deepEqual(named(children, "analytics-deployment").options, {
+            parent: "analytics",
+            dependsOn: ["analytics-sa", "db-roles-sysmanage_analytics-secret"],
+            ignoreChanges: [],
+        });
+    });
+
     it("the VPA targets the Deployment's container within the bounds, after the Deployment and the VPA release", async () => {
         const { children } = await construct(AnalyticsService, "analytics", () => ({ ...args, vpaDependsOn: [stub("vpa-release")] }));
         assert.deepEqual(named(children, "analytics-vpa"), {

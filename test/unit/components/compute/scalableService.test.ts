@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ScalableService, type ScalableServiceArgs } from "../../../../components/compute/scalableService";
 import { API_BEHAVIOR } from "../../../../lib/hpa";
-import { construct, named, typesAndNames, valueOf } from "../../../support/components";
+import { construct, named, stub, typesAndNames, valueOf } from "../../../support/components";
 
 const pod: ScalableServiceArgs["pod"] = {
     name: "sysmanage-api",
@@ -60,6 +60,18 @@ describe("ScalableService", () => {
             children.map((c) => c.options.parent),
             children.map(() => "api"),
         );
+    });
+
+    it("the Deployment waits for the Secrets its pods read (a rotated password is in them before the pods roll)", async () => {
+        const { children } = await construct(ScalableService, "api", () => ({
+            ...args,
+            secrets: [stub("db-roles-sysmanage_write-secret"), stub("redis-auth")],
+        }));
+        assert.deepEqual(named(children, "api-deployment").options, {
+            parent: "api",
+            dependsOn: ["api-sa", "db-roles-sysmanage_write-secret", "redis-auth"],
+            ignoreChanges: ["spec.replicas"],
+        });
     });
 
     it("the HPA owns the replicas: the Deployment starts at minReplicas and ignores later changes of spec.replicas", async () => {

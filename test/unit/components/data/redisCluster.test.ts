@@ -117,6 +117,20 @@ describe("RedisCluster", () => {
         assert.deepEqual(s.redisLeader.redisConfig, { additionalRedisConfig: "sysmanage-redis-config" });
     });
 
+    it("a rotation: the keepers reach the password, the annotations the RedisCluster (which the operator copies onto its pod templates)", async () => {
+        const { component, children } = await construct(RedisCluster, "redis", () => ({
+            ...args(),
+            passwordKeepers: { credentialsVersion: "2" },
+            podAnnotations: { "sysmanage.io/redis-credentials-version": "2" },
+        }));
+        assert.deepEqual(named(children, "redis-password").inputs, { length: 40, special: false, keepers: { credentialsVersion: "2" } });
+        assert.deepEqual(named(children, "redis-cluster").inputs.metadata.annotations, {
+            "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "config",
+            "sysmanage.io/redis-credentials-version": "2",
+        });
+        assert.equal(component.passwordSecretName, "sysmanage-redis-auth");
+    });
+
     it("the PodMonitor scrapes the exporter sidecars of the leaders and followers, after the cluster", async () => {
         const { children } = await construct(RedisCluster, "redis", args);
         assert.deepEqual(named(children, "redis-monitor"), {

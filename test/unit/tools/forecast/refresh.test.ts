@@ -56,6 +56,10 @@ describe("--refresh", () => {
                 ["api/latencyP95", "forecast.series.api.latencyP95.file"],
                 ["worker-queue/queueLength", "forecast.series.workers.queue.queueLength.file"],
                 ["worker-queue/processingTime", "forecast.series.workers.queue.processingTime.file"],
+                ...["agent", "report", "cleanup"].flatMap((p) => [
+                    [`worker-${p}/queueLength`, `forecast.series.workers.${p}.queueLength.file`],
+                    [`worker-${p}/processingTime`, `forecast.series.workers.${p}.processingTime.file`],
+                ]),
                 ["redis/memoryUsed", "forecast.series.redis.memoryUsed.file"],
                 ["redis/opsPerSecond", "forecast.series.redis.opsPerSecond.file"],
                 ["postgres/readQueries", "forecast.series.postgres.readQueries.file"],

@@ -1,11 +1,11 @@
-/** The reviewer's view (tools/forecast/report.ts): the Markdown report and the SVG chart of dev's forecast. */
+/** The reviewer's view (tools/forecast/report.ts): the Markdown report of dev's forecast (its charts: chart.test.ts). */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { readAppConfig } from "../../../../config/stackFile";
 import { workloadInputs } from "../../../../forecast/mapping";
 import { forecastStack, type StackInput } from "../../../../forecast/stack";
-import { markdownReport, workloadSvg } from "../../../../tools/forecast/report";
+import { markdownReport } from "../../../../tools/forecast/report";
 
 const ROOT = path.resolve(__dirname, "../../../..");
 /** The dev stack's workloads as the program maps them (Pulumi.dev.yaml forecast.series). */
@@ -16,20 +16,12 @@ const dev = (): StackInput => ({
 });
 
 describe("report", () => {
-    test("Markdown has the per-workload table row and the SVG draws bounds as capacity lines", () => {
+    test("Markdown has the per-workload table row and links each workload's chart", () => {
         const r = forecastStack(dev());
         const md = markdownReport(r);
         const api = r.workloads[0];
         assert.ok(md.includes(`| api | 1..4 | **${api.proposed.minReplicas}..${api.proposed.maxReplicas}** |`));
         assert.ok(md.includes("![worker-queue](worker-queue.svg)"));
-        const svg = workloadSvg(api);
-        assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-        assert.ok(svg.includes(`proposed max ${api.proposed.maxReplicas}`));
-        assert.ok(svg.includes("forecast, band shaded"));
-        // A bound the forecast keeps is drawn once, labelled as kept.
-        const kept = workloadSvg({ ...api, proposed: { ...api.proposed, minReplicas: api.current.minReplicas } });
-        assert.ok(kept.includes(`proposed min ${api.current.minReplicas} (kept)`));
-        assert.ok(!kept.includes("current min"));
     });
     test("the floor's scenario: the report prints each day's factor, and its risk replays the history as it was", () => {
         const scaled = forecastStack(dev());
