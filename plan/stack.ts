@@ -63,11 +63,16 @@ export interface StackPlan {
 function scheduled(w: WorkloadPlan, namespace: string, schedule: FloorSchedule | undefined): WorkloadPlan {
     if (!schedule) return w;
     const workload = w.pod.name;
+    // While a schedule runs, minReplicas is its lowest floor (the configured static minimum):
+    // the busy hours' pods come from the schedule, and quiet hours give them back. When the
+    // schedule expires, this minimum is what remains.
+    const minReplicas = Math.min(w.bounds.minReplicas, schedule.minReplicas ?? w.bounds.minReplicas);
     return {
         ...w,
+        bounds: { ...w.bounds, minReplicas },
         metrics: [...w.metrics, scheduledFloorMetric(workload)],
         annotations: { ...w.annotations, [FLOOR_SCHEDULE_ANNOTATION]: formatFloorSchedule(schedule) },
-        scheduleRules: scheduleRuleSpec({ namespace, workload, minReplicas: w.bounds.minReplicas, schedule }),
+        scheduleRules: scheduleRuleSpec({ namespace, workload, minReplicas, schedule }),
     };
 }
 

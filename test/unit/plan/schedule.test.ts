@@ -39,6 +39,16 @@ describe("the floor schedule in the plan", () => {
             assert.deepEqual(w.metrics, plain.workloads.find((x) => x.key === w.key)!.metrics, w.key);
         }
     });
+    test("the HPA's minReplicas is the schedule's lowest floor while it runs (the configured static minimum), never raised", () => {
+        const base = planStack(prod, "prod").workloads.find((w) => w.key === "worker-queue")!.bounds;
+        const lowered = planStack(prod, "prod", { schedules: { "worker-queue": { ...schedule, minReplicas: 1 } } });
+        const q = lowered.workloads.find((w) => w.key === "worker-queue")!;
+        assert.deepEqual(q.bounds, { minReplicas: 1, maxReplicas: base.maxReplicas });
+        // Floors above 1 are terms now: 2 (slot 0) and 6 (slots 1-2) and 2 (slot 3).
+        assert.equal(q.scheduleRules?.groups[0].rules[0].expr.split("\n").length, 4);
+        const above = planStack(prod, "prod", { schedules: { "worker-queue": { ...schedule, minReplicas: 9 } } });
+        assert.deepEqual(above.workloads.find((w) => w.key === "worker-queue")!.bounds, base);
+    });
     test("the annotation's reader names what is wrong", () => {
         assert.equal(parseFloorSchedule("{"), "is not JSON");
         assert.equal(parseFloorSchedule('{"start":"x","stepSeconds":3600,"floors":[1]}'), "has no ISO 8601 start");
