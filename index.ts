@@ -4,11 +4,11 @@
  * platform and the load balancers down to the data tier, and the stack's outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, previousOutput } from "./components";
+import { CHARTS, previousOutputs } from "./components";
 import { loadConfig } from "./config";
 import { programForecast } from "./forecast/program";
 import { withForecast } from "./plan/forecast";
-import { stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
+import { deployedFloorSchedules, stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
 import {
     declareAlerts,
@@ -23,14 +23,17 @@ import {
 export = async (): Promise<StackOutputs> => {
     const stack = pulumi.getStack();
     const configured = loadConfig();
-    // What is deployed: this stack's last `dataTier` output (a StackReference to itself).
-    const deployed = configured.redis.enabled ? ((await previousOutput("dataTier")) as DataTierOutputs | undefined) : undefined;
-    const deployedRedisMasters = deployed?.redis?.masters;
+    // What is deployed: this stack's last outputs (a StackReference to itself): the Redis
+    // masters (shards move one per update) and the floor schedules (their floors stand against
+    // small changes).
+    const previous = configured.redis.enabled || configured.forecast.enabled ? await previousOutputs(["dataTier", "forecast"]) : {};
+    const deployedRedisMasters = configured.redis.enabled ? (previous.dataTier as DataTierOutputs | undefined)?.redis?.masters : undefined;
+    const deployedSchedules = deployedFloorSchedules(previous.forecast);
 
     // The forecasting step: HPA bounds and data-tier counts from the stack's exported metrics,
     // within guardrails, set as if the stack file said so; every config rule runs on them.
     const forecast = configured.forecast.enabled
-        ? programForecast({ stack, projectDir: __dirname, config: configured, deployedRedisMasters })
+        ? programForecast({ stack, projectDir: __dirname, config: configured, deployedRedisMasters, deployedSchedules })
         : undefined;
     const cfg = forecast ? withForecast(configured, forecast.values, stack) : configured;
     // pulumi.log.* return a promise the engine tracks itself; nothing to await here.

@@ -27,6 +27,8 @@ export interface ProgramForecastArgs {
     readonly config: AppConfig;
     /** Redis masters of the stack's last deployment, when known (shards move one per update from there). */
     readonly deployedRedisMasters?: number;
+    /** The floor schedules deployed now (the stack's last `forecast.schedules` output), per workload key. */
+    readonly deployedSchedules?: Readonly<Record<string, FloorSchedule>>;
     /** Only for tests: the time of the run. */
     readonly now?: Date;
 }
@@ -96,7 +98,7 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
         stack: a.stack,
         baseDir: dir,
         baseDirShown: shown,
-        workloads: workloadInputs(c, a.stack, plans),
+        workloads: workloadInputs(c, a.stack, plans).map((w) => ({ ...w, previousSchedule: a.deployedSchedules?.[w.name] })),
         settings,
         now,
         wallClock,

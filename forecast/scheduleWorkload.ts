@@ -60,6 +60,7 @@ export function workloadSchedule(
                     ? sc.replayed.trajectory
                     : undefined,
             behavior: w.behavior,
+            previous: w.previousSchedule,
         },
         {
             slotSeconds: s.scheduleSlotMinutes * 60,

@@ -55,6 +55,8 @@ export interface WorkloadInput {
     readonly behavior?: HorizontalPodAutoscalerBehavior;
     /** The config key of the guardrails, for messages (`forecast.guardrails.workers.queue`). @default forecast.guardrails.<name> */
     readonly guardrailsKey?: string;
+    /** The schedule deployed now (the stack's last outputs): its floors stand against small changes (hysteresis). */
+    readonly previousSchedule?: FloorSchedule;
 }
 
 export interface ForecastSettings extends PlanSettings {

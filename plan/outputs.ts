@@ -3,6 +3,7 @@
  * preview reads back (`previousOutput("dataTier")`: the deployed Redis masters).
  */
 import type { ProgramForecast } from "../forecast/program";
+import type { FloorSchedule } from "../forecast/schedule";
 import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 import type { StackPlan } from "./stack";
@@ -42,6 +43,8 @@ export interface ForecastOutputs {
     /** Every sized data-tier count with the rule that decided it (or why the configured one was kept). */
     readonly dataTier: Readonly<Record<string, unknown>>;
     readonly warnings: readonly string[];
+    /** The floor schedules deployed, per workload key: the next preview reads them back (hysteresis). */
+    readonly schedules: Readonly<Record<string, FloorSchedule>>;
 }
 
 export interface StackOutputs {
@@ -141,5 +144,21 @@ function forecastOutputs(f: ProgramForecast): ForecastOutputs {
             ]),
         ),
         warnings: f.warnings,
+        schedules: f.schedules,
     };
+}
+
+/**
+ * The schedules in the stack's last `forecast` output, each checked for shape: one that is not a
+ * schedule (an older program's outputs, a hand edit) is left out, never trusted.
+ */
+export function deployedFloorSchedules(previous: unknown): Record<string, FloorSchedule> {
+    const all = (previous as { schedules?: unknown } | undefined)?.schedules;
+    if (!all || typeof all !== "object") return {};
+    const whole = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= 0);
+    return Object.fromEntries(
+        Object.entries(all as Record<string, Partial<FloorSchedule>>).filter(
+            ([, s]) => !!s && Number.isFinite(s.start) && Number.isInteger(s.stepSeconds) && (s.stepSeconds ?? 0) > 0 && whole(s.floors),
+        ),
+    ) as Record<string, FloorSchedule>;
 }

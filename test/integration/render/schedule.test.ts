@@ -45,8 +45,15 @@ before(async () => {
     // each pool: 5 items (1 pod at 7 of 10), 150 at the peak (22 pods).
     fs.writeFileSync(path.join(PROJECT_DIR, DIR, "api.csv"), rampCsv(end, 40, 1400));
     for (const p of POOLS) fs.writeFileSync(path.join(PROJECT_DIR, DIR, `${p}.csv`), rampCsv(end, 5, 150));
+    result = await renderWith("prod", { forecast: forecastConfig() });
+    objects = kubernetesObjects(result.resources);
+});
+after(() => fs.rmSync(path.join(PROJECT_DIR, DIR), { recursive: true, force: true }));
+
+/** prod's forecast config on the ramp's exports. */
+function forecastConfig(): Obj {
     const prodForecast = JSON.parse(readStackConfig(PROJECT_DIR, "prod").config["sysmanage-scaling:forecast"]) as Obj;
-    const forecast = {
+    return {
         ...prodForecast,
         exportsDir: DIR,
         // The ramp's peak sizes the API at 3..17 against prod's 3..50: a change beyond
@@ -57,10 +64,7 @@ before(async () => {
             workers: Object.fromEntries(POOLS.map((p) => [p, { queueLength: { file: `${p}.csv` } }])),
         },
     };
-    result = await renderWith("prod", { forecast });
-    objects = kubernetesObjects(result.resources);
-});
-after(() => fs.rmSync(path.join(PROJECT_DIR, DIR), { recursive: true, force: true }));
+}
 
 describe("prod on fresh exports with a daily ramp", () => {
     const names = ["sysmanage-api", ...POOLS.map((p) => `sysmanage-worker-${p}`)];
@@ -88,6 +92,29 @@ describe("prod on fresh exports with a daily ramp", () => {
             assert.equal(floorRule.expr.split("\n").length, runs + 1, name);
             assert.match(floorRule.expr, /\nor vector\(0\) # after \d{4}-\d\d-\d\dT\d\d:\d\dZ or between runs: minReplicas holds$/);
         }
+    });
+    test("hysteresis across refreshes: the deployed schedule's floors stand against a change of one pod (read back from the stack's last outputs)", async () => {
+        const hpa = find(objects, "HorizontalPodAutoscaler", "sysmanage-api");
+        const now = parseFloorSchedule(hpa.metadata.annotations["sysmanage.io/floor-schedule"]);
+        if (typeof now === "string") assert.fail(now);
+        const peak = Math.max(...now.floors);
+        // What the last update deployed: one pod more in the ramp's slots.
+        const deployed = { ...now, floors: now.floors.map((f) => (f === peak ? peak + 1 : f)), bands: [] };
+        const again = await renderWith("prod", { forecast: forecastConfig() }, { forecast: { schedules: { api: deployed } } });
+        const next = parseFloorSchedule(
+            find(kubernetesObjects(again.resources), "HorizontalPodAutoscaler", "sysmanage-api").metadata.annotations[
+                "sysmanage.io/floor-schedule"
+            ],
+        );
+        if (typeof next === "string") assert.fail(next);
+        assert.deepEqual(next.floors, deployed.floors);
+        // The other workloads had nothing deployed: their schedules are as before.
+        assert.equal(
+            find(kubernetesObjects(again.resources), "HorizontalPodAutoscaler", "sysmanage-worker-queue").metadata.annotations[
+                "sysmanage.io/floor-schedule"
+            ],
+            find(objects, "HorizontalPodAutoscaler", "sysmanage-worker-queue").metadata.annotations["sysmanage.io/floor-schedule"],
+        );
     });
     test("the policy pack passes on it (no mandatory violation)", async () => {
         const v = await runPack(ALL_RULES, toPolicyResources(result.resources, "prod"), PACK_CONFIG.prod);

@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
-import { stackOutputs } from "../../../plan/outputs";
+import { deployedFloorSchedules, stackOutputs } from "../../../plan/outputs";
 import { planStack } from "../../../plan/stack";
 
 const site = { environment: "dev", namespace: "sysmanage-dev", hostname: "api.dev.example.com" };
@@ -116,6 +116,24 @@ describe("stackOutputs", () => {
                 worstCase: 3649,
             },
         });
+    });
+
+    test("the deployed schedules read back: only what has a schedule's shape", () => {
+        const ok = { start: 1_764_892_800, stepSeconds: 900, floors: [3, 5, 3], bands: [] };
+        assert.deepEqual(deployedFloorSchedules(undefined), {});
+        assert.deepEqual(deployedFloorSchedules({ schedules: "x" }), {});
+        assert.deepEqual(
+            deployedFloorSchedules({
+                schedules: {
+                    api: ok,
+                    "worker-queue": { ...ok, floors: [] },
+                    "worker-agent": { ...ok, floors: [2.5] },
+                    "worker-report": { ...ok, stepSeconds: 0 },
+                    "worker-cleanup": null,
+                },
+            }),
+            { api: ok },
+        );
     });
 
     test("a stack without a data tier exports nulls (the next preview reads dataTier.redis back)", () => {

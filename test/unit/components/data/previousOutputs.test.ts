@@ -1,7 +1,7 @@
-/** previousOutput: reads this stack's last deployment through a StackReference to itself, under the mock runtime. */
+/** previousOutputs: reads this stack's last deployment through a StackReference to itself, under the mock runtime. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { previousOutput } from "../../../../components/data/previousOutputs";
+import { previousOutputs } from "../../../../components/data/previousOutputs";
 import { declared, MOCK_STACK } from "../../../support/components";
 
 const self = {
@@ -11,25 +11,28 @@ const self = {
     options: { dependsOn: [], ignoreChanges: [] },
 };
 
-describe("previousOutput", () => {
+describe("previousOutputs", () => {
     it("reads an output of the stack's last deployment through a StackReference named after the stack itself", async () => {
-        const { value, resources } = await declared(() => previousOutput("dataTier"), {
-            previousOutputs: { dataTier: { redis: { masters: 3 } } },
+        const { value, resources } = await declared(() => previousOutputs(["dataTier", "forecast"]), {
+            previousOutputs: { dataTier: { redis: { masters: 3 } }, forecast: { schedules: {} } },
         });
-        assert.deepEqual(value, { redis: { masters: 3 } });
+        assert.deepEqual(value, { dataTier: { redis: { masters: 3 } }, forecast: { schedules: {} } });
+        // One reference for every key.
         assert.deepEqual(resources, [self]);
     });
 
     it("a secret output is read too", async () => {
-        const { value } = await declared(() => previousOutput("dataTier"), {
+        const { value } = await declared(() => previousOutputs(["dataTier"]), {
             previousOutputs: { dataTier: { redis: { masters: 6 } } },
             secretOutputNames: ["dataTier"],
         });
-        assert.deepEqual(value, { redis: { masters: 6 } });
+        assert.deepEqual(value, { dataTier: { redis: { masters: 6 } } });
     });
 
     it("undefined before the first deployment, or when the last one had no such output", async () => {
-        assert.equal((await declared(() => previousOutput("dataTier"))).value, undefined);
-        assert.equal((await declared(() => previousOutput("dataTier"), { previousOutputs: { namespace: "sysmanage" } })).value, undefined);
+        assert.deepEqual((await declared(() => previousOutputs(["dataTier"]))).value, { dataTier: undefined });
+        assert.deepEqual((await declared(() => previousOutputs(["dataTier"]), { previousOutputs: { namespace: "sysmanage" } })).value, {
+            dataTier: undefined,
+        });
     });
 });
