@@ -10,7 +10,15 @@ import { programForecast } from "./forecast/program";
 import { withForecast } from "./plan/forecast";
 import { stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
-import { declareAlerts, declareCompute, declareDataTier, declareNamespace, declarePlatform, declareTraffic } from "./stack";
+import {
+    declareAlerts,
+    declareCompute,
+    declareDataTier,
+    declareNamespace,
+    declarePlatform,
+    declareScheduling,
+    declareTraffic,
+} from "./stack";
 
 export = async (): Promise<StackOutputs> => {
     const stack = pulumi.getStack();
@@ -31,6 +39,7 @@ export = async (): Promise<StackOutputs> => {
     const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters, schedules: forecast?.schedules });
 
     const platform = declarePlatform(cfg);
+    declareScheduling(platform.opts);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
     declareCompute(cfg, plan, ns.name, platform.vpa, platform.opts);

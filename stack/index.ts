@@ -5,3 +5,4 @@ export { declareTraffic } from "./traffic";
 export { declareCompute } from "./compute";
 export { declareDataTier } from "./dataTier";
 export { declareAlerts } from "./alerts";
+export { declareScheduling } from "./scheduling";

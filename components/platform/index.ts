@@ -2,3 +2,4 @@ export * from "./charts";
 export * from "./metricsAdapter";
 export * from "./verticalPodAutoscaler";
 export * from "./alertRules";
+export * from "./priorityClasses";
