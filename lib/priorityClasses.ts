@@ -6,8 +6,11 @@ import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { PRIORITY_CLASSES, PRIORITY_TIERS, type PriorityTier } from "../policies/contract";
 import { MANAGED_BY, PART_OF } from "./workload";
 
+/** A PriorityClass with its tier (the component names its child after it). */
+export type PriorityClassManifest = PriorityClass & { readonly tier: PriorityTier; readonly metadata: { readonly name: string } };
+
 /** One PriorityClass per tier, most critical first. Cluster-scoped; never the cluster's default. */
-export function priorityClasses(): (PriorityClass & { readonly tier: PriorityTier; readonly metadata: { readonly name: string } })[] {
+export function priorityClasses(): PriorityClassManifest[] {
     return PRIORITY_TIERS.map((tier) => {
         const c = PRIORITY_CLASSES[tier];
         return {
