@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { API_BEHAVIOR, hpaSpec, metricSpec, utilizationResources, type ScalingMetric } from "../../../lib/hpa";
 import { customRules, externalRules } from "../../../lib/metricsRules";
 import { analyticsPod, apiPlan, workerPlans } from "../../../plan/workloads";
+import { cnpgOperatorValues, prometheusAdapterValues, redisOperatorValues, vpaValues } from "../../../lib/chartValues";
 import { dnsEndpointSpec } from "../../../lib/traffic";
 import { vpaSpec } from "../../../lib/vpa";
 import { imageVersion, podTemplate, topologySpread } from "../../../lib/workload";
@@ -172,6 +173,13 @@ describe("priority classes (issue 17 #2)", () => {
             ],
         );
         assert.equal(classOf({ ...analyticsPod(c, "prod"), serviceAccountName: "x" }), "sysmanage-batch");
+    });
+    test("the operators run in the data tier's class, the metrics adapter in the API's; the VPA keeps the chart's default", () => {
+        assert.deepEqual(
+            [cnpgOperatorValues().priorityClassName, redisOperatorValues().priorityClassName, prometheusAdapterValues().priorityClassName],
+            ["sysmanage-data", "sysmanage-data", "sysmanage-api"],
+        );
+        assert.equal(JSON.stringify(vpaValues()).includes("priorityClassName"), false);
     });
     test("a pod without a class has no priorityClassName field", () => {
         const { priorityClassName: _omit, ...pod } = { ...apiPlan(parseConfig(prodRaw(), "prod"), "prod").pod, serviceAccountName: "a" };
