@@ -17,6 +17,7 @@ import {
     declareDataTier,
     declareNamespace,
     declarePlatform,
+    declareScheduling,
     declareTraffic,
 } from "./stack";
 
@@ -42,6 +43,7 @@ export = async (): Promise<StackOutputs> => {
     const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters, schedules: forecast?.schedules });
 
     const platform = declarePlatform(cfg);
+    declareScheduling(platform.opts);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
     // The data tier first: the Deployments wait for the credential Secrets they read.

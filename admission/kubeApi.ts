@@ -3,18 +3,20 @@
  * stacks declare, ported from kubernetes v1.34.0: pkg/apis/core/validation (objects, pod templates,
  * Services, Secrets, ConfigMaps), pkg/apis/apps/validation (Deployments, StatefulSets),
  * pkg/apis/autoscaling/validation (HPA v2), pkg/apis/policy/validation (PDBs),
- * pkg/apis/networking/validation (NetworkPolicies) and apimachinery's metadata and selector
+ * pkg/apis/networking/validation (NetworkPolicies), pkg/apis/scheduling/validation and the Priority
+ * admission plugin (PriorityClasses) and apimachinery's metadata and selector
  * validation. Defaults are applied as the API server applies them before validating; feature gates
  * are at their 1.34 defaults. Each violation cites the upstream file:line of the check (for the
  * apps, policy and networking files, the function: see admission/kubeApi/fmt.ts `at`).
  */
 import { checkDeployment, checkStatefulSet } from "./kubeApi/workloads";
-import { APPS, AUTOSCALING, CORE, METAV1, NETWORKING, OBJECTMETA, POLICY, at, type Emit, type Obj } from "./kubeApi/fmt";
+import { APPS, AUTOSCALING, CORE, K8S, METAV1, NETWORKING, OBJECTMETA, POLICY, at, type Emit, type Obj } from "./kubeApi/fmt";
 import { checkHpa } from "./kubeApi/hpa";
 import { checkObjectMeta } from "./kubeApi/meta";
 import { checkNetworkPolicy, checkService } from "./kubeApi/network";
 import { checkConfigMap, checkPdb, checkSecret } from "./kubeApi/objects";
-import { objectRef, type AdmissionModule, type Manifest, type RuleInfo, type Violation } from "./types";
+import { checkPriorityClass } from "./kubeApi/scheduling";
+import { objectRef, type AdmissionContext, type AdmissionModule, type Manifest, type RuleInfo, type Violation } from "./types";
 
 const FIX_NAMES = "the component that names the object (components/**, lib/workload.ts standardLabels/selectorLabels)";
 const FIX_POD = "lib/workload.ts container()/podTemplate() (config <service>.probes, .resources, .rollout)";
@@ -24,6 +26,7 @@ const FIX_PDB = "lib/workload.ts disruptionBudget(), components/data/connectionP
 const FIX_NETPOL = "lib/networkPolicies.ts networkPolicies()/dataTierPolicies()";
 const FIX_SVC = "components/compute/scalableService.ts Service spec";
 const FIX_DATA = "the component that builds the Secret/ConfigMap (components/data/*.ts)";
+const FIX_PRIORITY = "policies/contract/scheduling.ts PRIORITY_CLASSES (lib/priorityClasses.ts)";
 
 type Rule = RuleInfo & { readonly fix: string };
 const rule = (id: string, source: string, description: string, fix: string): Rule => ({ id: `kube/${id}`, source, description, fix });
@@ -213,10 +216,28 @@ export const KUBE_API_RULES: readonly Rule[] = [
         FIX_NETPOL,
     ),
     rule("netpol-policy-types", at(NETWORKING, "ValidateNetworkPolicySpec"), "policyTypes lists at most Ingress and Egress", FIX_NETPOL),
+    rule(
+        "priority-class-value",
+        at(`${K8S} pkg/apis/scheduling/validation/validation.go`, "ValidatePriorityClass"),
+        "a PriorityClass value is at most 1000000000 (HighestUserDefinablePriority); names starting system- are the built-in classes only",
+        FIX_PRIORITY,
+    ),
+    rule(
+        "priority-class-preemption",
+        at(CORE, "ValidatePreemptionPolicy"),
+        "preemptionPolicy is Never or PreemptLowerPriority",
+        FIX_PRIORITY,
+    ),
+    rule(
+        "priority-class-global-default",
+        at(`${K8S} plugin/pkg/admission/priority/admission.go`, "validatePriorityClass"),
+        "at most one PriorityClass is globalDefault (the Priority admission plugin)",
+        FIX_PRIORITY,
+    ),
 ];
 
 /** The group/version each checked kind must have (a CRD kind of the same name is not ours to check). */
-const KINDS: Readonly<Record<string, { apiVersion: string; check?: (o: Obj, emit: Emit) => void }>> = {
+const KINDS: Readonly<Record<string, { apiVersion: string; check?: (o: Obj, emit: Emit, ctx: AdmissionContext) => void }>> = {
     Namespace: { apiVersion: "v1" },
     ServiceAccount: { apiVersion: "v1" },
     Secret: { apiVersion: "v1", check: checkSecret },
@@ -227,7 +248,7 @@ const KINDS: Readonly<Record<string, { apiVersion: string; check?: (o: Obj, emit
     HorizontalPodAutoscaler: { apiVersion: "autoscaling/v2", check: checkHpa },
     PodDisruptionBudget: { apiVersion: "policy/v1", check: checkPdb },
     NetworkPolicy: { apiVersion: "networking.k8s.io/v1", check: checkNetworkPolicy },
-    PriorityClass: { apiVersion: "scheduling.k8s.io/v1" },
+    PriorityClass: { apiVersion: "scheduling.k8s.io/v1", check: (o, emit, ctx) => checkPriorityClass(o, emit, ctx.objects) },
 };
 
 /** `spec.x[0].requests[cpu]` -> `spec.x[0].requests.cpu` (Violation.path is dotted). */
@@ -236,7 +257,7 @@ const dotted = (goPath: string): string => (goPath === "" ? "(root)" : goPath.re
 /** The API server's validation of the built-in kinds the stacks declare (kubernetes v1.34.0). */
 export const kubeApi: AdmissionModule = {
     rules: KUBE_API_RULES.map(({ id, description, source }) => ({ id, description, source })),
-    check(o: Manifest): Violation[] {
+    check(o: Manifest, ctx: AdmissionContext): Violation[] {
         const kind = KINDS[String(o.kind)];
         if (!kind || o.apiVersion !== kind.apiVersion) return [];
         const byId = new Map(KUBE_API_RULES.map((r) => [r.id, r]));
@@ -254,7 +275,7 @@ export const kubeApi: AdmissionModule = {
             });
         };
         checkObjectMeta(o, emit);
-        kind.check?.(o, emit);
+        kind.check?.(o, emit, ctx);
         return out;
     },
 };

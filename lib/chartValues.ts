@@ -16,7 +16,7 @@ export const RESTRICTED_SECURITY_CONTEXT = {
     seccompProfile: { type: "RuntimeDefault" },
 } as const;
 
-import { safeToEvict } from "../policies/contract";
+import { priorityClassOf, safeToEvict } from "../policies/contract";
 import { chartImageTag } from "./images";
 
 /** Image digests by `<image>:<tag>` (stack config `images.digests`). */
@@ -64,6 +64,8 @@ export function cnpgOperatorValues(digests: Digests = {}) {
         resources: guaranteedMemory("100m", "256Mi"),
         topologySpreadConstraints: chartSpread(CNPG_OPERATOR_LABELS),
         podAnnotations: safeToEvict("scratch-data"),
+        // Failover and every Cluster/Pooler change go through it: the data tier's class (values.yaml:144).
+        priorityClassName: priorityClassOf("data"),
         // Also OPERATOR_IMAGE_NAME: the bootstrap-controller of every instance and pooler pod.
         ...(tag ? { image: { tag } } : {}),
     };
@@ -76,6 +78,8 @@ export function redisOperatorValues(digests: Digests = {}) {
         replicas: 2,
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         securityContext: RESTRICTED_SECURITY_CONTEXT,
+        // It heals the Redis clusters (slots, failed nodes): the data tier's class (values.yaml:111).
+        priorityClassName: priorityClassOf("data"),
         // The chart has no topologySpreadConstraints value: spread by anti-affinity.
         affinity: {
             podAntiAffinity: {
@@ -103,6 +107,8 @@ export function prometheusAdapterValues(digests: Digests = {}) {
         podDisruptionBudget: { enabled: true, maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
         topologySpreadConstraints: chartSpread(ADAPTER_LABELS),
         podAnnotations: safeToEvict("tmp"),
+        // The API's HPA reads its Pods metrics through it: the API's class (values.yaml:27).
+        priorityClassName: priorityClassOf("api"),
         ...(tag ? { image: { tag } } : {}),
     };
 }

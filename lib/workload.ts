@@ -64,6 +64,8 @@ export interface PodArgs extends WorkloadIdentity {
     readonly annotations?: Readonly<Record<string, string>>;
     /** Name of the container (the VPA's containerPolicies refer to it). */
     readonly containerName?: string;
+    /** The pod's PriorityClass (policies/contract/scheduling.ts); none when omitted. */
+    readonly priorityClassName?: string;
 }
 
 /** Zone and host spread. Zone spread is hard when there is more than one zone. */
@@ -138,6 +140,7 @@ export function podTemplate(args: PodArgs): PodTemplateSpec {
         spec: {
             serviceAccountName: args.serviceAccountName,
             automountServiceAccountToken: false,
+            ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
             terminationGracePeriodSeconds: args.shutdown.terminationGracePeriodSeconds,
             securityContext: {
                 runAsNonRoot: true,

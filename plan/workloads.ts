@@ -5,6 +5,7 @@
  */
 import type { AppConfig, WorkerPoolName } from "../config/schema";
 import { WORKER_POOLS } from "../config/schema";
+import { priorityClassOf } from "../policies/contract";
 import { API_BEHAVIOR, WORKER_BEHAVIOR, type ReplicaBounds, type ScalingMetric } from "../lib/hpa";
 import { METRIC } from "../lib/metricsRules";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
@@ -41,6 +42,7 @@ export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
             probes: a.probes,
             shutdown: a.shutdown,
             zones: c.zones,
+            priorityClassName: priorityClassOf("api"),
         },
         bounds: { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas },
         metrics: [
@@ -70,6 +72,7 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
                 probes: w.probes,
                 shutdown: w.shutdown,
                 zones: c.zones,
+                priorityClassName: priorityClassOf("workers"),
                 env: [
                     { name: "SYSMANAGE_WORKER_POOL", value: pool },
                     { name: "SYSMANAGE_QUEUE", value: w.queueName },
@@ -100,5 +103,6 @@ export function analyticsPod(c: AppConfig, instance: string): Omit<PodArgs, "ser
         probes: { startupFailureThreshold: 60, readinessPeriodSeconds: 10, livenessPeriodSeconds: 20 },
         shutdown: a.shutdown,
         zones: c.zones,
+        priorityClassName: priorityClassOf("batch"),
     };
 }

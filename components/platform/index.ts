@@ -3,3 +3,4 @@ export * from "./metricsAdapter";
 export * from "./verticalPodAutoscaler";
 export * from "./alertRules";
 export * from "./dashboards";
+export * from "./priorityClasses";

@@ -2,7 +2,7 @@
  * Pure builders for the data tier's custom resources: CloudNativePG Cluster, Pooler and
  * ScheduledBackup, and the OT-CONTAINER-KIT RedisCluster. Plain data in, plain objects out.
  */
-import { safeToEvict } from "../../policies/contract";
+import { priorityClassOf, safeToEvict } from "../../policies/contract";
 import type { ICluster } from "../../generated/crds/postgresql.cnpg.io/v1/Cluster";
 import type { IPooler } from "../../generated/crds/postgresql.cnpg.io/v1/Pooler";
 import type { IScheduledBackup } from "../../generated/crds/postgresql.cnpg.io/v1/ScheduledBackup";
@@ -70,6 +70,8 @@ export function clusterSpec(a: ClusterArgs): ClusterSpec {
         walStorage: storage(p.walStorageSize),
         affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "kubernetes.io/hostname" },
         topologySpreadConstraints: zoneSpread(podLabels, a.zones),
+        // The instance pods (and the operator's join/initdb jobs) take the data tier's class.
+        priorityClassName: priorityClassOf("data"),
         // Scraped by a PodMonitor of ours (components/data/podMonitor.ts), not the operator's
         // `monitoring.enablePodMonitor`, deprecated in 1.30 and removed in 1.31.
     };
@@ -134,6 +136,8 @@ export function poolerSpec(p: PoolerPlan, labels: Record<string, string>, zones:
                 // resources (without them the pods run BestEffort, first to be evicted) and the
                 // restricted securityContext it would set anyway.
                 containers: [{ name: "pgbouncer", image: p.image, resources: poolerResources(p) }],
+                // Every API and worker query goes through it: the data tier's class.
+                priorityClassName: priorityClassOf("data"),
                 // The operator keeps an init container's resources when the template sets them
                 // (pkg/specs/pgbouncer/deployments.go: WithInitContainerResources, no overwrite).
                 initContainers: [{ name: "bootstrap-controller", resources: poolerResources(p) }],
@@ -232,6 +236,8 @@ export function redisClusterSpec(name: string, a: RedisArgs): IRedisCluster["spe
             resources: { requests: { cpu: a.cpu, memory: a.memory }, limits: { memory: a.memory } },
         },
         serviceAccountName: a.serviceAccount,
+        // The operator puts it on both roles' StatefulSets (spec.priorityClassName, v1beta2).
+        priorityClassName: priorityClassOf("data"),
         redisExporter: {
             enabled: true,
             image: a.exporterImage,

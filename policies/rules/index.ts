@@ -27,6 +27,7 @@ import { wlGracefulShutdown } from "./wlGracefulShutdown";
 import { wlRolloutSafety } from "./wlRolloutSafety";
 import { wlImagePinned } from "./wlImagePinned";
 import { wlPriorityClass } from "./wlPriorityClass";
+import { wlPriorityOrder } from "./wlPriorityOrder";
 import { wlNoBarePods } from "./wlNoBarePods";
 import { wlEvictableLocalVolumes } from "./wlEvictableLocalVolumes";
 import { metaStableApisAndLabels } from "./metaStableApisAndLabels";
@@ -79,6 +80,7 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     wlRolloutSafety,
     wlImagePinned,
     wlPriorityClass,
+    wlPriorityOrder,
     wlNoBarePods,
     wlEvictableLocalVolumes,
     metaStableApisAndLabels,
@@ -133,6 +135,7 @@ export * from "./wlGracefulShutdown";
 export * from "./wlRolloutSafety";
 export * from "./wlImagePinned";
 export * from "./wlPriorityClass";
+export * from "./wlPriorityOrder";
 export * from "./wlNoBarePods";
 export * from "./wlEvictableLocalVolumes";
 export * from "./metaStableApisAndLabels";

@@ -36,6 +36,9 @@ const labels = (name: string, component: string) => ({
 });
 const sel = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/instance": "t" });
 const meta = (name: string, component = "api") => ({ name, namespace: NS, labels: labels(name, component) });
+/** The tier classes of policies/contract/scheduling.ts, written out (issue 17 #2's order). */
+export const CLASSES = { data: 1000000, api: 900000, workers: 500000, batch: 100000 } as const;
+const CLASS_OF: Record<string, string> = { api: "sysmanage-api", worker: "sysmanage-workers", analytics: "sysmanage-batch" };
 
 /** A container that passes every workload and security rule. */
 export function container(name: string, image: string, port: number): Obj {
@@ -75,7 +78,7 @@ function deployment(name: string, component: string, replicas: number, port: num
                     spec: {
                         serviceAccountName: name,
                         automountServiceAccountToken: false,
-                        priorityClassName: "sysmanage-default",
+                        priorityClassName: CLASS_OF[component],
                         terminationGracePeriodSeconds: 30,
                         securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
                         topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
@@ -227,6 +230,20 @@ export function fixture(): Fixture[] {
                 },
             },
         ),
+        ...Object.entries(CLASSES).map(([tier, value]) =>
+            k(
+                "kubernetes:scheduling.k8s.io/v1:PriorityClass",
+                `priority-${tier}`,
+                "scheduling.k8s.io/v1",
+                "PriorityClass",
+                { name: `sysmanage-${tier}` },
+                {
+                    value,
+                    globalDefault: false,
+                    preemptionPolicy: tier === "batch" ? "Never" : "PreemptLowerPriority",
+                },
+            ),
+        ),
         np("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
         np("allow-postgres", {
             podSelector: { matchLabels: { "cnpg.io/podRole": "instance" } },
@@ -293,6 +310,7 @@ export function fixture(): Fixture[] {
                     },
                     affinity: { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname" },
                     topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": "pg" }),
+                    priorityClassName: "sysmanage-data",
                     backup: { barmanObjectStore: { destinationPath: "s3://backups/pg" } },
                     resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "3Gi" } },
                 },
@@ -326,6 +344,7 @@ export function fixture(): Fixture[] {
                                 ],
                                 initContainers: [{ name: "bootstrap-controller", resources: POOLER_RESOURCES }],
                                 topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": `pg-${type}` }),
+                                priorityClassName: "sysmanage-data",
                             },
                         },
                     },
@@ -368,6 +387,7 @@ export function fixture(): Fixture[] {
                 spec: {
                     clusterSize: 3,
                     serviceAccountName: "redis",
+                    priorityClassName: "sysmanage-data",
                     kubernetesConfig: {
                         image: `quay.io/opstree/redis:v7.0.15${DIGEST}`,
                         resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },

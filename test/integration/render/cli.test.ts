@@ -37,9 +37,9 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 138 resources declared \(80 Kubernetes objects, 4 Helm releases, 23 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 143 resources declared \(84 Kubernetes objects, 4 Helm releases, 24 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
-        assert.match(run.stdout, /^Validated 80 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
+        assert.match(run.stdout, /^Validated 84 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(
             run.stdout,
             /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator and the VPA\): no violations\.$/m,
@@ -87,7 +87,7 @@ describe("npm run render -- --stack dev", () => {
             .readdirSync(out)
             .filter((f) => f !== MARKER)
             .sort();
-        assert.equal(files.length, 80);
+        assert.equal(files.length, 84);
         assert.equal(files[0], "00-namespace-sysmanage-dev.yaml");
         assert.ok(!files.includes("99-stale-object.yaml"));
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, MARKER), "utf8")), {
@@ -123,7 +123,7 @@ describe("npm run render -- --stack dev", () => {
             inputs: Record<string, unknown>;
             options: Record<string, unknown>;
         }[];
-        assert.equal(all.length, 138);
+        assert.equal(all.length, 143);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");

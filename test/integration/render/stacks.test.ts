@@ -15,7 +15,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 80, local: 77 }[stack] ?? 81);
+            assert.equal(objects.length, { dev: 84, local: 81 }[stack] ?? 85);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -52,11 +52,14 @@ describe("every stack renders complete and valid", () => {
                 ConfigMap: 4,
                 // The stack's alerts (docs/runbooks.md).
                 PrometheusRule: 1,
+                // Placement by criticality (issue 17 #2): data, api, workers, batch.
+                PriorityClass: 4,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace, but the operators' budgets`, async () => {
-            const objects = (await objectsOf(stack)).filter((o) => o.kind !== "Namespace");
+            // Namespaces and PriorityClasses are cluster-scoped.
+            const objects = (await objectsOf(stack)).filter((o) => o.kind !== "Namespace" && o.kind !== "PriorityClass");
             const outside = objects
                 .filter((o) => o.metadata.namespace !== NS[stack])
                 .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
@@ -68,6 +71,45 @@ describe("every stack renders complete and valid", () => {
             );
         });
     }
+});
+
+describe("placement by criticality (issue 17 #2)", () => {
+    test("prod: every pod source names its tier's class, and the classes keep data > api > workers > batch", async () => {
+        const objects = await objectsOf("prod");
+        const classOf = (o: Obj): string | undefined =>
+            o.kind === "Cluster" || o.kind === "RedisCluster" ? o.spec.priorityClassName : o.spec.template?.spec?.priorityClassName;
+        const sources = objects
+            .filter((o) => ["Deployment", "Cluster", "Pooler", "RedisCluster"].includes(o.kind))
+            .map((o) => `${o.kind} ${o.metadata.name}: ${classOf(o)}`)
+            .sort();
+        assert.deepEqual(sources, [
+            "Cluster sysmanage-pg-analytics: sysmanage-data",
+            "Cluster sysmanage-pg: sysmanage-data",
+            "Deployment sysmanage-analytics: sysmanage-batch",
+            "Deployment sysmanage-api: sysmanage-api",
+            "Deployment sysmanage-worker-agent: sysmanage-workers",
+            "Deployment sysmanage-worker-cleanup: sysmanage-workers",
+            "Deployment sysmanage-worker-queue: sysmanage-workers",
+            "Deployment sysmanage-worker-report: sysmanage-workers",
+            "Pooler sysmanage-pg-analytics-pooler-ro: sysmanage-data",
+            "Pooler sysmanage-pg-pooler-ro: sysmanage-data",
+            "Pooler sysmanage-pg-pooler-rw: sysmanage-data",
+            "RedisCluster sysmanage-redis-sessions: sysmanage-data",
+            "RedisCluster sysmanage-redis: sysmanage-data",
+        ]);
+        assert.deepEqual(
+            objects
+                .filter((o) => o.kind === "PriorityClass")
+                .sort((a, b) => b.value - a.value)
+                .map((o) => [o.metadata.name, o.value, o.globalDefault, o.preemptionPolicy, o.metadata.namespace]),
+            [
+                ["sysmanage-data", 1000000, false, "PreemptLowerPriority", undefined],
+                ["sysmanage-api", 900000, false, "PreemptLowerPriority", undefined],
+                ["sysmanage-workers", 500000, false, "PreemptLowerPriority", undefined],
+                ["sysmanage-batch", 100000, false, "Never", undefined],
+            ],
+        );
+    });
 });
 
 /** The stack rendered with the forecasting step off: the HPAs carry the configured (seed) bounds. */

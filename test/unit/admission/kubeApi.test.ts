@@ -124,6 +124,14 @@ const secret = (): Json => ({
     stringData: { username: "app", password: "x" },
 });
 const configMap = (): Json => ({ apiVersion: "v1", kind: "ConfigMap", metadata: meta("conf"), data: { "redis.conf": "maxmemory 1mb" } });
+const priorityClass = (): Json => ({
+    apiVersion: "scheduling.k8s.io/v1",
+    kind: "PriorityClass",
+    metadata: { name: "sysmanage-data" },
+    value: 1000000,
+    globalDefault: false,
+    preemptionPolicy: "PreemptLowerPriority",
+});
 const namespace = (): Json => ({
     apiVersion: "v1",
     kind: "Namespace",
@@ -1177,6 +1185,73 @@ const CASES: Case[] = [
     },
 ];
 
+const PRIORITY_CASES: Case[] = [
+    {
+        name: "kube/priority-class-value: user classes stop at 1000000000",
+        bad: edit(priorityClass, (o) => (o.value = 1000000001)),
+        expect: [
+            ["kube/priority-class-value", "value", "value: Forbidden: maximum allowed value of a user defined priority is 1000000000"],
+        ],
+        good: edit(priorityClass, (o) => (o.value = 1000000000)),
+    },
+    {
+        name: "kube/priority-class-value: the system- prefix is the built-in classes' only",
+        bad: edit(priorityClass, (o) => (o.metadata.name = "system-sysmanage")),
+        expect: [
+            [
+                "kube/priority-class-value",
+                "metadata.name",
+                "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only",
+            ],
+        ],
+        good: edit(priorityClass, (o) => ((o.metadata.name = "system-node-critical"), (o.value = 2000001000))),
+    },
+    {
+        name: "kube/priority-class-preemption: PreemptLowerPriority or Never",
+        bad: edit(priorityClass, (o) => (o.preemptionPolicy = "PreemptAll")),
+        expect: [
+            [
+                "kube/priority-class-preemption",
+                "preemptionPolicy",
+                'preemptionPolicy: Unsupported value: "PreemptAll": supported values: "PreemptLowerPriority", "Never"',
+            ],
+        ],
+        good: edit(priorityClass, (o) => (o.preemptionPolicy = "Never")),
+    },
+    {
+        name: "kube/priority-class-preemption: an empty policy is required (unset is defaulted)",
+        bad: edit(priorityClass, (o) => (o.preemptionPolicy = "")),
+        expect: [["kube/priority-class-preemption", "preemptionPolicy", "preemptionPolicy: Required value"]],
+        good: edit(priorityClass, (o) => delete o.preemptionPolicy),
+    },
+];
+CASES.push(...PRIORITY_CASES);
+
+describe("kubeApi: one globalDefault PriorityClass per stack (the Priority admission plugin)", () => {
+    const first = edit(priorityClass, (o) => ((o.metadata.name = "first"), (o.globalDefault = true)));
+    const second = edit(priorityClass, (o) => ((o.metadata.name = "second"), (o.globalDefault = true)));
+    const inStack: AdmissionContext = { objects: [first, second] as Manifest[], namespaceLabels: () => undefined };
+    const check = (o: Json) => kubeApi.check(o as Manifest, inStack).map((v) => [v.rule, v.path, v.message.replace(REFUSED, ""), v.source]);
+
+    it("refuses the second default and admits the first", () => {
+        assert.deepEqual(check(second), [
+            [
+                "kube/priority-class-global-default",
+                "globalDefault",
+                "globalDefault: Forbidden: PriorityClass first is already marked as default. Only one default can exist",
+                "kubernetes v1.34.0 plugin/pkg/admission/priority/admission.go (validatePriorityClass)",
+            ],
+        ]);
+        assert.deepEqual(check(first), []);
+    });
+
+    it("a lone default, and classes that are not defaults, pass", () => {
+        const lone: AdmissionContext = { objects: [first, priorityClass()] as Manifest[], namespaceLabels: () => undefined };
+        assert.deepEqual(kubeApi.check(first as Manifest, lone), []);
+        assert.deepEqual(kubeApi.check(priorityClass() as Manifest, lone), []);
+    });
+});
+
 describe("kubeApi: each rule refuses a breaking object and admits a passing one", () => {
     for (const c of CASES)
         it(c.name, () => {
@@ -1186,8 +1261,10 @@ describe("kubeApi: each rule refuses a breaking object and admits a passing one"
 
     it("every rule of the catalogue has a case, and every case names a catalogue rule", () => {
         const ids = kubeApi.rules.map((r) => r.id).sort();
-        assert.deepEqual([...new Set(CASES.flatMap((c) => c.expect.map(([rule]) => rule)))].sort(), ids);
-        assert.equal(ids.length, 43);
+        // The one-default rule needs two objects in the stack: its own suite above.
+        const covered = [...CASES.flatMap((c) => c.expect.map(([rule]) => rule)), "kube/priority-class-global-default"];
+        assert.deepEqual([...new Set(covered)].sort(), ids);
+        assert.equal(ids.length, 46);
     });
 
     it("violations carry the object, the upstream line and a fix", () => {

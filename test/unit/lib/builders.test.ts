@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { API_BEHAVIOR, hpaSpec, metricSpec, utilizationResources, type ScalingMetric } from "../../../lib/hpa";
 import { customRules, externalRules } from "../../../lib/metricsRules";
-import { apiPlan, workerPlans } from "../../../plan/workloads";
+import { analyticsPod, apiPlan, workerPlans } from "../../../plan/workloads";
+import { cnpgOperatorValues, prometheusAdapterValues, redisOperatorValues, vpaValues } from "../../../lib/chartValues";
 import { dnsEndpointSpec } from "../../../lib/traffic";
 import { vpaSpec } from "../../../lib/vpa";
 import { imageVersion, podTemplate, topologySpread } from "../../../lib/workload";
@@ -154,5 +155,34 @@ describe("traffic and VPA builders", () => {
         }) as Record<string, any>;
         assert.deepEqual(single.updatePolicy, { updateMode: "Recreate", minReplicas: 1 });
         assert.deepEqual(s.resourcePolicy.containerPolicies[0].maxAllowed, { cpu: "2", memory: "2Gi" });
+    });
+});
+
+describe("priority classes (issue 17 #2)", () => {
+    test("the API, every worker pool and analytics name their tier's class in the pod template", () => {
+        const c = parseConfig(prodRaw(), "prod");
+        const classOf = (pod: Parameters<typeof podTemplate>[0]) => podTemplate(pod).spec?.priorityClassName;
+        assert.equal(classOf({ ...apiPlan(c, "prod").pod, serviceAccountName: "a" }), "sysmanage-api");
+        assert.deepEqual(
+            workerPlans(c, "prod").map((w) => [w.key, classOf({ ...w.pod, serviceAccountName: "w" })]),
+            [
+                ["worker-queue", "sysmanage-workers"],
+                ["worker-agent", "sysmanage-workers"],
+                ["worker-report", "sysmanage-workers"],
+                ["worker-cleanup", "sysmanage-workers"],
+            ],
+        );
+        assert.equal(classOf({ ...analyticsPod(c, "prod"), serviceAccountName: "x" }), "sysmanage-batch");
+    });
+    test("the operators run in the data tier's class, the metrics adapter in the API's; the VPA keeps the chart's default", () => {
+        assert.deepEqual(
+            [cnpgOperatorValues().priorityClassName, redisOperatorValues().priorityClassName, prometheusAdapterValues().priorityClassName],
+            ["sysmanage-data", "sysmanage-data", "sysmanage-api"],
+        );
+        assert.equal(JSON.stringify(vpaValues()).includes("priorityClassName"), false);
+    });
+    test("a pod without a class has no priorityClassName field", () => {
+        const { priorityClassName: _omit, ...pod } = { ...apiPlan(parseConfig(prodRaw(), "prod"), "prod").pod, serviceAccountName: "a" };
+        assert.equal("priorityClassName" in (podTemplate(pod).spec ?? {}), false);
     });
 });

@@ -30,7 +30,9 @@ const LEVELS: Record<string, string> = {
     "wl-graceful-shutdown": "DAM",
     "wl-rollout-safety": "AAM",
     "wl-image-pinned": "AMM",
-    "wl-priority-class": "DAA",
+    // Issue 17 #2: the stack declares its classes, so prod requires one of them on every workload.
+    "wl-priority-class": "DAM",
+    "wl-priority-order": "AMM",
     "wl-no-bare-pods": "AMM",
     // Added with the pod-aware pack (issue 12): a cost lever, mandatory in prod.
     "wl-evictable-local-volumes": "AAM",

@@ -203,8 +203,19 @@ describe("wl-priority-class", () => {
                 { allowed: ["critical", "batch"] },
             ),
             [
-                `${API}: priorityClassName sysmanage-default is not one of critical, batch; use one of them.`,
-                "Deployment app/analytics: priorityClassName sysmanage-default is not one of critical, batch; use one of them.",
+                `${API}: priorityClassName sysmanage-api is not one of critical, batch; use one of them.`,
+                "Deployment app/analytics: priorityClassName sysmanage-batch is not one of critical, batch; use one of them.",
+            ],
+        );
+    });
+    it("prod allows the stack's classes only", async () => {
+        assert.deepEqual(
+            await messages(
+                r.wlPriorityClass,
+                app((_c, spec) => (spec.priorityClassName = "system-cluster-critical")),
+            ),
+            [
+                `${API}: priorityClassName system-cluster-critical is not one of sysmanage-data, sysmanage-api, sysmanage-workers, sysmanage-batch; use one of them.`,
             ],
         );
     });

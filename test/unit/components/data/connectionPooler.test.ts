@@ -64,6 +64,7 @@ describe("ConnectionPooler", () => {
                         },
                         spec: {
                             containers: [{ name: "pgbouncer", image: "ghcr.io/cloudnative-pg/pgbouncer:1.24.1", resources }],
+                            priorityClassName: "sysmanage-data",
                             initContainers: [{ name: "bootstrap-controller", resources }],
                             topologySpreadConstraints: [
                                 {

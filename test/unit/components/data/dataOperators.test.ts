@@ -58,6 +58,7 @@ describe("DataOperators", () => {
                     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } },
                     topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
                     podAnnotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "scratch-data" },
+                    priorityClassName: "sysmanage-data",
                     image: { tag: `1.30.0@${CNPG_DIGEST}` },
                 },
             },

@@ -95,6 +95,7 @@ describe("PostgresCluster", () => {
                         labelSelector: { matchLabels: podLabels },
                     },
                 ],
+                priorityClassName: "sysmanage-data",
                 managed: {
                     roles: [
                         {

@@ -111,8 +111,15 @@ describe("RedisCluster", () => {
         });
         const s = cluster.inputs.spec;
         assert.deepEqual(
-            [s.clusterSize, s.redisLeader.replicas, s.redisFollower.replicas, s.kubernetesConfig.redisSecret, s.serviceAccountName],
-            [3, 3, 3, { name: "sysmanage-redis-auth", key: "password" }, "sysmanage-redis"],
+            [
+                s.clusterSize,
+                s.redisLeader.replicas,
+                s.redisFollower.replicas,
+                s.kubernetesConfig.redisSecret,
+                s.serviceAccountName,
+                s.priorityClassName,
+            ],
+            [3, 3, 3, { name: "sysmanage-redis-auth", key: "password" }, "sysmanage-redis", "sysmanage-data"],
         );
         assert.deepEqual(s.redisLeader.redisConfig, { additionalRedisConfig: "sysmanage-redis-config" });
     });
