@@ -204,6 +204,21 @@ describe("PgBouncer poolers and the connection budget", () => {
                     worstCase: 2017,
                 },
             },
+            // The session store: 1Gi at 0.52 (532), the same shares: 532 × 1.7 + 1024/32 + 1024/16 + 16.
+            sessions: {
+                masters: 3,
+                replicasPerMaster: 1,
+                memoryMiB: {
+                    limit: 1024,
+                    maxmemory: 532,
+                    fragmentation: 53,
+                    forkCopy: 319,
+                    backlog: 32,
+                    replicaBuffers: 64,
+                    process: 16,
+                    worstCase: 1016,
+                },
+            },
         });
     });
     test("dev has no replicas: the read pooler is type r and shares the primary's budget with the write pooler", async () => {

@@ -235,6 +235,10 @@ describe("the forecasting step's knobs come from the stack config", () => {
             [
                 "api: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
                 "worker-queue: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
+                ...["agent", "report", "cleanup"].map(
+                    (p) =>
+                        `worker-${p}: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1`,
+                ),
             ],
         );
         assert.equal(
