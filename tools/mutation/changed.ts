@@ -207,6 +207,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const code = await runStryker(["--mutate", mutate.join(",")], { ...process.env, STRYKER_TEST_FILES: tests.join(",") }, budget);
     if (code === "budget") {
+        // Stryker cleans its sandbox only when it ends by itself.
+        fs.rmSync(path.join(ROOT, ".stryker-tmp"), { recursive: true, force: true });
         console.log(`mutation testing: not finished within ${budget} s; run \`npm run test:mutation\` and commit ${STATE}`);
         return 0;
     }
