@@ -27,6 +27,10 @@
 // - proposeBoundsDetailed, `if (min > max) max = min` to `min >= max`: when they are equal, max = min changes nothing.
 // - forecast/simulator.ts rules(), `JSON.stringify(r?.selectPolicy)` to `r.selectPolicy`: the message
 //   is built only for an invalid selectPolicy, which only a given `r` can have.
+// - policies/rules/pgMemoryBounded.ts annotationCount, `if (v === undefined) return {}` made false:
+//   an absent annotation then returns `{ bad: JSON.stringify(undefined) }`, i.e. bad undefined, the same as `{}`.
+// - pgMemoryBounded, `active.value !== undefined && active.value < pooled` with the first operand
+//   true: `undefined < pooled` is false, as the guard makes it.
 
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
