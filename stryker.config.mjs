@@ -27,12 +27,22 @@
 // - proposeBoundsDetailed, `if (min > max) max = min` to `min >= max`: when they are equal, max = min changes nothing.
 // - forecast/simulator.ts rules(), `JSON.stringify(r?.selectPolicy)` to `r.selectPolicy`: the message
 //   is built only for an invalid selectPolicy, which only a given `r` can have.
+// - policies/rules/pgMemoryBounded.ts annotationCount, `if (v === undefined) return {}` made false:
+//   an absent annotation then returns `{ bad: JSON.stringify(undefined) }`, i.e. bad undefined, the same as `{}`.
+// - pgMemoryBounded, `active.value !== undefined && active.value < pooled` with the first operand
+//   true: `undefined < pooled` is false, as the guard makes it.
+
+/* global process */
+/** The unit test files Stryker runs (each in its own process). */
+export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
     testRunner: "tap",
     tap: {
-        testFiles: ["test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts"],
+        // `npm run test:mutation:changed` (tools/mutation/changed.ts) passes only the unit test
+        // files whose imports reach the mutated files: the initial run then skips the others.
+        testFiles: process.env.STRYKER_TEST_FILES?.split(",") ?? [UNIT_TEST_FILES],
         nodeArgs: ["--import", "tsx", "--test-reporter=tap", "-r", "{{hookFile}}", "{{testFile}}"],
     },
     coverageAnalysis: "perTest",
@@ -60,4 +70,7 @@ export default {
     cleanTempDir: true,
     thresholds: { high: 95, low: 90, break: null },
     timeoutMS: 10000,
+    // The initial run starts every unit test file in its own process: over Stryker's default of
+    // 5 minutes on two cores shared with other work.
+    dryRunTimeoutMinutes: 20,
 };

@@ -116,6 +116,7 @@ export function postgresParameters(s: PostgresSizing): Record<string, string> {
     const problem = walVolumeProblem(s.walStorageSize, {
         max_wal_size: mb(maxWal),
         wal_keep_size: s.walKeepSize,
+        // Stryker disable next-line MethodExpression: walVolumeProblem checks max_wal_size + max(wal_keep_size, this): with min, keep where slotCap > keep, which fits as max_wal_size + slotCap does (slotCap is cut to fit); else keep either way.
         max_slot_wal_keep_size: mb(Math.max(slotCap, keep)),
     });
     if (problem) throw new WalVolumeError(problem);

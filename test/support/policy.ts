@@ -412,6 +412,24 @@ export function mutated(name: string, change: (inputs: Obj, f: Fixture) => void,
     return base;
 }
 
+/** A copy of the fixture's resource `name` moved to namespace `ns` (resource name `<ns>-<name>`), its inputs changed by `change`. */
+export function copiedIn(ns: string, name: string, change: (inputs: Obj) => void = () => {}): Fixture {
+    const f = structuredClone(fixture().find((x) => x.name === name));
+    if (!f) throw new Error(`no fixture resource ${name}`);
+    f.name = `${ns}-${name}`;
+    f.inputs.metadata.namespace = ns;
+    change(f.inputs);
+    return f;
+}
+
+/** What the pack shows of a rule, and whether docs/policies.md's catalogue row gives its description. */
+export function published(rule: Policy) {
+    const catalogue = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policies.md"), "utf8");
+    const row = catalogue.split("\n").find((l) => l.startsWith(`| \`${rule.name}\` `));
+    const { name, enforcementLevel, severity, remediationSteps } = rule;
+    return { name, enforcementLevel, severity, remediationSteps, inCatalogue: row?.split("|")[6].trim() === rule.description };
+}
+
 /** The fixture plus extra resources. */
 export const withExtra = (...extra: Fixture[]): Fixture[] => [...fixture(), ...extra];
 
