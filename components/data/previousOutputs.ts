@@ -9,7 +9,7 @@ export async function previousOutputs<K extends string>(keys: readonly K[]): Pro
     const out: Partial<Record<K, unknown>> = {};
     for (const key of keys) {
         const details = await self.getOutputDetails(key);
-        out[key] = details.value ?? details.secretValue;
+        out[key] = (details.value ?? details.secretValue) as unknown;
     }
     return out;
 }
