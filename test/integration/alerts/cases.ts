@@ -233,49 +233,29 @@ function postgres(): PromtoolTest[] {
                 pg("cnpg_pg_replication_streaming_replicas", "sysmanage-pg-2", "0x20"),
             ],
         ),
-        ...both(
-            "SysmanagePostgresArchiveFailing",
-            "20m",
+        // CloudNativePG's names, and postgres_exporter's (its pg_stat_archiver collector), each on its own pod.
+        ...(
             [
-                pg("cnpg_pg_stat_archiver_seconds_since_last_archival", "sysmanage-pg-1", "1000+60x40"),
-                pg("cnpg_pg_stat_archiver_failed_count", "sysmanage-pg-1", "0+1x40"),
-            ],
-            [
-                alert(
-                    "SysmanagePostgresArchiveFailing",
-                    "critical",
-                    { pod: "sysmanage-pg-1", cluster: "sysmanage-pg" },
-                    "WAL archiving fails",
-                    "sysmanage-pg-1 of sysmanage-pg has not archived WAL for 2200 s: pg_wal grows until the volume is full (PostgreSQL cannot cap it).",
-                ),
-            ],
-            // A quiet hour with nothing to archive is not a failure.
-            [
-                pg("cnpg_pg_stat_archiver_seconds_since_last_archival", "sysmanage-pg-1", "1000+60x40"),
-                pg("cnpg_pg_stat_archiver_failed_count", "sysmanage-pg-1", "0x40"),
-            ],
-        ),
-        // The same on postgres_exporter's names (its pg_stat_archiver collector).
-        ...both(
-            "SysmanagePostgresArchiveFailing",
-            "20m",
-            [
-                pg("pg_stat_archiver_last_archive_age", "sysmanage-pg-2", "1000+60x40"),
-                pg("pg_stat_archiver_failed_count", "sysmanage-pg-2", "0+1x40"),
-            ],
-            [
-                alert(
-                    "SysmanagePostgresArchiveFailing",
-                    "critical",
-                    { pod: "sysmanage-pg-2", cluster: "sysmanage-pg" },
-                    "WAL archiving fails",
-                    "sysmanage-pg-2 of sysmanage-pg has not archived WAL for 2200 s: pg_wal grows until the volume is full (PostgreSQL cannot cap it).",
-                ),
-            ],
-            [
-                pg("pg_stat_archiver_last_archive_age", "sysmanage-pg-2", "1000+60x40"),
-                pg("pg_stat_archiver_failed_count", "sysmanage-pg-2", "0x40"),
-            ],
+                ["cnpg_pg_stat_archiver_seconds_since_last_archival", "cnpg_pg_stat_archiver_failed_count", "sysmanage-pg-1"],
+                ["pg_stat_archiver_last_archive_age", "pg_stat_archiver_failed_count", "sysmanage-pg-2"],
+            ] as const
+        ).flatMap(([age, failed, pod]) =>
+            both(
+                "SysmanagePostgresArchiveFailing",
+                "20m",
+                [pg(age, pod, "1000+60x40"), pg(failed, pod, "0+1x40")],
+                [
+                    alert(
+                        "SysmanagePostgresArchiveFailing",
+                        "critical",
+                        { pod, cluster: "sysmanage-pg" },
+                        "WAL archiving fails",
+                        `${pod} of sysmanage-pg has not archived WAL for 2200 s: pg_wal grows until the volume is full (PostgreSQL cannot cap it).`,
+                    ),
+                ],
+                // A quiet hour with nothing to archive is not a failure.
+                [pg(age, pod, "1000+60x40"), pg(failed, pod, "0x40")],
+            ),
         ),
     ];
 }
