@@ -126,3 +126,18 @@ describe("lookups and problems", () => {
         assert.deepEqual(mapProblems(TWO), []);
     });
 });
+
+describe("the published file", () => {
+    test("stable keys and bytes, endpoints per shard, refuses a shard without one", async () => {
+        const { shardMapJson } = await import("../../../../lib/sharding/published");
+        const endpoints = {
+            s0: { host: "sysmanage-shard-0-rw", port: 5432, database: "sysmanage" },
+            s1: { host: "h1", port: 6432, database: "d" },
+        };
+        const text = shardMapJson({ ...TWO, endpoints });
+        assert.equal(text.endsWith("}\n"), true);
+        assert.deepEqual(JSON.parse(text), { ...TWO, endpoints });
+        assert.deepEqual(Object.keys(JSON.parse(text) as object), ["version", "hash", "buckets", "shards", "ranges", "endpoints"]);
+        assert.throws(() => shardMapJson({ ...TWO, endpoints: { s0: endpoints.s0 } }), { message: 'shard "s1" has no endpoint' });
+    });
+});
