@@ -1,25 +1,9 @@
-/** Spot interruptions and money on a replay (forecast/spotReplay.ts, replayPrice.ts, tools/forecast/benchPrice.ts), worked by hand. */
+/** Spot interruptions and money on a replay (forecast/spotReplay.ts, replayPrice.ts), worked by hand. */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { floorOf, spotReplay, type SpotSettings } from "../../../forecast/spotReplay";
 import { monthlyCost, ON_DEMAND_USD, podHourPrice, SEED_API_POD, SPOT_USD } from "../../../forecast/replayPrice";
-import type { Trajectory } from "../../../forecast/simulator";
-import { DEFAULT_BENCH_PRICING, priceReplay, withFloor } from "../../../tools/forecast/benchPrice";
-
-/**
- * 10 ticks of 60 s (t = 0 .. 540), 4 pods all ready, floor 2: 2 spot pods a tick, 1/30 spot
- * pod-hour a tick. The load needs 3 pods, 3.5 at t = 240 and 360, 2.5 at t = 300. The oracle's
- * pod-ticks are given: 30.
- */
-function tenTicks(replicas = [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]): Trajectory {
-    return {
-        time: Float64Array.from({ length: 10 }, (_, k) => 60 * k),
-        replicas: Int32Array.from(replicas),
-        ready: Int32Array.from(replicas),
-        need: Float64Array.from([3, 3, 3, 3, 3.5, 2.5, 3.5, 3, 3, 3]),
-        oracleTicks: 30,
-    };
-}
+import { tenTicks } from "../../support/trajectories";
 
 /** Uniform draws that give the exponential gaps `gaps` (in spot pod-hours at rate 1): u = 1 − e^(−gap); counts the draws. */
 function draws(gaps: number[]): { next: () => number; count: () => number } {
@@ -109,33 +93,5 @@ describe("the replay's money", () => {
         const spot = monthlyCost({ podHours: 1 / 3, spotPodHours: 1 / 3, scoredHours }, SEED_API_POD, ON_DEMAND_USD, SPOT_USD);
         assert.ok(Math.abs(spot - 42.633825) < 1e-9, `${spot}`);
         assert.equal(monthlyCost({ podHours: 1, scoredHours: 0 }, SEED_API_POD, ON_DEMAND_USD), 0);
-    });
-
-    test("the bench's price columns on the ten ticks, interruptions off: 65.5905, 42.633825 and the replay's 40 ÷ 30", () => {
-        const p = { ...DEFAULT_BENCH_PRICING, spotSettings: { ...DEFAULT_BENCH_PRICING.spotSettings, interruptionsPerPodHour: 0 } };
-        const r = priceReplay(tenTicks(), 60, () => 2, 60, p);
-        assert.ok(Math.abs(r.monthlyCost - 65.5905) < 1e-9);
-        assert.ok(Math.abs(r.spotMonthlyCost - 42.633825) < 1e-9);
-        assert.equal(r.spotWeightedCost, 40 / 30);
-        assert.equal(r.spotUnderProvisionedPct, 0);
-        assert.equal(r.spotInterruptions, 0);
-    });
-
-    test("the seeded draws are reproducible: one seed, one result; at 20 interruptions a spot pod-hour the ten ticks lose pods", () => {
-        const p = { ...DEFAULT_BENCH_PRICING, spotSettings: { ...DEFAULT_BENCH_PRICING.spotSettings, interruptionsPerPodHour: 20 } };
-        const a = priceReplay(tenTicks(), 60, () => 2, 60, p);
-        assert.deepEqual(
-            priceReplay(tenTicks(), 60, () => 2, 60, p),
-            a,
-        );
-        // 20 × 1/3 spot pod-hour: about 6.7 interruptions expected; losses only add shortfall.
-        assert.ok(a.spotInterruptions > 0);
-        assert.ok(a.spotWeightedCost > 40 / 30);
-    });
-
-    test("a floor laid under a trajectory raises its pods and its ready pods to it", () => {
-        const w = withFloor(tenTicks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), () => 5);
-        assert.deepEqual(Array.from(w.replicas), [5, 5, 5, 5, 5, 6, 7, 8, 9, 10]);
-        assert.deepEqual(Array.from(w.ready), [5, 5, 5, 5, 5, 6, 7, 8, 9, 10]);
     });
 });
