@@ -26,6 +26,7 @@ import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
 import { svgToPng, workloadSvg } from "./forecast/chart";
 import { markdownReport } from "./forecast/report";
+import { rightSizingRows, type RightSizingRow } from "./forecast/rightSizingReport";
 import {
     CliError,
     parseCommand,
@@ -90,10 +91,10 @@ export function checkReportDir(dir: string, option: string): string {
  * listed and this one does not write (a workload no longer mapped) are removed. Nothing else in
  * the directory is touched.
  */
-export function writeReport(f: ProgramForecast, outDir: string): string[] {
+export function writeReport(f: ProgramForecast, outDir: string, rightSizing: readonly RightSizingRow[] = []): string[] {
     fs.mkdirSync(outDir, { recursive: true });
     const contents = new Map<string, string | Buffer>();
-    contents.set("report.md", markdownReport(f.result, f.dataTier));
+    contents.set("report.md", markdownReport(f.result, f.dataTier, rightSizing));
     for (const w of f.result.workloads) {
         const svg = workloadSvg(w, f.schedules[w.name]);
         contents.set(`${w.name}.svg`, svg);
@@ -209,15 +210,17 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     // The program reads its exports relative to its own folder (index.ts); so does this tool,
     // whichever folder the config came from, so both size from the same files.
     let f: ProgramForecast;
+    let rightSizing: RightSizingRow[];
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
+        rightSizing = rightSizingRows(config, o.stack, ROOT);
     } catch (e) {
         return invalid(e);
     }
     const ms = performance.now() - t0;
     let files: string[];
     try {
-        files = writeReport(f, outDir);
+        files = writeReport(f, outDir, rightSizing);
     } catch (e) {
         if (isFsError(e))
             throw new CliError(
@@ -230,7 +233,7 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
         io.out(
             JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2),
         );
-    else io.out(markdownReport(f.result, f.dataTier));
+    else io.out(markdownReport(f.result, f.dataTier, rightSizing));
     io.err(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}`);
     return EXIT.ok;
 }

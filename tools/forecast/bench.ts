@@ -24,6 +24,8 @@ import { API_BEHAVIOR } from "../../lib/hpa";
 import { mstl, mstlAvailable } from "./models/mstl";
 import { seedBlendController, seedModel } from "./models/seed";
 import { benchSpeed } from "./benchSpeed";
+import { DEFAULT_BENCH_PRICING, priceReplay, withFloor, type BenchPricing, type PriceScore } from "./benchPrice";
+import { floorOf } from "../../forecast/spotReplay";
 import { readSeriesFile } from "./seriesFile";
 
 /**
@@ -48,7 +50,7 @@ const FORECASTERS: Method[] = ["default", "seed", "snaive24", "snaive168", "holt
 export const P99_PODS = [5, 20, 100] as const;
 const TARGET = 0.7;
 
-export interface MethodScore {
+export interface MethodScore extends PriceScore {
     method: Method;
     mase: number | null;
     bandCoverage: number | null;
@@ -61,7 +63,8 @@ export interface MethodScore {
 }
 
 /** A method's replay: what `MethodScore` adds to the forecast quality. */
-type ReplayScore = Pick<MethodScore, "replicaHoursRatio" | "underProvisionedPct" | "capHitPct" | "shortfallRatio" | "weightedCost">;
+type ReplayScore = Pick<MethodScore, "replicaHoursRatio" | "underProvisionedPct" | "capHitPct" | "shortfallRatio" | "weightedCost"> &
+    PriceScore;
 
 export interface SeriesScore {
     name: string;
@@ -79,6 +82,8 @@ export interface BenchResult {
     series: SeriesScore[];
     speed: { forecastMs: number; jsonParseMs: number; ratio: number; files?: number };
     skipped: string[];
+    /** The prices and spot model the money columns used (not in --json). */
+    pricing?: BenchPricing;
 }
 
 function walk(dir: string): string[] {
@@ -141,7 +146,12 @@ interface Origin {
 type Quality = Map<Method, { mase: number[]; band: number[]; max: number[] }>;
 
 /** Scores one series; `progress` is called per origin. */
-export function benchSeries(name: string, s: Series, progress: (msg: string) => void = () => {}): SeriesScore[] | string {
+export function benchSeries(
+    name: string,
+    s: Series,
+    progress: (msg: string) => void = () => {},
+    pricing: BenchPricing = DEFAULT_BENCH_PRICING,
+): SeriesScore[] | string {
     const d = benchData(name, s);
     if (typeof d === "string") return d;
     const methods = FORECASTERS.filter((m) => m !== "mstl" || mstlAvailable());
@@ -151,7 +161,7 @@ export function benchSeries(name: string, s: Series, progress: (msg: string) => 
         return forecastOrigin(d, o, methods, quality);
     });
     const used = per.filter((p) => p.used).length;
-    return P99_PODS.map((pods) => scoreScenario(d, per, methods, quality, pods, used));
+    return P99_PODS.map((pods) => scoreScenario(d, per, methods, quality, pods, used, pricing));
 }
 
 function benchData(name: string, s: Series): BenchData | string {
@@ -216,6 +226,7 @@ function scoreScenario(
     quality: Quality,
     pods: number,
     used: number,
+    pricing: BenchPricing,
 ): SeriesScore {
     const cap = d.p99 / (pods * TARGET);
     const from = d.origins[0];
@@ -231,6 +242,7 @@ function scoreScenario(
             scoreFrom: from,
             controller,
             recordEvents: false,
+            recordTrajectory: true,
         });
         return {
             replicaHoursRatio: r.ratioToOracle,
@@ -238,6 +250,7 @@ function scoreScenario(
             capHitPct: 100 * r.capHitFraction,
             shortfallRatio: r.shortfallRatio,
             weightedCost: r.weightedCost,
+            ...priceReplay(r.trajectory!, Math.min(15, warm.step), floorOf(bounds), 60, pricing),
         };
     };
     const quality0 = (m: Method) => {
@@ -262,7 +275,7 @@ function scoreScenario(
     });
     statics[0] = { ...statics[0], from: -Infinity };
     out.push({ method: "static-peak", ...none, ...run(statics) });
-    const bound = floorBound(warm, from, d.origins, cap);
+    const bound = floorBound(warm, from, d.origins, cap, pricing);
     out.push({ method: "hindsight-hourly", ...none, ...bound.hourly });
     return { name: d.name, p99Pods: pods, origins: used, methods: out, floorBound: { noFloor: bound.noFloor, hindsight: bound.hindsight } };
 }
@@ -380,6 +393,7 @@ function floorBound(
     from: number,
     origins: readonly number[],
     cap: number,
+    pricing: BenchPricing,
 ): { noFloor: number; hindsight: number; hourly: ReplayScore } {
     let top = 0;
     for (const x of warm.values) if (Number.isFinite(x)) top = Math.max(top, x);
@@ -412,14 +426,18 @@ function floorBound(
         if (curve.length) hindsight += Math.min(...curve.map((p) => p.cost)); // absolute: oracleTicks 1
         a = b;
     }
-    return { noFloor: base.weightedCost, hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0, hourly: hindsightHourly(tr, hi) };
+    return {
+        noFloor: base.weightedCost,
+        hindsight: tr.oracleTicks > 0 ? hindsight / tr.oracleTicks : 0,
+        hourly: hindsightHourly(tr, hi, Math.min(15, warm.step), pricing),
+    };
 }
 
 /**
  * The best floor of each hour chosen in hindsight, priced on the no-floor replay's trajectory
  * with pods ready the moment the floor rises: the bound on what any hourly schedule can do.
  */
-function hindsightHourly(tr: Trajectory, hi: number): ReplayScore {
+function hindsightHourly(tr: Trajectory, hi: number, dt: number, pricing: BenchPricing): ReplayScore {
     const best = new Map<number, number>();
     for (const { hour, cell } of hourCells(tr)) {
         let f = 1;
@@ -427,7 +445,8 @@ function hindsightHourly(tr: Trajectory, hi: number): ReplayScore {
         for (const p of floorCurve(cell, 1, hi)) if (p.cost < c - 1e-12) [f, c] = [p.floor, p.cost];
         best.set(hour, f);
     }
-    const p = priceFloor(tr, (t) => best.get(Math.floor(t / 3600)) ?? 1, 0);
+    const floorAt = (t: number) => best.get(Math.floor(t / 3600)) ?? 1;
+    const p = priceFloor(tr, floorAt, 0);
     const n = tr.time.length;
     const o = tr.oracleTicks;
     return {
@@ -436,10 +455,16 @@ function hindsightHourly(tr: Trajectory, hi: number): ReplayScore {
         capHitPct: 0,
         shortfallRatio: o > 0 ? p.shortfallTicks / o : 0,
         weightedCost: p.cost,
+        ...priceReplay(withFloor(tr, floorAt), dt, floorAt, 60, pricing),
     };
 }
 
-export function runBench(dataDir: string, progress: (msg: string) => void = () => {}, only?: (rel: string) => boolean): BenchResult {
+export function runBench(
+    dataDir: string,
+    progress: (msg: string) => void = () => {},
+    only?: (rel: string) => boolean,
+    pricing: BenchPricing = DEFAULT_BENCH_PRICING,
+): BenchResult {
     const series: SeriesScore[] = [];
     const skipped: string[] = [];
     const all: Series[] = [];
@@ -456,12 +481,12 @@ export function runBench(dataDir: string, progress: (msg: string) => void = () =
         for (const s of ss) {
             all.push(s);
             const name = ss.length > 1 ? `${rel}#${s.name}` : rel;
-            const r = benchSeries(name, s, progress);
+            const r = benchSeries(name, s, progress, pricing);
             if (typeof r === "string") skipped.push(r);
             else series.push(...r);
         }
     }
     progress("speed: the dev stack's whole forecasting step, every mapped series at 30 days × 1 min");
     const speed = all.length ? benchSpeed(all) : { forecastMs: NaN, jsonParseMs: NaN, ratio: NaN };
-    return { series, speed, skipped };
+    return { series, speed, skipped, pricing };
 }

@@ -1,5 +1,6 @@
 /** The benchmark's Markdown: one table per series and scenario, the summary, the floor bound, the frontier and the speed line. */
 import { METHODS, P99_PODS, type BenchResult, type Method, type MethodScore } from "./bench";
+import { moneySummary } from "./benchPriceReport";
 
 /** The hindsight bound: a row of the tables, never "the best other method". */
 const BOUND: Method = "hindsight-hourly";
@@ -10,12 +11,12 @@ export function formatBench(r: BenchResult): string {
     for (const s of r.series) {
         out.push(`### ${s.name} · p99 needs ${s.p99Pods} pods · ${s.origins} origins`, "");
         out.push(
-            "| method | MASE | band cov. | max cov. | replica-h ÷ oracle | under-prov. % | cap hits % | shortfall ÷ oracle | SLO-weighted cost |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| method | MASE | band cov. | max cov. | replica-h ÷ oracle | under-prov. % | cap hits % | shortfall ÷ oracle | SLO-weighted cost | USD/month | USD/month, burst on spot | SLO-weighted cost with spot | spot interruptions |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         );
         for (const m of s.methods)
             out.push(
-                `| ${m.method} | ${f(m.mase)} | ${f(m.bandCoverage, 2)} | ${f(m.maxCoverage, 2)} | ${f(m.replicaHoursRatio)} | ${f(m.underProvisionedPct, 2)} | ${f(m.capHitPct, 2)} | ${f(m.shortfallRatio, 4)} | ${f(m.weightedCost)} |`,
+                `| ${m.method} | ${f(m.mase)} | ${f(m.bandCoverage, 2)} | ${f(m.maxCoverage, 2)} | ${f(m.replicaHoursRatio)} | ${f(m.underProvisionedPct, 2)} | ${f(m.capHitPct, 2)} | ${f(m.shortfallRatio, 4)} | ${f(m.weightedCost)} | ${f(m.monthlyCost, 2)} | ${f(m.spotMonthlyCost, 2)} | ${f(m.spotWeightedCost)} | ${m.spotInterruptions} |`,
             );
         out.push("");
     }
@@ -60,6 +61,7 @@ export function formatBench(r: BenchResult): string {
             `What minReplicas can do at all (the same replays): the HPA with no floor and no cap costs ${avg(bounded.map((s) => s.floorBound!.noFloor)).toFixed(3)} on average; with the best floor of each day chosen in hindsight, ${avg(bounded.map((s) => s.floorBound!.hindsight)).toFixed(3)}. A forecast sizes the floor and the cap; with cap hits kept near zero, the room between forecasters is this gap.`,
         );
     }
+    out.push(...moneySummary(r));
     out.push("", "Frontier (mean SLO-weighted cost against mean under-provisioned %, lower-left is better):", "");
     for (const m of METHODS) {
         const rows = r.series.map((s) => s.methods.find((x) => x.method === m)).filter((x): x is MethodScore => !!x);

@@ -61,6 +61,12 @@ describe("npm run bench:forecast --json", () => {
                         "capHitPct",
                         "shortfallRatio",
                         "weightedCost",
+                        // Issue 17: money and spot, added after the original fields.
+                        "monthlyCost",
+                        "spotMonthlyCost",
+                        "spotWeightedCost",
+                        "spotUnderProvisionedPct",
+                        "spotInterruptions",
                     ]);
                     const method = String(m.method);
                     const forecasts = !["reactive-3-50", "static-peak", "hindsight-hourly"].includes(method);
@@ -72,6 +78,12 @@ describe("npm run bench:forecast --json", () => {
                     assert.ok(
                         (m.weightedCost as number) >= (m.replicaHoursRatio as number) - 1e-9,
                         `${method}: cost includes replica-hours`,
+                    );
+                    // Spot only cuts the price and only adds shortfall.
+                    assert.ok((m.spotMonthlyCost as number) <= (m.monthlyCost as number) + 1e-9, `${method}: spot costs less`);
+                    assert.ok(
+                        (m.spotWeightedCost as number) >= (m.weightedCost as number) - 1e-9,
+                        `${method}: interruptions add shortfall`,
                     );
                 }
             }

@@ -38,9 +38,22 @@ describe("the benchmark", () => {
             for (const m of row.methods.filter((x) => x.capHitPct === 0 && x.method !== "seed" && x.method !== "hindsight-hourly"))
                 assert.ok(m.weightedCost >= fb.hindsight * 0.98, `${row.p99Pods} ${m.method} ${m.weightedCost} vs ${fb.hindsight}`);
         }
+        // Money: the static peak runs its floor all day (no burst, so nothing on spot), and spot
+        // only cuts the price and only adds shortfall (the same seed for every method).
+        for (const row of rows) {
+            const peak = row.methods.find((m) => m.method === "static-peak")!;
+            assert.equal(peak.spotMonthlyCost, peak.monthlyCost);
+            assert.equal(peak.spotInterruptions, 0);
+            for (const m of row.methods) {
+                assert.ok(m.monthlyCost > 0 && m.spotMonthlyCost <= m.monthlyCost + 1e-9, `${m.method}`);
+                assert.ok(m.spotWeightedCost >= m.weightedCost - 1e-9, `${m.method}`);
+            }
+        }
         const md = formatBench({ series: rows, speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 }, skipped: [] });
         assert.ok(md.includes("### smoke.csv · p99 needs 20 pods · 2 origins"));
         assert.match(md, /with the best floor of each day chosen in hindsight, \d\.\d{3}\./);
+        assert.match(md, /## Money and spot/);
+        assert.match(md, /One pod requests 0\.5 vCPU and 0\.5 GiB; on-demand \$0\.04048\/vCPU-h and \$0\.004445\/GiB-h/);
         assert.equal(
             benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]),
             "short.csv: 0.00 days is too short for 7 training days and a test day",
