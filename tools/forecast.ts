@@ -26,6 +26,8 @@ import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
 import { svgToPng, workloadSvg } from "./forecast/chart";
 import { markdownReport } from "./forecast/report";
+import { stackCost, type StackCost } from "../plan/cost";
+import { withForecast } from "../plan/forecast";
 import {
     CliError,
     parseCommand,
@@ -90,10 +92,10 @@ export function checkReportDir(dir: string, option: string): string {
  * listed and this one does not write (a workload no longer mapped) are removed. Nothing else in
  * the directory is touched.
  */
-export function writeReport(f: ProgramForecast, outDir: string): string[] {
+export function writeReport(f: ProgramForecast, outDir: string, cost?: StackCost): string[] {
     fs.mkdirSync(outDir, { recursive: true });
     const contents = new Map<string, string | Buffer>();
-    contents.set("report.md", markdownReport(f.result, f.dataTier));
+    contents.set("report.md", markdownReport(f.result, f.dataTier, cost));
     for (const w of f.result.workloads) {
         const svg = workloadSvg(w, f.schedules[w.name]);
         contents.set(`${w.name}.svg`, svg);
@@ -209,15 +211,18 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     // The program reads its exports relative to its own folder (index.ts); so does this tool,
     // whichever folder the config came from, so both size from the same files.
     let f: ProgramForecast;
+    let cost: StackCost;
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
+        // Priced like the program prices it: the forecast's numbers applied as the stack file's own.
+        cost = stackCost({ stack: o.stack, configured: config, final: withForecast(config, f.values, o.stack), forecast: f.result });
     } catch (e) {
         return invalid(e);
     }
     const ms = performance.now() - t0;
     let files: string[];
     try {
-        files = writeReport(f, outDir);
+        files = writeReport(f, outDir, cost);
     } catch (e) {
         if (isFsError(e))
             throw new CliError(
@@ -230,7 +235,7 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
         io.out(
             JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2),
         );
-    else io.out(markdownReport(f.result, f.dataTier));
+    else io.out(markdownReport(f.result, f.dataTier, cost));
     io.err(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}`);
     return EXIT.ok;
 }
