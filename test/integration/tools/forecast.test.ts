@@ -49,6 +49,23 @@ describe("npm run forecast", () => {
                 /\| `redis\.masters` \| 3 \| \*\*4\*\* \| memoryUsed \d+ MiB, opsPerSecond [\d.]+ \| [^|]+ \| \d+ % memory and \d+ ops\/s per master at the peak: scale out to \d+ \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, [56] wanted \|/,
             );
             assert.match(r.stdout, /\| `postgres\.replicas` \| 0 \| 0 \| readQueries [\d.]+ \|/);
+            // The cost section (issue 17): the fixed tiers as test/integration/render/cost.test.ts works them out
+            // from Pulumi.dev.yaml; the cache's fourth master (0.0197693625 × 730 = 14.43) from the forecast.
+            assert.ok(
+                r.stdout.includes(
+                    [
+                        "| analytics | 14.63 | 14.63 | 0.00 |",
+                        "| postgres | 58.52 | 58.52 | 0.00 |",
+                        "| poolers | 19.63 | 19.63 | 0.00 |",
+                        "| redis | 66.96 | 81.39 | +14.43 |",
+                    ].join("\n"),
+                ),
+                r.stdout,
+            );
+            assert.match(
+                r.stdout,
+                /\nReserved floor: commit [\d.]+ vCPU and [\d.]+ GiB \(what the proposed stack keeps busy 90 % of the hours/,
+            );
             const bad = spawnSync(
                 process.execPath,
                 ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out],
