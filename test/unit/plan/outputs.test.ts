@@ -152,6 +152,20 @@ describe("stackOutputs", () => {
         );
     });
 
+    test("the cost output: plain numbers per tier and the reserved totals, without the per-workload floors", () => {
+        const c = parseConfig({ environment: "dev", postgres: { enabled: false }, redis: { enabled: false } }, "dev");
+        const cost = stackCost({ stack: "dev", configured: c, final: c });
+        const out = stackOutputs(planStack(c, "dev"), site, {}, undefined, cost).cost;
+        assert.deepEqual(Object.keys(out), ["currency", "hoursPerMonth", "tiers", "total", "reserved"]);
+        assert.deepEqual(Object.keys(out.reserved), ["coverage", "vcpu", "gib", "monthly", "saving"]);
+        assert.deepEqual([out.currency, out.tiers, out.total], [cost.currency, cost.tiers, cost.total]);
+        // No data tier: its tiers cost nothing.
+        assert.deepEqual(
+            [out.tiers.postgres, out.tiers.poolers, out.tiers.redis],
+            [0, 0, 0].map(() => ({ now: 0, proposed: 0 })),
+        );
+    });
+
     test("a stack without a data tier exports nulls (the next preview reads dataTier.redis back)", () => {
         const c = parseConfig({ environment: "dev", postgres: { enabled: false }, redis: { enabled: false } }, "dev");
         assert.deepEqual(
