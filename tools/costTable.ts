@@ -49,20 +49,41 @@ export function costLines(c: CostOutputs): string[] {
     return [heading(c), ...table(rows), `  ${reservedLine(c)}`];
 }
 
+/** The stack's cost, and the base branch's (`npm run forecast -- --base-config-dir`), or why there is none. */
+export type CostComparison = StackCost & { readonly base?: StackCost | string };
+
+/** The tiers' table: now, proposed and the change; with the base branch's proposed figures, the change against them. */
+function tierTable(c: CostComparison): string[] {
+    const base = typeof c.base === "object" ? c.base : undefined;
+    const row = (name: string, now: number, proposed: number, was?: number) =>
+        `| ${name} | ${money(now)} | ${money(proposed)} | ${change(now, proposed) || "0.00"} |${was === undefined ? "" : ` ${money(was)} | ${change(was, proposed) || "0.00"} |`}`;
+    return [
+        `| tier | now | proposed | change |${base ? " base branch | vs base |" : ""}`,
+        `|---|---:|---:|---:|${base ? "---:|---:|" : ""}`,
+        ...COST_TIERS.map((t) => row(t, c.tiers[t].now, c.tiers[t].proposed, base?.tiers[t].proposed)),
+        row("**total**", c.total.now, c.total.proposed, base?.total.proposed),
+    ];
+}
+
 /** The forecast report's section: the tiers' table, then the reserved floor per workload and what it saves. */
-export function costMarkdown(c: StackCost): string[] {
-    const row = (name: string, now: number, proposed: number) =>
-        `| ${name} | ${money(now)} | ${money(proposed)} | ${change(now, proposed) || "0.00"} |`;
+export function costMarkdown(c: CostComparison): string[] {
     const floors = c.reserved.floors.filter((f) => f.replicas > 0);
+    const base =
+        c.base === undefined
+            ? []
+            : typeof c.base === "string"
+              ? [`Base branch: no figures: ${c.base}.`, ""]
+              : [
+                    "Base branch: its stack files as proposed by the same forecast on the same exports, so the difference is what the branch changes.",
+                    "",
+                ];
     return [
         `### ${heading(c).replace(/:$/, "")}`,
         "",
         `Requests (every container's, × replicas) at \`cost.prices.onDemand\`, ${c.hoursPerMonth} hours a month. Now: the stack file's sizes; proposed: after the forecast. Autoscaled workloads count the mean replicas of the replay of the last days under each bounds (their minReplicas when not sized from metrics).`,
         "",
-        "| tier | now | proposed | change |",
-        "|---|---:|---:|---:|",
-        ...COST_TIERS.map((t) => row(t, c.tiers[t].now, c.tiers[t].proposed)),
-        row("**total**", c.total.now, c.total.proposed),
+        ...base,
+        ...tierTable(c),
         "",
         `Reserved floor: ${reservedLine(c).replace(/^reserved: /, "")}. Each workload's floor is the most pods it runs at least that share of the time (the fixed tiers: all of them); the rest stays on demand.`,
         "",

@@ -4,8 +4,7 @@
  */
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { StackForecast } from "../../forecast/stack";
-import type { StackCost } from "../../plan/cost";
-import { costMarkdown } from "../costTable";
+import { costMarkdown, type CostComparison } from "../costTable";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -16,9 +15,10 @@ const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s /
 
 /**
  * The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that
- * decided); with `cost`, the monthly cost per tier now and as proposed, and the reserved floor.
+ * decided); with `cost`, the monthly cost per tier now and as proposed (and on the base branch),
+ * and the reserved floor.
  */
-export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, cost?: StackCost): string {
+export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, cost?: CostComparison): string {
     const out: string[] = [];
     out.push(`## Forecast sizing for stack \`${r.stack}\``, "");
     out.push(
