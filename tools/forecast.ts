@@ -258,7 +258,11 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     }
     if (o.json)
         io.out(
-            JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2),
+            JSON.stringify(
+                { ...f.result, dataTier: f.dataTier, cost },
+                (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v),
+                2,
+            ),
         );
     else io.out(markdownReport(f.result, f.dataTier, cost));
     io.err(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}`);
