@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, previousOutputs } from "./components";
 import { loadConfig } from "./config";
 import { programForecast } from "./forecast/program";
+import { stackCost } from "./plan/cost";
 import { withForecast } from "./plan/forecast";
 import { deployedFloorSchedules, stackOutputs, type DataTierOutputs, type StackOutputs } from "./plan/outputs";
 import { planStack } from "./plan/stack";
@@ -53,5 +54,12 @@ export = async (): Promise<StackOutputs> => {
     declareDashboards(cfg, plan, ns.name, platform.opts);
 
     const charts = Object.fromEntries(Object.values(CHARTS).map((c) => [c.chart, c.version]));
-    return stackOutputs(plan, { environment: cfg.environment, namespace: cfg.namespace, hostname: cfg.gateway.hostname }, charts, forecast);
+    const cost = stackCost({ stack, configured, final: cfg, forecast: forecast?.result });
+    return stackOutputs(
+        plan,
+        { environment: cfg.environment, namespace: cfg.namespace, hostname: cfg.gateway.hostname },
+        charts,
+        forecast,
+        cost,
+    );
 };

@@ -108,7 +108,7 @@ export function describeIssue(
             if (issue.origin === "array")
                 return { key, text: `(${v()}) must have at least ${String(issue.minimum)} ${issue.minimum === 1 ? "entry" : "entries"}` };
             if (issue.origin === "string") return { key, text: `(${v()}) must have at least ${String(issue.minimum)} characters` };
-            return { key, text: `(${v()}) must be >= ${String(issue.minimum)}` };
+            return { key, text: `(${v()}) must be ${issue.inclusive === false ? ">" : ">="} ${String(issue.minimum)}` };
         case "too_big":
             return { key, text: `(${v()}) must be <= ${String(issue.maximum)}` };
         case "invalid_type": {

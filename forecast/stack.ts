@@ -125,6 +125,11 @@ export interface RiskSummary {
     readonly underProvisionedPct: number;
     readonly capHitPct: number;
     readonly weightedCost: number;
+    /**
+     * Share of the replayed time with at least n replicas, n = 0 .. the most (index 0 is 1): the
+     * mean replicas is the sum from n = 1, the reserved floor the largest n at the coverage (plan/cost/).
+     */
+    readonly replicasAtLeast: readonly number[];
 }
 
 export interface MetricForecast {

@@ -172,7 +172,21 @@ const riskOf = (r: ReplayResult): RiskSummary => ({
     underProvisionedPct: 100 * r.underProvisionedFraction,
     capHitPct: 100 * r.capHitFraction,
     weightedCost: r.weightedCost,
+    replicasAtLeast: r.trajectory ? replicasAtLeast(r.trajectory.replicas) : [],
 });
+
+/** Share of the ticks with at least n replicas, n = 0 .. the most (the cost model's mean replicas and reserved floor). */
+export function replicasAtLeast(replicas: Int32Array): number[] {
+    if (replicas.length === 0) return [];
+    // A loop, not Math.max(...replicas): weeks of 15 s ticks are more arguments than a call takes.
+    const most = replicas.reduce((m, r) => Math.max(m, r), 0);
+    const counts = new Array<number>(most + 1).fill(0);
+    for (const r of replicas) counts[r]++;
+    const out = new Array<number>(counts.length);
+    let above = 0;
+    for (let n = counts.length - 1; n >= 0; n--) out[n] = (above += counts[n]) / replicas.length;
+    return out;
+}
 
 /**
  * Exact replays of the last `floorHistoryDays` under the current and the proposed bounds, once
@@ -195,14 +209,23 @@ function risks(
     const rm: ReplayMetric[] = metrics.map((m, i) => ({ ...m.capacity, load: aligned.values[i] }));
     const replays = new Map<string, RiskSummary>();
     const fc = plan.floorCheck;
-    if (fc && !fc.scaled && fc.start === aligned.start && fc.step === aligned.step && fc.length === (rm[0]?.load.length ?? 0))
+    // Reused only with its trajectory: the cost model reads the replicas over time from it.
+    if (
+        fc?.result.trajectory &&
+        !fc.scaled &&
+        fc.start === aligned.start &&
+        fc.step === aligned.step &&
+        fc.length === (rm[0]?.load.length ?? 0)
+    )
         replays.set(`${fc.minReplicas}..${fc.maxReplicas}`, riskOf(fc.result));
     const sim = (b: Bounds) => {
         const key = `${b.minReplicas}..${b.maxReplicas}`;
         let r = replays.get(key);
         if (!r) {
             const input = { start: aligned.start, step: aligned.step, metrics: rm, bounds: b, behavior: w.behavior };
-            r = riskOf(replay({ ...input, readinessDelaySeconds: settings.readinessDelaySeconds, recordEvents: false }));
+            r = riskOf(
+                replay({ ...input, readinessDelaySeconds: settings.readinessDelaySeconds, recordEvents: false, recordTrajectory: true }),
+            );
             replays.set(key, r);
         }
         return r;

@@ -6,6 +6,7 @@ import type { ProgramForecast } from "../forecast/program";
 import type { FloorSchedule } from "../forecast/schedule";
 import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import type { RedisMemoryModel } from "../policies/contract/redisMemory";
+import type { StackCost } from "./cost";
 import type { StackPlan } from "./stack";
 
 export interface DataTierOutputs {
@@ -57,7 +58,12 @@ export interface StackOutputs {
     readonly charts: Readonly<Record<string, string>>;
     readonly forecast: ForecastOutputs | null;
     readonly dataTier: DataTierOutputs;
+    /** Monthly cost per tier now and as proposed, and the reserved floor's commitment (plain numbers, `currency`). */
+    readonly cost: CostOutputs;
 }
+
+/** The cost model's figures without the per-workload floors (the forecast report lists those). */
+export type CostOutputs = Omit<StackCost, "reserved"> & { readonly reserved: Omit<StackCost["reserved"], "floors"> };
 
 /** What the stack exports. */
 export function stackOutputs(
@@ -65,6 +71,7 @@ export function stackOutputs(
     site: { readonly environment: string; readonly namespace: string; readonly hostname: string },
     charts: Readonly<Record<string, string>>,
     forecast: ProgramForecast | undefined,
+    cost: StackCost,
 ): StackOutputs {
     const pg = plan.data.postgres;
     const redis = plan.data.redis;
@@ -90,7 +97,13 @@ export function stackOutputs(
             redis: redisOutputs(redis),
             sessions: redisOutputs(plan.data.sessions),
         },
+        cost: costOutputs(cost),
     };
+}
+
+function costOutputs(c: StackCost): CostOutputs {
+    const { floors: _floors, ...reserved } = c.reserved;
+    return { ...c, reserved };
 }
 
 const MiB = 1024 * 1024;

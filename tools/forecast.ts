@@ -25,8 +25,10 @@ import { programForecast, type ProgramForecast } from "../forecast/program";
 import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
 import { svgToPng, workloadSvg } from "./forecast/chart";
-import { markdownReport } from "./forecast/report";
-import { rightSizingRows, type RightSizingRow } from "./forecast/rightSizingReport";
+import { markdownReport, type ReportExtras } from "./forecast/report";
+import { rightSizingRows } from "./forecast/rightSizingReport";
+import { stackCost, type StackCost } from "../plan/cost";
+import { withForecast } from "../plan/forecast";
 import {
     CliError,
     parseCommand,
@@ -91,10 +93,10 @@ export function checkReportDir(dir: string, option: string): string {
  * listed and this one does not write (a workload no longer mapped) are removed. Nothing else in
  * the directory is touched.
  */
-export function writeReport(f: ProgramForecast, outDir: string, rightSizing: readonly RightSizingRow[] = []): string[] {
+export function writeReport(f: ProgramForecast, outDir: string, extras: ReportExtras = {}): string[] {
     fs.mkdirSync(outDir, { recursive: true });
     const contents = new Map<string, string | Buffer>();
-    contents.set("report.md", markdownReport(f.result, f.dataTier, rightSizing));
+    contents.set("report.md", markdownReport(f.result, f.dataTier, extras));
     for (const w of f.result.workloads) {
         const svg = workloadSvg(w, f.schedules[w.name]);
         contents.set(`${w.name}.svg`, svg);
@@ -128,6 +130,26 @@ export function writeReport(f: ProgramForecast, outDir: string, rightSizing: rea
     return [...contents.keys()].map((n) => path.join(outDir, n));
 }
 
+/** Priced like the program prices it: the forecast's numbers applied as the stack file's own. */
+function pricedForecast(config: AppConfig, f: ProgramForecast, stack: string): StackCost {
+    return stackCost({ stack, configured: config, final: withForecast(config, f.values, stack), forecast: f.result });
+}
+
+/**
+ * The base branch's stack files (`--base-config-dir`) priced by this branch's forecast and cost
+ * model on the same exports, so the difference is the change of the stack files; or why not.
+ */
+function baseCost(o: Options, now: Date | undefined): StackCost | string {
+    try {
+        const config = readAppConfig(o.baseConfigDir!, o.stack);
+        return pricedForecast(config, programForecast({ stack: o.stack, projectDir: ROOT, config, now }), o.stack);
+    } catch (e) {
+        if (e instanceof ConfigError || e instanceof StackConfigError)
+            return `its stack files do not validate with this branch's schema (${withoutCredentials(e.message.split("\n")[0])})`;
+        throw e;
+    }
+}
+
 interface Options {
     readonly stack: string;
     readonly refresh: boolean;
@@ -135,6 +157,7 @@ interface Options {
     readonly out?: string;
     readonly now?: string;
     readonly json: boolean;
+    readonly baseConfigDir?: string;
 }
 
 /** The CLI; resolves to the exit code (EXIT). */
@@ -153,7 +176,11 @@ export async function main(argv: string[], io: Io = STDIO, env: NodeJS.ProcessEn
             "--now <iso>",
             "time of this run, for staleness checks and --refresh's end (default: now when forecast.maxAgeDays is set, else the newest data point; now for --refresh)",
         )
-        .option("--json", "print the result as JSON instead of Markdown", false);
+        .option("--json", "print the result as JSON instead of Markdown", false)
+        .option(
+            "--base-config-dir <dir>",
+            "directory holding the base branch's Pulumi.yaml and stack file: the report's cost table adds what they cost (same exports and model)",
+        );
     const parsed = parseCommand(p, argv, io, EXIT.usage);
     if (parsed !== undefined) return parsed;
     try {
@@ -210,17 +237,18 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     // The program reads its exports relative to its own folder (index.ts); so does this tool,
     // whichever folder the config came from, so both size from the same files.
     let f: ProgramForecast;
-    let rightSizing: RightSizingRow[];
+    let extras: ReportExtras;
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
-        rightSizing = rightSizingRows(config, o.stack, ROOT);
+        const cost = { ...pricedForecast(config, f, o.stack), base: o.baseConfigDir === undefined ? undefined : baseCost(o, now) };
+        extras = { cost, rightSizing: rightSizingRows(config, o.stack, ROOT) };
     } catch (e) {
         return invalid(e);
     }
     const ms = performance.now() - t0;
     let files: string[];
     try {
-        files = writeReport(f, outDir, rightSizing);
+        files = writeReport(f, outDir, extras);
     } catch (e) {
         if (isFsError(e))
             throw new CliError(
@@ -231,9 +259,13 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     }
     if (o.json)
         io.out(
-            JSON.stringify({ ...f.result, dataTier: f.dataTier }, (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v), 2),
+            JSON.stringify(
+                { ...f.result, dataTier: f.dataTier, cost: extras.cost, rightSizing: extras.rightSizing },
+                (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v),
+                2,
+            ),
         );
-    else io.out(markdownReport(f.result, f.dataTier, rightSizing));
+    else io.out(markdownReport(f.result, f.dataTier, extras));
     io.err(`forecast step ${ms.toFixed(0)} ms; wrote ${files.map((x) => path.relative(process.cwd(), x)).join(", ")}`);
     return EXIT.ok;
 }

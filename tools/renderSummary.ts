@@ -5,6 +5,8 @@
 import { prerequisites } from "../admission/prerequisites";
 import { kubernetesObjects, type RenderResult } from "./mockRuntime";
 import { plainTextSecretsWarning } from "../config/stackFile";
+import type { CostOutputs } from "../plan/outputs";
+import { costLines } from "./costTable";
 
 /** A rendered Kubernetes object of any kind, read only for the summary (every nested access is guarded). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of many kinds, some custom resources without types
@@ -45,6 +47,7 @@ export function summarize(result: RenderResult): string {
         ...overview(result, objects.length, releases.length),
         ...autoscaled(objects),
         ...forecastSizing(result),
+        ...costSection(result),
         ...warningsOf(result),
         ...vpaSection(objects),
         ...dataTierSection(result, objects),
@@ -103,6 +106,11 @@ function forecastSizing(result: RenderResult): string[] {
         lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
     for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
     return lines;
+}
+
+function costSection(result: RenderResult): string[] {
+    const cost = result.outputs.cost as CostOutputs | undefined;
+    return cost ? ["", ...costLines(cost)] : [];
 }
 
 /** Anything else the program logged as a warning (the forecast's are listed with it), and what the render has to say about secrets. */

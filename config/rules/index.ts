@@ -5,6 +5,7 @@
 import type { AppConfig } from "../schema";
 import { renderToDirectoryProblems, zoneProblems } from "./cluster";
 import { computeProblems } from "./compute";
+import { costProblems } from "./cost";
 import { dataProblems } from "./data";
 import { guardrailProblems } from "./forecast";
 import type { Rule, Show } from "./rule";
@@ -20,6 +21,7 @@ const RULES: readonly Rule[] = [
     renderToDirectoryProblems,
     guardrailProblems,
     routingProblems,
+    costProblems,
 ];
 
 /** Every problem the cross-field rules find in a config that passed the schema, in rule order. */

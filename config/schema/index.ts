@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { cluster, environment, namespace, zones } from "./cluster";
 import { analytics, api, workers } from "./compute";
+import { cost } from "./cost";
 import { databaseAccess, pooler, postgres, redis } from "./data";
 import { forecast } from "./forecast";
 import { images, metrics } from "./platform";
@@ -32,6 +33,7 @@ export const ConfigSchema = z.strictObject({
     databaseAccess,
     redis,
     forecast,
+    cost,
     images,
     network,
 });

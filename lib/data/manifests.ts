@@ -184,7 +184,7 @@ export const restrictedContainer = () => ({
 });
 
 /** The exporter sidecar's requests (Guaranteed memory: a sidecar's OOM restarts only itself). */
-const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } };
+export const EXPORTER_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } };
 
 /** The AUTH Secret of a RedisCluster (key `password`), made by components/data/redisCluster.ts. */
 export const redisAuthSecretName = (name: string): string => `${name}-auth`;

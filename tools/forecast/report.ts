@@ -5,6 +5,7 @@
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { StackForecast } from "../../forecast/stack";
 import { rightSizingSection, type RightSizingRow } from "./rightSizingReport";
+import { costMarkdown, type CostComparison } from "../costTable";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -13,8 +14,19 @@ const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString(
 const load = (metric: string, x: number) => (/^memory/.test(metric) && Number.isFinite(x) ? `${(x / 2 ** 20).toFixed(0)} MiB` : f(x, 1));
 const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s / 86400).toFixed(1)} d`);
 
-/** The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that decided); with `rightSizing`, its section. */
-export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, rightSizing: readonly RightSizingRow[] = []): string {
+/** The report's optional sections beyond the sizing. */
+export interface ReportExtras {
+    /** The monthly cost per tier now and as proposed (and on the base branch), and the reserved floor. */
+    readonly cost?: CostComparison;
+    /** Declared vs recommended requests per workload. */
+    readonly rightSizing?: readonly RightSizingRow[];
+}
+
+/**
+ * The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that
+ * decided); with `extras`, the cost and right-sizing sections.
+ */
+export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, extras: ReportExtras = {}): string {
     const out: string[] = [];
     out.push(`## Forecast sizing for stack \`${r.stack}\``, "");
     out.push(
@@ -63,7 +75,8 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, ri
     }
     if (r.workloads.every((w) => w.capacity.length === 0)) out.push("Capacity planner: no metric reaches its limit within 3 days.", "");
     if (dataTier && dataTier.counts.length) out.push(...dataTierSection(dataTier));
-    out.push(...rightSizingSection(rightSizing));
+    out.push(...rightSizingSection(extras.rightSizing ?? []));
+    if (extras.cost) out.push(...costMarkdown(extras.cost));
     return out.join("\n");
 }
 

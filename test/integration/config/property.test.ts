@@ -64,6 +64,8 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
             return v === "" || (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2])) ? undefined : "bounds";
         },
     ],
+    // ISO 4217: three capitals (the schema checks the runtime's list of codes).
+    [/^cost\.currency$/, (v) => (/^[A-Z]{3}$/.test(v) ? undefined : "currency")],
     // Enumerations: the schema's own list.
     [
         /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$/,

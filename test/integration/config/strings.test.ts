@@ -111,6 +111,7 @@ const STRING_KEYS: [RegExp, string, string][] = [
     ],
     [/^forecast\.series\..*\.file$/, "/etc/passwd", PATH],
     [/^forecast\.series\..*\.(series|query)$/, "up\u0000", TEXT],
+    [/^cost\.currency$/, "US$", "must be an ISO 4217 currency code in capitals, such as USD, EUR or GBP"],
 ];
 
 /** The key as a message names it, and a raw config that sets `docPath` to `v` (a dev stack). */
@@ -142,7 +143,7 @@ describe("defect 7: every string key is checked by the grammar of what it become
             docs.map((d) => d.path).filter((p) => !STRING_KEYS.some(([re]) => re.test(p))),
             [],
         );
-        assert.equal(docs.length, 152);
+        assert.equal(docs.length, 153);
     });
     for (const d of docs) {
         const [, bad, rule] = STRING_KEYS.find(([re]) => re.test(d.path)) ?? [undefined, "", ""];

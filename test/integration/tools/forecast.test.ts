@@ -49,6 +49,53 @@ describe("npm run forecast", () => {
                 /\| `redis\.masters` \| 3 \| \*\*4\*\* \| memoryUsed \d+ MiB, opsPerSecond [\d.]+ \| [^|]+ \| \d+ % memory and \d+ ops\/s per master at the peak: scale out to \d+ \(memory above 80 % on a node\)(; clamped to the guardrails 3\.\.6)?; one shard per update \(redis\.allowShardJump is off\): 4 now, [56] wanted \|/,
             );
             assert.match(r.stdout, /\| `postgres\.replicas` \| 0 \| 0 \| readQueries [\d.]+ \|/);
+            // The cost section (issue 17): the fixed tiers as test/integration/render/cost.test.ts works them out
+            // from Pulumi.dev.yaml; the cache's fourth master (0.0197693625 × 730 = 14.43) from the forecast.
+            assert.ok(
+                r.stdout.includes(
+                    [
+                        "| analytics | 14.63 | 14.63 | 0.00 |",
+                        "| postgres | 58.52 | 58.52 | 0.00 |",
+                        "| poolers | 19.63 | 19.63 | 0.00 |",
+                        "| redis | 66.96 | 81.39 | +14.43 |",
+                    ].join("\n"),
+                ),
+                r.stdout,
+            );
+            assert.match(
+                r.stdout,
+                /\nReserved floor: commit [\d.]+ vCPU and [\d.]+ GiB \(what the proposed stack keeps busy 90 % of the hours/,
+            );
+            // The base branch's stack files priced alike (--base-config-dir): one analytics replica more
+            // there is 0.0200425 × 730 = 14.63 more (test/integration/render/cost.test.ts), and nothing else differs.
+            const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "fc-base-"));
+            fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(baseDir, "Pulumi.yaml"));
+            const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+            fs.writeFileSync(path.join(baseDir, "Pulumi.dev.yaml"), dev.replace(/(:analytics:\n\s+replicas:) 1\n/, "$1 2\n"));
+            const cli = (dir: string) =>
+                spawnSync(
+                    process.execPath,
+                    ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "dev", "--out", out, "--base-config-dir", dir],
+                    { cwd: ROOT, encoding: "utf8" },
+                );
+            try {
+                const b = cli(baseDir);
+                assert.equal(b.status, 0, b.stderr);
+                assert.match(b.stdout, /\n\| analytics \| 14\.63 \| 14\.63 \| 0\.00 \| 29\.26 \| -14\.63 \|\n/);
+                assert.match(b.stdout, /\n\| postgres \| 58\.52 \| 58\.52 \| 0\.00 \| 58\.52 \| 0\.00 \|\n/);
+                // Base stack files this branch's schema refuses: the report says so, the forecast still succeeds.
+                fs.writeFileSync(path.join(baseDir, "Pulumi.dev.yaml"), dev.replace("config:\n", "config:\n  sysmanage-scaling:gone: 1\n"));
+                const gone = cli(baseDir);
+                assert.equal(gone.status, 0, gone.stderr);
+                assert.ok(
+                    gone.stdout.includes(
+                        "Base branch: no figures: its stack files do not validate with this branch's schema (Pulumi.dev.yaml: gone is not a known key (see the config table in docs/configuration.md)).",
+                    ),
+                    gone.stdout,
+                );
+            } finally {
+                fs.rmSync(baseDir, { recursive: true, force: true });
+            }
             const bad = spawnSync(
                 process.execPath,
                 ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "nope", "--out", out],

@@ -49,6 +49,10 @@ describe("GitHub Actions workflows", () => {
         const forecast = steps(p).findIndex((s) => /npm run --silent forecast/.test(s.run ?? ""));
         assert.ok(forecast >= 0 && forecast < steps(p).indexOf(preview));
         assert.match(steps(p)[forecast].run, /if \[ -n "\$PROMETHEUS_URL" \]; then .*--refresh/);
+        // The cost table's base column (issue 17): the base branch's stack files, fetched before the forecast prices them.
+        const base = steps(p).findIndex((s) => /git show FETCH_HEAD:Pulumi\.yaml > base-config\/Pulumi\.yaml/.test(s.run ?? ""));
+        assert.ok(base >= 0 && base < forecast);
+        assert.match(steps(p)[forecast].run, /--base-config-dir base-config/);
         // The charts' PNG text needs a font on the runner, installed before the forecast draws them.
         const font = steps(p).findIndex((s) => /apt-get install .*fonts-dejavu-core/.test(s.run ?? ""));
         assert.ok(font >= 0 && font < forecast);

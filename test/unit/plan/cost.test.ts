@@ -1,0 +1,139 @@
+/**
+ * The cost model (issue 17) on examples worked on paper: the prices and replicas are chosen so
+ * that every figure is a short sum, written out in the comments; the code's figures must match
+ * them exactly (to the cent where the model rounds, to 1e-9 where it does not).
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig } from "../../../config/parse";
+import type { WorkloadForecast } from "../../../forecast/stack";
+import { costItems, floorAt, monthlyByTier, reservedPlan, stackCost, type CostItem } from "../../../plan/cost";
+import { replicasAtLeast } from "../../../forecast/workload";
+
+const round9 = (x: number) => Math.round(x * 1e9) / 1e9;
+const PRICES = { onDemand: { vcpuHour: 0.04, gibHour: 0.005 }, reserved: { vcpuHour: 0.025, gibHour: 0.003 } };
+
+// An API of 0.5 vCPU / 1 GiB that runs 1 pod all the time, 2 pods 75 % and 3 pods 25 % of the
+// time (mean 1 + 0.75 + 0.25 = 2), and a Postgres of 2 instances of 2 vCPU / 8 GiB.
+const API: CostItem = { tier: "api", name: "api", vcpu: 0.5, gib: 1, mean: 2, atLeast: [1, 1, 0.75, 0.25] };
+const PG: CostItem = { tier: "postgres", name: "sysmanage-pg", vcpu: 2, gib: 8, mean: 2 };
+
+describe("pricing a tiny plan by hand", () => {
+    test("monthly on demand: api 2 × (0.5 × 0.04 + 1 × 0.005) × 730 = 36.5; postgres 2 × (2 × 0.04 + 8 × 0.005) × 730 = 175.2", () => {
+        const m = monthlyByTier([API, PG], PRICES.onDemand, 730);
+        assert.deepEqual(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round9(v)])), {
+            api: 36.5,
+            workers: 0,
+            analytics: 0,
+            postgres: 175.2,
+            poolers: 0,
+            redis: 0,
+        });
+    });
+
+    test("the floor at 75 %: 2 pods (1 and 0.75 reach it, 0.25 does not), busy 1 + 0.75 = 1.75 of them on average", () => {
+        assert.deepEqual(floorAt(API, 0.75), { replicas: 2, busy: 1.75 });
+        assert.deepEqual(floorAt(API, 0.8), { replicas: 1, busy: 1 });
+        assert.deepEqual(floorAt(API, 1), { replicas: 1, busy: 1 });
+        // A fixed count is busy all the time: all of it.
+        assert.deepEqual(floorAt(PG, 0.75), { replicas: 2, busy: 2 });
+    });
+
+    test("the reserved plan at 75 %: floors at the reserved price every hour, the pods above them on demand", () => {
+        // api: 2 reserved pods × (0.5 × 0.025 + 1 × 0.003 = 0.0155) = 0.031, plus (2 − 1.75) pods on
+        // demand × 0.025 = 0.00625: 0.03725 an hour, × 730 = 27.1925.
+        // postgres: 2 × (2 × 0.025 + 8 × 0.003 = 0.074) = 0.148 an hour, × 730 = 108.04.
+        // 27.1925 + 108.04 = 135.2325 a month, against 36.5 + 175.2 = 211.7 on demand: saves 76.4675.
+        const r = reservedPlan([API, PG], PRICES, 730, 0.75);
+        assert.equal(round9(r.monthly), 135.2325);
+        assert.equal(round9(r.saving), 76.4675);
+        // Commit 2 × 0.5 + 2 × 2 = 5 vCPU and 2 × 1 + 2 × 8 = 18 GiB.
+        assert.deepEqual([r.vcpu, r.gib], [5, 18]);
+        assert.deepEqual(r.floors, [
+            { name: "api", tier: "api", replicas: 2, vcpu: 1, gib: 2 },
+            { name: "sysmanage-pg", tier: "postgres", replicas: 2, vcpu: 4, gib: 16 },
+        ]);
+    });
+
+    test("replicasAtLeast: the share of ticks with at least n replicas", () => {
+        assert.deepEqual(replicasAtLeast(Int32Array.from([1, 2, 2, 3])), [1, 1, 0.75, 0.25]);
+        assert.deepEqual(replicasAtLeast(Int32Array.from([0, 2])), [1, 0.5, 0.5]);
+        assert.deepEqual(replicasAtLeast(new Int32Array(0)), []);
+    });
+});
+
+/** A stack of an API (0.5 vCPU, 1 GiB) and a cache of 3 Redis nodes, nothing else, at round prices. */
+function tinyConfig(extra: Record<string, unknown> = {}) {
+    return parseConfig(
+        {
+            environment: "dev",
+            api: { minReplicas: 1, maxReplicas: 4, resources: { cpuRequest: "500m", memoryRequest: "1Gi", memoryLimit: "1Gi" } },
+            workers: Object.fromEntries(["queue", "agent", "report", "cleanup"].map((p) => [p, { enabled: false }])),
+            analytics: { enabled: false },
+            postgres: { enabled: false },
+            // 450m + the exporter's 50m = 0.5 vCPU, 1984Mi + its 64Mi = 2 GiB per node.
+            redis: { masters: 3, replicasPerMaster: 0, cpu: "450m", memory: "1984Mi", sessions: { enabled: false } },
+            cost: { prices: { ...PRICES, spot: { vcpuHour: 0.01, gibHour: 0.001 } }, hoursPerMonth: 730, reserved: { coverage: 0.8 } },
+            ...extra,
+        },
+        "dev",
+    );
+}
+
+describe("a stack's cost, now and as proposed", () => {
+    test("the pods of each tier: the API at minReplicas without a forecast, each Redis node with its exporter", () => {
+        assert.deepEqual(
+            costItems(tinyConfig(), "dev", (_key, min) => ({ mean: min })),
+            [
+                { tier: "api", name: "api", vcpu: 0.5, gib: 1, mean: 1 },
+                { tier: "redis", name: "sysmanage-redis", vcpu: 0.5, gib: 2, mean: 3 },
+            ],
+        );
+    });
+
+    test("worked by hand: the API's replays (1.6 pods now, 2 proposed), the cache fixed; the reserved floor at 80 %", () => {
+        const c = tinyConfig();
+        const api = {
+            name: "api",
+            risk: { current: { replicasAtLeast: [1, 1, 0.6] }, proposed: { replicasAtLeast: [1, 1, 0.75, 0.25] } },
+        } as unknown as WorkloadForecast;
+        // API pod 0.5 × 0.04 + 1 × 0.005 = 0.025 an hour: now 1.6 × 0.025 × 730 = 29.2, proposed 2 × ... = 36.5.
+        // Redis node 0.5 × 0.04 + 2 × 0.005 = 0.03 an hour: 3 × 0.03 × 730 = 65.7.
+        // Reserved at 80 %: the API's floor is 1 pod (0.75 < 0.8): 0.0155 + (2 − 1) × 0.025 = 0.0405 an
+        // hour, 29.565 a month; the cache 3 × (0.5 × 0.025 + 2 × 0.003 = 0.0185) × 730 = 40.515.
+        // 29.565 + 40.515 = 70.08 against 36.5 + 65.7 = 102.2: saves 32.12; commits 0.5 + 1.5 vCPU, 1 + 6 GiB.
+        const cost = stackCost({ stack: "dev", configured: c, final: c, forecast: { workloads: [api] } });
+        assert.deepEqual(cost, {
+            currency: "USD",
+            hoursPerMonth: 730,
+            tiers: {
+                api: { now: 29.2, proposed: 36.5 },
+                workers: { now: 0, proposed: 0 },
+                analytics: { now: 0, proposed: 0 },
+                postgres: { now: 0, proposed: 0 },
+                poolers: { now: 0, proposed: 0 },
+                redis: { now: 65.7, proposed: 65.7 },
+            },
+            total: { now: 94.9, proposed: 102.2 },
+            reserved: {
+                coverage: 0.8,
+                vcpu: 2,
+                gib: 7,
+                monthly: 70.08,
+                saving: 32.12,
+                floors: [
+                    { name: "api", tier: "api", replicas: 1, vcpu: 0.5, gib: 1 },
+                    { name: "sysmanage-redis", tier: "redis", replicas: 3, vcpu: 1.5, gib: 6 },
+                ],
+            },
+        });
+    });
+
+    test("proposed reads the final config: a forecast that adds a Redis master adds its node (4 × 0.03 × 730 = 87.6)", () => {
+        const c = tinyConfig();
+        const cost = stackCost({ stack: "dev", configured: c, final: tinyConfig({ redis: { ...c.redis, masters: 4 } }) });
+        assert.deepEqual(cost.tiers.redis, { now: 65.7, proposed: 87.6 });
+        // Without a replay the API runs its minReplicas: 1 × 0.025 × 730 = 18.25.
+        assert.deepEqual(cost.tiers.api, { now: 18.25, proposed: 18.25 });
+    });
+});
