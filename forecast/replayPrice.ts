@@ -3,12 +3,11 @@
  * GiB-hour, as a monthly equivalent. Pure; the prices are plain parameters (the stack config's
  * `cost.*` section feeds them where the program has one).
  *
- * The defaults are public list prices, so that the benchmark prints a figure with no network
- * look-up: AWS Fargate, Linux/x86, us-east-1 (aws.amazon.com/fargate/pricing): on-demand
- * $0.04048 per vCPU-hour and $0.004445 per GB-hour; Fargate Spot at the 70 % discount AWS
- * advertises ("up to 70 %"), i.e. 0.3 × on-demand. Fargate bills the resources a pod requests,
- * which is what a replay counts.
+ * The defaults are the stack config's example prices (config/schema/cost.ts, EXAMPLE_PRICES:
+ * GCE N2 list prices, spot 70 % below on-demand), so the benchmark and a stack with no `cost`
+ * section price a pod-hour the same, with no network look-up.
  */
+import { EXAMPLE_PRICES } from "../config/schema/cost";
 
 /** What one pod requests. */
 export interface PodSize {
@@ -27,11 +26,11 @@ export interface UnitPrices {
 /** The seed's API pod (api.resources: cpuRequest 500m, memoryRequest 512Mi): the benchmark's series are sized in these pods. */
 export const SEED_API_POD: PodSize = { cpu: 0.5, memoryGiB: 0.5 };
 
-/** AWS Fargate on-demand, Linux/x86, us-east-1 (USD). */
-export const ON_DEMAND_USD: UnitPrices = { cpuHour: 0.04048, gibHour: 0.004445 };
+/** The example on-demand prices (USD). */
+export const ON_DEMAND_USD: UnitPrices = { cpuHour: EXAMPLE_PRICES.onDemand.vcpuHour, gibHour: EXAMPLE_PRICES.onDemand.gibHour };
 
-/** Fargate Spot at 70 % off on-demand (USD). */
-export const SPOT_USD: UnitPrices = { cpuHour: 0.04048 * 0.3, gibHour: 0.004445 * 0.3 };
+/** The example spot prices (USD). */
+export const SPOT_USD: UnitPrices = { cpuHour: EXAMPLE_PRICES.spot.vcpuHour, gibHour: EXAMPLE_PRICES.spot.gibHour };
 
 /** Hours in the monthly equivalent: 365 × 24 ÷ 12, the month cloud price lists use. */
 export const HOURS_PER_MONTH = 730;

@@ -26,7 +26,7 @@ import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
 import { svgToPng, workloadSvg } from "./forecast/chart";
 import { markdownReport, type ReportExtras } from "./forecast/report";
-import { rightSizingRows } from "./forecast/rightSizingReport";
+import { configPrices, rightSizingRows } from "./forecast/rightSizingReport";
 import { stackCost, type StackCost } from "../plan/cost";
 import { withForecast } from "../plan/forecast";
 import {
@@ -241,7 +241,8 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
         const cost = { ...pricedForecast(config, f, o.stack), base: o.baseConfigDir === undefined ? undefined : baseCost(o, now) };
-        extras = { cost, rightSizing: rightSizingRows(config, o.stack, ROOT) };
+        const rightSizing = { rows: rightSizingRows(config, o.stack, ROOT), prices: configPrices(config), currency: config.cost.currency };
+        extras = { cost, rightSizing };
     } catch (e) {
         return invalid(e);
     }
@@ -260,7 +261,7 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     if (o.json)
         io.out(
             JSON.stringify(
-                { ...f.result, dataTier: f.dataTier, cost: extras.cost, rightSizing: extras.rightSizing },
+                { ...f.result, dataTier: f.dataTier, cost: extras.cost, rightSizing: extras.rightSizing?.rows },
                 (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v),
                 2,
             ),

@@ -17,6 +17,17 @@ const currencyError = (v: string) =>
 const hourly = (d: number, what: string) => z.number().positive().max(1000).default(d).describe(what);
 
 /**
+ * The example prices (per vCPU-hour and GiB-hour of requests), the one home of the defaults: the
+ * stack config's, and the forecast benchmark's (forecast/replayPrice.ts). Google Compute Engine's
+ * N2 predefined prices in us-central1; spot is on-demand less 70 %, a typical spot discount.
+ */
+export const EXAMPLE_PRICES = {
+    onDemand: { vcpuHour: 0.031611, gibHour: 0.004237 },
+    spot: { vcpuHour: 0.009483, gibHour: 0.001271 },
+    reserved: { vcpuHour: 0.019915, gibHour: 0.002669 },
+} as const;
+
+/**
  * One kind of capacity's prices. The defaults are Google Compute Engine's N2 predefined prices in
  * us-central1 as published on its VM pricing page in 2024 (vCPU 0.031611, memory 0.004237 per
  * GiB-hour on demand; the 1-year committed-use price 37 % below), a general-purpose family
@@ -39,17 +50,22 @@ export const cost = z
             .describe("ISO 4217 code of the currency the prices are in (the summary and the report show it)."),
         prices: z
             .strictObject({
-                onDemand: capacity("on-demand", 0.031611, 0.004237, "example: GCE N2 on-demand, us-central1, list price 2024"),
+                onDemand: capacity(
+                    "on-demand",
+                    EXAMPLE_PRICES.onDemand.vcpuHour,
+                    EXAMPLE_PRICES.onDemand.gibHour,
+                    "example: GCE N2 on-demand, us-central1, list price 2024",
+                ),
                 spot: capacity(
                     "spot",
-                    0.009483,
-                    0.001271,
+                    EXAMPLE_PRICES.spot.vcpuHour,
+                    EXAMPLE_PRICES.spot.gibHour,
                     "example: the on-demand example less 70 %, a typical spot discount; spot prices move",
                 ),
                 reserved: capacity(
                     "reserved (committed)",
-                    0.019915,
-                    0.002669,
+                    EXAMPLE_PRICES.reserved.vcpuHour,
+                    EXAMPLE_PRICES.reserved.gibHour,
                     "example: GCE N2 1-year committed use, us-central1, list price 2024, the effective hourly price of the commitment",
                 ),
             })

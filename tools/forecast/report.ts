@@ -5,6 +5,7 @@
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { StackForecast } from "../../forecast/stack";
 import { rightSizingSection, type RightSizingRow } from "./rightSizingReport";
+import type { UnitPrices } from "../../forecast/replayPrice";
 import { costMarkdown, type CostComparison } from "../costTable";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -18,8 +19,8 @@ const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s /
 export interface ReportExtras {
     /** The monthly cost per tier now and as proposed (and on the base branch), and the reserved floor. */
     readonly cost?: CostComparison;
-    /** Declared vs recommended requests per workload. */
-    readonly rightSizing?: readonly RightSizingRow[];
+    /** Declared vs recommended requests per workload, priced at `prices` in `currency`. */
+    readonly rightSizing?: { readonly rows: readonly RightSizingRow[]; readonly prices: UnitPrices; readonly currency: string };
 }
 
 /**
@@ -75,7 +76,8 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, ex
     }
     if (r.workloads.every((w) => w.capacity.length === 0)) out.push("Capacity planner: no metric reaches its limit within 3 days.", "");
     if (dataTier && dataTier.counts.length) out.push(...dataTierSection(dataTier));
-    out.push(...rightSizingSection(extras.rightSizing ?? []));
+    if (extras.rightSizing)
+        out.push(...rightSizingSection(extras.rightSizing.rows, extras.rightSizing.prices, extras.rightSizing.currency));
     if (extras.cost) out.push(...costMarkdown(extras.cost));
     return out.join("\n");
 }

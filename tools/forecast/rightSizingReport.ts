@@ -24,7 +24,7 @@ export interface RightSizingRow {
     readonly recommended?: Recommendation;
     /** The pods the usage is spread over, on average: the saving is per pod × these. */
     readonly meanPods: number;
-    /** USD a month at the on-demand price: (declared − recommended) × mean pods × 730 h; negative when the requests are short. */
+    /** Money a month at the stack's on-demand price (cost.prices.onDemand): (declared − recommended) × mean pods × 730 h; negative when the requests are short. */
     readonly monthlySaving: number;
     readonly note?: string;
 }
@@ -36,7 +36,7 @@ function gridOf(loader: SeriesLoader, workload: string, m: MetricInput) {
 }
 
 /** One row per autoscaled workload with mapped series, from the stack's exports. */
-export function rightSizingRows(c: AppConfig, stack: string, projectDir: string, prices: UnitPrices = ON_DEMAND_USD): RightSizingRow[] {
+export function rightSizingRows(c: AppConfig, stack: string, projectDir: string, prices: UnitPrices = configPrices(c)): RightSizingRow[] {
     const { dir, shown } = exportsLocation(c, stack, projectDir);
     const loader = new SeriesLoader({ baseDir: dir, baseDirShown: shown, inputs: "right-sizing", maxExportAgeHours: Infinity });
     const plans = [apiPlan(c, stack), ...workerPlans(c, stack)];
@@ -74,15 +74,20 @@ export function rightSizingRows(c: AppConfig, stack: string, projectDir: string,
 const milli = (cores: number) => `${Math.round(cores * 1000)}m`;
 const mebi = (bytes: number) => `${(bytes / MiB).toFixed(0)}Mi`;
 
+/** The stack config's on-demand prices (`cost.prices.onDemand`), in the replay's shape. */
+export function configPrices(c: AppConfig): UnitPrices {
+    return { cpuHour: c.cost.prices.onDemand.vcpuHour, gibHour: c.cost.prices.onDemand.gibHour };
+}
+
 /** The section's Markdown lines (none without rows). */
-export function rightSizingSection(rows: readonly RightSizingRow[], prices: UnitPrices = ON_DEMAND_USD): string[] {
+export function rightSizingSection(rows: readonly RightSizingRow[], prices: UnitPrices = ON_DEMAND_USD, currency = "USD"): string[] {
     if (rows.length === 0) return [];
     const out = [
         "### Right-sizing",
         "",
-        `Requests the VPA's recommender (1.7.1 defaults) would set from each workload's usage exports: CPU the 90th percentile of one pod's usage, memory the 90th percentile of its daily peaks, each + 15 %, at least 25m and 250Mi; one pod's usage is the total over the pods the HPA asks for. Saving at $${prices.cpuHour}/vCPU-h and $${prices.gibHour}/GiB-h on-demand over 730 h, at the mean pod count. A recommendation only: requests and HPA targets are unchanged.`,
+        `Requests the VPA's recommender (1.7.1 defaults) would set from each workload's usage exports: CPU the 90th percentile of one pod's usage, memory the 90th percentile of its daily peaks, each + 15 %, at least 25m and 250Mi; one pod's usage is the total over the pods the HPA asks for. Saving at ${prices.cpuHour} ${currency}/vCPU-h and ${prices.gibHour} ${currency}/GiB-h on-demand over 730 h, at the mean pod count. A recommendation only: requests and HPA targets are unchanged.`,
         "",
-        "| workload | CPU declared → recommended (p90) | memory declared → recommended (p90 of daily peaks) | mean pods | saving USD/month |",
+        `| workload | CPU declared → recommended (p90) | memory declared → recommended (p90 of daily peaks) | mean pods | saving ${currency}/month |`,
         "|---|---|---|---|---|",
     ];
     for (const r of rows) {

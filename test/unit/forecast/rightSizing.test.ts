@@ -14,7 +14,8 @@ import {
     requestSaving,
     VPA_RECOMMENDER,
 } from "../../../forecast/rightSizing";
-import { ON_DEMAND_USD } from "../../../forecast/replayPrice";
+// Fargate's on-demand list prices (us-east-1), given here so the worked saving does not follow the defaults.
+const ON_DEMAND_USD = { cpuHour: 0.04048, gibHour: 0.004445 };
 import { rightSizingSection } from "../../../tools/forecast/rightSizingReport";
 
 const MiB = 2 ** 20;

@@ -2,7 +2,11 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { floorOf, spotReplay, type SpotSettings } from "../../../forecast/spotReplay";
-import { monthlyCost, ON_DEMAND_USD, podHourPrice, SEED_API_POD, SPOT_USD } from "../../../forecast/replayPrice";
+import { monthlyCost, podHourPrice, SEED_API_POD } from "../../../forecast/replayPrice";
+
+// Worked with Fargate's list prices (us-east-1), given here, not the module's defaults.
+const ON_DEMAND_USD = { cpuHour: 0.04048, gibHour: 0.004445 };
+const SPOT_USD = { cpuHour: 0.04048 * 0.3, gibHour: 0.004445 * 0.3 };
 import { tenTicks } from "../../support/trajectories";
 
 /** Uniform draws that give the exponential gaps `gaps` (in spot pod-hours at rate 1): u = 1 − e^(−gap); counts the draws. */

@@ -6,11 +6,11 @@ import { DEFAULT_BENCH_PRICING } from "../../../tools/forecast/benchPrice";
 import { CliError } from "../../../tools/cli";
 
 describe("bench:forecast money flags", () => {
-    test("no flag: the documented defaults (Fargate us-east-1, the whole burst on spot, 0.2 ÷ 730 a pod-hour, 120 s, seed 1)", () => {
+    test("no flag: the documented defaults (the config's GCE N2 example prices, the whole burst on spot, 0.2 ÷ 730 a pod-hour, 120 s, seed 1)", () => {
         assert.deepEqual(pricingOf({}), {
             pod: { cpu: 0.5, memoryGiB: 0.5 },
-            onDemand: { cpuHour: 0.04048, gibHour: 0.004445 },
-            spot: { cpuHour: 0.04048 * 0.3, gibHour: 0.004445 * 0.3 },
+            onDemand: { cpuHour: 0.031611, gibHour: 0.004237 },
+            spot: { cpuHour: 0.009483, gibHour: 0.001271 },
             spotSettings: { share: 1, interruptionsPerPodHour: 0.2 / 730, noticeSeconds: 120 },
             seed: 1,
         });
