@@ -8,8 +8,8 @@
  *
  * Money (issue 17): every method is priced from its replica-hours × one pod's requests (`--pod-cpu`
  * vCPU, `--pod-memory-gib`; default the seed's API pod, 0.5 vCPU and 0.5 GiB) at on-demand prices
- * (`--price-cpu` per vCPU-hour, `--price-memory` per GiB-hour; default AWS Fargate us-east-1
- * list prices, $0.04048 and $0.004445), and again with `--spot-share` (default 1) of the pods
+ * (`--price-cpu` per vCPU-hour, `--price-memory` per GiB-hour; default the stack config's
+ * example prices, config/schema/cost.ts EXAMPLE_PRICES), and again with `--spot-share` (default 1) of the pods
  * above its floor on spot (`--spot-price-cpu`, `--spot-price-memory`; default 70 % off),
  * interrupted at `--spot-interruption-rate` per spot pod-hour (default 0.2 ÷ 730: 20 % a month)
  * with `--spot-notice` seconds of notice (default 120, AWS's), drawn from `--seed` (default 1).

@@ -22,7 +22,7 @@ export interface BenchPricing {
     readonly seed: number;
 }
 
-/** The seed's API pod at Fargate's us-east-1 list prices, the whole burst on spot, 20 % of spot pods interrupted a month. */
+/** The seed's API pod at the config's example prices, the whole burst on spot, 20 % of spot pods interrupted a month. */
 export const DEFAULT_BENCH_PRICING: BenchPricing = {
     pod: SEED_API_POD,
     onDemand: ON_DEMAND_USD,
