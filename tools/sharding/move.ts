@@ -57,7 +57,7 @@ function readMap(file: string, option: string): PublishedShardMap {
 export function plannedMoves(from: PublishedShardMap, to: PublishedShardMap): BucketMove[] {
     if (to.version !== from.version + 1 || to.buckets !== from.buckets)
         throw new CliError(
-            `refused: --to is map version ${to.version} over ${to.buckets} buckets, --from version ${from.version} over ${from.buckets}; a move goes to the next version over the same buckets`,
+            `refused: --to is map version ${to.version} over ${to.buckets} buckets, --from version ${from.version} over ${from.buckets} buckets; a move goes to the next version over the same buckets`,
             3,
         );
     const moves = bucketMoves(from, to);
