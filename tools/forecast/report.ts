@@ -3,7 +3,9 @@
  * linking one chart per workload (chart.ts draws them). Pure: returns strings; the CLI writes them.
  */
 import type { DataTierForecast } from "../../forecast/dataTier";
+import type { ShardCapacityPlan } from "../../forecast/shardCapacity";
 import type { StackForecast } from "../../forecast/stack";
+import { shardCapacitySection } from "./shardReport";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -12,8 +14,11 @@ const iso = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString(
 const load = (metric: string, x: number) => (/^memory/.test(metric) && Number.isFinite(x) ? `${(x / 2 ** 20).toFixed(0)} MiB` : f(x, 1));
 const hours = (s: number) => (s < 86400 ? `${(s / 3600).toFixed(0)} h` : `${(s / 86400).toFixed(1)} d`);
 
-/** The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that decided). */
-export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): string {
+/**
+ * The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that
+ * decided); with `shards`, when the next shard is needed.
+ */
+export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, shards?: ShardCapacityPlan): string {
     const out: string[] = [];
     out.push(`## Forecast sizing for stack \`${r.stack}\``, "");
     out.push(
@@ -62,6 +67,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
     }
     if (r.workloads.every((w) => w.capacity.length === 0)) out.push("Capacity planner: no metric reaches its limit within 3 days.", "");
     if (dataTier && dataTier.counts.length) out.push(...dataTierSection(dataTier));
+    if (shards) out.push(...shardCapacitySection(shards));
     return out.join("\n");
 }
 
