@@ -84,9 +84,30 @@ describe("the prod demo exports (figures from numpy.polyfit over the same files)
         assert.ok(Math.abs(p.shards[0].peakQpsPerDay - -54.9234) < 1e-3);
         assert.equal(p.shards[1].qpsAt, null);
     });
-    test("an export without shard labels is refused", () => {
+    test("an export without shard labels, not a query_range answer, or a shard in one export only, is refused", () => {
+        const series = (shard: string) => ({ metric: { shard }, values: [[1, "2"]] });
         assert.throws(() => shardLoadsFromExports({ data: { result: [{ metric: {}, values: [] }] } }, {}), {
             message: "shard storage export: a series without a shard label or values",
         });
+        assert.throws(() => shardLoadsFromExports({ data: { result: [series("s0")] } }, { data: {} }), {
+            message: "shard queries export: not a Prometheus query_range answer (data.result missing)",
+        });
+        assert.throws(() => shardLoadsFromExports({ data: { result: [series("s0")] } }, { data: { result: [series("s1")] } }), {
+            message: "shard s0 is in only one of the storage and queries exports",
+        });
+        assert.deepEqual(
+            shardLoadsFromExports({ data: { result: [series("b"), series("a")] } }, { data: { result: [series("a"), series("b")] } }),
+            [
+                { shard: "a", storage: { t: [1], v: [2] }, qps: { t: [1], v: [2] } },
+                { shard: "b", storage: { t: [1], v: [2] }, qps: { t: [1], v: [2] } },
+            ],
+        );
+    });
+    test("a single point is flat: no growth, no crossing", () => {
+        const p = planShardCapacity([{ shard: "x", storage: { t: [0], v: [GiB] }, qps: { t: [0], v: [10] } }], DAY);
+        assert.deepEqual(
+            [p.shards[0].storageNow, p.shards[0].storagePerDay, p.shards[0].storageAt, p.shards[0].peakQpsNow, p.nextShardAt],
+            [GiB, 0, null, 10, null],
+        );
     });
 });

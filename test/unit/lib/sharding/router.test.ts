@@ -31,6 +31,33 @@ describe("reading a published map", () => {
             message: 'shard-map.json is refused: buckets 500..511 are on no shard; shard "s1" has no endpoint',
         });
     });
+    test("every field of the shape is held: a root that is not a map, empty names, bad numbers, an unknown endpoint field", () => {
+        const problems = (m: unknown) => {
+            try {
+                parseShardMap(text(m));
+            } catch (e) {
+                return (e as ShardMapError).problems.map((p) => p.split(":")[0]);
+            }
+            return [];
+        };
+        assert.deepEqual(problems([]), ["(root)"]);
+        assert.deepEqual(problems({ ...TWO, endpoints: { ...endpoints, s0: { host: "", port: 5432, database: "" } } }), [
+            "endpoints.s0.host",
+            "endpoints.s0.database",
+        ]);
+        assert.deepEqual(problems({ ...TWO, shards: [""] }), ["shards.0"]);
+        assert.deepEqual(problems({ ...TWO, shards: [] }), ["shards"]);
+        assert.deepEqual(problems({ ...TWO, buckets: 0, ranges: [{ from: -1, to: 1.5, shard: "s0" }] }), [
+            "buckets",
+            "ranges.0.from",
+            "ranges.0.to",
+        ]);
+        assert.deepEqual(problems({ ...TWO, endpoints: { ...endpoints, s1: { host: "h", port: 0, database: "d", user: "u" } } }), [
+            "endpoints.s1.port",
+            "endpoints.s1",
+        ]);
+        assert.deepEqual(problems({ ...TWO, endpoints: { ...endpoints, s1: { host: "h", port: 65535, database: "d" } } }), []);
+    });
     test("not JSON, and a wrong shape, name the field", () => {
         assert.throws(
             () => parseShardMap("{"),
@@ -65,6 +92,8 @@ describe("routing and merging", () => {
         const desc = (a: number, b: number) => b - a;
         assert.deepEqual(mergeOrderedLimit([[9, 7, 2], [8, 7, 1], []], desc, 4), [9, 8, 7, 7]);
         assert.deepEqual(mergeOrderedLimit([[3], [4]], desc, 0), []);
+        assert.deepEqual(mergeOrderedLimit([[3], [4]], desc, -2), []);
+        assert.deepEqual(mergeOrderedLimit([[3], [4]], desc, 5), [4, 3]);
     });
     test("a shard's own buckets as one multirange predicate", () => {
         const three = rebalance(TWO, ["s0", "s1", "s2"]);
@@ -73,6 +102,8 @@ describe("routing and merging", () => {
             /% 1024\)::int <@ '\{\[342,512\),\[853,1024\)\}'::int4multirange\)$/,
         );
         assert.match(ownedBucketsSql(TWO, "s0", "k"), /<@ '\{\[0,512\)\}'::int4multirange\)$/);
+        assert.match(ownedBucketsSql(TWO, "s9", "k"), /<@ '\{\}'::int4multirange\)$/);
+        assert.ok(ownedBucketsSql(TWO, "s0", "k").startsWith("((('x' || substr(encode(sha256(convert_to(k, 'UTF8'))"));
     });
 });
 
