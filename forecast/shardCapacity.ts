@@ -25,7 +25,7 @@ export interface ShardLoad {
 }
 
 export interface ShardCapacityLimits {
-    /** A shard's usable storage, bytes. @default 100 GiB (data.postgres.storageSize's default, per instance) */
+    /** A shard's usable storage, bytes. @default 100 GiB (postgres.storageSize's default, per instance) */
     readonly storageBytes: number;
     /** Queries per second one shard's primary serves. @default 5000 (an assumption: measure yours with pgbench) */
     readonly qps: number;
