@@ -181,7 +181,7 @@ describe("sharding on three real PostgreSQL 17 servers (issue 18)", { timeout: 6
                 const ks = Array.from({ length: 20 }, (_, j) => key(`new${wi}`, i * 20 + j));
                 await w.batch(ks, async (tx, part) => void (await tx.query(INSERT, rowsOf(part, loadOfKey))));
                 inserted.push(...ks);
-                await sleep(2);
+                await sleep(5);
             }
         });
         const io = { lines: [] as string[], out: (l: string) => void io.lines.push(l), err: (l: string) => void io.lines.push(`ERR ${l}`) };
@@ -246,5 +246,37 @@ describe("sharding on three real PostgreSQL 17 servers (issue 18)", { timeout: 6
             [],
             "keys on a shard the new map does not name",
         );
+    });
+
+    test("(d) a moved row changed on its source after the copy: the cleanup names its bucket, exits 1 and deletes nothing", async () => {
+        // A key of a bucket s0 gives to s2 (342..511 in the 2 -> 3 move).
+        const k = Array.from({ length: 1000 }, (_, i) => `note-${i}`).find((x) => bucketOf(x) >= 342 && bucketOf(x) < 512)!;
+        const [s0, s2] = [await pg[0].connect({ database: DB }), await pg[2].connect({ database: DB })];
+        const io = { lines: [] as string[], out: (l: string) => void io.lines.push(l), err: (l: string) => void io.lines.push(`ERR ${l}`) };
+        const conn = pg.flatMap((p, i) => ["--connection", `s${i}=postgresql://${SUPERUSER}@${HOST}:${p.port}/${DB}`]);
+        const move = (...args: string[]) =>
+            shardMove(["--from", path.join(dir, "v1.json"), "--to", path.join(dir, "v2.json"), "--table", "notes:k", ...conn, ...args], io);
+        try {
+            for (const p of pg) {
+                const c = await p.connect({ database: DB });
+                await c.query("CREATE TABLE notes (k text PRIMARY KEY, body text NOT NULL)");
+                await c.end();
+            }
+            await s0.query("INSERT INTO notes VALUES ($1, 'first')", [k]);
+            assert.equal(await move("--copy"), 0, io.lines.join("\n"));
+            await s0.query("UPDATE notes SET body = 'second' WHERE k = $1", [k]);
+            assert.equal(await move("--cleanup", "--deployed", path.join(dir, "v2.json")), 1);
+            assert.match(
+                io.lines.at(-1)!,
+                new RegExp(
+                    `^ERR shard:move: verification failed, nothing deleted:\nnotes s0 -> s2 bucket ${bucketOf(k)}: source 1 rows [0-9a-f]{8}, target 1 rows [0-9a-f]{8}$`,
+                ),
+            );
+            assert.deepEqual((await s0.query("SELECT body FROM notes")).rows, [{ body: "second" }]);
+            assert.deepEqual((await s2.query("SELECT body FROM notes")).rows, [{ body: "first" }]);
+        } finally {
+            await s0.end();
+            await s2.end();
+        }
     });
 });
