@@ -22,7 +22,7 @@ const Published = z.object({
 export class ShardMapError extends Error {
     constructor(
         readonly problems: readonly string[],
-        what = "the shard map",
+        what: string,
     ) {
         super(`${what} is refused: ${problems.join("; ")}`);
         this.name = "ShardMapError";

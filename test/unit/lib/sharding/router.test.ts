@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { initialMap, rebalance } from "../../../../lib/sharding/map";
 import { shardMapJson, type PublishedShardMap } from "../../../../lib/sharding/published";
 import { mergeOrderedLimit, mergeSum, ownedBucketsSql, parseShardMap, routeKeys, ShardMapError } from "../../../../lib/sharding/router";
-import { fenceAllows, FENCE_CHECK, FENCE_RAISE } from "../../../../lib/sharding/fence";
+import { fenceAllows, FENCE_CHECK, FENCE_RAISE, FENCE_SETUP } from "../../../../lib/sharding/fence";
 
 const endpoints = { s0: { host: "h0", port: 5432, database: "d" }, s1: { host: "h1", port: 5432, database: "d" } };
 const TWO: PublishedShardMap = { ...initialMap(["s0", "s1"]), endpoints };
@@ -61,7 +61,8 @@ describe("reading a published map", () => {
     test("not JSON, and a wrong shape, name the field", () => {
         assert.throws(
             () => parseShardMap("{"),
-            (e: unknown) => e instanceof ShardMapError && /^the shard map is refused: not JSON/.test(e.message),
+            (e: unknown) =>
+                e instanceof ShardMapError && e.name === "ShardMapError" && /^the shard map is refused: not JSON/.test(e.message),
         );
         assert.throws(
             () => parseShardMap(text({ ...TWO, version: 0 })),
@@ -112,6 +113,12 @@ describe("the map-version fence", () => {
         assert.equal(fenceAllows(2, 2), true);
         assert.equal(fenceAllows(2, 0), true);
         assert.equal(fenceAllows(1, 2), false);
+    });
+    test("the table: one row (a true key), created with version 0 when missing", () => {
+        assert.deepEqual(FENCE_SETUP, [
+            "CREATE TABLE IF NOT EXISTS sysmanage_shard_map (id boolean PRIMARY KEY DEFAULT true CHECK (id), version integer NOT NULL)",
+            "INSERT INTO sysmanage_shard_map (id, version) VALUES (true, 0) ON CONFLICT (id) DO NOTHING",
+        ]);
     });
     test("the lock comes first, the version in a statement of its own; the raise never lowers", () => {
         assert.deepEqual(FENCE_CHECK, ["SELECT pg_advisory_xact_lock_shared(1936220530)", "SELECT version FROM sysmanage_shard_map"]);
