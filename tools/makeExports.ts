@@ -41,6 +41,18 @@ interface Point {
     readonly v: number;
 }
 
+/**
+ * The demo's two shards (issue 18) and their shares of the rows: those of the real-server test's
+ * 100,000 host keys under the two-shard map (test/integration/data/sharding.test.ts).
+ */
+const DEMO_SHARDS = [
+    { shard: "s0", share: 0.4985 },
+    { shard: "s1", share: 0.5015 },
+] as const;
+/** Each shard's data at the start of the window, and the bytes one request adds to the sharded data (one in 32 writes a 2 KiB row). */
+const SHARD_BASE_BYTES = 25 * 2 ** 30;
+const SHARD_BYTES_PER_REQUEST = 64;
+
 /** A trace larger than this is not one of the public traces (the largest is about 1 MB). */
 const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 
@@ -165,6 +177,15 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     window(path.join(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv"), queue.length);
     const jobs = shiftTo(readCsv(dataDir, "nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
     const pools = otherPools(dataDir, k.queue, queue[0].t);
+    let written = 0;
+    const stored = api.map((p) => ({ t: p.t, v: (written += p.v * 300 * SHARD_BYTES_PER_REQUEST) }));
+    const perShard = (name: string, points: readonly Point[], f: (v: number, share: number) => number) =>
+        queryRange(
+            DEMO_SHARDS.map(({ shard, share }) => ({
+                labels: { __name__: name, job: "sysmanage-shards", stack, shard },
+                points: points.map((p) => ({ t: p.t, v: f(p.v, share) })),
+            })),
+        );
     const job = { job: "sysmanage-api", stack };
     return {
         "api-requests.query_range.json": queryRange([{ labels: { __name__: "sysmanage_http_requests_per_second", ...job }, points: api }]),
@@ -189,6 +210,12 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
         "pooler-ro-clients.csv": whole((r) => 10 + 0.3 * r),
         // The analytics pooler: 5 client connections at rest plus 0.1 per request/s (reports follow the traffic).
         "pooler-analytics-clients.csv": whole((r) => 5 + 0.1 * r),
+        // Per shard: 25 GiB at the start plus its share of 64 bytes per request since, in whole bytes.
+        "shard-storage-bytes.query_range.json": perShard("sysmanage_shard_storage_bytes", stored, (v, share) =>
+            Math.round(SHARD_BASE_BYTES + v * share),
+        ),
+        // Per shard: its share of 2.2 queries per request (2 reads, 0.2 writes).
+        "shard-queries.query_range.json": perShard("sysmanage_shard_queries_per_second", api, (r, share) => 2.2 * r * share),
     };
 }
 

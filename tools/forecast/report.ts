@@ -3,10 +3,12 @@
  * linking one chart per workload (chart.ts draws them). Pure: returns strings; the CLI writes them.
  */
 import type { DataTierForecast } from "../../forecast/dataTier";
+import type { ShardCapacityPlan } from "../../forecast/shardCapacity";
 import type { StackForecast } from "../../forecast/stack";
 import { rightSizingSection, type RightSizingRow } from "./rightSizingReport";
 import type { UnitPrices } from "../../forecast/replayPrice";
 import { costMarkdown, type CostComparison } from "../costTable";
+import { shardCapacitySection } from "./shardReport";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -21,11 +23,13 @@ export interface ReportExtras {
     readonly cost?: CostComparison;
     /** Declared vs recommended requests per workload, priced at `prices` in `currency`. */
     readonly rightSizing?: { readonly rows: readonly RightSizingRow[]; readonly prices: UnitPrices; readonly currency: string };
+    /** When the next database shard is needed. */
+    readonly shards?: ShardCapacityPlan;
 }
 
 /**
  * The report; with `dataTier`, a data-tier section (current vs proposed counts and the rule that
- * decided); with `extras`, the cost and right-sizing sections.
+ * decided); with `extras`, the right-sizing, cost and next-shard sections.
  */
 export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, extras: ReportExtras = {}): string {
     const out: string[] = [];
@@ -79,6 +83,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, ex
     if (extras.rightSizing)
         out.push(...rightSizingSection(extras.rightSizing.rows, extras.rightSizing.prices, extras.rightSizing.currency));
     if (extras.cost) out.push(...costMarkdown(extras.cost));
+    if (extras.shards) out.push(...shardCapacitySection(extras.shards));
     return out.join("\n");
 }
 

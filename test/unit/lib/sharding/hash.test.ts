@@ -28,6 +28,10 @@ describe("the shard map's hash", () => {
             assert.equal(bucketOf(key, 7), u32 % 7);
         });
     }
+    test("no normalization: NFC and NFD spellings of é hash apart (hashlib: 4a99557e -> 382, bf12767b -> 635)", () => {
+        assert.equal(bucketOf("\u00e9"), 382);
+        assert.equal(bucketOf("e\u0301"), 635);
+    });
     test("the SQL form names the column and the bucket count", () => {
         assert.equal(bucketSql("k"), "(('x' || substr(encode(sha256(convert_to(k, 'UTF8')), 'hex'), 1, 8))::bit(32)::bigint % 1024)");
         assert.match(bucketSql("t.id::text", 64), /convert_to\(t\.id::text, 'UTF8'\).*% 64\)$/);
