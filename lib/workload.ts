@@ -4,7 +4,7 @@
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
 import { safeToEvict } from "../policies/contract";
-import type { PodTemplateSpec, Container, EnvVar, TopologySpreadConstraint } from "kubernetes-types/core/v1";
+import type { Affinity, PodTemplateSpec, Container, EnvVar, Toleration, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
 
 export const PART_OF = "sysmanage";
@@ -66,6 +66,8 @@ export interface PodArgs extends WorkloadIdentity {
     readonly containerName?: string;
     /** The pod's PriorityClass (policies/contract/scheduling.ts); none when omitted. */
     readonly priorityClassName?: string;
+    /** Node affinity and tolerations by capacity type (lib/placement.ts); none when omitted. */
+    readonly placement?: { readonly affinity?: Affinity; readonly tolerations?: readonly Toleration[] };
 }
 
 /** Zone and host spread. Zone spread is hard when there is more than one zone. */
@@ -142,6 +144,8 @@ export function podTemplate(args: PodArgs): PodTemplateSpec {
             automountServiceAccountToken: false,
             ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
             terminationGracePeriodSeconds: args.shutdown.terminationGracePeriodSeconds,
+            ...(args.placement?.affinity ? { affinity: args.placement.affinity } : {}),
+            ...(args.placement?.tolerations ? { tolerations: [...args.placement.tolerations] } : {}),
             securityContext: {
                 runAsNonRoot: true,
                 runAsUser: RUN_AS,

@@ -11,6 +11,7 @@ import { analytics, api, workers } from "./compute";
 import { databaseAccess, pooler, postgres, redis } from "./data";
 import { forecast } from "./forecast";
 import { images, metrics } from "./platform";
+import { placement } from "./placement";
 import { dns, gateway, network } from "./traffic";
 
 export { WORKER_POOLS, type WorkerPoolName } from "../primitives";
@@ -34,6 +35,7 @@ export const ConfigSchema = z.strictObject({
     forecast,
     images,
     network,
+    placement,
 });
 
 /** A stack's validated config. */

@@ -1,7 +1,7 @@
 /** The placement rules of issue 17 #6: no data tier on spot, an on-demand floor per spot workload, scale to zero with a trigger. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { placeDataNotOnSpot, placeScaleToZeroHasTrigger, placeSpotHasOnDemandFloor } from "../../../policies/rules";
+import { hpaMinReplicasHa, placeDataNotOnSpot, placeScaleToZeroHasTrigger, placeSpotHasOnDemandFloor } from "../../../policies/rules";
 import { fixture, messages, mutated, NS, type Fixture, type Obj } from "../../support/policy";
 
 const SPOT_AFFINITY = {
@@ -203,5 +203,28 @@ describe("place-scale-to-zero-has-trigger", () => {
             }),
         );
         assert.deepEqual(await messages(placeScaleToZeroHasTrigger, f), []);
+    });
+});
+
+describe("hpa-min-replicas-ha counts the on-demand floor of a spot target", () => {
+    /** The spot pair with an HPA on the burst at minReplicas `min`, the floor at `floor` replicas. */
+    function scaledPair(min: number, floor: number): Fixture[] {
+        const f = spotPair();
+        const hpa = structuredClone(f.find((r) => r.name === "api-hpa")!);
+        hpa.name = "burst-hpa";
+        hpa.inputs.metadata = { ...hpa.inputs.metadata, name: "burst" };
+        hpa.inputs.spec = {
+            ...hpa.inputs.spec,
+            minReplicas: min,
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "burst" },
+        };
+        mutated("floor-deployment", (i) => (i.spec.replicas = floor), f);
+        return [...f, hpa];
+    }
+    it("1 on spot + 2 on-demand meets prod's 3; 1 + 1 does not", async () => {
+        assert.deepEqual(await messages(hpaMinReplicasHa, scaledPair(1, 2)), []);
+        assert.deepEqual(await messages(hpaMinReplicasHa, scaledPair(1, 1)), [
+            "HorizontalPodAutoscaler app/burst: minReplicas (1) plus the 1 replica(s) of its on-demand floor Deployment app/floor is below the HA floor (3 = max(2, 3 zones)); raise the on-demand floor's replicas to 2 so losing a pod or a zone keeps the workload serving.",
+        ]);
     });
 });
