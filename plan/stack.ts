@@ -16,6 +16,7 @@ import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
 import { placed } from "./placement";
+import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
 
@@ -105,10 +106,13 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         redisCredentialsVersion: cfg.redis.credentialsVersion,
     };
     const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) =>
-        scheduled(
-            placed({ ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] }, cfg),
-            cfg.namespace,
-            inputs.schedules?.[p.key],
+        offHours(
+            scheduled(
+                placed({ ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] }, cfg),
+                cfg.namespace,
+                inputs.schedules?.[p.key],
+            ),
+            cfg,
         ),
     );
     const gatewayName = `sysmanage-${cfg.cluster.region}`;

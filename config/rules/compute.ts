@@ -69,6 +69,8 @@ export function computeProblems(c: AppConfig, show: Show): string[] {
         }
     }
     out.push(...workloadProblems("analytics", c.analytics, show));
+    const wh = c.placement.workingHours;
+    if (wh.start >= wh.end) out.push(`placement.workingHours.start (${wh.start}) must be before placement.workingHours.end (${wh.end})`);
     const v = c.analytics.vpa;
     if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
         out.push(`analytics.vpa.minCpu (${show(v.minCpu, "analytics")}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu, "analytics")})`);

@@ -25,6 +25,12 @@ export const SPOT_NODE_LABELS: readonly string[] = [
 /** The annotation of a spot workload naming the Deployment (same namespace) that is its on-demand floor. */
 export const ON_DEMAND_FLOOR_ANNOTATION = "sysmanage.io/on-demand-floor";
 
+/**
+ * The annotation of an HPA whose minReplicas is an off-hours minimum: the floor a recorded rule
+ * holds inside working hours (issue 17 #4; plan/workingHours.ts).
+ */
+export const WORKING_HOURS_FLOOR_ANNOTATION = "sysmanage.io/working-hours-floor";
+
 /** AWS gives a spot instance two minutes' notice before it reclaims it. */
 export const SPOT_NOTICE_SECONDS = 120;
 

@@ -1,4 +1,4 @@
-import { effectiveHaFloor, ENVIRONMENT_FLOORS, ON_DEMAND_FLOOR_ANNOTATION } from "../contract";
+import { effectiveHaFloor, ENVIRONMENT_FLOORS, ON_DEMAND_FLOOR_ANNOTATION, WORKING_HOURS_FLOOR_ANNOTATION } from "../contract";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown, known } from "../lib/unknown";
 import type { Indexed, StackIndex } from "../stackIndex";
@@ -7,6 +7,7 @@ interface Config {
     floor: number;
     zones: number;
     zoneAware: boolean;
+    workingHoursFloor: boolean;
 }
 
 /** The pack's defaults are prod's floors. */
@@ -39,6 +40,10 @@ export const hpaMinReplicasHa = stackRule<Config>(
                 floor: schema.int(PROD.floor, "Minimum minReplicas of every HPA (seed: 2).", 1),
                 zones: schema.int(PROD.zones, "Availability zones of the cluster.", 1),
                 zoneAware: schema.bool(PROD.zoneAware, "Require one pod per zone at the floor: effective floor = max(floor, zones)."),
+                workingHoursFloor: schema.bool(
+                    false,
+                    "Accept an off-hours minReplicas when the HPA's sysmanage.io/working-hours-floor (held inside working hours) meets the floor.",
+                ),
             },
         },
     },
@@ -46,7 +51,9 @@ export const hpaMinReplicasHa = stackRule<Config>(
         const floor = effectiveHaFloor(cfg);
         const why = cfg.zoneAware ? `${floor} = max(${cfg.floor}, ${cfg.zones} zones)` : `${floor}`;
         forEachKnown(ix.of("HorizontalPodAutoscaler"), (o) => {
-            const min = Number(o.props.spec?.minReplicas ?? 1);
+            const declared = Number(o.props.spec?.minReplicas ?? 1);
+            const inHours = Number(o.props.metadata?.annotations?.[WORKING_HOURS_FLOOR_ANNOTATION]);
+            const min = cfg.workingHoursFloor && inHours > declared ? inHours : declared;
             const od = onDemandFloor(ix, o);
             if (min + (od?.replicas ?? 0) >= floor) return;
             const has = od

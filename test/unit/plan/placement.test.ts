@@ -101,3 +101,50 @@ describe("placement in the plan", () => {
         assert.doesNotThrow(() => parseConfig({ ...BACKUP, placement: { spotGracePeriodSeconds: 5 } }, "prod"));
     });
 });
+
+describe("working hours in the plan (issue 17 #4)", () => {
+    const WH = { enabled: true, days: [1], start: "08:00", end: "18:00", utcOffsetMinutes: 60, minReplicas: 1 };
+    const EXPR =
+        "vector(3) and on() ((hour(vector(time() + 3600)) * 60 + minute(vector(time() + 3600))) >= 480 < 1080) and on() (day_of_week(vector(time() + 3600)) == 1) # 08:00 .. 18:00 at UTC+1h, days 1\n" +
+        "or vector(0) # outside working hours: minReplicas holds";
+    const rule = (workload: string) => ({
+        record: "sysmanage:scheduled_floor:replicas",
+        expr: EXPR,
+        labels: { namespace: "sysmanage", workload, source: "working-hours" },
+    });
+    test("the API's 3 held inside working hours by a recorded floor, 1 outside; a pool already at 1 is unchanged", () => {
+        const cfg = parseConfig({ ...BACKUP, placement: { workingHours: WH }, workers: { queue: { minReplicas: 1 } } }, "prod");
+        const p = planStack(cfg, "prod");
+        const api = p.workloads.find((w) => w.key === "api")!;
+        assert.deepEqual(api.bounds, { minReplicas: 1, maxReplicas: 50 });
+        assert.deepEqual(api.annotations, { "sysmanage.io/working-hours-floor": "3" });
+        assert.deepEqual(api.metrics.at(-1), {
+            kind: "external",
+            name: "scheduled_floor",
+            selector: { workload: "sysmanage-api" },
+            averageValue: "1",
+        });
+        assert.deepEqual(api.scheduleRules, {
+            groups: [{ name: "sysmanage-schedule-sysmanage-api", interval: "30s", rules: [rule("sysmanage-api")] }],
+        });
+        const queue = p.workloads.find((w) => w.key === "worker-queue")!;
+        assert.deepEqual([queue.bounds.minReplicas, queue.scheduleRules, queue.annotations], [1, undefined, undefined]);
+    });
+    test("beside a forecast schedule: one scheduled_floor metric, the working-hours rule after the forecast's in its group", () => {
+        const cfg = parseConfig({ ...BACKUP, placement: { workingHours: WH } }, "prod");
+        const schedule = { start: 1_764_892_800, stepSeconds: 3600, floors: [3, 6], bands: [] };
+        const api = planStack(cfg, "prod", { schedules: { api: schedule } }).workloads.find((w) => w.key === "api")!;
+        assert.equal(api.metrics.filter((m) => m.kind === "external" && m.name === "scheduled_floor").length, 1);
+        assert.deepEqual(
+            api.scheduleRules?.groups[0].rules.map((r) => r.labels.source ?? "forecast"),
+            ["forecast", "working-hours"],
+        );
+        assert.deepEqual(api.scheduleRules?.groups[0].rules[1], rule("sysmanage-api"));
+        assert.equal(api.bounds.minReplicas, 1);
+    });
+    test("config: the window starts before it ends", () => {
+        assert.throws(() => parseConfig({ ...BACKUP, placement: { workingHours: { ...WH, start: "18:00", end: "08:00" } } }, "prod"), {
+            message: "Pulumi.prod.yaml: placement.workingHours.start (18:00) must be before placement.workingHours.end (08:00)",
+        });
+    });
+});

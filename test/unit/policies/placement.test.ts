@@ -228,3 +228,18 @@ describe("hpa-min-replicas-ha counts the on-demand floor of a spot target", () =
         ]);
     });
 });
+
+describe("hpa-min-replicas-ha and a working-hours floor (issue 17 #4)", () => {
+    const offHours = mutated("api-hpa", (i) => {
+        i.spec.minReplicas = 1;
+        i.metadata.annotations = { "sysmanage.io/working-hours-floor": "3" };
+    });
+    it("accepts an off-hours minimum when the environment allows it and the floor held in hours meets the HA floor", async () => {
+        assert.deepEqual(await messages(hpaMinReplicasHa, offHours, { floor: 2, zones: 3, zoneAware: true, workingHoursFloor: true }), []);
+    });
+    it("refuses it where the environment does not (prod's default)", async () => {
+        assert.deepEqual(await messages(hpaMinReplicasHa, offHours), [
+            "HorizontalPodAutoscaler app/api: minReplicas (1) is below the HA floor (3 = max(2, 3 zones)); raise spec.minReplicas to 3 so losing a pod or a zone keeps the workload serving.",
+        ]);
+    });
+});
