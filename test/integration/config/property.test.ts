@@ -64,9 +64,12 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
             return v === "" || (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2])) ? undefined : "bounds";
         },
     ],
+    [/^placement\.(capacityTypeLabel|spotTaint\.key)$/, g.labelKeyError],
+    [/^placement\.spotTaint\.value$/, (v) => g.labelValueError(v, true)],
+    [/^placement\.workingHours\.(start|end)$/, (v) => (/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/.test(v) ? undefined : "HH:MM")],
     // Enumerations: the schema's own list.
     [
-        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$/,
+        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$|^workers\.\w+\.capacity$|^placement\.spotTaint\.effect$/,
         () => undefined,
     ],
 ];

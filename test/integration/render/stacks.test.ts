@@ -17,7 +17,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81 }[stack] ?? 91);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 94 }[stack] ?? 91);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -53,7 +53,8 @@ describe("every stack renders complete and valid", () => {
                 // Their redis.conf, and the two Grafana dashboards (scaling, data tier).
                 ConfigMap: 4,
                 // The stack's alerts (docs/runbooks.md).
-                PrometheusRule: 1,
+                // And in staging the working-hours floors of the API, queue and agent (issue 17 #4).
+                PrometheusRule: stack === "staging" ? 4 : 1,
                 // Placement by criticality (issue 17 #2): data, api, workers, batch.
                 PriorityClass: 4,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
@@ -215,14 +216,23 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
         });
     });
     test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
-        for (const [stack, min, max] of [
-            ["dev", 1, 4],
-            ["staging", 2, 12],
+        // staging's working hours: minReplicas 1 at night, its 2 held in hours by the scheduled_floor metric.
+        const floorMetric = {
+            type: "External",
+            external: {
+                metric: { name: "scheduled_floor", selector: { matchLabels: { workload: "sysmanage-api" } } },
+                target: { type: "AverageValue", averageValue: "1" },
+            },
+        };
+        for (const [stack, min, max, extra, inHours] of [
+            ["dev", 1, 4, [], undefined],
+            ["staging", 1, 12, [floorMetric], "2"],
         ] as const) {
             const hpa = find(await configuredObjects(stack), "HorizontalPodAutoscaler", "sysmanage-api");
             assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max]);
+            assert.equal(hpa.metadata.annotations?.["sysmanage.io/working-hours-floor"], inHours);
             const prod = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
-            assert.deepEqual(hpa.spec.metrics, prod.spec.metrics);
+            assert.deepEqual(hpa.spec.metrics, [...prod.spec.metrics, ...extra]);
             assert.deepEqual(hpa.spec.behavior, prod.spec.behavior);
         }
     });
