@@ -6,6 +6,7 @@
 import { safeToEvict } from "../policies/contract";
 import type { Affinity, PodTemplateSpec, Container, EnvVar, Toleration, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
+import type { DeploymentSpec } from "kubernetes-types/apps/v1";
 
 export const PART_OF = "sysmanage";
 export const MANAGED_BY = "pulumi";
@@ -170,5 +171,20 @@ export function disruptionBudget(id: Pick<WorkloadIdentity, "name" | "instance">
         maxUnavailable: 1,
         selector: { matchLabels: selectorLabels(id) },
         unhealthyPodEvictionPolicy: "AlwaysAllow",
+    };
+}
+
+/**
+ * A Deployment of `replicas` pods (for an HPA target, its first rollout: the HPA owns the count
+ * after it): surge without unavailability, five revisions kept.
+ */
+export function deploymentSpec(args: PodArgs, replicas: number): DeploymentSpec {
+    return {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selectorLabels(args) },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+        minReadySeconds: 5,
+        template: podTemplate(args),
     };
 }

@@ -4,7 +4,7 @@ import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscali
 import type { RecordingRuleSpec } from "../../lib/floorSchedule";
 import { podMonitorSpec, serviceMonitorSpec } from "../../lib/monitors";
 import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
-import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
+import { deploymentSpec, disruptionBudget, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
 
 export interface ScalableServiceArgs {
     /** Namespace of every child (pass the Namespace's name output so it is created first). */
@@ -80,15 +80,11 @@ export class ScalableService extends pulumi.ComponentResource {
             `${name}-deployment`,
             {
                 metadata: { ...meta(), annotations: args.deploymentAnnotations },
-                spec: {
-                    // First rollout starts at the floor; from then on the HPA owns the count.
-                    replicas: args.bounds.minReplicas,
-                    revisionHistoryLimit: 5,
-                    selector: { matchLabels: selectorLabels(p) },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
-                    minReadySeconds: 5,
-                    template: podTemplate({ ...p, serviceAccountName: `${p.name}` }) as k8s.types.input.core.v1.PodTemplateSpec,
-                },
+                // First rollout starts at the floor; from then on the HPA owns the count.
+                spec: deploymentSpec(
+                    { ...p, serviceAccountName: p.name },
+                    args.bounds.minReplicas,
+                ) as k8s.types.input.apps.v1.DeploymentSpec,
             },
             // A component's ignoreChanges does not reach its children (pulumi-kubernetes #2717).
             { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa, ...(args.secrets ?? [])] },
@@ -147,14 +143,7 @@ export class ScalableService extends pulumi.ComponentResource {
             `${name}-on-demand-deployment`,
             {
                 metadata,
-                spec: {
-                    replicas,
-                    revisionHistoryLimit: 5,
-                    selector: { matchLabels: selectorLabels(pod) },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
-                    minReadySeconds: 5,
-                    template: podTemplate({ ...pod, serviceAccountName: args.pod.name }) as k8s.types.input.core.v1.PodTemplateSpec,
-                },
+                spec: deploymentSpec({ ...pod, serviceAccountName: args.pod.name }, replicas) as k8s.types.input.apps.v1.DeploymentSpec,
             },
             { ...child, dependsOn },
         );
