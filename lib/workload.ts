@@ -4,8 +4,9 @@
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
 import { safeToEvict } from "../policies/contract";
-import type { PodTemplateSpec, Container, EnvVar, TopologySpreadConstraint } from "kubernetes-types/core/v1";
+import type { Affinity, PodTemplateSpec, Container, EnvVar, Toleration, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
+import type { DeploymentSpec } from "kubernetes-types/apps/v1";
 
 export const PART_OF = "sysmanage";
 export const MANAGED_BY = "pulumi";
@@ -66,6 +67,8 @@ export interface PodArgs extends WorkloadIdentity {
     readonly containerName?: string;
     /** The pod's PriorityClass (policies/contract/scheduling.ts); none when omitted. */
     readonly priorityClassName?: string;
+    /** Node affinity and tolerations by capacity type (lib/placement.ts); none when omitted. */
+    readonly placement?: { readonly affinity?: Affinity; readonly tolerations?: readonly Toleration[] };
 }
 
 /** Zone and host spread. Zone spread is hard when there is more than one zone. */
@@ -142,6 +145,8 @@ export function podTemplate(args: PodArgs): PodTemplateSpec {
             automountServiceAccountToken: false,
             ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
             terminationGracePeriodSeconds: args.shutdown.terminationGracePeriodSeconds,
+            ...(args.placement?.affinity ? { affinity: args.placement.affinity } : {}),
+            ...(args.placement?.tolerations ? { tolerations: [...args.placement.tolerations] } : {}),
             securityContext: {
                 runAsNonRoot: true,
                 runAsUser: RUN_AS,
@@ -166,5 +171,20 @@ export function disruptionBudget(id: Pick<WorkloadIdentity, "name" | "instance">
         maxUnavailable: 1,
         selector: { matchLabels: selectorLabels(id) },
         unhealthyPodEvictionPolicy: "AlwaysAllow",
+    };
+}
+
+/**
+ * A Deployment of `replicas` pods (for an HPA target, its first rollout: the HPA owns the count
+ * after it): surge without unavailability, five revisions kept.
+ */
+export function deploymentSpec(args: PodArgs, replicas: number): DeploymentSpec {
+    return {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selectorLabels(args) },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+        minReadySeconds: 5,
+        template: podTemplate(args),
     };
 }

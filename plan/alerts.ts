@@ -35,7 +35,9 @@ export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands">
                 .map((m) => ({
                     deployment: w.pod.name,
                     queue: m.kind === "external" ? m.selector.queue : "",
-                    maxQueueLength: (m.kind === "external" ? Number(m.averageValue) : 0) * w.bounds.maxReplicas,
+                    // A spot pool's on-demand floor works the same queue beside the HPA's pods.
+                    maxQueueLength:
+                        (m.kind === "external" ? Number(m.averageValue) : 0) * (w.bounds.maxReplicas + (w.onDemandFloor?.replicas ?? 0)),
                 })),
         ),
         postgres: clusters.map((c) => ({

@@ -15,6 +15,8 @@ import { OPERATOR_METRICS_PORTS } from "../lib/monitors";
 import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
+import { placed } from "./placement";
+import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
 
@@ -60,8 +62,10 @@ export interface StackPlan {
  * A workload with its floor schedule: the HPA also scales on `scheduled_floor`, the schedule's
  * rules are declared beside it, and the HPA records the schedule for the policy pack.
  */
-function scheduled(w: WorkloadPlan, namespace: string, schedule: FloorSchedule | undefined): WorkloadPlan {
-    if (!schedule) return w;
+function scheduled(w: WorkloadPlan, namespace: string, pool: FloorSchedule | undefined): WorkloadPlan {
+    if (!pool) return w;
+    // A spot burst schedules what the pool's floor leaves above its on-demand floor (at least its own 1).
+    const schedule = w.onDemandFloor ? lessFloor(pool, w.onDemandFloor.replicas) : pool;
     const workload = w.pod.name;
     // While a schedule runs, minReplicas is its lowest floor (the configured static minimum):
     // the busy hours' pods come from the schedule, and quiet hours give them back. When the
@@ -74,6 +78,12 @@ function scheduled(w: WorkloadPlan, namespace: string, schedule: FloorSchedule |
         annotations: { ...w.annotations, [FLOOR_SCHEDULE_ANNOTATION]: formatFloorSchedule(schedule) },
         scheduleRules: scheduleRuleSpec({ namespace, workload, minReplicas, schedule }),
     };
+}
+
+/** The pool's schedule less an on-demand floor of `n` pods, each slot at least 1 (the burst HPA's minimum). */
+function lessFloor(s: FloorSchedule, n: number): FloorSchedule {
+    const less = (v: number) => Math.max(1, v - n);
+    return { ...s, floors: s.floors.map(less), ...(s.minReplicas === undefined ? {} : { minReplicas: less(s.minReplicas) }) };
 }
 
 /** The Secret that holds the managed Postgres admin role's password. */
@@ -96,10 +106,13 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         redisCredentialsVersion: cfg.redis.credentialsVersion,
     };
     const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) =>
-        scheduled(
-            { ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] },
-            cfg.namespace,
-            inputs.schedules?.[p.key],
+        offHours(
+            scheduled(
+                placed({ ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] }, cfg),
+                cfg.namespace,
+                inputs.schedules?.[p.key],
+            ),
+            cfg,
         ),
     );
     const gatewayName = `sysmanage-${cfg.cluster.region}`;

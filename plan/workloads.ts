@@ -10,6 +10,8 @@ import { API_BEHAVIOR, WORKER_BEHAVIOR, type ReplicaBounds, type ScalingMetric }
 import { METRIC } from "../lib/metricsRules";
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import type { PodArgs } from "../lib/workload";
+import type { Capacity } from "../lib/placement";
+import type { OnDemandFloorPlan } from "./placement";
 
 export const API_NAME = "sysmanage-api";
 export const ANALYTICS_NAME = "sysmanage-analytics";
@@ -25,6 +27,12 @@ export interface AutoscaledPlan {
     readonly metrics: readonly ScalingMetric[];
     readonly behavior: HorizontalPodAutoscalerBehavior;
     readonly exposeService: boolean;
+    /** Node capacity (config `workers.<pool>.capacity`; the API is on-demand). */
+    readonly capacity: Capacity;
+    /** A spot pool's floor on on-demand nodes (plan/placement.ts). */
+    readonly onDemandFloor?: OnDemandFloorPlan;
+    /** Annotations of the Deployment. */
+    readonly deploymentAnnotations?: Readonly<Record<string, string>>;
 }
 
 export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
@@ -53,6 +61,7 @@ export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
         ],
         behavior: API_BEHAVIOR,
         exposeService: true,
+        capacity: "on-demand",
     };
 }
 
@@ -87,6 +96,7 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
             ],
             behavior: WORKER_BEHAVIOR,
             exposeService: false,
+            capacity: w.capacity,
         };
     });
 }

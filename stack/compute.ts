@@ -34,6 +34,8 @@ export function declareCompute(
                 hpaAnnotations: w.annotations,
                 scheduleRules,
                 secrets: secretsOf(pod, secrets),
+                onDemandFloor: w.onDemandFloor,
+                deploymentAnnotations: w.deploymentAnnotations,
                 ...scraping,
             },
             opts,

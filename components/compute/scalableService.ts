@@ -4,7 +4,7 @@ import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscali
 import type { RecordingRuleSpec } from "../../lib/floorSchedule";
 import { podMonitorSpec, serviceMonitorSpec } from "../../lib/monitors";
 import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
-import { disruptionBudget, podTemplate, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
+import { deploymentSpec, disruptionBudget, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
 
 export interface ScalableServiceArgs {
     /** Namespace of every child (pass the Namespace's name output so it is created first). */
@@ -41,6 +41,14 @@ export interface ScalableServiceArgs {
      * @default none
      */
     readonly secrets?: pulumi.Resource[];
+    /**
+     * A spot pool's floor (issue 17 #2): a Deployment of `replicas` pods pinned to on-demand nodes,
+     * with its own PDB and PodMonitor, beside the spot Deployment the HPA scales.
+     * @default none
+     */
+    readonly onDemandFloor?: { readonly replicas: number; readonly pod: Omit<PodArgs, "serviceAccountName"> };
+    /** Annotations of the Deployment (a spot burst names its on-demand floor). @default none */
+    readonly deploymentAnnotations?: Record<string, string>;
 }
 
 /**
@@ -71,16 +79,12 @@ export class ScalableService extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: meta(),
-                spec: {
-                    // First rollout starts at the floor; from then on the HPA owns the count.
-                    replicas: args.bounds.minReplicas,
-                    revisionHistoryLimit: 5,
-                    selector: { matchLabels: selectorLabels(p) },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
-                    minReadySeconds: 5,
-                    template: podTemplate({ ...p, serviceAccountName: `${p.name}` }) as k8s.types.input.core.v1.PodTemplateSpec,
-                },
+                metadata: { ...meta(), annotations: args.deploymentAnnotations },
+                // First rollout starts at the floor; from then on the HPA owns the count.
+                spec: deploymentSpec(
+                    { ...p, serviceAccountName: p.name },
+                    args.bounds.minReplicas,
+                ) as k8s.types.input.apps.v1.DeploymentSpec,
             },
             // A component's ignoreChanges does not reach its children (pulumi-kubernetes #2717).
             { ...child, ignoreChanges: ["spec.replicas"], dependsOn: [sa, ...(args.secrets ?? [])] },
@@ -113,12 +117,47 @@ export class ScalableService extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(), spec: disruptionBudget(p) }, child);
 
         this.declareMonitoring(name, p.name, labels, args, child);
+        if (args.onDemandFloor) this.declareOnDemandFloor(name, args, [sa, ...(args.secrets ?? [])], child);
 
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service?.metadata.name;
         this.minReplicas = args.bounds.minReplicas;
         this.maxReplicas = args.bounds.maxReplicas;
         this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName });
+    }
+
+    /**
+     * The on-demand floor: a fixed-size Deployment (no HPA: Pulumi owns its replicas), its PDB and
+     * its PodMonitor. Its pods run as the pool's ServiceAccount.
+     */
+    private declareOnDemandFloor(
+        name: string,
+        args: ScalableServiceArgs,
+        dependsOn: pulumi.Resource[],
+        child: pulumi.CustomResourceOptions,
+    ): void {
+        const { replicas, pod } = args.onDemandFloor!;
+        const labels = standardLabels(pod);
+        const metadata = { name: pod.name, namespace: args.namespace, labels };
+        new k8s.apps.v1.Deployment(
+            `${name}-on-demand-deployment`,
+            {
+                metadata,
+                spec: deploymentSpec({ ...pod, serviceAccountName: args.pod.name }, replicas) as k8s.types.input.apps.v1.DeploymentSpec,
+            },
+            { ...child, dependsOn },
+        );
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-on-demand-pdb`, { metadata, spec: disruptionBudget(pod) }, child);
+        new k8s.apiextensions.CustomResource(
+            `${name}-on-demand-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PodMonitor",
+                metadata: { ...metadata, labels: { ...labels, ...args.monitorLabels } },
+                spec: podMonitorSpec(selectorLabels(pod), args.scrapeInterval),
+            },
+            child,
+        );
     }
 
     /** The pods' Prometheus monitor and, when scheduled, the floor schedule's PrometheusRule. */

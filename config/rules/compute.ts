@@ -35,6 +35,24 @@ function workloadProblems(
     return out;
 }
 
+/** A spot pool leaves its burst at least one pod, and its preStop fits the spot grace period. */
+function spotProblems(c: AppConfig, name: (typeof WORKER_POOLS)[number]): string[] {
+    const p = c.workers[name];
+    const key = `workers.${name}`;
+    const out: string[] = [];
+    // The on-demand Deployment runs minReplicas; the spot HPA has the rest (an HPA needs maxReplicas >= 1).
+    if (p.minReplicas >= p.maxReplicas)
+        out.push(
+            `${key}.capacity is spot, so ${key}.minReplicas (${p.minReplicas}) must be < ${key}.maxReplicas (${p.maxReplicas}): the burst on spot is the difference`,
+        );
+    const grace = Math.min(p.shutdown.terminationGracePeriodSeconds, c.placement.spotGracePeriodSeconds);
+    if (p.shutdown.preStopSleepSeconds >= grace)
+        out.push(
+            `${key}.shutdown.preStopSleepSeconds (${p.shutdown.preStopSleepSeconds}) must be < the spot pods' grace period (${grace}, placement.spotGracePeriodSeconds)`,
+        );
+    return out;
+}
+
 /** The API, then each worker pool (two enabled pools may not consume one queue), then analytics and its VPA. */
 export function computeProblems(c: AppConfig, show: Show): string[] {
     const out = workloadProblems("api", c.api, show, [c.api.minReplicas, c.api.maxReplicas]);
@@ -43,6 +61,7 @@ export function computeProblems(c: AppConfig, show: Show): string[] {
         const p = c.workers[name];
         const key = `workers.${name}`;
         out.push(...workloadProblems(key, p, show, [p.minReplicas, p.maxReplicas]));
+        if (p.enabled && p.capacity === "spot") out.push(...spotProblems(c, name));
         if (p.enabled) {
             const other = queues.get(p.queueName);
             if (other) out.push(`${key}.queueName (${show(p.queueName, "workers")}) is already consumed by workers.${other}`);
@@ -50,6 +69,8 @@ export function computeProblems(c: AppConfig, show: Show): string[] {
         }
     }
     out.push(...workloadProblems("analytics", c.analytics, show));
+    const wh = c.placement.workingHours;
+    if (wh.start >= wh.end) out.push(`placement.workingHours.start (${wh.start}) must be before placement.workingHours.end (${wh.end})`);
     const v = c.analytics.vpa;
     if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
         out.push(`analytics.vpa.minCpu (${show(v.minCpu, "analytics")}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu, "analytics")})`);

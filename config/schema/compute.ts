@@ -60,6 +60,12 @@ const workerPool = (name: WorkerPoolName) =>
             resources: resources({ cpuRequest: "250m", memoryRequest: "256Mi", memoryLimit: "512Mi" }).describe("Worker pod resources."),
             probes: probes({ startupFailureThreshold: 24 }).describe("Worker probe timings."),
             shutdown: shutdown({ grace: 120, preStop: 5 }).describe("Worker graceful shutdown."),
+            capacity: z
+                .enum(["on-demand", "spot"])
+                .default("on-demand")
+                .describe(
+                    "Node capacity of the pool: spot runs minReplicas in a Deployment pinned to on-demand nodes (`<name>-on-demand`) and the HPA's burst on spot nodes (placement.*).",
+                ),
         })
         .prefault({})
         .describe(`The ${name} worker pool (Deployment + HPA + PDB).`);

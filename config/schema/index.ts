@@ -12,6 +12,7 @@ import { cost } from "./cost";
 import { databaseAccess, pooler, postgres, redis } from "./data";
 import { forecast } from "./forecast";
 import { images, metrics } from "./platform";
+import { placement } from "./placement";
 import { dns, gateway, network } from "./traffic";
 
 export { WORKER_POOLS, type WorkerPoolName } from "../primitives";
@@ -36,6 +37,7 @@ export const ConfigSchema = z.strictObject({
     cost,
     images,
     network,
+    placement,
 });
 
 /** A stack's validated config. */

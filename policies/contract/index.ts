@@ -10,4 +10,5 @@ export * from "./environments";
 export * from "./grammar";
 export * from "./postgresMemory";
 export * from "./redisMemory";
+export * from "./placement";
 export * from "./scheduling";

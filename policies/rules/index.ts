@@ -51,6 +51,9 @@ import { forecastChangeBounded } from "./forecastChangeBounded";
 import { forecastScheduleBounded } from "./forecastScheduleBounded";
 import { forecastScheduleCurrent } from "./forecastScheduleCurrent";
 import { forecastScheduleNotPinned } from "./forecastScheduleNotPinned";
+import { placeDataNotOnSpot } from "./placeDataNotOnSpot";
+import { placeSpotHasOnDemandFloor } from "./placeSpotHasOnDemandFloor";
+import { placeScaleToZeroHasTrigger } from "./placeScaleToZeroHasTrigger";
 
 export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPolicy)[] = [
     // Autoscaling
@@ -108,6 +111,10 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     forecastScheduleBounded,
     forecastScheduleCurrent,
     forecastScheduleNotPinned,
+    // Placement (issue 17)
+    placeDataNotOnSpot,
+    placeSpotHasOnDemandFloor,
+    placeScaleToZeroHasTrigger,
 ];
 
 // Each rule (and the helpers its tests call) by name.
@@ -159,3 +166,6 @@ export * from "./forecastChangeBounded";
 export * from "./forecastScheduleBounded";
 export * from "./forecastScheduleCurrent";
 export * from "./forecastScheduleNotPinned";
+export * from "./placeDataNotOnSpot";
+export * from "./placeSpotHasOnDemandFloor";
+export * from "./placeScaleToZeroHasTrigger";

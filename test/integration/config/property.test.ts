@@ -66,9 +66,12 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     ],
     // ISO 4217: three capitals (the schema checks the runtime's list of codes).
     [/^cost\.currency$/, (v) => (/^[A-Z]{3}$/.test(v) ? undefined : "currency")],
+    [/^placement\.(capacityTypeLabel|spotTaint\.key)$/, g.labelKeyError],
+    [/^placement\.spotTaint\.value$/, (v) => g.labelValueError(v, true)],
+    [/^placement\.workingHours\.(start|end)$/, (v) => (/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/.test(v) ? undefined : "HH:MM")],
     // Enumerations: the schema's own list.
     [
-        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$/,
+        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$|^workers\.\w+\.capacity$|^placement\.spotTaint\.effect$/,
         () => undefined,
     ],
 ];

@@ -54,7 +54,9 @@ const ROLE =
 const STRING_KEYS: [RegExp, string, string][] = [
     [/^metrics\.dashboardNamespace$/, "Sys_Manage", `${LABEL}, or empty`],
     [/^namespace$|Namespace$|\.operatorNamespace$/, "Sys_Manage", LABEL],
-    [/^cluster\.name$|\.queueName$/, "bad name!", LABEL_VALUE],
+    [/^cluster\.name$|\.queueName$|^placement\.spotTaint\.value$/, "bad name!", LABEL_VALUE],
+    [/^placement\.capacityTypeLabel$|^placement\.spotTaint\.key$/, "bad key!", LABEL_KEY],
+    [/^placement\.workingHours\.(start|end)$/, "7:00", "must be a time of day HH:MM (00:00 to 24:00)"],
     [
         /^cluster\.region$/,
         "r".repeat(54),
@@ -143,7 +145,7 @@ describe("defect 7: every string key is checked by the grammar of what it become
             docs.map((d) => d.path).filter((p) => !STRING_KEYS.some(([re]) => re.test(p))),
             [],
         );
-        assert.equal(docs.length, 153);
+        assert.equal(docs.length, 158);
     });
     for (const d of docs) {
         const [, bad, rule] = STRING_KEYS.find(([re]) => re.test(d.path)) ?? [undefined, "", ""];

@@ -74,7 +74,8 @@ describe("connection settings: the rendered Deployments match the contract in do
     const check = (objects: Obj[]) => {
         const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name as string));
         const deployments = objects.filter((o) => o.kind === "Deployment");
-        assert.equal(deployments.length, 6);
+        // Six, and in staging and prod the on-demand floors of the spot pools report and cleanup (same env).
+        assert.equal(deployments.length, objects.some((o) => o.metadata.name === "sysmanage-worker-report-on-demand") ? 8 : 6);
         for (const d of deployments) {
             const component = d.metadata.labels["app.kubernetes.io/component"];
             assertEnvMatches(
@@ -88,8 +89,10 @@ describe("connection settings: the rendered Deployments match the contract in do
     for (const stack of STACKS) {
         test(`${stack}: every Deployment's env is its rows of the table, in order, from Secrets the stack declares`, async () => {
             const names = check(await objectsOf(stack));
-            // API + 4 pools × (write, read, nodes, password), the API's session store × 2, analytics × 1, pools × 2 of their own.
-            assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2);
+            // API + 4 pools × (write, read, nodes, password), the API's session store × 2, analytics × 1, pools × 2 of their own;
+            // in staging and prod the two on-demand floors × 6 as their pools.
+            const floors = stack === "staging" || stack === "prod" ? 2 : 0;
+            assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2 + floors * 6);
         });
     }
     const disabled = [
@@ -137,7 +140,8 @@ describe("a credential rotation rolls the connected pods", () => {
             [{ credentialsVersion: "2" }, { credentialsVersion: "2" }, { credentialsVersion: "2" }],
         );
         const deployments = kubernetesObjects(r.resources).filter((o) => o.kind === "Deployment") as Obj[];
-        assert.equal(deployments.length, 6);
+        // The six and prod's two on-demand floors (report and cleanup on spot).
+        assert.equal(deployments.length, 8);
         for (const d of deployments) {
             assert.equal(d.spec.template.metadata.annotations[ANNOTATION], "2", d.metadata.name);
             assert.equal(JSON.stringify(d).includes(MOCK_PASSWORD), false, `${d.metadata.name} holds no password`);
@@ -159,6 +163,9 @@ describe("the Deployments wait for the credential Secrets they read (a rotated p
             "worker-agent-deployment": worker("agent"),
             "worker-report-deployment": worker("report"),
             "worker-cleanup-deployment": worker("cleanup"),
+            // The spot pools' on-demand floors run as the pool's ServiceAccount, with its env.
+            "worker-report-on-demand-deployment": worker("report"),
+            "worker-cleanup-on-demand-deployment": worker("cleanup"),
             "analytics-deployment": ["analytics-sa", "db-roles-sysmanage_analytics-secret"],
         });
     });

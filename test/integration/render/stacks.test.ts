@@ -10,12 +10,14 @@ const APP = ["sysmanage-api", ...WORKERS.map((w) => `sysmanage-worker-${w}`), "s
 const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-staging", prod: "sysmanage", local: "sysmanage-local" };
 /** dev and local have no backups (no ScheduledBackup); local has no role management (no admin Secret). */
 const noBackups = (stack: string) => stack === "dev" || stack === "local";
+/** staging and prod run report and cleanup on spot: each adds an on-demand floor Deployment, its PDB and PodMonitor. */
+const spotPools = (stack: string) => (stack === "staging" || stack === "prod" ? 2 : 0);
 
 describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81 }[stack] ?? 85);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 94 }[stack] ?? 91);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -32,14 +34,14 @@ describe("every stack renders complete and valid", () => {
                 // The app's six, and the cache's and the session store's own (no API token in their pods).
                 ServiceAccount: 8,
                 Service: 1,
-                Deployment: 6,
+                Deployment: 6 + spotPools(stack),
                 HorizontalPodAutoscaler: 5,
                 VerticalPodAutoscaler: 1,
                 // The app's and poolers', and two for the operators' two pods where the stack installs them.
-                PodDisruptionBudget: stack === "local" ? 9 : 11,
+                PodDisruptionBudget: (stack === "local" ? 9 : 11) + spotPools(stack),
                 ServiceMonitor: 1,
                 // The app's five, and ours for the two clusters, three poolers and the exporters of the cache and the session store.
-                PodMonitor: 12,
+                PodMonitor: 12 + spotPools(stack),
                 Gateway: 1,
                 HTTPRoute: 2,
                 DNSEndpoint: 1,
@@ -51,7 +53,8 @@ describe("every stack renders complete and valid", () => {
                 // Their redis.conf, and the two Grafana dashboards (scaling, data tier).
                 ConfigMap: 4,
                 // The stack's alerts (docs/runbooks.md).
-                PrometheusRule: 1,
+                // And in staging the working-hours floors of the API, queue and agent (issue 17 #4).
+                PrometheusRule: stack === "staging" ? 4 : 1,
                 // Placement by criticality (issue 17 #2): data, api, workers, batch.
                 PriorityClass: 4,
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
@@ -88,8 +91,10 @@ describe("placement by criticality (issue 17 #2)", () => {
             "Deployment sysmanage-analytics: sysmanage-batch",
             "Deployment sysmanage-api: sysmanage-api",
             "Deployment sysmanage-worker-agent: sysmanage-workers",
+            "Deployment sysmanage-worker-cleanup-on-demand: sysmanage-workers",
             "Deployment sysmanage-worker-cleanup: sysmanage-workers",
             "Deployment sysmanage-worker-queue: sysmanage-workers",
+            "Deployment sysmanage-worker-report-on-demand: sysmanage-workers",
             "Deployment sysmanage-worker-report: sysmanage-workers",
             "Pooler sysmanage-pg-analytics-pooler-ro: sysmanage-data",
             "Pooler sysmanage-pg-pooler-ro: sysmanage-data",
@@ -109,6 +114,56 @@ describe("placement by criticality (issue 17 #2)", () => {
                 ["sysmanage-batch", 100000, false, "Never", undefined],
             ],
         );
+    });
+
+    test("prod: report and cleanup burst on spot above an on-demand floor of 3; the API and other pools on on-demand; the data tier never on spot", async () => {
+        const objects = await objectsOf("prod");
+        const hpa = (name: string) =>
+            objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === name)?.spec;
+        const placement = objects
+            .filter((o) => o.kind === "Deployment" && o.metadata.name !== "sysmanage-analytics")
+            .map((o) => {
+                const spec = o.spec.template.spec;
+                const capacity =
+                    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0].matchExpressions[0];
+                const h = hpa(o.metadata.name);
+                return [
+                    o.metadata.name,
+                    `${capacity?.key} In ${capacity?.values}`,
+                    (spec.tolerations ?? []).map((t: Obj) => `${t.key}=${t.value}:${t.effect}`).join(),
+                    spec.terminationGracePeriodSeconds,
+                    h ? `HPA ${h.minReplicas}..${h.maxReplicas}` : `replicas ${o.spec.replicas}`,
+                    o.metadata.annotations?.["sysmanage.io/on-demand-floor"],
+                ];
+            })
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+        const OD = "karpenter.sh/capacity-type In on-demand";
+        const SPOT = "karpenter.sh/capacity-type In spot";
+        const TOL = "karpenter.sh/capacity-type=spot:NoSchedule";
+        assert.deepEqual(placement, [
+            ["sysmanage-api", OD, "", 45, "HPA 3..50", undefined],
+            ["sysmanage-worker-agent", OD, "", 120, "HPA 3..20", undefined],
+            // 3 on on-demand (one per zone) + 1..17 on spot: the pool's 3..20 with its floor off spot.
+            ["sysmanage-worker-cleanup", SPOT, TOL, 90, "HPA 1..17", "sysmanage-worker-cleanup-on-demand"],
+            ["sysmanage-worker-cleanup-on-demand", OD, "", 120, "replicas 3", undefined],
+            ["sysmanage-worker-queue", OD, "", 120, "HPA 3..20", undefined],
+            ["sysmanage-worker-report", SPOT, TOL, 90, "HPA 1..17", "sysmanage-worker-report-on-demand"],
+            ["sysmanage-worker-report-on-demand", OD, "", 120, "replicas 3", undefined],
+        ]);
+        // The data tier carries no affinity or toleration at all: it stays off tainted spot nodes.
+        const data = objects.filter((o) => ["Cluster", "Pooler", "RedisCluster"].includes(o.kind));
+        assert.deepEqual(
+            data.filter((o) => JSON.stringify(o.spec).includes("spot")).map((o) => o.metadata.name),
+            [],
+        );
+        assert.equal(data.length, 7);
+        // Each floor has its PDB and PodMonitor.
+        for (const kind of ["PodDisruptionBudget", "PodMonitor"])
+            for (const pool of ["report", "cleanup"])
+                assert.ok(
+                    objects.some((o) => o.kind === kind && o.metadata.name === `sysmanage-worker-${pool}-on-demand`),
+                    `${kind} ${pool}`,
+                );
     });
 });
 
@@ -161,14 +216,23 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
         });
     });
     test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
-        for (const [stack, min, max] of [
-            ["dev", 1, 4],
-            ["staging", 2, 12],
+        // staging's working hours: minReplicas 1 at night, its 2 held in hours by the scheduled_floor metric.
+        const floorMetric = {
+            type: "External",
+            external: {
+                metric: { name: "scheduled_floor", selector: { matchLabels: { workload: "sysmanage-api" } } },
+                target: { type: "AverageValue", averageValue: "1" },
+            },
+        };
+        for (const [stack, min, max, extra, inHours] of [
+            ["dev", 1, 4, [], undefined],
+            ["staging", 1, 12, [floorMetric], "2"],
         ] as const) {
             const hpa = find(await configuredObjects(stack), "HorizontalPodAutoscaler", "sysmanage-api");
             assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max]);
+            assert.equal(hpa.metadata.annotations?.["sysmanage.io/working-hours-floor"], inHours);
             const prod = find(await configuredObjects("prod"), "HorizontalPodAutoscaler", "sysmanage-api");
-            assert.deepEqual(hpa.spec.metrics, prod.spec.metrics);
+            assert.deepEqual(hpa.spec.metrics, [...prod.spec.metrics, ...extra]);
             assert.deepEqual(hpa.spec.behavior, prod.spec.behavior);
         }
     });
@@ -180,10 +244,12 @@ describe("worker pools (prod)", () => {
             const objects = await configuredObjects("prod");
             const name = `sysmanage-worker-${pool}`;
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
+            // Report and cleanup run on spot in prod: 3 on-demand pods, the HPA's 1..17 on spot.
+            const spot = pool === "report" || pool === "cleanup";
             assert.deepEqual(hpa.spec, {
                 scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-                minReplicas: 3,
-                maxReplicas: 20,
+                minReplicas: spot ? 1 : 3,
+                maxReplicas: spot ? 17 : 20,
                 metrics: [
                     {
                         type: "External",
@@ -666,8 +732,9 @@ describe("stack outputs and failures", () => {
             "sysmanage-api": { minReplicas: 3, maxReplicas: 50 },
             "sysmanage-worker-queue": { minReplicas: 3, maxReplicas: 20 },
             "sysmanage-worker-agent": { minReplicas: 3, maxReplicas: 20 },
-            "sysmanage-worker-report": { minReplicas: 3, maxReplicas: 20 },
-            "sysmanage-worker-cleanup": { minReplicas: 3, maxReplicas: 20 },
+            // On spot: the HPA's share above the on-demand floor of 3.
+            "sysmanage-worker-report": { minReplicas: 1, maxReplicas: 17 },
+            "sysmanage-worker-cleanup": { minReplicas: 1, maxReplicas: 17 },
         });
         assert.equal(r.outputs.hostname, "api.sysmanage.example.com");
     });

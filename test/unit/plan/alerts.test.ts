@@ -11,6 +11,18 @@ const prod = (over: Record<string, unknown> = {}) =>
     parseConfig({ ...over, postgres: { backup: { destinationPath: "s3://b/p" }, ...(over.postgres as object) } }, "prod");
 
 describe("alert inputs", () => {
+    test("a spot pool's queue is sized for its burst's 18 and its on-demand floor's 2: still 10 × 20", () => {
+        const i = alertInputs(planStack(prod({ workers: { report: { capacity: "spot" } } }), "prod"));
+        assert.deepEqual(
+            i.queues.find((q) => q.queue === "report"),
+            { deployment: "sysmanage-worker-report", queue: "report", maxQueueLength: 200 },
+        );
+        assert.deepEqual(
+            i.workloads.find((w) => w.name === "sysmanage-worker-report"),
+            { name: "sysmanage-worker-report", maxReplicas: 18 },
+        );
+    });
+
     test("Postgres durations in seconds", () => {
         assert.deepEqual(["30s", "1h", "10min", "250ms", "2d", "5"].map(pgDurationSeconds), [30, 3600, 600, 0.25, 172800, 0.005]);
         assert.ok(Number.isNaN(pgDurationSeconds("soon")));

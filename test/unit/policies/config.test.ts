@@ -59,6 +59,10 @@ const LEVELS: Record<string, string> = {
     "forecast-schedule-bounded": "AMM",
     "forecast-schedule-current": "AAM",
     "forecast-schedule-not-pinned": "AMM",
+    // Issue 17 #6: a data-tier pod on spot and a dead scale-to-zero break every environment; dev may lack an on-demand floor.
+    "place-data-not-on-spot": "MMM",
+    "place-spot-has-on-demand-floor": "AMM",
+    "place-scale-to-zero-has-trigger": "MMM",
 };
 const WORD: Record<string, string> = { M: "mandatory", A: "advisory", D: "disabled" };
 const ENVS = ["dev", "staging", "prod"] as const;

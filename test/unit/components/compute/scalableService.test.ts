@@ -286,3 +286,40 @@ describe("ScalableService", () => {
         });
     });
 });
+
+describe("ScalableService with an on-demand floor (issue 17 #2)", () => {
+    const floorPod = { ...pod, name: "sysmanage-api-on-demand" };
+    const floorArgs = (): ScalableServiceArgs => ({
+        ...args,
+        onDemandFloor: { replicas: 3, pod: floorPod },
+        deploymentAnnotations: { "sysmanage.io/on-demand-floor": "sysmanage-api-on-demand" },
+        secrets: [stub("redis-auth")],
+    });
+    const floorSelector = { "app.kubernetes.io/name": "sysmanage-api-on-demand", "app.kubernetes.io/instance": "test" };
+    const floorMeta = { name: "sysmanage-api-on-demand", namespace: "sysmanage-test", labels: { ...labels, ...floorSelector } };
+
+    it("adds the floor's Deployment (fixed replicas, the pool's ServiceAccount, no ignoreChanges), PDB and PodMonitor after the pool's children", async () => {
+        const { children } = await construct(ScalableService, "api", floorArgs);
+        assert.deepEqual(typesAndNames(children).slice(6), [
+            ["kubernetes:apps/v1:Deployment", "api-on-demand-deployment"],
+            ["kubernetes:policy/v1:PodDisruptionBudget", "api-on-demand-pdb"],
+            ["kubernetes:monitoring.coreos.com/v1:PodMonitor", "api-on-demand-monitor"],
+        ]);
+        const d = named(children, "api-on-demand-deployment");
+        assert.deepEqual(d.options, { parent: "api", dependsOn: ["api-sa", "redis-auth"], ignoreChanges: [] });
+        assert.deepEqual(d.inputs.metadata, floorMeta);
+        assert.equal(d.inputs.spec.replicas, 3);
+        assert.deepEqual(d.inputs.spec.selector, { matchLabels: floorSelector });
+        assert.equal(d.inputs.spec.template.spec.serviceAccountName, "sysmanage-api");
+        assert.deepEqual(named(children, "api-on-demand-pdb").inputs.spec, {
+            maxUnavailable: 1,
+            selector: { matchLabels: floorSelector },
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+        assert.deepEqual(named(children, "api-on-demand-monitor").inputs.spec.selector, { matchLabels: floorSelector });
+        // The HPA's Deployment names its floor.
+        assert.deepEqual(named(children, "api-deployment").inputs.metadata.annotations, {
+            "sysmanage.io/on-demand-floor": "sysmanage-api-on-demand",
+        });
+    });
+});

@@ -53,7 +53,7 @@ describe("the benchmark", () => {
         assert.ok(md.includes("### smoke.csv · p99 needs 20 pods · 2 origins"));
         assert.match(md, /with the best floor of each day chosen in hindsight, \d\.\d{3}\./);
         assert.match(md, /## Money and spot/);
-        assert.match(md, /One pod requests 0\.5 vCPU and 0\.5 GiB; on-demand \$0\.04048\/vCPU-h and \$0\.004445\/GiB-h/);
+        assert.match(md, /One pod requests 0\.5 vCPU and 0\.5 GiB; on-demand \$0\.031611\/vCPU-h and \$0\.004237\/GiB-h/);
         assert.equal(
             benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]),
             "short.csv: 0.00 days is too short for 7 training days and a test day",
