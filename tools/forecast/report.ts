@@ -1,9 +1,12 @@
 /**
  * The reviewer's view of a `StackForecast`: a Markdown summary ready to paste into a PR comment,
- * linking one chart per workload (chart.ts draws them). Pure: returns strings; the CLI writes them.
+ * linking one chart per workload (chart.ts draws them, the floor schedule over the forecast), with
+ * each workload's floor schedule or why it keeps the static floor (reportSchedule.ts). Pure:
+ * returns strings; the CLI writes them.
  */
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { StackForecast } from "../../forecast/stack";
+import { scheduleSection } from "./reportSchedule";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -57,6 +60,8 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast): s
             out.push(
                 `- capacity planner (${c.urgency}): \`${c.metric}\` reaches ${c.capacityLimit} in ${hours(c.timeToLimit)} (now ${f(c.currentValue)}, confidence ${f(c.confidence)}): ${c.recommendedAction}`,
             );
+        out.push(...scheduleSection(w));
+        // The chart draws the schedule over the forecast (tools/forecast.ts passes it to chart.ts).
         if (w.metrics.length) out.push("", `![${w.name}](${w.name}.svg)`);
         out.push("");
     }
