@@ -113,7 +113,11 @@ export function resolveExportsDir(configured: string, stack: string, projectDir:
 }
 
 export type ExportRead =
-    | { readonly ok: true; readonly text: string }
+    | {
+          readonly ok: true;
+          /** The file's bytes: decoded as UTF-8 only where a reader needs text (ingest.ts `parseSeriesBytes`). */
+          readonly bytes: Buffer;
+      }
     | {
           readonly ok: false;
           /** Completes "export <file> for <what> …": `is missing`, `is a directory`, `is too large (…)`. */
@@ -165,5 +169,5 @@ export function readExport(dir: string, file: string, dirShown: string): ExportR
     // It may have grown between the stat and the read.
     if (buf.length > MAX_EXPORT_BYTES)
         return { ok: false, reason: `is too large (${MiB(buf.length)} > the ${MiB(MAX_EXPORT_BYTES)} limit)` };
-    return { ok: true, text: buf.toString("utf8") };
+    return { ok: true, bytes: buf };
 }

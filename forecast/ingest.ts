@@ -10,8 +10,10 @@
  * never the file's content: an export path may name a file that holds secrets.
  * Pure: the caller reads the file (exportFiles.ts `readExport`).
  */
+import { isUtf8 } from "node:buffer";
 import type { Aggregation, Grid, Series } from "./types";
 import { SampleColumns, scanQueryRange } from "./queryRangeScan";
+import { selectKth } from "./stats";
 
 export class IngestError extends Error {
     constructor(
@@ -55,11 +57,18 @@ function timestampProblem(t: number, json: boolean): string | undefined {
     return undefined;
 }
 
-/** `{` or `[` first → query_range JSON, anything else → CSV. */
-export function detectFormat(text: string): Format {
+/** `{` or `[` first → query_range JSON, anything else → CSV (a text, or its bytes as valid UTF-8). */
+export function detectFormat(text: string | Uint8Array): Format {
+    const bytes = typeof text !== "string";
     for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0xfeff || c === 32 || c === 9 || c === 10 || c === 13) continue;
+        const c = bytes ? text[i] : text.charCodeAt(i);
+        if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+        if (!bytes && c === 0xfeff) continue;
+        // The byte-order mark U+FEFF in UTF-8.
+        if (bytes && c === 0xef && text[i + 1] === 0xbb && text[i + 2] === 0xbf) {
+            i += 2;
+            continue;
+        }
         return c === 123 || c === 91 ? "json" : "csv";
     }
     return "csv";
@@ -69,6 +78,21 @@ export function parseSeriesText(text: string, file: string, opts: IngestOptions 
     const format = opts.format ?? detectFormat(text);
     const raws = format === "json" ? parseQueryRange(text, file, opts.fastJson ?? true) : parseCsv(text, file);
     return raws.map((r) => normalize(r, file, opts.counter ?? false));
+}
+
+/**
+ * `parseSeriesText` of a file's bytes: a query_range export in valid UTF-8 is read by the fast
+ * reader straight from its bytes, with no string built; anything else (CSV, invalid UTF-8, what
+ * the fast reader gives up on) is decoded as UTF-8 and read as text, to the same series or error.
+ */
+export function parseSeriesBytes(bytes: Buffer, file: string, opts: IngestOptions = {}): Series[] {
+    if ((opts.fastJson ?? true) && isUtf8(bytes) && (opts.format ?? detectFormat(bytes)) === "json") {
+        // A leading byte-order mark is skipped, as parseQueryRange skips it in the text.
+        const doc = scanQueryRange(bytes, sampleValue, bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+        if (doc !== undefined) return queryRangeRaws(doc, file).map((r) => normalize(r, file, opts.counter ?? false));
+        return parseSeriesText(bytes.toString("utf8"), file, { ...opts, fastJson: false });
+    }
+    return parseSeriesText(bytes.toString("utf8"), file, opts);
 }
 
 interface Raw {
@@ -273,6 +297,11 @@ function parseQueryRange(text0: string, file: string, fast: boolean): Raw[] {
             const e = jsonSyntaxError(text);
             throw new IngestError(file, e ? lineCol(text, e.pos) : "JSON", `invalid JSON: ${e?.reason ?? "not parsable"}`);
         }
+    return queryRangeRaws(doc, file);
+}
+
+/** The series of a parsed query_range answer (its `values` read as `SampleColumns` or as JSON arrays). */
+function queryRangeRaws(doc: unknown, file: string): Raw[] {
     const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
     if (!isObj(doc)) throw new IngestError(file, "$", "expected a query_range response object");
     let data: unknown = doc;
@@ -755,9 +784,8 @@ export function inspectSeries(s: Pick<Series, "t" | "v" | "step">): string[] {
                 .join(", ")}${gaps.length > 3 ? `, and ${gaps.length - 3} more` : ""}; nothing is forecast or replayed from them`,
         );
     if (m >= 3) {
-        // A typed array sorts numerically without a comparator (native, no boxing).
-        const sorted = vals.subarray(0, m).slice().sort();
-        const p99 = sorted[Math.floor((m - 1) * 0.99)];
+        // Selected, not sorted: only p99 is needed (vals is this function's own copy).
+        const p99 = selectKth(vals.subarray(0, m), Math.floor((m - 1) * 0.99));
         if (p99 > 0) {
             const found: number[] = [];
             // Neighbours are the previous and next finite points.

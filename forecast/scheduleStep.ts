@@ -35,10 +35,32 @@ export interface ScheduleStepInput {
     readonly trajectory?: Trajectory;
 }
 
+/**
+ * The classes of series on which the step keeps the static floor, from its own backtest:
+ * `short` fewer than 2 days replayed (no day to hold out); `flat` every hour's cheapest floor is
+ * the static one (the load never needs more at any hour: nothing to schedule); `irregular` the
+ * hourly floors chosen on some days do not beat the static floor on the others (the bursts do not
+ * come at the same hours from day to day).
+ */
+export type StaticClass = "short" | "flat" | "irregular";
+
+/** The leave-one-day-out backtest in SLO-weighted cost (÷ the oracle's replica-ticks, like the replay's `weightedCost`). */
+export interface ScheduleBacktest {
+    /** Every day under the static floor. */
+    readonly staticCost: number;
+    /** Each day under the hourly floors the other days chose. */
+    readonly scheduledCost: number;
+    /** Days held out in turn. */
+    readonly days: number;
+}
+
 export interface ScheduleStep {
-    /** Slot floors from `start`; absent when the backtest keeps the static floor (`reason`). */
+    /** Slot floors from `start`; absent when the backtest keeps the static floor (`reason`, `kept`). */
     readonly floors?: readonly number[];
     readonly reason?: string;
+    /** The class of series the static floor was kept for (with `reason`). */
+    readonly kept?: StaticClass;
+    readonly backtest: ScheduleBacktest;
     readonly start: number;
     readonly stepSeconds: number;
     readonly hourly: HourlyFloors;
@@ -62,10 +84,12 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
             recordTrajectory: true,
         }).trajectory!;
     const hourly = hourlyFloors(tr, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
-    const out = { start, stepSeconds: step, hourly, leadSeconds };
+    const per = tr.oracleTicks > 0 ? 1 / tr.oracleTicks : 0;
+    const backtest = { staticCost: hourly.staticCost * per, scheduledCost: hourly.heldOutCost * per, days: hourly.days };
+    const out = { start, stepSeconds: step, hourly, leadSeconds, backtest };
     const gain = hourly.staticCost > 0 ? 1 - hourly.heldOutCost / hourly.staticCost : 0;
-    const reason = noScheduleReason(hourly, gain, x.bounds.minReplicas);
-    if (reason) return { ...out, reason };
+    const kept = staticClass(hourly, gain, x.bounds.minReplicas);
+    if (kept) return { ...out, kept, reason: keptReason(kept, hourly, gain, x.bounds.minReplicas, backtest) };
     const slots = Math.max(1, Math.round((s.horizonHours * 3600) / step));
     const needs = Array.from({ length: slots }, (_, i) => hourly.floors[Math.floor(((start + i * step) % 86400) / 3600)]);
     const floors = shapeFloors(needs, {
@@ -81,12 +105,19 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
     return { ...out, floors };
 }
 
-/** Why the backtest keeps the static floor, or undefined when the schedule beats it. */
-function noScheduleReason(h: HourlyFloors, gain: number, staticFloor: number): string | undefined {
-    if (h.days < 2) return "fewer than 2 days replayed: no backtest to trust a schedule";
+/** The class of series the backtest keeps the static floor for, or undefined when the schedule beats it. */
+function staticClass(h: HourlyFloors, gain: number, staticFloor: number): StaticClass | undefined {
+    if (h.days < 2) return "short";
     if (gain > SCHEDULE_MARGIN) return undefined;
-    if (h.floors.every((f) => f === staticFloor))
-        return `every hour's cheapest floor on the replayed days is the static floor ${staticFloor}: nothing to schedule`;
+    return h.floors.every((f) => f === staticFloor) ? "flat" : "irregular";
+}
+
+/** Why the backtest keeps the static floor, with its numbers. */
+function keptReason(kept: StaticClass, h: HourlyFloors, gain: number, staticFloor: number, b: ScheduleBacktest): string {
+    if (kept === "short") return "fewer than 2 days replayed: no backtest to trust a schedule";
+    const numbers = `(backtest: scheduled ${b.scheduledCost.toFixed(3)} vs static ${b.staticCost.toFixed(3)} over ${h.days} held-out days)`;
+    if (kept === "flat")
+        return `every hour's cheapest floor on the replayed days is the static floor ${staticFloor}: nothing to schedule ${numbers}`;
     const by = gain < 0 ? `${(100 * -gain).toFixed(2)} % more than` : `only ${(100 * gain).toFixed(2)} % less than`;
-    return `the backtest (each of ${h.days} days under the hourly floors of the others) costs ${by} the static floor ${staticFloor}: the load's bursts do not come at the same hours from day to day`;
+    return `the backtest (each of ${h.days} days under the hourly floors of the others) costs ${by} the static floor ${staticFloor} ${numbers}: the load's bursts do not come at the same hours from day to day`;
 }

@@ -4,10 +4,10 @@
  * reason the workload keeps its static floor. Pure.
  */
 import type { WorkloadPlan } from "./plan";
-import type { FloorSchedule, ScheduleBand } from "./schedule";
+import type { ScheduleBand } from "./schedule";
 import { scheduleStep } from "./scheduleStep";
 import type { Bounds, MetricCapacity } from "./sizing";
-import type { ForecastSettings, WorkloadInput } from "./stack";
+import type { ForecastSettings, WorkloadForecast, WorkloadInput } from "./stack";
 
 /** Dips shorter than an hour between higher floors are filled: one PromQL term per run. */
 export const HOLD_SECONDS = 3600;
@@ -43,7 +43,7 @@ export function workloadSchedule(
     s: ForecastSettings,
     proposed: Bounds,
     origin: number,
-): { readonly schedule?: FloorSchedule; readonly scheduleNote?: string } {
+): Pick<WorkloadForecast, "schedule" | "scheduleNote" | "scheduleBacktest" | "scheduleKept"> {
     if (!s.scheduleEnabled) return { scheduleNote: "forecast.schedule.enabled is off: the static floor" };
     const sc = plan.scenario;
     // The configured static minimum: a quiet hour's floor may go down to it (never below).
@@ -70,8 +70,14 @@ export function workloadSchedule(
             readinessDelaySeconds: s.readinessDelaySeconds,
         },
     );
-    if (!r.floors) return { scheduleNote: `${w.name}: ${r.reason}; keeps the static floor ${proposed.minReplicas}` };
+    if (!r.floors)
+        return {
+            scheduleNote: `${w.name}: ${r.reason}; keeps the static floor ${proposed.minReplicas}`,
+            scheduleBacktest: r.backtest,
+            scheduleKept: r.kept,
+        };
     return {
+        scheduleBacktest: r.backtest,
         schedule: {
             stepSeconds: r.stepSeconds,
             start: r.start,

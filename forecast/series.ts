@@ -7,9 +7,10 @@
  * reason, a string naming the export and why: the step shows it as a warning and keeps the
  * configured numbers. No clock is read: `now` and `wallClock` are inputs.
  */
+import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { readExport, type ExportRead } from "./exportFiles";
-import { IngestError, isoTime, parseSeriesText, pickSeries, toGrid } from "./ingest";
+import { IngestError, isoTime, parseSeriesBytes, pickSeries, toGrid } from "./ingest";
 import type { Grid, Series } from "./types";
 
 /** Exports may end this far after the wall clock (clock skew) before they count as dated in the future: 15 min. */
@@ -91,9 +92,16 @@ export class InputsHash {
         this.hash = createHash("sha256").update(inputs);
     }
 
-    /** An export read: its path as mapped (relative to the exports folder: the same files hash the same in any checkout) and its content, or why it was not read. */
+    /**
+     * An export read: its path as mapped (relative to the exports folder: the same files hash the
+     * same in any checkout) and its content as UTF-8 text, or why it was not read. Valid UTF-8 is
+     * hashed as read; other bytes as their decoded text re-encoded (invalid sequences become
+     * U+FFFD), as the text was always hashed.
+     */
     export(file: string, read: ExportRead): void {
-        this.hash.update(`\0${file}\0`).update(read.ok ? read.text : read.reason === "is missing" ? "<missing>" : `<${read.reason}>`);
+        this.hash.update(`\0${file}\0`);
+        if (!read.ok) this.hash.update(read.reason === "is missing" ? "<missing>" : `<${read.reason}>`);
+        else this.hash.update(isUtf8(read.bytes) ? read.bytes : read.bytes.toString("utf8"));
     }
 
     /** The hash of everything recorded (call it after the last read). */
@@ -144,7 +152,7 @@ export class SeriesLoader {
         const what = exportLabel(src.file, label);
         const read = this.read(src.file);
         if (!read.ok) return `${what} ${read.reason}`;
-        const all = this.parse(src.file, read.text, src.unit === "counter");
+        const all = this.parse(src.file, read.bytes, src.unit === "counter");
         if (typeof all === "string") return `${what}: ${all}`;
         try {
             const s = pickSeries(all, src.file, label, src.series);
@@ -187,12 +195,12 @@ export class SeriesLoader {
         return got;
     }
 
-    private parse(file: string, text: string, counter: boolean): readonly Series[] | string {
+    private parse(file: string, bytes: Buffer, counter: boolean): readonly Series[] | string {
         const key = `${file}|${counter}`;
         let got = this.parsed.get(key);
         if (got === undefined) {
             try {
-                got = parseSeriesText(text, file, { counter });
+                got = parseSeriesBytes(bytes, file, { counter });
             } catch (e) {
                 got = e instanceof IngestError ? `${e.position}: ${e.reason}` : bugMessage(e);
             }

@@ -21,6 +21,7 @@ import type { CapacityRecommendation, PlannerMetric } from "./capacityPlanner";
 import { exportPathProblem } from "./exportFiles";
 import type { PlanSettings } from "./plan";
 import type { FloorSchedule } from "./schedule";
+import type { ScheduleBacktest, StaticClass } from "./scheduleStep";
 import { bugMessage, iso, SeriesLoader, type SeriesSource } from "./series";
 import { clampToGuardrails, GuardrailError, type Bounds, type Guardrails } from "./sizing";
 import type { Aggregation, Grid, Series } from "./types";
@@ -178,6 +179,10 @@ export interface WorkloadForecast {
     readonly schedule?: FloorSchedule;
     /** Why there is no schedule (off, not sized from metrics, or the backtest kept the static floor). */
     readonly scheduleNote?: string;
+    /** The schedule's leave-one-day-out backtest, when it ran (whether or not it kept the static floor). */
+    readonly scheduleBacktest?: ScheduleBacktest;
+    /** The class of series the backtest kept the static floor for (scheduleStep.ts). */
+    readonly scheduleKept?: StaticClass;
 }
 
 export interface StackForecast {
@@ -352,6 +357,7 @@ function fallback(w: WorkloadInput, x: WorkloadContext, why: readonly string[]):
         notes: x.notes,
         capacity: [],
         annotations: x.annotations("defaults"),
-        scheduleNote: "not sized from metrics: the static floor",
+        // The first reason names the export and why (stale, missing, unusable); the warnings list them all.
+        scheduleNote: `not sized from metrics (${why[0]}${why.length > 1 ? `; and ${why.length - 1} more in the warnings` : ""}): the static floor`,
     };
 }

@@ -21,6 +21,37 @@ export function quantileSorted(s: readonly number[], q: number): number {
     return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
+/**
+ * The k-th smallest (0-based) of `a`, which has no NaN: the value `a.slice().sort()[k]` holds, in
+ * linear time, as the typed array's own sort would order them (a signed zero may come out as
+ * the other zero). Reorders `a` in place. Hoare's selection with a median-of-three pivot: a month
+ * of samples is one pass or two instead of a sort.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo < hi) {
+        const x = a[lo];
+        const y = a[(lo + hi) >>> 1];
+        const z = a[hi];
+        const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+        let i = lo;
+        let j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (pivot < a[j]) j--;
+            if (i <= j) {
+                const t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (j < k) lo = i;
+        if (k < i) hi = j;
+    }
+    return a[k];
+}
+
 export function mean(xs: ArrayLike<number>): number {
     let s = 0;
     let n = 0;

@@ -30,6 +30,18 @@ const iso = (t: number) => new Date(t * 1000).toISOString().replace(":00.000Z", 
 /** Three significant digits: a band the alert compares with does not need more, and equal runs merge. */
 export const bandValue = (v: number): number => Number(v.toPrecision(3));
 
+/** Runs of equal values per slot from `start`: each its value and [from, to) in unix seconds. */
+export function valueRuns(start: number, step: number, values: readonly number[]): Array<{ value: number; from: number; to: number }> {
+    const runs: Array<{ value: number; from: number; to: number }> = [];
+    for (let i = 0; i < values.length;) {
+        let j = i + 1;
+        while (j < values.length && values[j] === values[i]) j++;
+        runs.push({ value: values[i], from: start + i * step, to: start + j * step });
+        i = j;
+    }
+    return runs;
+}
+
 /**
  * One PromQL term per run of equal values (runs whose value `keep` refuses are left out), joined
  * by `or`; undefined when no run is kept.
@@ -40,17 +52,9 @@ export function piecewiseExpr(
     values: readonly number[],
     keep: (v: number) => boolean = () => true,
 ): string | undefined {
-    const terms: string[] = [];
-    for (let i = 0; i < values.length;) {
-        let j = i + 1;
-        while (j < values.length && values[j] === values[i]) j++;
-        if (keep(values[i])) {
-            const from = start + i * step;
-            const to = start + j * step;
-            terms.push(`vector(${values[i]}) and on() (vector(time()) >= ${from} < ${to}) # ${iso(from)} .. ${iso(to)}`);
-        }
-        i = j;
-    }
+    const terms = valueRuns(start, step, values)
+        .filter((r) => keep(r.value))
+        .map(({ value, from, to }) => `vector(${value}) and on() (vector(time()) >= ${from} < ${to}) # ${iso(from)} .. ${iso(to)}`);
     return terms.length ? terms.join("\nor ") : undefined;
 }
 

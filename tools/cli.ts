@@ -134,7 +134,20 @@ export function runMain(command: string, main: (argv: string[]) => Promise<numbe
     // A reader that goes away (`| head`) is not a failure of the command.
     for (const s of [process.stdout, process.stderr])
         s.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : fail(e)));
-    main(process.argv.slice(2)).then((code) => process.exit(code), fail);
+    main(process.argv.slice(2)).then(exitFlushed, fail);
+}
+
+/**
+ * Exits with `code` once stdout and stderr have taken what was written: `process.exit` right away
+ * drops what a pipe has not taken yet (`npm run forecast -- --json | jq` got the first 64 KiB).
+ */
+function exitFlushed(code: number): void {
+    let pending = 2;
+    const done = () => {
+        if (--pending === 0) process.exit(code);
+    };
+    process.stdout.write("", done);
+    process.stderr.write("", done);
 }
 
 /**

@@ -14,7 +14,7 @@ import { bandPeak, forecastDefault, forecastWith, peakFactor, type ForecastResul
 import { coarsen, forecastScenario } from "../../forecast/plan";
 import type { FloorSchedule } from "../../forecast/schedule";
 import { hourCells, priceFloor } from "../../forecast/scheduleFloor";
-import { scheduleStep, type ScheduleSettings } from "../../forecast/scheduleStep";
+import { scheduleStep, type ScheduleSettings, type StaticClass } from "../../forecast/scheduleStep";
 import { replay, type BoundsSegment, type Controller, type Trajectory } from "../../forecast/simulator";
 import { floorCurve, floorFromHistory, proposeBounds, rawMaxReplicas, type Bounds } from "../../forecast/sizing";
 import { DEFAULT_SETTINGS } from "../../forecast/stack";
@@ -76,6 +76,14 @@ export interface SeriesScore {
      * the HPA with no floor and no cap, and with the best floor for each day chosen in hindsight.
      */
     floorBound?: { noFloor: number; hindsight: number };
+    /** The scheduled default's days (origins): how many ran a schedule, how many kept the static floor and why (not in --json). */
+    schedule?: ScheduleTally;
+}
+
+/** Days the scheduled default ran a schedule, and days its backtest kept the static floor, by class of series. */
+export interface ScheduleTally {
+    scheduled: number;
+    kept: Record<StaticClass, number>;
 }
 
 export interface BenchResult {
@@ -258,12 +266,13 @@ function scoreScenario(
         return { mase: mean(q.mase), bandCoverage: mean(q.band), maxCoverage: mean(q.max) };
     };
     const out: MethodScore[] = [];
+    const tally: ScheduleTally = { scheduled: 0, kept: { short: 0, flat: 0, irregular: 0 } };
     for (const m of methods) {
         const days = methodBounds(d, per, m, cap);
         const segs = daySegments(per, days);
         if (m === "default") {
             // The scheduled default and the same static bounds without the schedule, side by side.
-            out.push({ method: "default", ...quality0(m), ...run(scheduledSegments(d, per, days, cap)) });
+            out.push({ method: "default", ...quality0(m), ...run(scheduledSegments(d, per, days, cap, tally)) });
             out.push({ method: "static", ...quality0(m), ...run(segs) });
         } else out.push({ method: m, ...quality0(m), ...run(segs, m === "seed" ? seedBlendController(cap) : undefined) });
     }
@@ -277,7 +286,14 @@ function scoreScenario(
     out.push({ method: "static-peak", ...none, ...run(statics) });
     const bound = floorBound(warm, from, d.origins, cap, pricing);
     out.push({ method: "hindsight-hourly", ...none, ...bound.hourly });
-    return { name: d.name, p99Pods: pods, origins: used, methods: out, floorBound: { noFloor: bound.noFloor, hindsight: bound.hindsight } };
+    return {
+        name: d.name,
+        p99Pods: pods,
+        origins: used,
+        methods: out,
+        floorBound: { noFloor: bound.noFloor, hindsight: bound.hindsight },
+        schedule: tally,
+    };
 }
 
 /**
@@ -337,9 +353,15 @@ const BENCH_SCHEDULE: ScheduleSettings = {
 /**
  * The scheduled default: each origin's static bounds (`days`) with the floor schedule the step
  * derives from that origin's forecast on top, refreshed once a day; a day whose backtest keeps
- * the static floor runs its static bounds.
+ * the static floor runs its static bounds (counted in `tally` by class, as the days scheduled).
  */
-function scheduledSegments(d: BenchData, per: readonly Origin[], days: readonly Bounds[], cap: number): BoundsSegment[] {
+function scheduledSegments(
+    d: BenchData,
+    per: readonly Origin[],
+    days: readonly Bounds[],
+    cap: number,
+    tally: ScheduleTally,
+): BoundsSegment[] {
     const segs: BoundsSegment[] = [];
     let previous: FloorSchedule | undefined;
     per.forEach((p, i) => {
@@ -360,7 +382,9 @@ function scheduledSegments(d: BenchData, per: readonly Origin[], days: readonly 
             },
             BENCH_SCHEDULE,
         );
+        if (r.kept) tally.kept[r.kept]++;
         if (!r.floors) return;
+        tally.scheduled++;
         previous = { start: r.start, stepSeconds: r.stepSeconds, floors: r.floors, bands: [] };
         segs.pop();
         r.floors.forEach((floor, k) => {

@@ -1,5 +1,6 @@
 /** The benchmark's Markdown: one table per series and scenario, the summary, the floor bound, the frontier and the speed line. */
-import { METHODS, P99_PODS, type BenchResult, type Method, type MethodScore } from "./bench";
+import type { StaticClass } from "../../forecast/scheduleStep";
+import { METHODS, P99_PODS, type BenchResult, type Method, type MethodScore, type SeriesScore } from "./bench";
 import { moneySummary } from "./benchPriceReport";
 
 /** The hindsight bound: a row of the tables, never "the best other method". */
@@ -62,6 +63,7 @@ export function formatBench(r: BenchResult): string {
         );
     }
     out.push(...moneySummary(r));
+    out.push(...scheduleTallyLines(r));
     out.push("", "Frontier (mean SLO-weighted cost against mean under-provisioned %, lower-left is better):", "");
     for (const m of METHODS) {
         const rows = r.series.map((s) => s.methods.find((x) => x.method === m)).filter((x): x is MethodScore => !!x);
@@ -71,8 +73,32 @@ export function formatBench(r: BenchResult): string {
     }
     out.push(
         "",
-        `Speed: the dev stack's forecasting step${r.speed.files ? ` on ${r.speed.files} exports of 30 days at 1 min` : ""} ${r.speed.forecastMs.toFixed(1)} ms, JSON.parse of the same files ${r.speed.jsonParseMs.toFixed(1)} ms, ratio ${r.speed.ratio.toFixed(2)} (target ≤ 3)`,
+        `Speed: the dev stack's forecasting step${r.speed.files ? ` on ${r.speed.files} exports of 30 days at 1 min` : ""} ${r.speed.forecastMs.toFixed(1)} ms, JSON.parse of the same files ${r.speed.jsonParseMs.toFixed(1)} ms, ratio ${r.speed.ratio.toFixed(2)} (target ≤ 2)`,
     );
     if (r.skipped.length) out.push("", "Skipped:", ...r.skipped.map((s) => `- ${s}`));
     return out.join("\n");
+}
+
+/** What each class of series the scheduled default kept the static floor for is (scheduleStep.ts `StaticClass`). */
+const CLASSES: ReadonlyArray<[StaticClass, string]> = [
+    ["flat", "no hour of the replayed days needs more than the static floor"],
+    ["irregular", "hourly floors chosen on some days lose to the static floor on the others: the bursts move from day to day"],
+    ["short", "fewer than 2 days of history: no day to hold out"],
+];
+
+/** Where the scheduled default kept the static floor: days (origins) and series × scenarios, by class. */
+export function scheduleTallyLines(r: BenchResult): string[] {
+    const rows = r.series.filter((s) => s.schedule);
+    if (rows.length === 0) return [];
+    const kept = (s: SeriesScore) => CLASSES.reduce((n, [c]) => n + s.schedule!.kept[c], 0);
+    const sum = (f: (s: SeriesScore) => number) => rows.reduce((n, s) => n + f(s), 0);
+    const never = rows.filter((s) => s.schedule!.scheduled === 0 && kept(s) > 0);
+    const by = CLASSES.map(([c, why]) => {
+        const all = never.filter((s) => CLASSES.every(([o]) => o === c || s.schedule!.kept[o] === 0)).length;
+        return `${c} ${sum((s) => s.schedule!.kept[c])} days, ${all} series × scenarios on every day (${why})`;
+    });
+    return [
+        "",
+        `Scheduled default: a schedule ran on ${sum((s) => s.schedule!.scheduled)} days (origins) and the backtest kept the static floor on ${sum(kept)}; ${never.length} of ${rows.length} series × scenarios kept it on every day, so \`default\` replays the same bounds as \`static\` there. By class: ${by.join("; ")}.`,
+    ];
 }

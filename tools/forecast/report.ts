@@ -1,6 +1,8 @@
 /**
  * The reviewer's view of a `StackForecast`: a Markdown summary ready to paste into a PR comment,
- * linking one chart per workload (chart.ts draws them). Pure: returns strings; the CLI writes them.
+ * linking one chart per workload (chart.ts draws them, the floor schedule over the forecast), with
+ * each workload's floor schedule or why it keeps the static floor (reportSchedule.ts). Pure:
+ * returns strings; the CLI writes them.
  */
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { ShardCapacityPlan } from "../../forecast/shardCapacity";
@@ -9,6 +11,7 @@ import { rightSizingSection, type RightSizingRow } from "./rightSizingReport";
 import type { UnitPrices } from "../../forecast/replayPrice";
 import { costMarkdown, type CostComparison } from "../costTable";
 import { shardCapacitySection } from "./shardReport";
+import { scheduleSection } from "./reportSchedule";
 
 const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} %` : "n/a");
@@ -75,6 +78,8 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, ex
             out.push(
                 `- capacity planner (${c.urgency}): \`${c.metric}\` reaches ${c.capacityLimit} in ${hours(c.timeToLimit)} (now ${f(c.currentValue)}, confidence ${f(c.confidence)}): ${c.recommendedAction}`,
             );
+        out.push(...scheduleSection(w));
+        // The chart draws the schedule over the forecast (tools/forecast.ts passes it to chart.ts).
         if (w.metrics.length) out.push("", `![${w.name}](${w.name}.svg)`);
         out.push("");
     }

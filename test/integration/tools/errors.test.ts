@@ -45,6 +45,15 @@ describe("internal errors", () => {
         );
         assert.equal(withoutCredentials("no url here"), "no url here");
     });
+    it("runMain exits with main's code after a pipe took all of stdout (a 1 MiB document was cut at 64 KiB)", () => {
+        const script = `require(${JSON.stringify(path.join(PROJECT_DIR, "tools", "cli.ts"))}).runMain("x", async () => { process.stdout.write("y".repeat(1 << 20)); return 3; });`;
+        const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            maxBuffer: 1 << 22,
+        });
+        assert.deepEqual([r.status, r.stdout.length, r.stderr], [3, 1 << 20, ""]);
+    });
     it("a process that throws past main exits 70 with the one-line report (runMain)", () => {
         const script = `require(${JSON.stringify(path.join(PROJECT_DIR, "tools", "cli.ts"))}).runMain("x", async () => { setTimeout(() => Promise.reject(new RangeError("late")), 1); await new Promise((r) => setTimeout(r, 1000)); return 0; });`;
         const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {

@@ -7,6 +7,7 @@ import {
     IngestError,
     detectFormat,
     detectStep,
+    parseSeriesBytes,
     parseSeriesText,
     parseTimestamp,
     pickSeries,
@@ -15,6 +16,7 @@ import {
 } from "../../../forecast/ingest";
 import fc from "fast-check";
 import { scanQueryRange } from "../../../forecast/queryRangeScan";
+import type { Series } from "../../../forecast/types";
 import { readSeriesFile } from "../../../tools/forecast/seriesFile";
 
 const DATA = path.resolve(__dirname, "../../fixtures/traces");
@@ -276,14 +278,21 @@ describe("ingest: detection and resampling", () => {
 
 describe("ingest: the fast query_range reader reads exactly what JSON.parse reads", () => {
     const both = (text: string) => {
-        const run = (fastJson: boolean) => {
+        const run = (read: () => Series[]) => {
             try {
-                return parseSeriesText(text, "f.json", { fastJson });
+                return read();
             } catch (e) {
                 return (e as Error).message;
             }
         };
-        return { fast: run(true), slow: run(false) };
+        const fast = run(() => parseSeriesText(text, "f.json", { fastJson: true }));
+        // The program reads the file's bytes (a well-formed text's UTF-8): the same series or message.
+        if (!/\p{Cs}/u.test(text))
+            assert.deepEqual(
+                run(() => parseSeriesBytes(Buffer.from(text, "utf8"), "f.json")),
+                fast,
+            );
+        return { fast, slow: run(() => parseSeriesText(text, "f.json", { fastJson: false })) };
     };
 
     test("every query_range file in the trace fixtures and exports/ gives the same series", () => {
@@ -386,6 +395,36 @@ describe("ingest: the fast query_range reader reads exactly what JSON.parse read
         const first = both(cases[0]).fast;
         assert.ok(typeof first === "string");
         assert.match(first, /values\[1\]\[1\]: the value is not a number/);
+    });
+
+    test("bytes: a byte-order mark is skipped, invalid UTF-8 and CSV are read as their decoded text", () => {
+        const doc = qr([
+            {
+                metric: { __name__: "r" },
+                values: [
+                    [60, "1"],
+                    [120, "2"],
+                ],
+            },
+        ]);
+        const bom = parseSeriesBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc)]), "b.json");
+        assert.deepEqual(bom, parseSeriesText(doc, "b.json"));
+        assert.deepEqual(arr(bom[0].v), [1, 2]);
+        // 0xff is never UTF-8: decoded, it is U+FFFD in the label, as the text reader sees it.
+        const bad = Buffer.from(doc.replace('"r"', '"r?"'));
+        bad[bad.indexOf("?")] = 0xff;
+        const [s] = parseSeriesBytes(bad, "b.json");
+        assert.equal(s.name, "r\ufffd");
+        assert.deepEqual(
+            parseSeriesBytes(Buffer.from("timestamp,value\n60,3\n120,4\n"), "c.csv"),
+            parseSeriesText("timestamp,value\n60,3\n120,4\n", "c.csv"),
+        );
+        assert.throws(
+            () => parseSeriesBytes(Buffer.from(doc.slice(0, -2)), "t.json"),
+            /^IngestError: t\.json: line 1, column \d+: invalid JSON/,
+        );
+        assert.equal(detectFormat(Buffer.from([0xef, 0xbb, 0xbf, 0x20, 0x7b])), "json");
+        assert.equal(detectFormat(Buffer.from([0x20, 0x0a, 0x74])), "csv");
     });
 
     test("property: random query_range answers read the same both ways", () => {

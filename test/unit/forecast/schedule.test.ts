@@ -167,6 +167,63 @@ describe("the floor per hour of the day and its held-out backtest", () => {
     });
 });
 
+describe("the class of series the step keeps the static floor for, from its own backtest", () => {
+    const settings = { slotSeconds: 900, horizonHours: 24, holdSeconds: 3600, hysteresisPercent: 10, readinessDelaySeconds: 0 };
+    const step = (hours: Parameters<typeof trajectory>[0]) =>
+        scheduleStep(
+            {
+                origin: 2 * 86400,
+                recent: { start: 0, step: 15, metrics: [] },
+                bounds: { minReplicas: 1, maxReplicas: 3 },
+                trajectory: trajectory(hours),
+            },
+            settings,
+        );
+    test("the same hour each day: scheduled, its backtest per oracle tick (32 and 56 over 16 ticks)", () => {
+        const r = step([
+            { at: 10, burst: true },
+            { at: 11, burst: false },
+            { at: 34, burst: true },
+            { at: 35, burst: false },
+        ]);
+        assert.deepEqual([r.kept, r.reason, r.floors?.length], [undefined, undefined, 96]);
+        assert.deepEqual(r.backtest, { staticCost: 3.5, scheduledCost: 2, days: 2 });
+    });
+    test("irregular: bursts at other hours each day (72 against 56 over 16 ticks)", () => {
+        const r = step([
+            { at: 10, burst: true },
+            { at: 14, burst: false },
+            { at: 34, burst: false },
+            { at: 38, burst: true },
+        ]);
+        assert.deepEqual([r.kept, r.floors], ["irregular", undefined]);
+        assert.deepEqual(r.backtest, { staticCost: 3.5, scheduledCost: 4.5, days: 2 });
+        assert.equal(
+            r.reason,
+            "the backtest (each of 2 days under the hourly floors of the others) costs 28.57 % more than the static floor 1 (backtest: scheduled 4.500 vs static 3.500 over 2 held-out days): the load's bursts do not come at the same hours from day to day",
+        );
+    });
+    test("flat: no hour needs more than the static floor (4 ticks of 1 pod an hour, 8 over 8 ticks)", () => {
+        const r = step([
+            { at: 10, burst: false },
+            { at: 34, burst: false },
+        ]);
+        assert.equal(r.kept, "flat");
+        assert.equal(
+            r.reason,
+            "every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule (backtest: scheduled 1.000 vs static 1.000 over 2 held-out days)",
+        );
+    });
+    test("short: one day replayed, none to hold out", () => {
+        const r = step([
+            { at: 10, burst: true },
+            { at: 11, burst: false },
+        ]);
+        assert.deepEqual([r.kept, r.backtest.days], ["short", 1]);
+        assert.equal(r.reason, "fewer than 2 days replayed: no backtest to trust a schedule");
+    });
+});
+
 describe("the scheduled floor on a hand-made daily ramp", () => {
     // 8 days at 1 minute: 35 req/s (1 pod at 70 of 100 req/s per pod) except 10:00–11:00 each
     // day at 560 req/s (8 pods at the target, 5.6 at full load): the HPA needs 2 minutes and

@@ -1,5 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,10 +35,23 @@ describe("the series loader (one for the workloads and the data tier)", () => {
             assert.equal(l.inputsHash(), once.inputsHash());
             // The hash is the consumer's inputs, then each export's path as mapped and its content.
             const h = new InputsHash('{"k":1}');
-            h.export("m.csv", { ok: true, text: CSV });
+            h.export("m.csv", { ok: true, bytes: Buffer.from(CSV) });
             assert.equal(l.inputsHash(), h.digest());
             assert.match(h.digest(), /^[0-9a-f]{16}$/);
         });
+    });
+    test("the inputs hash: valid UTF-8 as read, other bytes as their decoded text re-encoded (as the text always was)", () => {
+        const sha = (...parts: Array<string | Buffer>) => {
+            const h = createHash("sha256");
+            for (const p of parts) h.update(p);
+            return h.digest("hex").slice(0, 16);
+        };
+        const valid = new InputsHash("{}");
+        valid.export("e.json", { ok: true, bytes: Buffer.from("é1") });
+        assert.equal(valid.digest(), sha("{}", "\0e.json\0", Buffer.from([0xc3, 0xa9, 0x31])));
+        const invalid = new InputsHash("{}");
+        invalid.export("e.json", { ok: true, bytes: Buffer.from([0x31, 0xff]) });
+        assert.equal(invalid.digest(), sha("{}", "\0e.json\0", Buffer.from([0x31, 0xef, 0xbf, 0xbd])));
     });
     test("what cannot be used is a reason naming the export: missing, malformed, no such series", () => {
         withExports({ "m.csv": CSV, "bad.csv": "timestamp,value\nyesterday,1\n" }, (dir) => {
@@ -51,8 +65,8 @@ describe("the series loader (one for the workloads and the data tier)", () => {
             // A missing export is part of the inputs too: it appearing changes the hash.
             const h = new InputsHash('{"k":1}');
             h.export("none.csv", { ok: false, reason: "is missing" });
-            h.export("bad.csv", { ok: true, text: "timestamp,value\nyesterday,1\n" });
-            h.export("m.csv", { ok: true, text: CSV });
+            h.export("bad.csv", { ok: true, bytes: Buffer.from("timestamp,value\nyesterday,1\n") });
+            h.export("m.csv", { ok: true, bytes: Buffer.from(CSV) });
             assert.equal(l.inputsHash(), h.digest());
         });
     });

@@ -137,6 +137,14 @@ describe("forecastStack (the workloads of a stack)", () => {
             "api: kept the guardrail defaults 1..4",
         ]);
         assert.equal(stale.workloads[1].warnings.length, 3);
+        // No schedule: the note names the first reason (the stale export), the warnings all of them.
+        assert.deepEqual(
+            [api.scheduleNote, stale.workloads[0].scheduleNote],
+            [
+                "not sized from metrics (export nope.json for requests is missing): the static floor",
+                "not sized from metrics (export api-requests.query_range.json for requests ends 1995-07-26T23:55:00.000Z, older than 48 h; and 3 more in the warnings): the static floor",
+            ],
+        );
         // generated-at is the newest sample of the stack's exports (the worker queue's), not the clock.
         assert.equal(stale.generatedAt, "2015-03-15T23:57:53.000Z");
     });

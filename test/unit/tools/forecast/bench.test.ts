@@ -2,8 +2,8 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseSeriesText } from "../../../../forecast/ingest";
-import { benchSeries, METHODS } from "../../../../tools/forecast/bench";
-import { formatBench } from "../../../../tools/forecast/benchReport";
+import { benchSeries, METHODS, type SeriesScore } from "../../../../tools/forecast/bench";
+import { formatBench, scheduleTallyLines } from "../../../../tools/forecast/benchReport";
 
 describe("the benchmark", () => {
     test("bench smoke: one 9-day series gives every method in every scenario", () => {
@@ -54,9 +54,35 @@ describe("the benchmark", () => {
         assert.match(md, /with the best floor of each day chosen in hindsight, \d\.\d{3}\./);
         assert.match(md, /## Money and spot/);
         assert.match(md, /One pod requests 0\.5 vCPU and 0\.5 GiB; on-demand \$0\.031611\/vCPU-h and \$0\.004237\/GiB-h/);
+        // 2 origins a scenario: each day either ran a schedule or kept the static floor for a class.
+        for (const row of rows) {
+            const t = row.schedule!;
+            assert.equal(t.scheduled + t.kept.flat + t.kept.irregular + t.kept.short, 2, `${row.p99Pods}`);
+        }
+        assert.match(md, /^Scheduled default: a schedule ran on \d+ days \(origins\)/m);
+        assert.match(md, /\(target ≤ 2\)$/m);
         assert.equal(
             benchSeries("short.csv", parseSeriesText("timestamp,value\n1,1\n2,2\n", "short.csv")[0]),
             "short.csv: 0.00 days is too short for 7 training days and a test day",
         );
+    });
+
+    test("where the scheduled default kept the static floor: days and series × scenarios by class (hand-made tallies)", () => {
+        const row = (name: string, scheduled: number, flat: number, irregular: number, short: number): SeriesScore => ({
+            name,
+            p99Pods: 5,
+            origins: 3,
+            methods: [],
+            schedule: { scheduled, kept: { flat, irregular, short } },
+        });
+        const lines = scheduleTallyLines({
+            series: [row("a", 3, 0, 0, 0), row("b", 0, 3, 0, 0), row("c", 1, 0, 2, 0), row("d", 0, 0, 3, 0), row("e", 0, 1, 2, 0)],
+            speed: { forecastMs: 1, jsonParseMs: 1, ratio: 1 },
+            skipped: [],
+        });
+        assert.deepEqual(lines, [
+            "",
+            "Scheduled default: a schedule ran on 4 days (origins) and the backtest kept the static floor on 11; 3 of 5 series × scenarios kept it on every day, so `default` replays the same bounds as `static` there. By class: flat 4 days, 1 series × scenarios on every day (no hour of the replayed days needs more than the static floor); irregular 7 days, 1 series × scenarios on every day (hourly floors chosen on some days lose to the static floor on the others: the bursts move from day to day); short 0 days, 0 series × scenarios on every day (fewer than 2 days of history: no day to hold out).",
+        ]);
     });
 });
