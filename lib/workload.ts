@@ -66,6 +66,8 @@ export interface PodArgs extends WorkloadIdentity {
     readonly containerName?: string;
     /** The pod's PriorityClass (policies/contract/scheduling.ts); none when omitted. */
     readonly priorityClassName?: string;
+    /** ConfigMaps mounted read-only as directories (the shard map: plan/connections.ts). */
+    readonly configMaps?: readonly { readonly name: string; readonly configMap: string; readonly mountPath: string }[];
 }
 
 /** Zone and host spread. Zone spread is hard when there is more than one zone. */
@@ -128,7 +130,10 @@ export function container(args: PodArgs): Container {
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
         },
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            ...(args.configMaps ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),
+        ],
     };
 }
 
@@ -152,7 +157,10 @@ export function podTemplate(args: PodArgs): PodTemplateSpec {
             topologySpreadConstraints: topologySpread(args),
             containers: [container(args)],
             // The root filesystem is read-only; /tmp is the one writable path.
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+            volumes: [
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                ...(args.configMaps ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap } })),
+            ],
         },
     };
 }

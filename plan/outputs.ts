@@ -6,6 +6,7 @@ import type { ProgramForecast } from "../forecast/program";
 import type { FloorSchedule } from "../forecast/schedule";
 import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import type { RedisMemoryModel } from "../policies/contract/redisMemory";
+import { shardingOutputs, type ShardingOutputs } from "./sharding";
 import type { StackPlan } from "./stack";
 
 export interface DataTierOutputs {
@@ -57,6 +58,8 @@ export interface StackOutputs {
     readonly charts: Readonly<Record<string, string>>;
     readonly forecast: ForecastOutputs | null;
     readonly dataTier: DataTierOutputs;
+    /** The published shard map and the shard clusters (null when sharding is off): the next update checks its map change against it. */
+    readonly sharding: ShardingOutputs | null;
 }
 
 /** What the stack exports. */
@@ -81,15 +84,23 @@ export function stackOutputs(
                       instances: pg.main.instances,
                       analyticsReplica: pg.analytics !== undefined,
                       poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
-                      budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                      budgets: [...pg.budgets, ...pg.shards.map((s) => s.budget)].map((b) => ({
+                          target: b.target,
+                          available: b.available,
+                          used: b.used,
+                      })),
                       memoryMiB: Object.fromEntries(
-                          [pg.main, ...(pg.analytics ? [pg.analytics] : [])].map((c) => [c.name, postgresMemoryMiB(c.memoryUse)]),
+                          [pg.main, ...(pg.analytics ? [pg.analytics] : []), ...pg.shards.map((s) => s.cluster)].map((c) => [
+                              c.name,
+                              postgresMemoryMiB(c.memoryUse),
+                          ]),
                       ),
                   }
                 : null,
             redis: redisOutputs(redis),
             sessions: redisOutputs(plan.data.sessions),
         },
+        sharding: shardingOutputs(plan.sharding),
     };
 }
 

@@ -8,6 +8,7 @@ import { computeProblems } from "./compute";
 import { dataProblems } from "./data";
 import { guardrailProblems } from "./forecast";
 import type { Rule, Show } from "./rule";
+import { shardingProblems } from "./sharding";
 import { regionProblems, routingProblems } from "./traffic";
 
 export type { Rule, Show } from "./rule";
@@ -17,6 +18,7 @@ const RULES: readonly Rule[] = [
     zoneProblems,
     regionProblems,
     dataProblems,
+    shardingProblems,
     renderToDirectoryProblems,
     guardrailProblems,
     routingProblems,

@@ -10,6 +10,7 @@ import { cluster, environment, namespace, zones } from "./cluster";
 import { analytics, api, workers } from "./compute";
 import { databaseAccess, pooler, postgres, redis } from "./data";
 import { forecast } from "./forecast";
+import { sharding } from "./sharding";
 import { images, metrics } from "./platform";
 import { dns, gateway, network } from "./traffic";
 
@@ -31,6 +32,7 @@ export const ConfigSchema = z.strictObject({
     pooler,
     databaseAccess,
     redis,
+    sharding,
     forecast,
     images,
     network,
