@@ -9,22 +9,9 @@ import assert from "node:assert/strict";
 import { kubernetesObjects, MOCK_PASSWORD } from "../../../tools/mockRuntime";
 import { summarize } from "../../../tools/renderSummary";
 import { find, objectsOf, rendered, renderWith, type Obj } from "../../support/render";
+import { deployedTwo, endpoint, S0, S1, S2, THREE_RANGES, TWO } from "../../support/shardMap";
 
-const S0 = "sysmanage-pg-shard-0";
-const S1 = "sysmanage-pg-shard-1";
-const S2 = "sysmanage-pg-shard-2";
-const TWO = {
-    version: 1,
-    hash: "sha256-be32-mod",
-    buckets: 1024,
-    shards: [S0, S1],
-    ranges: [
-        { from: 0, to: 512, shard: S0 },
-        { from: 512, to: 1024, shard: S1 },
-    ],
-};
-const endpoint = (s: string) => ({ host: `${s}-pooler-rw`, port: 5432, database: "sysmanage" });
-const deployed = (shards: string[]) => ({ sharding: { map: TWO, shards: shards.map((name) => ({ name })) } });
+const deployed = (shards: string[]) => ({ sharding: deployedTwo(shards) });
 const mapOf = (objects: Obj[]) => JSON.parse(find(objects, "ConfigMap", "sysmanage-shard-map").data["shard-map.json"]);
 
 describe("sharded prod render", () => {
@@ -99,15 +86,10 @@ describe("a reshard against the deployed map (previous outputs injected)", () =>
             { sharding: { shards: 3, migration: { approvedMapVersion: 2 } } },
             deployed([S0, S1, S2]),
         );
-        const map = mapOf(kubernetesObjects(switched.resources) as Obj[]);
+        const map = mapOf(kubernetesObjects(switched.resources));
         assert.equal(map.version, 2);
-        assert.deepEqual(map.ranges, [
-            { from: 0, to: 342, shard: S0 },
-            { from: 342, to: 512, shard: S2 },
-            { from: 512, to: 853, shard: S1 },
-            { from: 853, to: 1024, shard: S2 },
-        ]);
-        const api = find(kubernetesObjects(switched.resources) as Obj[], "Deployment", "sysmanage-api");
+        assert.deepEqual(map.ranges, THREE_RANGES);
+        const api = find(kubernetesObjects(switched.resources), "Deployment", "sysmanage-api");
         assert.equal(api.spec.template.metadata.annotations["sysmanage.io/shard-map-version"], "2");
     });
 });

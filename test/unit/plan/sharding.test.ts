@@ -9,25 +9,10 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
 import { planStack } from "../../../plan/stack";
-
-const S0 = "sysmanage-pg-shard-0";
-const S1 = "sysmanage-pg-shard-1";
-const S2 = "sysmanage-pg-shard-2";
+import { deployedTwo, endpoint, S0, S1, S2, THREE_RANGES, TWO } from "../../support/shardMap";
 
 const prod = (sharding: Record<string, unknown>, over: Record<string, unknown> = {}) =>
     parseConfig({ ...over, sharding, postgres: { backup: { destinationPath: "s3://b/p" }, ...(over.postgres as object) } }, "prod");
-
-const TWO = {
-    version: 1,
-    hash: "sha256-be32-mod",
-    buckets: 1024,
-    shards: [S0, S1],
-    ranges: [
-        { from: 0, to: 512, shard: S0 },
-        { from: 512, to: 1024, shard: S1 },
-    ],
-};
-const deployedTwo = (shards = [S0, S1]) => ({ map: TWO, shards: shards.map((name) => ({ name })) });
 
 describe("shard clusters", () => {
     test("off by default: no shard, no map, no shard env", () => {
@@ -100,7 +85,6 @@ describe("shard clusters", () => {
 describe("the published map and the workloads", () => {
     test("the first map: even ranges, each shard's pooler as its endpoint", () => {
         const p = planStack(prod({ shards: 2 }), "prod");
-        const endpoint = (s: string) => ({ host: `${s}-pooler-rw`, port: 5432, database: "sysmanage" });
         assert.deepEqual(p.sharding!.map, { ...TWO, endpoints: { [S0]: endpoint(S0), [S1]: endpoint(S1) } });
     });
 
@@ -172,12 +156,7 @@ describe("map changes against the deployed map", () => {
         const map = planStack(prod({ shards: 3, migration: { approvedMapVersion: 2 } }), "prod", { deployedSharding: deployed }).sharding!
             .map;
         assert.equal(map.version, 2);
-        assert.deepEqual(map.ranges, [
-            { from: 0, to: 342, shard: S0 },
-            { from: 342, to: 512, shard: S2 },
-            { from: 512, to: 853, shard: S1 },
-            { from: 853, to: 1024, shard: S2 },
-        ]);
+        assert.deepEqual(map.ranges, THREE_RANGES);
     });
 
     test("removing a cluster that holds buckets is refused, sharding off too", () => {
