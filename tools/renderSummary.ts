@@ -3,6 +3,7 @@
  * warnings, VPAs, the data tier, Helm releases, prerequisites and traffic.
  */
 import { SHARD_MAP_CONFIGMAP, SHARD_MAP_PATH } from "../lib/sharding/published";
+import { SHARD_LABEL } from "../policies/contract";
 import { prerequisites } from "../admission/prerequisites";
 import { kubernetesObjects, type RenderResult } from "./mockRuntime";
 import { plainTextSecretsWarning } from "../config/stackFile";
@@ -136,9 +137,10 @@ function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
     const lines = ["", "Data tier:"];
     for (const c of clusters) {
         const p = c.spec.postgresql.parameters;
+        // A shard has no read pooler: its replicas are standbys for HA.
         const role = c.spec.replica?.enabled
             ? `replica cluster of ${c.spec.replica.source}`
-            : `1 primary + ${c.spec.instances - 1} read replicas`;
+            : `1 primary + ${c.spec.instances - 1} ${c.metadata.labels?.[SHARD_LABEL] ? "standbys (a shard)" : "read replicas"}`;
         lines.push(
             `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
         );
