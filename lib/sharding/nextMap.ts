@@ -29,7 +29,7 @@ export function nextShardMap(i: NextMapInputs): ShardMap | undefined {
     const removed = prev ? prev.shards.filter((s) => !i.declared.includes(s)) : [];
     if (prev && removed.length)
         throw new ShardMapChangeError(
-            `sharding.shards (${i.declared.length}) would remove ${removed.join(", ")}, which hold buckets in the deployed shard map version ${prev.version}; move their buckets off first (lower sharding.mapShards, approve the move), then remove the clusters in a later update`,
+            `sharding.shards (${i.declared.length}) would remove ${removed.join(", ")}, which ${removed.length === 1 ? "holds" : "hold"} buckets in the deployed shard map version ${prev.version}; move their buckets off first (lower sharding.mapShards, approve the move), then remove the clusters in a later update`,
         );
     if (i.mapShards.length === 0) return undefined;
     if (!prev) return initialMap(i.mapShards);

@@ -165,7 +165,7 @@ describe("map changes against the deployed map", () => {
         refused(
             { shards: 1 },
             deployedTwo(),
-            `sharding.shards (1) would remove ${S1}, which hold buckets in the deployed shard map version 1; ${hint}`,
+            `sharding.shards (1) would remove ${S1}, which holds buckets in the deployed shard map version 1; ${hint}`,
         );
         refused(
             { shards: 0 },
