@@ -53,4 +53,3 @@ export const sharding = z
     })
     .prefault({})
     .describe("Hash-sharded databases: shard clusters and the published shard map (docs/sharding.md).");
-

@@ -12,7 +12,6 @@ import { BUCKETS, bucketOf } from "./hash";
 // The map's shape and its soundness check live in the pack's contract (the pack checks the published map).
 export { mapProblems, type BucketRange, type ShardMap } from "../../policies/contract/shardMap";
 
-
 /** Buckets that change shard between two maps. */
 export interface BucketMove {
     readonly from: string;
@@ -80,7 +79,6 @@ export function bucketMoves(prev: ShardMap, next: ShardMap): BucketMove[] {
         return { from: m.from, to: m.to, ranges, buckets: ranges.reduce((n, r) => n + r.to - r.from, 0) };
     });
 }
-
 
 /** The shard holding a bucket (binary search over the sorted ranges). */
 export function shardOfBucket(map: ShardMap, bucket: number): string {
