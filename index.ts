@@ -27,8 +27,9 @@ export = async (): Promise<StackOutputs> => {
     const configured = loadConfig();
     // What is deployed: this stack's last outputs (a StackReference to itself): the Redis
     // masters (shards move one per update) and the floor schedules (their floors stand against
-    // small changes).
-    const previous = configured.redis.enabled || configured.forecast.enabled ? await previousOutputs(["dataTier", "forecast"]) : {};
+    // small changes) and the shard map (it changes only as a planned move).
+    const readPrevious = configured.redis.enabled || configured.forecast.enabled || configured.sharding.shards > 0;
+    const previous = readPrevious ? await previousOutputs(["dataTier", "forecast", "sharding"]) : {};
     const deployedRedisMasters = configured.redis.enabled ? (previous.dataTier as DataTierOutputs | undefined)?.redis?.masters : undefined;
     const deployedSchedules = deployedFloorSchedules(previous.forecast);
 
@@ -41,7 +42,8 @@ export = async (): Promise<StackOutputs> => {
     // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
     for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
 
-    const plan = planStack(cfg, stack, { annotations: forecast?.annotations, deployedRedisMasters, schedules: forecast?.schedules });
+    const { annotations, schedules } = forecast ?? {};
+    const plan = planStack(cfg, stack, { annotations, deployedRedisMasters, schedules, deployedSharding: previous.sharding });
 
     const platform = declarePlatform(cfg);
     declareScheduling(platform.opts);

@@ -69,6 +69,8 @@ export interface PodArgs extends WorkloadIdentity {
     readonly priorityClassName?: string;
     /** Node affinity and tolerations by capacity type (lib/placement.ts); none when omitted. */
     readonly placement?: { readonly affinity?: Affinity; readonly tolerations?: readonly Toleration[] };
+    /** ConfigMaps mounted read-only as directories (the shard map: plan/connections.ts). */
+    readonly configMaps?: readonly { readonly name: string; readonly configMap: string; readonly mountPath: string }[];
 }
 
 /** Zone and host spread. Zone spread is hard when there is more than one zone. */
@@ -131,7 +133,10 @@ export function container(args: PodArgs): Container {
             capabilities: { drop: ["ALL"] },
             seccompProfile: { type: "RuntimeDefault" },
         },
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            ...(args.configMaps ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),
+        ],
     };
 }
 
@@ -157,7 +162,10 @@ export function podTemplate(args: PodArgs): PodTemplateSpec {
             topologySpreadConstraints: topologySpread(args),
             containers: [container(args)],
             // The root filesystem is read-only; /tmp is the one writable path.
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+            volumes: [
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                ...(args.configMaps ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap } })),
+            ],
         },
     };
 }

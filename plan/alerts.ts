@@ -25,7 +25,9 @@ export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands">
     const api = plan.workloads.find((w) => w.key === "api");
     const p95 = api?.metrics.find((m) => m.kind === "pods" && m.name === METRIC.responseTimeP95);
     const pg = plan.data.postgres;
-    const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : [])] : [];
+    // The shards are OLTP clusters like the main one: the same lag, WAL and pool alerts (issue 18).
+    const shards = pg?.shards ?? [];
+    const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : []), ...shards.map((s) => s.cluster)] : [];
     return {
         workloads: plan.workloads.map((w) => ({ name: w.pod.name, maxReplicas: w.bounds.maxReplicas })),
         api: api && p95 && p95.kind === "pods" ? { deployment: api.pod.name, p95Seconds: quantityValue(p95.averageValue) } : undefined,
@@ -46,7 +48,10 @@ export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands">
             replicas: c === pg?.analytics ? 0 : c.instances - 1,
             maxLagSeconds: pgDurationSeconds(c.parameters.max_standby_streaming_delay ?? "30s"),
         })),
-        poolers: (pg?.poolers ?? []).map((p) => ({ name: p.name, maxDbConnections: Number(p.parameters.max_db_connections) })),
+        poolers: [...(pg?.poolers ?? []), ...shards.map((s) => s.pooler)].map((p) => ({
+            name: p.name,
+            maxDbConnections: Number(p.parameters.max_db_connections),
+        })),
         redis: [plan.data.redis, plan.data.sessions].flatMap((r) =>
             r ? [{ name: r.name, replicasPerMaster: r.replicasPerMaster, memoryHigh: SEED_CACHE_THRESHOLDS.memoryHigh }] : [],
         ),

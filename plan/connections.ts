@@ -7,10 +7,12 @@
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { redisAuthSecretName, redisLeaderService } from "../lib/data/manifests";
 import { roleSecretName } from "../lib/data/privileges";
+import { SHARD_MAP_CONFIGMAP, SHARD_MAP_PATH } from "../lib/sharding/published";
 import type { DataTierPlan } from "./dataTier";
+import { shardSecretName, type ShardingPlan } from "./sharding";
 
 /** What a workload may connect to. */
-export type Connection = "write" | "read" | "analytics" | "cache" | "sessions";
+export type Connection = "write" | "read" | "analytics" | "cache" | "sessions" | "shards";
 
 /** The workload kinds by `app.kubernetes.io/component`. */
 export type WorkloadComponent = "api" | "worker" | "analytics";
@@ -21,8 +23,8 @@ export type WorkloadComponent = "api" | "worker" | "analytics";
  * session store; analytics reads only the analytics replica (never the OLTP replicas, no Redis).
  */
 export const WORKLOAD_CONNECTIONS: Readonly<Record<WorkloadComponent, readonly Connection[]>> = {
-    api: ["write", "read", "cache", "sessions"],
-    worker: ["write", "read", "cache"],
+    api: ["write", "read", "cache", "sessions", "shards"],
+    worker: ["write", "read", "cache", "shards"],
     analytics: ["analytics"],
 };
 
@@ -33,7 +35,30 @@ export const CONNECTION_ENV = {
     analytics: { url: "SYSMANAGE_DATABASE_ANALYTICS_URL" },
     cache: { nodes: "SYSMANAGE_REDIS_NODES", password: "SYSMANAGE_REDIS_PASSWORD" },
     sessions: { nodes: "SYSMANAGE_SESSION_REDIS_NODES", password: "SYSMANAGE_SESSION_REDIS_PASSWORD" },
+    /** The map file's path; shard `sysmanage-pg-shard-<i>`'s URL (its write role's `uri`) in `SYSMANAGE_SHARD_<i>_URL`. */
+    shards: { map: "SYSMANAGE_SHARD_MAP", url: (index: number) => `SYSMANAGE_SHARD_${index}_URL` },
 } as const;
+
+/**
+ * On the pod template of every workload that reads the shard map: a new map version rolls the
+ * pods, so each starts on one map (a mounted ConfigMap changes under a running pod only after
+ * the kubelet's sync, at a different moment in every pod).
+ */
+export const SHARD_MAP_VERSION_ANNOTATION = "sysmanage.io/shard-map-version";
+
+/** A ConfigMap mounted read-only into a workload's container (the shard map). */
+export interface ConfigMapMount {
+    readonly name: string;
+    readonly configMap: string;
+    readonly mountPath: string;
+}
+
+/** The shard map's mount: the ConfigMap's directory, so the file is SHARD_MAP_PATH. */
+export const SHARD_MAP_MOUNT: ConfigMapMount = {
+    name: "shard-map",
+    configMap: SHARD_MAP_CONFIGMAP,
+    mountPath: SHARD_MAP_PATH.slice(0, SHARD_MAP_PATH.lastIndexOf("/")),
+};
 
 export interface ConnectionInputs {
     readonly data: DataTierPlan;
@@ -43,6 +68,8 @@ export interface ConnectionInputs {
     readonly credentialsVersion: number;
     /** `redis.credentialsVersion`: the Redis passwords' keepers and the Redis annotation. */
     readonly redisCredentialsVersion: number;
+    /** The shards and their published map, when sharding is on. */
+    readonly sharding?: ShardingPlan;
 }
 
 /**
@@ -83,6 +110,7 @@ const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ nam
  * cluster-aware client asks for the slot map (a per-pod list would roll every pod on a reshard).
  */
 function connectionEnv(c: Connection, i: ConnectionInputs): EnvVar[] {
+    if (c === "shards") return shardEnv(i.sharding);
     if (c === "cache" || c === "sessions") {
         const redis = c === "cache" ? i.data.redis : i.data.sessions;
         if (!redis) return [];
@@ -95,6 +123,17 @@ function connectionEnv(c: Connection, i: ConnectionInputs): EnvVar[] {
     return role ? [fromSecret(CONNECTION_ENV[c].url, roleSecretName(role.role), "uri")] : [];
 }
 
+/** The map's path and each shard's URL from its write role's Secret. */
+function shardEnv(s: ShardingPlan | undefined): EnvVar[] {
+    if (!s) return [];
+    return [
+        { name: CONNECTION_ENV.shards.map, value: SHARD_MAP_PATH },
+        ...s.shards.flatMap((p) =>
+            p.privileges.roles.map((r) => fromSecret(CONNECTION_ENV.shards.url(p.index), shardSecretName(p.cluster.name, r.role), "uri")),
+        ),
+    ];
+}
+
 /** The data tier's env of a workload, in the order of WORKLOAD_CONNECTIONS. */
 export function workloadConnectionEnv(component: WorkloadComponent, i: ConnectionInputs): EnvVar[] {
     return WORKLOAD_CONNECTIONS[component].flatMap((c) => connectionEnv(c, i));
@@ -102,20 +141,28 @@ export function workloadConnectionEnv(component: WorkloadComponent, i: Connectio
 
 /** A pod with the data tier's settings after its own env, and the credentials versions when it has any. */
 export function connectedPod<
-    P extends { readonly component: string; readonly env?: readonly EnvVar[]; readonly annotations?: Readonly<Record<string, string>> },
+    P extends {
+        readonly component: string;
+        readonly env?: readonly EnvVar[];
+        readonly annotations?: Readonly<Record<string, string>>;
+        readonly configMaps?: readonly ConfigMapMount[];
+    },
 >(pod: P, i: ConnectionInputs): P {
     if (!(pod.component in WORKLOAD_CONNECTIONS)) throw new Error(`${pod.component}: no connections planned for this workload kind`);
     const env = workloadConnectionEnv(pod.component as WorkloadComponent, i);
     if (!env.length) return pod;
     const redisPasswords: readonly string[] = [CONNECTION_ENV.cache.password, CONNECTION_ENV.sessions.password];
     const holdsRedisPassword = env.some((e) => redisPasswords.includes(e.name));
+    const map = env.some((e) => e.name === CONNECTION_ENV.shards.map) ? i.sharding?.map : undefined;
     return {
         ...pod,
         env: [...(pod.env ?? []), ...env],
+        ...(map ? { configMaps: [...(pod.configMaps ?? []), SHARD_MAP_MOUNT] } : {}),
         annotations: {
             ...pod.annotations,
             [CREDENTIALS_VERSION_ANNOTATION]: String(i.credentialsVersion),
             ...(holdsRedisPassword ? redisCredentialsAnnotations(i.redisCredentialsVersion) : {}),
+            ...(map ? { [SHARD_MAP_VERSION_ANNOTATION]: String(map.version) } : {}),
         },
     };
 }

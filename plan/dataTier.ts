@@ -58,11 +58,22 @@ export interface DataTierPlan {
         readonly poolers: PoolerPlan[];
         readonly budgets: BudgetReport[];
         readonly privileges: PrivilegePlan;
+        /** The shard clusters (sharding.shards), none when sharding is off. */
+        readonly shards: readonly ShardPlan[];
     };
     /** The cache (volatile-lru: evicts keys with a TTL). */
     readonly redis?: RedisPlan;
     /** The session store (noeviction: a live session is never evicted); the API's only. */
     readonly sessions?: RedisPlan;
+}
+
+/** One shard: its cluster, its -rw pooler within its own connection budget, and its roles. */
+export interface ShardPlan {
+    readonly index: number;
+    readonly cluster: PostgresClusterPlan;
+    readonly pooler: PoolerPlan;
+    readonly budget: BudgetReport;
+    readonly privileges: PrivilegePlan;
 }
 
 /** One Redis Cluster: the cache or the session store, declared by the same component. */
@@ -127,24 +138,7 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
     // named -ro for what the app gets from it.
     const analyticsPooler = { name: `${PG_ANALYTICS_CLUSTER}-pooler-ro`, maxInstances: c.pooler.analyticsInstances };
     const budgets = poolBudgets(c, write, read, analyticsPooler);
-    const pool = (name: string) => budgets.flatMap((b) => b.pools).find((p) => p.pooler === name)!;
-    const pooler = (d: PoolerDemand, cluster: string, type: PoolerPlan["type"]): PoolerPlan => ({
-        name: d.name,
-        cluster,
-        type,
-        instances: d.maxInstances,
-        poolMode: PGBOUNCER_SEED.poolMode,
-        parameters: pgbouncerParameters({
-            maxClientConn: c.pooler.maxClientConn,
-            pool: pool(d.name),
-            maxPreparedStatements: c.pooler.maxPreparedStatements,
-            queryWaitTimeout:
-                cluster === PG_ANALYTICS_CLUSTER ? c.pooler.analyticsQueryWaitTimeoutSeconds : c.pooler.queryWaitTimeoutSeconds,
-        }),
-        image: pinImage(c.pooler.image, c.images.digests),
-        cpu: c.pooler.cpu,
-        memory: c.pooler.memory,
-    });
+    const pooler = (d: PoolerDemand, cluster: string, type: PoolerPlan["type"]) => poolerPlan(c, d, cluster, type, budgets);
     const { main, analytics } = clusterPlans(c, budgets);
     return {
         main,
@@ -156,6 +150,35 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
         ],
         budgets,
         privileges: privilegePlan(DATABASE, DATABASE),
+        shards: shardPlans(c),
+    };
+}
+
+/** One pooler of `cluster` with the pool its budget gave it: the main cluster's, the analytics replica's and each shard's. */
+function poolerPlan(
+    c: AppConfig,
+    d: PoolerDemand,
+    cluster: string,
+    type: PoolerPlan["type"],
+    budgets: readonly BudgetReport[],
+): PoolerPlan {
+    const pool = budgets.flatMap((b) => b.pools).find((p) => p.pooler === d.name)!;
+    return {
+        name: d.name,
+        cluster,
+        type,
+        instances: d.maxInstances,
+        poolMode: PGBOUNCER_SEED.poolMode,
+        parameters: pgbouncerParameters({
+            maxClientConn: c.pooler.maxClientConn,
+            pool,
+            maxPreparedStatements: c.pooler.maxPreparedStatements,
+            queryWaitTimeout:
+                cluster === PG_ANALYTICS_CLUSTER ? c.pooler.analyticsQueryWaitTimeoutSeconds : c.pooler.queryWaitTimeoutSeconds,
+        }),
+        image: pinImage(c.pooler.image, c.images.digests),
+        cpu: c.pooler.cpu,
+        memory: c.pooler.memory,
     };
 }
 
@@ -166,21 +189,8 @@ function postgresPlan(c: AppConfig): NonNullable<DataTierPlan["postgres"]> {
  */
 function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, analyticsPooler: PoolerDemand): BudgetReport[] {
     const pg = c.postgres;
-    const seed: PoolSeed = {
-        defaultPoolSize: c.pooler.defaultPoolSize,
-        minPoolSize: c.pooler.minPoolSize,
-        reservePoolSize: c.pooler.reservePoolSize,
-        maxDbConnections: c.pooler.maxDbConnections,
-    };
-    // Pools from the CPU of the instance they reach (issue 19, finding 3), within the budget.
-    const target = (name: string, maxConnections: number, cpu: string): BudgetTarget => ({
-        name,
-        maxConnections,
-        superuserReserved: pg.superuserReservedConnections,
-        systemReserved: pg.systemReservedConnections,
-        headroom: pg.headroomConnections,
-        activeBackends: activeBackends(quantityValue(cpu), c.pooler.activeBackendsPerCpu),
-    });
+    const seed = poolSeed(c);
+    const target = (name: string, maxConnections: number, cpu: string) => budgetTarget(c, name, maxConnections, cpu);
     const primary = target(`${PG_CLUSTER} primary`, pg.maxConnections, pg.cpu);
     const replica = target(`${PG_CLUSTER} replica`, pg.maxConnections, pg.cpu);
     const budgets =
@@ -192,6 +202,26 @@ function poolBudgets(c: AppConfig, write: PoolerDemand, read: PoolerDemand, anal
     if (pg.analytics.enabled)
         budgets.push(sizePools(target(PG_ANALYTICS_CLUSTER, pg.analytics.maxConnections, pg.analytics.cpu), [analyticsPooler], seed));
     return budgets;
+}
+
+const poolSeed = (c: AppConfig): PoolSeed => ({
+    defaultPoolSize: c.pooler.defaultPoolSize,
+    minPoolSize: c.pooler.minPoolSize,
+    reservePoolSize: c.pooler.reservePoolSize,
+    maxDbConnections: c.pooler.maxDbConnections,
+});
+
+/** The connection budget of one instance; pools from the CPU of the instance they reach (issue 19, finding 3). */
+function budgetTarget(c: AppConfig, name: string, maxConnections: number, cpu: string): BudgetTarget {
+    const pg = c.postgres;
+    return {
+        name,
+        maxConnections,
+        superuserReserved: pg.superuserReservedConnections,
+        systemReserved: pg.systemReservedConnections,
+        headroom: pg.headroomConnections,
+        activeBackends: activeBackends(quantityValue(cpu), c.pooler.activeBackendsPerCpu),
+    };
 }
 
 /**
@@ -225,16 +255,7 @@ function readAnyInstance(
 function clusterPlans(c: AppConfig, budgets: readonly BudgetReport[]): { main: PostgresClusterPlan; analytics?: PostgresClusterPlan } {
     const pg = c.postgres;
     const wal = { walKeepSize: pg.walKeepSize, walStorageSize: pg.walStorageSize };
-    const main = clusterPlan(PG_CLUSTER, 1 + pg.replicas, pg.storageSize, {
-        ...wal,
-        memory: pg.memory,
-        cpu: pg.cpu,
-        maxConnections: pg.maxConnections,
-        profile: "oltp",
-        activeBackends: activeOn(c, budgets, PG_CLUSTER),
-        nodesPerQuery: pg.queryMemoryNodes,
-        configKey: "postgres",
-    });
+    const main = clusterPlan(PG_CLUSTER, 1 + pg.replicas, pg.storageSize, oltpSizing(c, PG_CLUSTER, pg, budgets, "postgres"));
     if (!pg.analytics.enabled) return { main };
     const a = pg.analytics;
     const analytics = clusterPlan(PG_ANALYTICS_CLUSTER, a.instances, a.storageSize, {
@@ -249,6 +270,52 @@ function clusterPlans(c: AppConfig, budgets: readonly BudgetReport[]): { main: P
         configKey: "postgres.analytics",
     });
     return { main, analytics };
+}
+
+/** An OLTP cluster's sizing from postgres.*: the main cluster's, and each shard's with its own CPU and memory. */
+function oltpSizing(
+    c: AppConfig,
+    cluster: string,
+    size: { readonly cpu: string; readonly memory: string },
+    budgets: readonly BudgetReport[],
+    configKey: string,
+): PostgresSizing {
+    const pg = c.postgres;
+    return {
+        walKeepSize: pg.walKeepSize,
+        walStorageSize: pg.walStorageSize,
+        memory: size.memory,
+        cpu: size.cpu,
+        maxConnections: pg.maxConnections,
+        profile: "oltp",
+        activeBackends: activeOn(c, budgets, cluster),
+        nodesPerQuery: pg.queryMemoryNodes,
+        configKey,
+    };
+}
+
+/** The name of shard `i`'s cluster: the name in the map, the Pooler's and Secrets' prefix. */
+export const shardClusterName = (i: number): string => `${PG_CLUSTER}-shard-${i}`;
+
+/**
+ * The shard clusters (issue 18): each an OLTP cluster planned by the main cluster's code (the
+ * same parameters, WAL and budget rules) with its own -rw pooler within its own budget, and the
+ * write role only (the app reads and writes a shard's rows through its primary).
+ */
+function shardPlans(c: AppConfig): ShardPlan[] {
+    const pg = c.postgres;
+    const s = c.sharding.postgres;
+    const size = { cpu: s.cpu || pg.cpu, memory: s.memory || pg.memory };
+    const base = privilegePlan(DATABASE, DATABASE);
+    const privileges = { ...base, roles: base.roles.filter((r) => r.via === "write") };
+    return Array.from({ length: c.sharding.shards }, (_, index) => {
+        const name = shardClusterName(index);
+        const write = { name: `${name}-pooler-rw`, maxInstances: c.pooler.writeInstances };
+        const budget = sizePools(budgetTarget(c, `${name} primary`, pg.maxConnections, size.cpu), [write], poolSeed(c));
+        const sizing = oltpSizing(c, name, size, [budget], "sharding.postgres");
+        const cluster = clusterPlan(name, s.instances || 1 + pg.replicas, s.storageSize || pg.storageSize, sizing);
+        return { index, cluster, pooler: poolerPlan(c, write, name, "rw", [budget]), budget, privileges };
+    });
 }
 
 function clusterPlan(name: string, instances: number, storageSize: string, s: PostgresSizing): PostgresClusterPlan {

@@ -7,6 +7,7 @@ import type { FloorSchedule } from "../forecast/schedule";
 import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 import type { StackCost } from "./cost";
+import { shardingOutputs, type ShardingOutputs } from "./sharding";
 import type { StackPlan } from "./stack";
 
 export interface DataTierOutputs {
@@ -60,6 +61,8 @@ export interface StackOutputs {
     readonly dataTier: DataTierOutputs;
     /** Monthly cost per tier now and as proposed, and the reserved floor's commitment (plain numbers, `currency`). */
     readonly cost: CostOutputs;
+    /** The published shard map and the shard clusters (null when sharding is off): the next update checks its map change against it. */
+    readonly sharding: ShardingOutputs | null;
 }
 
 /** The cost model's figures without the per-workload floors (the forecast report lists those). */
@@ -88,9 +91,16 @@ export function stackOutputs(
                       instances: pg.main.instances,
                       analyticsReplica: pg.analytics !== undefined,
                       poolers: Object.fromEntries(pg.poolers.map((p) => [p.name, p.instances])),
-                      budgets: pg.budgets.map((b) => ({ target: b.target, available: b.available, used: b.used })),
+                      budgets: [...pg.budgets, ...pg.shards.map((s) => s.budget)].map((b) => ({
+                          target: b.target,
+                          available: b.available,
+                          used: b.used,
+                      })),
                       memoryMiB: Object.fromEntries(
-                          [pg.main, ...(pg.analytics ? [pg.analytics] : [])].map((c) => [c.name, postgresMemoryMiB(c.memoryUse)]),
+                          [pg.main, ...(pg.analytics ? [pg.analytics] : []), ...pg.shards.map((s) => s.cluster)].map((c) => [
+                              c.name,
+                              postgresMemoryMiB(c.memoryUse),
+                          ]),
                       ),
                   }
                 : null,
@@ -98,6 +108,7 @@ export function stackOutputs(
             sessions: redisOutputs(plan.data.sessions),
         },
         cost: costOutputs(cost),
+        sharding: shardingOutputs(plan.sharding),
     };
 }
 

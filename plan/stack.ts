@@ -19,6 +19,7 @@ import { placed } from "./placement";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
+import { deployedSharding, shardingPlan, type ShardingPlan } from "./sharding";
 
 /** A horizontally scaled workload: its plan, the forecast's annotations for its HPA, and its floor schedule. */
 export interface WorkloadPlan extends AutoscaledPlan {
@@ -35,6 +36,8 @@ export interface PlanInputs {
     readonly deployedRedisMasters?: number;
     /** The forecast's floor schedule per workload key. */
     readonly schedules?: Readonly<Record<string, FloorSchedule>>;
+    /** The stack's last `sharding` output as read (a map changes only as a planned move from the deployed one). */
+    readonly deployedSharding?: unknown;
 }
 
 export interface StackPlan {
@@ -49,6 +52,8 @@ export interface StackPlan {
     readonly workloads: readonly WorkloadPlan[];
     readonly analytics?: ReturnType<typeof analyticsPod>;
     readonly data: DataTierPlan;
+    /** The shard clusters and the map they publish; undefined when sharding is off. */
+    readonly sharding?: ShardingPlan;
     /** Labels of the data tier's objects by component. */
     readonly dataLabels: Readonly<Record<"database" | "pooler" | "cache", Labels>>;
     /** Pinned images of the data tier. */
@@ -98,8 +103,10 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         const masters = data.redis.masters;
         asConfigError(stack, () => nextShardCount(inputs.deployedRedisMasters ?? 0, masters, cfg.redis.allowShardJump));
     }
+    const sharding = asConfigError(stack, () => shardingPlan(cfg, data, deployedSharding(inputs.deployedSharding)));
     const labels = stackLabels(cfg.environment, cfg.cluster.name);
     const conn: ConnectionInputs = {
+        sharding,
         data,
         redisPort: cfg.network.redisPort,
         credentialsVersion: cfg.databaseAccess.credentialsVersion,
@@ -126,6 +133,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         workloads,
         analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
         data,
+        sharding,
         dataLabels: {
             database: componentLabels(labels, "database", stack),
             pooler: componentLabels(labels, "pooler", stack),

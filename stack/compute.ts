@@ -6,9 +6,12 @@ import type { StackPlan } from "../plan/stack";
 import type { PodArgs } from "../lib/workload";
 import type { CredentialSecrets } from "./dataTier";
 
-/** The declared Secrets a pod references by `secretKeyRef`, in the order of its env. */
-const secretsOf = (pod: Pick<PodArgs, "env">, secrets: CredentialSecrets): pulumi.Resource[] => [
-    ...new Set((pod.env ?? []).flatMap((e) => secrets.get(e.valueFrom?.secretKeyRef?.name ?? "") ?? [])),
+/** The declared Secrets a pod references by `secretKeyRef`, in the order of its env, then the ConfigMaps it mounts. */
+const secretsOf = (pod: Pick<PodArgs, "env" | "configMaps">, secrets: CredentialSecrets): pulumi.Resource[] => [
+    ...new Set([
+        ...(pod.env ?? []).flatMap((e) => secrets.get(e.valueFrom?.secretKeyRef?.name ?? "") ?? []),
+        ...(pod.configMaps ?? []).flatMap((m) => secrets.get(m.configMap) ?? []),
+    ]),
 ];
 
 export function declareCompute(

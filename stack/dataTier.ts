@@ -3,14 +3,24 @@
  * behind PgBouncer poolers with the application's login roles, and a Redis Cluster.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ConnectionPooler, DatabaseRoles, DataOperators, PostgresCluster, RedisCluster } from "../components";
+import {
+    ConnectionPooler,
+    DatabaseRoles,
+    DataOperators,
+    PostgresCluster,
+    RedisCluster,
+    type DatabaseRolesArgs,
+    type PostgresClusterArgs,
+} from "../components";
 import type { AppConfig } from "../config/schema";
 import { passwordKeepers, redisCredentialsAnnotations } from "../plan/connections";
+import type { PoolerPlan } from "../plan/dataTier";
 import { roleEndpoints, type StackPlan } from "../plan/stack";
+import { declareShards } from "./shards";
 
 type Opts = pulumi.ComponentResourceOptions;
 
-/** The credential Secrets the workloads read, by Secret name (the Deployments wait for the ones they reference). */
+/** The credential Secrets (and the shard map's ConfigMap) the workloads read, by name (the Deployments wait for the ones they reference). */
 export type CredentialSecrets = ReadonlyMap<string, pulumi.Resource>;
 
 export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulumi.Input<string>, opts: Opts): CredentialSecrets {
@@ -27,7 +37,8 @@ export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulu
     );
     if (postgres) {
         const roles = declarePostgres(cfg, plan, namespace, operators.postgresReady, opts);
-        for (const [name, secret] of roles.secrets) secrets.set(name, secret);
+        const shards = declareShards(cfg, plan, namespace, operators.postgresReady, opts);
+        for (const [name, secret] of [...roles.secrets, ...shards]) secrets.set(name, secret);
     }
     // The cache and the session store: one component, one plan shape.
     const caches = [
@@ -66,18 +77,10 @@ export function declareDataTier(cfg: AppConfig, plan: StackPlan, namespace: pulu
 
 const scrapingOf = (cfg: AppConfig) => ({ monitorLabels: cfg.metrics.monitorLabels, scrapeInterval: cfg.metrics.scrapeInterval });
 
-function declarePostgres(
-    cfg: AppConfig,
-    plan: StackPlan,
-    namespace: pulumi.Input<string>,
-    operatorReady: pulumi.Resource[],
-    opts: Opts,
-): DatabaseRoles {
-    const data = plan.data.postgres!;
+/** What every Postgres cluster of the stack shares: the main one, the analytics replica and each shard. */
+export function clusterCommon(cfg: AppConfig, plan: StackPlan, namespace: pulumi.Input<string>, operatorReady: pulumi.Resource[]) {
     const pg = cfg.postgres;
-    const access = cfg.databaseAccess;
-    const owner = data.privileges.owner;
-    const common = {
+    return {
         namespace,
         labels: plan.dataLabels.database,
         image: plan.images.postgres,
@@ -87,16 +90,53 @@ function declarePostgres(
         operatorReady,
         scraping: scrapingOf(cfg),
     };
+}
+
+/** A pooler in front of `cluster` (the main cluster's and each shard's). */
+export function declarePooler(
+    cfg: AppConfig,
+    p: PoolerPlan,
+    labels: Record<string, string>,
+    namespace: pulumi.Input<string>,
+    cluster: PostgresCluster,
+    opts: Opts,
+): ConnectionPooler {
+    const args = { namespace, plan: p, labels, zones: cfg.zones.length, dependsOn: [cluster.cluster], scraping: scrapingOf(cfg) };
+    return new ConnectionPooler(p.name, args, opts);
+}
+
+/** Role management through @pulumi/postgresql as the cluster's admin role, at `port` on databaseAccess.host. */
+export function roleManagement(cfg: AppConfig, cluster: PostgresCluster, port: number): DatabaseRolesArgs["manage"] {
+    const access = cfg.databaseAccess;
+    if (!access.manageRoles || !cluster.adminPassword) return undefined;
+    const { host, sslmode, adminUsername } = access;
+    return { host, port, sslmode, adminUsername, adminPassword: cluster.adminPassword, dependsOn: [cluster.cluster] };
+}
+
+/** The managed admin role of a cluster (when roles are managed): its Secret is `secret`. */
+export function adminRoleOf(cfg: AppConfig, owner: string, secret: string): PostgresClusterArgs["adminRole"] {
+    const access = cfg.databaseAccess;
+    return access.manageRoles ? { name: access.adminUsername, passwordSecret: secret, inRoles: [owner] } : undefined;
+}
+
+function declarePostgres(
+    cfg: AppConfig,
+    plan: StackPlan,
+    namespace: pulumi.Input<string>,
+    operatorReady: pulumi.Resource[],
+    opts: Opts,
+): DatabaseRoles {
+    const data = plan.data.postgres!;
+    const common = clusterCommon(cfg, plan, namespace, operatorReady);
+    const owner = data.privileges.owner;
     const main = new PostgresCluster(
         "postgres",
         {
             ...common,
             plan: data.main,
-            backupSchedule: pg.backup.schedule,
+            backupSchedule: cfg.postgres.backup.schedule,
             bootstrap: { initdb: { database: plan.database, owner } },
-            adminRole: access.manageRoles
-                ? { name: access.adminUsername, passwordSecret: plan.pgAdminSecret, inRoles: [owner] }
-                : undefined,
+            adminRole: adminRoleOf(cfg, owner, plan.pgAdminSecret),
         },
         opts,
     );
@@ -104,28 +144,7 @@ function declarePostgres(
         const bootstrap = { replicaOf: main.clusterName, database: plan.database, owner };
         new PostgresCluster("postgres-analytics", { ...common, plan: data.analytics, bootstrap, dependsOn: [main.cluster] }, opts);
     }
-    for (const p of data.poolers) {
-        const args = {
-            namespace,
-            plan: p,
-            labels: plan.dataLabels.pooler,
-            zones: cfg.zones.length,
-            dependsOn: [main.cluster],
-            scraping: scrapingOf(cfg),
-        };
-        new ConnectionPooler(p.name, args, opts);
-    }
-    const manage =
-        access.manageRoles && main.adminPassword
-            ? {
-                  host: access.host,
-                  port: access.port,
-                  sslmode: access.sslmode,
-                  adminUsername: access.adminUsername,
-                  adminPassword: main.adminPassword,
-                  dependsOn: [main.cluster],
-              }
-            : undefined;
+    for (const p of data.poolers) declarePooler(cfg, p, plan.dataLabels.pooler, namespace, main, opts);
     return new DatabaseRoles(
         "db-roles",
         {
@@ -133,8 +152,8 @@ function declarePostgres(
             labels: plan.dataLabels.database,
             plan: data.privileges,
             endpoints: roleEndpoints(data),
-            passwordKeepers: passwordKeepers(access.credentialsVersion),
-            manage,
+            passwordKeepers: passwordKeepers(cfg.databaseAccess.credentialsVersion),
+            manage: roleManagement(cfg, main, cfg.databaseAccess.port),
         },
         opts,
     );

@@ -2,6 +2,8 @@
  * The human summary of a render: counts by type, autoscaled workloads, the forecast's sizing,
  * warnings, VPAs, the data tier, Helm releases, prerequisites and traffic.
  */
+import { SHARD_MAP_CONFIGMAP, SHARD_MAP_PATH } from "../lib/sharding/published";
+import { SHARD_LABEL } from "../policies/contract";
 import { prerequisites } from "../admission/prerequisites";
 import { kubernetesObjects, type RenderResult } from "./mockRuntime";
 import { plainTextSecretsWarning } from "../config/stackFile";
@@ -51,6 +53,7 @@ export function summarize(result: RenderResult): string {
         ...warningsOf(result),
         ...vpaSection(objects),
         ...dataTierSection(result, objects),
+        ...shardingSection(result),
         ...releaseSection(releases),
         ...prerequisiteSection(objects, releases),
         ...trafficSection(objects),
@@ -142,9 +145,10 @@ function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
     const lines = ["", "Data tier:"];
     for (const c of clusters) {
         const p = c.spec.postgresql.parameters;
+        // A shard has no read pooler: its replicas are standbys for HA.
         const role = c.spec.replica?.enabled
             ? `replica cluster of ${c.spec.replica.source}`
-            : `1 primary + ${c.spec.instances - 1} read replicas`;
+            : `1 primary + ${c.spec.instances - 1} ${c.metadata.labels?.[SHARD_LABEL] ? "standbys (a shard)" : "read replicas"}`;
         lines.push(
             `  Postgres ${c.metadata.name}: ${role}; ${c.spec.resources.limits.cpu} CPU, ${c.spec.resources.limits.memory}; max_connections ${p.max_connections}, shared_buffers ${p.shared_buffers}, work_mem ${p.work_mem}`,
         );
@@ -173,6 +177,30 @@ function dataTierSection(result: RenderResult, objects: Obj[]): string[] {
             lines.push(
                 `  Redis memory per node of ${name} at its worst (a fork under writes): maxmemory ${m.maxmemory} + fragmentation ${m.fragmentation} + fork copy-on-write ${m.forkCopy} + backlog ${m.backlog} + replica buffers ${m.replicaBuffers} + process ${m.process} = ${m.worstCase} MiB of its ${m.limit} MiB limit`,
             );
+    }
+    return lines;
+}
+
+/** The published shard map: its version, each shard's buckets and endpoint, and shards declared but not yet in the map. */
+function shardingSection(result: RenderResult): string[] {
+    const s = result.outputs.sharding as Obj | null | undefined;
+    if (!s) return [];
+    const map = s.map as Obj;
+    const lines = [
+        "",
+        "Sharding:",
+        `  Shard map version ${map.version} (${map.hash}, ${map.buckets} buckets over ${map.shards.length} shards) in ConfigMap ${SHARD_MAP_CONFIGMAP}, mounted at ${SHARD_MAP_PATH}`,
+    ];
+    for (const shard of s.shards as Obj[]) {
+        const ranges = (map.ranges as Obj[]).filter((r) => r.shard === shard.name);
+        const held = ranges.reduce((n: number, r: Obj) => n + r.to - r.from, 0);
+        const where = ranges.length
+            ? `buckets ${ranges.map((r) => `${r.from}..${r.to - 1}`).join(", ")} (${held})`
+            : "no buckets (declared, not yet in the map)";
+        const e = map.endpoints[shard.name] as Obj | undefined;
+        lines.push(
+            `  ${shard.name}: ${where}${e ? ` via ${e.host}:${e.port}/${e.database}` : ""}; ${shard.instances} instances, ${shard.storageSize} each; pooler ${shard.pooler} ${shard.poolerInstances} pods may open ${shard.budget.used} of ${shard.budget.available} connections`,
+        );
     }
     return lines;
 }

@@ -10,6 +10,12 @@ export interface DatabaseRolesArgs {
     readonly plan: PrivilegePlan;
     /** Keepers of every role's RandomPassword: a change replaces (rotates) the passwords. */
     readonly passwordKeepers?: Record<string, string>;
+    /**
+     * Prefix of the role Secrets' names (a shard's cluster name: `sysmanage-pg-shard-0-sysmanage-write`),
+     * so the same roles on several clusters each have their own Secret.
+     * @default none: the role's own name (`sysmanage-write`)
+     */
+    readonly secretPrefix?: string;
     /** Pooler Service each role's app Secret points at (role -> service). */
     readonly endpoints: Record<string, string>;
     /** Declare roles and grants through @pulumi/postgresql (the deployer must reach the primary). */
@@ -129,7 +135,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             const password = new random.RandomPassword(`${name}-${r.role}-password`, { ...PASSWORD, keepers: args.passwordKeepers }, child);
             const host = args.endpoints[r.role];
             if (!host) throw new Error(`DatabaseRoles: no pooler endpoint for role ${r.role}`);
-            const secretName = roleSecretName(r.role);
+            const secretName = roleSecretName(r.role, args.secretPrefix);
             this.secretNames[r.role] = secretName;
             const secret = new k8s.core.v1.Secret(
                 `${name}-${r.role}-secret`,

@@ -4,3 +4,4 @@ export * from "./connectionPooler";
 export * from "./databaseRoles";
 export * from "./redisCluster";
 export * from "./previousOutputs";
+export * from "./shardMapConfig";

@@ -9,6 +9,7 @@ import { costProblems } from "./cost";
 import { dataProblems } from "./data";
 import { guardrailProblems } from "./forecast";
 import type { Rule, Show } from "./rule";
+import { shardingProblems } from "./sharding";
 import { regionProblems, routingProblems } from "./traffic";
 
 export type { Rule, Show } from "./rule";
@@ -18,6 +19,7 @@ const RULES: readonly Rule[] = [
     zoneProblems,
     regionProblems,
     dataProblems,
+    shardingProblems,
     renderToDirectoryProblems,
     guardrailProblems,
     routingProblems,

@@ -11,6 +11,7 @@ import { analytics, api, workers } from "./compute";
 import { cost } from "./cost";
 import { databaseAccess, pooler, postgres, redis } from "./data";
 import { forecast } from "./forecast";
+import { sharding } from "./sharding";
 import { images, metrics } from "./platform";
 import { placement } from "./placement";
 import { dns, gateway, network } from "./traffic";
@@ -33,6 +34,7 @@ export const ConfigSchema = z.strictObject({
     pooler,
     databaseAccess,
     redis,
+    sharding,
     forecast,
     cost,
     images,

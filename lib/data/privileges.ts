@@ -35,8 +35,11 @@ export interface PrivilegePlan {
     readonly roles: readonly RolePlan[];
 }
 
-/** The Kubernetes Secret of a login role (`sysmanage_write` → `sysmanage-write`): the app reads its keys by name. */
-export const roleSecretName = (role: string): string => role.replace(/_/g, "-");
+/**
+ * The Kubernetes Secret of a login role (`sysmanage_write` → `sysmanage-write`): the app reads its keys by name.
+ * With a prefix (a shard's cluster), that cluster's copy of the role: `sysmanage-pg-shard-0-sysmanage-write`.
+ */
+export const roleSecretName = (role: string, prefix?: string): string => `${prefix ? `${prefix}-` : ""}${role.replace(/_/g, "-")}`;
 
 export function privilegePlan(database = "sysmanage", schema = "sysmanage"): PrivilegePlan {
     return {

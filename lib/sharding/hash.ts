@@ -20,8 +20,8 @@ import { createHash } from "node:crypto";
  */
 export const BUCKETS = 1024;
 
-/** The hash's name as published in the map, so a client can refuse a map it cannot follow. */
-export const HASH_NAME = "sha256-be32-mod";
+/** The hash's name as published in the map (the contract names it: the pack checks it too). */
+export { HASH_NAME } from "../../policies/contract/shardMap";
 
 /** The bucket of a key. */
 export function bucketOf(key: string, buckets: number = BUCKETS): number {

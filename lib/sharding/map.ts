@@ -6,26 +6,11 @@
  * keeps what it has up to its new even share and gives away its highest buckets beyond it, so going
  * from 2 to 3 shards moves a third of the buckets, not the half a re-cut of contiguous ranges would.
  */
-import { BUCKETS, HASH_NAME, bucketOf } from "./hash";
+import { HASH_NAME, type BucketRange, type ShardMap } from "../../policies/contract/shardMap";
+import { BUCKETS, bucketOf } from "./hash";
 
-/** Buckets [from, to) on one shard. */
-export interface BucketRange {
-    readonly from: number;
-    readonly to: number;
-    readonly shard: string;
-}
-
-/** The published map. */
-export interface ShardMap {
-    /** 1 for the first map; +1 on every change of assignment. */
-    readonly version: number;
-    readonly hash: string;
-    readonly buckets: number;
-    /** The shards that hold buckets, in the order they were added. */
-    readonly shards: readonly string[];
-    /** Sorted by `from`, covering [0, buckets) exactly once. */
-    readonly ranges: readonly BucketRange[];
-}
+// The map's shape and its soundness check live in the pack's contract (the pack checks the published map).
+export { mapProblems, type BucketRange, type ShardMap } from "../../policies/contract/shardMap";
 
 /** Buckets that change shard between two maps. */
 export interface BucketMove {
@@ -93,33 +78,6 @@ export function bucketMoves(prev: ShardMap, next: ShardMap): BucketMove[] {
         const ranges = toRanges(m.owners).filter((r) => r.shard !== undefined);
         return { from: m.from, to: m.to, ranges, buckets: ranges.reduce((n, r) => n + r.to - r.from, 0) };
     });
-}
-
-/** What is wrong with a map (empty when it is sound): every bucket on exactly one known shard. */
-export function mapProblems(map: ShardMap): string[] {
-    const problems: string[] = [];
-    if (map.hash !== HASH_NAME) problems.push(`hash is "${map.hash}", expected "${HASH_NAME}"`);
-    let next = 0;
-    for (const r of map.ranges) {
-        if (r.from !== next)
-            problems.push(
-                r.from > next
-                    ? `buckets ${next}..${r.from - 1} are on no shard`
-                    : `buckets ${r.from}..${Math.min(next, r.to) - 1} are on more than one shard`,
-            );
-        if (r.to <= r.from) problems.push(`range ${r.from}..${r.to} is empty`);
-        if (!map.shards.includes(r.shard))
-            problems.push(`range ${r.from}..${r.to - 1} names shard "${r.shard}", which the map does not list`);
-        next = Math.max(next, r.to);
-    }
-    if (next !== map.buckets)
-        problems.push(
-            next < map.buckets
-                ? `buckets ${next}..${map.buckets - 1} are on no shard`
-                : `ranges reach ${next}, beyond the ${map.buckets} buckets`,
-        );
-    for (const s of map.shards) if (!map.ranges.some((r) => r.shard === s)) problems.push(`shard "${s}" holds no bucket`);
-    return problems;
 }
 
 /** The shard holding a bucket (binary search over the sorted ranges). */

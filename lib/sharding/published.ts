@@ -8,8 +8,7 @@ import type { ShardMap } from "./map";
 
 /** Where the apps find the file. */
 export const SHARD_MAP_PATH = "/etc/sysmanage/shard-map/shard-map.json";
-export const SHARD_MAP_CONFIGMAP = "sysmanage-shard-map";
-export const SHARD_MAP_KEY = "shard-map.json";
+export { SHARD_MAP_CONFIGMAP, SHARD_MAP_KEY } from "../../policies/contract/shardMap";
 
 /** How a client reaches one shard: its pooler's Service. */
 export interface ShardEndpoint {

@@ -46,6 +46,8 @@ import { poolPoolerHaAndMode } from "./poolPoolerHaAndMode";
 import { redisClusterTopology } from "./redisClusterTopology";
 import { pgMemoryBounded } from "./pgMemoryBounded";
 import { redisMemoryBounded } from "./redisMemoryBounded";
+import { shardHaInProd } from "./shardHaInProd";
+import { shardMapBucketsOnce } from "./shardMapBucketsOnce";
 import { forecastFresh } from "./forecastFresh";
 import { forecastChangeBounded } from "./forecastChangeBounded";
 import { forecastScheduleBounded } from "./forecastScheduleBounded";
@@ -105,6 +107,8 @@ export const ALL_RULES: readonly (ResourceValidationPolicy | StackValidationPoli
     redisClusterTopology,
     pgMemoryBounded,
     redisMemoryBounded,
+    shardHaInProd,
+    shardMapBucketsOnce,
     // Forecast
     forecastFresh,
     forecastChangeBounded,
@@ -161,6 +165,8 @@ export * from "./poolPoolerHaAndMode";
 export * from "./redisClusterTopology";
 export * from "./pgMemoryBounded";
 export * from "./redisMemoryBounded";
+export * from "./shardHaInProd";
+export * from "./shardMapBucketsOnce";
 export * from "./forecastFresh";
 export * from "./forecastChangeBounded";
 export * from "./forecastScheduleBounded";

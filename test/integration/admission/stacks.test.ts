@@ -73,7 +73,8 @@ describe("admission: the defects found in the rendered stacks are refused", () =
                 w.every((x) => /barmanObjectStore/.test(x)),
                 `${stack}: ${w.join("; ")}`,
             );
-            assert.equal(w.length, stack === "dev" ? 0 : 2, `${stack}: ${w.join("; ")}`);
+            // The main cluster and the analytics replica; in prod also its two shards (issue 18).
+            assert.equal(w.length, { dev: 0, prod: 4 }[stack] ?? 2, `${stack}: ${w.join("; ")}`);
         }
     });
 
@@ -102,6 +103,9 @@ describe("prerequisites the program relies on but does not install", () => {
                 "ExternalDNS with the DNSEndpoint CRD (externaldns.k8s.io/v1alpha1) and the crd source enabled",
                 "metrics-server (metrics.k8s.io)",
                 "a default StorageClass (ReadWriteOnce volumes)",
+                // The main cluster's and each shard's archive (CloudNativePG keeps each under its cluster name).
+                "an object store at s3://sysmanage-backups/prod the instances can write",
+                "an object store at s3://sysmanage-backups/prod the instances can write",
                 "an object store at s3://sysmanage-backups/prod the instances can write",
                 "Secret sysmanage/sysmanage-api-tls (made out of band)",
                 "Secret sysmanage/sysmanage-backup-credentials (made out of band)",

@@ -28,6 +28,9 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/^cluster\.renderYamlToDirectory$|^forecast\.exportsDir$/, (v) => (v === "" ? undefined : g.relativePathError(v))],
     [/\.image$|^redis\.exporterImage$/, g.pinnedImageError],
     [/^api\.targets\.responseTimeP95$/, (v) => g.positiveQuantityError(v, "seconds")],
+    // Empty: the main cluster's value.
+    [/^sharding\.postgres\.cpu$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "cpu"))],
+    [/^sharding\.postgres\.(memory|storageSize)$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "bytes"))],
     [
         /\.(cpuRequest|minCpu|maxCpu)$|^(postgres|postgres\.analytics|redis|redis\.sessions|pooler)\.cpu$/,
         (v) => g.positiveQuantityError(v, "cpu"),

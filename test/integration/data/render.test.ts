@@ -8,6 +8,19 @@ import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "../../s
 
 const planOf = (stack: string) => dataTierPlan(readAppConfig(PROJECT_DIR, stack));
 
+/** An OLTP instance of prod (2 CPU, 8Gi) at its worst, in MiB (test/unit/lib/postgresMemory.test.ts works the terms out). */
+const OLTP_MEMORY = {
+    limit: 8192,
+    budget: 7373,
+    shared: 2064, // shared_buffers 2048 + wal_buffers 16
+    connections: 604, // (300 + 2 parallel workers) × 2
+    queries: 3664, // (38 + 2) × 2 nodes × 21 × 2 + 38 × 8
+    maintenance: 409,
+    autovacuum: 489, // 3 × 163
+    process: 128,
+    worstCase: 7358,
+};
+
 describe("Postgres clusters (CloudNativePG)", () => {
     test("prod main cluster: 1 primary + 3 replicas, pinned image, guaranteed QoS, no superuser, spread, backups, monitoring, waits for Ready", async () => {
         const c = find(await objectsOf("prod"), "Cluster", "sysmanage-pg");
@@ -162,20 +175,13 @@ describe("PgBouncer poolers and the connection budget", () => {
                     { target: "sysmanage-pg primary", available: 267, used: 18 },
                     { target: "sysmanage-pg replica", available: 267, used: 18 },
                     { target: "sysmanage-pg-analytics", available: 267, used: 36 },
+                    // Each shard's -rw pooler: 3 pods × 6, as the main one.
+                    { target: "sysmanage-pg-shard-0 primary", available: 267, used: 18 },
+                    { target: "sysmanage-pg-shard-1 primary", available: 267, used: 18 },
                 ],
                 // Issue 19 finding 2, in MiB (test/unit/lib/postgresMemory.test.ts works the terms out).
                 memoryMiB: {
-                    "sysmanage-pg": {
-                        limit: 8192,
-                        budget: 7373,
-                        shared: 2064, // shared_buffers 2048 + wal_buffers 16
-                        connections: 604, // (300 + 2 parallel workers) × 2
-                        queries: 3664, // (38 + 2) × 2 nodes × 21 × 2 + 38 × 8
-                        maintenance: 409,
-                        autovacuum: 489, // 3 × 163
-                        process: 128,
-                        worstCase: 7358,
-                    },
+                    "sysmanage-pg": OLTP_MEMORY,
                     "sysmanage-pg-analytics": {
                         limit: 16384,
                         budget: 14746,
@@ -187,6 +193,9 @@ describe("PgBouncer poolers and the connection budget", () => {
                         process: 128,
                         worstCase: 14296,
                     },
+                    // Prod's two shards (issue 18): the main cluster's sizing, so its figures.
+                    "sysmanage-pg-shard-0": OLTP_MEMORY,
+                    "sysmanage-pg-shard-1": OLTP_MEMORY,
                 },
             },
             redis: {
@@ -274,7 +283,9 @@ describe("PgBouncer poolers and the connection budget", () => {
 
 describe("roles, grants and secrets", () => {
     test("role management: non-superuser provider over TLS, roles and grants from the privilege plan", async () => {
-        const r = await rendered("prod");
+        const all = await rendered("prod");
+        // The main cluster's roles here; prod's two shards (issue 18) each have the write role only, below.
+        const r = { resources: all.resources.filter((x) => !x.name.startsWith("db-roles-shard-")) };
         const provider = r.resources.find((x) => x.type === "pulumi:providers:postgresql")!;
         // Provider inputs reach the engine as strings.
         assert.deepEqual(
@@ -306,11 +317,29 @@ describe("roles, grants and secrets", () => {
                 ["sysmanage_write", "sysmanage_owner", "sysmanage"],
             ],
         );
-        const pw = r.resources
+        // Each shard: a provider at sharding.adminPort + index (5433, 5434), the write role and its grants.
+        const shards = all.resources.filter((x) => x.name.startsWith("db-roles-shard-"));
+        assert.deepEqual(
+            shards.filter((x) => x.type === "pulumi:providers:postgresql").map((x) => [x.name, x.inputs.port, x.inputs.username]),
+            [
+                ["db-roles-shard-0-provider", "5433", "sysmanage_admin"],
+                ["db-roles-shard-1-provider", "5434", "sysmanage_admin"],
+            ],
+        );
+        assert.deepEqual(
+            shards
+                .filter((x) => x.type === "postgresql:index/grant:Grant" && x.inputs.objectType === "table")
+                .map((x) => [x.name, x.inputs.role]),
+            [
+                ["db-roles-shard-0-sysmanage_write-tables", "sysmanage_write"],
+                ["db-roles-shard-1-sysmanage_write-tables", "sysmanage_write"],
+            ],
+        );
+        const pw = all.resources
             .filter((x) => x.type === "random:index/randomPassword:RandomPassword")
             .map((x) => [x.name, x.inputs.length, x.inputs.special]);
-        // The three roles', the admin's, the cache's and the session store's AUTH.
-        assert.equal(pw.length, 6);
+        // The three roles', the admin's, the cache's and the session store's AUTH; each shard's write role and admin.
+        assert.equal(pw.length, 6 + 2 * 2);
         for (const [, length, special] of pw) assert.deepEqual([length, special], [40, false]);
     });
     test("the app gets one Secret per role pointing at its pooler", async () => {
@@ -328,8 +357,8 @@ describe("roles, grants and secrets", () => {
     test("manageRoles off: no provider, roles or grants; Secrets and clusters stay", async () => {
         const r = await renderWith("prod", { databaseAccess: { manageRoles: false } });
         assert.equal(r.resources.filter((x) => x.type.startsWith("postgresql:") || x.type === "pulumi:providers:postgresql").length, 0);
-        // The three roles' and the two Redis clusters' AUTH.
-        assert.equal(r.resources.filter((x) => x.type === "kubernetes:core/v1:Secret").length, 5);
+        // The three roles' and the two Redis clusters' AUTH, and each shard's write role.
+        assert.equal(r.resources.filter((x) => x.type === "kubernetes:core/v1:Secret").length, 5 + 2);
         const cluster = r.resources.find((x) => x.name === "postgres-cluster")!.inputs as Obj;
         assert.equal(cluster.spec.managed, undefined);
     });
@@ -432,6 +461,8 @@ describe("data-tier network policies", () => {
 
 describe("stacks", () => {
     test("every stack declares the data tier", async () => {
-        for (const stack of STACKS) assert.equal((await objectsOf(stack)).filter((o) => o.kind === "Cluster").length, 2);
+        // The main cluster and the analytics replica; prod also its two shards.
+        for (const stack of STACKS)
+            assert.equal((await objectsOf(stack)).filter((o) => o.kind === "Cluster").length, stack === "prod" ? 4 : 2, stack);
     });
 });

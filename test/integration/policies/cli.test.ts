@@ -32,7 +32,7 @@ describe("npm run policy", () => {
         assert.equal(r.code, 0, r.err);
         assert.equal(
             r.out,
-            "Policies:\n    ✅ sysmanage-policies@v0.1.0 (local: policies)\n\nstaging (policy config staging): 0 mandatory and 0 advisory violation(s); 51 rules, 0 disabled.\n",
+            "Policies:\n    ✅ sysmanage-policies@v0.1.0 (local: policies)\n\nstaging (policy config staging): 0 mandatory and 0 advisory violation(s); 53 rules, 0 disabled.\n",
         );
     });
     it("a mandatory violation is printed like the CLI does and exits 1; advisory in dev exits 0", async () => {
@@ -47,7 +47,7 @@ describe("npm run policy", () => {
                 "          No NodePort Services, no externalIPs, and LoadBalancer Services only where allowed.",
                 "          Service app/api: is of type NodePort, which opens a port on every node; use ClusterIP behind the Gateway.",
                 "",
-                "staging (policy config staging): 1 mandatory and 0 advisory violation(s); 51 rules, 0 disabled.",
+                "staging (policy config staging): 1 mandatory and 0 advisory violation(s); 53 rules, 0 disabled.",
                 "",
             ].join("\n"),
         );
@@ -84,6 +84,6 @@ describe("npm run policy", () => {
         const r = spawnSync(process.execPath, ["--import", "tsx", "tools/policy.ts", "--stack", "dev"], { cwd: ROOT, encoding: "utf8" });
         assert.equal(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /^Policies:\n {4}✅ sysmanage-policies@v0\.1\.0 \(local: policies\)\n/);
-        assert.match(r.stdout, /\ndev \(policy config dev\): 0 mandatory and \d+ advisory violation\(s\); 51 rules, 9 disabled\.\n$/);
+        assert.match(r.stdout, /\ndev \(policy config dev\): 0 mandatory and \d+ advisory violation\(s\); 53 rules, 9 disabled\.\n$/);
     });
 });

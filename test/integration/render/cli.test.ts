@@ -192,11 +192,12 @@ describe("npm run render -- --stack prod (its demo exports are stale on purpose)
         const warnings = r.stdout.split("\n").filter((l) => l.startsWith("  warning: "));
         // 22 from the forecast (3 per worker pool and 5 for the API: stale exports, defaults kept;
         // 5 for the data tier), and CloudNativePG's webhook warning on each Cluster's in-tree Barman
-        // (deprecated in 1.30, kept until the plugin migration: docs/data-tier.md).
-        assert.equal(warnings.length, 24);
-        assert.equal(new Set(warnings).size, 24);
+        // (deprecated in 1.30, kept until the plugin migration: docs/data-tier.md): the main cluster,
+        // the analytics replica and prod's two shards.
+        assert.equal(warnings.length, 26);
+        assert.equal(new Set(warnings).size, 26);
         assert.ok(warnings.includes("  warning: forecast api: api: kept the guardrail defaults 3..50"));
-        assert.equal(warnings.filter((w) => /barmanObjectStore/.test(w)).length, 2);
+        assert.equal(warnings.filter((w) => /barmanObjectStore/.test(w)).length, 4);
         assert.doesNotMatch(r.stdout, /\[runtime\]/);
         // The Redis memory model (issue 19): 2Gi at ratio 0.52 with one replica per master.
         assert.ok(

@@ -35,13 +35,15 @@ function contract(): Row[] {
     });
 }
 
-/** Rows of a tier the stack does not declare name nothing it has: Redis rows need a RedisCluster, database rows a Postgres Cluster. */
+/** Rows of a tier the stack does not declare name nothing it has: Redis rows need a RedisCluster, database rows a Postgres Cluster, shard rows a shard Cluster. */
 const declared = (row: Row, objects: Obj[]) =>
-    row.name.includes("REDIS")
-        ? objects.some((o) => o.kind === "RedisCluster")
-        : row.name.includes("DATABASE")
-          ? objects.some((o) => o.kind === "Cluster")
-          : true;
+    row.name.includes("SHARD")
+        ? objects.some((o) => o.kind === "Cluster" && o.metadata.labels?.["sysmanage.io/shard"] !== undefined)
+        : row.name.includes("REDIS")
+          ? objects.some((o) => o.kind === "RedisCluster")
+          : row.name.includes("DATABASE")
+            ? objects.some((o) => o.kind === "Cluster")
+            : true;
 
 function assertEnvMatches(d: Obj, rows: Row[], secrets: Set<string>): void {
     const env = d.spec.template.spec.containers[0].env as Obj[];
@@ -67,8 +69,8 @@ function assertEnvMatches(d: Obj, rows: Row[], secrets: Set<string>): void {
 
 describe("connection settings: the rendered Deployments match the contract in docs/data-tier.md", () => {
     const rows = contract();
-    test("the table lists the nine variables", () => {
-        assert.equal(rows.length, 9);
+    test("the table lists the twelve variables", () => {
+        assert.equal(rows.length, 12);
     });
     /** Each Deployment's env is its rows of the table, in order, from Secrets the stack declares. */
     const check = (objects: Obj[]) => {
@@ -90,9 +92,9 @@ describe("connection settings: the rendered Deployments match the contract in do
         test(`${stack}: every Deployment's env is its rows of the table, in order, from Secrets the stack declares`, async () => {
             const names = check(await objectsOf(stack));
             // API + 4 pools × (write, read, nodes, password), the API's session store × 2, analytics × 1, pools × 2 of their own;
-            // in staging and prod the two on-demand floors × 6 as their pools.
+            // in staging and prod the two on-demand floors × 6 as their pools; prod's two shards: API + 4 pools × (map, shard 0, shard 1).
             const floors = stack === "staging" || stack === "prod" ? 2 : 0;
-            assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2 + floors * 6);
+            assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2 + floors * 6 + (stack === "prod" ? 5 * 3 : 0));
         });
     }
     const disabled = [
@@ -124,6 +126,8 @@ describe("a credential rotation rolls the connected pods", () => {
         assert.deepEqual(
             passwords(r).map((p) => [p.name, p.inputs.keepers]),
             [
+                ["db-roles-shard-0-sysmanage_write-password", undefined],
+                ["db-roles-shard-1-sysmanage_write-password", undefined],
                 ["db-roles-sysmanage_analytics-password", undefined],
                 ["db-roles-sysmanage_read-password", undefined],
                 ["db-roles-sysmanage_write-password", undefined],
@@ -137,7 +141,8 @@ describe("a credential rotation rolls the connected pods", () => {
         const r = await renderWith("prod", prodRaw({ databaseAccess: { credentialsVersion: 2 } }));
         assert.deepEqual(
             passwords(r).map((p) => p.inputs.keepers),
-            [{ credentialsVersion: "2" }, { credentialsVersion: "2" }, { credentialsVersion: "2" }],
+            // The main cluster's three roles and each shard's write role.
+            Array.from({ length: 5 }, () => ({ credentialsVersion: "2" })),
         );
         const deployments = kubernetesObjects(r.resources).filter((o) => o.kind === "Deployment") as Obj[];
         // The six and prod's two on-demand floors (report and cleanup on spot).
@@ -154,11 +159,13 @@ describe("the Deployments wait for the credential Secrets they read (a rotated p
         Object.fromEntries(r.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment").map((d) => [d.name, d.options.dependsOn]));
     const WRITE = "db-roles-sysmanage_write-secret";
     const READ = "db-roles-sysmanage_read-secret";
+    // prod's two shards: each one's write role Secret, then the map's ConfigMap.
+    const SHARDS = ["db-roles-shard-0-sysmanage_write-secret", "db-roles-shard-1-sysmanage_write-secret", "shard-map-configmap"];
 
     test("prod: each Deployment depends on its ServiceAccount and exactly the Secrets of its env, in env order", async () => {
-        const worker = (w: string) => [`worker-${w}-sa`, WRITE, READ, "redis-auth"];
+        const worker = (w: string) => [`worker-${w}-sa`, WRITE, READ, "redis-auth", ...SHARDS];
         assert.deepEqual(dependsOn(await rendered("prod")), {
-            "api-deployment": ["api-sa", WRITE, READ, "redis-auth", "redis-sessions-auth"],
+            "api-deployment": ["api-sa", WRITE, READ, "redis-auth", "redis-sessions-auth", ...SHARDS],
             "worker-queue-deployment": worker("queue"),
             "worker-agent-deployment": worker("agent"),
             "worker-report-deployment": worker("report"),
@@ -172,7 +179,7 @@ describe("the Deployments wait for the credential Secrets they read (a rotated p
 
     test("prod without Redis: no Redis Secret to wait for", async () => {
         const r = await renderWith("prod", prodRaw({ redis: { enabled: false } }));
-        assert.deepEqual(dependsOn(r)["api-deployment"], ["api-sa", WRITE, READ]);
+        assert.deepEqual(dependsOn(r)["api-deployment"], ["api-sa", WRITE, READ, ...SHARDS]);
     });
 });
 

@@ -17,7 +17,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81, staging: 94 }[stack] ?? 91);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 94, prod: 108 }[stack] ?? 85);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -25,6 +25,9 @@ describe("every stack renders complete and valid", () => {
             assert.deepEqual(admit(objects).map(formatViolation), []);
         });
         test(`${stack}: object counts by kind`, async () => {
+            // prod's two shards (issue 18): each a Cluster, ScheduledBackup, -rw Pooler with its PDB,
+            // two PodMonitors, an admin and a role Secret; and the map's ConfigMap.
+            const shards = stack === "prod" ? 2 : 0;
             const counts: Record<string, number> = {};
             for (const o of await objectsOf(stack)) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
             assert.deepEqual(counts, {
@@ -38,26 +41,26 @@ describe("every stack renders complete and valid", () => {
                 HorizontalPodAutoscaler: 5,
                 VerticalPodAutoscaler: 1,
                 // The app's and poolers', and two for the operators' two pods where the stack installs them.
-                PodDisruptionBudget: (stack === "local" ? 9 : 11) + spotPools(stack),
+                PodDisruptionBudget: (stack === "local" ? 9 : 11) + spotPools(stack) + shards,
                 ServiceMonitor: 1,
                 // The app's five, and ours for the two clusters, three poolers and the exporters of the cache and the session store.
-                PodMonitor: 12 + spotPools(stack),
+                PodMonitor: 12 + spotPools(stack) + 2 * shards,
                 Gateway: 1,
                 HTTPRoute: 2,
                 DNSEndpoint: 1,
-                Cluster: 2,
-                Pooler: 3,
+                Cluster: 2 + shards,
+                Pooler: 3 + shards,
                 // The cache and the session store (issue 15), each with its AUTH Secret and redis.conf ConfigMap.
                 RedisCluster: 2,
-                Secret: stack === "local" ? 5 : 6,
+                Secret: (stack === "local" ? 5 : 6) + 2 * shards,
                 // Their redis.conf, and the two Grafana dashboards (scaling, data tier).
-                ConfigMap: 4,
+                ConfigMap: 4 + (shards ? 1 : 0),
                 // The stack's alerts (docs/runbooks.md).
                 // And in staging the working-hours floors of the API, queue and agent (issue 17 #4).
                 PrometheusRule: stack === "staging" ? 4 : 1,
                 // Placement by criticality (issue 17 #2): data, api, workers, batch.
                 PriorityClass: 4,
-                ...(noBackups(stack) ? {} : { ScheduledBackup: 1 }),
+                ...(noBackups(stack) ? {} : { ScheduledBackup: 1 + shards }),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace, but the operators' budgets`, async () => {
@@ -87,6 +90,8 @@ describe("placement by criticality (issue 17 #2)", () => {
             .sort();
         assert.deepEqual(sources, [
             "Cluster sysmanage-pg-analytics: sysmanage-data",
+            "Cluster sysmanage-pg-shard-0: sysmanage-data",
+            "Cluster sysmanage-pg-shard-1: sysmanage-data",
             "Cluster sysmanage-pg: sysmanage-data",
             "Deployment sysmanage-analytics: sysmanage-batch",
             "Deployment sysmanage-api: sysmanage-api",
@@ -99,6 +104,8 @@ describe("placement by criticality (issue 17 #2)", () => {
             "Pooler sysmanage-pg-analytics-pooler-ro: sysmanage-data",
             "Pooler sysmanage-pg-pooler-ro: sysmanage-data",
             "Pooler sysmanage-pg-pooler-rw: sysmanage-data",
+            "Pooler sysmanage-pg-shard-0-pooler-rw: sysmanage-data",
+            "Pooler sysmanage-pg-shard-1-pooler-rw: sysmanage-data",
             "RedisCluster sysmanage-redis-sessions: sysmanage-data",
             "RedisCluster sysmanage-redis: sysmanage-data",
         ]);

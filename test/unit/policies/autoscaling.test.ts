@@ -216,7 +216,7 @@ describe("hpa-max-fits-capacity", () => {
         assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f(), envConfig("hpa-max-fits-capacity", "dev")), [
             "namespace app: at maximum scale (HPA maxReplicas + rollout surge) the pods request 60.5 CPU and 72.5Gi memory, above the capacity budget (16 CPU, 32Gi memory); lower maxReplicas or raise the budget.",
         ]);
-        assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f()), []); // prod budget: 96 CPU, 192Gi
+        assert.deepEqual(await messages(r.hpaMaxFitsCapacity, f()), []); // prod budget: 128 CPU, 256Gi
         const quota: Fixture = {
             type: "kubernetes:core/v1:ResourceQuota",
             name: "quota",

@@ -6,9 +6,9 @@ import { UNKNOWN } from "../../../policies/lib/unknown";
 import { envConfig, fixture, messages } from "../../support/policy";
 
 describe("policy pack: compliant fixture", () => {
-    it("has 51 rules with unique ids, descriptions, severities and remediation", () => {
-        assert.equal(ALL_RULES.length, 51);
-        assert.equal(new Set(ALL_RULES.map((r) => r.name)).size, 51);
+    it("has 53 rules with unique ids, descriptions, severities and remediation", () => {
+        assert.equal(ALL_RULES.length, 53);
+        assert.equal(new Set(ALL_RULES.map((r) => r.name)).size, 53);
         for (const r of ALL_RULES) {
             assert.ok(r.description.length > 20, r.name);
             assert.ok(r.severity, r.name);

@@ -53,6 +53,9 @@ const LEVELS: Record<string, string> = {
     // Added with the memory models (issue 19).
     "pg-memory-bounded": "AMM",
     "redis-memory-bounded": "AMM",
+    // The shards (issue 18).
+    "shard-ha-in-prod": "AMM",
+    "shard-map-buckets-once": "AMM",
     "forecast-fresh": "AAM",
     "forecast-change-bounded": "AAM",
     // The floor schedule (issue 16).

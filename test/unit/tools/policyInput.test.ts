@@ -161,7 +161,7 @@ describe("--env and --config", () => {
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, /^ {8}- \[advisory\] {2}net-exposure-controls {2}\(kubernetes:core\/v1:Service: api-service\)$/m);
         assert.ok(
-            r.out.endsWith(`\nresources (policy config ${cfg}): 0 mandatory and 1 advisory violation(s); 51 rules, 0 disabled.\n`),
+            r.out.endsWith(`\nresources (policy config ${cfg}): 0 mandatory and 1 advisory violation(s); 53 rules, 0 disabled.\n`),
             r.out,
         );
         const strict = write("strict.json", { all: "mandatory", "net-exposure-controls": "advisory" });

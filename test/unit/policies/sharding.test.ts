@@ -1,0 +1,152 @@
+/**
+ * The shard rules (issue 18) on injected faults, exact messages: `shard-ha-in-prod`,
+ * `shard-map-buckets-once`, and `pool-connection-budget` over a shard cluster's pooler. The map
+ * below is written by hand (two shards, 512 buckets each), not computed by lib/sharding.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as r from "../../../policies/rules";
+import { envConfig, fixture, messages, type Fixture, type Obj } from "../../support/policy";
+
+const SHARD = "sysmanage.io/shard";
+const HASH = "sha256-be32-mod";
+
+/** The fixture's Cluster `pg` copied as shard `name` in `ns`. */
+function shardCluster(name: string, ns = "app", change: (spec: Obj) => void = () => {}): Fixture {
+    const f = structuredClone(fixture().find((x) => x.name === "pg-cluster")!);
+    f.name = `${ns}-${name}-cluster`;
+    f.inputs.metadata = { ...f.inputs.metadata, name, namespace: ns, labels: { [SHARD]: name } };
+    change(f.inputs.spec);
+    return f;
+}
+
+const twoShards = () => ({
+    version: 1,
+    hash: HASH,
+    buckets: 1024,
+    shards: ["pg-shard-0", "pg-shard-1"],
+    ranges: [
+        { from: 0, to: 512, shard: "pg-shard-0" },
+        { from: 512, to: 1024, shard: "pg-shard-1" },
+    ],
+    endpoints: {},
+});
+
+function mapConfig(map: unknown, ns = "app"): Fixture {
+    const text = typeof map === "string" ? map : JSON.stringify(map);
+    return {
+        type: "kubernetes:core/v1:ConfigMap",
+        name: `${ns}-shard-map`,
+        inputs: {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "sysmanage-shard-map", namespace: ns },
+            data: { "shard-map.json": text },
+        },
+    };
+}
+
+const stack = (map: unknown = twoShards(), shards = [shardCluster("pg-shard-0"), shardCluster("pg-shard-1")]) => [
+    ...fixture(),
+    ...shards,
+    mapConfig(map),
+];
+const CM = "ConfigMap app/sysmanage-shard-map";
+
+describe("shard-ha-in-prod", () => {
+    it("a sound stack passes; a shard below the floor is named with its instances", async () => {
+        assert.deepEqual(await messages(r.shardHaInProd, stack()), []);
+        const two = stack(twoShards(), [shardCluster("pg-shard-0", "app", (s) => (s.instances = 2)), shardCluster("pg-shard-1")]);
+        assert.deepEqual(await messages(r.shardHaInProd, two), [
+            "Cluster app/pg-shard-0: shard pg-shard-0 runs 2 instance(s), below 3; set sharding.postgres.instances to 3: its buckets' rows are on no other cluster.",
+        ]);
+        // staging's floor is 2, dev's 1.
+        assert.deepEqual(await messages(r.shardHaInProd, two, envConfig("shard-ha-in-prod", "staging")), []);
+        assert.deepEqual(envConfig("shard-ha-in-prod", "dev").minInstances, 1);
+    });
+    it("an unset spec.instances is CloudNativePG's 1; a Cluster without the shard label is not a shard", async () => {
+        const unset = stack(twoShards(), [shardCluster("pg-shard-0", "app", (s) => delete s.instances), shardCluster("pg-shard-1")]);
+        assert.deepEqual(await messages(r.shardHaInProd, unset), [
+            "Cluster app/pg-shard-0: shard pg-shard-0 runs 1 instance(s), below 3; set sharding.postgres.instances to 3: its buckets' rows are on no other cluster.",
+        ]);
+        const main = fixture();
+        main.find((x) => x.name === "pg-cluster")!.inputs.spec.instances = 1;
+        assert.deepEqual(await messages(r.shardHaInProd, main), []);
+    });
+});
+
+describe("shard-map-buckets-once", () => {
+    it("the hand-written map over two declared shards passes; no map, nothing to check", async () => {
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack()), []);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, fixture()), []);
+    });
+    it("a bucket on two shards, buckets on none, an empty range", async () => {
+        const overlap = twoShards();
+        overlap.ranges[0].to = 514;
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(overlap)), [`${CM}: buckets 512..513 are on more than one shard.`]);
+        const gap = twoShards();
+        gap.ranges[0].to = 500;
+        gap.ranges[1].to = 1000;
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(gap)), [
+            `${CM}: buckets 500..511 are on no shard.`,
+            `${CM}: buckets 1000..1023 are on no shard.`,
+        ]);
+        const empty = twoShards();
+        empty.ranges.splice(1, 0, { from: 512, to: 512, shard: "pg-shard-1" });
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(empty)), [`${CM}: range 512..512 is empty.`]);
+    });
+    it("another hash, a range on a shard the map does not list, a shard holding nothing", async () => {
+        const m = twoShards();
+        m.hash = "murmur3";
+        m.ranges[1].shard = "pg-shard-9";
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(m)), [
+            `${CM}: hash is "murmur3", expected "${HASH}".`,
+            `${CM}: range 512..1023 names shard "pg-shard-9", which the map does not list.`,
+            `${CM}: shard "pg-shard-1" holds no bucket.`,
+        ]);
+    });
+    it("a shard that is no declared shard Cluster in the map's namespace", async () => {
+        const declare = "declare the shard cluster before the map puts buckets on it.";
+        const missing = stack(twoShards(), [shardCluster("pg-shard-0")]);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, missing), [
+            `${CM}: shard pg-shard-1 is no Cluster labelled ${SHARD} in namespace app; ${declare}`,
+        ]);
+        const elsewhere = stack(twoShards(), [shardCluster("pg-shard-0"), shardCluster("pg-shard-1", "other")]);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, elsewhere), [
+            `${CM}: shard pg-shard-1 is no Cluster labelled ${SHARD} in namespace app; ${declare}`,
+        ]);
+        // The main cluster `pg` carries no shard label: a map naming it is refused too.
+        const main = { ...twoShards(), shards: ["pg", "pg-shard-1"] };
+        main.ranges[0].shard = "pg";
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(main)), [
+            `${CM}: shard pg is no Cluster labelled ${SHARD} in namespace app; ${declare}`,
+        ]);
+    });
+    it("a file that is not JSON, or not a map", async () => {
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack("{version: 1")), [
+            `${CM}: data.shard-map.json is not JSON; publish the map the program computes.`,
+        ]);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack({ version: 1 })), [
+            `${CM}: data.shard-map.json has no shards and ranges lists; publish the map the program computes.`,
+        ]);
+    });
+});
+
+describe("pool-connection-budget covers the shard clusters", () => {
+    it("a shard's pooler over its own cluster's budget is named against that cluster", async () => {
+        const pooler = (perPod: string): Fixture => {
+            const f = structuredClone(fixture().find((x) => x.name === "pg-rw-pooler")!);
+            f.name = "pg-shard-0-rw-pooler";
+            f.inputs.metadata.name = "pg-shard-0-rw";
+            f.inputs.spec.cluster = { name: "pg-shard-0" };
+            f.inputs.spec.pgbouncer.parameters = { max_db_connections: perPod };
+            return f;
+        };
+        const cfg = { headroom: 10, dbUserPairs: 1 };
+        // max_connections 200 - 3 reserved - 10 headroom = 187: 2 pods x 93 = 186 fits, 2 x 94 = 188 does not.
+        assert.deepEqual(await messages(r.poolConnectionBudget, [...stack(), pooler("93")], cfg), []);
+        assert.deepEqual(await messages(r.poolConnectionBudget, [...stack(), pooler("94")], cfg), [
+            "Cluster app/pg-shard-0: poolers at their maximum open up to 188 server connections to the primary (pg-shard-0-rw: 2 pods x 94), above the budget of 187 (max_connections 200 - superuser_reserved_connections 3 - headroom 10); lower default_pool_size/max_db_connections or pooler instances, or raise max_connections.",
+        ]);
+    });
+});
