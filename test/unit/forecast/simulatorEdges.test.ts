@@ -179,3 +179,49 @@ describe("a scale-down removes the unready pods, newest first", () => {
         assert.equal(r.underProvisionedFraction, 1 / 80);
     });
 });
+
+describe("fast-forward: the ticks a quiet sync stands for", () => {
+    /** 60 s buckets, a 15 s sync: 4 ticks per bucket; 5 per pod. */
+    const buckets = (load: number[], extra: Partial<ReplayInput> = {}): ReplayInput => ({
+        start: 0,
+        step: 60,
+        metrics: [{ name: "x", load, capacityPerPod: 10, targetUtilization: 0.5 }],
+        bounds: { minReplicas: 1, maxReplicas: 20 },
+        ...extra,
+    });
+    const steps = (input: ReplayInput) => [replay(input).steps, replay({ ...input, fastForward: false }).steps];
+    test("a quiet bucket is one step; new pods becoming ready cut it", () => {
+        // 10 quiet buckets: 10 steps for 40 ticks.
+        assert.deepEqual(steps(buckets(new Array<number>(10).fill(20))), [10, 40]);
+        // 20, then 60 (12 pods): 4 → 8 at 60 s, → 12 at 75 s (ready at 120 and 135 s). Steps at
+        // 0 (the whole bucket), 60, 75, 90 (to 105: the next pods are ready at 120), 120 and 135
+        // (each a pod batch's tick), 150 (to 165) and 180 (the last bucket): 8 for 16 ticks.
+        assert.deepEqual(steps(buckets([20, 60, 60, 60])), [8, 16]);
+    });
+    test("the scoring start and the next bounds segment cut it", () => {
+        // scoreFrom 30 s: ticks 0-1, then 2-3, then three whole buckets.
+        assert.deepEqual(steps(buckets([20, 20, 20, 20], { scoreFrom: 30 })), [5, 16]);
+        // A segment from 100 s: ticks 0-3, 4-6 (up to 90 s), 7, then two whole buckets.
+        const bounds = [
+            { from: -Infinity, minReplicas: 1, maxReplicas: 20 },
+            { from: 100, minReplicas: 1, maxReplicas: 20 },
+        ];
+        assert.deepEqual(steps(buckets([20, 20, 20, 20], { bounds })), [5, 16]);
+    });
+    test("a stabilization window holding the count: until its newest entry at or beyond the count expires", () => {
+        // Up window 60 s, 20 then 60: the whole first bucket says 4 (the window's entry retimed to
+        // 45 s); from 60 s the window's lowest is that 4 until 105 s: ticks 4-6 in one step, 4 → 8
+        // at 105 s, → 12 at 120 s, then cut at 165 and 180 s (pods ready). 9 steps for 20 ticks.
+        const up = buckets([20, 60, 60, 60, 60], { behavior: { scaleUp: { stabilizationWindowSeconds: 60 } } });
+        assert.deepEqual(steps(up), [9, 20]);
+        assert.deepEqual(replay(up).scaleEvents, [
+            { t: 105, from: 4, to: 8 },
+            { t: 120, from: 8, to: 12 },
+        ]);
+        // Down window 120 s, 60 then 20: 12 holds until the 12 of 45 s leaves the window at 165 s
+        // (ticks 4-7, 8-10), then 12 → 4; 9 steps for 32 ticks.
+        const down = buckets([60, 20, 20, 20, 20, 20, 20, 20], { behavior: { scaleDown: { stabilizationWindowSeconds: 120 } } });
+        assert.deepEqual(steps(down), [9, 32]);
+        assert.deepEqual(replay(down).scaleEvents, [{ t: 165, from: 12, to: 4 }]);
+    });
+});
