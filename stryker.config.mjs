@@ -51,6 +51,8 @@ export default {
     mutate: [
         "forecast/sizing.ts",
         "forecast/simulator.ts",
+        // The floor schedule's derivation (issue 16): scheduleFloor, scheduleStep, scheduleWorkload.
+        "forecast/schedule*.ts",
         "forecast/models/*.ts",
         "forecast/ingest.ts",
         "forecast/dataTier.ts",
