@@ -8,6 +8,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
     closeDips,
+    floorRuns,
     hourCells,
     hourlyFloors,
     priceFloor,
@@ -131,5 +132,11 @@ describe("hourlyFloors at its edges", () => {
         assert.equal(hourlyFloors(t, 1, 3).days, 2);
         // hi below lo: one floor, lo.
         assert.deepEqual(hourlyFloors(t, 2, 1).floors[5], 2);
+    });
+});
+
+describe("floorRuns", () => {
+    test("one run per change of floor, the first counted once", () => {
+        assert.deepEqual([floorRuns([]), floorRuns([7]), floorRuns([4, 4]), floorRuns([1, 1, 2]), floorRuns([1, 2, 2])], [0, 1, 1, 2, 2]);
     });
 });

@@ -70,6 +70,16 @@ describe("scheduleStep: why no schedule", () => {
         assert.equal(won.reason, undefined);
         assert.equal(won.floors!.length, 96);
     });
+    test("a backtest exactly even: 0.00 % less, not more", () => {
+        // Day 0 bursts at 10:00 (floor 2 chosen there), day 1 does not tick then; a quiet tick at
+        // 00:00 each day. Held out, day 0's 10:00 runs the others' floor (none: 1), as static: 8 = 8.
+        const r = step(tr([...bursts([0]), [0, 0, 0.5], [1, 0, 0.5]]));
+        assert.deepEqual([r.hourly.staticCost, r.hourly.heldOutCost, r.hourly.floors[10]], [8, 8, 2]);
+        assert.equal(
+            r.reason,
+            "the backtest (each of 2 days under the hourly floors of the others) costs only 0.00 % less than the static floor 1: the load's bursts do not come at the same hours from day to day",
+        );
+    });
     test("every hour's floor the static one: nothing to schedule", () => {
         assert.equal(
             step(tr([...bursts([0, 1])]), { minReplicas: 2 }).reason,
