@@ -338,64 +338,48 @@ describe("Postgres parameters", () => {
 describe("PgBouncer parameters", () => {
     const pool = { pooler: "sysmanage-pg-pooler-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
 
+    /** The seed's pgbouncer.ini written out (not read from PGBOUNCER_SEED, the constant under test). */
+    const SEED_INI = {
+        max_client_conn: "1000",
+        default_pool_size: "50",
+        min_pool_size: "10",
+        reserve_pool_size: "10",
+        reserve_pool_timeout: "5",
+        max_db_connections: "100",
+        max_user_connections: "100",
+        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
+        // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
+        max_prepared_statements: "200",
+        query_wait_timeout: "10",
+        server_check_delay: "30",
+        server_connect_timeout: "15",
+        server_login_retry: "15",
+        tcp_keepalive: "1",
+        tcp_keepcnt: "3",
+        tcp_keepidle: "600",
+        tcp_keepintvl: "30",
+        log_connections: "1",
+        log_disconnections: "1",
+        log_pooler_errors: "1",
+        stats_period: "60",
+    };
+
     test("the seed's settings with the budget's pool sizes, as strings", () => {
         assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool, maxPreparedStatements: 200, queryWaitTimeout: 10 }), {
-            max_client_conn: "1000",
-            default_pool_size: "50",
-            min_pool_size: "10",
-            reserve_pool_size: "10",
-            reserve_pool_timeout: "5",
+            ...SEED_INI,
             max_db_connections: "89",
             max_user_connections: "89",
-            max_prepared_statements: "200",
-            query_wait_timeout: "10",
-            server_check_delay: "30",
-            server_connect_timeout: "15",
-            server_login_retry: "15",
-            tcp_keepalive: "1",
-            tcp_keepcnt: "3",
-            tcp_keepidle: "600",
-            tcp_keepintvl: "30",
-            log_connections: "1",
-            log_disconnections: "1",
-            log_pooler_errors: "1",
-            stats_period: "60",
         });
     });
 
     test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's, plus max_prepared_statements and query_wait_timeout", () => {
-        // The seed's pgbouncer.ini written out (not read from PGBOUNCER_SEED, the constant under test).
         const p = pgbouncerParameters({
             maxPreparedStatements: 200,
             queryWaitTimeout: 10,
             maxClientConn: 1000,
             pool: { pooler: "x", maxDbConnections: 100, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 },
         });
-        assert.equal(PGBOUNCER_SEED.poolMode, "transaction");
-        assert.deepEqual(p, {
-            max_client_conn: "1000",
-            default_pool_size: "50",
-            min_pool_size: "10",
-            reserve_pool_size: "10",
-            reserve_pool_timeout: "5",
-            max_db_connections: "100",
-            max_user_connections: "100",
-            // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
-            // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
-            max_prepared_statements: "200",
-            query_wait_timeout: "10",
-            server_check_delay: "30",
-            server_connect_timeout: "15",
-            server_login_retry: "15",
-            tcp_keepalive: "1",
-            tcp_keepcnt: "3",
-            tcp_keepidle: "600",
-            tcp_keepintvl: "30",
-            log_connections: "1",
-            log_disconnections: "1",
-            log_pooler_errors: "1",
-            stats_period: "60",
-        });
+        assert.deepEqual(p, SEED_INI);
         // Every seed key but pool_mode is a parameter, none dropped.
         const { poolMode, ...seed } = PGBOUNCER_SEED;
         assert.equal(poolMode, "transaction");

@@ -71,6 +71,10 @@ function hourNeeds(needs: Readonly<Record<number, number>>): Trajectory {
     };
 }
 
+/** The schedule of the api input under the bounds 1..20 from `origin`, 24 h of 15-minute slots. */
+const schedule = (p: WorkloadPlan, origin: number) =>
+    workloadSchedule(input(), p, CAPACITY, SETTINGS, { minReplicas: 1, maxReplicas: 20 }, origin);
+
 describe("workloadSchedule", () => {
     test("off: no schedule, the note says so", () => {
         const off = workloadSchedule(
@@ -85,7 +89,7 @@ describe("workloadSchedule", () => {
     });
 
     test("a flat load: the note names the workload, the backtest's reason and the static floor kept", () => {
-        const r = workloadSchedule(input(), plan(FLAT, [1], [1]), CAPACITY, SETTINGS, { minReplicas: 1, maxReplicas: 20 }, T0 + 7 * DAY);
+        const r = schedule(plan(FLAT, [1], [1]), T0 + 7 * DAY);
         assert.deepEqual(r, {
             scheduleNote:
                 "api: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
@@ -95,14 +99,7 @@ describe("workloadSchedule", () => {
     test("the daily ramp: 96 slots from the origin, 6 pods from 09:45 to 10:45, the band per slot from the hour containing it", () => {
         // Hours 0 and 1 of the forecast: point 10 and 20, upper 15 and 22 → lower 2 × 10 − 15 = 5
         // and 2 × 20 − 22 = 18; slots 0-3 read hour 0, slots 4 and later hour 1 (the last one).
-        const r = workloadSchedule(
-            input(),
-            plan(RAMP, [10, 20], [15, 22]),
-            CAPACITY,
-            SETTINGS,
-            { minReplicas: 1, maxReplicas: 20 },
-            T0 + 7 * DAY,
-        );
+        const r = schedule(plan(RAMP, [10, 20], [15, 22]), T0 + 7 * DAY);
         const s = r.schedule!;
         assert.equal(r.scheduleNote, undefined);
         assert.deepEqual([s.start, s.stepSeconds, s.floors.length, s.minReplicas], [T0 + 7 * DAY, 900, 96, 1]);
@@ -119,14 +116,7 @@ describe("workloadSchedule", () => {
     });
 
     test("an origin before the history's end reads the forecast's first step", () => {
-        const r = workloadSchedule(
-            input(),
-            plan(RAMP, [10, 20], [15, 22]),
-            CAPACITY,
-            SETTINGS,
-            { minReplicas: 1, maxReplicas: 20 },
-            T0 + 7 * DAY - 7200,
-        );
+        const r = schedule(plan(RAMP, [10, 20], [15, 22]), T0 + 7 * DAY - 7200);
         assert.deepEqual(r.schedule!.bands[0].upper.slice(0, 9), [15, 15, 15, 15, 15, 15, 15, 15, 15]);
         assert.equal(r.schedule!.bands[0].upper[12], 22);
     });
@@ -170,14 +160,7 @@ describe("workloadSchedule", () => {
         // Led by one slot: 9 at slots 11-15 and 19-23, 1 at 16-18; the 3-slot dip is under the 4-slot hold.
         assert.equal(HOLD_SECONDS, 3600);
         const trajectory = hourNeeds({ 3: 9, 4: 1, 5: 9 });
-        const s = workloadSchedule(
-            input(),
-            plan(FLAT, [1], [1], { minReplicas: 1, maxReplicas: 20, trajectory }),
-            CAPACITY,
-            SETTINGS,
-            { minReplicas: 1, maxReplicas: 20 },
-            T0 + 7 * DAY,
-        ).schedule!;
+        const s = schedule(plan(FLAT, [1], [1], { minReplicas: 1, maxReplicas: 20, trajectory }), T0 + 7 * DAY).schedule!;
         assert.deepEqual(
             s.floors.map((f, i) => (f === 9 ? i : -1)).filter((i) => i >= 0),
             Array.from({ length: 13 }, (_, k) => 11 + k),
