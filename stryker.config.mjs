@@ -31,7 +31,25 @@
 //   an absent annotation then returns `{ bad: JSON.stringify(undefined) }`, i.e. bad undefined, the same as `{}`.
 // - pgMemoryBounded, `active.value !== undefined && active.value < pooled` with the first operand
 //   true: `undefined < pooled` is false, as the guard makes it.
-
+// - forecast/scheduleFloor.ts closeDips, `w <= 1` to `w < 1`: a window of 1 takes each slot's own value.
+// - closeDips, `j < n` to `j <= n`: d[n] (the max of nothing) is never read, slot i reads j <= i < n.
+// - previousAt, `i >= 0 && i < p.floors.length` (5 mutants: `true`, `||`, `<=`): an index outside
+//   the floors reads undefined, which the condition returns.
+// - shapeFloors, `if (p === undefined) return v` made false: clamp(undefined) is NaN, and a NaN
+//   floor in force never passes the dead band, so v is returned.
+// - priceFloor, `short > 1e-9` to `>=`; argmin, `a(f) < a(best) - 1e-9` to `<=`: differ only at exactly 1e-9.
+// - argmin, `f < n` to `f <= n`; hourlyFloors, `f < F` to `f <= F`; hourCells, `b < tr.time.length`
+//   (`true`, `<=`): index F of a length-F Float64Array, or past the trajectory, reads undefined
+//   (NaN comparisons, an hour that never matches) and writes nothing.
+// - hourlyFloors, `floorCurve(cell, lo, lo + F - 1)` to `lo + F + 1`: each floor's cost is priced on
+//   its own; only the first F are read.
+// - floorRuns, `i === 0 ||` made false: floors[-1] is undefined, so slot 0 starts a run either way.
+// - forecast/scheduleStep.ts, `recordEvents: false` to true: the events are never read.
+// - scheduleStep, `staticCost > 0 ? ... : 0` (`true`, `>=`): a static cost of 0 means the static
+//   floor is the lowest and every tick is free there, so every hour's floor is it ("nothing to schedule").
+// - scheduleStep, `gain > SCHEDULE_MARGIN` to `>=`: differs only for a gain of exactly 0.001.
+// - lib/floorSchedule.ts piecewiseExpr, `j < values.length` (`true`, `<=`): values[length] is
+//   undefined, never equal to a run's value.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
@@ -51,6 +69,8 @@ export default {
     mutate: [
         "forecast/sizing.ts",
         "forecast/simulator.ts",
+        // The floor schedule's derivation (issue 16): scheduleFloor, scheduleStep, scheduleWorkload.
+        "forecast/schedule*.ts",
         "forecast/models/*.ts",
         "forecast/ingest.ts",
         "forecast/dataTier.ts",

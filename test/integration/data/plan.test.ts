@@ -112,7 +112,7 @@ describe("connection budget", () => {
         });
     });
 
-    test("property: whatever the sizes, a sized budget holds (or is refused with a BudgetError)", () => {
+    test("property: whatever the sizes, a sized budget holds, or is refused with the numbers exactly when a pod's share cannot hold min_pool_size + reserve", () => {
         fc.assert(
             fc.property(
                 fc.integer({ min: 20, max: 5000 }),
@@ -128,14 +128,20 @@ describe("connection budget", () => {
                         maxDbConnections: 100,
                     };
                     const poolers = pods.map((n, i) => ({ name: `p${i}`, maxInstances: n }));
-                    let r;
-                    try {
-                        r = sizePools(target(maxConnections), poolers, seed);
-                    } catch (e) {
-                        assert.ok(e instanceof BudgetError);
+                    const total = pods.reduce((a, b) => a + b, 0);
+                    // Worked from the rule, not the code: each pod's share of the 33-connection-short
+                    // budget, capped at 100, must hold min_pool_size + reserve_pool_size.
+                    const avail = maxConnections - 33;
+                    const need = seed.minPoolSize + seed.reservePoolSize;
+                    if (Math.min(100, Math.floor(avail / total)) < need) {
+                        assert.throws(() => sizePools(target(maxConnections), poolers, seed), {
+                            name: "Error",
+                            message: `connection budget of sysmanage-pg primary: ${total} pooler pods × at least ${need} server connections (min_pool_size ${seed.minPoolSize} + reserve_pool_size ${reservePoolSize}) = ${total * need} > ${avail} available (max_connections ${maxConnections} − superuser_reserved 3 − system 10 − headroom 20); raise max_connections or lower the pooler instances`,
+                        });
+                        assert.throws(() => sizePools(target(maxConnections), poolers, seed), BudgetError);
                         return;
                     }
-                    const total = pods.reduce((a, b) => a + b, 0);
+                    const r = sizePools(target(maxConnections), poolers, seed);
                     assert.ok(r.used <= r.available);
                     assert.equal(r.used, total * r.pools[0].maxDbConnections);
                     for (const p of r.pools) {
@@ -332,51 +338,55 @@ describe("Postgres parameters", () => {
 describe("PgBouncer parameters", () => {
     const pool = { pooler: "sysmanage-pg-pooler-rw", maxDbConnections: 89, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 };
 
+    /** The seed's pgbouncer.ini written out (not read from PGBOUNCER_SEED, the constant under test). */
+    const SEED_INI = {
+        max_client_conn: "1000",
+        default_pool_size: "50",
+        min_pool_size: "10",
+        reserve_pool_size: "10",
+        reserve_pool_timeout: "5",
+        max_db_connections: "100",
+        max_user_connections: "100",
+        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
+        // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
+        max_prepared_statements: "200",
+        query_wait_timeout: "10",
+        server_check_delay: "30",
+        server_connect_timeout: "15",
+        server_login_retry: "15",
+        tcp_keepalive: "1",
+        tcp_keepcnt: "3",
+        tcp_keepidle: "600",
+        tcp_keepintvl: "30",
+        log_connections: "1",
+        log_disconnections: "1",
+        log_pooler_errors: "1",
+        stats_period: "60",
+    };
+
     test("the seed's settings with the budget's pool sizes, as strings", () => {
         assert.deepEqual(pgbouncerParameters({ maxClientConn: 1000, pool, maxPreparedStatements: 200, queryWaitTimeout: 10 }), {
-            max_client_conn: "1000",
-            default_pool_size: "50",
-            min_pool_size: "10",
-            reserve_pool_size: "10",
-            reserve_pool_timeout: "5",
+            ...SEED_INI,
             max_db_connections: "89",
             max_user_connections: "89",
-            max_prepared_statements: "200",
-            query_wait_timeout: "10",
-            server_check_delay: "30",
-            server_connect_timeout: "15",
-            server_login_retry: "15",
-            tcp_keepalive: "1",
-            tcp_keepcnt: "3",
-            tcp_keepidle: "600",
-            tcp_keepintvl: "30",
-            log_connections: "1",
-            log_disconnections: "1",
-            log_pooler_errors: "1",
-            stats_period: "60",
         });
     });
 
     test("every seed setting is mapped (pool_mode goes to the Pooler's poolMode): with the seed's sizes the values are the seed's, plus max_prepared_statements and query_wait_timeout", () => {
-        const { max_prepared_statements, query_wait_timeout, ...p } = pgbouncerParameters({
+        const p = pgbouncerParameters({
             maxPreparedStatements: 200,
             queryWaitTimeout: 10,
-            maxClientConn: PGBOUNCER_SEED.max_client_conn,
-            pool: {
-                pooler: "x",
-                maxDbConnections: PGBOUNCER_SEED.max_db_connections,
-                defaultPoolSize: 50,
-                minPoolSize: 10,
-                reservePoolSize: 10,
-            },
+            maxClientConn: 1000,
+            pool: { pooler: "x", maxDbConnections: 100, defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10 },
         });
+        assert.deepEqual(p, SEED_INI);
+        // Every seed key but pool_mode is a parameter, none dropped.
         const { poolMode, ...seed } = PGBOUNCER_SEED;
         assert.equal(poolMode, "transaction");
-        assert.deepEqual(p, Object.fromEntries(Object.entries(seed).map(([k, v]) => [k, String(v)])));
-        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
-        // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
-        assert.equal(max_prepared_statements, "200");
-        assert.equal(query_wait_timeout, "10");
+        assert.deepEqual(
+            Object.keys(seed).filter((k) => !(k in p)),
+            [],
+        );
     });
 
     test("pgbouncerIni: [databases] then [pgbouncer] with listen, pool_mode, our parameters, then the extras", () => {

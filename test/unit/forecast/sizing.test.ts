@@ -227,6 +227,34 @@ describe("sizing rules", () => {
             }),
         );
     });
+    test("property: a bound that passes the dead band moves to the raw bound (an implementation that never moves one fails)", () => {
+        // Wide guardrails (1..1000) and bounds far enough apart that no min/max adjustment applies:
+        // each bound is the raw one when |raw − current| ≥ max(1, p % of current), else the current.
+        const g: Guardrails = { minReplicas: 1, maxReplicas: 1000, policyMinimum: 1 };
+        const pair = fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1, max: 999 })).filter(([a, b]) => a < b);
+        let moved = 0;
+        fc.assert(
+            fc.property(
+                fc.tuple(pair, pair).filter(([[curMin, curMax], [rawMin, rawMax]]) => Math.max(curMin, rawMin) < Math.min(curMax, rawMax)),
+                pct,
+                ([[curMin, curMax], [rawMin, rawMax]], p) => {
+                    const b = proposeBounds({ minReplicas: rawMin, maxReplicas: rawMax }, { minReplicas: curMin, maxReplicas: curMax }, g, {
+                        percent: p,
+                    });
+                    const band = (cur: number) => Math.max(1, (p / 100) * cur);
+                    const want = {
+                        minReplicas: Math.abs(rawMin - curMin) >= band(curMin) ? rawMin : curMin,
+                        maxReplicas: Math.abs(rawMax - curMax) >= band(curMax) ? rawMax : curMax,
+                    };
+                    if (want.minReplicas !== curMin || want.maxReplicas !== curMax) moved++;
+                    assert.deepEqual(b, want);
+                },
+            ),
+            { numRuns: 400 },
+        );
+        // Most runs move a bound: the property is not passed by holding both.
+        assert.ok(moved > 200, `${moved}`);
+    });
     test("property: monotone in load: more load never lowers replicas or maxReplicas", () => {
         fc.assert(
             fc.property(

@@ -106,6 +106,14 @@ describe("workload helpers", () => {
 
 describe("adapter rules", () => {
     test("every rule uses the adapter's template placeholders and a namespace override", () => {
+        // Three per-pod rules and two external ones: the loops below cannot pass on an empty list.
+        assert.deepEqual(
+            [customRules().map((r) => r.name.as), externalRules().map((r) => r.name.as)],
+            [
+                ["http_requests_per_second", "response_time_p95", "processing_time_avg"],
+                ["queue_length", "scheduled_floor"],
+            ],
+        );
         for (const r of [...customRules(), ...externalRules()]) {
             assert.match(r.metricsQuery, /<<\.LabelMatchers>>/);
             assert.deepEqual(r.resources.overrides.namespace, { resource: "namespace" });

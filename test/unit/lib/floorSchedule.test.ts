@@ -73,4 +73,32 @@ describe("the floor schedule as recording rules", () => {
             metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)",
         });
     });
+    test("no floor above minReplicas: only the 0 rule; a band without slots: no rule; times off the minute keep their seconds", () => {
+        const spec = scheduleRuleSpec({
+            namespace: "ns",
+            workload: "w",
+            minReplicas: 4,
+            schedule: { ...schedule, start: T0 + 30, bands: [{ metric: "cpu", lower: [], upper: [] }] },
+        });
+        assert.deepEqual(spec.groups[0].rules, [
+            {
+                record: "sysmanage:scheduled_floor:replicas",
+                expr: "vector(0) # after 2025-12-05T07:00:30.000Z or between runs: minReplicas holds",
+                labels: { namespace: "ns", workload: "w" },
+            },
+        ]);
+    });
+    test("the lower band's rule carries the lower values (10, 30, 20, 10), the upper's the upper ones", () => {
+        const [, upper, lower] = scheduleRuleSpec({ namespace: "ns", workload: "w", minReplicas: 1, schedule }).groups[0].rules;
+        const runs = (expr: string) => expr.split("\n").map((t) => /^(?:or )?vector\(([\d.]+)\)/.exec(t)![1]);
+        assert.deepEqual(runs(upper.expr), ["20", "61.2", "40", "20"]);
+        assert.deepEqual(runs(lower.expr), ["10", "30", "20", "10"]);
+        assert.equal(
+            piecewiseExpr(T0, 60, [1, 1, 2]),
+            [
+                "vector(1) and on() (vector(time()) >= 1764892800 < 1764892920) # 2025-12-05T00:00Z .. 2025-12-05T00:02Z",
+                "or vector(2) and on() (vector(time()) >= 1764892920 < 1764892980) # 2025-12-05T00:02Z .. 2025-12-05T00:03Z",
+            ].join("\n"),
+        );
+    });
 });

@@ -80,13 +80,18 @@ describe("pools from CPU", () => {
                 fc.integer({ min: 1, max: 20 }),
                 fc.integer({ min: 2, max: 200 }),
                 (maxConnections, pods, active) => {
-                    let r;
-                    try {
-                        r = sizePools(target(maxConnections, active), [{ name: "p", maxInstances: pods }], SEED);
-                    } catch (e) {
-                        assert.ok(e instanceof BudgetError);
+                    // Refused exactly when a pod's share of the budget (max_connections − 33, capped at
+                    // the seed's 100) cannot hold min_pool_size 10 + reserve_pool_size 10.
+                    const avail = maxConnections - 33;
+                    if (Math.min(100, Math.floor(avail / pods)) < 20) {
+                        const f = () => sizePools(target(maxConnections, active), [{ name: "p", maxInstances: pods }], SEED);
+                        assert.throws(f, BudgetError);
+                        assert.throws(f, {
+                            message: `connection budget of sysmanage-pg primary: ${pods} pooler pods × at least 20 server connections (min_pool_size 10 + reserve_pool_size 10) = ${pods * 20} > ${avail} available (max_connections ${maxConnections} − superuser_reserved 3 − system 10 − headroom 20); raise max_connections or lower the pooler instances`,
+                        });
                         return;
                     }
+                    const r = sizePools(target(maxConnections, active), [{ name: "p", maxInstances: pods }], SEED);
                     checkBudget(r);
                     const p = r.pools[0];
                     const share = Math.ceil(active / pods);
