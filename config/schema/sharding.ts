@@ -40,6 +40,29 @@ export const sharding = z
             })
             .prefault({})
             .describe("Per-shard sizing; everything else (parameters, WAL, backups, pooler settings) comes from postgres.* and pooler.*."),
+        capacity: z
+            .strictObject({
+                queriesPerSecond: z
+                    .number()
+                    .positive()
+                    .default(5000)
+                    .describe(
+                        "Queries per second one shard's primary serves, for when the next shard is needed (an assumption: measure yours with pgbench).",
+                    ),
+                threshold: z
+                    .number()
+                    .positive()
+                    .max(1)
+                    .default(0.8)
+                    .describe(
+                        "Share of a shard's storage (its storageSize) or queries/s at which the report says the next shard is needed.",
+                    ),
+                horizonDays: int(1, 3650).default(180).describe("How far ahead the report projects each shard's storage and load, days."),
+            })
+            .prefault({})
+            .describe(
+                "When the next shard is needed: the forecast report projects each shard's exports (shard-storage-bytes, shard-queries) against these.",
+            ),
         migration: z
             .strictObject({
                 approvedMapVersion: int(0, 1000000)

@@ -9,6 +9,33 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "../../..");
 
 describe("npm run forecast", () => {
+    test("prod shards (sharding.shards 2): the report says when the next shard is needed; dev does not shard and has no such section", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-shards-"));
+        try {
+            const r = spawnSync(
+                process.execPath,
+                ["--import", "tsx", path.join(ROOT, "tools/forecast.ts"), "--stack", "prod", "--out", out],
+                {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                },
+            );
+            assert.equal(r.status, 0, r.stderr);
+            // The projection's figures on these exports are checked against numpy.polyfit in
+            // test/unit/forecast/shardCapacity.test.ts; here: the stack's config reaches the section
+            // (postgres.storageSize 100Gi, sharding.capacity defaults) and the rows are there.
+            assert.ok(
+                r.stdout.includes(
+                    "### Shards\n\nCapacity per shard: 100 GiB of storage, 5000 queries/s; the next shard is needed when either reaches 80 % (horizon 180 days from 1995-07-26).",
+                ),
+                r.stdout,
+            );
+            assert.match(r.stdout, /\n\| s0 \| 38\.8 GiB \| 0\.90 GiB \| 1995-09-10 \|/);
+            assert.match(r.stdout, /\n\| s1 \| 38\.9 GiB \| 0\.91 GiB \| 1995-09-10 \|/);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
     test("npm run forecast writes report.md and one SVG and one PNG per workload", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "fc-cli-"));
         try {
@@ -19,6 +46,7 @@ describe("npm run forecast", () => {
             );
             assert.equal(r.status, 0, r.stderr);
             assert.ok(r.stdout.startsWith("## Forecast sizing for stack `dev`"));
+            assert.equal(r.stdout.includes("### Shards"), false, "dev does not shard");
             assert.deepEqual(fs.readdirSync(out).sort(), [
                 ".sysmanage-forecast",
                 "api.png",
