@@ -92,7 +92,10 @@ describe("workloadSchedule", () => {
         const r = schedule(plan(FLAT, [1], [1]), T0 + 7 * DAY);
         assert.deepEqual(r, {
             scheduleNote:
-                "api: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule; keeps the static floor 1",
+                "api: every hour's cheapest floor on the replayed days is the static floor 1: nothing to schedule (backtest: scheduled 1.000 vs static 1.000 over 7 held-out days); keeps the static floor 1",
+            scheduleKept: "flat",
+            // A flat load: every day under every other day's floors costs what the static floor costs.
+            scheduleBacktest: { days: 7, scheduledCost: 1, staticCost: 1 },
         });
     });
 
