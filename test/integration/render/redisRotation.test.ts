@@ -31,11 +31,19 @@ describe("redis.credentialsVersion rotates the Redis passwords", () => {
         assert.equal(JSON.stringify(r.resources).includes("sysmanage.io/redis-credentials-version"), false);
     });
 
-    test("version 2 changes exactly the two passwords' keepers, the two RedisClusters' annotations and the five Redis clients' pod annotations", async () => {
+    test("version 2 changes exactly the two passwords' keepers, the two RedisClusters' annotations and the seven Redis clients' pod annotations (the API, four pools, prod's two on-demand floors)", async () => {
         const base = await renderWith("prod", prodRaw());
         const head = await renderWith("prod", prodRaw({ redis: { credentialsVersion: 2 } }));
         assert.deepEqual(compareResources(byKey(base.resources), byKey(head.resources)).sort(), [
-            ...["api", "worker-agent", "worker-cleanup", "worker-queue", "worker-report"].map(
+            ...[
+                "api",
+                "worker-agent",
+                "worker-cleanup",
+                "worker-cleanup-on-demand",
+                "worker-queue",
+                "worker-report",
+                "worker-report-on-demand",
+            ].map(
                 (w) =>
                     `~ ${DEPLOYMENT}::${w}-deployment: /inputs/spec/template/metadata/annotations/sysmanage.io/redis-credentials-version: undefined → "2"`,
             ),

@@ -163,7 +163,8 @@ describe("placement by criticality (issue 17 #2)", () => {
             data.filter((o) => JSON.stringify(o.spec).includes("spot")).map((o) => o.metadata.name),
             [],
         );
-        assert.equal(data.length, 7);
+        // The two clusters, three poolers, two RedisClusters, and prod's two shards with a pooler each.
+        assert.equal(data.length, 11);
         // Each floor has its PDB and PodMonitor.
         for (const kind of ["PodDisruptionBudget", "PodMonitor"])
             for (const pool of ["report", "cleanup"])
