@@ -16,6 +16,7 @@ import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
 import { placed } from "./placement";
+import { overprovisionPlan, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
@@ -48,6 +49,8 @@ export interface StackPlan {
     /** The API first, then each enabled worker pool. */
     readonly workloads: readonly WorkloadPlan[];
     readonly analytics?: ReturnType<typeof analyticsPod>;
+    /** Overprovisioning placeholders for the API (issue 17 #4); none when off. */
+    readonly overprovision?: OverprovisionPlan;
     readonly data: DataTierPlan;
     /** Labels of the data tier's objects by component. */
     readonly dataLabels: Readonly<Record<"database" | "pooler" | "cache", Labels>>;
@@ -125,6 +128,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         network: networkPlan(cfg, stack, workloads, data, gatewayName),
         workloads,
         analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
+        overprovision: overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity),
         data,
         dataLabels: {
             database: componentLabels(labels, "database", stack),

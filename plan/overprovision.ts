@@ -1,0 +1,57 @@
+/**
+ * Overprovisioning (issue 17 #4), pure: how many placeholders hold room for API pods, and how
+ * big each is. The count is the forecast's burst headroom at the peak: the API's floor schedule
+ * sizes each slot's floor for the band's upper edge, so the part of the peak slot's floor that
+ * the band's width above the point accounts for is what a burst beyond the point needs at once.
+ */
+import type { Affinity } from "kubernetes-types/core/v1";
+import type { AppConfig } from "../config/schema";
+import type { FloorSchedule } from "../forecast/schedule";
+
+export interface OverprovisionPlan {
+    readonly replicas: number;
+    readonly cpu: string;
+    readonly memory: string;
+    /** Where the count comes from (the render's summary line). */
+    readonly source: "config" | "forecast band" | "one per zone";
+    /** The API's node affinity (on-demand in a stack with spot): the room must be where API pods may run. */
+    readonly affinity?: Affinity;
+}
+
+/** Float noise (6 × 0.1 / 0.3 = 2.0000000000000004) must not add a pod. */
+const EPS = 1e-9;
+
+/**
+ * Pods of headroom in a floor schedule: at the slot with the highest floor (the first), for each
+ * band, floor × (upper − point) / upper, rounded up; the largest over the bands. The band stores
+ * `lower = 2·point − upper`, so upper − point = (upper − lower) / 2 (where lower was clamped at 0
+ * this underestimates). 0 when no band has load at that slot.
+ */
+export function bandHeadroomPods(s: FloorSchedule): number {
+    if (s.floors.length === 0) return 0;
+    const k = s.floors.indexOf(Math.max(...s.floors));
+    const floor = s.floors[k];
+    let pods = 0;
+    for (const b of s.bands) {
+        const u = b.upper[k];
+        if (!(u > 0)) continue;
+        pods = Math.max(pods, Math.ceil((floor * (u - b.lower[k])) / (2 * u) - EPS));
+    }
+    return pods;
+}
+
+/** The stack's placeholders, or none (off, or a count of 0). */
+export function overprovisionPlan(cfg: AppConfig, apiSchedule?: FloorSchedule, affinity?: Affinity): OverprovisionPlan | undefined {
+    const o = cfg.placement.overprovision;
+    if (!o.enabled) return undefined;
+    const [replicas, source]: [number, OverprovisionPlan["source"]] =
+        o.pods !== undefined
+            ? [o.pods, "config"]
+            : apiSchedule
+              ? [bandHeadroomPods(apiSchedule), "forecast band"]
+              : // No forecast: one API pod's room in each zone, the least a zone spread can hold.
+                [cfg.zones.length, "one per zone"];
+    if (replicas === 0) return undefined;
+    const r = cfg.api.resources;
+    return { replicas, cpu: o.cpu || r.cpuRequest, memory: o.memory || r.memoryRequest, source, ...(affinity ? { affinity } : {}) };
+}

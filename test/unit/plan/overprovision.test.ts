@@ -1,0 +1,88 @@
+/** Overprovisioning (issue 17 #4) in the plan: the band's headroom and the placeholders' size, worked by hand. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parseConfig } from "../../../config/parse";
+import { bandHeadroomPods, overprovisionPlan } from "../../../plan/overprovision";
+import { planStack } from "../../../plan/stack";
+import type { FloorSchedule } from "../../../forecast/schedule";
+
+const BACKUP = { postgres: { backup: { destinationPath: "s3://sysmanage-backups/test" } } };
+const prod = (overprovision: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+    parseConfig({ ...BACKUP, placement: { overprovision }, ...over }, "prod");
+const schedule = (floors: number[], bands: FloorSchedule["bands"]): FloorSchedule => ({ stepSeconds: 3600, start: 0, floors, bands });
+
+describe("bandHeadroomPods", () => {
+    test("at the highest floor's slot: floor × (upper − point) / upper, the point halfway between the band's edges; the largest metric", () => {
+        const s = schedule(
+            [2, 6, 4],
+            [
+                // slot 1: point 400, 6 × (500 − 400) / 500 = 1.2 → 2 pods.
+                { metric: "requests", lower: [50, 300, 200], upper: [150, 500, 300] },
+                // slot 1: point 1, 6 × (2 − 1) / 2 = 3 pods.
+                { metric: "cpu", lower: [0, 0, 0], upper: [1, 2, 1] },
+            ],
+        );
+        assert.equal(bandHeadroomPods(s), 3);
+        assert.equal(bandHeadroomPods({ ...s, bands: [s.bands[0]] }), 2);
+    });
+
+    test("the first of equal floors; float noise adds no pod; an empty or loadless schedule needs none", () => {
+        // slot 0 (the first 5): 5 × (100 − 60) / 100 = 2; slot 1 would give 5.
+        assert.equal(bandHeadroomPods(schedule([5, 5], [{ metric: "requests", lower: [20, 0], upper: [100, 100] }])), 2);
+        // 6 × 0.2 / 0.6 is 2.0000000000000004 in floating point: still 2.
+        assert.equal(bandHeadroomPods(schedule([6], [{ metric: "cpu", lower: [0.1], upper: [0.3] }])), 2);
+        assert.equal(bandHeadroomPods(schedule([], [])), 0);
+        assert.equal(bandHeadroomPods(schedule([3], [{ metric: "requests", lower: [0], upper: [0] }])), 0);
+        // A band as narrow as the point: no headroom.
+        assert.equal(bandHeadroomPods(schedule([4], [{ metric: "requests", lower: [80], upper: [80] }])), 0);
+    });
+});
+
+describe("overprovisionPlan", () => {
+    test("off by default: no placeholders, and planStack has none", () => {
+        const cfg = parseConfig(BACKUP, "prod");
+        assert.equal(overprovisionPlan(cfg), undefined);
+        assert.equal(planStack(cfg, "prod").overprovision, undefined);
+    });
+
+    test("on without a forecast: one per zone, each the API pod's requests (500m, 512Mi)", () => {
+        assert.deepEqual(overprovisionPlan(prod({ enabled: true })), { replicas: 3, cpu: "500m", memory: "512Mi", source: "one per zone" });
+    });
+
+    test("on with the API's schedule: its band headroom; a fixed count and size win; 0 means none", () => {
+        const s = schedule([2, 6], [{ metric: "requests", lower: [0, 300], upper: [100, 500] }]);
+        // slot 1: 6 × 100 / 500 = 1.2 → 2.
+        assert.deepEqual(overprovisionPlan(prod({ enabled: true }), s), {
+            replicas: 2,
+            cpu: "500m",
+            memory: "512Mi",
+            source: "forecast band",
+        });
+        assert.deepEqual(overprovisionPlan(prod({ enabled: true, pods: 5, cpu: "1", memory: "1Gi" }), s), {
+            replicas: 5,
+            cpu: "1",
+            memory: "1Gi",
+            source: "config",
+        });
+        assert.equal(overprovisionPlan(prod({ enabled: true, pods: 0 })), undefined);
+        assert.equal(
+            overprovisionPlan(prod({ enabled: true }), schedule([4], [{ metric: "requests", lower: [80], upper: [80] }])),
+            undefined,
+        );
+    });
+
+    test("in a stack with spot the placeholders take the API's on-demand affinity", () => {
+        const cfg = prod({ enabled: true }, { workers: { report: { capacity: "spot" } } });
+        const p = planStack(cfg, "prod").overprovision;
+        assert.deepEqual(p?.affinity, {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [
+                        { matchExpressions: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }] },
+                    ],
+                },
+            },
+        });
+        assert.equal(p?.replicas, 3);
+    });
+});
