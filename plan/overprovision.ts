@@ -7,6 +7,8 @@
 import type { Affinity } from "kubernetes-types/core/v1";
 import type { AppConfig } from "../config/schema";
 import type { FloorSchedule } from "../forecast/schedule";
+import { priceFloor } from "../forecast/scheduleFloor";
+import { SHORTFALL_WEIGHT, type Trajectory } from "../forecast/simulator";
 
 export interface OverprovisionPlan {
     readonly replicas: number;
@@ -54,4 +56,28 @@ export function overprovisionPlan(cfg: AppConfig, apiSchedule?: FloorSchedule, a
     if (replicas === 0) return undefined;
     const r = cfg.api.resources;
     return { replicas, cpu: o.cpu || r.cpuRequest, memory: o.memory || r.memoryRequest, source, ...(affinity ? { affinity } : {}) };
+}
+
+/** The replay's SLO-weighted cost without and with `pods` placeholders, and whether they pay. */
+export interface HeadroomPrice {
+    readonly without: number;
+    readonly with: number;
+    readonly pays: boolean;
+}
+
+/**
+ * "Where the replay shows it pays" (issue 17 #4): the replay's trajectory priced with the floor
+ * it ran under and with that floor raised by the headroom (a placeholder's room is modelled as a
+ * pod that is ready when the HPA asks: optimistic, it saves the node's start, not the pod's), the
+ * room charged at every tick on top of the replicas (the placeholders run whether preempted or
+ * not). Pays when the weighted cost ((pods + 10 × shortfall) ÷ oracle) drops. Not wired into the
+ * program yet: the API's trajectory stays inside the forecast (docs/placement.md).
+ */
+export function priceHeadroom(tr: Trajectory, floorAt: (t: number) => number, pods: number, readyLagSeconds: number): HeadroomPrice {
+    const base = priceFloor(tr, floorAt, readyLagSeconds);
+    const raised = priceFloor(tr, (t) => floorAt(t) + pods, readyLagSeconds);
+    let replicaTicks = 0;
+    for (const r of tr.replicas) replicaTicks += r + pods;
+    const withCost = tr.oracleTicks > 0 ? (replicaTicks + SHORTFALL_WEIGHT * raised.shortfallTicks) / tr.oracleTicks : 0;
+    return { without: base.cost, with: withCost, pays: withCost < base.cost };
 }

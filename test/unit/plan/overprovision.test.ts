@@ -2,7 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
-import { bandHeadroomPods, overprovisionPlan } from "../../../plan/overprovision";
+import { bandHeadroomPods, overprovisionPlan, priceHeadroom } from "../../../plan/overprovision";
 import { planStack } from "../../../plan/stack";
 import type { FloorSchedule } from "../../../forecast/schedule";
 
@@ -84,5 +84,28 @@ describe("overprovisionPlan", () => {
             },
         });
         assert.equal(p?.replicas, 3);
+    });
+});
+
+describe("priceHeadroom", () => {
+    // 4 ticks a minute apart under a floor of 2; the pods are ready a minute after the HPA asks.
+    const tr = (need: number[]) => ({
+        time: Float64Array.from([0, 60, 120, 180]),
+        replicas: Int32Array.from([2, 2, 3, 3]),
+        ready: Int32Array.from([2, 2, 2, 3]),
+        need: Float64Array.from(need),
+        oracleTicks: need.reduce((a, n) => a + Math.ceil(n), 0),
+    });
+    const floor = () => 2;
+
+    test("a burst the HPA is late for: one placeholder pays", () => {
+        // Without: pods 2+2+3+3 = 10, shortfall 0 + 0.5 + 1 + 0 = 1.5: (10 + 15) / 11.
+        // With 1: pods 3+3+4+4 = 14, ready max(3, ·) covers every need: 14 / 11.
+        assert.deepEqual(priceHeadroom(tr([2, 2.5, 3, 3]), floor, 1, 60), { without: 25 / 11, with: 14 / 11, pays: true });
+    });
+
+    test("a load the HPA keeps up with: the room is only cost", () => {
+        // Without: 10 pods, every need ready (2, 2, 2, 3): 10 / 9. With 1: 14 / 9.
+        assert.deepEqual(priceHeadroom(tr([2, 2, 2, 3]), floor, 1, 60), { without: 10 / 9, with: 14 / 9, pays: false });
     });
 });
