@@ -8,7 +8,7 @@
 import type { Deployment, DeploymentSpec } from "kubernetes-types/apps/v1";
 import type { Affinity } from "kubernetes-types/core/v1";
 import { OVERPROVISIONING_CLASS, PLACEHOLDER_ROLE, ROLE_LABEL } from "../policies/contract";
-import { selectorLabels, standardLabels, topologySpread } from "./workload";
+import { restrictedContainer, selectorLabels, standardLabels, topologySpread } from "./workload";
 
 /**
  * registry.k8s.io/pause 3.10, pinned by digest (the same digest several public projects pin;
@@ -66,13 +66,7 @@ export function placeholderDeployment(a: PlaceholderArgs): Deployment & { metada
                             image: PAUSE_IMAGE,
                             imagePullPolicy: "IfNotPresent",
                             resources: { requests: room, limits: room },
-                            securityContext: {
-                                allowPrivilegeEscalation: false,
-                                readOnlyRootFilesystem: true,
-                                runAsNonRoot: true,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: restrictedContainer(),
                         },
                     ],
                 },
