@@ -1,8 +1,8 @@
 /**
  * Overprovisioning (issue 17 #4), pure: how many placeholders hold room for API pods, and how
  * big each is. The count is the forecast's burst headroom at the peak: the API's floor schedule
- * sizes each slot's floor for the band's upper edge, so the part of the peak slot's floor that
- * the band's width above the point accounts for is what a burst beyond the point needs at once.
+ * sizes its floors for the band's upper edge, so the part of the peak floor that the band's width
+ * above the point accounts for is what a burst beyond the point needs at once.
  */
 import type { Affinity } from "kubernetes-types/core/v1";
 import type { AppConfig } from "../config/schema";
@@ -24,17 +24,19 @@ export interface OverprovisionPlan {
 const EPS = 1e-9;
 
 /**
- * Pods of headroom in a floor schedule: at the slot with the highest floor (the first), for each
- * band, floor × (upper − point) / upper, rounded up; the largest over the bands. The band stores
- * `lower = 2·point − upper`, so upper − point = (upper − lower) / 2 (where lower was clamped at 0
- * this underestimates). 0 when no band has load at that slot.
+ * Pods of headroom in a floor schedule: for each band, at its peak slot (the highest upper edge,
+ * the first), the schedule's highest floor × (upper − point) ÷ upper, rounded up; the largest
+ * over the bands. The band's peak, not the highest floor's slot: the floor rises a reaction time
+ * ahead of the load, where the band is still at the quiet level. The band stores
+ * `lower = 2·point − upper`, so upper − point = (upper − lower) ÷ 2 (where lower was clamped at 0
+ * this underestimates). 0 when no band has load.
  */
 export function bandHeadroomPods(s: FloorSchedule): number {
     if (s.floors.length === 0) return 0;
-    const k = s.floors.indexOf(Math.max(...s.floors));
-    const floor = s.floors[k];
+    const floor = Math.max(...s.floors);
     let pods = 0;
     for (const b of s.bands) {
+        const k = b.upper.indexOf(Math.max(...b.upper));
         const u = b.upper[k];
         if (!(u > 0)) continue;
         pods = Math.max(pods, Math.ceil((floor * (u - b.lower[k])) / (2 * u) - EPS));

@@ -12,13 +12,13 @@ const prod = (overprovision: Record<string, unknown>, over: Record<string, unkno
 const schedule = (floors: number[], bands: FloorSchedule["bands"]): FloorSchedule => ({ stepSeconds: 3600, start: 0, floors, bands });
 
 describe("bandHeadroomPods", () => {
-    test("at the highest floor's slot: floor × (upper − point) / upper, the point halfway between the band's edges; the largest metric", () => {
+    test("at each band's peak: the highest floor × (upper − point) / upper, the point halfway between the edges; the largest band", () => {
         const s = schedule(
             [2, 6, 4],
             [
-                // slot 1: point 400, 6 × (500 − 400) / 500 = 1.2 → 2 pods.
+                // peak slot 1: point 400, 6 × (500 − 400) / 500 = 1.2 → 2 pods.
                 { metric: "requests", lower: [50, 300, 200], upper: [150, 500, 300] },
-                // slot 1: point 1, 6 × (2 − 1) / 2 = 3 pods.
+                // peak slot 1: point 1, 6 × (2 − 1) / 2 = 3 pods.
                 { metric: "cpu", lower: [0, 0, 0], upper: [1, 2, 1] },
             ],
         );
@@ -26,8 +26,17 @@ describe("bandHeadroomPods", () => {
         assert.equal(bandHeadroomPods({ ...s, bands: [s.bands[0]] }), 2);
     });
 
-    test("the first of equal floors; float noise adds no pod; an empty or loadless schedule needs none", () => {
-        // slot 0 (the first 5): 5 × (100 − 60) / 100 = 2; slot 1 would give 5.
+    test("the band's peak, not the slot where the floor first peaks (it rises ahead of the load)", () => {
+        // The floor reaches 6 at slot 1, where the band is still quiet (width 0); the band peaks
+        // at slot 2: point 400, 6 × (500 − 400) / 500 = 1.2 → 2.
+        assert.equal(
+            bandHeadroomPods(schedule([2, 6, 6, 3], [{ metric: "requests", lower: [100, 100, 300, 200], upper: [100, 100, 500, 200] }])),
+            2,
+        );
+    });
+
+    test("the first of equal peaks; float noise adds no pod; an empty or loadless schedule needs none", () => {
+        // slot 0 (the first 100): 5 × (100 − 60) / 100 = 2; slot 1 would give 5.
         assert.equal(bandHeadroomPods(schedule([5, 5], [{ metric: "requests", lower: [20, 0], upper: [100, 100] }])), 2);
         // 6 × 0.2 / 0.6 is 2.0000000000000004 in floating point: still 2.
         assert.equal(bandHeadroomPods(schedule([6], [{ metric: "cpu", lower: [0.1], upper: [0.3] }])), 2);
