@@ -17,6 +17,7 @@ import {
     declareDashboards,
     declareDataTier,
     declareNamespace,
+    declareOverprovisioning,
     declarePlatform,
     declareScheduling,
     declareTraffic,
@@ -46,12 +47,13 @@ export = async (): Promise<StackOutputs> => {
     const plan = planStack(cfg, stack, { annotations, deployedRedisMasters, schedules, deployedSharding: previous.sharding });
 
     const platform = declarePlatform(cfg);
-    declareScheduling(platform.opts);
+    const classes = declareScheduling(plan, platform.opts);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
     // The data tier first: the Deployments wait for the credential Secrets they read.
     const secrets = declareDataTier(cfg, plan, ns.name, platform.opts);
     declareCompute(cfg, plan, ns.name, platform.vpa, secrets, platform.opts);
+    declareOverprovisioning(cfg, plan, ns.name, classes, platform.opts);
     declareAlerts(cfg, plan, ns.name, platform.opts);
     declareDashboards(cfg, plan, ns.name, platform.opts);
 

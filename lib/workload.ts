@@ -4,7 +4,15 @@
  * Kubernetes objects out: no Pulumi here, so tests and policies can call them directly.
  */
 import { safeToEvict } from "../policies/contract";
-import type { Affinity, PodTemplateSpec, Container, EnvVar, Toleration, TopologySpreadConstraint } from "kubernetes-types/core/v1";
+import type {
+    Affinity,
+    PodTemplateSpec,
+    Container,
+    EnvVar,
+    SecurityContext,
+    Toleration,
+    TopologySpreadConstraint,
+} from "kubernetes-types/core/v1";
 import type { PodDisruptionBudgetSpec } from "kubernetes-types/policy/v1";
 import type { DeploymentSpec } from "kubernetes-types/apps/v1";
 
@@ -90,6 +98,17 @@ export function topologySpread(args: Pick<PodArgs, "name" | "instance" | "zones"
     ];
 }
 
+/** A container's security context under the restricted Pod Security profile, with a read-only root. */
+export function restrictedContainer(): SecurityContext {
+    return {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
 export function container(args: PodArgs): Container {
     const http = (path: string) => ({ path, port: "http" });
     const limits: Record<string, string> = { memory: args.resources.memoryLimit };
@@ -126,13 +145,7 @@ export function container(args: PodArgs): Container {
         // The sleep lets endpoints and load balancers drop the pod before SIGTERM arrives.
         // The sleep action (Kubernetes 1.30+) needs no shell or sleep binary in the image.
         lifecycle: { preStop: { sleep: { seconds: args.shutdown.preStopSleepSeconds } } },
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: restrictedContainer(),
         volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
             ...(args.configMaps ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),

@@ -16,6 +16,7 @@ import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
 import { placed } from "./placement";
+import { overprovisionPlan, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
@@ -51,6 +52,8 @@ export interface StackPlan {
     /** The API first, then each enabled worker pool. */
     readonly workloads: readonly WorkloadPlan[];
     readonly analytics?: ReturnType<typeof analyticsPod>;
+    /** Overprovisioning placeholders for the API (issue 17 #4); none when off. */
+    readonly overprovision?: OverprovisionPlan;
     readonly data: DataTierPlan;
     /** The shard clusters and the map they publish; undefined when sharding is off. */
     readonly sharding?: ShardingPlan;
@@ -132,6 +135,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         network: networkPlan(cfg, stack, workloads, data, gatewayName),
         workloads,
         analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
+        overprovision: overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity),
         data,
         sharding,
         dataLabels: {

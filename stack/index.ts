@@ -6,4 +6,4 @@ export { declareCompute } from "./compute";
 export { declareDataTier } from "./dataTier";
 export { declareAlerts } from "./alerts";
 export { declareDashboards } from "./dashboards";
-export { declareScheduling } from "./scheduling";
+export { declareOverprovisioning, declareScheduling } from "./scheduling";

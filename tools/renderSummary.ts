@@ -9,6 +9,7 @@ import { kubernetesObjects, type RenderResult } from "./mockRuntime";
 import { plainTextSecretsWarning } from "../config/stackFile";
 import type { CostOutputs } from "../plan/outputs";
 import { costLines } from "./costTable";
+import { PLACEHOLDER_ROLE, ROLE_LABEL } from "../policies/contract";
 
 /** A rendered Kubernetes object of any kind, read only for the summary (every nested access is guarded). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests of many kinds, some custom resources without types
@@ -48,6 +49,7 @@ export function summarize(result: RenderResult): string {
     return [
         ...overview(result, objects.length, releases.length),
         ...autoscaled(objects),
+        ...overprovisioning(objects),
         ...forecastSizing(result),
         ...costSection(result),
         ...warningsOf(result),
@@ -91,6 +93,19 @@ function autoscaled(objects: Obj[]): string[] {
                 h.spec.metrics.map(describeMetric).join(", "),
             ]),
         ]),
+    ];
+}
+
+/** The placeholders (issue 17 #4): how much room they hold, at which priority. */
+function overprovisioning(objects: Obj[]): string[] {
+    const d = objects.find((o) => o.kind === "Deployment" && o.metadata?.labels?.[ROLE_LABEL] === PLACEHOLDER_ROLE);
+    if (!d) return [];
+    const pod = d.spec.template.spec;
+    const room = pod.containers[0].resources.requests;
+    const pc = objects.find((o) => o.kind === "PriorityClass" && o.metadata?.name === pod.priorityClassName);
+    return [
+        "",
+        `Overprovisioning: ${d.spec.replicas} placeholder pods (${d.metadata.name}) x ${room.cpu} CPU / ${room.memory}, PriorityClass ${pod.priorityClassName} (${pc?.value}, preemption ${pc?.preemptionPolicy}): room for API pods before a node is added.`,
     ];
 }
 

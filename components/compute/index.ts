@@ -1,2 +1,3 @@
 export * from "./scalableService";
 export * from "./analyticsService";
+export * from "./overprovisioning";

@@ -1,7 +1,7 @@
 /** Placement by capacity type (issue 17 #2): how the program tells spot from on-demand nodes. */
 import { z } from "zod";
 import * as g from "../../policies/contract";
-import { grammar, int, labelValue } from "../primitives";
+import { grammar, int, labelValue, optional } from "../primitives";
 
 /** `HH:MM`, 00:00 to 24:00. */
 const hhmm = () =>
@@ -51,6 +51,30 @@ export const placement = z
             .prefault({})
             .describe(
                 "Working hours (issue 17 #4): inside them a recorded floor (the scheduled_floor External metric) holds each HPA's usual minReplicas, outside them minReplicas is the value here.",
+            ),
+        overprovision: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .default(false)
+                    .describe(
+                        "Keep headroom for fast scale-up: placeholder pause pods at the lowest priority (sysmanage-overprovisioning, -10) that any real pod preempts.",
+                    ),
+                pods: int(0, 1000)
+                    .optional()
+                    .describe(
+                        "Fixed number of placeholder pods; unset: the forecast's burst headroom for the API (docs/placement.md), one per zone without a forecast schedule.",
+                    ),
+                cpu: optional((v) => g.positiveQuantityError(v, "cpu"))
+                    .default("")
+                    .describe("CPU each placeholder holds (requests = limits); empty: the API pod's CPU request."),
+                memory: optional((v) => g.positiveQuantityError(v, "bytes"))
+                    .default("")
+                    .describe("Memory each placeholder holds (requests = limits); empty: the API pod's memory request."),
+            })
+            .prefault({})
+            .describe(
+                "Overprovisioning (issue 17 #4): room held for API pods by placeholders, so a scale-up does not wait for a new node.",
             ),
     })
     .prefault({})

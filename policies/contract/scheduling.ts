@@ -63,3 +63,29 @@ export const OPERATOR_KIND_TIER: Readonly<Record<string, PriorityTier>> = { Clus
 
 /** The class name of a tier. */
 export const priorityClassOf = (tier: PriorityTier): string => PRIORITY_CLASSES[tier].name;
+
+/**
+ * The overprovisioning placeholders' class (issue 17 #4): below every pod of ours and below 0, so
+ * any real pod that finds no room preempts a placeholder, and the cluster autoscaler adds a node
+ * for the evicted placeholder while the real pod already runs. `Never`: a placeholder waits for
+ * room, it evicts nobody. Not a tier: no real workload may use it (`wl-priority-class`).
+ */
+export const OVERPROVISIONING_CLASS: PriorityClassSpec = {
+    name: "sysmanage-overprovisioning",
+    value: -10,
+    preemptionPolicy: "Never",
+    description: "SysManage overprovisioning placeholders (pause pods): preempted by any real pod; never preempts.",
+};
+
+/** The label that marks a placeholder pod; the pack's exemptions also require the class. */
+export const ROLE_LABEL = "sysmanage.io/role";
+export const PLACEHOLDER_ROLE = "placeholder";
+
+/**
+ * A placeholder pod: the label AND the overprovisioning class. Both, so a real workload cannot
+ * opt out of the probe and disruption-budget rules by a label alone: with the class it would be
+ * the first pod preempted, which is what a placeholder is for.
+ */
+export function isPlaceholderPod(labels: Readonly<Record<string, string>> | undefined, priorityClassName: unknown): boolean {
+    return labels?.[ROLE_LABEL] === PLACEHOLDER_ROLE && priorityClassName === OVERPROVISIONING_CLASS.name;
+}

@@ -2,6 +2,7 @@ import { plain, REPLICATED_KINDS, selectorMatches } from "../lib/k8s";
 import { chartPodDisruptionBudgets, chartPods, type ChartRelease } from "../lib/operatorPods/charts";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
+import { isPlaceholder } from "../lib/placeholder";
 
 interface Config {
     minReplicas: number;
@@ -20,7 +21,10 @@ export const pdbRequiredForHaWorkloads = stackRule<Config>(
     },
     (ix, cfg, report) => {
         forEachKnown(
-            ix.podGroups.filter((g) => REPLICATED_KINDS.includes(g.owner.kind) && g.labels !== undefined),
+            // Placeholders exist to be evicted: a budget would only hold up drains for pods nobody needs.
+            ix.podGroups.filter(
+                (g) => REPLICATED_KINDS.includes(g.owner.kind) && g.labels !== undefined && !isPlaceholder(g.owner.kind, g.owner.props),
+            ),
             (g) => {
                 const n = ix.floorReplicas(g.owner);
                 if (n === undefined || n < cfg.minReplicas) return;

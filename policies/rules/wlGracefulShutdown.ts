@@ -1,6 +1,7 @@
 import { containersOf, podTemplateOf, SERVING_KINDS } from "../lib/k8s";
 import { resourceRule, schema } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
+import { isPlaceholder } from "../lib/placeholder";
 
 interface Config {
     requirePreStop: boolean;
@@ -18,6 +19,8 @@ export const wlGracefulShutdown = resourceRule<Config>(
     },
     (kind) => SERVING_KINDS.includes(kind),
     (o, cfg, report) => {
+        // A preempted placeholder must free its room at once (grace 0): it has no endpoints to drop.
+        if (isPlaceholder(o.kind, o.props)) return;
         const spec = podTemplateOf(o.kind, o.props)?.spec;
         const grace = Number(spec?.terminationGracePeriodSeconds ?? 30); // the API default
         forEachKnown(

@@ -1,5 +1,7 @@
 import { podTemplateOf, WORKLOAD_KINDS } from "../lib/k8s";
 import { resourceRule, schema } from "../lib/rule";
+import { OVERPROVISIONING_CLASS } from "../contract";
+import { isPlaceholder } from "../lib/placeholder";
 
 interface Config {
     allowed: string[];
@@ -18,7 +20,14 @@ export const wlPriorityClass = resourceRule<Config>(
     (kind) => WORKLOAD_KINDS.includes(kind),
     (o, cfg, report) => {
         const pc = podTemplateOf(o.kind, o.props)?.spec?.priorityClassName;
-        if (pc === undefined) report(`${o.id}: sets no priorityClassName; assign one so the scheduler preempts less important pods first.`);
+        // The placeholders' class is theirs alone: a real workload with it is preempted by anything.
+        if (isPlaceholder(o.kind, o.props)) return;
+        if (pc === OVERPROVISIONING_CLASS.name)
+            report(
+                `${o.id}: priorityClassName ${pc} is reserved for overprovisioning placeholders (label sysmanage.io/role: placeholder); any pod preempts it. Use its tier's class.`,
+            );
+        else if (pc === undefined)
+            report(`${o.id}: sets no priorityClassName; assign one so the scheduler preempts less important pods first.`);
         else if (cfg.allowed.length > 0 && !cfg.allowed.includes(pc))
             report(`${o.id}: priorityClassName ${pc} is not one of ${cfg.allowed.join(", ")}; use one of them.`);
     },

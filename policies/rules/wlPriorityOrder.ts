@@ -1,4 +1,4 @@
-import { COMPONENT_TIER, OPERATOR_KIND_TIER, PRIORITY_CLASSES, type PriorityTier } from "../contract";
+import { COMPONENT_TIER, OPERATOR_KIND_TIER, OVERPROVISIONING_CLASS, PRIORITY_CLASSES, type PriorityTier } from "../contract";
 import { WORKLOAD_KINDS } from "../lib/k8s";
 import { schema, stackRule, type StackReport } from "../lib/rule";
 import type { StackIndex } from "../stackIndex";
@@ -60,6 +60,13 @@ function checkOrder(classes: Map<string, number>, cfg: Config, report: StackRepo
                 `PriorityClass ${cfg[hi]} (${h}, the ${hi} tier's) is not above ${cfg[lo]} (${l}, the ${lo} tier's); raise ${cfg[hi]} or lower ${cfg[lo]} (policies/contract/scheduling.ts).`,
             );
     }
+    // Placeholders (issue 17 #4) hold room for real pods: every real pod must be able to preempt them.
+    const op = classes.get(OVERPROVISIONING_CLASS.name);
+    const batch = classes.get(cfg.batch);
+    if (op !== undefined && batch !== undefined && op >= batch)
+        report(
+            `PriorityClass ${OVERPROVISIONING_CLASS.name} (${op}, the placeholders') is not below ${cfg.batch} (${batch}, the batch tier's); lower it, or real pods cannot preempt the placeholders (policies/contract/scheduling.ts).`,
+        );
 }
 
 /** `wl-priority-order`: each tier's pods use its class, the stack declares it, and the classes keep the issue's order. */
@@ -67,7 +74,7 @@ export const wlPriorityOrder = stackRule<Config>(
     {
         name: "wl-priority-order",
         description:
-            "Data-tier, API, worker and analytics pods use their tier's PriorityClass, the stack declares each, and the values keep data and API above workers, workers above batch.",
+            "Data-tier, API, worker and analytics pods use their tier's PriorityClass, the stack declares each, and the values keep data and API above workers, workers above batch, batch above the overprovisioning placeholders.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps:

@@ -1,6 +1,7 @@
 import { containersOf, podTemplateOf, SERVING_KINDS, selectorMatches } from "../lib/k8s";
 import { schema, stackRule } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
+import { isPlaceholder } from "../lib/placeholder";
 import { isDeepStrictEqual } from "node:util";
 
 interface Config {
@@ -23,7 +24,8 @@ export const wlProbes = stackRule<Config>(
     (ix, cfg, report) => {
         const services = ix.of("Service");
         forEachKnown(
-            ix.workloads.filter((w) => SERVING_KINDS.includes(w.kind)),
+            // A placeholder (pause) serves nothing and never hangs in a way a probe would fix.
+            ix.workloads.filter((w) => SERVING_KINDS.includes(w.kind) && !isPlaceholder(w.kind, w.props)),
             (w) => {
                 const labels = ix.podLabels(w);
                 const svc = labels

@@ -36,6 +36,9 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
         (v) => g.positiveQuantityError(v, "cpu"),
     ],
     [/\.cpuLimit$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "cpu"))],
+    // Empty: the API pod's request (issue 17 #4); before the `.memory` rule below.
+    [/^placement\.overprovision\.cpu$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "cpu"))],
+    [/^placement\.overprovision\.memory$/, (v) => (v === "" ? undefined : g.positiveQuantityError(v, "bytes"))],
     [/\.(memoryRequest|memoryLimit|minMemory|maxMemory|memory|storageSize|walStorageSize)$/, (v) => g.positiveQuantityError(v, "bytes")],
     [/^metrics\.prometheusUrl$/, (v) => g.httpUrlError(v)],
     [/^metrics\.scrapeInterval$/, g.scrapeIntervalError],

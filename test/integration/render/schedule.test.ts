@@ -118,6 +118,13 @@ describe("prod on fresh exports with a daily ramp", () => {
             find(objects, "HorizontalPodAutoscaler", "sysmanage-worker-queue").metadata.annotations["sysmanage.io/floor-schedule"],
         );
     });
+    test("overprovisioning (issue 17 #4) sizes from the API's band: a load that repeats exactly leaves no headroom, so no placeholders and no class", () => {
+        // Without a schedule prod holds one per zone (test/integration/render/stacks.test.ts); here the band has no width at the peak.
+        assert.deepEqual(
+            objects.filter((o) => o.metadata.name === "sysmanage-overprovisioning").map((o) => o.kind),
+            [],
+        );
+    });
     test("the policy pack passes on it (no mandatory violation)", async () => {
         const v = await runPack(ALL_RULES, toPolicyResources(result.resources, "prod"), PACK_CONFIG.prod);
         assert.deepEqual(

@@ -12,12 +12,14 @@ const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-s
 const noBackups = (stack: string) => stack === "dev" || stack === "local";
 /** staging and prod run report and cleanup on spot: each adds an on-demand floor Deployment, its PDB and PodMonitor. */
 const spotPools = (stack: string) => (stack === "staging" || stack === "prod" ? 2 : 0);
+/** prod overprovisions (issue 17 #4): the placeholder Deployment and its PriorityClass. */
+const placeholders = (stack: string) => (stack === "prod" ? 1 : 0);
 
 describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81, staging: 94, prod: 108 }[stack] ?? 85);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 94, prod: 110 }[stack] ?? 85);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -37,7 +39,7 @@ describe("every stack renders complete and valid", () => {
                 // The app's six, and the cache's and the session store's own (no API token in their pods).
                 ServiceAccount: 8,
                 Service: 1,
-                Deployment: 6 + spotPools(stack),
+                Deployment: 6 + spotPools(stack) + placeholders(stack),
                 HorizontalPodAutoscaler: 5,
                 VerticalPodAutoscaler: 1,
                 // The app's and poolers', and two for the operators' two pods where the stack installs them.
@@ -58,8 +60,8 @@ describe("every stack renders complete and valid", () => {
                 // The stack's alerts (docs/runbooks.md).
                 // And in staging the working-hours floors of the API, queue and agent (issue 17 #4).
                 PrometheusRule: stack === "staging" ? 4 : 1,
-                // Placement by criticality (issue 17 #2): data, api, workers, batch.
-                PriorityClass: 4,
+                // Placement by criticality (issue 17 #2): data, api, workers, batch; prod's placeholders' (#4).
+                PriorityClass: 4 + placeholders(stack),
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 + shards }),
             });
         });
@@ -95,6 +97,7 @@ describe("placement by criticality (issue 17 #2)", () => {
             "Cluster sysmanage-pg: sysmanage-data",
             "Deployment sysmanage-analytics: sysmanage-batch",
             "Deployment sysmanage-api: sysmanage-api",
+            "Deployment sysmanage-overprovisioning: sysmanage-overprovisioning",
             "Deployment sysmanage-worker-agent: sysmanage-workers",
             "Deployment sysmanage-worker-cleanup-on-demand: sysmanage-workers",
             "Deployment sysmanage-worker-cleanup: sysmanage-workers",
@@ -119,6 +122,7 @@ describe("placement by criticality (issue 17 #2)", () => {
                 ["sysmanage-api", 900000, false, "PreemptLowerPriority", undefined],
                 ["sysmanage-workers", 500000, false, "PreemptLowerPriority", undefined],
                 ["sysmanage-batch", 100000, false, "Never", undefined],
+                ["sysmanage-overprovisioning", -10, false, "Never", undefined],
             ],
         );
     });
@@ -149,6 +153,8 @@ describe("placement by criticality (issue 17 #2)", () => {
         const TOL = "karpenter.sh/capacity-type=spot:NoSchedule";
         assert.deepEqual(placement, [
             ["sysmanage-api", OD, "", 45, "HPA 3..50", undefined],
+            // Room for API pods is held where API pods may run; grace 0 frees it at once.
+            ["sysmanage-overprovisioning", OD, "", 0, "replicas 3", undefined],
             ["sysmanage-worker-agent", OD, "", 120, "HPA 3..20", undefined],
             // 3 on on-demand (one per zone) + 1..17 on spot: the pool's 3..20 with its floor off spot.
             ["sysmanage-worker-cleanup", SPOT, TOL, 90, "HPA 1..17", "sysmanage-worker-cleanup-on-demand"],

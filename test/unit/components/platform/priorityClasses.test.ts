@@ -50,4 +50,21 @@ describe("PriorityClasses", () => {
             ["priority", "priority", "priority", "priority"],
         );
     });
+
+    it("adds the placeholders' class last when the stack overprovisions: -10, never preempting", async () => {
+        const { children } = await construct(PriorityClasses, "priority", { classes: priorityClasses(true) });
+        assert.deepEqual(
+            children.map((c) => c.name),
+            ["priority-data", "priority-api", "priority-workers", "priority-batch", "priority-overprovisioning"],
+        );
+        assert.deepEqual(
+            children[4].inputs,
+            pc(
+                "sysmanage-overprovisioning",
+                -10,
+                "Never",
+                "SysManage overprovisioning placeholders (pause pods): preempted by any real pod; never preempts.",
+            ),
+        );
+    });
 });
