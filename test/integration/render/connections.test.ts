@@ -67,16 +67,19 @@ function assertEnvMatches(d: Obj, rows: Row[], secrets: Set<string>): void {
     });
 }
 
+/** A Deployment of the app (the overprovisioning placeholders, label sysmanage.io/role=placeholder, run pause). */
+const isAppDeployment = (o: Obj): boolean => o.kind === "Deployment" && o.metadata?.labels?.["sysmanage.io/role"] !== "placeholder";
+
 describe("connection settings: the rendered Deployments match the contract in docs/data-tier.md", () => {
     const rows = contract();
     test("the table lists the twelve variables", () => {
         assert.equal(rows.length, 12);
     });
-    /** Each Deployment's env is its rows of the table, in order, from Secrets the stack declares. */
+    /** Each app Deployment's env is its rows of the table, in order, from Secrets the stack declares. */
     const check = (objects: Obj[]) => {
         const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name as string));
-        const deployments = objects.filter((o) => o.kind === "Deployment");
-        // Six, and in staging and prod the on-demand floors of the spot pools report and cleanup (same env).
+        const deployments = objects.filter(isAppDeployment);
+        // Six (not the overprovisioning placeholders, which connect to nothing), and in staging and prod the on-demand floors of the spot pools report and cleanup (same env).
         assert.equal(deployments.length, objects.some((o) => o.metadata.name === "sysmanage-worker-report-on-demand") ? 8 : 6);
         for (const d of deployments) {
             const component = d.metadata.labels["app.kubernetes.io/component"];
@@ -134,7 +137,7 @@ describe("a credential rotation rolls the connected pods", () => {
                 ["db-roles-sysmanage_write-password", undefined],
             ],
         );
-        for (const d of kubernetesObjects(r.resources).filter((o) => o.kind === "Deployment") as Obj[])
+        for (const d of (kubernetesObjects(r.resources) as Obj[]).filter(isAppDeployment))
             assert.equal(d.spec.template.metadata.annotations[ANNOTATION], "1", d.metadata.name);
     });
 
@@ -145,7 +148,7 @@ describe("a credential rotation rolls the connected pods", () => {
             // The main cluster's three roles and each shard's write role.
             Array.from({ length: 5 }, () => ({ credentialsVersion: "2" })),
         );
-        const deployments = kubernetesObjects(r.resources).filter((o) => o.kind === "Deployment") as Obj[];
+        const deployments = (kubernetesObjects(r.resources) as Obj[]).filter(isAppDeployment);
         // The six and prod's two on-demand floors (report and cleanup on spot).
         assert.equal(deployments.length, 8);
         for (const d of deployments) {
@@ -175,6 +178,8 @@ describe("the Deployments wait for the credential Secrets they read (a rotated p
             "worker-report-on-demand-deployment": worker("report"),
             "worker-cleanup-on-demand-deployment": worker("cleanup"),
             "analytics-deployment": ["analytics-sa", "db-roles-sysmanage_analytics-secret"],
+            // The overprovisioning placeholders read nothing; their PriorityClass must exist first.
+            overprovisioning: ["priority-overprovisioning"],
         });
     });
 
