@@ -42,12 +42,12 @@ interface Point {
 }
 
 /**
- * The demo's two shards (issue 18) and their shares of the rows: those of the real-server test's
+ * The demo's two shards (issue 18), named as the program names their clusters (plan/dataTier.ts shardClusterName), and their shares of the rows: those of the real-server test's
  * 100,000 host keys under the two-shard map (test/integration/data/sharding.test.ts).
  */
 const DEMO_SHARDS = [
-    { shard: "s0", share: 0.4985 },
-    { shard: "s1", share: 0.5015 },
+    { shard: "sysmanage-pg-shard-0", share: 0.4985 },
+    { shard: "sysmanage-pg-shard-1", share: 0.5015 },
 ] as const;
 /** Each shard's data at the start of the window, and the bytes one request adds to the sharded data (one in 32 writes a 2 KiB row). */
 const SHARD_BASE_BYTES = 25 * 2 ** 30;

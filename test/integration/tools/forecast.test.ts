@@ -30,8 +30,8 @@ describe("npm run forecast", () => {
                 ),
                 r.stdout,
             );
-            assert.match(r.stdout, /\n\| s0 \| 38\.8 GiB \| 0\.90 GiB \| 1995-09-10 \|/);
-            assert.match(r.stdout, /\n\| s1 \| 38\.9 GiB \| 0\.91 GiB \| 1995-09-10 \|/);
+            assert.match(r.stdout, /\n\| sysmanage-pg-shard-0 \| 38\.8 GiB \| 0\.90 GiB \| 1995-09-10 \|/);
+            assert.match(r.stdout, /\n\| sysmanage-pg-shard-1 \| 38\.9 GiB \| 0\.91 GiB \| 1995-09-10 \|/);
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

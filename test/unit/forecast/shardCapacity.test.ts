@@ -73,13 +73,13 @@ describe("the prod demo exports (figures from numpy.polyfit over the same files)
     test("two shards at about 38.8 GiB growing 0.90-0.91 GiB a day reach 80 GiB on 1995-09-10", () => {
         assert.deepEqual(
             p.shards.map((s) => s.shard),
-            ["s0", "s1"],
+            ["sysmanage-pg-shard-0", "sysmanage-pg-shard-1"],
         );
         assert.ok(Math.abs(p.shards[0].storageNow / GiB - 38.7784) < 1e-3);
         assert.ok(Math.abs(p.shards[1].storagePerDay / GiB - 0.90987) < 1e-4);
         assert.ok(Math.abs(p.shards[0].storageAt! - 810_740_793) <= 1);
         assert.ok(Math.abs(p.nextShardAt! - 810_709_363) <= 1);
-        assert.equal(p.reason, "shard s1's storage reaches 80 % of its capacity");
+        assert.equal(p.reason, "shard sysmanage-pg-shard-1's storage reaches 80 % of its capacity");
         // The NASA trace's daily peaks fall over the two weeks: load never decides.
         assert.ok(Math.abs(p.shards[0].peakQpsPerDay - -54.9234) < 1e-3);
         assert.equal(p.shards[1].qpsAt, null);
