@@ -7,6 +7,7 @@ import type { AppConfig } from "../../config/schema";
 import { EXPORTER_RESOURCES } from "../../lib/data/manifests";
 import { quantityValue } from "../../policies/contract";
 import { dataTierPlan, type RedisPlan } from "../dataTier";
+import { overprovisionPlan } from "../overprovision";
 import { analyticsPod, apiPlan, workerPlans } from "../workloads";
 
 /** The tiers a stack's cost is told by, in the order the summary and the report list them. */
@@ -46,7 +47,17 @@ export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf): 
         return { tier, name: w.key, vcpu: cores(r.cpuRequest), gib: gib(r.memoryRequest), ...replicasOf(w.key, w.bounds.minReplicas) };
     });
     const analytics = c.analytics.enabled ? [analyticsItem(c, stack)] : [];
-    return [...autoscaled, ...analytics, ...dataItems(c)];
+    return [...autoscaled, ...placeholderItems(c), ...analytics, ...dataItems(c)];
+}
+
+/**
+ * The overprovisioning placeholders hold room for API pods, so they are the API tier's cost.
+ * Counted as the config sizes them without a forecast (`pods`, else one per zone): the band's
+ * count is known only once the API has a schedule.
+ */
+function placeholderItems(c: AppConfig): CostItem[] {
+    const o = overprovisionPlan(c);
+    return o ? [{ tier: "api", name: "overprovisioning", vcpu: cores(o.cpu), gib: gib(o.memory), mean: o.replicas }] : [];
 }
 
 // The VPA resizes the analytics pods; the declared requests are what the cost model knows.
@@ -55,11 +66,15 @@ function analyticsItem(c: AppConfig, stack: string): CostItem {
     return { tier: "analytics", name: "analytics", vcpu: cores(r.cpuRequest), gib: gib(r.memoryRequest), mean: c.analytics.replicas };
 }
 
-/** Postgres instances (the primary, its replicas, the analytics replica cluster), the poolers, the Redis nodes with their exporter. */
+/**
+ * Postgres instances (the primary, its replicas, the analytics replica cluster, the shard
+ * clusters), the poolers (the shards' too), the Redis nodes with their exporter.
+ */
 function dataItems(c: AppConfig): CostItem[] {
     const d = dataTierPlan(c);
     const pg = d.postgres;
-    const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : [])] : [];
+    const shards = pg?.shards ?? [];
+    const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : []), ...shards.map((s) => s.cluster)] : [];
     const exporter = EXPORTER_RESOURCES.requests;
     const redis = (r: RedisPlan): CostItem => ({
         tier: "redis",
@@ -70,7 +85,7 @@ function dataItems(c: AppConfig): CostItem[] {
     });
     return [
         ...clusters.map((p): CostItem => ({ tier: "postgres", name: p.name, vcpu: cores(p.cpu), gib: gib(p.memory), mean: p.instances })),
-        ...(pg?.poolers ?? []).map((p): CostItem => ({
+        ...[...(pg?.poolers ?? []), ...shards.map((s) => s.pooler)].map((p): CostItem => ({
             tier: "poolers",
             name: p.name,
             vcpu: cores(p.cpu),

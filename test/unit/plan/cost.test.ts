@@ -91,6 +91,38 @@ describe("a stack's cost, now and as proposed", () => {
         );
     });
 
+    test("overprovisioning placeholders are the API tier's: 2 pods of 250m / 512Mi (placement.overprovision)", () => {
+        const c = tinyConfig({ placement: { overprovision: { enabled: true, pods: 2, cpu: "250m", memory: "512Mi" } } });
+        assert.deepEqual(
+            costItems(c, "dev", (_key, min) => ({ mean: min })).filter((i) => i.tier === "api"),
+            [
+                { tier: "api", name: "api", vcpu: 0.5, gib: 1, mean: 1 },
+                { tier: "api", name: "overprovisioning", vcpu: 0.25, gib: 0.5, mean: 2 },
+            ],
+        );
+    });
+
+    test("shards (issue 18) are priced: each shard cluster at its own size, and its -rw pooler", () => {
+        // Two shards of 2 instances of 1 vCPU / 4 GiB (sharding.postgres), each with a -rw pooler
+        // of pooler.instances 3 pods of 250m / 256Mi (the pooler defaults, as the main cluster's).
+        const c = parseConfig(
+            {
+                environment: "dev",
+                analytics: { enabled: false },
+                postgres: { enabled: true, analytics: { enabled: false } },
+                sharding: { shards: 2, postgres: { instances: 2, cpu: "1", memory: "4Gi" } },
+            },
+            "dev",
+        );
+        const items = costItems(c, "dev", (_key, min) => ({ mean: min })).filter((i) => i.name.includes("shard"));
+        assert.deepEqual(items, [
+            { tier: "postgres", name: "sysmanage-pg-shard-0", vcpu: 1, gib: 4, mean: 2 },
+            { tier: "postgres", name: "sysmanage-pg-shard-1", vcpu: 1, gib: 4, mean: 2 },
+            { tier: "poolers", name: "sysmanage-pg-shard-0-pooler-rw", vcpu: 0.25, gib: 0.25, mean: 3 },
+            { tier: "poolers", name: "sysmanage-pg-shard-1-pooler-rw", vcpu: 0.25, gib: 0.25, mean: 3 },
+        ]);
+    });
+
     test("worked by hand: the API's replays (1.6 pods now, 2 proposed), the cache fixed; the reserved floor at 80 %", () => {
         const c = tinyConfig();
         const api = {
