@@ -26,7 +26,7 @@ function table(rows: string[][]): string[] {
     );
 }
 
-const heading = (c: CostOutputs) => `Cost (monthly, ${c.currency}, on-demand list prices from config cost.prices):`;
+const heading = (c: CostOutputs) => `Cost (monthly, ${c.currency}, prices from config cost.prices, spot pools' burst at spot):`;
 
 /** What committing the reserved floor saves, in one sentence. */
 export function reservedLine(c: CostOutputs): string {

@@ -60,8 +60,8 @@ export function stackCost(a: StackCostArgs): StackCost {
     const c = a.final.cost;
     const now = costItems(a.configured, a.stack, replicasFrom(a.forecast, "current"));
     const proposed = costItems(a.final, a.stack, replicasFrom(a.forecast, "proposed"));
-    const before = monthlyByTier(now, c.prices.onDemand, c.hoursPerMonth);
-    const after = monthlyByTier(proposed, c.prices.onDemand, c.hoursPerMonth);
+    const before = monthlyByTier(now, c.prices.onDemand, c.hoursPerMonth, c.prices.spot);
+    const after = monthlyByTier(proposed, c.prices.onDemand, c.hoursPerMonth, c.prices.spot);
     const sum = (m: Record<CostTier, number>) => COST_TIERS.reduce((s, t) => s + m[t], 0);
     const r = reservedPlan(proposed, c.prices, c.hoursPerMonth, c.reserved.coverage);
     return {

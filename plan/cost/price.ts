@@ -14,10 +14,10 @@ export interface Prices {
 /** Per hour, one pod of `item` at `p`. */
 const perPod = (item: CostItem, p: Prices) => item.vcpu * p.vcpuHour + item.gib * p.gibHour;
 
-/** The monthly cost of each tier at `p` (every tier present, 0 when the stack runs none of it). */
-export function monthlyByTier(items: readonly CostItem[], p: Prices, hoursPerMonth: number): Record<CostTier, number> {
+/** The monthly cost of each tier at `p`, spot pods at `spot` (every tier present, 0 when the stack runs none of it). */
+export function monthlyByTier(items: readonly CostItem[], p: Prices, hoursPerMonth: number, spot: Prices = p): Record<CostTier, number> {
     const out = Object.fromEntries(COST_TIERS.map((t) => [t, 0])) as Record<CostTier, number>;
-    for (const item of items) out[item.tier] += item.mean * perPod(item, p) * hoursPerMonth;
+    for (const item of items) out[item.tier] += item.mean * perPod(item, item.spot ? spot : p) * hoursPerMonth;
     return out;
 }
 
@@ -65,18 +65,22 @@ export function floorAt(item: CostItem, coverage: number): { replicas: number; b
  */
 export function reservedPlan(
     items: readonly CostItem[],
-    prices: { readonly onDemand: Prices; readonly reserved: Prices },
+    prices: { readonly onDemand: Prices; readonly reserved: Prices; readonly spot?: Prices },
     hoursPerMonth: number,
     coverage: number,
 ): ReservedPlan {
-    let monthly = 0;
-    let onDemand = 0;
-    const floors = items.map((item): ReservedFloor => {
-        const f = floorAt(item, coverage);
-        monthly += (f.replicas * perPod(item, prices.reserved) + (item.mean - f.busy) * perPod(item, prices.onDemand)) * hoursPerMonth;
-        onDemand += item.mean * perPod(item, prices.onDemand) * hoursPerMonth;
-        return { name: item.name, tier: item.tier, replicas: f.replicas, vcpu: f.replicas * item.vcpu, gib: f.replicas * item.gib };
-    });
+    // Spot pods are not committed: they cost the spot price on both sides.
+    const spot = items.filter((i) => i.spot).reduce((s, i) => s + i.mean * perPod(i, prices.spot ?? prices.onDemand) * hoursPerMonth, 0);
+    let monthly = spot;
+    let onDemand = spot;
+    const floors = items
+        .filter((i) => !i.spot)
+        .map((item): ReservedFloor => {
+            const f = floorAt(item, coverage);
+            monthly += (f.replicas * perPod(item, prices.reserved) + (item.mean - f.busy) * perPod(item, prices.onDemand)) * hoursPerMonth;
+            onDemand += item.mean * perPod(item, prices.onDemand) * hoursPerMonth;
+            return { name: item.name, tier: item.tier, replicas: f.replicas, vcpu: f.replicas * item.vcpu, gib: f.replicas * item.gib };
+        });
     const vcpu = floors.reduce((s, f) => s + f.vcpu, 0);
     const gib = floors.reduce((s, f) => s + f.gib, 0);
     return { floors, vcpu, gib, monthly, saving: onDemand - monthly };

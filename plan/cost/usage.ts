@@ -30,6 +30,8 @@ export interface CostItem extends Replicas {
     readonly vcpu: number;
     /** Memory requests per pod, in GiB. */
     readonly gib: number;
+    /** Runs on spot capacity (a spot pool's burst): priced at the spot price, never reserved. */
+    readonly spot?: boolean;
 }
 
 /** How many pods of an autoscaled workload run, given its key and the HPA's minReplicas. */
@@ -41,10 +43,17 @@ const gib = (q: string) => quantityValue(q) / GiB;
 
 /** The stack's pods by tier, the autoscaled ones counted by `replicasOf`, the rest as declared. */
 export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf): CostItem[] {
-    const autoscaled = [apiPlan(c, stack), ...workerPlans(c, stack)].map((w): CostItem => {
+    const autoscaled = [apiPlan(c, stack), ...workerPlans(c, stack)].flatMap((w): CostItem[] => {
         const r = w.pod.resources;
         const tier = w.key === "api" ? "api" : "workers";
-        return { tier, name: w.key, vcpu: cores(r.cpuRequest), gib: gib(r.memoryRequest), ...replicasOf(w.key, w.bounds.minReplicas) };
+        const item: CostItem = {
+            tier,
+            name: w.key,
+            vcpu: cores(r.cpuRequest),
+            gib: gib(r.memoryRequest),
+            ...replicasOf(w.key, w.bounds.minReplicas),
+        };
+        return w.capacity === "spot" ? spotSplit(item, w.bounds.minReplicas) : [item];
     });
     const analytics = c.analytics.enabled ? [analyticsItem(c, stack)] : [];
     return [...autoscaled, ...placeholderItems(c), ...analytics, ...dataItems(c)];
@@ -58,6 +67,18 @@ export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf): 
 function placeholderItems(c: AppConfig): CostItem[] {
     const o = overprovisionPlan(c);
     return o ? [{ tier: "api", name: "overprovisioning", vcpu: cores(o.cpu), gib: gib(o.memory), mean: o.replicas }] : [];
+}
+
+/**
+ * A spot pool (plan/placement.ts): its minReplicas run on demand in the floor Deployment all the
+ * time, and the pool's other pods on spot, at least the burst HPA's one.
+ */
+function spotSplit(item: CostItem, minReplicas: number): CostItem[] {
+    const { atLeast: _, ...size } = item;
+    return [
+        { ...size, name: `${item.name}-on-demand`, mean: minReplicas },
+        { ...size, mean: Math.max(1, item.mean - minReplicas), spot: true },
+    ];
 }
 
 // The VPA resizes the analytics pods; the declared requests are what the cost model knows.

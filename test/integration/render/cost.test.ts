@@ -32,7 +32,7 @@ describe("the render summary's cost block (dev)", () => {
     test("forecast off: now = proposed, every tier from the stack file", async () => {
         const r = await renderWith("dev", { forecast: { enabled: false } });
         assert.deepEqual(costBlock(summarize(r)), [
-            "Cost (monthly, USD, on-demand list prices from config cost.prices):",
+            "Cost (monthly, USD, prices from config cost.prices, spot pools' burst at spot):",
             "  api          6.54  ->    6.54",
             "  workers     26.17  ->   26.17",
             "  analytics   14.63  ->   14.63",

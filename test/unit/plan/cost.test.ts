@@ -102,6 +102,48 @@ describe("a stack's cost, now and as proposed", () => {
         );
     });
 
+    test("a spot pool: minReplicas on demand (its floor Deployment), the rest of the replay's mean on spot, at least the burst's one pod", () => {
+        // The cache off; one pool, report, 250m / 256Mi, minReplicas 2, on spot, replayed at a mean of 3.5 pods:
+        // 2 on demand, 1.5 on spot. Per pod 0.25 × 0.04 + 0.25 × 0.005 = 0.01125 on demand, 0.25 × 0.01 + 0.25 × 0.001 = 0.00275 on spot:
+        // (2 × 0.01125 + 1.5 × 0.00275) × 730 = (0.0225 + 0.004125) × 730 = 19.43625 a month.
+        const c = tinyConfig({
+            redis: { enabled: false },
+            workers: {
+                ...Object.fromEntries(["queue", "agent", "cleanup"].map((p) => [p, { enabled: false }])),
+                report: {
+                    capacity: "spot",
+                    minReplicas: 2,
+                    maxReplicas: 6,
+                    resources: { cpuRequest: "250m", memoryRequest: "256Mi", memoryLimit: "512Mi" },
+                },
+            },
+        });
+        const items = costItems(c, "dev", (key, min) => ({ mean: key === "worker-report" ? 3.5 : min })).filter(
+            (i) => i.tier === "workers",
+        );
+        assert.deepEqual(items, [
+            { tier: "workers", name: "worker-report-on-demand", vcpu: 0.25, gib: 0.25, mean: 2 },
+            { tier: "workers", name: "worker-report", vcpu: 0.25, gib: 0.25, mean: 1.5, spot: true },
+        ]);
+        const spot = { vcpuHour: 0.01, gibHour: 0.001 };
+        assert.equal(round9(monthlyByTier(items, PRICES.onDemand, 730, spot).workers), 19.43625);
+        // At minReplicas the burst HPA still runs one spot pod.
+        const idle = costItems(c, "dev", (_key, min) => ({ mean: min })).filter((i) => i.spot);
+        assert.deepEqual(
+            idle.map((i) => i.mean),
+            [1],
+        );
+        // Spot pods are not committed: the reserved plan counts them at spot on both sides.
+        const r = reservedPlan(items, { ...PRICES, spot }, 730, 0.8);
+        assert.deepEqual(
+            r.floors.map((f) => f.name),
+            ["worker-report-on-demand"],
+        );
+        // 2 reserved pods × (0.25 × 0.025 + 0.25 × 0.003 = 0.007) × 730 = 10.22, + the spot 1.5 × 0.00275 × 730 = 3.01125.
+        assert.equal(round9(r.monthly), 13.23125);
+        assert.equal(round9(r.saving), round9(19.43625 - 13.23125));
+    });
+
     test("shards (issue 18) are priced: each shard cluster at its own size, and its -rw pooler", () => {
         // Two shards of 2 instances of 1 vCPU / 4 GiB (sharding.postgres), each with a -rw pooler
         // of pooler.instances 3 pods of 250m / 256Mi (the pooler defaults, as the main cluster's).

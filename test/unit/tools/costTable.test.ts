@@ -29,7 +29,7 @@ const COST: StackCost = {
 describe("cost tables", () => {
     test("the render summary's block: a line per tier, now -> proposed and the change, the total, the reserved floor", () => {
         assert.deepEqual(costLines(COST), [
-            "Cost (monthly, EUR, on-demand list prices from config cost.prices):",
+            "Cost (monthly, EUR, prices from config cost.prices, spot pools' burst at spot):",
             "  api         36.50  ->   18.25  -18.25",
             "  workers      0.00  ->    0.00",
             "  analytics    0.00  ->    0.00",
