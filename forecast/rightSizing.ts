@@ -205,10 +205,16 @@ export interface Requests {
     readonly memoryBytes: number;
 }
 
-/** USD a month saved by `recommended` instead of `declared` on `meanPods` pods at `prices` (730 h); negative when the requests grow. */
-export function requestSaving(declared: Requests, recommended: Requests, meanPods: number, prices: UnitPrices): number {
+/** Money a month saved by `recommended` instead of `declared` on `meanPods` pods at `prices` (`hoursPerMonth`, 730 by default); negative when the requests grow. */
+export function requestSaving(
+    declared: Requests,
+    recommended: Requests,
+    meanPods: number,
+    prices: UnitPrices,
+    hoursPerMonth: number = HOURS_PER_MONTH,
+): number {
     const perPodHour =
         (declared.cpuCores - recommended.cpuCores) * prices.cpuHour +
         ((declared.memoryBytes - recommended.memoryBytes) / 2 ** 30) * prices.gibHour;
-    return perPodHour * meanPods * HOURS_PER_MONTH;
+    return perPodHour * meanPods * hoursPerMonth;
 }

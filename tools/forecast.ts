@@ -242,7 +242,12 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
         const cost = { ...pricedForecast(config, f, o.stack), base: o.baseConfigDir === undefined ? undefined : baseCost(o, now) };
-        const rightSizing = { rows: rightSizingRows(config, o.stack, ROOT), prices: configPrices(config), currency: config.cost.currency };
+        const rightSizing = {
+            rows: rightSizingRows(config, o.stack, ROOT),
+            prices: configPrices(config),
+            currency: config.cost.currency,
+            hoursPerMonth: config.cost.hoursPerMonth,
+        };
         extras = { cost, rightSizing, shards: shardCapacityFromExports(config, o.stack, ROOT) };
     } catch (e) {
         return invalid(e);

@@ -66,7 +66,7 @@ export function rightSizingRows(c: AppConfig, stack: string, projectDir: string,
             declared,
             recommended: rec,
             meanPods: cpuPod.meanPods,
-            monthlySaving: requestSaving(declared, rec, cpuPod.meanPods, prices),
+            monthlySaving: requestSaving(declared, rec, cpuPod.meanPods, prices, c.cost.hoursPerMonth),
         };
     });
 }
@@ -80,12 +80,17 @@ export function configPrices(c: AppConfig): UnitPrices {
 }
 
 /** The section's Markdown lines (none without rows). */
-export function rightSizingSection(rows: readonly RightSizingRow[], prices: UnitPrices = ON_DEMAND_USD, currency = "USD"): string[] {
+export function rightSizingSection(
+    rows: readonly RightSizingRow[],
+    prices: UnitPrices = ON_DEMAND_USD,
+    currency = "USD",
+    hoursPerMonth = 730,
+): string[] {
     if (rows.length === 0) return [];
     const out = [
         "### Right-sizing",
         "",
-        `Requests the VPA's recommender (1.7.1 defaults) would set from each workload's usage exports: CPU the 90th percentile of one pod's usage, memory the 90th percentile of its daily peaks, each + 15 %, at least 25m and 250Mi; one pod's usage is the total over the pods the HPA asks for. Saving at ${prices.cpuHour} ${currency}/vCPU-h and ${prices.gibHour} ${currency}/GiB-h on-demand over 730 h, at the mean pod count. A recommendation only: requests and HPA targets are unchanged.`,
+        `Requests the VPA's recommender (1.7.1 defaults) would set from each workload's usage exports: CPU the 90th percentile of one pod's usage, memory the 90th percentile of its daily peaks, each + 15 %, at least 25m and 250Mi; one pod's usage is the total over the pods the HPA asks for. Saving at ${prices.cpuHour} ${currency}/vCPU-h and ${prices.gibHour} ${currency}/GiB-h on-demand over ${hoursPerMonth} h, at the mean pod count. A recommendation only: requests and HPA targets are unchanged.`,
         "",
         `| workload | CPU declared → recommended (p90) | memory declared → recommended (p90 of daily peaks) | mean pods | saving ${currency}/month |`,
         "|---|---|---|---|---|",

@@ -22,6 +22,7 @@ import {
 } from "../../../lib/data/redis";
 import { quantityValue } from "../../../policies/contract";
 import { stackAppConfig } from "../../support/servers";
+import { PGBOUNCER_FIXED } from "../../support/pgbouncerSeed";
 
 const SEED: PoolSeed = { defaultPoolSize: 50, minPoolSize: 10, reservePoolSize: 10, maxDbConnections: 100 };
 const target = (maxConnections: number, name = "sysmanage-pg primary"): BudgetTarget => ({
@@ -347,21 +348,7 @@ describe("PgBouncer parameters", () => {
         reserve_pool_timeout: "5",
         max_db_connections: "100",
         max_user_connections: "100",
-        // Not in the seed: set explicitly for asyncpg's protocol-level prepares (issue 19, finding 4),
-        // and a wait for a server connection that fails instead of lasting PgBouncer's 120 s (finding 7).
-        max_prepared_statements: "200",
-        query_wait_timeout: "10",
-        server_check_delay: "30",
-        server_connect_timeout: "15",
-        server_login_retry: "15",
-        tcp_keepalive: "1",
-        tcp_keepcnt: "3",
-        tcp_keepidle: "600",
-        tcp_keepintvl: "30",
-        log_connections: "1",
-        log_disconnections: "1",
-        log_pooler_errors: "1",
-        stats_period: "60",
+        ...PGBOUNCER_FIXED,
     };
 
     test("the seed's settings with the budget's pool sizes, as strings", () => {

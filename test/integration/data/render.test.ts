@@ -5,6 +5,7 @@ import { MOCK_PASSWORD } from "../../../tools/mockRuntime";
 import { readAppConfig } from "../../../config/stackFile";
 import { PROJECT_DIR } from "../../../tools/mockRuntime";
 import { find, objectsOf, rendered, renderWith, STACKS, type Obj } from "../../support/render";
+import { PGBOUNCER_FIXED } from "../../support/pgbouncerSeed";
 
 const planOf = (stack: string) => dataTierPlan(readAppConfig(PROJECT_DIR, stack));
 
@@ -133,21 +134,7 @@ describe("PgBouncer poolers and the connection budget", () => {
             reserve_pool_timeout: "5",
             max_db_connections: "6",
             max_user_connections: "6",
-            // Issue 19, finding 4: asyncpg's protocol-level prepares need PgBouncer to track them.
-            max_prepared_statements: "200",
-            // Issue 19 finding 7: a saturated pool errors after 10 s (PgBouncer's default, 120 s, queued).
-            query_wait_timeout: "10",
-            server_check_delay: "30",
-            server_connect_timeout: "15",
-            server_login_retry: "15",
-            tcp_keepalive: "1",
-            tcp_keepcnt: "3",
-            tcp_keepidle: "600",
-            tcp_keepintvl: "30",
-            log_connections: "1",
-            log_disconnections: "1",
-            log_pooler_errors: "1",
-            stats_period: "60",
+            ...PGBOUNCER_FIXED,
         });
         const ro = find(objects, "Pooler", "sysmanage-pg-pooler-ro");
         assert.deepEqual([ro.spec.type, ro.spec.instances], ["ro", 3]);

@@ -117,6 +117,12 @@ describe("one pod's usage and the saving", () => {
             3.12180479296875,
             1e-12,
         );
+        // A 744-hour month (cost.hoursPerMonth): the same hourly saving over 744 hours.
+        near(
+            requestSaving({ cpuCores: 0.25, memoryBytes: 256 * MiB }, { cpuCores: 0.145, memoryBytes: 250 * MiB }, 1, ON_DEMAND_USD, 744),
+            (3.12180479296875 / 730) * 744,
+            1e-12,
+        );
     });
 
     test("the report's section: declared → recommended (percentile), and why a workload has none", () => {
