@@ -37,7 +37,7 @@ export function scalingInputs(cfg: AppConfig, plan: StackPlan): ScalingDashboard
         // The scheduled floor is in the replicas panel already: no "metric vs target" panel of its own.
         workloads: plan.workloads.map((w) => ({
             name: w.pod.name,
-            metrics: w.metrics.filter((m) => !(m.kind === "external" && m.name === METRIC.scheduledFloor)),
+            metrics: w.metrics.filter((m) => !(m.kind === "object" && m.name === METRIC.scheduledFloor)),
             loads: loads(cfg, w.key),
         })),
     };

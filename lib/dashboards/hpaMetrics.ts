@@ -1,11 +1,12 @@
 /**
  * What each HPA metric reads now, as the HPA computes it, and its target from the plan: the
  * adapter's own rule (lib/metricsRules.ts) over the workload's pods, averaged over them
- * (`Pods` metrics) or divided by the replicas (`External`), and the utilization of the requests
+ * (`Pods` metrics) or divided by the replicas (`Object` metrics of the namespace, which the HPA
+ * divides by its pods for an AverageValue target), and the utilization of the requests
  * (`Resource` metrics, as metrics-server's numbers divide by them). Pure.
  */
 import type { ScalingMetric } from "../hpa";
-import { customRules, externalRules, METRIC, type AdapterRule } from "../metricsRules";
+import { customRules, METRIC, namespaceRules, type AdapterRule } from "../metricsRules";
 import { quantityValue } from "../../policies/contract";
 import { deploymentPods, matchers } from "./promql";
 
@@ -59,9 +60,12 @@ export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: s
                 current: `avg(${adapterQuery(customRules(), m.name, pods, "pod")})`,
                 target: quantityValue(m.averageValue),
             };
-        case "external": {
+        case "object": {
             const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: deployment })}}`;
-            const value = adapterQuery(externalRules(), m.name, matchers({ namespace, ...m.selector }), "");
+            // As the adapter fills the template for a root-scoped namespace metric: the metric
+            // selector's matchers sorted by key, then the namespace's; grouped by namespace.
+            const selector = Object.fromEntries(Object.entries(m.selector).sort(([a], [b]) => (a < b ? -1 : 1)));
+            const value = adapterQuery(namespaceRules(), m.name, matchers({ ...selector, namespace }), "namespace");
             return {
                 metric: m.name,
                 unit: UNITS[m.name] ?? "short",
