@@ -52,7 +52,9 @@ const workerPool = (name: WorkerPoolName) =>
             minReplicas: int(1, 1000).default(2).describe("HPA minReplicas (seed: 2)."),
             maxReplicas: int(1, 1000).default(20).describe("HPA maxReplicas (seed: 20)."),
             queueName: labelValue().default(name).describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
-            queueLengthPerPod: int(1, 100000).default(10).describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
+            queueLengthPerPod: int(1, 100000)
+                .default(10)
+                .describe("Target per pod of the queue_length metric (an Object metric of the namespace, AverageValue; seed: 10)."),
             processingTimeSeconds: int(1, 86400)
                 .default(30)
                 .describe("Pods metric processing_time_avg target in seconds (AverageValue; seed: 30)."),
