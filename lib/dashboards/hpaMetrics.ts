@@ -63,8 +63,13 @@ export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: s
         case "object": {
             const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: deployment })}}`;
             // As the adapter fills the template for a root-scoped namespace metric: the metric
-            // selector's matchers sorted by key, then the namespace's; grouped by namespace.
-            const selector = Object.fromEntries(Object.entries(m.selector).sort(([a], [b]) => (a < b ? -1 : 1)));
+            // selector's matchers sorted by key (ASCII keys: the default sort is Go's byte order),
+            // then the namespace's; grouped by namespace.
+            const selector = Object.fromEntries(
+                Object.keys(m.selector)
+                    .sort()
+                    .map((k) => [k, m.selector[k]]),
+            );
             const value = adapterQuery(namespaceRules(), m.name, matchers({ ...selector, namespace }), "namespace");
             return {
                 metric: m.name,
