@@ -1337,6 +1337,25 @@ describe("kubeApi: each rule refuses a breaking object and admits a passing one"
         });
     });
 
+    it("a reference's errors cite their own lines: a bad name 96, a missing kind 85, the apiVersion 100", () => {
+        const bad = edit(hpa, (o) =>
+            o.spec.metrics.push({
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "a/b/c", name: "app/x" },
+                    metric: { name: "q" },
+                    target: { type: "Value", value: "1" },
+                },
+            }),
+        );
+        const lines = kubeApi.check(bad as Manifest, ctx).map((v) => [v.path, v.source.replace(/^.*validation\.go:/, "")]);
+        assert.deepEqual(lines, [
+            ["spec.metrics[2].object.describedObject.kind", "85"],
+            ["spec.metrics[2].object.describedObject.name", "96"],
+            ["spec.metrics[2].object.describedObject.apiVersion", "100"],
+        ]);
+    });
+
     it("leaves custom resources and other API groups alone", () => {
         assert.deepEqual(found({ apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: { name: "9" }, spec: {} }), []);
         assert.deepEqual(found({ apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "Bad_Name" }, spec: {} }), []);
