@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
 import { maxDemand, nodePoolsPlan } from "../../../plan/placement";
 import { planStack } from "../../../plan/stack";
+import { nodePool } from "../../../lib/karpenter";
 
 /**
  * prod with only the API (schema defaults: 3..50, 500m and 512Mi) and the report pool on spot
@@ -98,6 +99,31 @@ describe("nodePoolsPlan", () => {
             ],
         );
         assert.equal(p.nodePools[0].labels, p.labels);
+    });
+});
+
+describe("the pools match the pods (what a pack rule would check on a hand-made stack)", () => {
+    test("every spot pod's affinity value and toleration are a spot pool's requirement and taint; every on-demand pod has its pool", () => {
+        const p = planStack(small(), "prod");
+        const pools = p.nodePools.map((a) => nodePool(a));
+        const poolFor = (value: string) =>
+            pools.find((x) =>
+                x.spec.template.spec.requirements.some((r) => r.key === "karpenter.sh/capacity-type" && r.values?.[0] === value),
+            );
+        const pods = p.workloads.flatMap((w) => [w.pod, ...(w.onDemandFloor ? [w.onDemandFloor.pod] : [])]);
+        assert.equal(pods.length, 3);
+        for (const pod of pods) {
+            const term = pod.placement?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0];
+            const value = term?.matchExpressions?.[0].values?.[0] ?? "";
+            const pool = poolFor(value);
+            assert.ok(pool, `${pod.name}: no NodePool for ${value}`);
+            const taints = pool.spec.template.spec.taints ?? [];
+            assert.deepEqual(
+                taints.map(({ key, value: v, effect }) => ({ key, operator: "Equal", value: v, effect })),
+                pod.placement?.tolerations ?? [],
+                pod.name,
+            );
+        }
     });
 });
 
