@@ -8,24 +8,20 @@ const ctx: AdmissionContext = { objects: [], namespaceLabels: () => undefined };
 const found = (o: Manifest) => karpenter.check(o, ctx).map((v) => [v.rule, v.path, v.message]);
 const API = "the API server (NodePool CRD rule) refuses it";
 
+const CLASS = { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "general" };
+const REQUIREMENTS = () => [
+    { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] },
+    { key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["2"] },
+];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest the tests edit freely
 type Pool = Record<string, any>;
 const pool = (edit: (p: Pool) => void = () => undefined): Manifest => {
     const p: Pool = {
         apiVersion: "karpenter.sh/v1",
         kind: "NodePool",
-        metadata: { name: "sysmanage-spot" },
+        metadata: { name: "pool" },
         spec: {
-            template: {
-                metadata: { labels: { "sysmanage.io/environment": "prod" } },
-                spec: {
-                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" },
-                    requirements: [
-                        { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] },
-                        { key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["2"] },
-                    ],
-                },
-            },
+            template: { metadata: { labels: { team: "a" } }, spec: { nodeClassRef: { ...CLASS }, requirements: REQUIREMENTS() } },
             limits: { cpu: "14", memory: "14Gi" },
             disruption: { consolidateAfter: "10m", budgets: [{ nodes: "1", schedule: "0 9 * * mon-fri", duration: "8h" }] },
         },
