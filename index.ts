@@ -17,6 +17,7 @@ import {
     declareDashboards,
     declareDataTier,
     declareNamespace,
+    declareNodePools,
     declareOverprovisioning,
     declarePlatform,
     declareScheduling,
@@ -48,6 +49,7 @@ export = async (): Promise<StackOutputs> => {
 
     const platform = declarePlatform(cfg);
     const classes = declareScheduling(plan, platform.opts);
+    declareNodePools(plan, platform.opts);
     const ns = declareNamespace(cfg.namespace, plan, platform.opts);
     declareTraffic(cfg, plan, ns.name, platform.opts);
     // The data tier first: the Deployments wait for the credential Secrets they read.

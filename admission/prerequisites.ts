@@ -110,6 +110,25 @@ function holdsDashboard(o: Manifest): boolean {
     return data.some((v) => typeof v === "string" && v.trimStart().startsWith("{") && /"schemaVersion"/.test(v) && /"panels"/.test(v));
 }
 
+/** Karpenter itself and each NodeClass our NodePools launch nodes from (cloud-specific: the program declares neither). */
+function karpenterPrerequisites(pools: readonly Manifest[]): Prerequisite[] {
+    if (!pools.length) return [];
+    const refs = new Map<string, string[]>();
+    for (const p of pools) {
+        const spec = isRec(p.spec) && isRec(p.spec.template) && isRec(p.spec.template.spec) ? p.spec.template.spec : {};
+        const r = isRec(spec.nodeClassRef) ? spec.nodeClassRef : {};
+        const key = `${String(r.kind)} ${String(r.name)} (${String(r.group)})`;
+        refs.set(key, [...(refs.get(key) ?? []), String(p.metadata?.name)]);
+    }
+    return [
+        {
+            what: "Karpenter 1.x with its NodePool CRD (karpenter.sh/v1)",
+            why: `NodePool ${pools.map((p) => String(p.metadata?.name)).join(", ")} launch the stack's nodes (the program installs no Karpenter)`,
+        },
+        ...[...refs].map(([ref, names]) => ({ what: `the NodeClass ${ref}`, why: `NodePool ${names.join(", ")} launch nodes from it` })),
+    ];
+}
+
 /** The prerequisites of a rendered stack. */
 export function prerequisites(objects: readonly Manifest[], releases: readonly ReleaseRef[]): Prerequisite[] {
     const out: Prerequisite[] = [];
@@ -144,6 +163,7 @@ export function prerequisites(objects: readonly Manifest[], releases: readonly R
             what: "ExternalDNS with the DNSEndpoint CRD (externaldns.k8s.io/v1alpha1) and the crd source enabled",
             why: `${names(dns)} publishes the global DNS tier`,
         });
+    out.push(...karpenterPrerequisites(kinds("NodePool")));
     const metricsOf = (h: Manifest): unknown[] => (isRec(h.spec) && Array.isArray(h.spec.metrics) ? (h.spec.metrics as unknown[]) : []);
     const resourceMetrics = kinds("HorizontalPodAutoscaler").filter((h) => metricsOf(h).some((m) => isRec(m) && m.type === "Resource"));
     if (resourceMetrics.length || kinds("VerticalPodAutoscaler").length)

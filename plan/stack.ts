@@ -15,7 +15,8 @@ import { OPERATOR_METRICS_PORTS } from "../lib/monitors";
 import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
-import { placed } from "./placement";
+import { nodePoolsPlan, placed } from "./placement";
+import type { NodePoolArgs } from "../lib/karpenter";
 import { overprovisionPlan, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
@@ -54,6 +55,8 @@ export interface StackPlan {
     readonly analytics?: ReturnType<typeof analyticsPod>;
     /** Overprovisioning placeholders for the API (issue 17 #4); none when off. */
     readonly overprovision?: OverprovisionPlan;
+    /** Karpenter NodePools per capacity type (placement.karpenter); empty when off. */
+    readonly nodePools: readonly NodePoolArgs[];
     readonly data: DataTierPlan;
     /** The shard clusters and the map they publish; undefined when sharding is off. */
     readonly sharding?: ShardingPlan;
@@ -127,6 +130,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
     );
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const digests = cfg.images.digests;
+    const overprovision = overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity);
     return {
         stack,
         labels,
@@ -135,7 +139,8 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         network: networkPlan(cfg, stack, workloads, data, gatewayName),
         workloads,
         analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
-        overprovision: overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity),
+        overprovision,
+        nodePools: nodePoolsPlan(cfg, stack, labels, overprovision),
         data,
         sharding,
         dataLabels: {

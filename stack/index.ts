@@ -6,4 +6,4 @@ export { declareCompute } from "./compute";
 export { declareDataTier } from "./dataTier";
 export { declareAlerts } from "./alerts";
 export { declareDashboards } from "./dashboards";
-export { declareOverprovisioning, declareScheduling } from "./scheduling";
+export { declareNodePools, declareOverprovisioning, declareScheduling } from "./scheduling";

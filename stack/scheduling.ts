@@ -1,6 +1,6 @@
-/** Placement by criticality (issue 17 #2) and the overprovisioning placeholders (#4). */
+/** Placement by criticality and capacity type (issue 17 #2) and the overprovisioning placeholders (#4). */
 import type * as pulumi from "@pulumi/pulumi";
-import { Overprovisioning, PriorityClasses } from "../components";
+import { NodePools, Overprovisioning, PriorityClasses } from "../components";
 import type { AppConfig } from "../config/schema";
 import { priorityClasses } from "../lib/priorityClasses";
 import { OVERPROVISIONING_CLASS } from "../policies/contract";
@@ -37,4 +37,9 @@ export function declareOverprovisioning(
         },
         opts,
     );
+}
+
+/** The Karpenter NodePools, when the plan has them (placement.karpenter.enabled). */
+export function declareNodePools(plan: StackPlan, opts: pulumi.ComponentResourceOptions): NodePools | undefined {
+    return plan.nodePools.length ? new NodePools("nodepools", { pools: plan.nodePools }, opts) : undefined;
 }

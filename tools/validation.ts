@@ -3,7 +3,8 @@
  * - built-in kinds against the official schemas (`kubernetes-models`), Gateway API and
  *   prometheus-operator kinds against their model packages;
  * - custom resources without a model package (VPA, DNSEndpoint, CloudNativePG, Redis
- *   operator) against the upstream CRDs vendored in `crds/` with ajv;
+ *   operator) against the upstream CRDs vendored in `crds/` with ajv; Karpenter's NodePool
+ *   against both its CRD and `@kubernetes-models/karpenter`;
  * - unknown fields are errors, as under `kubectl --validate=strict`: for built-in kinds through
  *   the field lists of `@kubernetes/client-node`'s generated models, for CRDs through the CRD
  *   schema (except below `x-kubernetes-preserve-unknown-fields`). The two model packages for
@@ -39,12 +40,15 @@ const CRD_FILES: Record<string, string> = {
     "postgresql.cnpg.io/v1/Backup": "cloudnative-pg/postgresql.cnpg.io_backups.yaml",
     "postgresql.cnpg.io/v1/Database": "cloudnative-pg/postgresql.cnpg.io_databases.yaml",
     "redis.redis.opstreelabs.in/v1beta2/RedisCluster": "redis-operator/redis.redis.opstreelabs.in_redisclusters.yaml",
+    "karpenter.sh/v1/NodePool": "karpenter/karpenter.sh_nodepools.yaml",
 };
 
 /** Kinds with a model package (CRD-based, from kubernetes-models' sister packages). */
 const MODEL_PACKAGES: Record<string, string> = {
     "gateway.networking.k8s.io/v1": "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1",
     "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
+    // Validated against the vendored CRD too (a kind in both is checked by both).
+    "karpenter.sh/v1": "@kubernetes-models/karpenter/karpenter.sh/v1",
 };
 
 /** Built-in API groups served by kubernetes-models (the core group is `v1`). */
@@ -270,6 +274,20 @@ export function objectId(o: K8sObject): string {
     return `${String(o.apiVersion)} ${String(o.kind)} ${ns}${o.metadata?.name ?? "(no name)"}`;
 }
 
+/** What the kind's model package (kubernetes-models or a sister package) refuses in the object. */
+async function modelProblems(o: K8sObject, apiVersion: string, kind: string): Promise<string[]> {
+    const Model = await loadModel(apiVersion, kind);
+    if (!Model) return [`no model for ${apiVersion} ${kind}`];
+    try {
+        new Model(o).validate();
+        return [];
+    } catch (e) {
+        const errors = (e as { errors?: { instancePath: string; message?: string }[] }).errors;
+        if (!errors) return [String((e as Error).message)];
+        return errors.map((x) => `${x.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${x.message}`);
+    }
+}
+
 /** Validates one object; returns its problems (empty when valid). */
 export async function validateObject(o: K8sObject): Promise<string[]> {
     const id = objectId(o);
@@ -286,16 +304,11 @@ export async function validateObject(o: K8sObject): Promise<string[]> {
         const { metadata, apiVersion: _a, kind: _k, ...rest } = o;
         unknownCrdFields(crd.schema, rest, "", problems);
         unknownBuiltinFields("V1ObjectMeta", metadata, "metadata", problems);
+        if (MODEL_PACKAGES[o.apiVersion]) problems.push(...(await modelProblems(o, o.apiVersion, o.kind)).map((p) => `model: ${p}`));
     } else {
         const Model = await loadModel(o.apiVersion, o.kind);
         if (!Model) return [`${id}: no schema known for ${o.apiVersion} ${o.kind}; add its CRD or model package to tools/validation.ts`];
-        try {
-            new Model(o).validate();
-        } catch (e) {
-            const errors = (e as { errors?: { instancePath: string; message?: string }[] }).errors;
-            if (errors) for (const x of errors) problems.push(`${x.instancePath.slice(1).replace(/\//g, ".") || "(root)"}: ${x.message}`);
-            else problems.push(String((e as Error).message));
-        }
+        problems.push(...(await modelProblems(o, o.apiVersion, o.kind)));
         const modelName = clientModelName(o.apiVersion, o.kind);
         if (clientModel(modelName)?.getAttributeTypeMap) unknownBuiltinFields(modelName, o, "", problems);
         else unknownBuiltinFields("V1ObjectMeta", o.metadata, "metadata", problems);

@@ -1,3 +1,4 @@
 export * from "./scalableService";
 export * from "./analyticsService";
 export * from "./overprovisioning";
+export * from "./nodePools";

@@ -1,5 +1,5 @@
 /** Cross-field rules of the compute tier: HPA bounds, requests against limits, shutdown timings, queues, the VPA. */
-import { quantityValue } from "../../policies/contract";
+import { KARPENTER_CAPACITY_TYPE, quantityValue } from "../../policies/contract";
 import { WORKER_POOLS, type AppConfig, type ResourcesConfig } from "../schema";
 import type { Show } from "./rule";
 
@@ -53,6 +53,23 @@ function spotProblems(c: AppConfig, name: (typeof WORKER_POOLS)[number]): string
     return out;
 }
 
+/** Karpenter NodePools: the nodes carry the label the pods select on, and AWS-only requirements need the AWS NodeClass. */
+function karpenterProblems(c: AppConfig): string[] {
+    const k = c.placement.karpenter;
+    if (!k.enabled) return [];
+    const out: string[] = [];
+    // Karpenter sets karpenter.sh/capacity-type on every node it launches; no other capacity label.
+    if (c.placement.capacityTypeLabel !== KARPENTER_CAPACITY_TYPE)
+        out.push(
+            `placement.karpenter.enabled needs placement.capacityTypeLabel ${KARPENTER_CAPACITY_TYPE} (the label Karpenter puts on its nodes), not ${c.placement.capacityTypeLabel}`,
+        );
+    if (k.instanceCategories.length > 0 && k.nodeClassRef.group !== "karpenter.k8s.aws")
+        out.push(
+            `placement.karpenter.instanceCategories is an AWS requirement (karpenter.k8s.aws/instance-category): it needs placement.karpenter.nodeClassRef.group karpenter.k8s.aws, not ${k.nodeClassRef.group}`,
+        );
+    return out;
+}
+
 /** The API, then each worker pool (two enabled pools may not consume one queue), then analytics and its VPA. */
 export function computeProblems(c: AppConfig, show: Show): string[] {
     const out = workloadProblems("api", c.api, show, [c.api.minReplicas, c.api.maxReplicas]);
@@ -71,6 +88,7 @@ export function computeProblems(c: AppConfig, show: Show): string[] {
     out.push(...workloadProblems("analytics", c.analytics, show));
     const wh = c.placement.workingHours;
     if (wh.start >= wh.end) out.push(`placement.workingHours.start (${wh.start}) must be before placement.workingHours.end (${wh.end})`);
+    out.push(...karpenterProblems(c));
     const v = c.analytics.vpa;
     if (quantityValue(v.minCpu) > quantityValue(v.maxCpu))
         out.push(`analytics.vpa.minCpu (${show(v.minCpu, "analytics")}) must be <= analytics.vpa.maxCpu (${show(v.maxCpu, "analytics")})`);

@@ -7,6 +7,70 @@ import { grammar, int, labelValue, optional } from "../primitives";
 const hhmm = () =>
     grammar((v) => (/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/.test(v) ? undefined : "must be a time of day HH:MM (00:00 to 24:00)"));
 
+/** A Karpenter duration (`30s`, `10m`, `720h`, `1h30m`), as the NodePool CRD's pattern reads it. */
+const duration = (never: boolean) =>
+    grammar((v) =>
+        /^([0-9]+(s|m|h))+$/.test(v) || (never && v === "Never")
+            ? undefined
+            : `must be a duration of s, m and h units (30s, 10m, 720h)${never ? " or Never" : ""}`,
+    );
+
+/** `placement.karpenter`: the NodePools the program declares, one per capacity type the stack uses. */
+const karpenter = z
+    .strictObject({
+        enabled: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Declare Karpenter NodePools (karpenter.sh/v1): <namespace>-on-demand always, <namespace>-spot (with the spot taint) when a worker pool runs on spot. Needs Karpenter and the NodeClass below in the cluster.",
+            ),
+        nodeClassRef: z
+            .strictObject({
+                group: grammar(g.dnsSubdomainError).default("karpenter.k8s.aws").describe("API group of the NodeClass."),
+                kind: grammar((v) => (/^[A-Z][A-Za-z0-9]{0,62}$/.test(v) ? undefined : "must be a Kind (CamelCase, at most 63 characters)"))
+                    .default("EC2NodeClass")
+                    .describe("Kind of the NodeClass (AWS: EC2NodeClass)."),
+                name: grammar(g.dnsSubdomainError).default("default").describe("Name of the NodeClass."),
+            })
+            .prefault({})
+            .describe(
+                "The cloud's NodeClass both NodePools launch nodes from (AMI, subnets, security groups): a prerequisite, not declared by the program.",
+            ),
+        architectures: z
+            .array(z.enum(["amd64", "arm64"]))
+            .min(1)
+            .default(["amd64"])
+            .describe("CPU architectures of the nodes (kubernetes.io/arch): those the images are built for."),
+        instanceCategories: z
+            .array(grammar((v) => (/^[a-z]$/.test(v) ? undefined : "must be one lower-case letter (c, m, r, ...)")))
+            .default([])
+            .describe(
+                "AWS instance categories the nodes may be (karpenter.k8s.aws/instance-category, e.g. c, m, r); empty: any. Needs nodeClassRef.group karpenter.k8s.aws.",
+            ),
+        consolidateAfter: duration(true)
+            .default("10m")
+            .describe(
+                "How long a node stays empty or underutilized before Karpenter consolidates it: at least the HPAs' longest scale-down window (workers, 600 s), so a load that returns finds the node still up.",
+            ),
+        expireAfter: duration(true)
+            .default("720h")
+            .describe("Node lifetime before Karpenter replaces it (rolls AMI and kernel updates; Karpenter's default, 30 days)."),
+        terminationGracePeriod: optional((v) => (/^([0-9]+(s|m|h))+$/.test(v) ? undefined : "must be a duration (48h)"))
+            .default("")
+            .describe(
+                "How long a draining node waits for PDBs before its pods are deleted anyway; empty: it waits for ever (an expired node holding a Postgres primary stays until the switchover).",
+            ),
+        limitsHeadroomPercent: int(0, 400)
+            .default(25)
+            .describe(
+                "Each NodePool's cpu/memory limit is what the stack's pods on it request at maximum scale (HPA maxReplicas + rollout surge, the data tier) plus this share for daemonsets, system reserve and bin-packing.",
+            ),
+    })
+    .prefault({})
+    .describe(
+        "Karpenter NodePools per capacity type (issue 17 #2): requirements, limits from the stack's maximum scale, disruption that respects the PDBs.",
+    );
+
 /** `placement`: the node label, the spot taint and the spot pods' grace period. */
 export const placement = z
     .strictObject({
@@ -76,6 +140,7 @@ export const placement = z
             .describe(
                 "Overprovisioning (issue 17 #4): room held for API pods by placeholders, so a scale-up does not wait for a new node.",
             ),
+        karpenter,
     })
     .prefault({})
     .describe(

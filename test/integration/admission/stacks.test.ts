@@ -83,7 +83,7 @@ describe("admission: the defects found in the rendered stacks are refused", () =
         assert.ok(rules.length > 140, `${rules.length} rules`);
         assert.equal(new Set(rules.map((r) => r.id)).size, rules.length);
         for (const r of rules)
-            assert.match(r.source, /(kubernetes|cloudnative-pg|redis-operator|autoscaler|vertical-pod-autoscaler)/i, r.id);
+            assert.match(r.source, /(kubernetes|cloudnative-pg|redis-operator|autoscaler|vertical-pod-autoscaler|karpenter)/i, r.id);
     });
 });
 
@@ -101,6 +101,9 @@ describe("prerequisites the program relies on but does not install", () => {
                 "prometheus-operator CRDs (monitoring.coreos.com/v1) and a Prometheus that selects our monitors",
                 "Grafana with its dashboard sidecar selecting the dashboards' ConfigMaps (metrics.dashboardLabels) in their namespace",
                 "ExternalDNS with the DNSEndpoint CRD (externaldns.k8s.io/v1alpha1) and the crd source enabled",
+                // The NodePools' (placement.karpenter): the program declares neither Karpenter nor the cloud's NodeClass.
+                "Karpenter 1.x with its NodePool CRD (karpenter.sh/v1)",
+                "the NodeClass EC2NodeClass default (karpenter.k8s.aws)",
                 "metrics-server (metrics.k8s.io)",
                 "a default StorageClass (ReadWriteOnce volumes)",
                 // The main cluster's and each shard's archive (CloudNativePG keeps each under its cluster name).
@@ -115,6 +118,13 @@ describe("prerequisites the program relies on but does not install", () => {
         assert.equal(
             p.find((x) => x.what.startsWith("Grafana"))?.why,
             "ConfigMap sysmanage/sysmanage-data-tier, ConfigMap sysmanage/sysmanage-scaling hold the stack's dashboards (the program installs no Grafana)",
+        );
+        assert.deepEqual(
+            p.filter((x) => /Karpenter|NodeClass/.test(x.what)).map((x) => x.why),
+            [
+                "NodePool sysmanage-on-demand, sysmanage-spot launch the stack's nodes (the program installs no Karpenter)",
+                "NodePool sysmanage-on-demand, sysmanage-spot launch nodes from it",
+            ],
         );
         // The operators' CRDs come with the releases; the certificates CloudNativePG makes are not listed.
         assert.ok(!p.some((x) => /sysmanage-pg-(ca|replication)/.test(x.what)));

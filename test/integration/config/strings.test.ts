@@ -57,6 +57,10 @@ const STRING_KEYS: [RegExp, string, string][] = [
     [/^cluster\.name$|\.queueName$|^placement\.spotTaint\.value$/, "bad name!", LABEL_VALUE],
     [/^placement\.capacityTypeLabel$|^placement\.spotTaint\.key$/, "bad key!", LABEL_KEY],
     [/^placement\.workingHours\.(start|end)$/, "7:00", "must be a time of day HH:MM (00:00 to 24:00)"],
+    [/^placement\.karpenter\.nodeClassRef\.(group|name)$/, "Bad_Name", SUBDOMAIN],
+    [/^placement\.karpenter\.nodeClassRef\.kind$/, "ec2NodeClass", "must be a Kind (CamelCase, at most 63 characters)"],
+    [/^placement\.karpenter\.(consolidateAfter|expireAfter)$/, "5 min", "must be a duration of s, m and h units (30s, 10m, 720h) or Never"],
+    [/^placement\.karpenter\.terminationGracePeriod$/, "Never", "must be a duration (48h), or empty"],
     [
         /^cluster\.region$/,
         "r".repeat(54),
@@ -146,7 +150,7 @@ describe("defect 7: every string key is checked by the grammar of what it become
             docs.map((d) => d.path).filter((p) => !STRING_KEYS.some(([re]) => re.test(p))),
             [],
         );
-        assert.equal(docs.length, 163);
+        assert.equal(docs.length, 169);
     });
     for (const d of docs) {
         const [, bad, rule] = STRING_KEYS.find(([re]) => re.test(d.path)) ?? [undefined, "", ""];

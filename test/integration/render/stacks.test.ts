@@ -19,7 +19,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81, staging: 94, prod: 110 }[stack] ?? 85);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 96, prod: 112 }[stack] ?? 85);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -63,11 +63,13 @@ describe("every stack renders complete and valid", () => {
                 // Placement by criticality (issue 17 #2): data, api, workers, batch; prod's placeholders' (#4).
                 PriorityClass: 4 + placeholders(stack),
                 ...(noBackups(stack) ? {} : { ScheduledBackup: 1 + shards }),
+                // Karpenter's on-demand and spot pools (placement.karpenter, on in staging and prod).
+                ...(stack === "staging" || stack === "prod" ? { NodePool: 2 } : {}),
             });
         });
         test(`${stack}: every namespaced object is in the stack's namespace, but the operators' budgets`, async () => {
-            // Namespaces and PriorityClasses are cluster-scoped.
-            const objects = (await objectsOf(stack)).filter((o) => o.kind !== "Namespace" && o.kind !== "PriorityClass");
+            // Namespaces, PriorityClasses and NodePools are cluster-scoped.
+            const objects = (await objectsOf(stack)).filter((o) => !["Namespace", "PriorityClass", "NodePool"].includes(o.kind));
             const outside = objects
                 .filter((o) => o.metadata.namespace !== NS[stack])
                 .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
