@@ -16,7 +16,7 @@ import type { NetworkPlan } from "../lib/networkPolicies";
 import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workloads";
 import { asConfigError } from "./errors";
 import { placed } from "./placement";
-import { overprovisionPlan, type OverprovisionPlan } from "./overprovision";
+import { overprovisionPlan, type HeadroomVerdict, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
@@ -37,6 +37,8 @@ export interface PlanInputs {
     readonly deployedRedisMasters?: number;
     /** The forecast's floor schedule per workload key. */
     readonly schedules?: Readonly<Record<string, FloorSchedule>>;
+    /** Per scheduled workload key, whether its band's headroom pays in the replay (the API's sizes the placeholders). */
+    readonly headroom?: Readonly<Record<string, HeadroomVerdict>>;
     /** The stack's last `sharding` output as read (a map changes only as a planned move from the deployed one). */
     readonly deployedSharding?: unknown;
 }
@@ -135,7 +137,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         network: networkPlan(cfg, stack, workloads, data, gatewayName),
         workloads,
         analytics: cfg.analytics.enabled ? connectedPod(analyticsPod(cfg, stack), conn) : undefined,
-        overprovision: overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity),
+        overprovision: overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity, inputs.headroom?.api),
         data,
         sharding,
         dataLabels: {
