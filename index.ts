@@ -44,8 +44,8 @@ export = async (): Promise<StackOutputs> => {
     // pulumi.log.* return a promise the engine tracks itself; nothing to await here.
     for (const w of forecast?.warnings ?? []) void pulumi.log.warn(w);
 
-    const { annotations, schedules } = forecast ?? {};
-    const plan = planStack(cfg, stack, { annotations, deployedRedisMasters, schedules, deployedSharding: previous.sharding });
+    const { annotations, schedules, headroom } = forecast ?? {};
+    const plan = planStack(cfg, stack, { annotations, deployedRedisMasters, schedules, headroom, deployedSharding: previous.sharding });
 
     const platform = declarePlatform(cfg);
     const classes = declareScheduling(plan, platform.opts);

@@ -47,7 +47,17 @@ const API_ROLES: Readonly<Record<keyof NonNullable<ForecastConfig["series"]["api
 };
 
 type WorkerSeries = NonNullable<ForecastConfig["series"]["workers"][WorkerPoolName]>;
-const WORKER_ROLES: Readonly<Record<keyof WorkerSeries, SeriesRole>> = {
+/**
+ * A pool's `cpu` and `memory` are usage for the report's right-sizing only: the pool's HPA has no
+ * CPU or memory target to size them against, so the forecast never reads them.
+ */
+const USAGE_ONLY_SERIES: readonly string[] = ["cpu", "memory"];
+
+/** Whether the forecasting step never reads a `mappedSeries` entry: a pool's usage, the analytics series (right-sizing only). */
+export function isUsageOnly(x: { readonly group: string; readonly name: string }): boolean {
+    return x.group === "analytics" || (x.group.startsWith("worker-") && USAGE_ONLY_SERIES.includes(x.name.slice(x.group.length + 1)));
+}
+const WORKER_ROLES: Readonly<Record<Exclude<keyof WorkerSeries, "cpu" | "memory">, SeriesRole>> = {
     queueLength: { hpa: { kind: "object", name: METRIC.queueLength }, aggregation: "mean", sizing: true, planner: "queue_length" },
     processingTime: { hpa: { kind: "pods", name: METRIC.processingTimeAvg }, aggregation: "mean", sizing: false },
 };
@@ -203,6 +213,7 @@ export function mappedSeries(
             `workers.${p}`,
             series.workers[p],
         ]),
+        ["analytics", "analytics", series.analytics],
         ["redis", "redis", series.redis],
         ["postgres", "postgres", series.postgres],
         ["poolers", "poolers", series.poolers],

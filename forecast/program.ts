@@ -14,6 +14,7 @@
  */
 import type { AppConfig, WorkerPoolName } from "../config/schema";
 import { FORECAST_ANNOTATIONS, formatBounds } from "../policies/contract";
+import type { HeadroomVerdict } from "../plan/overprovision";
 import { apiPlan, workerPlans } from "../plan/workloads";
 import { forecastDataTier, type DataTierForecast } from "./dataTier";
 import { exportsLocation, workloadInputs } from "./mapping";
@@ -50,6 +51,8 @@ export interface ProgramForecast {
     readonly dataTier: DataTierForecast;
     /** The floor schedule per workload key (`api`, `worker-queue`, ...), for the workloads the forecast schedules. */
     readonly schedules: Readonly<Record<string, FloorSchedule>>;
+    /** Per scheduled workload key, its band's headroom priced in the replay (when the band allows a burst). */
+    readonly headroom: Readonly<Record<string, HeadroomVerdict>>;
 }
 
 /** Settings shared by the workloads and the data tier, from the stack config. */
@@ -108,9 +111,13 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     const annotations: Record<string, Record<string, string>> = {};
     const warnings: string[] = [];
     const schedules: Record<string, FloorSchedule> = {};
+    const headroom: Record<string, HeadroomVerdict> = {};
     for (const w of result.workloads) {
         // Only workloads sized from metrics: a fallback's floor is the configured one.
-        if (w.raw !== undefined && w.schedule) schedules[w.name] = w.schedule;
+        if (w.raw !== undefined && w.schedule) {
+            schedules[w.name] = w.schedule;
+            if (w.headroom) headroom[w.name] = w.headroom;
+        }
         const key = configKeys.get(w.name)!;
         values[`${key}.minReplicas`] = w.proposed.minReplicas;
         values[`${key}.maxReplicas`] = w.proposed.maxReplicas;
@@ -134,5 +141,5 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     });
     warnings.push(...dataTier.warnings);
     for (const n of dataTier.counts) values[n.key] = n.proposed;
-    return { exportsDir: shown, values, annotations, warnings, result, dataTier, schedules };
+    return { exportsDir: shown, values, annotations, warnings, result, dataTier, schedules, headroom };
 }

@@ -20,7 +20,6 @@
  * Not modelled: OOM bump-ups, the confidence-scaled lower and upper bounds, the 8-interval
  * memory window's expiry (decay only), rounding beyond whole millicores and bytes.
  */
-import { HOURS_PER_MONTH, type UnitPrices } from "./replayPrice";
 import type { Grid } from "./types";
 
 /** An exponential bucketing scheme: bucket i starts at first × (ratio^i − 1) ÷ (ratio − 1). */
@@ -203,18 +202,4 @@ export function perPodUsage(
 export interface Requests {
     readonly cpuCores: number;
     readonly memoryBytes: number;
-}
-
-/** Money a month saved by `recommended` instead of `declared` on `meanPods` pods at `prices` (`hoursPerMonth`, 730 by default); negative when the requests grow. */
-export function requestSaving(
-    declared: Requests,
-    recommended: Requests,
-    meanPods: number,
-    prices: UnitPrices,
-    hoursPerMonth: number = HOURS_PER_MONTH,
-): number {
-    const perPodHour =
-        (declared.cpuCores - recommended.cpuCores) * prices.cpuHour +
-        ((declared.memoryBytes - recommended.memoryBytes) / 2 ** 30) * prices.gibHour;
-    return perPodHour * meanPods * hoursPerMonth;
 }

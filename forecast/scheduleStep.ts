@@ -65,6 +65,8 @@ export interface ScheduleStep {
     readonly stepSeconds: number;
     readonly hourly: HourlyFloors;
     readonly leadSeconds: number;
+    /** The replay of the recent days under the lowest floor the hourly floors were priced on. */
+    readonly trajectory: Trajectory;
 }
 
 /** The schedule of one workload, or why none. */
@@ -86,7 +88,7 @@ export function scheduleStep(x: ScheduleStepInput, s: ScheduleSettings): Schedul
     const hourly = hourlyFloors(tr, lowest, x.bounds.maxReplicas, x.bounds.minReplicas);
     const per = tr.oracleTicks > 0 ? 1 / tr.oracleTicks : 0;
     const backtest = { staticCost: hourly.staticCost * per, scheduledCost: hourly.heldOutCost * per, days: hourly.days };
-    const out = { start, stepSeconds: step, hourly, leadSeconds, backtest };
+    const out = { start, stepSeconds: step, hourly, leadSeconds, backtest, trajectory: tr };
     const gain = hourly.staticCost > 0 ? 1 - hourly.heldOutCost / hourly.staticCost : 0;
     const kept = staticClass(hourly, gain, x.bounds.minReplicas);
     if (kept) return { ...out, kept, reason: keptReason(kept, hourly, gain, x.bounds.minReplicas, backtest) };

@@ -3,6 +3,7 @@
  * the floors from `scheduleStep` and, per slot, the forecast's band of each sizing metric, or the
  * reason the workload keeps its static floor. Pure.
  */
+import { headroomVerdict } from "../plan/overprovision";
 import type { WorkloadPlan } from "./plan";
 import type { ScheduleBand } from "./schedule";
 import { scheduleStep } from "./scheduleStep";
@@ -43,7 +44,7 @@ export function workloadSchedule(
     s: ForecastSettings,
     proposed: Bounds,
     origin: number,
-): Pick<WorkloadForecast, "schedule" | "scheduleNote" | "scheduleBacktest" | "scheduleKept"> {
+): Pick<WorkloadForecast, "schedule" | "scheduleNote" | "scheduleBacktest" | "scheduleKept" | "headroom"> {
     if (!s.scheduleEnabled) return { scheduleNote: "forecast.schedule.enabled is off: the static floor" };
     const sc = plan.scenario;
     // The configured static minimum: a quiet hour's floor may go down to it (never below).
@@ -76,14 +77,13 @@ export function workloadSchedule(
             scheduleBacktest: r.backtest,
             scheduleKept: r.kept,
         };
-    return {
-        scheduleBacktest: r.backtest,
-        schedule: {
-            stepSeconds: r.stepSeconds,
-            start: r.start,
-            floors: r.floors,
-            bands: bands(plan, r.start, r.stepSeconds, r.floors.length),
-            minReplicas: lowest,
-        },
+    const schedule = {
+        stepSeconds: r.stepSeconds,
+        start: r.start,
+        floors: r.floors,
+        bands: bands(plan, r.start, r.stepSeconds, r.floors.length),
+        minReplicas: lowest,
     };
+    const headroom = headroomVerdict(schedule, r.trajectory, r.hourly.floors, r.leadSeconds);
+    return { scheduleBacktest: r.backtest, schedule, ...(headroom ? { headroom } : {}) };
 }

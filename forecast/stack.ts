@@ -17,6 +17,7 @@
 import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscaling/v2";
 import { ConfigError } from "../config/errors";
 import { FORECAST_ANNOTATIONS as ANNOTATION } from "../policies/contract";
+import type { HeadroomVerdict } from "../plan/overprovision";
 import type { CapacityRecommendation, PlannerMetric } from "./capacityPlanner";
 import { exportPathProblem } from "./exportFiles";
 import type { PlanSettings } from "./plan";
@@ -183,6 +184,12 @@ export interface WorkloadForecast {
     readonly scheduleBacktest?: ScheduleBacktest;
     /** The class of series the backtest kept the static floor for (scheduleStep.ts). */
     readonly scheduleKept?: StaticClass;
+    /**
+     * With a schedule whose band allows a burst: the placeholder pods the band's headroom asks for
+     * and whether they pay in the replay (plan/overprovision.ts `priceHeadroom`). Only the API's
+     * is used (the placeholders hold room for API pods).
+     */
+    readonly headroom?: HeadroomVerdict;
 }
 
 export interface StackForecast {

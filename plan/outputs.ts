@@ -7,6 +7,7 @@ import type { FloorSchedule } from "../forecast/schedule";
 import type { PostgresMemoryModel } from "../policies/contract/postgresMemory";
 import type { RedisMemoryModel } from "../policies/contract/redisMemory";
 import type { StackCost } from "./cost";
+import type { HeadroomVerdict } from "./overprovision";
 import { shardingOutputs, type ShardingOutputs } from "./sharding";
 import type { StackPlan } from "./stack";
 
@@ -47,6 +48,8 @@ export interface ForecastOutputs {
     readonly warnings: readonly string[];
     /** The floor schedules deployed, per workload key: the next preview reads them back (hysteresis). */
     readonly schedules: Readonly<Record<string, FloorSchedule>>;
+    /** Per scheduled workload key, its band's headroom priced in the replay (the API's sizes the placeholders). */
+    readonly headroom: Readonly<Record<string, HeadroomVerdict>>;
 }
 
 export interface StackOutputs {
@@ -169,6 +172,7 @@ function forecastOutputs(f: ProgramForecast): ForecastOutputs {
         ),
         warnings: f.warnings,
         schedules: f.schedules,
+        headroom: f.headroom,
     };
 }
 

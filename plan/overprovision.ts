@@ -44,15 +44,24 @@ export function bandHeadroomPods(s: FloorSchedule): number {
     return pods;
 }
 
-/** The stack's placeholders, or none (off, or a count of 0). */
-export function overprovisionPlan(cfg: AppConfig, apiSchedule?: FloorSchedule, affinity?: Affinity): OverprovisionPlan | undefined {
+/**
+ * The stack's placeholders, or none (off, or a count of 0). From the band only where the replay
+ * shows they pay (`verdict`, the API's: issue 17 #4); a schedule without a verdict (a band too
+ * narrow for a pod) gets its band's count, 0.
+ */
+export function overprovisionPlan(
+    cfg: AppConfig,
+    apiSchedule?: FloorSchedule,
+    affinity?: Affinity,
+    verdict?: HeadroomVerdict,
+): OverprovisionPlan | undefined {
     const o = cfg.placement.overprovision;
     if (!o.enabled) return undefined;
     const [replicas, source]: [number, OverprovisionPlan["source"]] =
         o.pods !== undefined
             ? [o.pods, "config"]
             : apiSchedule
-              ? [bandHeadroomPods(apiSchedule), "forecast band"]
+              ? [verdict && !verdict.pays ? 0 : bandHeadroomPods(apiSchedule), "forecast band"]
               : // No forecast: one API pod's room in each zone, the least a zone spread can hold.
                 [cfg.zones.length, "one per zone"];
     if (replicas === 0) return undefined;
@@ -65,6 +74,29 @@ export interface HeadroomPrice {
     readonly without: number;
     readonly with: number;
     readonly pays: boolean;
+}
+
+/** A schedule's band headroom (`bandHeadroomPods`) priced in its replay (`priceHeadroom`). */
+export interface HeadroomVerdict extends HeadroomPrice {
+    readonly pods: number;
+}
+
+/**
+ * The verdict on a schedule's band headroom: its pods priced on the replay of the recent days
+ * under the floor the schedule holds there, the hourly floor raised `leadSeconds` ahead of each
+ * hour (as the deployed schedule leads the load) and ready by it. Undefined when the band allows
+ * no burst (0 pods).
+ */
+export function headroomVerdict(
+    s: FloorSchedule,
+    tr: Trajectory,
+    hourlyFloors: readonly number[],
+    leadSeconds: number,
+): HeadroomVerdict | undefined {
+    const pods = bandHeadroomPods(s);
+    if (pods === 0) return undefined;
+    const floorAt = (t: number) => hourlyFloors[Math.floor(((t + leadSeconds) % 86400) / 3600)];
+    return { pods, ...priceHeadroom(tr, floorAt, pods, leadSeconds) };
 }
 
 /**

@@ -17,7 +17,7 @@ import { analyticsPod, apiPlan, workerPlans, type AutoscaledPlan } from "./workl
 import { asConfigError } from "./errors";
 import { nodePoolsPlan, placed } from "./placement";
 import type { NodePoolArgs } from "../lib/karpenter";
-import { overprovisionPlan, type OverprovisionPlan } from "./overprovision";
+import { overprovisionPlan, type HeadroomVerdict, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
@@ -38,6 +38,8 @@ export interface PlanInputs {
     readonly deployedRedisMasters?: number;
     /** The forecast's floor schedule per workload key. */
     readonly schedules?: Readonly<Record<string, FloorSchedule>>;
+    /** Per scheduled workload key, whether its band's headroom pays in the replay (the API's sizes the placeholders). */
+    readonly headroom?: Readonly<Record<string, HeadroomVerdict>>;
     /** The stack's last `sharding` output as read (a map changes only as a planned move from the deployed one). */
     readonly deployedSharding?: unknown;
 }
@@ -130,7 +132,7 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
     );
     const gatewayName = `sysmanage-${cfg.cluster.region}`;
     const digests = cfg.images.digests;
-    const overprovision = overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity);
+    const overprovision = overprovisionPlan(cfg, inputs.schedules?.api, workloads[0].pod.placement?.affinity, inputs.headroom?.api);
     return {
         stack,
         labels,

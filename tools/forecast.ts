@@ -26,7 +26,7 @@ import { prometheusEndpoint } from "./forecast/live";
 import { prometheusSource, refreshExports, RefreshError } from "./forecast/refresh";
 import { svgToPng, workloadSvg } from "./forecast/chart";
 import { markdownReport, type ReportExtras } from "./forecast/report";
-import { configPrices, rightSizingRows } from "./forecast/rightSizingReport";
+import { rightSizingRows } from "./forecast/rightSizingReport";
 import { shardCapacityFromExports } from "./forecast/shardExports";
 import { stackCost, type StackCost } from "../plan/cost";
 import { withForecast } from "../plan/forecast";
@@ -242,12 +242,7 @@ async function run(o: Options, io: Io, env: NodeJS.ProcessEnv): Promise<number> 
     try {
         f = programForecast({ stack: o.stack, projectDir: ROOT, config, now });
         const cost = { ...pricedForecast(config, f, o.stack), base: o.baseConfigDir === undefined ? undefined : baseCost(o, now) };
-        const rightSizing = {
-            rows: rightSizingRows(config, o.stack, ROOT),
-            prices: configPrices(config),
-            currency: config.cost.currency,
-            hoursPerMonth: config.cost.hoursPerMonth,
-        };
+        const rightSizing = { rows: rightSizingRows(config, o.stack, ROOT), cost: config.cost };
         extras = { cost, rightSizing, shards: shardCapacityFromExports(config, o.stack, ROOT) };
     } catch (e) {
         return invalid(e);

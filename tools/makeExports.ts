@@ -17,6 +17,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import type { WorkerPoolName } from "../config/schema";
+import { readAppConfig } from "../config/stackFile";
 import { CliError, parseCommand, fsReason, internalError, isFsError, runMain, STDIO, writeFileAtomic, type Io } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -116,35 +118,81 @@ function shiftTo(points: readonly Point[], from: number, to: number): Point[] {
 }
 
 /**
+ * What a worker pod uses (issue 17 #5, the right-sizing demo), per pod: cores and MiB idle, and
+ * what a pod adds when busy. A pod is busy in proportion to its share of the queue against the
+ * HPA's target (`queueLengthPerPod` items a pod), at most fully. Report jobs are heavy (a busy
+ * pod outgrows the 250m/256Mi requests), cleanup light. Stated assumptions, not traces.
+ */
+const POOL_USAGE = {
+    queue: { cores: 0.02, busyCores: 0.16, mib: 130, busyMib: 60 },
+    agent: { cores: 0.02, busyCores: 0.1, mib: 120, busyMib: 40 },
+    report: { cores: 0.03, busyCores: 0.3, mib: 160, busyMib: 140 },
+    cleanup: { cores: 0.01, busyCores: 0.06, mib: 100, busyMib: 20 },
+} as const;
+
+/** A pool's HPA as the stack file declares it: the pods it runs for a queue length. */
+interface PoolHpa {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly queueLengthPerPod: number;
+}
+
+/**
+ * A pool's total CPU (cores) and memory (bytes) over its pods, from its exported queue lengths:
+ * the pods are what its HPA asks for (queue ÷ items a pod, rounded up, within its bounds).
+ */
+function poolUsage(pool: WorkerPoolName, lengths: readonly Point[], hpa: PoolHpa): Record<string, string> {
+    const u = POOL_USAGE[pool];
+    const at = (q: number) => {
+        const pods = Math.min(hpa.maxReplicas, Math.max(hpa.minReplicas, Math.ceil(q / hpa.queueLengthPerPod)));
+        const busy = Math.min(1, q / (pods * hpa.queueLengthPerPod));
+        return { cores: pods * (u.cores + busy * u.busyCores), bytes: pods * (u.mib + busy * u.busyMib) * MiB };
+    };
+    return {
+        [`worker-${pool}-cpu.csv`]: csv(lengths, (p) => n3(at(p.v).cores), unixStamp),
+        [`worker-${pool}-memory.csv`]: csv(lengths, (p) => String(Math.round(at(p.v).bytes)), unixStamp),
+    };
+}
+
+/**
  * The agent, report and cleanup pools' queue length and seconds per job, each from traces of its
  * own on the queue's window (`from`, 14 days): ELB requests (agent check-ins), tweets about FB
  * (reports, bursty), New York taxi rides (cleanup, a strong daily cycle, every 30 min), and
  * CloudWatch CPU traces as their job durations.
  */
-function otherPools(dataDir: string, queueFactor: number, from: number): Record<string, string> {
+function otherPools(dataDir: string, queueFactor: number, from: number, hpa: (pool: WorkerPoolName) => PoolHpa): Record<string, string> {
     const to = from + (QUEUE_TO - QUEUE_FROM);
     // The tweet traces cover the queue's window: they keep their own timestamps; the others start on it.
     const trace = (rel: string) => {
         const points = readCsv(dataDir, rel);
         return rel.startsWith("nab/realTweets/") ? points.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO) : shiftTo(points, from, to);
     };
-    const length = (rel: string, factor: number) => csv(trace(rel), (p) => String(Math.round(p.v * factor * queueFactor)), unixStamp);
+    const lengths = (rel: string, factor: number) => trace(rel).map((p) => ({ t: p.t, v: Math.round(p.v * factor * queueFactor) }));
     const seconds = (rel: string, factor: number) => csv(trace(rel), (p) => n3(p.v * factor), unixStamp);
+    // Agent check-ins: ELB requests per 5 min × 0.3 (a steady daily cycle); report requests: FB
+    // tweet volume × 0.2 (bursts); cleanup tasks: New York taxi rides per 30 min ÷ 1000.
+    const agent = lengths("nab/realAWSCloudwatch/elb_request_count_8c0756.csv", 0.3);
+    const report = lengths("nab/realTweets/Twitter_volume_FB.csv", 0.2);
+    const cleanup = lengths("nab/realKnownCause/nyc_taxi.csv", 0.001);
+    const whole = (points: readonly Point[]) => csv(points, (p) => String(p.v), unixStamp);
     return {
-        // Agent check-ins: ELB requests per 5 min × 0.3 (a steady daily cycle); a check-in takes RDS CPU % × 0.4 s.
-        "worker-agent.csv": length("nab/realAWSCloudwatch/elb_request_count_8c0756.csv", 0.3),
+        "worker-agent.csv": whole(agent),
+        // A check-in takes RDS CPU % × 0.4 s.
         "worker-agent-processing-time.csv": seconds("nab/realAWSCloudwatch/rds_cpu_utilization_e47b3b.csv", 0.4),
-        // Report requests: FB tweet volume × 0.2 (bursts); a report takes the autoscaling group's CPU % × 0.5 s.
-        "worker-report.csv": length("nab/realTweets/Twitter_volume_FB.csv", 0.2),
+        "worker-report.csv": whole(report),
+        // A report takes the autoscaling group's CPU % × 0.5 s.
         "worker-report-processing-time.csv": seconds("nab/realKnownCause/cpu_utilization_asg_misconfiguration.csv", 0.5),
-        // Cleanup tasks: New York taxi rides per 30 min ÷ 1000; a task takes EC2 CPU % × 0.1 s.
-        "worker-cleanup.csv": length("nab/realKnownCause/nyc_taxi.csv", 0.001),
+        "worker-cleanup.csv": whole(cleanup),
+        // A task takes EC2 CPU % × 0.1 s.
         "worker-cleanup-processing-time.csv": seconds("nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", 0.1),
+        ...poolUsage("agent", agent, hpa("agent")),
+        ...poolUsage("report", report, hpa("report")),
+        ...poolUsage("cleanup", cleanup, hpa("cleanup")),
     };
 }
 
 /** The demo export files of a stack, from the traces in `dataDir`. */
-export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string): Record<string, string> {
+export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string, root = ROOT): Record<string, string> {
     const k = STACK_FACTORS[stack];
     const nasa = readCsv(dataDir, "nasa_http/nasa_http_1995_requests_per_5min.csv");
     // Requests/s of the stack: the count per 5 min ÷ 300 × the stack's factor, rounded as exported.
@@ -175,8 +223,13 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
     const amzn = readCsv(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv");
     const queue = amzn.filter((p) => p.t >= QUEUE_FROM && p.t < QUEUE_TO);
     window(path.join(dataDir, "nab/realTweets/Twitter_volume_AMZN.csv"), queue.length);
+    const queueLengths = queue.map((p) => ({ t: p.t, v: Math.round(p.v * k.queue) }));
     const jobs = shiftTo(readCsv(dataDir, "nab/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), queue[0].t, QUEUE_TO);
-    const pools = otherPools(dataDir, k.queue, queue[0].t);
+    // Read after the traces (a missing trace is named first). The usage exports follow the pods the stack file runs (its worker HPAs, analytics' replicas).
+    const config = readAppConfig(root, stack);
+    const hpa = (pool: WorkerPoolName): PoolHpa => config.workers[pool];
+    const analyticsPods = config.analytics.replicas;
+    const pools = otherPools(dataDir, k.queue, queue[0].t, hpa);
     let written = 0;
     const stored = api.map((p) => ({ t: p.t, v: (written += p.v * 300 * SHARD_BYTES_PER_REQUEST) }));
     const perShard = (name: string, points: readonly Point[], f: (v: number, share: number) => number) =>
@@ -195,10 +248,15 @@ export function demoExports(stack: keyof typeof STACK_FACTORS, dataDir: string):
         "api-memory.csv": whole((r) => 150 * MiB + r * MiB),
         // EC2 request latency (ms) as a p95 in seconds, × 4.
         "api-latency-p95.csv": csv(latency, (p) => n3((p.v / 1000) * 4), unixStamp),
-        "worker-queue.csv": csv(queue, (p) => String(Math.round(p.v * k.queue)), dateStamp),
+        "worker-queue.csv": csv(queueLengths, (p) => String(p.v), dateStamp),
+        ...poolUsage("queue", queueLengths, hpa("queue")),
         // EC2 CPU % as seconds per job, × 0.4.
         "worker-queue-processing-time.csv": csv(jobs, (p) => n3(p.v * 0.4), unixStamp),
         ...pools,
+        // Analytics follows the traffic (reports on what the API serves): 80m and 450 MiB a pod at
+        // rest, plus 0.3 ms of CPU and 0.25 MiB per request/s over the Deployment.
+        "analytics-cpu.csv": decimals((r) => analyticsPods * 0.08 + 0.0003 * r),
+        "analytics-memory.csv": whole((r) => analyticsPods * 450 * MiB + 0.25 * r * MiB),
         // 64 MiB of overhead plus the entries cached by the last 6 h of requests.
         "redis-memory-used.csv": whole((_, i) => 64 * MiB + trailingRequests(i) * k.redisBytesPerRequest),
         // 12 cache commands per request.
@@ -237,7 +295,7 @@ function run(argv: string[], io: Io, root: string): number {
         // Every stack's files first: a missing or malformed trace writes nothing.
         const all = (Object.keys(STACK_FACTORS) as (keyof typeof STACK_FACTORS)[]).map((stack) => ({
             stack,
-            files: demoExports(stack, path.resolve(data)),
+            files: demoExports(stack, path.resolve(data), root),
         }));
         for (const { stack, files } of all) {
             const dir = path.join(root, "exports", stack);

@@ -123,6 +123,11 @@ function forecastSizing(result: RenderResult): string[] {
         );
     for (const [key, n] of Object.entries((fc.dataTier ?? {}) as Record<string, Obj>))
         lines.push(`  ${key}: configured ${n.configured} -> ${n.proposed}${n.proposed !== n.configured ? ` (${n.rule})` : ""}`);
+    // The band's headroom and whether it pays: the API's sizes the placeholders (none when it does not pay).
+    for (const [name, h] of Object.entries((fc.headroom ?? {}) as Record<string, Obj>))
+        lines.push(
+            `  ${name} headroom: ${h.pods} placeholder pod(s) at the band's peak, replay weighted cost ${h.without.toFixed(4)} -> ${h.with.toFixed(4)}: ${h.pays ? "pays" : "does not pay"}`,
+        );
     for (const w of fc.warnings as string[]) lines.push(`  warning: ${w}`);
     return lines;
 }

@@ -39,6 +39,11 @@ const workerSeries = (pool: WorkerPoolName) =>
                 `Average job duration of the ${pool} pool in seconds; checked for staleness and shown, not sized from (a per-pod average, see the metrics contract).`,
                 "gauge",
             ),
+            cpu: exportRef(
+                `Total CPU of the ${pool} pool in cores; only the report's right-sizing reads it (the pool's HPA has no CPU target).`,
+                "gauge",
+            ),
+            memory: exportRef(`Total memory working set of the ${pool} pool in bytes; only the report's right-sizing reads it.`, "gauge"),
         })
         .optional()
         .describe(`The ${pool} pool's series.`);
@@ -94,6 +99,13 @@ const series = z
             .optional()
             .describe("The API's series; unset: the API keeps its configured bounds."),
         workers: perPool(workerSeries).prefault({}).describe("Each worker pool's series; a pool without them keeps its configured bounds."),
+        analytics: z
+            .strictObject({
+                cpu: exportRef("Total analytics CPU in cores; only the report's right-sizing reads it.", "gauge"),
+                memory: exportRef("Total analytics memory working set in bytes; only the report's right-sizing reads it.", "gauge"),
+            })
+            .optional()
+            .describe("The analytics Deployment's usage series (fixed replicas, no HPA): right-sizing only."),
         redis: z
             .strictObject({
                 memoryUsed: exportRef(

@@ -9,7 +9,7 @@ import type { WorkloadForecast } from "../../forecast/stack";
 import { monthlyByTier, reservedPlan, type ReservedFloor } from "./price";
 import { costItems, COST_TIERS, type CostTier, type Replicas, type ReplicasOf } from "./usage";
 
-export { COST_TIERS, costItems, type CostItem, type CostTier, type Replicas } from "./usage";
+export { COST_TIERS, costItems, spotSplit, type CostItem, type CostTier, type Replicas } from "./usage";
 export { floorAt, monthlyByTier, reservedPlan, type Prices, type ReservedFloor, type ReservedPlan } from "./price";
 
 export interface StackCost {
@@ -59,7 +59,9 @@ function replicasFrom(forecast: StackCostArgs["forecast"], which: "current" | "p
 export function stackCost(a: StackCostArgs): StackCost {
     const c = a.final.cost;
     const now = costItems(a.configured, a.stack, replicasFrom(a.forecast, "current"));
-    const proposed = costItems(a.final, a.stack, replicasFrom(a.forecast, "proposed"));
+    // The program's placeholders follow the API's schedule where the forecast sized the API (forecast/program.ts).
+    const api = a.forecast?.workloads.find((w) => w.name === "api" && w.raw !== undefined);
+    const proposed = costItems(a.final, a.stack, replicasFrom(a.forecast, "proposed"), { schedule: api?.schedule, verdict: api?.headroom });
     const before = monthlyByTier(now, c.prices.onDemand, c.hoursPerMonth, c.prices.spot);
     const after = monthlyByTier(proposed, c.prices.onDemand, c.hoursPerMonth, c.prices.spot);
     const sum = (m: Record<CostTier, number>) => COST_TIERS.reduce((s, t) => s + m[t], 0);

@@ -7,7 +7,8 @@ import type { AppConfig } from "../../config/schema";
 import { EXPORTER_RESOURCES } from "../../lib/data/manifests";
 import { quantityValue } from "../../policies/contract";
 import { dataTierPlan, type RedisPlan } from "../dataTier";
-import { overprovisionPlan } from "../overprovision";
+import type { FloorSchedule } from "../../forecast/schedule";
+import { overprovisionPlan, type HeadroomVerdict } from "../overprovision";
 import { analyticsPod, apiPlan, workerPlans } from "../workloads";
 
 /** The tiers a stack's cost is told by, in the order the summary and the report list them. */
@@ -41,8 +42,14 @@ const GiB = 2 ** 30;
 const cores = (q: string) => quantityValue(q);
 const gib = (q: string) => quantityValue(q) / GiB;
 
+/** The API's floor schedule and its headroom verdict, when the forecast sized the API: they size the placeholders. */
+export interface ApiBand {
+    readonly schedule?: FloorSchedule;
+    readonly verdict?: HeadroomVerdict;
+}
+
 /** The stack's pods by tier, the autoscaled ones counted by `replicasOf`, the rest as declared. */
-export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf): CostItem[] {
+export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf, apiBand: ApiBand = {}): CostItem[] {
     const autoscaled = [apiPlan(c, stack), ...workerPlans(c, stack)].flatMap((w): CostItem[] => {
         const r = w.pod.resources;
         const tier = w.key === "api" ? "api" : "workers";
@@ -56,16 +63,15 @@ export function costItems(c: AppConfig, stack: string, replicasOf: ReplicasOf): 
         return w.capacity === "spot" ? spotSplit(item, w.bounds.minReplicas) : [item];
     });
     const analytics = c.analytics.enabled ? [analyticsItem(c, stack)] : [];
-    return [...autoscaled, ...placeholderItems(c), ...analytics, ...dataItems(c)];
+    return [...autoscaled, ...placeholderItems(c, apiBand), ...analytics, ...dataItems(c)];
 }
 
 /**
- * The overprovisioning placeholders hold room for API pods, so they are the API tier's cost.
- * Counted as the config sizes them without a forecast (`pods`, else one per zone): the band's
- * count is known only once the API has a schedule.
+ * The overprovisioning placeholders hold room for API pods, so they are the API tier's cost,
+ * counted as the program declares them (`overprovisionPlan`): from the API's band where it pays.
  */
-function placeholderItems(c: AppConfig): CostItem[] {
-    const o = overprovisionPlan(c);
+function placeholderItems(c: AppConfig, band: ApiBand): CostItem[] {
+    const o = overprovisionPlan(c, band.schedule, undefined, band.verdict);
     return o ? [{ tier: "api", name: "overprovisioning", vcpu: cores(o.cpu), gib: gib(o.memory), mean: o.replicas }] : [];
 }
 
@@ -73,7 +79,7 @@ function placeholderItems(c: AppConfig): CostItem[] {
  * A spot pool (plan/placement.ts): its minReplicas run on demand in the floor Deployment all the
  * time, and the pool's other pods on spot, at least the burst HPA's one.
  */
-function spotSplit(item: CostItem, minReplicas: number): CostItem[] {
+export function spotSplit(item: CostItem, minReplicas: number): CostItem[] {
     const { atLeast: _, ...size } = item;
     return [
         { ...size, name: `${item.name}-on-demand`, mean: minReplicas },

@@ -9,7 +9,7 @@ import { parseConfig } from "../../config/parse";
 import type { AppConfig } from "../../config/schema";
 import { readAppConfig } from "../../config/stackFile";
 import { toGrid } from "../../forecast/ingest";
-import { mappedSeries } from "../../forecast/mapping";
+import { isUsageOnly, mappedSeries } from "../../forecast/mapping";
 import { programForecast } from "../../forecast/program";
 import { quantile } from "../../forecast/stats";
 import type { Series } from "../../forecast/types";
@@ -44,7 +44,9 @@ export function benchSpeed(
         const shapeP99 = quantile(g.values, 0.99) || 1;
         const series = structuredClone(dev.forecast.series);
         const files: string[] = [];
-        for (const { name, ref } of mappedSeries(series)) {
+        for (const { group, name, ref } of mappedSeries(series)) {
+            // The step never reads them: counting them would flatter the ratio.
+            if (isUsageOnly({ group, name })) continue;
             const at = name.split("/");
             let scale = 1;
             try {

@@ -7,8 +7,7 @@
 import type { DataTierForecast } from "../../forecast/dataTier";
 import type { ShardCapacityPlan } from "../../forecast/shardCapacity";
 import type { StackForecast } from "../../forecast/stack";
-import { rightSizingSection, type RightSizingRow } from "./rightSizingReport";
-import type { UnitPrices } from "../../forecast/replayPrice";
+import { rightSizingSection, type RightSizingPrices, type RightSizingRow } from "./rightSizingReport";
 import { costMarkdown, type CostComparison } from "../costTable";
 import { shardCapacitySection } from "./shardReport";
 import { scheduleSection } from "./reportSchedule";
@@ -25,12 +24,7 @@ export interface ReportExtras {
     /** The monthly cost per tier now and as proposed (and on the base branch), and the reserved floor. */
     readonly cost?: CostComparison;
     /** Declared vs recommended requests per workload, priced at `prices` in `currency`. */
-    readonly rightSizing?: {
-        readonly rows: readonly RightSizingRow[];
-        readonly prices: UnitPrices;
-        readonly currency: string;
-        readonly hoursPerMonth: number;
-    };
+    readonly rightSizing?: { readonly rows: readonly RightSizingRow[]; readonly cost: RightSizingPrices };
     /** When the next database shard is needed. */
     readonly shards?: ShardCapacityPlan;
 }
@@ -90,15 +84,7 @@ export function markdownReport(r: StackForecast, dataTier?: DataTierForecast, ex
     }
     if (r.workloads.every((w) => w.capacity.length === 0)) out.push("Capacity planner: no metric reaches its limit within 3 days.", "");
     if (dataTier && dataTier.counts.length) out.push(...dataTierSection(dataTier));
-    if (extras.rightSizing)
-        out.push(
-            ...rightSizingSection(
-                extras.rightSizing.rows,
-                extras.rightSizing.prices,
-                extras.rightSizing.currency,
-                extras.rightSizing.hoursPerMonth,
-            ),
-        );
+    if (extras.rightSizing) out.push(...rightSizingSection(extras.rightSizing.rows, extras.rightSizing.cost));
     if (extras.cost) out.push(...costMarkdown(extras.cost));
     if (extras.shards) out.push(...shardCapacitySection(extras.shards));
     return out.join("\n");

@@ -6,6 +6,7 @@
  */
 import { valueRuns } from "../../lib/floorSchedule";
 import { scheduleEnd } from "../../forecast/schedule";
+import type { HeadroomVerdict } from "../../plan/overprovision";
 import type { WorkloadForecast } from "../../forecast/stack";
 
 /** As the recording rule's comments show times: `2026-12-05T06:45Z`. */
@@ -24,5 +25,11 @@ export function scheduleSection(w: WorkloadForecast): string[] {
         "|---|---|---|",
         ...valueRuns(s.start, s.stepSeconds, s.floors).map((r) => `| ${at(r.from)} | ${at(r.to)} | ${r.value} |`),
         "",
+        ...(w.headroom ? [headroomLine(w.headroom), ""] : []),
     ];
+}
+
+/** The band's headroom priced in the replay: the placeholders (API only, `placement.overprovision`) are declared only when they pay. */
+export function headroomLine(h: HeadroomVerdict): string {
+    return `- overprovisioning headroom: ${h.pods} placeholder pod(s) at the band's peak; the replay's weighted cost ${h.without.toFixed(4)} without, ${h.with.toFixed(4)} with: ${h.pays ? "pays" : "does not pay (no placeholders from the band)"}`;
 }

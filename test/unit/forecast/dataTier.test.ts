@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { parseConfig, rawConfig } from "../../../config/parse";
 import type { AppConfig } from "../../../config/schema";
 import { decideCount, decideRedisMasters, forecastDataTier, redisMaxmemoryBytes, seriesPeak } from "../../../forecast/dataTier";
-import { hpaCapacity, mappedSeries, workloadInputs } from "../../../forecast/mapping";
+import { hpaCapacity, isUsageOnly, mappedSeries, workloadInputs } from "../../../forecast/mapping";
 import { SeriesLoader } from "../../../forecast/series";
 import { DEFAULT_SETTINGS } from "../../../forecast/stack";
 import { SEED_CACHE_THRESHOLDS } from "../../../lib/data/redis";
@@ -323,16 +323,33 @@ describe("capacity per pod derives from the HPA the program declares", () => {
                 ["api/latencyP95", "forecast.series.api.latencyP95"],
                 ["worker-queue/queueLength", "forecast.series.workers.queue.queueLength"],
                 ["worker-queue/processingTime", "forecast.series.workers.queue.processingTime"],
+                ["worker-queue/cpu", "forecast.series.workers.queue.cpu"],
+                ["worker-queue/memory", "forecast.series.workers.queue.memory"],
                 ...["agent", "report", "cleanup"].flatMap((p) => [
                     [`worker-${p}/queueLength`, `forecast.series.workers.${p}.queueLength`],
                     [`worker-${p}/processingTime`, `forecast.series.workers.${p}.processingTime`],
+                    [`worker-${p}/cpu`, `forecast.series.workers.${p}.cpu`],
+                    [`worker-${p}/memory`, `forecast.series.workers.${p}.memory`],
                 ]),
+                ["analytics/cpu", "forecast.series.analytics.cpu"],
+                ["analytics/memory", "forecast.series.analytics.memory"],
                 ["redis/memoryUsed", "forecast.series.redis.memoryUsed"],
                 ["redis/opsPerSecond", "forecast.series.redis.opsPerSecond"],
                 ["postgres/readQueries", "forecast.series.postgres.readQueries"],
                 ["poolers/write", "forecast.series.poolers.write"],
                 ["poolers/read", "forecast.series.poolers.read"],
                 ["poolers/analytics", "forecast.series.poolers.analytics"],
+            ],
+        );
+        // The pools' and analytics' usage is the report's right-sizing only; the API's CPU and memory are sized from.
+        assert.deepEqual(
+            mappedSeries(dev.forecast.series)
+                .filter(isUsageOnly)
+                .map((t) => t.name),
+            [
+                ...["queue", "agent", "report", "cleanup"].flatMap((p) => [`worker-${p}/cpu`, `worker-${p}/memory`]),
+                "analytics/cpu",
+                "analytics/memory",
             ],
         );
     });

@@ -11,11 +11,8 @@ import {
     MEMORY_HISTOGRAM,
     perPodUsage,
     recommend,
-    requestSaving,
     VPA_RECOMMENDER,
 } from "../../../forecast/rightSizing";
-// Fargate's on-demand list prices (us-east-1), given here so the worked saving does not follow the defaults.
-const ON_DEMAND_USD = { cpuHour: 0.04048, gibHour: 0.004445 };
 import { rightSizingSection } from "../../../tools/forecast/rightSizingReport";
 
 const MiB = 2 ** 20;
@@ -99,7 +96,7 @@ describe("the recommender's target", () => {
     });
 });
 
-describe("one pod's usage and the saving", () => {
+describe("one pod's usage and the report's section", () => {
     test("the total over the pods the HPA asks for, within the bounds: 0.3 ÷ 1, 0.6 ÷ 3, (gap), 0.9 ÷ 4", () => {
         // Requests 50, 150, 100, 400 at 70 a pod: ceil → 1, 3, 2, 6 (capped at 4); the total's gap is skipped.
         const total = { start: 0, step: 300, values: Float64Array.from([0.3, 0.6, NaN, 0.9]) };
@@ -111,38 +108,46 @@ describe("one pod's usage and the saving", () => {
         assert.equal(r.meanPods, 8 / 3);
     });
 
-    test("250m/256Mi → 145m/250Mi on one pod: (0.105 × 0.04048 + 6/1024 × 0.004445) × 730 = 3.12180479296875 USD a month", () => {
-        near(
-            requestSaving({ cpuCores: 0.25, memoryBytes: 256 * MiB }, { cpuCores: 0.145, memoryBytes: 250 * MiB }, 1, ON_DEMAND_USD),
-            3.12180479296875,
-            1e-12,
-        );
-        // A 744-hour month (cost.hoursPerMonth): the same hourly saving over 744 hours.
-        near(
-            requestSaving({ cpuCores: 0.25, memoryBytes: 256 * MiB }, { cpuCores: 0.145, memoryBytes: 250 * MiB }, 1, ON_DEMAND_USD, 744),
-            (3.12180479296875 / 730) * 744,
-            1e-12,
-        );
-    });
-
     test("the report's section: declared → recommended (percentile), and why a workload has none", () => {
         const rec = { cpuPercentile: 0.126, memoryPercentile: 169 * MiB, cpuCores: 0.145, memoryBytes: 250 * MiB };
-        const lines = rightSizingSection([
-            { workload: "api", declared: { cpuCores: 0.25, memoryBytes: 256 * MiB }, recommended: rec, meanPods: 1, monthlySaving: 3.1218 },
-            {
-                workload: "worker-queue",
-                declared: { cpuCores: 0.25, memoryBytes: 256 * MiB },
-                meanPods: 0,
-                monthlySaving: 0,
-                note: "no usage",
-            },
-        ]);
+        const cost = {
+            currency: "EUR",
+            hoursPerMonth: 744,
+            prices: { onDemand: { vcpuHour: 0.04, gibHour: 0.005 }, spot: { vcpuHour: 0.01, gibHour: 0.002 } },
+        };
+        const lines = rightSizingSection(
+            [
+                {
+                    workload: "api",
+                    declared: { cpuCores: 0.25, memoryBytes: 256 * MiB },
+                    recommended: rec,
+                    meanPods: 1,
+                    monthlySaving: 3.1218,
+                },
+                {
+                    workload: "worker-queue",
+                    declared: { cpuCores: 0.25, memoryBytes: 256 * MiB },
+                    meanPods: 0,
+                    monthlySaving: 0,
+                    note: "no usage",
+                },
+            ],
+            cost,
+        );
         assert.equal(lines[0], "### Right-sizing");
+        assert.match(
+            lines[2],
+            / over 744 h: 0\.04 EUR\/vCPU-h and 0\.005 EUR\/GiB-h on demand, a spot pool's pods above its floor at 0\.01 and 0\.002\. /,
+        );
+        assert.equal(
+            lines[4],
+            "| workload | CPU declared → recommended (p90) | memory declared → recommended (p90 of daily peaks) | mean pods | saving EUR/month |",
+        );
         assert.deepEqual(lines.slice(-3), [
             "| api | 250m → 145m (126m) | 256Mi → 250Mi (169Mi) | 1.00 | 3.12 |",
             "| worker-queue | 250m | 256Mi | n/a | n/a: no usage |",
             "",
         ]);
-        assert.deepEqual(rightSizingSection([]), []);
+        assert.deepEqual(rightSizingSection([], cost), []);
     });
 });

@@ -2,7 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
-import { bandHeadroomPods, overprovisionPlan, priceHeadroom } from "../../../plan/overprovision";
+import { bandHeadroomPods, headroomVerdict, overprovisionPlan, priceHeadroom } from "../../../plan/overprovision";
 import { planStack } from "../../../plan/stack";
 import type { FloorSchedule } from "../../../forecast/schedule";
 
@@ -80,6 +80,18 @@ describe("overprovisionPlan", () => {
         );
     });
 
+    test("from the band only where the replay shows it pays: a verdict that does not pay declares none; the config's count still wins", () => {
+        const s = schedule([2, 6], [{ metric: "requests", lower: [0, 300], upper: [100, 500] }]);
+        const verdict = (pays: boolean) => ({ pods: 2, without: 1.2, with: pays ? 1.1 : 1.3, pays });
+        assert.equal(overprovisionPlan(prod({ enabled: true }), s, undefined, verdict(false)), undefined);
+        assert.equal(overprovisionPlan(prod({ enabled: true }), s, undefined, verdict(true))?.replicas, 2);
+        assert.equal(overprovisionPlan(prod({ enabled: true, pods: 4 }), s, undefined, verdict(false))?.replicas, 4);
+        // planStack passes the API's verdict.
+        const cfg = prod({ enabled: true });
+        assert.equal(planStack(cfg, "prod", { schedules: { api: s }, headroom: { api: verdict(false) } }).overprovision, undefined);
+        assert.equal(planStack(cfg, "prod", { schedules: { api: s }, headroom: { api: verdict(true) } }).overprovision?.replicas, 2);
+    });
+
     test("in a stack with spot the placeholders take the API's on-demand affinity", () => {
         const cfg = prod({ enabled: true }, { workers: { report: { capacity: "spot" } } });
         const p = planStack(cfg, "prod").overprovision;
@@ -116,5 +128,40 @@ describe("priceHeadroom", () => {
     test("a load the HPA keeps up with: the room is only cost", () => {
         // Without: 10 pods, every need ready (2, 2, 2, 3): 10 / 9. With 1: 14 / 9.
         assert.deepEqual(priceHeadroom(tr([2, 2, 2, 3]), floor, 1, 60), { without: 10 / 9, with: 14 / 9, pays: false });
+    });
+});
+
+describe("headroomVerdict", () => {
+    // Ticks at 0, 30, 60 and 90 min, replayed under a floor of 2; the hourly floors are 2 at hour
+    // 0 and 3 at hour 1 (2 after), raised 30 min (the lead) ahead of each hour and ready by it:
+    // floors 2, 3, 3, 2 at the ticks; ready floors 2, 2, 3, 3.
+    const tr = (need: number[]) => ({
+        time: Float64Array.from([0, 1800, 3600, 5400]),
+        replicas: Int32Array.from([2, 2, 3, 3]),
+        ready: Int32Array.from([2, 2, 2, 3]),
+        need: Float64Array.from(need),
+        oracleTicks: need.reduce((a, n) => a + Math.ceil(n), 0),
+    });
+    const hourly = [2, 3, ...Array.from({ length: 22 }, () => 2)];
+    // Highest floor 3, band 2..4 at its peak: 3 × (4 − 2) ÷ (2 × 4) = 0.75 → 1 pod.
+    const s = schedule([3], [{ metric: "requests", lower: [2], upper: [4] }]);
+
+    test("a burst the schedule is late for: 1 pod pays (16/11 → 14/11)", () => {
+        // Without: pods max(floor, replicas) 2 + 3 + 3 + 3 = 11; ready 2, 2, 3, 3 against need
+        // 2, 2, 3.5, 3: short 0.5; (11 + 10 × 0.5) / 11. With 1: pods 2 + 2 + 3 + 3 + 4 × 1 = 14, ready
+        // 3, 3, 4, 4 covers every need: 14 / 11.
+        assert.deepEqual(headroomVerdict(s, tr([2, 2, 3.5, 3]), hourly, 1800), { pods: 1, without: 16 / 11, with: 14 / 11, pays: true });
+    });
+
+    test("a load the schedule keeps up with: the room is only cost (11/10 → 14/10)", () => {
+        // need 2, 2, 3, 3: oracle 10; without: 11 pods, no shortfall.
+        assert.deepEqual(headroomVerdict(s, tr([2, 2, 3, 3]), hourly, 1800), { pods: 1, without: 11 / 10, with: 14 / 10, pays: false });
+    });
+
+    test("a band of no width asks for no pod: no verdict", () => {
+        assert.equal(
+            headroomVerdict(schedule([3], [{ metric: "requests", lower: [4], upper: [4] }]), tr([2, 2, 3, 3]), hourly, 1800),
+            undefined,
+        );
     });
 });

@@ -43,6 +43,19 @@ describe("the report's floor schedule", () => {
             "",
         ]);
     });
+    test("the band's headroom after the runs: the pods, the replay's weighted cost without and with, the verdict", () => {
+        const schedule = { start: START, stepSeconds: 3600, floors: [3], bands: [], minReplicas: 1 };
+        const tail = (pays: boolean) =>
+            scheduleSection(workload({ schedule, headroom: { pods: 2, without: 1.23456, with: pays ? 1.2 : 1.3, pays } })).slice(-2);
+        assert.deepEqual(tail(true), [
+            "- overprovisioning headroom: 2 placeholder pod(s) at the band's peak; the replay's weighted cost 1.2346 without, 1.2000 with: pays",
+            "",
+        ]);
+        assert.deepEqual(tail(false), [
+            "- overprovisioning headroom: 2 placeholder pod(s) at the band's peak; the replay's weighted cost 1.2346 without, 1.3000 with: does not pay (no placeholders from the band)",
+            "",
+        ]);
+    });
     test("no schedule: the step's reason, as it gives it (the backtest's class and numbers, or the stale export)", () => {
         const note =
             "api: the backtest (each of 6 days under the hourly floors of the others) costs 1.65 % more than the static floor 2 (backtest: scheduled 1.230 vs static 1.210 over 6 held-out days): the load's bursts do not come at the same hours from day to day; keeps the static floor 2";
