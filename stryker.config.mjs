@@ -75,6 +75,10 @@ export default {
         "forecast/ingest.ts",
         "forecast/dataTier.ts",
         "plan/dataTier.ts",
+        // Placement and cost (issue 17): the cost model, the node placement, the overprovisioning.
+        "plan/cost/*.ts",
+        "plan/placement.ts",
+        "plan/overprovision.ts",
         "lib/**/*.ts",
         "policies/rules/*.ts",
         "!policies/rules/index.ts",
