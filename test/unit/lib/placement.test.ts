@@ -85,7 +85,13 @@ describe("placeholders' affinity", () => {
     test("the API's affinity when given, and no affinity key otherwise", () => {
         const affinity = required("karpenter.sh/capacity-type", "on-demand");
         assert.deepEqual(placeholderDeployment({ ...args, affinity }).spec.template.spec?.affinity, affinity);
-        assert.equal("affinity" in placeholderDeployment(args).spec.template.spec!, false);
+        const d = placeholderDeployment(args);
+        assert.equal("affinity" in d.spec.template.spec!, false);
+        // The component's SDK class sets these itself: only the builder's own object shows them.
+        assert.deepEqual(
+            [d.apiVersion, d.kind, d.metadata.name, d.spec.replicas],
+            ["apps/v1", "Deployment", "sysmanage-overprovisioning", 2],
+        );
     });
 });
 
