@@ -50,6 +50,9 @@
 // - scheduleStep, `gain > SCHEDULE_MARGIN` to `>=`: differs only for a gain of exactly 0.001.
 // - lib/floorSchedule.ts piecewiseExpr, `j < values.length` (`true`, `<=`): values[length] is
 //   undefined, never equal to a run's value.
+// - plan/cost/price.ts floorAt, `n < item.atLeast.length` (`true`, `<=`): atLeast[length] is
+//   undefined and `undefined >= x` is false, which ends the loop as the bound does.
+// - floorAt, `item.atLeast[n] >= coverage - EPSILON` to `>`: differs only for a share exactly 1e-9 under the coverage.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

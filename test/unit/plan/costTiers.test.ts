@@ -104,7 +104,9 @@ describe("amounts to the cent, sums of the unrounded amounts", () => {
             name: "worker-queue",
             risk: { current: { replicasAtLeast: [1, 1, 1] }, proposed: { replicasAtLeast: [1, 1, 1] } },
         } as unknown as WorkloadForecast;
-        for (const workloads of [[empty], [other], []]) {
+        // A workload the forecast could not replay has no risk.
+        const unreplayed = { name: "api" } as unknown as WorkloadForecast;
+        for (const workloads of [[empty], [other], [unreplayed], []]) {
             const cost = stackCost({ stack: "dev", configured: c, final: c, forecast: { workloads } });
             assert.deepEqual(cost.tiers.api, { now: 18.72, proposed: 18.72 });
             assert.deepEqual(cost.reserved.floors[0], { name: "api", tier: "api", replicas: 1, vcpu: 0.5, gib: 1 });
