@@ -53,6 +53,13 @@
 // - plan/cost/price.ts floorAt, `n < item.atLeast.length` (`true`, `<=`): atLeast[length] is
 //   undefined and `undefined >= x` is false, which ends the loop as the bound does.
 // - floorAt, `item.atLeast[n] >= coverage - EPSILON` to `>`: differs only for a share exactly 1e-9 under the coverage.
+// - lib/sharding/hash.ts bucketOf, `update(key, "utf8")` to `""`: an empty encoding is Node's default, UTF-8.
+// - lib/sharding/map.ts rebalance, `if (counts.has(o))` made true: counts of shards outside the new
+//   list are never read (the shares go to the listed shards).
+// - sameAssignment, `r.from === b[i].from` or `r.to === b[i].to` made true (2 mutants): both maps
+//   cover 0..buckets with contiguous ranges, so equal counts and equal ends imply equal starts, and back.
+// - lib/sharding/nextMap.ts nextShardMap, `if (next.version === prev.version) return prev` made
+//   false: rebalance returns `prev` itself then, which moves nothing and adds no shard, so it is returned.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
