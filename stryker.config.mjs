@@ -56,8 +56,8 @@
 // - lib/sharding/hash.ts bucketOf, `update(key, "utf8")` to `""`: an empty encoding is Node's default, UTF-8.
 // - lib/sharding/map.ts rebalance, `if (counts.has(o))` made true: counts of shards outside the new
 //   list are never read (the shares go to the listed shards).
-// - sameAssignment, `r.from === b[i].from` or `r.to === b[i].to` made true (2 mutants): both maps
-//   cover 0..buckets with contiguous ranges, so equal counts and equal ends imply equal starts, and back.
+// - sameAssignment, `r.to === b[i].to` made true: a sound map covers 0..buckets with contiguous
+//   ranges (the plan refuses an unsound deployed map first), so equal counts and starts imply equal ends.
 // - lib/sharding/nextMap.ts nextShardMap, `if (next.version === prev.version) return prev` made
 //   false: rebalance returns `prev` itself then, which moves nothing and adds no shard, so it is returned.
 /* global process */

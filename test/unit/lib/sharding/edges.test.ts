@@ -6,22 +6,12 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bucketMoves, rebalance, type ShardMap } from "../../../../lib/sharding/map";
 import { nextShardMap } from "../../../../lib/sharding/nextMap";
-
-const TWO: ShardMap = {
-    version: 1,
-    hash: "sha256-be32-mod",
-    buckets: 1024,
-    shards: ["a", "b"],
-    ranges: [
-        { from: 0, to: 512, shard: "a" },
-        { from: 512, to: 1024, shard: "b" },
-    ],
-};
+import { S0 as a, S1 as b, S2 as c, TWO } from "../../../support/shardMap";
 
 describe("rebalance refuses what the first map refuses", () => {
     test("no shards, and a name twice", () => {
         assert.throws(() => rebalance(TWO, []), { message: "a shard map needs 1 to 1024 shards, got 0" });
-        assert.throws(() => rebalance(TWO, ["a", "c", "c"]), { message: "shard names repeat: a, c, c" });
+        assert.throws(() => rebalance(TWO, [a, c, c]), { message: `shard names repeat: ${a}, ${c}, ${c}` });
     });
 });
 
@@ -30,13 +20,39 @@ describe("uneven maps", () => {
         const uneven: ShardMap = {
             ...TWO,
             ranges: [
-                { from: 0, to: 600, shard: "a" },
-                { from: 600, to: 1024, shard: "b" },
+                { from: 0, to: 600, shard: a },
+                { from: 600, to: 1024, shard: b },
             ],
         };
-        const next = rebalance(uneven, ["a", "b"]);
+        const next = rebalance(uneven, [a, b]);
         assert.deepEqual([next.version, next.ranges], [2, TWO.ranges]);
-        assert.deepEqual(bucketMoves(uneven, next), [{ from: "a", to: "b", buckets: 88, ranges: [{ from: 512, to: 600, shard: "b" }] }]);
+        assert.deepEqual(bucketMoves(uneven, next), [{ from: a, to: b, buckets: 88, ranges: [{ from: 512, to: 600, shard: b }] }]);
+    });
+});
+
+describe("a listed shard holding nothing", () => {
+    test("a: 0..341 and 683..1023, b: 342..682, c: none; c takes a's excess 683..1023, one range for another at the same edges", () => {
+        const prev: ShardMap = {
+            ...TWO,
+            shards: [a, b, c],
+            ranges: [
+                { from: 0, to: 342, shard: a },
+                { from: 342, to: 683, shard: b },
+                { from: 683, to: 1024, shard: a },
+            ],
+        };
+        const next = rebalance(prev, [a, b, c]);
+        assert.deepEqual(
+            [next.version, next.ranges],
+            [
+                2,
+                [
+                    { from: 0, to: 342, shard: a },
+                    { from: 342, to: 683, shard: b },
+                    { from: 683, to: 1024, shard: c },
+                ],
+            ],
+        );
     });
 });
 
@@ -45,14 +61,13 @@ describe("nextShardMap names every undeclared shard", () => {
         assert.throws(
             () =>
                 nextShardMap({
-                    declared: ["a", "b", "c", "d"],
-                    mapShards: ["a", "b", "c", "d"],
+                    declared: [a, b, c, "d"],
+                    mapShards: [a, b, c, "d"],
                     approvedVersion: 2,
-                    deployed: { map: TWO, shards: ["a", "b"] },
+                    deployed: { map: TWO, shards: [a, b] },
                 }),
             {
-                message:
-                    "sharding.mapShards (4) puts buckets on c, d, which the last update did not declare: declare the cluster first (sharding.shards: 4, sharding.mapShards: 2), copy its buckets, then switch the map in a later update",
+                message: `sharding.mapShards (4) puts buckets on ${c}, d, which the last update did not declare: declare the cluster first (sharding.shards: 4, sharding.mapShards: 2), copy its buckets, then switch the map in a later update`,
             },
         );
     });
