@@ -50,6 +50,16 @@
 // - scheduleStep, `gain > SCHEDULE_MARGIN` to `>=`: differs only for a gain of exactly 0.001.
 // - lib/floorSchedule.ts piecewiseExpr, `j < values.length` (`true`, `<=`): values[length] is
 //   undefined, never equal to a run's value.
+// - plan/cost/price.ts floorAt, `n < item.atLeast.length` (`true`, `<=`): atLeast[length] is
+//   undefined and `undefined >= x` is false, which ends the loop as the bound does.
+// - floorAt, `item.atLeast[n] >= coverage - EPSILON` to `>`: differs only for a share exactly 1e-9 under the coverage.
+// - lib/sharding/hash.ts bucketOf, `update(key, "utf8")` to `""`: an empty encoding is Node's default, UTF-8.
+// - lib/sharding/map.ts rebalance, `if (counts.has(o))` made true: counts of shards outside the new
+//   list are never read (the shares go to the listed shards).
+// - sameAssignment, `r.to === b[i].to` made true: a sound map covers 0..buckets with contiguous
+//   ranges (the plan refuses an unsound deployed map first), so equal counts and starts imply equal ends.
+// - lib/sharding/nextMap.ts nextShardMap, `if (next.version === prev.version) return prev` made
+//   false: rebalance returns `prev` itself then, which moves nothing and adds no shard, so it is returned.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
@@ -75,6 +85,10 @@ export default {
         "forecast/ingest.ts",
         "forecast/dataTier.ts",
         "plan/dataTier.ts",
+        // Placement and cost (issue 17): the cost model, the node placement, the overprovisioning.
+        "plan/cost/*.ts",
+        "plan/placement.ts",
+        "plan/overprovision.ts",
         "lib/**/*.ts",
         "policies/rules/*.ts",
         "!policies/rules/index.ts",

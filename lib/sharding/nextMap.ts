@@ -26,6 +26,7 @@ export interface NextMapInputs {
 /** The map to publish, or a ShardMapChangeError saying why this update may not publish it. */
 export function nextShardMap(i: NextMapInputs): ShardMap | undefined {
     const prev = i.deployed?.map;
+    // Stryker disable next-line ArrayDeclaration: `removed` is read only when there is a deployed map.
     const removed = prev ? prev.shards.filter((s) => !i.declared.includes(s)) : [];
     if (prev && removed.length)
         throw new ShardMapChangeError(
@@ -35,6 +36,7 @@ export function nextShardMap(i: NextMapInputs): ShardMap | undefined {
     if (!prev) return initialMap(i.mapShards);
     const next = rebalance(prev, i.mapShards);
     if (next.version === prev.version) return prev;
+    // Stryker disable next-line OptionalChaining,ArrayDeclaration: a deployed map comes with `deployed`, whose `shards` the type requires.
     const deployed = i.deployed?.shards ?? [];
     const fresh = next.shards.filter((s) => !prev.shards.includes(s) && !deployed.includes(s));
     if (fresh.length)

@@ -129,6 +129,21 @@ describe("priceHeadroom", () => {
         // Without: 10 pods, every need ready (2, 2, 2, 3): 10 / 9. With 1: 14 / 9.
         assert.deepEqual(priceHeadroom(tr([2, 2, 2, 3]), floor, 1, 60), { without: 10 / 9, with: 14 / 9, pays: false });
     });
+
+    test("a burst beyond the room: the shortfall left is charged ×10", () => {
+        // Without: pods 2+2+3+3 = 10, ready 2, 2, 2, 3 against 2, 5, 3, 3: short 3 + 1 = 4: (10 + 40) / 13.
+        // With 1: pods 3+3+4+4 = 14, ready 3 at every tick: short 2 at tick 1: (14 + 20) / 13.
+        assert.deepEqual(priceHeadroom(tr([2, 5, 3, 3]), floor, 1, 60), { without: 50 / 13, with: 34 / 13, pays: true });
+    });
+
+    test("no placeholders cost the same, which does not pay", () => {
+        // 10 pods, short 0.5 at tick 1 and 1 at tick 2: (10 + 15) / 11 both ways.
+        assert.deepEqual(priceHeadroom(tr([2, 2.5, 3, 3]), floor, 0, 60), { without: 25 / 11, with: 25 / 11, pays: false });
+    });
+
+    test("a replay without load prices nothing", () => {
+        assert.deepEqual(priceHeadroom(tr([0, 0, 0, 0]), floor, 1, 60), { without: 0, with: 0, pays: false });
+    });
 });
 
 describe("headroomVerdict", () => {
