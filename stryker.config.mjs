@@ -50,6 +50,24 @@
 // - scheduleStep, `gain > SCHEDULE_MARGIN` to `>=`: differs only for a gain of exactly 0.001.
 // - lib/floorSchedule.ts piecewiseExpr, `j < values.length` (`true`, `<=`): values[length] is
 //   undefined, never equal to a run's value.
+// - forecast/simulator.ts constructor, fixed bounds' `from: -Infinity` to `+Infinity`: a single segment's
+//   `from` is never read (boundsAt and quietSpan read the next segment's).
+// - propose, `syncEvery === 1 ? loads[i][bucket] : syncLoad(i, k)` made false: with syncEvery 1 syncLoad
+//   reads the same bucket.
+// - propose, `if (r > proposal)` to `>=`: assigns the same value.
+// - propose, `proposal < 0 ? current : proposal` made false: -1 (every metric missing) is never used: the
+//   sync keeps the count, the constructor's max(minReplicas, -1) is max(minReplicas, 0), -1 > max is 0 > max.
+// - quietSpan, `rec > current && current === b.maxReplicas` to `rec >= current`: rec === current is the first case.
+// - quietSpan, `if (until !== Infinity)` made true: min(last, Infinity) is last.
+// - quietSpan, `if (last <= k)` to `<`: at last === k the span is 1 either way (the newest entries retimed
+//   to their own time).
+// - limited, `rec > current` to `>=`, and `rec < current` made true or `<=` (3 mutants): at rec === current
+//   both branches return current (the sync has put current within the bounds before).
+// - scale, `desired > current` to `>=`: scale is called only when desired !== current.
+// - policies/rules/wlPriorityOrder.ts tieredPods, `?? ""` to another string: COMPONENT_TIER has a key for
+//   neither, a pod without the component label has no tier either way.
+// - checkOrder, `h !== undefined && l !== undefined && h <= l`: the guard made true, `||`, or either
+//   operand true (4 mutants): `undefined <= n` and `n <= undefined` are false, as the guard makes them.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
