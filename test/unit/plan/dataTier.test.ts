@@ -210,7 +210,7 @@ describe("read poolers without replicas, or reaching any instance", () => {
             pg.poolers.map((p) => p.name),
             ["sysmanage-pg-pooler-rw", "sysmanage-pg-pooler-ro"],
         );
-        assert.equal(pg.analytics, undefined);
+        assert.deepEqual([pg.main.name, pg.analytics], ["sysmanage-pg", undefined]);
     });
 });
 
@@ -256,6 +256,12 @@ describe("shards", () => {
             [["sysmanage_write"], ["sysmanage_write"]],
         );
         assert.equal(pg.shards[0].privileges.database, "sysmanage");
+    });
+
+    test("a shard's memory that cannot hold its connections is refused under the shard's own key", () => {
+        assert.throws(() => plan({ sharding: { shards: 1, postgres: { memory: "512Mi" } } }), {
+            message: /^sharding\.postgres\.memory \(512Mi\) cannot hold the worst case of /,
+        });
     });
 
     test("a shard sized by postgres.* where sharding.postgres leaves it empty; instances when given", () => {
