@@ -258,9 +258,14 @@ describe("shards", () => {
         assert.equal(pg.shards[0].privileges.database, "sysmanage");
     });
 
-    test("a shard's memory that cannot hold its connections is refused under the shard's own key", () => {
+    test("a shard's memory that cannot hold its connections is refused under the shard's own key, the connections under postgres.*", () => {
         assert.throws(() => plan({ sharding: { shards: 1, postgres: { memory: "512Mi" } } }), {
-            message: /^sharding\.postgres\.memory \(512Mi\) cannot hold the worst case of /,
+            message: /^sharding\.postgres\.memory \(512Mi\) cannot hold the worst case of postgres\.maxConnections \(200\) /,
+        });
+        // The advice names keys that exist: a shard's connections and query nodes are postgres.*'s.
+        assert.throws(() => plan({ sharding: { shards: 1, postgres: { memory: "512Mi" } } }), {
+            message:
+                /raise sharding\.postgres\.memory, or lower postgres\.maxConnections, postgres\.headroomConnections, pooler\.activeBackendsPerCpu or postgres\.queryMemoryNodes$/,
         });
     });
 
