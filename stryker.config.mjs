@@ -68,6 +68,8 @@
 //   neither, a pod without the component label has no tier either way.
 // - checkOrder, `h !== undefined && l !== undefined && h <= l`: the guard made true, `||`, or either
 //   operand true (4 mutants): `undefined <= n` and `n <= undefined` are false, as the guard makes them.
+// - checkOrder, `op !== undefined && batch !== undefined && op >= batch` (the same 4 mutants): `>=` with
+//   undefined is false.
 // - plan/dataTier.ts readAnyInstance, `pools.find((p) => p.pooler === read.name)` made true or `!==`: one
 //   sizePools call gives every pooler of its target the same pool, so the write pooler's is the read one's.
 /* global process */

@@ -295,6 +295,8 @@ describe("the data tier dashboard, panel by panel", () => {
     });
 
     test("the cluster state: a stat, 1 ok in green and 0 fail in red, the last value, the background colored", () => {
+        // Rows at y 0, 9 and 18; Redis: two 12-wide panels, then evictions wrap to y 27 and the 6-wide, 4-high stat fits beside it.
+        assert.deepEqual(panels(d)[6].gridPos, { x: 12, y: 27, w: 6, h: 4 });
         const { id: _, gridPos: __, targets: ___, title: ____, description: _____, ...stat } = panels(d)[6];
         assert.deepEqual(stat, {
             type: "stat",
