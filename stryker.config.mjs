@@ -64,6 +64,12 @@
 // - limited, `rec > current` to `>=`, and `rec < current` made true or `<=` (3 mutants): at rec === current
 //   both branches return current (the sync has put current within the bounds before).
 // - scale, `desired > current` to `>=`: scale is called only when desired !== current.
+// - scale, `this.downs.filter((e) => e.t > since)` left out or `>=`: pruning only; changeInPeriod counts
+//   e.t > now - period, and since = t - maxPeriod is never later than that.
+// - score, `o > oracle`, `need > needMax`, `need - ready > short` to `>=`: assign the same value.
+// - score, `need > ready + 1e-9` to `>=`: differs only for a need exactly 1e-9 above ready.
+// - score, the trajectory's `j < span` to `<=`: the extra entry at index ticks is the next scored tick's
+//   (overwritten) or past the subarray the result keeps.
 // - policies/rules/wlPriorityOrder.ts tieredPods, `?? ""` to another string: COMPONENT_TIER has a key for
 //   neither, a pod without the component label has no tier either way.
 // - checkOrder, `h !== undefined && l !== undefined && h <= l`: the guard made true, `||`, or either

@@ -75,3 +75,47 @@ describe("fast-forward on worked examples", () => {
         assert.deepEqual([r.steps, r.scaleEvents, r.ticks], [8, [], 32]);
     });
 });
+
+describe("scale events and the score on worked examples", () => {
+    test("Pods 4 per 60 s: the scale-up of 15 s counts only its own 2 pods, so 3 → 5 is allowed", () => {
+        // 1 → 3 at 0 s (150: 3 pods), then 500 wants 10: within 60 s of 0 s the start is 3 − 2 = 1,
+        // 1 + 4 = 5. At 60 s the 0 s event leaves the period (start 5 − 2 = 3: 7), at 75 s the 15 s
+        // one (7 − 2 = 5: 9); at 90 and 105 s the events of 60 and 75 s hold 9; at 120 s 9 − 2 + 4 = 11, max 10.
+        const scaleUp = { stabilizationWindowSeconds: 0, policies: [{ type: "Pods", value: 4, periodSeconds: 60 }] };
+        const r = replay(input(15, [150, ...fill(11, 500)], { initialReplicas: 1, behavior: { scaleUp } }));
+        assert.deepEqual(r.scaleEvents, [
+            { t: 0, from: 1, to: 3 },
+            { t: 15, from: 3, to: 5 },
+            { t: 60, from: 5, to: 7 },
+            { t: 75, from: 7, to: 9 },
+            { t: 120, from: 9, to: 10 },
+        ]);
+    });
+
+    test("a batch removed before it is ready leaves no trace: a second scale-down removes ready pods", () => {
+        // 4 ready; 400 at 15 s: 4 → 8 (4 pending until 75 s); 200 at 30 s: 8 → 4, the 4 pending go;
+        // 100 at 45 s: 4 → 2 from the ready ones (no pending batch left to take from).
+        const down = { scaleDown: { stabilizationWindowSeconds: 0 } };
+        const r = replay(input(15, [200, 400, 200, 100, 100], { initialReplicas: 4, behavior: down }));
+        assert.deepEqual(r.scaleEvents, [
+            { t: 15, from: 4, to: 8 },
+            { t: 30, from: 8, to: 4 },
+            { t: 45, from: 4, to: 2 },
+        ]);
+    });
+
+    test("two metrics: the oracle, the need and the shortfall are the larger metric's, whichever comes first", () => {
+        // At most 2 pods, all ready. rps 400: oracle 8, need 4, short 2; jobs 300: oracle 6, need 3, short 1.
+        const metric = (name: string, x: number) => ({ name, load: fill(4, x), capacityPerPod: 100, targetUtilization: 0.5 });
+        const r = replay({
+            ...input(15, []),
+            metrics: [metric("rps", 400), metric("jobs", 300)],
+            bounds: { minReplicas: 1, maxReplicas: 2 },
+            initialReplicas: 2,
+            recordTrajectory: true,
+        });
+        // 2 pods against an oracle of 8; 2 pods short of 4.
+        assert.deepEqual([r.ratioToOracle, r.shortfallRatio, r.underProvisionedFraction, r.capHitFraction], [0.25, 0.25, 1, 1]);
+        assert.deepEqual(Array.from(r.trajectory!.need), [4, 4, 4, 4]);
+    });
+});
