@@ -148,18 +148,17 @@ describe("the main cluster, its replicas and the analytics replica cluster", () 
 });
 
 describe("read poolers without replicas, or reaching any instance", () => {
+    /** -rw (2 pods) and -r (3) on the primary: ⌊167 / 5⌋ = 33, ⌈5 / 5⌉ = 1 a pod: max_db 2, 10 for 5 pods. */
+    const SHARED_PRIMARY = {
+        target: "sysmanage-pg primary",
+        maxConnections: 200,
+        available: 167,
+        used: 10,
+        pools: [pool("sysmanage-pg-pooler-rw", 2, 1, 1, 1), pool("sysmanage-pg-pooler-r", 2, 1, 1, 1)],
+    };
     test("no replicas: the read pooler is -r on the primary, sharing its budget with -rw (5 pods)", () => {
         const pg = plan({ postgres: { replicas: 0 } }).postgres!;
-        // ⌊167 / 5⌋ = 33, ⌈5 / 5⌉ = 1 a pod: max_db 2, 10 for 5 pods.
-        assert.deepEqual(pg.budgets.slice(0, 1), [
-            {
-                target: "sysmanage-pg primary",
-                maxConnections: 200,
-                available: 167,
-                used: 10,
-                pools: [pool("sysmanage-pg-pooler-rw", 2, 1, 1, 1), pool("sysmanage-pg-pooler-r", 2, 1, 1, 1)],
-            },
-        ]);
+        assert.deepEqual(pg.budgets.slice(0, 1), [SHARED_PRIMARY]);
         assert.deepEqual(pg.budgets.length, 2);
         assert.deepEqual(
             pg.poolers.slice(0, 2).map((p) => [p.name, p.type]),
@@ -175,13 +174,7 @@ describe("read poolers without replicas, or reaching any instance", () => {
         const pg = plan({ pooler: { readFallback: "primary" } }).postgres!;
         // On a replica: share min(2, ⌊167 / 3⌋) = 2, ⌈5 / 3⌉ = 2: default min(1, 2 − 1, 2) = 1, max_db 2, 6 for 3 pods.
         assert.deepEqual(pg.budgets.slice(0, 2), [
-            {
-                target: "sysmanage-pg primary",
-                maxConnections: 200,
-                available: 167,
-                used: 10,
-                pools: [pool("sysmanage-pg-pooler-rw", 2, 1, 1, 1), pool("sysmanage-pg-pooler-r", 2, 1, 1, 1)],
-            },
+            SHARED_PRIMARY,
             {
                 target: "sysmanage-pg replica",
                 maxConnections: 200,
