@@ -74,6 +74,23 @@ describe("fast-forward on worked examples", () => {
         const r = replay(input(60, fill(8, 100), { behavior: { scaleDown: { stabilizationWindowSeconds: 0 } } }));
         assert.deepEqual([r.steps, r.scaleEvents, r.ticks], [8, [], 32]);
     });
+
+    test("held at minReplicas by a lower proposal: one step per bucket, whatever the down window holds", () => {
+        // 50 wants 1 pod, min 2: the recommendation 1 is clamped back to 2 at every sync.
+        const r = replay(
+            input(60, fill(8, 50), {
+                bounds: { minReplicas: 2, maxReplicas: 10 },
+                behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+            }),
+        );
+        assert.deepEqual([r.steps, r.scaleEvents, r.finalReplicas], [8, [], 2]);
+    });
+
+    test("buckets of 40 s are not a whole number of 15 s ticks: no fast-forward, every tick a step", () => {
+        // 3 buckets: ⌊120 / 15⌋ = 8 ticks.
+        const r = replay(input(40, fill(3, 100)));
+        assert.deepEqual([r.steps, r.ticks, r.scaleEvents], [8, 8, []]);
+    });
 });
 
 describe("scale events and the score on worked examples", () => {
