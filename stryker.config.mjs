@@ -68,6 +68,10 @@
 //   e.t > now - period, and since = t - maxPeriod is never later than that.
 // - score, `o > oracle`, `need > needMax`, `need - ready > short` to `>=`: assign the same value.
 // - score, `need > ready + 1e-9` to `>=`: differs only for a need exactly 1e-9 above ready.
+// - RecommendationWindow.push, `key[...] >= k` to `>`: an equal older entry kept behind the new one changes
+//   neither the window's lowest nor holdsUntil's newest entry at or short of the count.
+// - HpaReplay, `ups`/`downs` starting as `["Stryker was here"]`: a string's `t` is undefined, never counted
+//   by changeInPeriod (undefined > x is false) and pruned at the first scale.
 // - score, the trajectory's `j < span` to `<=`: the extra entry at index ticks is the next scored tick's
 //   (overwritten) or past the subarray the result keeps.
 // - policies/rules/wlPriorityOrder.ts tieredPods, `?? ""` to another string: COMPONENT_TIER has a key for
