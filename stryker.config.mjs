@@ -60,6 +60,38 @@
 //   ranges (the plan refuses an unsound deployed map first), so equal counts and starts imply equal ends.
 // - lib/sharding/nextMap.ts nextShardMap, `if (next.version === prev.version) return prev` made
 //   false: rebalance returns `prev` itself then, which moves nothing and adds no shard, so it is returned.
+// - forecast/simulator.ts constructor, fixed bounds' `from: -Infinity` to `+Infinity`: a single segment's
+//   `from` is never read (boundsAt and quietSpan read the next segment's).
+// - propose, `syncEvery === 1 ? loads[i][bucket] : syncLoad(i, k)` made false: with syncEvery 1 syncLoad
+//   reads the same bucket.
+// - propose, `if (r > proposal)` to `>=`: assigns the same value.
+// - propose, `proposal < 0 ? current : proposal` made false: -1 (every metric missing) is never used: the
+//   sync keeps the count, the constructor's max(minReplicas, -1) is max(minReplicas, 0), -1 > max is 0 > max.
+// - quietSpan, `rec > current && current === b.maxReplicas` to `rec >= current`: rec === current is the first case.
+// - quietSpan, `if (until !== Infinity)` made true: min(last, Infinity) is last.
+// - quietSpan, `if (last <= k)` to `<`: at last === k the span is 1 either way (the newest entries retimed
+//   to their own time).
+// - limited, `rec > current` to `>=`, and `rec < current` made true or `<=` (3 mutants): at rec === current
+//   both branches return current (the sync has put current within the bounds before).
+// - scale, `desired > current` to `>=`: scale is called only when desired !== current.
+// - scale, `this.downs.filter((e) => e.t > since)` left out or `>=`: pruning only; changeInPeriod counts
+//   e.t > now - period, and since = t - maxPeriod is never later than that.
+// - score, `o > oracle`, `need > needMax`, `need - ready > short` to `>=`: assign the same value.
+// - score, `need > ready + 1e-9` to `>=`: differs only for a need exactly 1e-9 above ready.
+// - RecommendationWindow.push, `key[...] >= k` to `>`: an equal older entry kept behind the new one changes
+//   neither the window's lowest nor holdsUntil's newest entry at or short of the count.
+// - HpaReplay, `ups`/`downs` starting as `["Stryker was here"]`: a string's `t` is undefined, never counted
+//   by changeInPeriod (undefined > x is false) and pruned at the first scale.
+// - score, the trajectory's `j < span` to `<=`: the extra entry at index ticks is the next scored tick's
+//   (overwritten) or past the subarray the result keeps.
+// - policies/rules/wlPriorityOrder.ts tieredPods, `?? ""` to another string: COMPONENT_TIER has a key for
+//   neither, a pod without the component label has no tier either way.
+// - checkOrder, `h !== undefined && l !== undefined && h <= l`: the guard made true, `||`, or either
+//   operand true (4 mutants): `undefined <= n` and `n <= undefined` are false, as the guard makes them.
+// - checkOrder, `op !== undefined && batch !== undefined && op >= batch` (the same 4 mutants): `>=` with
+//   undefined is false.
+// - plan/dataTier.ts readAnyInstance, `pools.find((p) => p.pooler === read.name)` made true or `!==`: one
+//   sizePools call gives every pooler of its target the same pool, so the write pooler's is the read one's.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

@@ -415,6 +415,7 @@ class HpaReplay extends ReplayPlan {
     /** What metric `i` reports at the sync of tick `k`: the mean of its buckets over the sync period. */
     private syncLoad(i: number, k: number): number {
         const load = this.loads[i];
+        // Stryker disable next-line ArithmeticOperator: propose calls syncLoad only when syncEvery > 1 (it reads the bucket itself), so this return is never reached.
         if (this.syncEvery === 1) return load[Math.floor((k * this.dt) / this.step)];
         let s = 0;
         let n = 0;

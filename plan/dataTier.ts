@@ -291,6 +291,8 @@ function oltpSizing(
         activeBackends: activeOn(c, budgets, cluster),
         nodesPerQuery: pg.queryMemoryNodes,
         configKey,
+        // A shard's connections and query nodes are postgres.*'s, not keys of sharding.postgres.
+        connectionsKey: "postgres",
     };
 }
 

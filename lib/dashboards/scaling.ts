@@ -88,6 +88,7 @@ function hpaMetricPanel(ns: string, metric: string, views: readonly ScaledWorklo
         spec: {
             title: `HPA metric vs target: ${metric}`,
             description: `What the HPA of ${of.map((x) => x.workload).join(", ")} reads (the adapter's rule, or the requests' utilization) and its target from the plan. Above the target the HPA scales out.`,
+            // Stryker disable next-line StringLiteral,OptionalChaining: a panel exists only for a metric some workload has, so of[0] is always there.
             unit: of[0]?.view.unit ?? "short",
             queries: [
                 { expr: perWorkload(of.map((x) => ({ workload: x.workload, expr: x.view.current }))), legend: "current" },

@@ -34,6 +34,11 @@ export interface PostgresSizing {
     readonly nodesPerQuery: number;
     /** The config section the sizing comes from (`postgres`, `postgres.analytics`), for the refusal. */
     readonly configKey: string;
+    /**
+     * The section of maxConnections and queryMemoryNodes when not `configKey`'s: a shard's memory is
+     * `sharding.postgres.memory`, its connections and query nodes `postgres.*`'s.
+     */
+    readonly connectionsKey?: string;
 }
 
 const MB = 2 ** 20;
@@ -185,11 +190,12 @@ function fittingWorkMem(s: PostgresSizing, params: Record<string, string>): numb
     const fits = Math.floor(postgresMemoryModel(input).maxWorkMem / MB) * MB;
     if (fits < MIN_WORK_MEM) {
         const k = s.configKey;
+        const ck = s.connectionsKey ?? k;
         const atMin = postgresMemoryModel({ ...input, parameters: { ...params, work_mem: mb(MIN_WORK_MEM) } });
         throw new PostgresMemoryError(
-            `${k}.memory (${s.memory}) cannot hold the worst case of ${k}.maxConnections (${s.maxConnections}) even at work_mem ${mb(MIN_WORK_MEM)}: ` +
+            `${k}.memory (${s.memory}) cannot hold the worst case of ${ck}.maxConnections (${s.maxConnections}) even at work_mem ${mb(MIN_WORK_MEM)}: ` +
                 `${postgresMemoryText(input, atMin)} > ${Math.round(atMin.budget / MB)} MiB (${s.memory} less ${PG_MEMORY_HEADROOM * 100} % headroom); ` +
-                `raise ${k}.memory, or lower ${k}.maxConnections, postgres.headroomConnections, pooler.activeBackendsPerCpu or ${k}.queryMemoryNodes`,
+                `raise ${k}.memory, or lower ${ck}.maxConnections, postgres.headroomConnections, pooler.activeBackendsPerCpu or ${ck}.queryMemoryNodes`,
         );
     }
     return Math.min(MAX_WORK_MEM[s.profile], fits);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { wlPriorityOrder } from "../../../policies/rules";
 import { PRIORITY_CLASSES, PRIORITY_TIERS } from "../../../policies/contract";
 import { UNKNOWN } from "../../../policies/lib/unknown";
-import { fixture, messages, mutated, PACK_CONFIG } from "../../support/policy";
+import { fixture, messages, mutated, PACK_CONFIG, published, type Fixture } from "../../support/policy";
 
 const without = (name: string) => fixture().filter((f) => f.name !== name);
 const DATA_FIX = "set sysmanage-data, the data tier's class.";
@@ -75,6 +75,79 @@ describe("wl-priority-order", () => {
                 "the stack declares no PriorityClass tenant-critical for its API pods; declare it (lib/priorityClasses.ts), or the API server refuses the pods.",
             ],
         );
+    });
+});
+
+/** A Deployment of component `component` (the api Deployment renamed), with class `pc` (none when undefined). */
+function workload(name: string, component: string, pc: string | undefined): Fixture {
+    const f = structuredClone(fixture().find((x) => x.name === "api-deployment")!);
+    f.name = `${name}-deployment`;
+    f.inputs.metadata = { ...f.inputs.metadata, name };
+    for (const l of [f.inputs.metadata.labels, f.inputs.spec.template.metadata.labels]) l["app.kubernetes.io/component"] = component;
+    f.inputs.spec.template.spec.priorityClassName = pc;
+    return f;
+}
+
+describe("wl-priority-order: each tier and pods outside the tiers", () => {
+    it("the data tier below the workers (the API still above them)", async () => {
+        const f = mutated("priority-data", (i) => (i.value = 400000));
+        assert.deepEqual(await messages(wlPriorityOrder, f), [
+            "PriorityClass sysmanage-data (400000, the data tier's) is not above sysmanage-workers (500000, the workers tier's); raise sysmanage-data or lower sysmanage-workers (policies/contract/scheduling.ts).",
+        ]);
+    });
+
+    it("a worker pod and an analytics pod with the API's class", async () => {
+        const f = [...mutated("analytics-deployment", (i) => (i.spec.template.spec.priorityClassName = "sysmanage-api"))];
+        f.push(workload("worker", "worker", "sysmanage-api"));
+        assert.deepEqual(await messages(wlPriorityOrder, f), [
+            "pods of Deployment app/analytics: analytics/batch pods run with priorityClassName sysmanage-api; set sysmanage-batch, the batch tier's class.",
+            "pods of Deployment app/worker: worker pods run with priorityClassName sysmanage-api; set sysmanage-workers, the workers tier's class.",
+        ]);
+    });
+
+    it("a pod of no tier (component tooling, no class) is not checked", async () => {
+        assert.deepEqual(await messages(wlPriorityOrder, [...fixture(), workload("tooling", "tooling", undefined)]), []);
+    });
+
+    it("a pod template without a spec has no priorityClassName", async () => {
+        const f = mutated("api-deployment", (i) => delete i.spec.template.spec);
+        assert.deepEqual(await messages(wlPriorityOrder, f), [
+            "pods of Deployment app/api: API pods run with no priorityClassName; set sysmanage-api, the api tier's class.",
+        ]);
+    });
+
+    it("a PriorityClass of another API version, or with a string value, is not the tier's", async () => {
+        // Counted, either would put the workers above the API, or the data tier below the workers.
+        const f = mutated("priority-workers", (i, x) => {
+            x.type = "kubernetes:scheduling.k8s.io/v1beta1:PriorityClass";
+            i.apiVersion = "scheduling.k8s.io/v1beta1";
+            i.value = 950000;
+        });
+        assert.deepEqual(await messages(wlPriorityOrder, f), []);
+        const g = mutated("priority-data", (i) => (i.value = "1"));
+        assert.deepEqual(await messages(wlPriorityOrder, g), []);
+    });
+});
+
+describe("wl-priority-order: what the pack publishes", () => {
+    it("its name, level, severity, remediation, the catalogue's description and its config schema", () => {
+        assert.deepEqual(published(wlPriorityOrder), {
+            name: "wl-priority-order",
+            enforcementLevel: "mandatory",
+            severity: "medium",
+            remediationSteps:
+                "Set each pod's priorityClassName to its tier's class and declare the classes with the order of policies/contract/scheduling.ts.",
+            inCatalogue: true,
+        });
+        const str = (d: string, description: string) => ({ type: "string", default: d, description });
+        assert.deepEqual(wlPriorityOrder.configSchema, {
+            properties: {
+                data: str("sysmanage-data", "Class of Postgres instances, PgBouncer poolers and Redis nodes."),
+                api: str("sysmanage-api", "Class of the API pods."),
+                workers: str("sysmanage-workers", "Class of the queue workers."),
+                batch: str("sysmanage-batch", "Class of analytics and batch pods."),
+            },
+        });
     });
 });
 
