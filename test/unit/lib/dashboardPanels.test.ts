@@ -60,7 +60,7 @@ describe("the scaling dashboard, panel by panel", () => {
                 name: "wq",
                 metrics: [
                     { kind: "cpu", utilization: 80 },
-                    { kind: "external", name: "queue_length", selector: { queue: "q" }, averageValue: "5" },
+                    { kind: "object", namespace: "ns", name: "queue_length", selector: { queue: "q" }, averageValue: "5" },
                     { kind: "pods", name: "processing_time_avg", averageValue: "2" },
                 ],
                 loads: [
@@ -114,7 +114,7 @@ describe("the scaling dashboard, panel by panel", () => {
             load("memory", "bytes", ["wq", "sum(wq_mem)"]),
             hpa("cpu", "percent", ["api", cpu("api"), 70], ["wq", cpu("wq"), 80]),
             hpa("http_requests_per_second", "reqps", ["api", `avg(sum(rate(http_requests_total{${pods("api")}}[2m])) by (pod))`, 20]),
-            hpa("queue_length", "short", ["wq", `max(sysmanage_queue_length{namespace="ns",queue="q"}) by (queue) / scalar(${KSM})`, 5]),
+            hpa("queue_length", "short", ["wq", `max(sysmanage_queue_length{queue="q",namespace="ns"}) by (namespace) / scalar(${KSM})`, 5]),
             hpa("processing_time_avg", "s", [
                 "wq",
                 `avg(sum(rate(sysmanage_job_duration_seconds_sum{${pods("wq")}}[5m])) by (pod) / clamp_min(sum(rate(sysmanage_job_duration_seconds_count{${pods("wq")}}[5m])) by (pod), 0.001))`,
@@ -335,14 +335,14 @@ describe("HPA metric views: memory and the scheduled floor", () => {
         });
     });
 
-    test("an External metric without a unit of its own (the scheduled floor) is in short", () => {
+    test("an Object metric of the namespace without a unit of its own (the scheduled floor) is in short", () => {
         assert.deepEqual(
-            hpaMetricView({ kind: "external", name: "scheduled_floor", selector: { workload: "w" }, averageValue: "1" }, "ns", "w"),
+            hpaMetricView({ kind: "object", namespace: "ns", name: "scheduled_floor", selector: { workload: "w" }, averageValue: "1" }, "ns", "w"),
             {
                 metric: "scheduled_floor",
                 unit: "short",
                 current:
-                    'max(sysmanage:scheduled_floor:replicas{namespace="ns",workload="w"}) by (workload) / scalar(kube_horizontalpodautoscaler_status_current_replicas{namespace="ns",horizontalpodautoscaler="w"})',
+                    'max(sysmanage:scheduled_floor:replicas{workload="w",namespace="ns"}) by (namespace) / scalar(kube_horizontalpodautoscaler_status_current_replicas{namespace="ns",horizontalpodautoscaler="w"})',
                 target: 1,
             },
         );
