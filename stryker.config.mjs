@@ -50,6 +50,11 @@
 // - scheduleStep, `gain > SCHEDULE_MARGIN` to `>=`: differs only for a gain of exactly 0.001.
 // - lib/floorSchedule.ts piecewiseExpr, `j < values.length` (`true`, `<=`): values[length] is
 //   undefined, never equal to a run's value.
+// - forecast/models/select.ts bandPeak, `f.peakUpper !== undefined &&` made true: Number.isFinite(undefined) is false.
+// - peakUpper, `fmax > 0 && Number.isFinite(amax)`: the second operand made true, or `fmax >= 0`: a day
+//   with nothing observed (amax -Infinity) or a forecast max of 0 gives a ratio of -Infinity, +-Infinity
+//   or NaN, which ratioBound drops (positive and finite only).
+// - band, `k < point.length` to `<=`: upper[length] of a Float64Array is never written.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

@@ -144,6 +144,7 @@ function peakUpper(
 ): number {
     let pmax = -Infinity;
     for (const x of point) if (Number.isFinite(x)) pmax = Math.max(pmax, x);
+    // Stryker disable next-line ArrayDeclaration: ratioBound keeps only positive finite ratios; a string seeded in is dropped.
     const ratios: number[] = [];
     origins.forEach((o, j) => {
         const f = forecasts[j];
