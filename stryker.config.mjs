@@ -74,6 +74,16 @@
 //   way: the same partition of days); `j < 7` to `<=` and `if (cnt[j])` made true in the weekday
 //   factors (cnt[7] is undefined; with 14 days or more every class has at least two days).
 // - forecast/models/seasonalNaive.ts: `i < h` to `<=` (f[h] of a length-h Float64Array).
+// - forecast/models/select.ts winsorize: `h < period`, `i < y.length` (twice) to `<=` (caps[period]
+//   is dropped, undefined is no value, `!(undefined > cap)` skips); `y[i] > cap` to `>=` (a point at
+//   its cap is set to it); the window's `y.length - 1` to `+ 1` (undefined neighbours are skipped).
+//   medianOf, `k < h` to `<=` (out[h] is dropped). forecastDefault: `!Number.isFinite(y[0])` made false
+//   (no candidate then has a finite backtest error: the same fallback); `y.length < minPoints + period`
+//   made false (dailyOrigins then gives no origin: dropped); `bt.origins.length > 0` made true or `>=`
+//   (no origin gives a NaN error: dropped); `fits.length === 1` made false (the median of one forecast
+//   is that forecast). flatFallback: `i < raw.length`, `i < y.length`, `i < recent.length` to `<=`
+//   (undefined is not finite). peakFactor: `per <= 1` made false or `<` (a bucket of one point has a
+//   ratio of 1, or is skipped at 0: the factor is 1 either way); `x > mx` to `>=` (the same maximum).
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
