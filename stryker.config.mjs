@@ -92,6 +92,40 @@
 //   undefined is false.
 // - plan/dataTier.ts readAnyInstance, `pools.find((p) => p.pooler === read.name)` made true or `!==`: one
 //   sizePools call gives every pooler of its target the same pool, so the write pooler's is the read one's.
+// - forecast/models/select.ts bandPeak, `f.peakUpper !== undefined &&` made true: Number.isFinite(undefined) is false.
+// - peakUpper, `fmax > 0 && Number.isFinite(amax)`: the second operand made true, or `fmax >= 0`: a day
+//   with nothing observed (amax -Infinity) or a forecast max of 0 gives a ratio of -Infinity, +-Infinity
+//   or NaN, which ratioBound drops (positive and finite only).
+// - band, `k < point.length` to `<=`: upper[length] of a Float64Array is never written.
+// - forecast/models/common.ts fillGaps (the passes over a Float64Array, where reading past the end
+//   gives undefined, never finite, and writing there is dropped): `missing++` to `missing--` and the
+//   early return `missing === 0 || missing === n` made false (3 mutants): the early return is a
+//   shortcut, the passes change nothing when there is no gap or nothing finite; `i < n` to `i <= n`
+//   in the period-earlier and the nearest-before passes; the period-later pass starting at
+//   `n - 1 + period` or `n + 1 - period` (those indices have nothing a period later); the
+//   nearest-before pass's `else if (Number.isFinite(last))` made true (it writes NaN over NaN).
+// - forecast/models/holtWinters.ts: `k < h` to `<=` in forecastFrom and `i < f.length` to `<=` in
+//   the model's forecast (index h of a length-h Float64Array); the origin check `oi < origins.length`
+//   made true or `<=` (origins[length] is undefined, never t); the weekly period's `[]` to
+//   `["Stryker was here"]` (the filter's `n >= "Stryker was here" + 2p` is false); the tuner's
+//   `j < at[k].length` to `<=` (y - undefined is NaN, not scored); the tuning cache's `if (!m)` and
+//   `if (!p)` made true (a cache only: the tuning is deterministic).
+// - forecast/models/profile.ts: `d < days` to `<=` in the day means, `i < period` to `<=` in the hour
+//   shapes and `k < h` to `<=` in the forecast (writes past a Float64Array's end are dropped);
+//   dowOf's `d - days` to `d + days` (the weekday classes are d mod 7 shifted by a constant either
+//   way: the same partition of days); `j < 7` to `<=` and `if (cnt[j])` made true in the weekday
+//   factors (cnt[7] is undefined; with 14 days or more every class has at least two days).
+// - forecast/models/seasonalNaive.ts: `i < h` to `<=` (f[h] of a length-h Float64Array).
+// - forecast/models/select.ts winsorize: `h < period`, `i < y.length` (twice) to `<=` (caps[period]
+//   is dropped, undefined is no value, `!(undefined > cap)` skips); `y[i] > cap` to `>=` (a point at
+//   its cap is set to it); the window's `y.length - 1` to `+ 1` (undefined neighbours are skipped).
+//   medianOf, `k < h` to `<=` (out[h] is dropped). forecastDefault: `!Number.isFinite(y[0])` made false
+//   (no candidate then has a finite backtest error: the same fallback); `y.length < minPoints + period`
+//   made false (dailyOrigins then gives no origin: dropped); `bt.origins.length > 0` made true or `>=`
+//   (no origin gives a NaN error: dropped); `fits.length === 1` made false (the median of one forecast
+//   is that forecast). flatFallback: `i < raw.length`, `i < y.length`, `i < recent.length` to `<=`
+//   (undefined is not finite). peakFactor: `per <= 1` made false or `<` (a bucket of one point has a
+//   ratio of 1, or is skipped at 0: the factor is 1 either way); `x > mx` to `>=` (the same maximum).
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

@@ -30,7 +30,9 @@ export function fillGaps(y: ArrayLike<number>, period: number): Float64Array {
     const out = Float64Array.from(y);
     const n = out.length;
     let missing = 0;
+    // Stryker disable next-line BooleanLiteral: counting the finite points instead, the early return below is taken in the same two cases.
     for (let i = 0; i < n; i++) if (!Number.isFinite(out[i])) missing++;
+    // Stryker disable next-line LogicalOperator: a shortcut only: with no gap, or nothing finite, the passes below change nothing.
     if (missing === 0 || missing === n) return out;
     for (let i = period; i < n; i++) if (!Number.isFinite(out[i]) && Number.isFinite(out[i - period])) out[i] = out[i - period];
     for (let i = n - 1 - period; i >= 0; i--) if (!Number.isFinite(out[i]) && Number.isFinite(out[i + period])) out[i] = out[i + period];
@@ -40,6 +42,7 @@ export function fillGaps(y: ArrayLike<number>, period: number): Float64Array {
         else if (Number.isFinite(last)) out[i] = last;
     }
     let next = NaN;
+    // Stryker disable next-line ArithmeticOperator: from n + 1, indices n + 1 and n are outside the array (reads undefined, writes dropped).
     for (let i = n - 1; i >= 0; i--) {
         if (Number.isFinite(out[i])) next = out[i];
         else out[i] = next;
