@@ -114,7 +114,11 @@ describe("the scaling dashboard, panel by panel", () => {
             load("memory", "bytes", ["wq", "sum(wq_mem)"]),
             hpa("cpu", "percent", ["api", cpu("api"), 70], ["wq", cpu("wq"), 80]),
             hpa("http_requests_per_second", "reqps", ["api", `avg(sum(rate(http_requests_total{${pods("api")}}[2m])) by (pod))`, 20]),
-            hpa("queue_length", "short", ["wq", `max(sysmanage_queue_length{queue="q",namespace="ns"}) by (namespace) / scalar(${KSM})`, 5]),
+            hpa("queue_length", "short", [
+                "wq",
+                `max(sysmanage_queue_length{queue="q",namespace="ns"}) by (namespace) / scalar(${KSM})`,
+                5,
+            ]),
             hpa("processing_time_avg", "s", [
                 "wq",
                 `avg(sum(rate(sysmanage_job_duration_seconds_sum{${pods("wq")}}[5m])) by (pod) / clamp_min(sum(rate(sysmanage_job_duration_seconds_count{${pods("wq")}}[5m])) by (pod), 0.001))`,
@@ -337,7 +341,11 @@ describe("HPA metric views: memory and the scheduled floor", () => {
 
     test("an Object metric of the namespace without a unit of its own (the scheduled floor) is in short", () => {
         assert.deepEqual(
-            hpaMetricView({ kind: "object", namespace: "ns", name: "scheduled_floor", selector: { workload: "w" }, averageValue: "1" }, "ns", "w"),
+            hpaMetricView(
+                { kind: "object", namespace: "ns", name: "scheduled_floor", selector: { workload: "w" }, averageValue: "1" },
+                "ns",
+                "w",
+            ),
             {
                 metric: "scheduled_floor",
                 unit: "short",
