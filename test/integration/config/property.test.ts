@@ -74,10 +74,16 @@ const GRAMMARS: [RegExp, (v: string) => string | undefined][] = [
     [/^cost\.currency$/, (v) => (/^[A-Z]{3}$/.test(v) ? undefined : "currency")],
     [/^placement\.(capacityTypeLabel|spotTaint\.key)$/, g.labelKeyError],
     [/^placement\.spotTaint\.value$/, (v) => g.labelValueError(v, true)],
+    // Karpenter (written out from its CRD's patterns, not the schema's helpers).
+    [/^placement\.karpenter\.nodeClassRef\.(group|name)$/, g.dnsSubdomainError],
+    [/^placement\.karpenter\.nodeClassRef\.kind$/, (v) => (/^[A-Z][A-Za-z0-9]{0,62}$/.test(v) ? undefined : "kind")],
+    [/^placement\.karpenter\.(consolidateAfter|expireAfter)$/, (v) => (/^(Never|([0-9]+(s|m|h))+)$/.test(v) ? undefined : "duration")],
+    [/^placement\.karpenter\.terminationGracePeriod$/, (v) => (v === "" || /^([0-9]+(s|m|h))+$/.test(v) ? undefined : "duration")],
+    [/^placement\.karpenter\.instanceCategories\[\]$/, (v) => (/^[a-z]$/.test(v) ? undefined : "category")],
     [/^placement\.workingHours\.(start|end)$/, (v) => (/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/.test(v) ? undefined : "HH:MM")],
     // Enumerations: the schema's own list.
     [
-        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$|^workers\.\w+\.capacity$|^placement\.spotTaint\.effect$/,
+        /^environment$|^dns\.routing$|\.updateMode$|^databaseAccess\.sslmode$|^redis\.evictionPolicy$|^pooler\.readFallback$|\.unit$|^forecast\.floorScenario$|^workers\.\w+\.capacity$|^placement\.spotTaint\.effect$|^placement\.karpenter\.architectures\[\]$/,
         () => undefined,
     ],
 ];
