@@ -5,6 +5,7 @@
  * Pure: plain objects in, violations out.
  */
 import { cnpg, cnpgWarnings } from "./cnpg";
+import { keda } from "./keda";
 import { kubeApi } from "./kubeApi";
 import { podSecurity } from "./podSecurity";
 import { redisOperator } from "./redisOperator";
@@ -14,7 +15,7 @@ import { vpa } from "./vpa";
 export type { Manifest, Violation } from "./types";
 
 /** Every module, in the order a request meets them: API validation, Pod Security, webhooks. */
-export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = { kubeApi, podSecurity, cnpg, redisOperator, vpa };
+export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = { kubeApi, podSecurity, cnpg, redisOperator, vpa, keda };
 
 /** The catalogue of ported rules (for the docs and the closing note). */
 export function admissionRules(): RuleInfo[] {

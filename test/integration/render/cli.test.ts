@@ -42,7 +42,7 @@ describe("npm run render -- --stack dev", () => {
         assert.match(run.stdout, /^Validated 84 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(
             run.stdout,
-            /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator and the VPA\): no violations\.$/m,
+            /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator, the VPA and KEDA\): no violations\.$/m,
         );
         assert.match(run.stdout, /^Prerequisites \(in the cluster before `pulumi up`; the program does not install them\):$/m);
         assert.match(
