@@ -51,7 +51,8 @@ export type ScaledObjectSpec = NonNullable<IScaledObject["spec"]>;
 type ScaleTrigger = ScaledObjectSpec["triggers"][number];
 
 /** The HPA KEDA creates for a ScaledObject (KEDA's default name; dashboards and alerts name it). */
-export const kedaHpaName = (scaledObject: string): string => `keda-hpa-${scaledObject}`;
+export const KEDA_HPA_PREFIX = "keda-hpa-";
+export const kedaHpaName = (scaledObject: string): string => `${KEDA_HPA_PREFIX}${scaledObject}`;
 
 /** The average job time of the pool's pods, as the adapter's processing_time_avg rule computes it per pod. */
 export function processingTimeQuery(namespace: string, name: string): string {

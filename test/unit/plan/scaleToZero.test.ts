@@ -2,6 +2,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
+import { alertsPlan } from "../../../plan/alerts";
 import { planStack } from "../../../plan/stack";
 import { WORKER_BEHAVIOR } from "../../../lib/hpa";
 import { kedaHpaName, scaledObjectSpec } from "../../../lib/scaledObject";
@@ -115,5 +116,27 @@ describe("scale to zero", () => {
         };
         assert.throws(() => scaledObjectSpec(args), { message: "w: maxReplicas (0) must be >= 1" });
         assert.equal(scaledObjectSpec({ ...args, maxReplicas: 1 }).maxReplicaCount, 1);
+    });
+});
+
+describe("the alerts follow KEDA's HPA (keda-hpa-<name>)", () => {
+    const cfg = prod(zero);
+    const rules = alertsPlan(cfg, planStack(cfg, "prod"))!.groups.flatMap((g) => g.rules);
+    const expr = (alert: string) => String(rules.find((r) => r.alert === alert)!.expr);
+    const HPAS =
+        'horizontalpodautoscaler=~"sysmanage-api|sysmanage-worker-queue|sysmanage-worker-agent|keda-hpa-sysmanage-worker-report|sysmanage-worker-cleanup"';
+    const NS = 'namespace="sysmanage"';
+    test("a pool at 0 is no metric outage; its Deployment is matched to KEDA's HPA", () => {
+        assert.equal(
+            expr("SysmanageHpaMetricUnavailable"),
+            `kube_horizontalpodautoscaler_status_condition{${NS},${HPAS},condition="ScalingActive",status="false"} == 1` +
+                ` unless on (namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_status_current_replicas{${NS}} == 0`,
+        );
+        assert.equal(
+            expr("SysmanageReplicasNotReady"),
+            `kube_horizontalpodautoscaler_status_desired_replicas{${NS},${HPAS}} > on (namespace, horizontalpodautoscaler)` +
+                ` (label_replace(kube_deployment_status_replicas_available{${NS}}, "horizontalpodautoscaler", "$1", "deployment", "(.*)")` +
+                ` or label_replace(kube_deployment_status_replicas_available{${NS}}, "horizontalpodautoscaler", "keda-hpa-$1", "deployment", "(.*)"))`,
+        );
     });
 });
