@@ -34,6 +34,7 @@ export function scalingInputs(cfg: AppConfig, plan: StackPlan): ScalingDashboard
     return {
         namespace: cfg.namespace,
         environment: cfg.environment,
+        keda: plan.workloads.some((w) => w.scaledObject !== undefined),
         // The scheduled floor is in the replicas panel already: no "metric vs target" panel of its own.
         workloads: plan.workloads.map((w) => ({
             name: w.pod.name,

@@ -3,6 +3,8 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfig } from "../../../config/parse";
 import { alertsPlan } from "../../../plan/alerts";
+import { scalingInputs } from "../../../plan/dashboards";
+import { scalingDashboard } from "../../../lib/dashboards/scaling";
 import { planStack } from "../../../plan/stack";
 import { WORKER_BEHAVIOR } from "../../../lib/hpa";
 import { kedaHpaName, scaledObjectSpec } from "../../../lib/scaledObject";
@@ -139,4 +141,22 @@ describe("the alerts follow KEDA's HPA (keda-hpa-<name>)", () => {
                 ` or label_replace(kube_deployment_status_replicas_available{${NS}}, "horizontalpodautoscaler", "keda-hpa-$1", "deployment", "(.*)"))`,
         );
     });
+});
+
+test("the scaling dashboard's replicas panel finds KEDA's HPA of the selected workload", () => {
+    const cfg = prod(zero);
+    const json = JSON.stringify(scalingDashboard(scalingInputs(cfg, planStack(cfg, "prod"))));
+    assert.ok(
+        json.includes(
+            'kube_horizontalpodautoscaler_status_current_replicas{namespace=\\"sysmanage\\",horizontalpodautoscaler=~\\"(keda-hpa-)?$workload\\"}',
+        ),
+        json,
+    );
+    const plain = parseConfig(BACKUP, "prod");
+    const without = JSON.stringify(scalingDashboard(scalingInputs(plain, planStack(plain, "prod"))));
+    assert.ok(
+        without.includes(
+            'kube_horizontalpodautoscaler_status_current_replicas{namespace=\\"sysmanage\\",horizontalpodautoscaler=\\"$workload\\"}',
+        ),
+    );
 });
