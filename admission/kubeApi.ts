@@ -171,7 +171,18 @@ export const KUBE_API_RULES: readonly Rule[] = [
         "HPA minReplicas >= 1 (HPAScaleToZero is alpha, off), maxReplicas >= 1 and >= minReplicas",
         FIX_HPA,
     ),
-    rule("hpa-scale-target-ref", at(AUTOSCALING, 82), "scaleTargetRef kind and name are set path segments", FIX_HPA),
+    rule(
+        "hpa-scale-target-ref",
+        at(AUTOSCALING, 82),
+        "scaleTargetRef kind and name are set path segments; apiVersion names a group (ReplicationController excepted)",
+        FIX_HPA,
+    ),
+    rule(
+        "hpa-described-object",
+        at(AUTOSCALING, 350),
+        "an Object metric's describedObject: kind and name set path segments, apiVersion a group/version (the group may be empty)",
+        FIX_HPA,
+    ),
     rule("hpa-metric-source", at(AUTOSCALING, 261), "each metric has a supported type and populates that source field only", FIX_HPA),
     rule(
         "hpa-metric-target",

@@ -5,7 +5,7 @@
  *
  * - a `Resource` metric (CPU, memory): one pod serves its request (`resources.cpuRequest`,
  *   `memoryRequest`) at 100 %, and the HPA's utilization target is the target;
- * - a `Pods`/`External` metric with an `AverageValue` target (100 req/s, 10 queue items per pod):
+ * - a `Pods`/`Object` metric with an `AverageValue` target (100 req/s, 10 queue items per pod):
  *   that value is `forecast.averageValueUtilization` % of what one pod handles at full load, so
  *   capacity × target = the HPA's own value.
  *
@@ -29,7 +29,7 @@ type ForecastConfig = AppConfig["forecast"];
 export type SeriesRef = NonNullable<NonNullable<ForecastConfig["series"]["api"]>["requests"]>;
 
 /** Which HPA metric of the workload a mapped series is measured against. */
-export type HpaMetricRef = { readonly kind: "cpu" | "memory" } | { readonly kind: "pods" | "external"; readonly name: string };
+export type HpaMetricRef = { readonly kind: "cpu" | "memory" } | { readonly kind: "pods" | "object"; readonly name: string };
 
 interface SeriesRole {
     readonly hpa: HpaMetricRef;
@@ -48,7 +48,7 @@ const API_ROLES: Readonly<Record<keyof NonNullable<ForecastConfig["series"]["api
 
 type WorkerSeries = NonNullable<ForecastConfig["series"]["workers"][WorkerPoolName]>;
 const WORKER_ROLES: Readonly<Record<keyof WorkerSeries, SeriesRole>> = {
-    queueLength: { hpa: { kind: "external", name: METRIC.queueLength }, aggregation: "mean", sizing: true, planner: "queue_length" },
+    queueLength: { hpa: { kind: "object", name: METRIC.queueLength }, aggregation: "mean", sizing: true, planner: "queue_length" },
     processingTime: { hpa: { kind: "pods", name: METRIC.processingTimeAvg }, aggregation: "mean", sizing: false },
 };
 
@@ -72,7 +72,7 @@ export function hpaCapacity(
         case "memory":
             return { capacityPerPod: quantityValue(plan.pod.resources.memoryRequest), targetUtilization: m.utilization / 100 };
         case "pods":
-        case "external":
+        case "object":
             return { capacityPerPod: quantityValue(m.averageValue) / averageValueUtilization, targetUtilization: averageValueUtilization };
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The forecast's floor schedule: the replica floor per slot ahead of the forecast origin, which
- * the program publishes as a Prometheus recording rule served to the HPA as an External metric
+ * the program publishes as a Prometheus recording rule served to the HPA as an Object metric
  * (the HPA takes the max over its metrics, so the schedule is a floor and the seed's metrics
  * still scale above it). Pure data here; the derivation lives with the forecast.
  */

@@ -78,7 +78,7 @@ export function shapeFloors(needs: readonly number[], o: FloorOptions): number[]
 }
 
 /**
- * The HPA's reaction time to a raised floor, as the deployment serves it (an External metric):
+ * The HPA's reaction time to a raised floor, as the deployment serves it (an Object metric of the namespace):
  * a sync, the scale-up stabilization window, one policy period, and the pod's readiness.
  */
 export function reactionSeconds(

@@ -5,7 +5,7 @@
  * stabilization windows, the behavior's Percent/Pods policies per period with `selectPolicy`, a
  * pod readiness delay, all clamped to [min, max]. Pure: same input, same result.
  *
- * The metric a pod reports is the load averaged over the current replicas (what an External
+ * The metric a pod reports is the load averaged over the current replicas (what an Object
  * AverageValue metric divides by, and what a Pods metric converges to once new pods serve), so
  * outside the tolerance the proposal is `ceil(load / (capacity × target))`.
  */

@@ -101,7 +101,7 @@ export function redisOperatorValues(digests: Digests = {}) {
 /** prometheus-adapter 5.3.0 labels (release `prometheus-adapter`). */
 export const ADAPTER_LABELS = { "app.kubernetes.io/name": "prometheus-adapter", "app.kubernetes.io/instance": "prometheus-adapter" };
 
-/** prometheus-adapter 5.3.0: every HPA with a Pods or External metric stops scaling while it is down. */
+/** prometheus-adapter 5.3.0: every HPA with a Pods or Object metric stops scaling while it is down. */
 export function prometheusAdapterValues(digests: Digests = {}) {
     const tag = pinnedTag(CHART_IMAGES.prometheusAdapter, digests);
     return {

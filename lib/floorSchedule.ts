@@ -1,6 +1,7 @@
 /**
  * The forecast's floor schedule as Prometheus recording rules (pure): Prometheus evaluates the
- * schedule by its own clock, the adapter serves it as the External metric `scheduled_floor`, and
+ * schedule by its own clock, the adapter serves it as the Object metric `scheduled_floor` of the
+ * workload's Namespace (selector `workload=<name>`, lib/metricsRules.ts namespaceRules), and
  * the HPA, which takes the largest proposal over its metrics, keeps at least that many pods
  * (target AverageValue 1: the metric's value is the replica count). The seed's metrics still
  * scale above the floor, and `minReplicas` still holds below it.
@@ -15,7 +16,7 @@ import { scheduleEnd, type FloorSchedule } from "../forecast/schedule";
 import type { ScalingMetric } from "./hpa";
 import { METRIC } from "./metricsRules";
 
-/** The recorded series (the adapter's external rule and the dashboards read them). */
+/** The recorded series (the adapter's namespace rule and the dashboards read them). */
 export const SCHEDULE_SERIES = {
     floor: "sysmanage:scheduled_floor:replicas",
     upper: "sysmanage:forecast_band:upper",
@@ -103,6 +104,6 @@ export function scheduleRuleSpec(s: ScheduleRuleInputs): RecordingRuleSpec {
 }
 
 /** The HPA metric that makes the schedule a floor: the recorded value as pods (AverageValue 1). */
-export function scheduledFloorMetric(workload: string): ScalingMetric {
-    return { kind: "external", name: METRIC.scheduledFloor, selector: { workload }, averageValue: "1" };
+export function scheduledFloorMetric(namespace: string, workload: string): ScalingMetric {
+    return { kind: "object", namespace, name: METRIC.scheduledFloor, selector: { workload }, averageValue: "1" };
 }

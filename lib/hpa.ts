@@ -16,8 +16,20 @@ export type ScalingMetric =
     | { readonly kind: "memory"; readonly utilization: number }
     /** A per-pod metric served by the custom metrics API, averaged over the pods. */
     | { readonly kind: "pods"; readonly name: string; readonly averageValue: string }
-    /** A metric of something outside the pods (a queue), divided by the pod count. */
-    | { readonly kind: "external"; readonly name: string; readonly selector: Record<string, string>; readonly averageValue: string };
+    /**
+     * A metric of something outside the pods (a queue), divided by the pod count: an `Object`
+     * metric whose described object is the workload's Namespace, picked out by `selector`. It is
+     * served by the custom metrics API (prometheus-adapter), so external.metrics.k8s.io stays free
+     * for KEDA (one APIService owns that group).
+     */
+    | {
+          readonly kind: "object";
+          /** The workload's namespace: the described object (the HPA reads the metric of its own). */
+          readonly namespace: string;
+          readonly name: string;
+          readonly selector: Record<string, string>;
+          readonly averageValue: string;
+      };
 
 export function metricSpec(m: ScalingMetric): MetricSpec {
     switch (m.kind) {
@@ -26,10 +38,15 @@ export function metricSpec(m: ScalingMetric): MetricSpec {
             return { type: "Resource", resource: { name: m.kind, target: { type: "Utilization", averageUtilization: m.utilization } } };
         case "pods":
             return { type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: m.averageValue } } };
-        case "external":
+        case "object":
+            // kubernetes v1.34.0 pkg/controller/podautoscaler/metrics/client.go GetObjectMetric: kind
+            // Namespace (group "") is read root-scoped, /namespaces/<hpa's ns>/metrics/<name>?metricLabelSelector=;
+            // replica_calculator.go GetObjectPerPodMetricReplicas: AverageValue = value / target pods,
+            // the same arithmetic as an External AverageValue (GetExternalPerPodMetricReplicas).
             return {
-                type: "External",
-                external: {
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "v1", kind: "Namespace", name: m.namespace },
                     metric: { name: m.name, selector: { matchLabels: m.selector } },
                     target: { type: "AverageValue", averageValue: m.averageValue },
                 },

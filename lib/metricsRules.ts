@@ -1,7 +1,8 @@
 /**
  * The prometheus-adapter rules that make the HPAs' custom metrics real. Without them the
- * custom and external metrics APIs serve nothing and the Pods/External metrics of the HPAs
- * report `<unknown>`, so the HPAs would scale on CPU and memory alone.
+ * custom metrics API serves nothing and the Pods/Object metrics of the HPAs report `<unknown>`,
+ * so the HPAs would scale on CPU and memory alone. The adapter serves no external metrics:
+ * external.metrics.k8s.io is left to KEDA (only one APIService can own the group).
  *
  * The application exports (the contract is in docs/metrics.md):
  * - `http_requests_total` (counter) and `http_request_duration_seconds` (histogram) from the API;
@@ -18,6 +19,8 @@ export interface AdapterRule {
 }
 
 const podResources = { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } };
+/** Only the namespace: the metric describes the Namespace, not a pod. */
+const namespaceResources = { overrides: { namespace: { resource: "namespace" } } };
 
 /** Metric names the HPAs use; one source of truth for rules and HPAs. */
 export const METRIC = {
@@ -57,22 +60,31 @@ export function customRules(): AdapterRule[] {
     ];
 }
 
-/** Rules behind `type: External` metrics (external.metrics.k8s.io): one value per queue. */
-export function externalRules(): AdapterRule[] {
+/**
+ * Rules behind `type: Object` metrics of the workload's Namespace (custom.metrics.k8s.io, root
+ * scoped: `/namespaces/<ns>/metrics/<name>?metricLabelSelector=queue=...`). At prometheus-adapter
+ * v0.12.0 a series whose only resource is `namespace` registers as a root-scoped namespaces metric
+ * (pkg/custom-provider/series_registry.go SetSeries); the HPA's metric selector reaches
+ * `<<.LabelMatchers>>` ahead of `namespace="<ns>"`, and `<<.GroupBy>>` is `namespace`
+ * (pkg/naming/metrics_query.go Build). The result must keep the `namespace` label: the adapter
+ * matches it to the namespace asked for (series_registry.go MatchValuesToNames), so a
+ * `by (queue)` would answer "not found".
+ */
+export function namespaceRules(): AdapterRule[] {
     return [
         {
             seriesQuery: 'sysmanage_queue_length{namespace!="",queue!=""}',
-            resources: { overrides: { namespace: { resource: "namespace" } } },
+            resources: namespaceResources,
             name: { matches: "^sysmanage_queue_length$", as: METRIC.queueLength },
-            // Several pods may export the same queue's depth: take one value per queue.
-            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)",
+            // Several pods may export the same queue's depth: one value (the selector picks the queue).
+            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
         },
         {
             // Recorded by the schedule's PrometheusRule (0 when nothing is scheduled), one per workload.
             seriesQuery: 'sysmanage:scheduled_floor:replicas{namespace!="",workload!=""}',
-            resources: { overrides: { namespace: { resource: "namespace" } } },
+            resources: namespaceResources,
             name: { matches: "^sysmanage:scheduled_floor:replicas$", as: METRIC.scheduledFloor },
-            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)",
+            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
         },
     ];
 }

@@ -1,7 +1,7 @@
 /**
  * Working hours as a recorded floor (issue 17 #4), pure: outside them the HPA falls back to a
  * small minReplicas, inside them a recording rule holds the workload's usual minimum through the
- * floor schedule's External metric (`scheduled_floor`, lib/floorSchedule.ts). The rule records the
+ * floor schedule's Object metric (`scheduled_floor`, lib/floorSchedule.ts). The rule records the
  * same series as the forecast's schedule with `source="working-hours"`: the adapter serves the
  * largest value per workload, so a forecast floor and the working-hours floor combine by max.
  *

@@ -38,13 +38,13 @@ export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands">
         api: api && p95 && p95.kind === "pods" ? { deployment: api.pod.name, p95Seconds: quantityValue(p95.averageValue) } : undefined,
         queues: plan.workloads.flatMap((w) =>
             w.metrics
-                .filter((m) => m.kind === "external" && m.name === METRIC.queueLength)
+                .filter((m) => m.kind === "object" && m.name === METRIC.queueLength)
                 .map((m) => ({
                     deployment: w.pod.name,
-                    queue: m.kind === "external" ? m.selector.queue : "",
+                    queue: m.kind === "object" ? m.selector.queue : "",
                     // A spot pool's on-demand floor works the same queue beside the HPA's pods.
                     maxQueueLength:
-                        (m.kind === "external" ? Number(m.averageValue) : 0) * (w.bounds.maxReplicas + (w.onDemandFloor?.replicas ?? 0)),
+                        (m.kind === "object" ? Number(m.averageValue) : 0) * (w.bounds.maxReplicas + (w.onDemandFloor?.replicas ?? 0)),
                 })),
         ),
         postgres: clusters.map((c) => ({

@@ -86,7 +86,7 @@ function scheduled(w: WorkloadPlan, namespace: string, pool: FloorSchedule | und
     return {
         ...w,
         bounds: { ...w.bounds, minReplicas },
-        metrics: [...w.metrics, scheduledFloorMetric(workload)],
+        metrics: [...w.metrics, scheduledFloorMetric(namespace, workload)],
         annotations: { ...w.annotations, [FLOOR_SCHEDULE_ANNOTATION]: formatFloorSchedule(schedule) },
         scheduleRules: scheduleRuleSpec({ namespace, workload, minReplicas, schedule }),
     };

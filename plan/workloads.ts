@@ -94,9 +94,15 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
             },
             bounds: { minReplicas: w.minReplicas, maxReplicas: w.maxReplicas },
             metrics: [
-                // The queue is shared by the pool: an External metric divided by the pod count is
-                // "items per worker". A Pods metric would average one global number and never scale.
-                { kind: "external", name: METRIC.queueLength, selector: { queue: w.queueName }, averageValue: String(w.queueLengthPerPod) },
+                // The queue is shared by the pool: an Object metric (of the namespace) divided by the
+                // pod count is "items per worker". A Pods metric would average one global number and never scale.
+                {
+                    kind: "object",
+                    namespace: c.namespace,
+                    name: METRIC.queueLength,
+                    selector: { queue: w.queueName },
+                    averageValue: String(w.queueLengthPerPod),
+                },
                 { kind: "pods", name: METRIC.processingTimeAvg, averageValue: String(w.processingTimeSeconds) },
             ],
             behavior: WORKER_BEHAVIOR,

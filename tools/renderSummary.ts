@@ -21,11 +21,12 @@ function describeMetric(m: Obj): string {
             return `${m.resource.name} ${m.resource.target.averageUtilization}%`;
         case "Pods":
             return `${m.pods.metric.name}=${m.pods.target.averageValue}/pod`;
-        case "External": {
-            const sel = Object.entries<string>(m.external.metric.selector?.matchLabels ?? {})
+        case "Object": {
+            // A metric of the namespace (the queue) with an AverageValue target: divided by the pods.
+            const sel = Object.entries<string>(m.object.metric.selector?.matchLabels ?? {})
                 .map(([k, v]) => `${k}=${v}`)
                 .join(",");
-            return `${m.external.metric.name}{${sel}}=${m.external.target.averageValue}/pod`;
+            return `${m.object.metric.name}{${sel}}=${m.object.target.averageValue}/pod`;
         }
         default:
             return String(m.type);

@@ -3,7 +3,11 @@
  * replica bounds, scaleTargetRef, each metric's source and target, and behavior rules. Gates at
  * their 1.34 defaults: HPAScaleToZero off (minReplicas lower bound 1), HPAConfigurableTolerance
  * off (the registry drops `tolerance` before validation). The v2 defaults fill in omitted behavior
- * rules, so only an explicit empty `policies: []` reaches the "at least one Policy" check. Pure.
+ * rules, so only an explicit empty `policies: []` reaches the "at least one Policy" check. The
+ * apiVersion of a reference is checked with the create-time options of the registry
+ * (pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go validationOptionsForHorizontalPodAutoscaler):
+ * scaleTargetRef needs an API group (except a ReplicationController), an Object metric's
+ * describedObject may have none (`v1` Namespace). Pure.
  */
 import { AUTOSCALING, asArr, asObj, at, forbidden, int, invalid, isSet, notSupported, required, str, type Emit, type Obj } from "./fmt";
 import { pathSegment, quantity, sign } from "./strings";
@@ -37,6 +41,30 @@ function checkTarget(t: Obj, path: string, emit: Emit): void {
         emit("kube/hpa-metric-target", `${path}.averageUtilization`, invalid(t.averageUtilization, "must be greater than 0"), src(463));
 }
 
+/** ValidateAPIVersion's error, through ParseGroupVersion (apimachinery pkg/runtime/schema/group_version.go:211). */
+function apiVersionError(apiVersion: string, allowEmptyGroup: boolean): string | undefined {
+    const parts = apiVersion.split("/");
+    // "" and "/" parse as the empty GroupVersion; "v1" as group "", version "v1".
+    if (parts.length > 2) return `unexpected GroupVersion string: ${apiVersion}`;
+    const group = parts.length === 2 ? parts[0] : "";
+    return group === "" && !allowEmptyGroup ? "apiVersion must specify API group" : undefined;
+}
+
+/** ValidateCrossVersionObjectReference + ValidateAPIVersion (82-116): kind and name set path segments, apiVersion parses. */
+function checkRef(ref: Obj, path: string, allowEmptyGroup: boolean, rule: string, emit: Emit): void {
+    for (const [f, line] of [
+        ["kind", 85],
+        ["name", 93],
+    ] as const) {
+        const v = str(ref[f]);
+        if (v === "") emit(rule, `${path}.${f}`, required(), src(line));
+        else for (const m of pathSegment(v)) emit(rule, `${path}.${f}`, invalid(v, m), src(line + 3));
+    }
+    const apiVersion = str(ref.apiVersion);
+    const err = apiVersionError(apiVersion, allowEmptyGroup);
+    if (err) emit(rule, `${path}.apiVersion`, invalid(apiVersion, err), src(100));
+}
+
 /** validateMetricIdentifier (469-479). */
 function checkMetricName(m: unknown, path: string, emit: Emit): void {
     const name = str(asObj(m)?.name);
@@ -48,6 +76,7 @@ function checkMetricName(m: unknown, path: string, emit: Emit): void {
 function checkSource(kind: string, s: Obj, path: string, emit: Emit): void {
     const t = asObj(s.target) ?? {};
     const tp = `${path}.target`;
+    if (kind === "Object") checkRef(asObj(s.describedObject) ?? {}, `${path}.describedObject`, true, "kube/hpa-described-object", emit);
     if (kind !== "Resource" && kind !== "ContainerResource") checkMetricName(s.metric, `${path}.metric`, emit);
     checkTarget(t, tp, emit);
     const has = (f: string): boolean => isSet(t[f]);
@@ -149,14 +178,8 @@ export function checkHpa(o: Obj, emit: Emit): void {
     if (isSet(min) && max < int(min))
         emit("kube/hpa-replicas", "spec.maxReplicas", invalid(max, "must be greater than or equal to `minReplicas`"), src(66));
     const ref = asObj(spec.scaleTargetRef) ?? {};
-    for (const [f, line] of [
-        ["kind", 85],
-        ["name", 93],
-    ] as const) {
-        const v = str(ref[f]);
-        if (v === "") emit("kube/hpa-scale-target-ref", `spec.scaleTargetRef.${f}`, required(), src(line));
-        else for (const m of pathSegment(v)) emit("kube/hpa-scale-target-ref", `spec.scaleTargetRef.${f}`, invalid(v, m), src(line + 3));
-    }
+    // The only scalable kind of the core API may name no group (strategy.go).
+    checkRef(ref, "spec.scaleTargetRef", str(ref.kind) === "ReplicationController", "kube/hpa-scale-target-ref", emit);
     asArr(spec.metrics).forEach((m, i) => checkMetric(asObj(m) ?? {}, `spec.metrics[${i}]`, emit));
     const behavior = asObj(spec.behavior);
     for (const dir of ["scaleUp", "scaleDown"]) {

@@ -13,7 +13,7 @@ export interface ChartPin {
 }
 
 export const CHARTS = {
-    /** Serves custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus. */
+    /** Serves custom.metrics.k8s.io from Prometheus (external.metrics.k8s.io is left to KEDA). */
     prometheusAdapter: {
         chart: "prometheus-adapter",
         version: "5.3.0",

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { prometheusAdapterValues } from "../../lib/chartValues";
-import { customRules, externalRules } from "../../lib/metricsRules";
+import { customRules, namespaceRules } from "../../lib/metricsRules";
 import { CHARTS, pinnedRelease } from "./charts";
 
 export interface MetricsAdapterArgs {
@@ -15,8 +15,8 @@ export interface MetricsAdapterArgs {
 }
 
 /**
- * prometheus-adapter, pinned, with the rules that derive the HPAs' Pods and External metrics
- * from the series the application exports. Two replicas: when the adapter is down every HPA
+ * prometheus-adapter, pinned, with the rules that derive the HPAs' Pods and Object metrics
+ * from the series the application exports. No external rules: external.metrics.k8s.io is KEDA's. Two replicas: when the adapter is down every HPA
  * that uses a custom metric stops scaling.
  */
 export class MetricsAdapter extends pulumi.ComponentResource {
@@ -30,7 +30,10 @@ export class MetricsAdapter extends pulumi.ComponentResource {
                 ...prometheusAdapterValues(args.imageDigests),
                 prometheus: { url: args.prometheusUrl, port: args.prometheusPort, path: "" },
                 // Only our rules: the default container rules would add hundreds of unused metrics.
-                rules: { default: false, custom: customRules(), external: externalRules() },
+                // No external rules: chart 5.3.0 then renders no v1beta1.external.metrics.k8s.io APIService
+                // and no external-metrics ClusterRole/Binding (templates/external-metrics-*.yaml test
+                // `.Values.rules.external`), so KEDA's metrics server can own that APIService.
+                rules: { default: false, custom: [...customRules(), ...namespaceRules()], external: [] },
             }),
             { parent: this },
         );

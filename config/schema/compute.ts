@@ -60,7 +60,9 @@ const workerPool = (name: WorkerPoolName) =>
                     "Scale the pool to 0 pods while its queue is empty and back up on the first message (issue 17 #4): a KEDA ScaledObject replaces the HPA, minReplicas must be 0, and a spot pool then has no on-demand floor (docs/placement.md).",
                 ),
             queueName: labelValue().default(name).describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
-            queueLengthPerPod: int(1, 100000).default(10).describe("External metric queue_length target per pod (AverageValue; seed: 10)."),
+            queueLengthPerPod: int(1, 100000)
+                .default(10)
+                .describe("Target per pod of the queue_length metric (an Object metric of the namespace, AverageValue; seed: 10)."),
             processingTimeSeconds: int(1, 86400)
                 .default(30)
                 .describe("Pods metric processing_time_avg target in seconds (AverageValue; seed: 30)."),

@@ -184,7 +184,7 @@ const schedule = z
             .describe("Hours between the scheduled refreshes of the exports and the schedule; at most forecast.schedule.horizonHours."),
     })
     .prefault({})
-    .describe("The forecast's floor schedule, served to the HPA as an External metric.");
+    .describe("The forecast's floor schedule, served to the HPA as an Object metric of the namespace (scheduled_floor).");
 
 /** `forecast`: the forecasting step that sizes HPA bounds and data-tier counts before every preview. */
 export const forecast = z

@@ -50,7 +50,7 @@ export const placement = z
             })
             .prefault({})
             .describe(
-                "Working hours (issue 17 #4): inside them a recorded floor (the scheduled_floor External metric) holds each HPA's usual minReplicas, outside them minReplicas is the value here.",
+                "Working hours (issue 17 #4): inside them a recorded floor (the scheduled_floor Object metric) holds each HPA's usual minReplicas, outside them minReplicas is the value here.",
             ),
         overprovision: z
             .strictObject({

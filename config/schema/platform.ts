@@ -49,7 +49,9 @@ export const metrics = z
         installAdapter: z
             .boolean()
             .default(true)
-            .describe("Install prometheus-adapter (custom and external metrics API); off when the cluster already has one."),
+            .describe(
+                "Install prometheus-adapter (the custom metrics API; it leaves external.metrics.k8s.io to KEDA); off when the cluster already has one.",
+            ),
         adapterNamespace: label().default("monitoring").describe("Namespace of the prometheus-adapter release."),
         installVpa: z.boolean().default(true).describe("Install the Vertical Pod Autoscaler; off when the cluster already has it."),
         vpaNamespace: label().default("kube-system").describe("Namespace of the VPA release."),

@@ -1,11 +1,12 @@
 /**
  * What each HPA metric reads now, as the HPA computes it, and its target from the plan: the
  * adapter's own rule (lib/metricsRules.ts) over the workload's pods, averaged over them
- * (`Pods` metrics) or divided by the replicas (`External`), and the utilization of the requests
+ * (`Pods` metrics) or divided by the replicas (`Object` metrics of the namespace, which the HPA
+ * divides by its pods for an AverageValue target), and the utilization of the requests
  * (`Resource` metrics, as metrics-server's numbers divide by them). Pure.
  */
 import type { ScalingMetric } from "../hpa";
-import { customRules, externalRules, METRIC, type AdapterRule } from "../metricsRules";
+import { customRules, METRIC, namespaceRules, type AdapterRule } from "../metricsRules";
 import { quantityValue } from "../../policies/contract";
 import { deploymentPods, matchers } from "./promql";
 
@@ -46,7 +47,8 @@ function utilization(resource: "cpu" | "memory", pods: string): string {
     return `100 * ${used} / sum(kube_pod_container_resource_requests{${pods},resource="${resource}"})`;
 }
 
-export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: string): HpaMetricView {
+/** `hpa`: the HPA's name when it is not the Deployment's (KEDA's `keda-hpa-<deployment>`). */
+export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: string, hpa = deployment): HpaMetricView {
     const pods = matchers({ namespace }, { pod: deploymentPods(deployment) });
     switch (m.kind) {
         case "cpu":
@@ -59,9 +61,17 @@ export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: s
                 current: `avg(${adapterQuery(customRules(), m.name, pods, "pod")})`,
                 target: quantityValue(m.averageValue),
             };
-        case "external": {
-            const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: deployment })}}`;
-            const value = adapterQuery(externalRules(), m.name, matchers({ namespace, ...m.selector }), "");
+        case "object": {
+            const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: hpa })}}`;
+            // As the adapter fills the template for a root-scoped namespace metric: the metric
+            // selector's matchers sorted by key (ASCII keys: the default sort is Go's byte order),
+            // then the namespace's; grouped by namespace.
+            const selector = Object.fromEntries(
+                Object.keys(m.selector)
+                    .sort()
+                    .map((k) => [k, m.selector[k]]),
+            );
+            const value = adapterQuery(namespaceRules(), m.name, matchers({ ...selector, namespace }), "namespace");
             return {
                 metric: m.name,
                 unit: UNITS[m.name] ?? "short",

@@ -24,6 +24,8 @@ const LOAD_UNITS: Readonly<Record<string, string>> = { requests: "reqps", memory
 export interface ScaledWorkloadView {
     /** The Deployment and its HPA (same name), the `workload` label of the forecast's series. */
     readonly name: string;
+    /** The HPA's name when it is not the Deployment's: KEDA's `keda-hpa-<name>` for a pool at 0. */
+    readonly hpa?: string;
     readonly metrics: readonly ScalingMetric[];
     readonly loads: readonly LoadSeries[];
 }
@@ -86,7 +88,7 @@ function loadPanel(ns: string, metric: string, views: readonly ScaledWorkloadVie
 
 function hpaMetricPanel(ns: string, metric: string, views: readonly ScaledWorkloadView[]): PanelSpec {
     const of = views.flatMap((w) =>
-        w.metrics.map((m) => ({ workload: w.name, view: hpaMetricView(m, ns, w.name) })).filter((x) => x.view.metric === metric),
+        w.metrics.map((m) => ({ workload: w.name, view: hpaMetricView(m, ns, w.name, w.hpa) })).filter((x) => x.view.metric === metric),
     );
     return {
         kind: "timeseries",

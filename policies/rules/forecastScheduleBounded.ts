@@ -4,14 +4,16 @@ import { scheduleOf } from "../lib/schedule";
 
 /**
  * `forecast-schedule-bounded`: a scheduled floor never asks for more than maxReplicas, and the
- * HPA reads it (the External metric `scheduled_floor` of its own workload, AverageValue 1), or
- * the schedule would change nothing.
+ * HPA reads it (the Object metric `scheduled_floor` of its Namespace, selector its own workload,
+ * AverageValue 1), or the schedule would change nothing. The adapter serves the floor only as a
+ * metric of the Namespace (lib/metricsRules.ts namespaceRules): an External one, or one described
+ * by another object, would read nothing.
  */
 export const forecastScheduleBounded = resourceRule<Record<string, never>>(
     {
         name: "forecast-schedule-bounded",
         description:
-            "An HPA with a floor schedule (sysmanage.io/floor-schedule) never schedules more than maxReplicas and scales on the External metric scheduled_floor of its own workload with an AverageValue target of 1.",
+            "An HPA with a floor schedule (sysmanage.io/floor-schedule) never schedules more than maxReplicas and scales on the Object metric scheduled_floor of its Namespace (selector workload=<its name>) with an AverageValue target of 1.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Re-run the forecasting step (npm run forecast) so the schedule is derived within the HPA's bounds.",
@@ -31,12 +33,14 @@ export const forecastScheduleBounded = resourceRule<Record<string, never>>(
         }
         const name = o.props.metadata?.name;
         const metrics = plain<Json[]>(o.props.spec?.metrics ?? []);
-        const floor = metrics.find((m) => m?.type === "External" && m.external?.metric?.name === "scheduled_floor");
-        if (!floor || floor.external.metric.selector?.matchLabels?.workload !== name)
+        const floor = metrics.find(
+            (m) => m?.type === "Object" && m.object?.metric?.name === "scheduled_floor" && m.object.describedObject?.kind === "Namespace",
+        );
+        if (!floor || floor.object.metric.selector?.matchLabels?.workload !== name)
             report(
-                `${o.id}: has a floor schedule but no External metric scheduled_floor with selector workload=${name}; without it the schedule changes nothing.`,
+                `${o.id}: has a floor schedule but no Object metric scheduled_floor of its Namespace with selector workload=${name}; without it the schedule changes nothing.`,
             );
-        else if (floor.external.target?.type !== "AverageValue" || String(floor.external.target.averageValue) !== "1")
+        else if (floor.object.target?.type !== "AverageValue" || String(floor.object.target.averageValue) !== "1")
             report(`${o.id}: scheduled_floor's target must be AverageValue 1 (the metric's value is a replica count).`);
     },
 );

@@ -49,7 +49,7 @@ export const placeScaleToZeroHasTrigger = stackRule<Record<string, never>>(
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps:
-            "Scale to zero with an event source (KEDA ScaledObject on the queue, or an HPA External metric), or keep one replica.",
+            "Scale to zero with an event source (KEDA ScaledObject on the queue, or an HPA Object or External metric of the queue), or keep one replica.",
         configSchema: { properties: {} },
     },
     (ix, _cfg, report) => {

@@ -91,11 +91,12 @@ describe("dashboards under Grafana's model and promtool", () => {
                     { series: `pgbouncer_waiting_clients{namespace="sysmanage",pod="${pod}",database="pgbouncer"}`, values: "1x5" },
                 ],
                 promql_expr_test: [
-                    // 40 items / 4 agent workers = 10 per pod; the queue pool's 100 / 5 is not shown.
+                    // 40 items / 4 agent workers = 10 per pod; the queue pool's 100 / 5 is not shown. The
+                    // adapter's rule keeps the namespace label (it answers for the namespace), not the queue.
                     {
                         expr: interpolated(queue),
                         eval_time: "2m",
-                        exp_samples: [{ labels: '{queue="agent",workload="sysmanage-worker-agent"}', value: 10 }],
+                        exp_samples: [{ labels: '{namespace="sysmanage",workload="sysmanage-worker-agent"}', value: 10 }],
                     },
                     // prod's 10 per pod (workers.agent.queueLengthPerPod).
                     {

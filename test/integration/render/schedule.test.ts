@@ -71,10 +71,10 @@ describe("prod on fresh exports with a daily ramp", () => {
     test("all five workloads are scheduled: the floor metric, the annotation, the rule; minReplicas the static minimum", () => {
         for (const name of names) {
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
-            const floor = (hpa.spec.metrics as Obj[]).filter((m) => m.type === "External" && m.external.metric.name === "scheduled_floor");
+            const floor = (hpa.spec.metrics as Obj[]).filter((m) => m.type === "Object" && m.object.metric.name === "scheduled_floor");
             assert.deepEqual(
-                floor.map((m) => [m.external.metric.selector.matchLabels.workload, m.external.target]),
-                [[name, { type: "AverageValue", averageValue: "1" }]],
+                floor.map((m) => [m.object.describedObject, m.object.metric.selector.matchLabels.workload, m.object.target]),
+                [[{ apiVersion: "v1", kind: "Namespace", name: "sysmanage" }, name, { type: "AverageValue", averageValue: "1" }]],
                 name,
             );
             const s = parseFloorSchedule(hpa.metadata.annotations["sysmanage.io/floor-schedule"]);

@@ -232,8 +232,9 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
     test("dev and staging keep the metrics and behavior with smaller bounds", async () => {
         // staging's working hours: minReplicas 1 at night, its 2 held in hours by the scheduled_floor metric.
         const floorMetric = {
-            type: "External",
-            external: {
+            type: "Object",
+            object: {
+                describedObject: { apiVersion: "v1", kind: "Namespace", name: "sysmanage-staging" },
                 metric: { name: "scheduled_floor", selector: { matchLabels: { workload: "sysmanage-api" } } },
                 target: { type: "AverageValue", averageValue: "1" },
             },
@@ -254,7 +255,7 @@ describe("API HPA (prod, seed numbers, forecasting off)", () => {
 
 describe("worker pools (prod)", () => {
     for (const pool of WORKERS) {
-        test(`${pool}: own Deployment and HPA, External queue_length per queue, seed behavior (prod floor 3 = one per zone)`, async () => {
+        test(`${pool}: own Deployment and HPA, queue_length of the namespace per queue (Object), seed behavior (prod floor 3 = one per zone)`, async () => {
             const objects = await configuredObjects("prod");
             const name = `sysmanage-worker-${pool}`;
             const hpa = find(objects, "HorizontalPodAutoscaler", name);
@@ -266,8 +267,9 @@ describe("worker pools (prod)", () => {
                 maxReplicas: spot ? 17 : 20,
                 metrics: [
                     {
-                        type: "External",
-                        external: {
+                        type: "Object",
+                        object: {
+                            describedObject: { apiVersion: "v1", kind: "Namespace", name: "sysmanage" },
                             metric: { name: "queue_length", selector: { matchLabels: { queue: pool } } },
                             target: { type: "AverageValue", averageValue: "10" },
                         },
@@ -699,22 +701,23 @@ describe("custom metrics are real: adapter, rules and scraping", () => {
             ["http_requests_per_second", 'http_requests_total{namespace!="",pod!=""}'],
             ["response_time_p95", 'http_request_duration_seconds_bucket{namespace!="",pod!=""}'],
             ["processing_time_avg", 'sysmanage_job_duration_seconds_sum{namespace!="",pod!=""}'],
+            // The namespace's metrics (only the namespace as resource), one value per namespace.
+            ["queue_length", 'sysmanage_queue_length{namespace!="",queue!=""}'],
+            // The forecast's floor schedule, recorded per workload (lib/floorSchedule.ts).
+            ["scheduled_floor", 'sysmanage:scheduled_floor:replicas{namespace!="",workload!=""}'],
         ]);
-        assert.deepEqual(
-            values.rules.external.map((x: Obj) => [x.name.as, x.metricsQuery]),
-            [
-                ["queue_length", "max(<<.Series>>{<<.LabelMatchers>>}) by (queue)"],
-                // The forecast's floor schedule, recorded per workload (lib/floorSchedule.ts).
-                ["scheduled_floor", "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)"],
-            ],
-        );
-        const served = new Set([...values.rules.custom, ...values.rules.external].map((x: Obj) => x.name.as));
+        // No external rules: the chart registers no external.metrics.k8s.io APIService (KEDA owns it).
+        assert.deepEqual(values.rules.external, []);
+        const served = new Set(values.rules.custom.map((x: Obj) => x.name.as));
+        const types = new Set<string>();
         for (const hpa of (await objectsOf("prod")).filter((o) => o.kind === "HorizontalPodAutoscaler")) {
             for (const m of hpa.spec.metrics) {
+                types.add(m.type);
                 if (m.type === "Pods") assert.ok(served.has(m.pods.metric.name), m.pods.metric.name);
-                if (m.type === "External") assert.ok(served.has(m.external.metric.name), m.external.metric.name);
+                if (m.type === "Object") assert.ok(served.has(m.object.metric.name), m.object.metric.name);
             }
         }
+        assert.deepEqual([...types].sort(), ["Object", "Pods", "Resource"]);
     });
     test("every workload is scraped: ServiceMonitor for the API, PodMonitors for the rest", async () => {
         const objects = await objectsOf("prod");

@@ -918,6 +918,64 @@ const CASES: Case[] = [
         good: edit(hpa, (o) => Object.assign(o.spec.scaleTargetRef, { kind: "StatefulSet", name: "cache" })),
     },
     {
+        name: "kube/hpa-scale-target-ref: apiVersion names an API group, but for a ReplicationController",
+        bad: edit(hpa, (o) => (o.spec.scaleTargetRef.apiVersion = "v1")),
+        expect: [
+            [
+                "kube/hpa-scale-target-ref",
+                "spec.scaleTargetRef.apiVersion",
+                'spec.scaleTargetRef.apiVersion: Invalid value: "v1": apiVersion must specify API group',
+            ],
+        ],
+        good: edit(hpa, (o) => Object.assign(o.spec.scaleTargetRef, { apiVersion: "v1", kind: "ReplicationController" })),
+    },
+    {
+        name: "kube/hpa-described-object: an Object metric's describedObject, and its target value",
+        bad: edit(hpa, (o) =>
+            o.spec.metrics.push({
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "a/b/c", name: "app/x" },
+                    metric: { name: "queue_length" },
+                    target: { type: "AverageValue" },
+                },
+            }),
+        ),
+        expect: [
+            [
+                "kube/hpa-described-object",
+                "spec.metrics[2].object.describedObject.kind",
+                "spec.metrics[2].object.describedObject.kind: Required value",
+            ],
+            [
+                "kube/hpa-described-object",
+                "spec.metrics[2].object.describedObject.name",
+                "spec.metrics[2].object.describedObject.name: Invalid value: \"app/x\": may not contain '/'",
+            ],
+            [
+                "kube/hpa-described-object",
+                "spec.metrics[2].object.describedObject.apiVersion",
+                'spec.metrics[2].object.describedObject.apiVersion: Invalid value: "a/b/c": unexpected GroupVersion string: a/b/c',
+            ],
+            [
+                "kube/hpa-metric-target",
+                "spec.metrics[2].object.target.averageValue",
+                "spec.metrics[2].object.target.averageValue: Required value: must set either a target value or averageValue",
+            ],
+        ],
+        // The program's queue metric: a core-group Namespace (no API group needed), AverageValue.
+        good: edit(hpa, (o) =>
+            o.spec.metrics.push({
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "v1", kind: "Namespace", name: "app" },
+                    metric: { name: "queue_length", selector: { matchLabels: { queue: "report" } } },
+                    target: { type: "AverageValue", averageValue: "10" },
+                },
+            }),
+        ),
+    },
+    {
         name: "kube/hpa-metric-source: the type's source field, and only it",
         bad: edit(hpa, (o) => {
             o.spec.metrics[0].type = "Pods";
@@ -1264,7 +1322,7 @@ describe("kubeApi: each rule refuses a breaking object and admits a passing one"
         // The one-default rule needs two objects in the stack: its own suite above.
         const covered = [...CASES.flatMap((c) => c.expect.map(([rule]) => rule)), "kube/priority-class-global-default"];
         assert.deepEqual([...new Set(covered)].sort(), ids);
-        assert.equal(ids.length, 46);
+        assert.equal(ids.length, 47);
     });
 
     it("violations carry the object, the upstream line and a fix", () => {
@@ -1277,6 +1335,25 @@ describe("kubeApi: each rule refuses a breaking object and admits a passing one"
             fix: "lib/hpa.ts hpaSpec/metricSpec/API_BEHAVIOR/WORKER_BEHAVIOR (config <service>.autoscaling)",
             source: "kubernetes v1.34.0 pkg/apis/autoscaling/validation/validation.go:63",
         });
+    });
+
+    it("a reference's errors cite their own lines: a bad name 96, a missing kind 85, the apiVersion 100", () => {
+        const bad = edit(hpa, (o) =>
+            o.spec.metrics.push({
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "a/b/c", name: "app/x" },
+                    metric: { name: "q" },
+                    target: { type: "Value", value: "1" },
+                },
+            }),
+        );
+        const lines = kubeApi.check(bad as Manifest, ctx).map((v) => [v.path, v.source.replace(/^.*validation\.go:/, "")]);
+        assert.deepEqual(lines, [
+            ["spec.metrics[2].object.describedObject.kind", "85"],
+            ["spec.metrics[2].object.describedObject.name", "96"],
+            ["spec.metrics[2].object.describedObject.apiVersion", "100"],
+        ]);
     });
 
     it("leaves custom resources and other API groups alone", () => {

@@ -2,7 +2,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { API_BEHAVIOR, hpaSpec, metricSpec, utilizationResources, type ScalingMetric } from "../../../lib/hpa";
-import { customRules, externalRules } from "../../../lib/metricsRules";
+import { customRules, namespaceRules } from "../../../lib/metricsRules";
 import { analyticsPod, apiPlan, workerPlans } from "../../../plan/workloads";
 import { cnpgOperatorValues, prometheusAdapterValues, redisOperatorValues, vpaValues } from "../../../lib/chartValues";
 import { dnsEndpointSpec } from "../../../lib/traffic";
@@ -36,13 +36,17 @@ describe("hpaSpec", () => {
         );
     });
     test("metric kinds map to the autoscaling/v2 shapes", () => {
-        assert.deepEqual(metricSpec({ kind: "external", name: "queue_length", selector: { queue: "q" }, averageValue: "10" }), {
-            type: "External",
-            external: {
-                metric: { name: "queue_length", selector: { matchLabels: { queue: "q" } } },
-                target: { type: "AverageValue", averageValue: "10" },
+        assert.deepEqual(
+            metricSpec({ kind: "object", namespace: "ns", name: "queue_length", selector: { queue: "q" }, averageValue: "10" }),
+            {
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "v1", kind: "Namespace", name: "ns" },
+                    metric: { name: "queue_length", selector: { matchLabels: { queue: "q" } } },
+                    target: { type: "AverageValue", averageValue: "10" },
+                },
             },
-        });
+        );
         assert.deepEqual(utilizationResources([cpu, { kind: "memory", utilization: 80 }, { kind: "pods", name: "x", averageValue: "1" }]), [
             "cpu",
             "memory",
@@ -106,19 +110,35 @@ describe("workload helpers", () => {
 
 describe("adapter rules", () => {
     test("every rule uses the adapter's template placeholders and a namespace override", () => {
-        // Three per-pod rules and two external ones: the loops below cannot pass on an empty list.
+        // Three per-pod rules and two of the namespace: the loops below cannot pass on an empty list.
         assert.deepEqual(
-            [customRules().map((r) => r.name.as), externalRules().map((r) => r.name.as)],
+            [customRules().map((r) => r.name.as), namespaceRules().map((r) => r.name.as)],
             [
                 ["http_requests_per_second", "response_time_p95", "processing_time_avg"],
                 ["queue_length", "scheduled_floor"],
             ],
         );
-        for (const r of [...customRules(), ...externalRules()]) {
+        for (const r of [...customRules(), ...namespaceRules()]) {
             assert.match(r.metricsQuery, /<<\.LabelMatchers>>/);
             assert.deepEqual(r.resources.overrides.namespace, { resource: "namespace" });
         }
         for (const r of customRules()) assert.deepEqual(r.resources.overrides.pod, { resource: "pod" });
+    });
+    test("the namespace's metrics: the namespace is their only resource, one value per namespace (adapter v0.12.0 root-scoped)", () => {
+        assert.deepEqual(namespaceRules(), [
+            {
+                seriesQuery: 'sysmanage_queue_length{namespace!="",queue!=""}',
+                resources: { overrides: { namespace: { resource: "namespace" } } },
+                name: { matches: "^sysmanage_queue_length$", as: "queue_length" },
+                metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
+            },
+            {
+                seriesQuery: 'sysmanage:scheduled_floor:replicas{namespace!="",workload!=""}',
+                resources: { overrides: { namespace: { resource: "namespace" } } },
+                name: { matches: "^sysmanage:scheduled_floor:replicas$", as: "scheduled_floor" },
+                metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
+            },
+        ]);
     });
     test("p95 comes from histogram buckets, never from averaging", () => {
         const p95 = customRules().find((r) => r.name.as === "response_time_p95")!;

@@ -158,16 +158,33 @@ describe("HPA metric views", () => {
         });
     });
 
-    test("an External metric: the adapter's value for the queue divided by the HPA's replicas", () => {
+    test("an Object metric of the namespace: the adapter's value for the queue divided by the HPA's replicas", () => {
         assert.deepEqual(
-            hpaMetricView({ kind: "external", name: "queue_length", selector: { queue: "q" }, averageValue: "10" }, "ns", "w"),
+            hpaMetricView(
+                { kind: "object", namespace: "ns", name: "queue_length", selector: { queue: "q" }, averageValue: "10" },
+                "ns",
+                "w",
+            ),
             {
                 metric: "queue_length",
                 unit: "short",
+                // As adapter v0.12.0 fills the template: the selector's matchers, then the namespace's; by namespace.
                 current:
-                    'max(sysmanage_queue_length{namespace="ns",queue="q"}) by (queue) / scalar(kube_horizontalpodautoscaler_status_current_replicas{namespace="ns",horizontalpodautoscaler="w"})',
+                    'max(sysmanage_queue_length{queue="q",namespace="ns"}) by (namespace) / scalar(kube_horizontalpodautoscaler_status_current_replicas{namespace="ns",horizontalpodautoscaler="w"})',
                 target: 10,
             },
+        );
+    });
+
+    test("an Object metric's selector: its matchers sorted by key, as the HPA's label selector lists them", () => {
+        const view = hpaMetricView(
+            { kind: "object", namespace: "ns", name: "scheduled_floor", selector: { workload: "w", queue: "q" }, averageValue: "1" },
+            "ns",
+            "w",
+        );
+        assert.equal(
+            view.current,
+            'max(sysmanage:scheduled_floor:replicas{queue="q",workload="w",namespace="ns"}) by (namespace) / scalar(kube_horizontalpodautoscaler_status_current_replicas{namespace="ns",horizontalpodautoscaler="w"})',
         );
     });
 
@@ -185,7 +202,11 @@ describe("the two dashboards", () => {
         environment: "dev",
         workloads: [
             { name: "api", metrics: [{ kind: "cpu", utilization: 70 }], loads: [{ metric: "cpu", query: "sum(cpu)" }] },
-            { name: "wq", metrics: [{ kind: "external", name: "queue_length", selector: { queue: "q" }, averageValue: "5" }], loads: [] },
+            {
+                name: "wq",
+                metrics: [{ kind: "object", namespace: "ns", name: "queue_length", selector: { queue: "q" }, averageValue: "5" }],
+                loads: [],
+            },
         ],
     });
 

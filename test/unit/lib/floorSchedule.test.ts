@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { bandValue, piecewiseExpr, scheduledFloorMetric, scheduleRuleSpec, SCHEDULE_SERIES } from "../../../lib/floorSchedule";
-import { externalRules, METRIC } from "../../../lib/metricsRules";
+import { METRIC, namespaceRules } from "../../../lib/metricsRules";
 import { metricSpec } from "../../../lib/hpa";
 
 // 2025-12-05T00:00:00Z, hourly slots.
@@ -57,20 +57,22 @@ describe("the floor schedule as recording rules", () => {
         assert.match(rules[0].expr, /^vector\(20\) and on\(\) \(vector\(time\(\)\) >= 1764892800 < 1764900000\)/);
         assert.match(rules[0].expr, /\nor vector\(61\.2\) and on\(\) \(vector\(time\(\)\) >= 1764900000 < 1764910800\)/);
     });
-    test("the HPA's floor metric: External scheduled_floor of the workload, AverageValue 1, served by an adapter rule", () => {
-        assert.deepEqual(metricSpec(scheduledFloorMetric("sysmanage-worker-queue")), {
-            type: "External",
-            external: {
+    test("the HPA's floor metric: Object scheduled_floor of the Namespace for the workload, AverageValue 1, served by an adapter rule", () => {
+        assert.deepEqual(metricSpec(scheduledFloorMetric("sysmanage", "sysmanage-worker-queue")), {
+            type: "Object",
+            object: {
+                describedObject: { apiVersion: "v1", kind: "Namespace", name: "sysmanage" },
                 metric: { name: "scheduled_floor", selector: { matchLabels: { workload: "sysmanage-worker-queue" } } },
                 target: { type: "AverageValue", averageValue: "1" },
             },
         });
-        const rule = externalRules().find((r) => r.name.as === METRIC.scheduledFloor);
+        const rule = namespaceRules().find((r) => r.name.as === METRIC.scheduledFloor);
         assert.deepEqual(rule, {
             seriesQuery: 'sysmanage:scheduled_floor:replicas{namespace!="",workload!=""}',
             resources: { overrides: { namespace: { resource: "namespace" } } },
             name: { matches: "^sysmanage:scheduled_floor:replicas$", as: "scheduled_floor" },
-            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (workload)",
+            // The adapter matches the result's namespace label to the namespace asked for.
+            metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
         });
     });
     test("no floor above minReplicas: only the 0 rule; a band without slots: no rule; times off the minute keep their seconds", () => {

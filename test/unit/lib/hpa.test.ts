@@ -45,12 +45,19 @@ describe("metricSpec: each kind's autoscaling/v2 shape", () => {
             pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: "100" } },
         });
     });
-    test("external: the selector becomes matchLabels", () => {
+    test("object: a metric of the workload's Namespace (core group v1), the selector as matchLabels, AverageValue", () => {
         assert.deepEqual(
-            metricSpec({ kind: "external", name: "queue_length", selector: { queue: "agent", tier: "w" }, averageValue: "10" }),
+            metricSpec({
+                kind: "object",
+                namespace: "sysmanage",
+                name: "queue_length",
+                selector: { queue: "agent", tier: "w" },
+                averageValue: "10",
+            }),
             {
-                type: "External",
-                external: {
+                type: "Object",
+                object: {
+                    describedObject: { apiVersion: "v1", kind: "Namespace", name: "sysmanage" },
                     metric: { name: "queue_length", selector: { matchLabels: { queue: "agent", tier: "w" } } },
                     target: { type: "AverageValue", averageValue: "10" },
                 },
@@ -97,11 +104,11 @@ describe("hpaSpec", () => {
 });
 
 describe("utilizationResources", () => {
-    test("the resources utilization metrics divide by, in order; none for per-pod and external metrics", () => {
+    test("the resources utilization metrics divide by, in order; none for per-pod and object metrics", () => {
         assert.deepEqual(
             utilizationResources([
                 { kind: "memory", utilization: 80 },
-                { kind: "external", name: "q", selector: {}, averageValue: "1" },
+                { kind: "object", namespace: "ns", name: "q", selector: {}, averageValue: "1" },
                 { kind: "cpu", utilization: 70 },
             ]),
             ["memory", "cpu"],

@@ -13,7 +13,7 @@ describe("scaling inputs", () => {
         const cfg = prod();
         const schedule = { start: 0, stepSeconds: 3600, floors: [5], bands: [] };
         const scheduled = planStack(cfg, "prod", { schedules: { api: schedule } });
-        assert.ok(scheduled.workloads[0].metrics.some((m) => m.kind === "external" && m.name === "scheduled_floor"));
+        assert.ok(scheduled.workloads[0].metrics.some((m) => m.kind === "object" && m.name === "scheduled_floor"));
         assert.deepEqual(
             scalingInputs(cfg, scheduled).workloads[0].metrics,
             scalingInputs(cfg, planStack(cfg, "prod")).workloads[0].metrics,

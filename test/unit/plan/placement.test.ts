@@ -119,7 +119,8 @@ describe("working hours in the plan (issue 17 #4)", () => {
         assert.deepEqual(api.bounds, { minReplicas: 1, maxReplicas: 50 });
         assert.deepEqual(api.annotations, { "sysmanage.io/working-hours-floor": "3" });
         assert.deepEqual(api.metrics.at(-1), {
-            kind: "external",
+            kind: "object",
+            namespace: "sysmanage",
             name: "scheduled_floor",
             selector: { workload: "sysmanage-api" },
             averageValue: "1",
@@ -134,7 +135,7 @@ describe("working hours in the plan (issue 17 #4)", () => {
         const cfg = parseConfig({ ...BACKUP, placement: { workingHours: WH } }, "prod");
         const schedule = { start: 1_764_892_800, stepSeconds: 3600, floors: [3, 6], bands: [] };
         const api = planStack(cfg, "prod", { schedules: { api: schedule } }).workloads.find((w) => w.key === "api")!;
-        assert.equal(api.metrics.filter((m) => m.kind === "external" && m.name === "scheduled_floor").length, 1);
+        assert.equal(api.metrics.filter((m) => m.kind === "object" && m.name === "scheduled_floor").length, 1);
         assert.deepEqual(
             api.scheduleRules?.groups[0].rules.map((r) => r.labels.source ?? "forecast"),
             ["forecast", "working-hours"],

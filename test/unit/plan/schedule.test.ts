@@ -16,7 +16,13 @@ describe("the floor schedule in the plan", () => {
         const before = plain.workloads.find((w) => w.key === "worker-report")!;
         assert.deepEqual(report.metrics, [
             ...before.metrics,
-            { kind: "external", name: "scheduled_floor", selector: { workload: "sysmanage-worker-report" }, averageValue: "1" },
+            {
+                kind: "object",
+                namespace: "sysmanage",
+                name: "scheduled_floor",
+                selector: { workload: "sysmanage-worker-report" },
+                averageValue: "1",
+            },
         ]);
         assert.equal(
             report.annotations?.[FLOOR_SCHEDULE_ANNOTATION],

@@ -175,12 +175,23 @@ describe("place-scale-to-zero-has-trigger", () => {
         name: `${name}-so`,
         inputs: { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name, namespace: NS }, spec },
     });
-    it("an HPA at minReplicas 0 with only a CPU metric; with an External metric it may", async () => {
+    it("an HPA at minReplicas 0 with only a CPU metric; with an External metric, or an Object metric of the namespace, it may", async () => {
         const f = mutated("api-hpa", (i) => (i.spec.minReplicas = 0));
         assert.deepEqual(await messages(placeScaleToZeroHasTrigger, f), [
             "HorizontalPodAutoscaler app/api: minReplicas 0 but it scales only on Resource; with no pod left nothing measures, so nothing wakes it: add an External or Object metric (the queue length), or keep minReplicas at 1 or more.",
         ]);
-        mutated("api-hpa", (i) => i.spec.metrics.push(wake("External")), f);
+        const queue = mutated("api-hpa", (i) => i.spec.metrics.push(wake("External")), structuredClone(f));
+        assert.deepEqual(await messages(placeScaleToZeroHasTrigger, queue), []);
+        // The program's queue metric (lib/hpa.ts): the namespace's queue_length, per pod.
+        const objectMetric = {
+            type: "Object",
+            object: {
+                describedObject: { apiVersion: "v1", kind: "Namespace", name: NS },
+                metric: { name: "queue_length", selector: { matchLabels: { queue: "report" } } },
+                target: { type: "AverageValue", averageValue: "10" },
+            },
+        };
+        mutated("api-hpa", (i) => i.spec.metrics.push(objectMetric), f);
         assert.deepEqual(await messages(placeScaleToZeroHasTrigger, f), []);
     });
     it("a ScaledObject at zero (KEDA's default) on CPU only; a queue trigger wakes it", async () => {

@@ -10,8 +10,9 @@ const KEY = "sysmanage.io/floor-schedule";
 // Six hourly slots from 2026-11-26T00:00Z; the fixture's api HPA runs 3..10.
 const SCHEDULE = '{"start":"2026-11-26T00:00:00Z","stepSeconds":3600,"floors":[3,4,6,6,4,3]}';
 const FLOOR_METRIC = {
-    type: "External",
-    external: {
+    type: "Object",
+    object: {
+        describedObject: { apiVersion: "v1", kind: "Namespace", name: "app" },
         metric: { name: "scheduled_floor", selector: { matchLabels: { workload: "api" } } },
         target: { type: "AverageValue", averageValue: "1" },
     },
@@ -44,10 +45,26 @@ describe("forecast-schedule-bounded", () => {
             s.metrics = s.metrics.slice(0, -1);
         });
         assert.deepEqual(await messages(forecastScheduleBounded, noMetric), [
-            `${HPA}: has a floor schedule but no External metric scheduled_floor with selector workload=api; without it the schedule changes nothing.`,
+            `${HPA}: has a floor schedule but no Object metric scheduled_floor of its Namespace with selector workload=api; without it the schedule changes nothing.`,
         ]);
+        // The adapter serves the floor only as the Namespace's metric: neither External nor another object's is read.
+        const external = scheduled(SCHEDULE, (s) => {
+            const { object, ...rest } = s.metrics[s.metrics.length - 1] as typeof FLOOR_METRIC;
+            s.metrics[s.metrics.length - 1] = { ...rest, type: "External", external: { metric: object.metric, target: object.target } };
+        });
+        const ofDeployment = scheduled(SCHEDULE, (s) => {
+            (s.metrics[s.metrics.length - 1] as typeof FLOOR_METRIC).object.describedObject = {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                name: "api",
+            };
+        });
+        for (const f of [external, ofDeployment])
+            assert.deepEqual(await messages(forecastScheduleBounded, f), [
+                `${HPA}: has a floor schedule but no Object metric scheduled_floor of its Namespace with selector workload=api; without it the schedule changes nothing.`,
+            ]);
         const otherTarget = scheduled(SCHEDULE, (s) => {
-            (s.metrics[s.metrics.length - 1] as typeof FLOOR_METRIC).external.target.averageValue = "2";
+            (s.metrics[s.metrics.length - 1] as typeof FLOOR_METRIC).object.target.averageValue = "2";
         });
         assert.deepEqual(await messages(forecastScheduleBounded, otherTarget), [
             `${HPA}: scheduled_floor's target must be AverageValue 1 (the metric's value is a replica count).`,

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MetricsAdapter } from "../../../../components/platform/metricsAdapter";
 import { prometheusAdapterValues } from "../../../../lib/chartValues";
-import { customRules, externalRules } from "../../../../lib/metricsRules";
+import { customRules, namespaceRules } from "../../../../lib/metricsRules";
 import { construct, typesAndNames, valueOf } from "../../../support/components";
 
 const DIGEST = "sha256:7a5f8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8d0e2f4a6b8c0d2e4f6a";
@@ -35,7 +35,7 @@ describe("MetricsAdapter", () => {
         assert.equal(values.image.tag, `v0.12.0@${DIGEST}`);
     });
 
-    it("values: the production pod settings, the Prometheus to query, and only our custom and external rules", async () => {
+    it("values: the production pod settings, the Prometheus to query, our custom rules and no external ones (external.metrics.k8s.io is KEDA's)", async () => {
         const { children } = await construct(MetricsAdapter, "metrics-adapter", args);
         assert.deepEqual(
             children[0].inputs.values,
@@ -43,11 +43,13 @@ describe("MetricsAdapter", () => {
                 JSON.stringify({
                     ...prometheusAdapterValues(args.imageDigests),
                     prometheus: { url: "http://prometheus.monitoring.svc", port: 9090, path: "" },
-                    rules: { default: false, custom: customRules(), external: externalRules() },
+                    rules: { default: false, custom: [...customRules(), ...namespaceRules()], external: [] },
                 }),
             ),
         );
         assert.equal(children[0].inputs.values.replicas, 2);
+        // chart 5.3.0 renders the external APIService and its RBAC only when rules.external is non-empty.
+        assert.deepEqual(children[0].inputs.values.rules.external, []);
     });
 
     it("exposes the release's name", async () => {
