@@ -54,7 +54,7 @@ export = async (): Promise<StackOutputs> => {
     declareTraffic(cfg, plan, ns.name, platform.opts);
     // The data tier first: the Deployments wait for the credential Secrets they read.
     const secrets = declareDataTier(cfg, plan, ns.name, platform.opts);
-    declareCompute(cfg, plan, ns.name, platform.vpa, secrets, platform.opts);
+    declareCompute(cfg, plan, ns.name, platform, secrets, platform.opts);
     declareOverprovisioning(cfg, plan, ns.name, classes, platform.opts);
     declareAlerts(cfg, plan, ns.name, platform.opts);
     declareDashboards(cfg, plan, ns.name, platform.opts);

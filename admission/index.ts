@@ -6,6 +6,7 @@
  */
 import { cnpg, cnpgWarnings } from "./cnpg";
 import { karpenter } from "./karpenter";
+import { keda } from "./keda";
 import { kubeApi } from "./kubeApi";
 import { podSecurity } from "./podSecurity";
 import { redisOperator } from "./redisOperator";
@@ -15,7 +16,7 @@ import { vpa } from "./vpa";
 export type { Manifest, Violation } from "./types";
 
 /** Every module, in the order a request meets them: API validation, Pod Security, webhooks. */
-export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = { kubeApi, podSecurity, cnpg, redisOperator, vpa, karpenter };
+export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = { kubeApi, podSecurity, cnpg, redisOperator, vpa, keda, karpenter };
 
 /** The catalogue of ported rules (for the docs and the closing note). */
 export function admissionRules(): RuleInfo[] {

@@ -15,7 +15,7 @@
 import type { AppConfig, WorkerPoolName } from "../config/schema";
 import { FORECAST_ANNOTATIONS, formatBounds } from "../policies/contract";
 import type { HeadroomVerdict } from "../plan/overprovision";
-import { apiPlan, workerPlans } from "../plan/workloads";
+import { apiPlan, workerPlans, type AutoscaledPlan } from "../plan/workloads";
 import { forecastDataTier, type DataTierForecast } from "./dataTier";
 import { exportsLocation, workloadInputs } from "./mapping";
 import type { FloorSchedule } from "./schedule";
@@ -88,6 +88,35 @@ function acknowledgement(c: AppConfig, key: string, w: WorkloadForecast): { matc
     };
 }
 
+/**
+ * A pool that scales to zero (workers.<pool>.scaleToZero) keeps minReplicas 0 by config: the
+ * forecast sizes only its max. The floor its replay found is what the pool runs while awake at
+ * the most (KEDA's HPA holds 1 then); the replay does not model KEDA's 0 <-> 1 step.
+ */
+function atZero(result: StackForecast, plans: readonly AutoscaledPlan[]): StackForecast {
+    const zero = new Set(plans.filter((p) => p.scaleToZero).map((p) => p.key));
+    if (zero.size === 0) return result;
+    return {
+        ...result,
+        workloads: result.workloads.map((w) =>
+            zero.has(w.name) && w.proposed.minReplicas !== 0
+                ? {
+                      ...w,
+                      proposed: { ...w.proposed, minReplicas: 0 },
+                      warnings: [
+                          ...w.warnings,
+                          `scales to zero: minReplicas stays 0 (KEDA wakes it on the first message); ${
+                              w.raw === undefined
+                                  ? `the guardrails' floor ${w.proposed.minReplicas} does not apply`
+                                  : `the forecast sizes its maxReplicas, its replay's floor ${w.proposed.minReplicas} is what runs while it is awake`
+                          }`,
+                      ],
+                  }
+                : w,
+        ),
+    };
+}
+
 export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     const c = a.config;
     const { dir, shown } = exportsLocation(c, a.stack, a.projectDir);
@@ -97,15 +126,18 @@ export function programForecast(a: ProgramForecastArgs): ProgramForecast {
     const settings = forecastSettings(c);
     // The workloads with their configured bounds, planned once for the inputs and the config keys.
     const plans = [apiPlan(c, a.stack), ...workerPlans(c, a.stack)];
-    const result = forecastStack({
-        stack: a.stack,
-        baseDir: dir,
-        baseDirShown: shown,
-        workloads: workloadInputs(c, a.stack, plans).map((w) => ({ ...w, previousSchedule: a.deployedSchedules?.[w.name] })),
-        settings,
-        now,
-        wallClock,
-    });
+    const result = atZero(
+        forecastStack({
+            stack: a.stack,
+            baseDir: dir,
+            baseDirShown: shown,
+            workloads: workloadInputs(c, a.stack, plans).map((w) => ({ ...w, previousSchedule: a.deployedSchedules?.[w.name] })),
+            settings,
+            now,
+            wallClock,
+        }),
+        plans,
+    );
     const configKeys = new Map(plans.map((p) => [p.key, p.configKey]));
     const values: Record<string, number> = {};
     const annotations: Record<string, Record<string, string>> = {};

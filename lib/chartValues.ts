@@ -31,6 +31,9 @@ export const CHART_IMAGES = {
     vpaRecommender: { repository: "registry.k8s.io/autoscaling/vpa-recommender", tag: "1.7.1" },
     vpaUpdater: { repository: "registry.k8s.io/autoscaling/vpa-updater", tag: "1.7.1" },
     vpaCertGen: { repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen", tag: "v20231011-8b53cabe0" },
+    kedaOperator: { repository: "ghcr.io/kedacore/keda", tag: "2.19.0" },
+    kedaMetricsApiServer: { repository: "ghcr.io/kedacore/keda-metrics-apiserver", tag: "2.19.0" },
+    kedaWebhooks: { repository: "ghcr.io/kedacore/keda-admission-webhooks", tag: "2.19.0" },
 } as const;
 
 /** The tag value that pins a chart image by digest, when the config lists its digest; else undefined (the chart's default). */
@@ -135,5 +138,31 @@ export function vpaValues(digests: Digests = {}) {
         // The recommender holds every pod's usage history: the largest of the three.
         recommender: component("100m", "512Mi", tags.recommender),
         updater: component("50m", "128Mi", tags.updater),
+    };
+}
+
+/**
+ * keda 2.19.0 (values.yaml at the chart's tag): its pods already run the restricted profile with
+ * requests (100m, 100Mi). Two replicas of each: the operator is what scales a pool from 0 (one
+ * down, a queued message waits for its restart), the metrics server serves KEDA's HPAs their
+ * metrics, the webhook admits ScaledObjects; the chart's PDBs keep one of each through a drain.
+ * The chart composes `<registry>/<repository>:<tag>`, the tag pinned by digest when listed.
+ */
+export function kedaValues(digests: Digests = {}) {
+    const tag = (image: { repository: string; tag: string }) => {
+        const t = pinnedTag(image, digests);
+        return t ? { tag: t } : {};
+    };
+    const two = { replicaCount: 2 };
+    return {
+        image: {
+            keda: tag(CHART_IMAGES.kedaOperator),
+            metricsApiServer: tag(CHART_IMAGES.kedaMetricsApiServer),
+            webhooks: tag(CHART_IMAGES.kedaWebhooks),
+        },
+        operator: two,
+        metricsServer: two,
+        webhooks: two,
+        podDisruptionBudget: { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
     };
 }

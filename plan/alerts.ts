@@ -11,6 +11,7 @@ import { SCHEDULE_SERIES } from "../lib/floorSchedule";
 import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
 import { METRIC } from "../lib/metricsRules";
 import { quantityValue } from "../policies/contract";
+import { kedaHpaName } from "../lib/scaledObject";
 import type { StackPlan } from "./stack";
 
 /** A Postgres duration parameter (`30s`, `1h`, `10min`) in seconds. */
@@ -29,7 +30,11 @@ export function alertInputs(plan: StackPlan): Omit<AlertInputs, "forecastBands">
     const shards = pg?.shards ?? [];
     const clusters = pg ? [pg.main, ...(pg.analytics ? [pg.analytics] : []), ...shards.map((s) => s.cluster)] : [];
     return {
-        workloads: plan.workloads.map((w) => ({ name: w.pod.name, maxReplicas: w.bounds.maxReplicas })),
+        workloads: plan.workloads.map((w) => ({
+            name: w.pod.name,
+            maxReplicas: w.bounds.maxReplicas,
+            ...(w.scaledObject ? { hpa: kedaHpaName(w.pod.name) } : {}),
+        })),
         api: api && p95 && p95.kind === "pods" ? { deployment: api.pod.name, p95Seconds: quantityValue(p95.averageValue) } : undefined,
         queues: plan.workloads.flatMap((w) =>
             w.metrics

@@ -10,6 +10,7 @@ import { dashboardFiles, type DataTierDashboardInputs, type LoadSeries, type Sca
 import { SEED_CACHE_THRESHOLDS } from "../lib/data/redis";
 import { sizingSeries } from "../forecast/mapping";
 import { pgDurationSeconds } from "./alerts";
+import { kedaHpaName } from "../lib/scaledObject";
 import type { StackPlan } from "./stack";
 
 /** The annotation kube-prometheus-stack's sidecar reads the folder from (its folderAnnotation). */
@@ -34,9 +35,11 @@ export function scalingInputs(cfg: AppConfig, plan: StackPlan): ScalingDashboard
     return {
         namespace: cfg.namespace,
         environment: cfg.environment,
+        keda: plan.workloads.some((w) => w.scaledObject !== undefined),
         // The scheduled floor is in the replicas panel already: no "metric vs target" panel of its own.
         workloads: plan.workloads.map((w) => ({
             name: w.pod.name,
+            ...(w.scaledObject ? { hpa: kedaHpaName(w.pod.name) } : {}),
             metrics: w.metrics.filter((m) => !(m.kind === "object" && m.name === METRIC.scheduledFloor)),
             loads: loads(cfg, w.key),
         })),

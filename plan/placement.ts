@@ -9,7 +9,8 @@
  * The burst keeps the pool's name, so its HPA, schedule, alerts and forecast series stay the
  * pool's; the floor is `<name>-on-demand`. Cost of the split: the burst's HPA divides the queue by
  * its own pods, so at load it adds the floor's pods on top (conservative for the SLO, at most
- * minReplicas pods more than one HPA over the pool would run).
+ * minReplicas pods more than one HPA over the pool would run). A spot pool that scales to zero
+ * (KEDA, minReplicas 0) has no floor to keep: it runs on spot alone, with no `-on-demand` Deployment.
  */
 import type { AppConfig } from "../config/schema";
 import { WORKER_POOLS } from "../config/schema";
@@ -52,9 +53,16 @@ export function placed<W extends Placed>(w: W, cfg: AppConfig): W {
     const floor = { ...w.pod, name: onDemandName(w.pod.name), placement: onDemand };
     // AWS reclaims a spot node 120 s after its notice: the pods finish (or hand back) their job inside it.
     const grace = Math.min(w.pod.shutdown.terminationGracePeriodSeconds, s.spotGracePeriodSeconds);
+    const pod = {
+        ...w.pod,
+        placement: capacityPlacement(s, "spot"),
+        shutdown: { ...w.pod.shutdown, terminationGracePeriodSeconds: grace },
+    };
+    // A pool that scales to zero (minReplicas 0 by config) keeps no floor: all of it is burst on spot.
+    if (w.bounds.minReplicas === 0) return { ...w, pod };
     return {
         ...w,
-        pod: { ...w.pod, placement: capacityPlacement(s, "spot"), shutdown: { ...w.pod.shutdown, terminationGracePeriodSeconds: grace } },
+        pod,
         // An HPA cannot go below 1 (HPAScaleToZero is alpha): one spot pod of slack above the floor.
         bounds: { minReplicas: 1, maxReplicas: w.bounds.maxReplicas - w.bounds.minReplicas },
         onDemandFloor: { replicas: w.bounds.minReplicas, pod: floor },

@@ -19,6 +19,8 @@ import { nodePoolsPlan, placed } from "./placement";
 import type { NodePoolArgs } from "../lib/karpenter";
 import { overprovisionPlan, type HeadroomVerdict, type OverprovisionPlan } from "./overprovision";
 import { offHours } from "./workingHours";
+import { scaledToZero } from "./scaleToZero";
+import type { ScaledObjectSpec } from "../lib/scaledObject";
 import { connectedPod, type ConnectionInputs } from "./connections";
 import { componentLabels, stackLabels, type Labels } from "./labels";
 import { deployedSharding, shardingPlan, type ShardingPlan } from "./sharding";
@@ -28,6 +30,8 @@ export interface WorkloadPlan extends AutoscaledPlan {
     readonly annotations?: Readonly<Record<string, string>>;
     /** The recording rules of the forecast's floor schedule (the HPA then also scales on `scheduled_floor`). */
     readonly scheduleRules?: RecordingRuleSpec;
+    /** A pool that scales to zero: the KEDA ScaledObject that replaces its HPA (plan/scaleToZero.ts). */
+    readonly scaledObject?: ScaledObjectSpec;
 }
 
 /** What the forecasting step adds to the plan besides config values. */
@@ -121,11 +125,14 @@ export function planStack(cfg: AppConfig, stack: string, inputs: PlanInputs = {}
         redisCredentialsVersion: cfg.redis.credentialsVersion,
     };
     const workloads = [apiPlan(cfg, stack), ...workerPlans(cfg, stack)].map((p) =>
-        offHours(
-            scheduled(
-                placed({ ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] }, cfg),
-                cfg.namespace,
-                inputs.schedules?.[p.key],
+        scaledToZero(
+            offHours(
+                scheduled(
+                    placed({ ...p, pod: connectedPod(p.pod, conn), annotations: inputs.annotations?.[p.key] }, cfg),
+                    cfg.namespace,
+                    inputs.schedules?.[p.key],
+                ),
+                cfg,
             ),
             cfg,
         ),

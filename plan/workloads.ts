@@ -33,6 +33,11 @@ export interface AutoscaledPlan {
     readonly onDemandFloor?: OnDemandFloorPlan;
     /** Annotations of the Deployment. */
     readonly deploymentAnnotations?: Readonly<Record<string, string>>;
+    /**
+     * Scaled by a KEDA ScaledObject from 0 pods (config `workers.<pool>.scaleToZero`) instead of
+     * an HPA; its queue is the trigger that wakes it.
+     */
+    readonly scaleToZero?: { readonly queueName: string; readonly queueLengthPerPod: number; readonly processingTimeSeconds: number };
 }
 
 export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
@@ -103,6 +108,15 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
             behavior: WORKER_BEHAVIOR,
             exposeService: false,
             capacity: w.capacity,
+            ...(w.scaleToZero
+                ? {
+                      scaleToZero: {
+                          queueName: w.queueName,
+                          queueLengthPerPod: w.queueLengthPerPod,
+                          processingTimeSeconds: w.processingTimeSeconds,
+                      },
+                  }
+                : {}),
         };
     });
 }

@@ -58,15 +58,20 @@ export interface StackIndex {
     readonly hpasByTarget: ReadonlyMap<string, readonly Indexed[]>;
     /** VPAs by `namespace/kind/name` of their target. */
     readonly vpasByTarget: ReadonlyMap<string, readonly Indexed[]>;
+    /** KEDA ScaledObjects (keda.sh) by `namespace/kind/name` of their scale target (kind defaults to Deployment). */
+    readonly scaledObjectsByTarget: ReadonlyMap<string, readonly Indexed[]>;
     /** Pod-template labels of a workload (`undefined` when unknown). */
     podLabels(w: Indexed): Labels | undefined;
     /** All pod groups: workloads' and operator-managed ones. */
     readonly podGroups: readonly PodGroup[];
     /** User-declared PDBs whose selector matches a pod group (unknown selectors never match). */
     pdbsSelecting(g: PodGroup): Indexed[];
-    /** Replicas a workload runs at its floor: the HPA's minReplicas, else spec.replicas (default 1). */
+    /**
+     * Replicas a workload runs at its floor: the HPA's minReplicas, else a ScaledObject's
+     * minReplicaCount (KEDA's default 0), else spec.replicas (default 1).
+     */
     floorReplicas(w: Indexed): number | undefined;
-    /** Replicas at the ceiling: the HPA's maxReplicas, else spec.replicas (default 1). */
+    /** Replicas at the ceiling: the HPA's maxReplicas, else a ScaledObject's maxReplicaCount (KEDA's default 100), else spec.replicas (default 1). */
     ceilingReplicas(w: Indexed): number | undefined;
 }
 
@@ -165,17 +170,27 @@ function build(resources: readonly PolicyResource[]): StackIndex {
             known(() => plain<Labels>(podTemplateOf(w.kind, w.props)?.labels ?? {})),
         );
 
-    const byTarget = (kind: string, field: "scaleTargetRef" | "targetRef") => {
+    const byTarget = (kind: string, field: "scaleTargetRef" | "targetRef", objects = of(kind), defaultKind?: string) => {
         const m = new Map<string, Indexed[]>();
-        for (const a of of(kind)) {
-            const ref = known(() => ({ kind: String(a.props.spec?.[field]?.kind), name: String(a.props.spec?.[field]?.name) }));
+        for (const a of objects) {
+            const ref = known(() => ({
+                kind: String(a.props.spec?.[field]?.kind ?? defaultKind),
+                name: String(a.props.spec?.[field]?.name),
+            }));
             if (ref) push(m, targetKey(a.namespace, ref.kind, ref.name), a);
         }
         return m;
     };
     const hpasByTarget = byTarget("HorizontalPodAutoscaler", "scaleTargetRef");
     const vpasByTarget = byTarget("VerticalPodAutoscaler", "targetRef");
+    const scaledObjectsByTarget = byTarget(
+        "ScaledObject",
+        "scaleTargetRef",
+        of("ScaledObject").filter((o) => o.apiVersion.startsWith("keda.sh/")),
+        "Deployment",
+    );
     const hpaOf = (w: Indexed) => hpasByTarget.get(targetKey(w.namespace, w.kind, w.name))?.[0];
+    const scaledObjectOf = (w: Indexed) => scaledObjectsByTarget.get(targetKey(w.namespace, w.kind, w.name))?.[0];
 
     const podGroups: PodGroup[] = [
         ...workloads.map((w) => workloadPodGroup(w, labelsOf.get(w))),
@@ -195,6 +210,7 @@ function build(resources: readonly PolicyResource[]): StackIndex {
         target: (ns, kind, name) => targets.get(targetKey(ns, kind, name)),
         hpasByTarget,
         vpasByTarget,
+        scaledObjectsByTarget,
         podLabels: (w) => labelsOf.get(w),
         podGroups,
         pdbsSelecting: (g) =>
@@ -203,11 +219,17 @@ function build(resources: readonly PolicyResource[]): StackIndex {
                 : pdbs.filter((p) => p.namespace === g.namespace && pdbSelectors.get(p) && selectorMatches(pdbSelectors.get(p), g.labels!)),
         floorReplicas: (w) => {
             const h = hpaOf(w);
-            return known(() => Number(h ? (h.props.spec?.minReplicas ?? 1) : (w.props.spec?.replicas ?? 1)));
+            const so = h ? undefined : scaledObjectOf(w);
+            return known(() =>
+                Number(h ? (h.props.spec?.minReplicas ?? 1) : so ? (so.props.spec?.minReplicaCount ?? 0) : (w.props.spec?.replicas ?? 1)),
+            );
         },
         ceilingReplicas: (w) => {
             const h = hpaOf(w);
-            return known(() => Number(h ? h.props.spec?.maxReplicas : (w.props.spec?.replicas ?? 1)));
+            const so = h ? undefined : scaledObjectOf(w);
+            return known(() =>
+                Number(h ? h.props.spec?.maxReplicas : so ? (so.props.spec?.maxReplicaCount ?? 100) : (w.props.spec?.replicas ?? 1)),
+            );
         },
     };
 }

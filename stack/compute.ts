@@ -1,10 +1,11 @@
 /** Compute tier: the API and each worker pool scale horizontally; analytics vertically. */
 import type * as pulumi from "@pulumi/pulumi";
-import { AnalyticsService, ScalableService, type VerticalPodAutoscaler } from "../components";
+import { AnalyticsService, ScalableService } from "../components";
 import type { AppConfig } from "../config/schema";
 import type { StackPlan } from "../plan/stack";
 import type { PodArgs } from "../lib/workload";
 import type { CredentialSecrets } from "./dataTier";
+import type { Platform } from "./platform";
 
 /** The declared Secrets a pod references by `secretKeyRef`, in the order of its env, then the ConfigMaps it mounts. */
 const secretsOf = (pod: Pick<PodArgs, "env" | "configMaps">, secrets: CredentialSecrets): pulumi.Resource[] => [
@@ -18,7 +19,7 @@ export function declareCompute(
     cfg: AppConfig,
     plan: StackPlan,
     namespace: pulumi.Input<string>,
-    vpa: VerticalPodAutoscaler | undefined,
+    platform: Pick<Platform, "vpa" | "keda">,
     secrets: CredentialSecrets,
     opts: pulumi.ComponentResourceOptions,
 ): void {
@@ -39,6 +40,8 @@ export function declareCompute(
                 secrets: secretsOf(pod, secrets),
                 onDemandFloor: w.onDemandFloor,
                 deploymentAnnotations: w.deploymentAnnotations,
+                scaledObject: w.scaledObject,
+                scaledObjectDependsOn: platform.keda ? [platform.keda.release] : [],
                 ...scraping,
             },
             opts,
@@ -58,7 +61,7 @@ export function declareCompute(
                     maxAllowed: { cpu: v.maxCpu, memory: v.maxMemory },
                 },
                 ...scraping,
-                vpaDependsOn: vpa ? [vpa.release] : [],
+                vpaDependsOn: platform.vpa ? [platform.vpa.release] : [],
                 secrets: secretsOf(plan.analytics, secrets),
             },
             opts,

@@ -1,7 +1,8 @@
 /** The Kubernetes provider and the cluster add-ons that make the autoscalers work. */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { MetricsAdapter, VerticalPodAutoscaler } from "../components";
+import { Keda, MetricsAdapter, VerticalPodAutoscaler } from "../components";
+import { WORKER_POOLS } from "../config/schema";
 import type { AppConfig } from "../config/schema";
 
 export interface Platform {
@@ -9,7 +10,13 @@ export interface Platform {
     readonly opts: pulumi.ComponentResourceOptions;
     /** The VPA's release, when this stack installs it (VPA objects wait for its CRDs). */
     readonly vpa?: VerticalPodAutoscaler;
+    /** KEDA's release, when this stack installs it (ScaledObjects wait for its CRD and webhook). */
+    readonly keda?: Keda;
 }
+
+/** True when an enabled worker pool scales to zero (it needs KEDA). */
+export const stackScalesToZero = (cfg: AppConfig): boolean =>
+    WORKER_POOLS.some((p) => cfg.workers[p].enabled && cfg.workers[p].scaleToZero);
 
 export function declarePlatform(cfg: AppConfig): Platform {
     // One explicit provider from the start: switching providers later would replace everything.
@@ -28,5 +35,7 @@ export function declarePlatform(cfg: AppConfig): Platform {
         );
     }
     const vpa = m.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: m.vpaNamespace, imageDigests: digests }, opts) : undefined;
-    return { opts, vpa };
+    const keda =
+        m.installKeda && stackScalesToZero(cfg) ? new Keda("keda", { namespace: m.kedaNamespace, imageDigests: digests }, opts) : undefined;
+    return { opts, vpa, keda };
 }

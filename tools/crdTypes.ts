@@ -32,6 +32,7 @@ export const TYPED_KINDS = [
     },
     { group: "autoscaling.k8s.io", version: "v1", kind: "VerticalPodAutoscaler", file: "vertical-pod-autoscaler/vpa-v1-crd-gen.yaml" },
     { group: "externaldns.k8s.io", version: "v1alpha1", kind: "DNSEndpoint", file: "external-dns/dnsendpoints.externaldns.k8s.io.yaml" },
+    { group: "keda.sh", version: "v1alpha1", kind: "ScaledObject", file: "keda/keda.sh_scaledobjects.yaml" },
 ] as const;
 
 /** The `export interface I<Kind> { ... }` block of a generated model file, with its imports. */

@@ -237,7 +237,7 @@ async function run(opts: Options, io: Io, deps: RenderDeps): Promise<number> {
     await writeRenderOutput(outDir, opts.stack, files, opts.out === undefined ? `output directory ${outDir}` : `--out ${opts.out}`);
     io.out(`\nValidated ${objects.length} Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems.`);
     io.out(
-        `Admission check (${admissionRules().length} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator, the VPA and Karpenter's NodePool CRD): no violations.`,
+        `Admission check (${admissionRules().length} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator, the VPA, KEDA and Karpenter's NodePool CRD): no violations.`,
     );
     io.out(`Wrote ${files.size} files to ${path.relative(process.cwd(), outDir) || "."}/`);
     if (json) {

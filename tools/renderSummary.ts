@@ -81,19 +81,43 @@ function overview(result: RenderResult, objects: number, releases: number): stri
 
 function autoscaled(objects: Obj[]): string[] {
     const hpas = objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
-    if (!hpas.length) return [];
+    const scaled = objects.filter((o) => o.kind === "ScaledObject");
     return [
-        "",
-        "Autoscaled workloads (HPA autoscaling/v2):",
-        ...table([
-            ["  WORKLOAD", "MIN", "MAX", "METRICS"],
-            ...hpas.map((h) => [
-                `  ${h.spec.scaleTargetRef.name}`,
-                String(h.spec.minReplicas),
-                String(h.spec.maxReplicas),
-                h.spec.metrics.map(describeMetric).join(", "),
-            ]),
-        ]),
+        ...(hpas.length
+            ? [
+                  "",
+                  "Autoscaled workloads (HPA autoscaling/v2):",
+                  ...table([
+                      ["  WORKLOAD", "MIN", "MAX", "METRICS"],
+                      ...hpas.map((h) => [
+                          `  ${h.spec.scaleTargetRef.name}`,
+                          String(h.spec.minReplicas),
+                          String(h.spec.maxReplicas),
+                          h.spec.metrics.map(describeMetric).join(", "),
+                      ]),
+                  ]),
+              ]
+            : []),
+        ...(scaled.length
+            ? [
+                  "",
+                  "Scaled to zero (KEDA ScaledObject keda.sh/v1alpha1; KEDA's HPA keda-hpa-<name> above 1 pod):",
+                  ...table([
+                      ["  WORKLOAD", "MIN", "MAX", "TRIGGERS"],
+                      ...scaled.map((o) => [
+                          `  ${o.spec.scaleTargetRef.name}`,
+                          String(o.spec.minReplicaCount ?? 0),
+                          String(o.spec.maxReplicaCount ?? 100),
+                          (o.spec.triggers as Obj[])
+                              .map(
+                                  (t) =>
+                                      `${t.name ?? t.type}=${t.metadata.threshold ?? t.metadata.value}${t.metricType === "Value" ? "" : "/pod"}`,
+                              )
+                              .join(", "),
+                      ]),
+                  ]),
+              ]
+            : []),
     ];
 }
 

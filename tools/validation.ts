@@ -34,6 +34,7 @@ export const CRDS_DIR = process.env.SYSMANAGE_CRDS_DIR ?? path.resolve(__dirname
 const CRD_FILES: Record<string, string> = {
     "autoscaling.k8s.io/v1/VerticalPodAutoscaler": "vertical-pod-autoscaler/vpa-v1-crd-gen.yaml",
     "externaldns.k8s.io/v1alpha1/DNSEndpoint": "external-dns/dnsendpoints.externaldns.k8s.io.yaml",
+    "keda.sh/v1alpha1/ScaledObject": "keda/keda.sh_scaledobjects.yaml",
     "postgresql.cnpg.io/v1/Cluster": "cloudnative-pg/postgresql.cnpg.io_clusters.yaml",
     "postgresql.cnpg.io/v1/Pooler": "cloudnative-pg/postgresql.cnpg.io_poolers.yaml",
     "postgresql.cnpg.io/v1/ScheduledBackup": "cloudnative-pg/postgresql.cnpg.io_scheduledbackups.yaml",

@@ -4,6 +4,7 @@ import type { HorizontalPodAutoscalerBehavior } from "kubernetes-types/autoscali
 import type { RecordingRuleSpec } from "../../lib/floorSchedule";
 import { podMonitorSpec, serviceMonitorSpec } from "../../lib/monitors";
 import { hpaSpec, utilizationResources, type ReplicaBounds, type ScalingMetric } from "../../lib/hpa";
+import { SCALED_OBJECT_API_VERSION, type ScaledObjectSpec } from "../../lib/scaledObject";
 import { deploymentSpec, disruptionBudget, selectorLabels, standardLabels, type PodArgs } from "../../lib/workload";
 
 export interface ScalableServiceArgs {
@@ -49,12 +50,21 @@ export interface ScalableServiceArgs {
     readonly onDemandFloor?: { readonly replicas: number; readonly pod: Omit<PodArgs, "serviceAccountName"> };
     /** Annotations of the Deployment (a spot burst names its on-demand floor). @default none */
     readonly deploymentAnnotations?: Record<string, string>;
+    /**
+     * A pool that scales to zero (issue 17 #4): a KEDA ScaledObject in place of the HPA (KEDA
+     * creates `keda-hpa-<name>`; a second HPA on the Deployment would fight it). It carries
+     * `hpaAnnotations`. @default none: an HPA from bounds, metrics and behavior
+     */
+    readonly scaledObject?: ScaledObjectSpec;
+    /** What the ScaledObject waits for (KEDA's release: its CRD). @default none */
+    readonly scaledObjectDependsOn?: pulumi.Resource[];
 }
 
 /**
  * An autoscaled workload: ServiceAccount, Deployment, optional Service, HPA (autoscaling/v2),
  * PodDisruptionBudget, a Prometheus monitor and, when the forecast schedules its floor, the
- * schedule's PrometheusRule. The HPA owns the replica count.
+ * schedule's PrometheusRule. The HPA owns the replica count; a pool that scales to zero has a
+ * KEDA ScaledObject instead (KEDA's HPA then owns it).
  */
 export class ScalableService extends pulumi.ComponentResource {
     public readonly deploymentName: pulumi.Output<string>;
@@ -70,7 +80,6 @@ export class ScalableService extends pulumi.ComponentResource {
             const req = r === "cpu" ? p.resources.cpuRequest : p.resources.memoryRequest;
             if (!req) throw new Error(`${p.name}: the HPA scales on ${r} utilization, so the container must request ${r}`);
         }
-        const spec = hpaSpec(p.name, args.bounds, args.metrics, args.behavior);
         const labels = standardLabels(p);
         const meta = (suffix = "") => ({ name: `${p.name}${suffix}`, namespace: args.namespace, labels });
         const child = { parent: this };
@@ -106,14 +115,31 @@ export class ScalableService extends pulumi.ComponentResource {
             );
         }
 
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-            `${name}-hpa`,
-            {
-                metadata: { ...meta(), annotations: args.hpaAnnotations },
-                spec: spec as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec,
-            },
-            { ...child, dependsOn: [deployment] },
-        );
+        if (args.scaledObject)
+            new k8s.apiextensions.CustomResource(
+                `${name}-scaledobject`,
+                {
+                    apiVersion: SCALED_OBJECT_API_VERSION,
+                    kind: "ScaledObject",
+                    metadata: { ...meta(), annotations: args.hpaAnnotations },
+                    spec: args.scaledObject,
+                },
+                { ...child, dependsOn: [deployment, ...(args.scaledObjectDependsOn ?? [])] },
+            );
+        else
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                `${name}-hpa`,
+                {
+                    metadata: { ...meta(), annotations: args.hpaAnnotations },
+                    spec: hpaSpec(
+                        p.name,
+                        args.bounds,
+                        args.metrics,
+                        args.behavior,
+                    ) as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec,
+                },
+                { ...child, dependsOn: [deployment] },
+            );
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(), spec: disruptionBudget(p) }, child);
 
         this.declareMonitoring(name, p.name, labels, args, child);

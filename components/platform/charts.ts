@@ -41,6 +41,16 @@ export const CHARTS = {
         repo: "https://ot-container-kit.github.io/helm-charts",
         appVersion: "0.26.0",
     },
+    /**
+     * Chart 2.19.0 ships KEDA 2.19.0, the newest release `@kubernetes-models/keda` 2.0.0 models (its
+     * ScaledObject CRD vendored in crds/); installed when a worker pool scales to zero.
+     */
+    keda: {
+        chart: "keda",
+        version: "2.19.0",
+        repo: "https://kedacore.github.io/charts",
+        appVersion: "2.19.0",
+    },
 } as const satisfies Record<string, ChartPin>;
 
 /**

@@ -4,3 +4,4 @@ export * from "./verticalPodAutoscaler";
 export * from "./alertRules";
 export * from "./dashboards";
 export * from "./priorityClasses";
+export * from "./keda";

@@ -70,6 +70,20 @@ function karpenterProblems(c: AppConfig): string[] {
     return out;
 }
 
+/**
+ * A pool at 0 is a KEDA ScaledObject's (issue 17 #4): an HPA cannot go below 1 (HPAScaleToZero is
+ * alpha), and a pool that scales to zero keeps no floor, on-demand or otherwise.
+ */
+function scaleToZeroProblems(key: string, p: AppConfig["workers"]["queue"]): string[] {
+    if (p.scaleToZero && p.minReplicas !== 0)
+        return [
+            `${key}.scaleToZero is true, so ${key}.minReplicas (${p.minReplicas}) must be 0: a pool that scales to zero keeps no floor`,
+        ];
+    if (!p.scaleToZero && p.minReplicas === 0)
+        return [`${key}.minReplicas (0) must be >= 1 unless ${key}.scaleToZero is true: an HPA cannot scale to 0`];
+    return [];
+}
+
 /** The API, then each worker pool (two enabled pools may not consume one queue), then analytics and its VPA. */
 export function computeProblems(c: AppConfig, show: Show): string[] {
     const out = workloadProblems("api", c.api, show, [c.api.minReplicas, c.api.maxReplicas]);
@@ -78,6 +92,7 @@ export function computeProblems(c: AppConfig, show: Show): string[] {
         const p = c.workers[name];
         const key = `workers.${name}`;
         out.push(...workloadProblems(key, p, show, [p.minReplicas, p.maxReplicas]));
+        out.push(...scaleToZeroProblems(key, p));
         if (p.enabled && p.capacity === "spot") out.push(...spotProblems(c, name));
         if (p.enabled) {
             const other = queues.get(p.queueName);

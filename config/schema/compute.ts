@@ -49,8 +49,16 @@ const workerPool = (name: WorkerPoolName) =>
         .strictObject({
             enabled: z.boolean().default(true).describe(`Deploy the ${name} worker pool.`),
             image: image().default("ghcr.io/sysmanage/sysmanage-worker:2.4.1").describe("Pinned worker image (tag or digest)."),
-            minReplicas: int(1, 1000).default(2).describe("HPA minReplicas (seed: 2)."),
+            minReplicas: int(0, 1000)
+                .default(2)
+                .describe("HPA minReplicas (seed: 2); 0 only with scaleToZero (a KEDA ScaledObject then scales the pool)."),
             maxReplicas: int(1, 1000).default(20).describe("HPA maxReplicas (seed: 20)."),
+            scaleToZero: z
+                .boolean()
+                .default(false)
+                .describe(
+                    "Scale the pool to 0 pods while its queue is empty and back up on the first message (issue 17 #4): a KEDA ScaledObject replaces the HPA, minReplicas must be 0, and a spot pool then has no on-demand floor (docs/placement.md).",
+                ),
             queueName: labelValue().default(name).describe("Value of the `queue` label of `sysmanage_queue_length` this pool consumes."),
             queueLengthPerPod: int(1, 100000)
                 .default(10)

@@ -3,7 +3,7 @@ import { z } from "zod";
 import * as g from "../../policies/contract";
 import { grammar, label, labels, optional, port } from "../primitives";
 
-/** `metrics`: Prometheus, the custom-metrics adapter and the VPA. */
+/** `metrics`: Prometheus, the custom-metrics adapter, the VPA and KEDA. */
 export const metrics = z
     .strictObject({
         prometheusUrl: grammar((v) => g.httpUrlError(v))
@@ -55,9 +55,16 @@ export const metrics = z
         adapterNamespace: label().default("monitoring").describe("Namespace of the prometheus-adapter release."),
         installVpa: z.boolean().default(true).describe("Install the Vertical Pod Autoscaler; off when the cluster already has it."),
         vpaNamespace: label().default("kube-system").describe("Namespace of the VPA release."),
+        installKeda: z
+            .boolean()
+            .default(true)
+            .describe(
+                "Install KEDA when a worker pool scales to zero (workers.<pool>.scaleToZero); off when the cluster already has KEDA.",
+            ),
+        kedaNamespace: label().default("keda").describe("Namespace of the KEDA release."),
     })
     .prefault({})
-    .describe("Metrics pipeline: Prometheus, the custom-metrics adapter and the VPA.");
+    .describe("Metrics pipeline: Prometheus, the custom-metrics adapter, the VPA and KEDA.");
 
 /** `images`: digests that pin the images the program runs by tag. */
 export const images = z

@@ -4,11 +4,14 @@
  */
 import { alertRule, inNamespace, type AlertContext } from "./rule";
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
+import { KEDA_HPA_PREFIX } from "../scaledObject";
 
 export interface ScaledWorkload {
-    /** The Deployment and its HPA (same name). */
+    /** The Deployment (and its HPA, of the same name, unless `hpa` says otherwise). */
     readonly name: string;
     readonly maxReplicas: number;
+    /** The HPA's name when it is not the Deployment's: KEDA's `keda-hpa-<name>` for a pool that scales to zero. */
+    readonly hpa?: string;
 }
 
 export interface QueueCapacity {
@@ -27,7 +30,16 @@ export interface AutoscalingAlertInputs {
 
 export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs): IRule[] {
     const ns = inNamespace(ctx);
-    const hpas = i.workloads.map((w) => w.name).join("|");
+    const hpas = i.workloads.map((w) => w.hpa ?? w.name).join("|");
+    // kube-state-metrics names a Deployment's HPA by the Deployment, and KEDA's by keda-hpa-<Deployment>.
+    const available = (prefix: string) =>
+        `label_replace(kube_deployment_status_replicas_available{${ns}}, "horizontalpodautoscaler", "${prefix}$1", "deployment", "(.*)")`;
+    const keda = i.workloads.some((w) => w.hpa !== undefined && w.hpa !== w.name);
+    const availableByHpa = keda ? `(${available("")} or ${available(KEDA_HPA_PREFIX)})` : available("");
+    // KEDA's HPA of a pool at 0 reports ScalingActive=false (ScalingDisabled) by design: only an awake one counts.
+    const awake = keda
+        ? ` unless on (namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_status_current_replicas{${ns}} == 0`
+        : "";
     const rules: IRule[] = [
         alertRule(ctx, {
             alert: "SysmanageHpaAtMaxReplicas",
@@ -40,7 +52,7 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
         }),
         alertRule(ctx, {
             alert: "SysmanageHpaMetricUnavailable",
-            expr: `kube_horizontalpodautoscaler_status_condition{${ns},horizontalpodautoscaler=~"${hpas}",condition="ScalingActive",status="false"} == 1`,
+            expr: `kube_horizontalpodautoscaler_status_condition{${ns},horizontalpodautoscaler=~"${hpas}",condition="ScalingActive",status="false"} == 1${awake}`,
             for: "10m",
             severity: "critical",
             summary: "An HPA cannot read its metrics",
@@ -49,7 +61,7 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
         }),
         alertRule(ctx, {
             alert: "SysmanageReplicasNotReady",
-            expr: `kube_horizontalpodautoscaler_status_desired_replicas{${ns},horizontalpodautoscaler=~"${hpas}"} > on (namespace, horizontalpodautoscaler) label_replace(kube_deployment_status_replicas_available{${ns}}, "horizontalpodautoscaler", "$1", "deployment", "(.*)")`,
+            expr: `kube_horizontalpodautoscaler_status_desired_replicas{${ns},horizontalpodautoscaler=~"${hpas}"} > on (namespace, horizontalpodautoscaler) ${availableByHpa}`,
             for: "15m",
             severity: "warning",
             summary: "Desired replicas have not been available for 15 minutes",

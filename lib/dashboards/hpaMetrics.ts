@@ -47,7 +47,8 @@ function utilization(resource: "cpu" | "memory", pods: string): string {
     return `100 * ${used} / sum(kube_pod_container_resource_requests{${pods},resource="${resource}"})`;
 }
 
-export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: string): HpaMetricView {
+/** `hpa`: the HPA's name when it is not the Deployment's (KEDA's `keda-hpa-<deployment>`). */
+export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: string, hpa = deployment): HpaMetricView {
     const pods = matchers({ namespace }, { pod: deploymentPods(deployment) });
     switch (m.kind) {
         case "cpu":
@@ -62,7 +63,7 @@ export function hpaMetricView(m: ScalingMetric, namespace: string, deployment: s
                 target: quantityValue(m.averageValue),
             };
         case "object": {
-            const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: deployment })}}`;
+            const replicas = `kube_horizontalpodautoscaler_status_current_replicas{${matchers({ namespace, horizontalpodautoscaler: hpa })}}`;
             // As the adapter fills the template for a root-scoped namespace metric: the metric
             // selector's matchers sorted by key (ASCII keys: the default sort is Go's byte order),
             // then the namespace's; grouped by namespace.

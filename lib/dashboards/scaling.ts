@@ -8,6 +8,7 @@ import type { ScalingMetric } from "../hpa";
 import { dashboard, type PanelSpec } from "./dashboard";
 import { hpaMetricView } from "./hpaMetrics";
 import { matchers, perWorkload, WORKLOAD_VARIABLE } from "./promql";
+import { KEDA_HPA_PREFIX } from "../scaledObject";
 
 /** One series the forecast sizes the workload on (`forecast.series`): its key and its PromQL. */
 export interface LoadSeries {
@@ -23,6 +24,8 @@ const LOAD_UNITS: Readonly<Record<string, string>> = { requests: "reqps", memory
 export interface ScaledWorkloadView {
     /** The Deployment and its HPA (same name), the `workload` label of the forecast's series. */
     readonly name: string;
+    /** The HPA's name when it is not the Deployment's: KEDA's `keda-hpa-<name>` for a pool at 0. */
+    readonly hpa?: string;
     readonly metrics: readonly ScalingMetric[];
     readonly loads: readonly LoadSeries[];
 }
@@ -31,12 +34,16 @@ export interface ScalingDashboardInputs {
     readonly namespace: string;
     readonly environment: string;
     readonly workloads: readonly ScaledWorkloadView[];
+    /** Some pool scales to zero: KEDA's HPA of workload W is `keda-hpa-W` (lib/scaledObject.ts). */
+    readonly keda?: boolean;
 }
 
 const KSM_HPA = "kube_horizontalpodautoscaler_";
 
-function replicasPanel(ns: string): PanelSpec {
-    const hpa = matchers({ namespace: ns, horizontalpodautoscaler: `$${WORKLOAD_VARIABLE}` });
+function replicasPanel(ns: string, keda: boolean): PanelSpec {
+    const hpa = keda
+        ? matchers({ namespace: ns }, { horizontalpodautoscaler: `(${KEDA_HPA_PREFIX})?$${WORKLOAD_VARIABLE}` })
+        : matchers({ namespace: ns, horizontalpodautoscaler: `$${WORKLOAD_VARIABLE}` });
     const series = (name: string, legend: string) => ({ expr: `${KSM_HPA}${name}{${hpa}}`, legend });
     return {
         kind: "timeseries",
@@ -81,7 +88,7 @@ function loadPanel(ns: string, metric: string, views: readonly ScaledWorkloadVie
 
 function hpaMetricPanel(ns: string, metric: string, views: readonly ScaledWorkloadView[]): PanelSpec {
     const of = views.flatMap((w) =>
-        w.metrics.map((m) => ({ workload: w.name, view: hpaMetricView(m, ns, w.name) })).filter((x) => x.view.metric === metric),
+        w.metrics.map((m) => ({ workload: w.name, view: hpaMetricView(m, ns, w.name, w.hpa) })).filter((x) => x.view.metric === metric),
     );
     return {
         kind: "timeseries",
@@ -111,7 +118,7 @@ export function scalingDashboard(i: ScalingDashboardInputs): Dashboard {
         tags: ["sysmanage", "autoscaling", i.environment],
         variables: [{ name: WORKLOAD_VARIABLE, label: "Workload", values: i.workloads.map((w) => w.name) }],
         sections: [
-            { title: "Replicas", panels: [replicasPanel(i.namespace)] },
+            { title: "Replicas", panels: [replicasPanel(i.namespace, i.keda === true)] },
             { title: "Load vs forecast", panels: loadMetrics.map((m) => loadPanel(i.namespace, m, i.workloads)) },
             { title: "HPA metrics vs targets", panels: hpaMetrics.map((m) => hpaMetricPanel(i.namespace, m, i.workloads)) },
         ].filter((s) => s.panels.length > 0),

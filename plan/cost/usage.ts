@@ -81,6 +81,8 @@ function placeholderItems(c: AppConfig, band: ApiBand): CostItem[] {
  */
 export function spotSplit(item: CostItem, minReplicas: number): CostItem[] {
     const { atLeast: _, ...size } = item;
+    // A spot pool that scales to zero (minReplicas 0) has no floor: all of it on spot, as replayed.
+    if (minReplicas === 0) return [{ ...item, spot: true }];
     return [
         { ...size, name: `${item.name}-on-demand`, mean: minReplicas },
         { ...size, mean: Math.max(1, item.mean - minReplicas), spot: true },

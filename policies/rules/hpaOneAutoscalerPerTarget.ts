@@ -4,7 +4,7 @@ import { stackRule } from "../lib/rule";
 export const hpaOneAutoscalerPerTarget = stackRule<Record<string, never>>(
     {
         name: "hpa-one-autoscaler-per-target",
-        description: "At most one HorizontalPodAutoscaler targets each workload.",
+        description: "At most one HorizontalPodAutoscaler or KEDA ScaledObject targets each workload.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps: "Merge the HPAs' metrics into one HPA per workload.",
@@ -24,6 +24,21 @@ export const hpaOneAutoscalerPerTarget = stackRule<Record<string, never>>(
                     h,
                 );
             }
+        }
+        // KEDA scales a ScaledObject's target through its own HPA keda-hpa-<name>: a declared HPA on
+        // the same target is a second autoscaler (KEDA's webhook refuses it too).
+        for (const [target, scaled] of ix.scaledObjectsByTarget) {
+            const [, kind, name] = target.split("/");
+            const others = [
+                ...(ix.hpasByTarget.get(target) ?? []).map((h) => `HorizontalPodAutoscaler ${h.name}`),
+                ...scaled.map((o) => `ScaledObject ${o.name}`),
+            ];
+            if (others.length < 2) continue;
+            for (const o of scaled)
+                report(
+                    `${o.id}: ${kind} ${o.namespace}/${name} is scaled by ${others.filter((x) => x !== `ScaledObject ${o.name}`).join(", ")} as well; KEDA scales it through its own HPA keda-hpa-${o.name}, so keep one autoscaler per workload.`,
+                    o,
+                );
         }
     },
 );

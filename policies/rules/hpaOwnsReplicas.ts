@@ -10,7 +10,7 @@ export const hpaOwnsReplicas = stackRule<Record<string, never>>(
     {
         name: "hpa-owns-replicas",
         description:
-            "An HPA's target either omits spec.replicas or lists spec.replicas in its ignoreChanges resource option, so Pulumi and the HPA don't fight over it.",
+            "An HPA's (or a KEDA ScaledObject's) target either omits spec.replicas or lists spec.replicas in its ignoreChanges resource option, so Pulumi and the HPA don't fight over it.",
         enforcementLevel: "mandatory",
         severity: "high",
         remediationSteps:
@@ -18,7 +18,11 @@ export const hpaOwnsReplicas = stackRule<Record<string, never>>(
         configSchema: { properties: {} },
     },
     (ix, _cfg, report) => {
-        for (const [key, hpas] of ix.hpasByTarget) {
+        const autoscaled = new Map<string, string>();
+        for (const [key, hpas] of ix.hpasByTarget) autoscaled.set(key, `HorizontalPodAutoscaler ${key.split("/")[0]}/${hpas[0].name}`);
+        for (const [key, so] of ix.scaledObjectsByTarget)
+            if (!autoscaled.has(key)) autoscaled.set(key, `ScaledObject ${key.split("/")[0]}/${so[0].name}`);
+        for (const [key, by] of autoscaled) {
             const [ns, kind, name] = key.split("/");
             const w = ix.target(ns, kind, name);
             if (!w) continue;
@@ -26,7 +30,7 @@ export const hpaOwnsReplicas = stackRule<Record<string, never>>(
                 const replicas = w.props.spec?.replicas;
                 if (replicas === undefined || ignoresReplicas(w.opts.ignoreChanges)) return;
                 report(
-                    `${w.id}: sets spec.replicas (${replicas}) while HorizontalPodAutoscaler ${ns}/${hpas[0].name} scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA's count on every update.`,
+                    `${w.id}: sets spec.replicas (${replicas}) while ${by} scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA's count on every update.`,
                     w,
                 );
             });

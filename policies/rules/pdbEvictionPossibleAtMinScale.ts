@@ -42,6 +42,8 @@ export const pdbEvictionPossibleAtMinScale = stackRule<Record<string, never>>(
                 if (n === undefined) return; // cannot check
                 pods += n;
             }
+            // At 0 pods (a pool KEDA scaled to zero) there is nothing to evict, so nothing holds up a drain.
+            if (pods === 0) return;
             const field = spec.minAvailable !== undefined ? `minAvailable ${spec.minAvailable}` : `maxUnavailable ${spec.maxUnavailable}`;
             if (allowedDisruptions(spec, pods) < 1)
                 report(

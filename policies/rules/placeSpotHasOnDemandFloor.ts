@@ -3,7 +3,7 @@ import { REPLICATED_KINDS } from "../lib/k8s";
 import { pinnedTo, spotSelection, spotToleration } from "../lib/placement";
 import { schema, stackRule, type StackReport } from "../lib/rule";
 import { forEachKnown } from "../lib/unknown";
-import type { Indexed, PodGroup, StackIndex } from "../stackIndex";
+import { targetKey, type Indexed, type PodGroup, type StackIndex } from "../stackIndex";
 import { SPOT_CONFIG_SCHEMA, type SpotConfig } from "./placeDataNotOnSpot";
 
 interface Config extends SpotConfig {
@@ -21,6 +21,8 @@ function onSpot(spec: unknown, cfg: Config): string | undefined {
 
 /** The on-demand Deployment the spot workload names, checked: pinned to on-demand, and at least the configured floor. */
 function checkFloor(ix: StackIndex, w: Indexed, how: string, cfg: Config, report: StackReport): void {
+    // A pool KEDA scales to zero keeps no floor anywhere (place-scale-to-zero-has-trigger checks what wakes it).
+    if (ix.scaledObjectsByTarget.has(targetKey(w.namespace, w.kind, w.name)) && ix.floorReplicas(w) === 0) return;
     const floorName: unknown = w.props.metadata?.annotations?.[ON_DEMAND_FLOOR_ANNOTATION];
     if (typeof floorName !== "string" || floorName === "") {
         report(
@@ -72,7 +74,7 @@ export const placeSpotHasOnDemandFloor = stackRule<Config>(
     {
         name: "place-spot-has-on-demand-floor",
         description:
-            "Every workload whose pods may run on spot has a PDB, a grace period inside the interruption notice, and an on-demand floor Deployment (pinned to on-demand, at least the configured replicas).",
+            "Every workload whose pods may run on spot has a PDB, a grace period inside the interruption notice, and an on-demand floor Deployment (pinned to on-demand, at least the configured replicas), unless a KEDA ScaledObject scales it to zero (no floor to keep).",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps:

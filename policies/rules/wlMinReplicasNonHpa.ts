@@ -10,7 +10,7 @@ interface Config {
 export const wlMinReplicasNonHpa = stackRule<Config>(
     {
         name: "wl-min-replicas-non-hpa",
-        description: "Workloads without an HPA run at least the configured number of replicas.",
+        description: "Workloads without an HPA (or KEDA ScaledObject) run at least the configured number of replicas.",
         enforcementLevel: "mandatory",
         severity: "medium",
         remediationSteps: "Raise spec.replicas, or add an HPA whose minReplicas meets the floor.",
@@ -18,7 +18,11 @@ export const wlMinReplicasNonHpa = stackRule<Config>(
     },
     (ix, cfg, report) => {
         forEachKnown(
-            ix.workloads.filter((w) => REPLICATED_KINDS.includes(w.kind) && !ix.hpasByTarget.has(`${w.namespace}/${w.kind}/${w.name}`)),
+            ix.workloads.filter((w) => {
+                const key = `${w.namespace}/${w.kind}/${w.name}`;
+                // A ScaledObject's target is scaled by KEDA's HPA (place-scale-to-zero-has-trigger checks its wake-up).
+                return REPLICATED_KINDS.includes(w.kind) && !ix.hpasByTarget.has(key) && !ix.scaledObjectsByTarget.has(key);
+            }),
             (w) => {
                 const n = Number(w.props.spec?.replicas ?? 1);
                 if (n < cfg.minReplicas)

@@ -37,12 +37,12 @@ describe("npm run render -- --stack dev", () => {
 
     test("exits 0 and says what it is", () => {
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^Stack dev: 143 resources declared \(84 Kubernetes objects, 4 Helm releases, 24 components\)\.$/m);
+        assert.match(run.stdout, /^Stack dev: 145 resources declared \(84 Kubernetes objects, 5 Helm releases, 25 components\)\.$/m);
         assert.match(run.stdout, /not a diff against a deployed stack/);
         assert.match(run.stdout, /^Validated 84 Kubernetes objects against the Kubernetes schemas and upstream CRDs: no problems\.$/m);
         assert.match(
             run.stdout,
-            /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator, the VPA and Karpenter's NodePool CRD\): no violations\.$/m,
+            /^Admission check \(\d{3} rules ported from the API server, Pod Security Admission, CloudNativePG, redis-operator, the VPA, KEDA and Karpenter's NodePool CRD\): no violations\.$/m,
         );
         assert.match(run.stdout, /^Prerequisites \(in the cluster before `pulumi up`; the program does not install them\):$/m);
         assert.match(
@@ -113,7 +113,7 @@ describe("npm run render -- --stack dev", () => {
             inputs: Record<string, unknown>;
             options: Record<string, unknown>;
         }[];
-        assert.equal(all.length, 143);
+        assert.equal(all.length, 145);
         for (const r of all) assert.deepEqual(Object.keys(r), ["type", "name", "inputs", "options"]);
         const d = all.find((r) => r.name === "api-deployment")!;
         assert.equal(d.type, "kubernetes:apps/v1:Deployment");

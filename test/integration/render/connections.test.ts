@@ -79,7 +79,7 @@ describe("connection settings: the rendered Deployments match the contract in do
     const check = (objects: Obj[]) => {
         const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name as string));
         const deployments = objects.filter(isAppDeployment);
-        // Six (not the overprovisioning placeholders, which connect to nothing), and in staging and prod the on-demand floors of the spot pools report and cleanup (same env).
+        // Six (not the overprovisioning placeholders, which connect to nothing), and in prod the on-demand floors of the spot pools report and cleanup (same env).
         assert.equal(deployments.length, objects.some((o) => o.metadata.name === "sysmanage-worker-report-on-demand") ? 8 : 6);
         for (const d of deployments) {
             const component = d.metadata.labels["app.kubernetes.io/component"];
@@ -95,9 +95,9 @@ describe("connection settings: the rendered Deployments match the contract in do
         test(`${stack}: every Deployment's env is its rows of the table, in order, from Secrets the stack declares`, async () => {
             const names = check(await objectsOf(stack));
             // API + 4 pools × (write, read, nodes, password), the API's session store × 2, analytics × 1, pools × 2 of their own;
-            // in staging and prod the two on-demand floors × 6 as their pools; prod's two shards: the API, the 4 pools
-            // and the 2 floors × (map, shard 0, shard 1).
-            const floors = stack === "staging" || stack === "prod" ? 2 : 0;
+            // in prod the two on-demand floors × 6 as their pools (staging's spot pools scale to zero: no floor); prod's
+            // two shards: the API, the 4 pools and the 2 floors × (map, shard 0, shard 1).
+            const floors = stack === "prod" ? 2 : 0;
             assert.equal(names.length, 5 * 4 + 2 + 1 + 4 * 2 + floors * 6 + (stack === "prod" ? (5 + floors) * 3 : 0));
         });
     }

@@ -34,20 +34,23 @@ describe("the render summary's cost block (dev)", () => {
         assert.deepEqual(costBlock(summarize(r)), [
             "Cost (monthly, USD, prices from config cost.prices, spot pools' burst at spot):",
             "  api          6.54  ->    6.54",
-            "  workers     26.17  ->   26.17",
+            // queue and agent 1 pod each; report and cleanup scale to zero (no replay: their minReplicas 0).
+            // Per pod (0.25 × 0.031611 + 0.25 × 0.004237) × 730 = 6.54226: 2 pods = 13.08.
+            "  workers     13.08  ->   13.08",
             "  analytics   14.63  ->   14.63",
             "  postgres    58.52  ->   58.52",
             "  poolers     19.63  ->   19.63",
             "  redis       66.96  ->   66.96",
-            "  total      192.46  ->  192.46",
-            "  reserved: commit 7.05 vCPU and 9.625 GiB (what the proposed stack keeps busy 90 % of the hours, cost.reserved.coverage): 121.25 a month instead of 192.46 on demand, saving 71.21",
+            "  total      179.37  ->  179.37",
+            // Two worker pods fewer to commit: 0.5 vCPU and 0.5 GiB, 2 × (0.25 × 0.019915 + 0.25 × 0.002669) × 730 = 8.24 reserved.
+            "  reserved: commit 6.55 vCPU and 9.125 GiB (what the proposed stack keeps busy 90 % of the hours, cost.reserved.coverage): 113.00 a month instead of 179.37 on demand, saving 66.37",
         ]);
         assert.deepEqual((r.outputs.cost as { reserved: unknown }).reserved, {
             coverage: 0.9,
-            vcpu: 7.05,
-            gib: 9.625,
-            monthly: 121.25,
-            saving: 71.21,
+            vcpu: 6.55,
+            gib: 9.125,
+            monthly: 113,
+            saving: 66.37,
         });
     });
 

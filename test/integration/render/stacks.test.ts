@@ -10,8 +10,13 @@ const APP = ["sysmanage-api", ...WORKERS.map((w) => `sysmanage-worker-${w}`), "s
 const NS: Record<string, string> = { dev: "sysmanage-dev", staging: "sysmanage-staging", prod: "sysmanage", local: "sysmanage-local" };
 /** dev and local have no backups (no ScheduledBackup); local has no role management (no admin Secret). */
 const noBackups = (stack: string) => stack === "dev" || stack === "local";
-/** staging and prod run report and cleanup on spot: each adds an on-demand floor Deployment, its PDB and PodMonitor. */
-const spotPools = (stack: string) => (stack === "staging" || stack === "prod" ? 2 : 0);
+/**
+ * prod runs report and cleanup on spot above a floor: each adds an on-demand floor Deployment, its
+ * PDB and PodMonitor. staging's spot pools scale to zero (issue 17 #4): no floor.
+ */
+const spotPools = (stack: string) => (stack === "prod" ? 2 : 0);
+/** dev and staging scale report and cleanup to zero: a KEDA ScaledObject each in place of the HPA. */
+const atZero = (stack: string) => (stack === "dev" || stack === "staging" ? 2 : 0);
 /** prod overprovisions (issue 17 #4): the placeholder Deployment and its PriorityClass. */
 const placeholders = (stack: string) => (stack === "prod" ? 1 : 0);
 
@@ -19,7 +24,7 @@ describe("every stack renders complete and valid", () => {
     for (const stack of STACKS) {
         test(`${stack}: every Kubernetes object validates against the official schemas and CRDs`, async () => {
             const objects = await objectsOf(stack);
-            assert.equal(objects.length, { dev: 84, local: 81, staging: 96, prod: 112 }[stack] ?? 85);
+            assert.equal(objects.length, { dev: 84, local: 81, staging: 90, prod: 112 }[stack] ?? 85);
             assert.deepEqual(await validateObjects(objects as K8sObject[]), []);
         });
         test(`${stack}: a real cluster admits every object and every pod it causes (API validation, Pod Security, webhooks)`, async () => {
@@ -40,7 +45,8 @@ describe("every stack renders complete and valid", () => {
                 ServiceAccount: 8,
                 Service: 1,
                 Deployment: 6 + spotPools(stack) + placeholders(stack),
-                HorizontalPodAutoscaler: 5,
+                HorizontalPodAutoscaler: 5 - atZero(stack),
+                ...(atZero(stack) ? { ScaledObject: atZero(stack) } : {}),
                 VerticalPodAutoscaler: 1,
                 // The app's and poolers', and two for the operators' two pods where the stack installs them.
                 PodDisruptionBudget: (stack === "local" ? 9 : 11) + spotPools(stack) + shards,

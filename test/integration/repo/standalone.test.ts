@@ -25,7 +25,7 @@ describe("the repository stands alone", () => {
     test("every vendored CRD matches crds/sources.json byte for byte, with its licence beside it", () => {
         const sources = readSources();
         const files = sources.projects.flatMap((p) => p.files.map((f) => ({ ...f, project: p.project })));
-        assert.equal(files.length, 9); // CloudNativePG 5, redis-operator, VPA, ExternalDNS, Karpenter
+        assert.equal(files.length, 10); // CloudNativePG 5, redis-operator, VPA, ExternalDNS, Karpenter, KEDA
         for (const f of files) {
             const body = fs.readFileSync(path.join(ROOT, "crds", f.file));
             assert.equal(body.length, f.bytes, f.file);

@@ -253,8 +253,8 @@ describe("capacity per pod derives from the HPA the program declares", () => {
                 ["worker-queue", { minReplicas: 1, maxReplicas: 3 }, { minReplicas: 1, maxReplicas: 10, policyMinimum: 1 }],
                 // Pools without guardrails of their own in Pulumi.dev.yaml: the project defaults 1..60.
                 ["worker-agent", { minReplicas: 1, maxReplicas: 3 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
-                ["worker-report", { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
-                ["worker-cleanup", { minReplicas: 1, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
+                ["worker-report", { minReplicas: 0, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
+                ["worker-cleanup", { minReplicas: 0, maxReplicas: 2 }, { minReplicas: 1, maxReplicas: 60, policyMinimum: 1 }],
             ],
         );
         const rows = w.flatMap((x) =>

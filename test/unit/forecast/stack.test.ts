@@ -70,15 +70,17 @@ describe("forecastStack (the workloads of a stack)", () => {
                     { minReplicas: 1, maxReplicas: 19 },
                     { minReplicas: 1, maxReplicas: 19 },
                 ],
+                // Report and cleanup scale to zero in dev (minReplicas 0 by config): the step still
+                // replays a floor of 1 (the pool awake); the program keeps their 0 (forecast/program.ts).
                 [
                     "worker-report",
-                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 0, maxReplicas: 2 },
                     { minReplicas: 1, maxReplicas: 2 },
                     { minReplicas: 1, maxReplicas: 2 },
                 ],
                 [
                     "worker-cleanup",
-                    { minReplicas: 1, maxReplicas: 2 },
+                    { minReplicas: 0, maxReplicas: 2 },
                     { minReplicas: 1, maxReplicas: 4 },
                     { minReplicas: 1, maxReplicas: 4 },
                 ],

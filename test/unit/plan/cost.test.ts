@@ -144,6 +144,29 @@ describe("a stack's cost, now and as proposed", () => {
         assert.equal(round9(r.saving), round9(19.43625 - 13.23125));
     });
 
+    test("a spot pool that scales to zero: no on-demand floor, its replayed mean all on spot, nothing at 0", () => {
+        const c = tinyConfig({
+            redis: { enabled: false },
+            workers: {
+                ...Object.fromEntries(["queue", "agent", "cleanup"].map((p) => [p, { enabled: false }])),
+                report: { capacity: "spot", minReplicas: 0, maxReplicas: 6, scaleToZero: true },
+            },
+        });
+        // 0.4 pods on average (mostly idle): 0.4 × (0.25 × 0.01 + 0.25 × 0.001) × 730 = 0.803 a month at spot.
+        const items = costItems(c, "dev", (key, min) => ({ mean: key === "worker-report" ? 0.4 : min })).filter(
+            (i) => i.tier === "workers",
+        );
+        assert.deepEqual(items, [{ tier: "workers", name: "worker-report", vcpu: 0.25, gib: 0.25, mean: 0.4, spot: true }]);
+        assert.equal(round9(monthlyByTier(items, PRICES.onDemand, 730, { vcpuHour: 0.01, gibHour: 0.001 }).workers), 0.803);
+        // Without a replay it is priced at its minReplicas: 0.
+        assert.deepEqual(
+            costItems(c, "dev", (_key, min) => ({ mean: min }))
+                .filter((i) => i.tier === "workers")
+                .map((i) => i.mean),
+            [0],
+        );
+    });
+
     test("shards (issue 18) are priced: each shard cluster at its own size, and its -rw pooler", () => {
         // Two shards of 2 instances of 1 vCPU / 4 GiB (sharding.postgres), each with a -rw pooler
         // of pooler.instances 3 pods of 250m / 256Mi (the pooler defaults, as the main cluster's).

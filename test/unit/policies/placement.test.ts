@@ -1,7 +1,16 @@
 /** The placement rules of issue 17 #6: no data tier on spot, an on-demand floor per spot workload, scale to zero with a trigger. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { hpaMinReplicasHa, placeDataNotOnSpot, placeScaleToZeroHasTrigger, placeSpotHasOnDemandFloor } from "../../../policies/rules";
+import {
+    hpaMinReplicasHa,
+    hpaOneAutoscalerPerTarget,
+    hpaOwnsReplicas,
+    pdbEvictionPossibleAtMinScale,
+    placeDataNotOnSpot,
+    placeScaleToZeroHasTrigger,
+    placeSpotHasOnDemandFloor,
+    wlMinReplicasNonHpa,
+} from "../../../policies/rules";
 import { fixture, messages, mutated, NS, type Fixture, type Obj } from "../../support/policy";
 
 const SPOT_AFFINITY = {
@@ -252,5 +261,64 @@ describe("hpa-min-replicas-ha and a working-hours floor (issue 17 #4)", () => {
         assert.deepEqual(await messages(hpaMinReplicasHa, offHours), [
             "HorizontalPodAutoscaler app/api: minReplicas (1) is below the HA floor (3 = max(2, 3 zones)); raise spec.minReplicas to 3 so losing a pod or a zone keeps the workload serving.",
         ]);
+    });
+});
+
+describe("a KEDA ScaledObject as a workload's autoscaler (issue 17 #4)", () => {
+    const queue = [{ type: "prometheus", name: "queue-length", metadata: { query: "q", threshold: "10" } }];
+    const scaledObject = (target: string, spec: Obj = {}): Fixture => ({
+        type: "kubernetes:keda.sh/v1alpha1:ScaledObject",
+        name: `${target}-so`,
+        inputs: {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "ScaledObject",
+            metadata: { name: target, namespace: NS },
+            spec: { scaleTargetRef: { name: target }, minReplicaCount: 0, maxReplicaCount: 4, triggers: queue, ...spec },
+        },
+    });
+    /** The spot burst alone (no floor Deployment, no annotation), scaled by a ScaledObject. */
+    const burstAtZero = (spec: Obj = {}) =>
+        mutated(
+            "burst-deployment",
+            (i) => {
+                delete i.metadata.annotations;
+                i.spec.replicas = 0;
+            },
+            [...spotPair().filter((r) => !r.name.startsWith("floor-")), scaledObject("burst", spec)],
+        );
+    it("a spot pool KEDA scales to zero keeps no on-demand floor; at minReplicaCount 1 it needs one", async () => {
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, burstAtZero()), []);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, burstAtZero({ minReplicaCount: 1 })), [
+            "Deployment app/burst: runs on spot (required node affinity karpenter.sh/capacity-type In [spot]) with no on-demand floor; annotate it sysmanage.io/on-demand-floor with the Deployment that keeps its minimum on on-demand nodes.",
+        ]);
+    });
+    it("its PDB at 0 pods holds up no drain; the HA PDB and floor rules read its bounds", async () => {
+        const f = mutated("burst-pdb", (i) => (i.spec = { ...i.spec, maxUnavailable: undefined, minAvailable: 1 }), burstAtZero());
+        assert.deepEqual(await messages(pdbEvictionPossibleAtMinScale, f), []);
+        const one = mutated(
+            "burst-pdb",
+            (i) => (i.spec = { ...i.spec, maxUnavailable: undefined, minAvailable: 1 }),
+            burstAtZero({ minReplicaCount: 1 }),
+        );
+        assert.deepEqual(await messages(pdbEvictionPossibleAtMinScale, one), [
+            "PodDisruptionBudget app/burst: allows no eviction when Deployment app/burst run their minimum of 1 pod(s) (minAvailable 1); use maxUnavailable: 1 or a minAvailable below 1, or node drains block.",
+        ]);
+        // Replicas 0 under a ScaledObject: not a workload "without an HPA".
+        assert.deepEqual(await messages(wlMinReplicasNonHpa, burstAtZero()), []);
+    });
+    it("an HPA beside the ScaledObject on one target is a second autoscaler", async () => {
+        const f = [...fixture(), scaledObject("api")];
+        assert.deepEqual(await messages(hpaOneAutoscalerPerTarget, f), [
+            "ScaledObject app/api: Deployment app/api is scaled by HorizontalPodAutoscaler api as well; KEDA scales it through its own HPA keda-hpa-api, so keep one autoscaler per workload.",
+        ]);
+        assert.deepEqual(await messages(hpaOneAutoscalerPerTarget, burstAtZero()), []);
+    });
+    it("Pulumi leaves the replicas of a ScaledObject's target to KEDA", async () => {
+        assert.deepEqual(await messages(hpaOwnsReplicas, burstAtZero()), [
+            'Deployment app/burst: sets spec.replicas (0) while ScaledObject app/burst scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA\'s count on every update.',
+        ]);
+        const ignored = mutated("burst-deployment", () => undefined, burstAtZero());
+        ignored.find((r) => r.name === "burst-deployment")!.options = { ignoreChanges: ["spec.replicas"] };
+        assert.deepEqual(await messages(hpaOwnsReplicas, ignored), []);
     });
 });
