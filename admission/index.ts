@@ -16,7 +16,15 @@ import { vpa } from "./vpa";
 export type { Manifest, Violation } from "./types";
 
 /** Every module, in the order a request meets them: API validation, Pod Security, webhooks. */
-export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = { kubeApi, podSecurity, cnpg, redisOperator, vpa, keda, karpenter };
+export const ADMISSION_MODULES: Readonly<Record<string, AdmissionModule>> = {
+    kubeApi,
+    podSecurity,
+    cnpg,
+    redisOperator,
+    vpa,
+    keda,
+    karpenter,
+};
 
 /** The catalogue of ported rules (for the docs and the closing note). */
 export function admissionRules(): RuleInfo[] {

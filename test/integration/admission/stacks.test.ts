@@ -83,7 +83,11 @@ describe("admission: the defects found in the rendered stacks are refused", () =
         assert.ok(rules.length > 140, `${rules.length} rules`);
         assert.equal(new Set(rules.map((r) => r.id)).size, rules.length);
         for (const r of rules)
-            assert.match(r.source, /(kubernetes|cloudnative-pg|redis-operator|autoscaler|vertical-pod-autoscaler|kedacore|karpenter)/i, r.id);
+            assert.match(
+                r.source,
+                /(kubernetes|cloudnative-pg|redis-operator|autoscaler|vertical-pod-autoscaler|kedacore|karpenter)/i,
+                r.id,
+            );
     });
 });
 
