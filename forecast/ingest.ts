@@ -610,7 +610,7 @@ function ordering(t: ArrayLike<number>): { readonly sorted: boolean; readonly st
 
 /**
  * The points in time order with one value per timestamp: the last one written, as Prometheus's
- * remote write keeps it. Counts the repeats, and the timestamps with two different finite values
+ * remote write keeps it, unless it is a gap (NaN/Inf) after a finite value, which is kept. Counts the repeats, and the timestamps with two different finite values
  * (not a resend of the same sample).
  */
 function dedupe(r: Raw, sorted: boolean) {
@@ -634,7 +634,8 @@ function dedupe(r: Raw, sorted: boolean) {
                 lastConflictAt = ts;
                 if (!(firstConflict <= ts)) firstConflict = ts;
             }
-            v[n - 1] = now;
+            // A gap (NaN/Inf) written after a value at the same time does not erase it.
+            if (Number.isFinite(now) || !Number.isFinite(was)) v[n - 1] = now;
             dups++;
             continue;
         }

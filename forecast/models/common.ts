@@ -23,8 +23,8 @@ export interface Model {
 }
 
 /**
- * Fills NaN gaps: with the value one `period` earlier, else one later, else the nearest finite
- * value. A series with no finite value at all stays NaN.
+ * Fills NaN gaps: with the value one `period` earlier, else one later, else the last finite value
+ * before the gap (the first after it at the start). A series with no finite value at all stays NaN.
  */
 export function fillGaps(y: ArrayLike<number>, period: number): Float64Array {
     const out = Float64Array.from(y);

@@ -230,6 +230,10 @@ describe("repairs and their notes", () => {
         // A gap then a value at one time is not a conflict.
         const [nan] = parseSeriesText("t,v\n60,NaN\n60,2\n120,3\n", "r.csv");
         assert.deepEqual([arr(nan.v), nan.warnings], [[2, 3], []]);
+        // A gap after a value at one time does not erase it (the value at 60 s stays 2).
+        const [after] = parseSeriesText("t,v\n0,1\n60,2\n60,NaN\n120,3\n", "r.csv");
+        assert.deepEqual([arr(after.t), arr(after.v), after.warnings], [[0, 60, 120], [1, 2, 3], []]);
+        assert.deepEqual(after.notes, ["1 duplicate timestamp(s): kept the last value", "1 NaN/Inf value(s) treated as gaps"]);
     });
     test("spacings off the step are counted (mixed steps); a missing point (twice the step) is a gap, not a mixed step", () => {
         const [s] = parseSeriesText("t,v\n0,1\n60,1\n120,1\n150,1\n210,1\n330,1\n", "m.csv");
