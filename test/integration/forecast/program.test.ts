@@ -30,7 +30,7 @@ describe("the forecasting step inside the program", () => {
         const objects = await objectsOf("dev");
         // The bounds worked from the committed exports' peaks (test/unit/forecast/stack.test.ts):
         // the api 1..2 (cpu at its peak needs 2 pods), the queue worker 1..10 (101 capped at dev's
-        // guardrail), the agent 1..19, the report 1..2 and the cleanup 1..4: every workload is sized.
+        // guardrail), the agent 1..19, the report 0..2 and the cleanup 0..4 (scale to zero): every workload is sized.
         // Annotations written out: the data end is the last line of each workload's exports
         // (806802900 = 1995-07-26T23:55:00Z for the api's, 1426463873 = 2015-03-15T23:57:53Z for
         // the workers'), generated-at the newest of all, previous bounds Pulumi.dev.yaml's.
@@ -48,11 +48,17 @@ describe("the forecasting step inside the program", () => {
             ["api", "sysmanage-api", 1, 2, "1995-07-26T23:55:00.000Z", "1..4"],
             ["workers.queue", "sysmanage-worker-queue", 1, 10, workers, "1..3"],
             ["workers.agent", "sysmanage-worker-agent", 1, 19, workers, "1..3"],
-            ["workers.report", "sysmanage-worker-report", 1, 2, workers, "1..2"],
-            ["workers.cleanup", "sysmanage-worker-cleanup", 1, 4, workers, "1..2"],
+            // Dev's report and cleanup scale to zero (KEDA ScaledObjects): the forecast sizes their max only.
+            ["workers.report", "sysmanage-worker-report", 0, 2, workers, "0..2"],
+            ["workers.cleanup", "sysmanage-worker-cleanup", 0, 4, workers, "0..2"],
         ] as const) {
-            const hpa = find(objects, "HorizontalPodAutoscaler", name);
-            assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [min, max], name);
+            const hpa = min === 0 ? find(objects, "ScaledObject", name) : find(objects, "HorizontalPodAutoscaler", name);
+            const spec = hpa.spec as Obj;
+            assert.deepEqual(
+                min === 0 ? [spec.minReplicaCount, spec.maxReplicaCount] : [spec.minReplicas, spec.maxReplicas],
+                [min, max],
+                name,
+            );
             assert.deepEqual(boundsOf(expected, configKey), { minReplicas: min, maxReplicas: max }, name);
             assert.deepEqual(hpa.metadata.annotations, annotations(end, previous), name);
         }
@@ -63,6 +69,10 @@ describe("the forecasting step inside the program", () => {
         assert.deepEqual(out.warnings, [
             "forecast api: export api-latency-p95.csv for latencyP95: 1 timestamp(s) have several different values (the first at 1995-07-14T23:19:00Z): kept the last value of each; two exports concatenated, or series that should have been summed?",
             "forecast worker-queue: worker-queue: the forecast needs 101 replicas at its peak, above forecast.guardrails.workers.queue.maxReplicas (10): capped at the guardrail; raise it, or expect the HPA to sit at its maximum at the peak",
+            ...["report", "cleanup"].map(
+                (p) =>
+                    `forecast worker-${p}: scales to zero: minReplicas stays 0 (KEDA wakes it on the first message); the forecast sizes its maxReplicas, its replay's floor 1 is what runs while it is awake`,
+            ),
         ]);
     });
     test("dev: the data tier is declared with the sized counts, and the outputs explain the change", async () => {
