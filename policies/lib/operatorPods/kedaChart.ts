@@ -302,7 +302,11 @@ function kedaDeployment(r: ChartRelease, v: Values, m: ChartModel, c: KedaCompon
     });
 }
 
-/** {manager,metrics-server,webhooks}/poddisruptionbudget.yaml: the global bounds, then the component's (a later duplicate key wins). */
+/**
+ * {manager,metrics-server,webhooks}/poddisruptionbudget.yaml: the global bounds, then the component's.
+ * A bound set both ways renders the key twice; whether Helm's YAML parse keeps the later one or
+ * refuses is not modelled (the model keeps the later one; our values set only the component's).
+ */
 function kedaPdb(r: ChartRelease, v: Values, c: KedaComponent, name: string): ChartPdb[] {
     const g = v.podDisruptionBudget ?? {};
     const own = g[c.sc];

@@ -126,8 +126,8 @@ describe("keda 2.19.0", () => {
         );
         assert.deepEqual(restricted(ms), []);
     });
-    test("webhooks disabled: two Deployments; global PDB bounds apply to each, a component's own win", () => {
-        const r = keda({ webhooks: { enabled: false }, podDisruptionBudget: { minAvailable: 1, operator: { minAvailable: 2 } } });
+    test("webhooks disabled: two Deployments; a global PDB bound gives each its budget", () => {
+        const r = keda({ webhooks: { enabled: false }, podDisruptionBudget: { minAvailable: 1, metricServer: { maxUnavailable: null } } });
         assert.deepEqual(
             chartPods(r).map((p) => p.workload.name),
             ["keda-operator", "keda-operator-metrics-apiserver"],
@@ -135,9 +135,118 @@ describe("keda 2.19.0", () => {
         assert.deepEqual(
             chartPodDisruptionBudgets(r).map((b) => [b.name, b.minAvailable]),
             [
-                ["keda-operator", 2],
+                ["keda-operator", 1],
                 ["keda-operator-metrics-apiserver", 1],
             ],
+        );
+    });
+    test("overrides: registry, metrics ports, labels and annotations, secrets, identity, scheduling", () => {
+        const [op, ms, wh] = chartPods(
+            keda({
+                global: { image: { registry: "mirror.example" }, dnsConfig: { nameservers: ["10.0.0.10"] } },
+                prometheus: {
+                    operator: { enabled: true, port: 8090 },
+                    webhooks: { enabled: true, port: 8091 },
+                    metricServer: { enabled: true, port: 8092 },
+                },
+                podAnnotations: { keda: { a: "op" }, metricsAdapter: { a: "ms" }, webhooks: { a: "wh" } },
+                additionalAnnotations: { team: "x" },
+                additionalLabels: { tier: "platform" },
+                podLabels: { keda: { l: "op" } },
+                podIdentity: { azureWorkload: { enabled: true }, gcp: { enabled: true } },
+                grpcTLSCertsSecret: "grpc",
+                hashiCorpVaultTLS: "vault",
+                volumes: { webhooks: { extraVolumes: [{ name: "x", emptyDir: {} }], extraVolumeMounts: [{ name: "x", mountPath: "/x" }] } },
+                certificates: { certManager: { enabled: true } },
+                operator: { extraContainers: [{ name: "side" }], extraInitContainers: [{ name: "init" }], affinity: { own: 1 } },
+                affinity: { all: 1 },
+                topologySpreadConstraints: { webhooks: [{ maxSkew: 1 }] },
+                tolerations: [{ operator: "Exists" }],
+                hostAliases: [{ ip: "10.0.0.1", hostnames: ["h"] }],
+                priorityClassName: "platform",
+                imagePullSecrets: [{ name: "pull" }],
+                serviceAccount: { webhooks: { automountServiceAccountToken: false } },
+                nodeSelector: { pool: "system" },
+                webhooks: { useHostNetwork: true, port: 9444 },
+            }),
+        );
+        assert.deepEqual(
+            [op, ms, wh].map((p) => container(p).image),
+            [
+                "mirror.example/kedacore/keda:2.19.0",
+                "mirror.example/kedacore/keda-metrics-apiserver:2.19.0",
+                "mirror.example/kedacore/keda-admission-webhooks:2.19.0",
+            ],
+        );
+        assert.deepEqual(container(op).ports, [
+            { containerPort: 8090, name: "metrics", protocol: "TCP" },
+            { containerPort: 9666, name: "metricsservice", protocol: "TCP" },
+        ]);
+        assert.deepEqual(container(wh).ports, [
+            { containerPort: 9444, name: "http", protocol: "TCP" },
+            { containerPort: 8091, name: "metrics", protocol: "TCP" },
+        ]);
+        assert.deepEqual(container(ms).ports[1], { containerPort: 8092, name: "metrics", protocol: "TCP" });
+        assert.deepEqual(
+            [op, ms, wh].map((p) => p.annotations),
+            [
+                { a: "op", team: "x" },
+                { team: "x", "prometheus.io/scrape": "true", "prometheus.io/port": "8092", a: "ms" },
+                { a: "wh", team: "x" },
+            ],
+        );
+        assert.deepEqual([op.labels.tier, op.labels.l, op.labels["azure.workload.identity/use"]], ["platform", "op", "true"]);
+        assert.deepEqual([wh.labels.tier, wh.labels.l, wh.labels["azure.workload.identity/use"]], ["platform", undefined, undefined]);
+        assert.deepEqual(container(op).volumeMounts, [
+            { mountPath: "/certs", name: "certificates", readOnly: true },
+            { name: "grpc-certs", mountPath: "/grpccerts" },
+            { name: "hashicorp-vault-certs", mountPath: "/hashicorp-vaultcerts" },
+        ]);
+        assert.deepEqual(op.spec.volumes, [
+            { name: "certificates", secret: { defaultMode: 420, secretName: "kedaorg-certs", optional: false } },
+            { name: "grpc-certs", secret: { secretName: "grpc" } },
+            { name: "hashicorp-vault-certs", secret: { secretName: "vault" } },
+        ]);
+        assert.deepEqual(container(wh).volumeMounts, [
+            { mountPath: "/certs", name: "certificates", readOnly: true },
+            { name: "x", mountPath: "/x" },
+        ]);
+        assert.deepEqual(wh.spec.volumes, [
+            { name: "certificates", secret: { defaultMode: 420, secretName: "kedaorg-certs" } },
+            { name: "x", emptyDir: {} },
+        ]);
+        assert.deepEqual(
+            op.spec.containers.map((c: { name: string }) => c.name),
+            ["keda-operator", "side"],
+        );
+        assert.deepEqual([op.spec.initContainers, ms.spec.initContainers], [[{ name: "init" }], undefined]);
+        assert.deepEqual(
+            [op, ms, wh].map((p) => [p.spec.affinity, p.spec.topologySpreadConstraints, p.spec.hostAliases, p.spec.hostNetwork]),
+            [
+                [{ own: 1 }, undefined, [{ ip: "10.0.0.1", hostnames: ["h"] }], false],
+                [{ all: 1 }, undefined, undefined, false],
+                [{ all: 1 }, [{ maxSkew: 1 }], undefined, true],
+            ],
+        );
+        for (const p of [op, ms, wh]) {
+            assert.deepEqual(p.spec.nodeSelector, {
+                "kubernetes.io/os": "linux",
+                pool: "system",
+                "iam.gke.io/gke-metadata-server-enabled": "true",
+            });
+            assert.deepEqual(p.spec.dnsConfig, { nameservers: ["10.0.0.10"] });
+            assert.deepEqual(p.spec.tolerations, [{ operator: "Exists" }]);
+            assert.equal(p.spec.priorityClassName, "platform");
+            assert.deepEqual(p.spec.imagePullSecrets, [{ name: "pull" }]);
+        }
+        assert.deepEqual(
+            [op, ms, wh].map((p) => p.spec.automountServiceAccountToken),
+            [true, true, false],
+        );
+        // hostNetwork on the webhooks: baseline's host-namespaces check refuses it.
+        assert.deepEqual(
+            podSecurityProblems("baseline", {}, wh.spec).map((p) => p.message),
+            ["host namespaces (hostNetwork=true)"],
         );
     });
 });
