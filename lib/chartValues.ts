@@ -143,7 +143,8 @@ export function vpaValues(digests: Digests = {}) {
 
 /**
  * keda 2.19.0 (values.yaml at the chart's tag): its pods already run the restricted profile with
- * requests (100m, 100Mi). Two replicas of each: the operator is what scales a pool from 0 (one
+ * requests (100m, 100Mi); the pack checks that on the pods modelled in
+ * policies/lib/operatorPods/kedaChart.ts. Two replicas of each: the operator is what scales a pool from 0 (one
  * down, a queued message waits for its restart), the metrics server serves KEDA's HPAs their
  * metrics, the webhook admits ScaledObjects; the chart's PDBs keep one of each through a drain.
  * The chart composes `<registry>/<repository>:<tag>`, the tag pinned by digest when listed.

@@ -1,5 +1,5 @@
 /**
- * The pods the four pinned Helm charts (components/platform/charts.ts) deploy, modelled from each
+ * The pods the five pinned Helm charts (components/platform/charts.ts) deploy, modelled from each
  * chart's templates at its pinned version: the chart's default values deep-merged with the values
  * we pass (Helm's coalesce), rendered only for what shapes a pod (images, replicas, resources,
  * security contexts, probes, ports, volumes, service account and token, scheduling, labels and
@@ -7,6 +7,7 @@
  * Defaults are our own small constants citing values.yaml at the tag, not a copy of it.
  */
 import type { Json } from "../k8s";
+import { KEDA } from "./kedaChart";
 import type { ModelledPod } from "./types";
 
 /** A Helm release as the program declares it (the inputs of a helm.v3.Release). */
@@ -34,8 +35,8 @@ export interface ChartPdb {
     readonly unhealthyPodEvictionPolicy?: string;
 }
 
-type Values = Record<string, Json>;
-type Labels = Record<string, string>;
+export type Values = Record<string, Json>;
+export type Labels = Record<string, string>;
 const isMap = (v: Json): v is Values => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
@@ -60,11 +61,11 @@ export function truthy(v: Json): boolean {
     return isMap(v) ? Object.keys(v).length > 0 : true;
 }
 /** sprig `default`: `v` when truthy, else `fallback`. */
-const or = (v: Json, fallback: Json): Json => (truthy(v) ? v : fallback);
+export const or = (v: Json, fallback: Json): Json => (truthy(v) ? v : fallback);
 /** `{{- with v }} key: v {{- end }}`. */
-const withKey = (key: string, v: Json): Values => (truthy(v) ? { [key]: v } : {});
+export const withKey = (key: string, v: Json): Values => (truthy(v) ? { [key]: v } : {});
 const trunc63 = (s: string): string => (s.length > 63 ? s.slice(0, 63) : s).replace(/-$/, "");
-const strings = (m: Json): Labels => Object.fromEntries(Object.entries(isMap(m) ? m : {}).map(([k, v]) => [k, String(v)]));
+export const strings = (m: Json): Labels => Object.fromEntries(Object.entries(isMap(m) ? m : {}).map(([k, v]) => [k, String(v)]));
 
 /** The `<chart>.name` helper every chart here shares: nameOverride or the chart name. */
 const chartName = (chart: string, v: Values): string => trunc63(String(or(v.nameOverride, chart)));
@@ -76,7 +77,7 @@ function fullname(r: ChartRelease, chart: string, v: Values): string {
 }
 const httpProbe = (path: string, port: string, scheme: string, extra: Values): Values => ({ httpGet: { path, port, scheme }, ...extra });
 
-interface ChartModel {
+export interface ChartModel {
     readonly chart: string;
     readonly version: string;
     readonly appVersion: string;
@@ -97,7 +98,7 @@ interface PodParts {
     readonly spec: Values;
     readonly template: string;
 }
-function pod(m: ChartModel, p: PodParts): ChartPod {
+export function pod(m: ChartModel, p: PodParts): ChartPod {
     return {
         desc: `pods of ${p.kind} ${p.namespace}/${p.name} (chart ${m.chart} ${m.version})`,
         namespace: p.namespace,
@@ -647,7 +648,7 @@ function vpaCertGen(r: ChartRelease, v: Values, m: ChartModel, base: string, job
     return pod(m, { kind: "Job", name, namespace: r.namespace, replicas: 1, labels, annotations: {}, spec, template });
 }
 
-const MODELS: readonly ChartModel[] = [CNPG, REDIS, ADAPTER, VPA];
+const MODELS: readonly ChartModel[] = [CNPG, REDIS, ADAPTER, VPA, KEDA];
 const modelOf = (chart: string, version: string): ChartModel | undefined => MODELS.find((m) => m.chart === chart && m.version === version);
 
 /** True when `chart` at `version` is one this file models (chartPods returns [] for any other). */

@@ -1,7 +1,7 @@
 /** Disruption and topology rules: exact messages per failure mode. */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { prometheusAdapterValues } from "../../../lib/chartValues";
+import { kedaValues, prometheusAdapterValues } from "../../../lib/chartValues";
 import * as r from "../../../policies/rules";
 import { UNKNOWN } from "../../../policies/lib/unknown";
 import { envConfig, fixture, messages, mutated, withExtra } from "../../support/policy";
@@ -172,5 +172,22 @@ describe("pdb-required-for-ha-workloads on the Deployments a Helm release runs",
     it("the values the program passes enable it; one replica needs none", async () => {
         assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, adapter(prometheusAdapterValues())), []);
         assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, adapter({ replicas: 1 })), []);
+    });
+    it("KEDA: our values' budgets cover its three 2-replica Deployments; without them each is named", async () => {
+        const keda = (values: object) =>
+            withExtra({
+                type: "kubernetes:helm.sh/v3:Release",
+                name: "keda",
+                inputs: { name: "keda", namespace: "keda", chart: "keda", version: "2.19.0", values },
+            });
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, keda(kedaValues())), []);
+        const budgetless = { ...kedaValues(), podDisruptionBudget: { operator: null, metricServer: null, webhooks: null } };
+        const tail =
+            "runs 2 replicas but no PodDisruptionBudget selects its pods; enable the chart's budget or declare one (maxUnavailable: 1).";
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, keda(budgetless)), [
+            `pods of Deployment keda/keda-operator (chart keda 2.19.0): ${tail}`,
+            `pods of Deployment keda/keda-operator-metrics-apiserver (chart keda 2.19.0): ${tail}`,
+            `pods of Deployment keda/keda-admission-webhooks (chart keda 2.19.0): ${tail}`,
+        ]);
     });
 });

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as r from "../../../policies/rules";
 import { UNKNOWN } from "../../../policies/lib/unknown";
-import { redisOperatorValues } from "../../../lib/chartValues";
+import { kedaValues, redisOperatorValues } from "../../../lib/chartValues";
 import { messages, mutated, withExtra, type Fixture } from "../../support/policy";
 
 const API = "Deployment app/api";
@@ -215,5 +215,17 @@ describe("pod-level rules see the pods the operators and charts build", () => {
             ],
         );
         assert.deepEqual(await messages(r.secPssRestricted, withExtra(release(redisOperatorValues()))), []);
+    });
+    it("KEDA's release: our values pass restricted; dropping the operator's runAsNonRoot is refused", async () => {
+        const release = (values: object) => ({
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "keda",
+            inputs: { name: "keda", namespace: "keda", chart: "keda", version: "2.19.0", values },
+        });
+        assert.deepEqual(await messages(r.secPssRestricted, withExtra(release(kedaValues()))), []);
+        const fault = release({ ...kedaValues(), podSecurityContext: { operator: null } });
+        assert.deepEqual(await messages(r.secPssRestricted, withExtra(fault)), [
+            'pods of Deployment keda/keda-operator (chart keda 2.19.0): runAsNonRoot != true (pod or container "keda-operator" must set securityContext.runAsNonRoot=true) (restricted Pod Security Standard).',
+        ]);
     });
 });
