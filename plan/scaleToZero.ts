@@ -1,8 +1,8 @@
 /**
  * Scale to zero (issue 17 #4), pure: a pool with `workers.<pool>.scaleToZero` gets a KEDA
  * ScaledObject (lib/scaledObject.ts) in place of its HPA. Its bounds are the plan's: min 0 by
- * config, max the HPA's (forecast-sized when the forecast sizes it), and the floor schedule, when
- * the forecast made one, becomes a trigger.
+ * config, max the HPA's (forecast-sized when the forecast sizes it), and its triggers are the HPA's
+ * metrics: the queue, the job time, and the floor schedule when the forecast made one.
  *
  * Polling: KEDA checks the triggers of a pool at 0 every pollingInterval; a check more often
  * than Prometheus scrapes sees nothing new, so it is the scrape interval (15 s). Cooldown: the
@@ -25,11 +25,11 @@ export function scaledToZero(w: WorkloadPlan, cfg: AppConfig): WorkloadPlan {
             name: w.pod.name,
             namespace: cfg.namespace,
             maxReplicas: w.bounds.maxReplicas,
-            ...w.scaleToZero,
+            // The HPA's metrics, with the floor schedule's when the forecast made one (plan/stack.ts scheduled).
+            metrics: w.metrics,
             prometheusUrl: m.prometheusUrl,
             prometheusPort: m.prometheusPort,
             behavior: w.behavior,
-            scheduled: w.scheduleRules !== undefined,
             // The schema admits only whole seconds or minutes (scrapeIntervalError).
             pollingIntervalSeconds: goDurationSeconds(m.scrapeInterval)!,
             cooldownSeconds: w.behavior.scaleDown!.stabilizationWindowSeconds!,

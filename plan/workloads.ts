@@ -35,9 +35,9 @@ export interface AutoscaledPlan {
     readonly deploymentAnnotations?: Readonly<Record<string, string>>;
     /**
      * Scaled by a KEDA ScaledObject from 0 pods (config `workers.<pool>.scaleToZero`) instead of
-     * an HPA; its queue is the trigger that wakes it.
+     * an HPA, whose triggers are the HPA's metrics (plan/scaleToZero.ts): its queue wakes it.
      */
-    readonly scaleToZero?: { readonly queueName: string; readonly queueLengthPerPod: number; readonly processingTimeSeconds: number };
+    readonly scaleToZero?: true;
 }
 
 export function apiPlan(c: AppConfig, instance: string): AutoscaledPlan {
@@ -108,15 +108,7 @@ export function workerPlans(c: AppConfig, instance: string): AutoscaledPlan[] {
             behavior: WORKER_BEHAVIOR,
             exposeService: false,
             capacity: w.capacity,
-            ...(w.scaleToZero
-                ? {
-                      scaleToZero: {
-                          queueName: w.queueName,
-                          queueLengthPerPod: w.queueLengthPerPod,
-                          processingTimeSeconds: w.processingTimeSeconds,
-                      },
-                  }
-                : {}),
+            ...(w.scaleToZero ? { scaleToZero: true as const } : {}),
         };
     });
 }
