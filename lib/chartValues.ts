@@ -148,8 +148,14 @@ export function vpaValues(digests: Digests = {}) {
  * down, a queued message waits for its restart), the metrics server serves KEDA's HPAs their
  * metrics, the webhook admits ScaledObjects; the chart's PDBs keep one of each through a drain.
  * The chart composes `<registry>/<repository>:<tag>`, the tag pinned by digest when listed.
+ * `monitoring`: the operator's Prometheus metrics on (port 8080, `metrics`) and the chart's
+ * PodMonitor labelled for our Prometheus, so the SysmanageKedaTriggerErrors alert sees
+ * `keda_scaled_object_errors_total`.
  */
-export function kedaValues(digests: Digests = {}) {
+export function kedaValues(
+    digests: Digests = {},
+    monitoring?: { readonly labels: Readonly<Record<string, string>>; readonly interval: string },
+) {
     const tag = (image: { repository: string; tag: string }) => {
         const t = pinnedTag(image, digests);
         return t ? { tag: t } : {};
@@ -165,5 +171,15 @@ export function kedaValues(digests: Digests = {}) {
         metricsServer: two,
         webhooks: two,
         podDisruptionBudget: { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
+        ...(monitoring
+            ? {
+                  prometheus: {
+                      operator: {
+                          enabled: true,
+                          podMonitor: { enabled: true, interval: monitoring.interval, additionalLabels: { ...monitoring.labels } },
+                      },
+                  },
+              }
+            : {}),
     };
 }

@@ -36,6 +36,16 @@ export function declarePlatform(cfg: AppConfig): Platform {
     }
     const vpa = m.installVpa ? new VerticalPodAutoscaler("vpa", { namespace: m.vpaNamespace, imageDigests: digests }, opts) : undefined;
     const keda =
-        m.installKeda && stackScalesToZero(cfg) ? new Keda("keda", { namespace: m.kedaNamespace, imageDigests: digests }, opts) : undefined;
+        m.installKeda && stackScalesToZero(cfg)
+            ? new Keda(
+                  "keda",
+                  {
+                      namespace: m.kedaNamespace,
+                      imageDigests: digests,
+                      monitoring: { labels: m.monitorLabels, interval: m.scrapeInterval },
+                  },
+                  opts,
+              )
+            : undefined;
     return { opts, vpa, keda };
 }

@@ -8,6 +8,8 @@ export interface KedaArgs {
     readonly namespace: string;
     /** Image digests by `<image>:<tag>` (config images.digests). */
     readonly imageDigests: Readonly<Record<string, string>>;
+    /** The labels our Prometheus selects monitors by and its scrape interval (config metrics.monitorLabels, scrapeInterval). */
+    readonly monitoring: { readonly labels: Readonly<Record<string, string>>; readonly interval: string };
 }
 
 /**
@@ -23,7 +25,7 @@ export class Keda extends pulumi.ComponentResource {
         super("sysmanage:platform:Keda", name, {}, opts);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
-            pinnedRelease(CHARTS.keda, "keda", args.namespace, kedaValues(args.imageDigests)),
+            pinnedRelease(CHARTS.keda, "keda", args.namespace, kedaValues(args.imageDigests, args.monitoring)),
             { parent: this },
         );
         this.registerOutputs({ releaseName: this.release.name });

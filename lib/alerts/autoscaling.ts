@@ -77,6 +77,7 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
             description: "{{ $labels.pod }}/{{ $labels.container }} restarted {{ $value }} times in 15 minutes.",
         }),
     ];
+    rules.push(...kedaAlerts(ctx, i.workloads));
     if (i.api)
         rules.push(
             alertRule(ctx, {
@@ -101,4 +102,25 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
             }),
         );
     return rules;
+}
+
+/**
+ * KEDA's operator (2.19.0 pkg/metricscollector/prommetrics.go) counts each failed read of a
+ * ScaledObject's triggers in keda_scaled_object_errors_total{namespace, scaledObject}; scraped by
+ * the chart's PodMonitor in KEDA's namespace, the object's namespace label becomes exported_namespace.
+ */
+function kedaAlerts(ctx: AlertContext, workloads: readonly ScaledWorkload[]): IRule[] {
+    const scaledObjects = workloads.filter((w) => w.hpa !== undefined && w.hpa !== w.name).map((w) => w.name);
+    if (!scaledObjects.length) return [];
+    return [
+        alertRule(ctx, {
+            alert: "SysmanageKedaTriggerErrors",
+            expr: `sum by (exported_namespace, scaledObject) (rate(keda_scaled_object_errors_total{exported_namespace="${ctx.namespace}",scaledObject=~"${scaledObjects.join("|")}"}[5m])) > 0`,
+            for: "10m",
+            severity: "critical",
+            summary: "KEDA cannot read the triggers of a pool that scales to zero",
+            description:
+                "KEDA fails to read the triggers of {{ $labels.scaledObject }} ({{ $value }} errors a second): at 0 pods the pool does not wake for new jobs, above 1 it does not scale. Check the Prometheus the triggers query (metrics.prometheusUrl) and `kubectl describe scaledobject`.",
+        }),
+    ];
 }

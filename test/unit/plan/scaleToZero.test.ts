@@ -126,6 +126,15 @@ describe("the alerts follow KEDA's HPA (keda-hpa-<name>)", () => {
                 ` or label_replace(kube_deployment_status_replicas_available{${NS}}, "horizontalpodautoscaler", "keda-hpa-$1", "deployment", "(.*)"))`,
         );
     });
+    test("KEDA's trigger errors of the pools at 0 alert; a stack without one has no such alert", () => {
+        assert.equal(
+            expr("SysmanageKedaTriggerErrors"),
+            'sum by (exported_namespace, scaledObject) (rate(keda_scaled_object_errors_total{exported_namespace="sysmanage",scaledObject=~"sysmanage-worker-report"}[5m])) > 0',
+        );
+        const plain = parseConfig(BACKUP, "prod");
+        const none = alertsPlan(plain, planStack(plain, "prod"))!.groups.flatMap((g) => g.rules);
+        assert.equal(none.filter((r) => r.alert === "SysmanageKedaTriggerErrors").length, 0);
+    });
 });
 
 test("the scaling dashboard's replicas panel finds KEDA's HPA of the selected workload", () => {

@@ -115,6 +115,22 @@ describe("keda 2.19.0", () => {
             ],
         );
     });
+    test("our values with monitoring: the operator's metrics port 8080 beside 9666, still restricted; the values a PodMonitor", () => {
+        const values = kedaValues({}, { labels: { release: "kube-prometheus-stack" }, interval: "15s" });
+        assert.deepEqual(values.prometheus, {
+            operator: {
+                enabled: true,
+                podMonitor: { enabled: true, interval: "15s", additionalLabels: { release: "kube-prometheus-stack" } },
+            },
+        });
+        const [op, ms] = chartPods(keda(values));
+        assert.deepEqual(container(op).ports, [
+            { containerPort: 8080, name: "metrics", protocol: "TCP" },
+            { containerPort: 9666, name: "metricsservice", protocol: "TCP" },
+        ]);
+        assert.deepEqual([restricted(op), restricted(ms)], [[], []]);
+        assert.equal(kedaValues().prometheus, undefined);
+    });
     test("an emptied component context falls back to the whole map, which sets nothing on the pod", () => {
         // `podSecurityContext.operator: null` drops the default; the template's else branch renders
         // the parent map (its metricServer/webhooks sub-keys are not pod fields): runAsNonRoot is gone.
