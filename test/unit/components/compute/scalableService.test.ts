@@ -262,6 +262,33 @@ describe("ScalableService", () => {
         ]);
     });
 
+    it("a pool that scales to zero: a KEDA ScaledObject (after the Deployment and KEDA's release) in place of the HPA", async () => {
+        const spec = {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sysmanage-api" },
+            minReplicaCount: 0,
+            maxReplicaCount: 6,
+            triggers: [],
+        };
+        const { children } = await construct(ScalableService, "api", () => ({
+            ...args,
+            scaledObject: spec,
+            scaledObjectDependsOn: [stub("keda-release")],
+        }));
+        assert.deepEqual(typesAndNames(children).slice(2, 4), [
+            ["kubernetes:core/v1:Service", "api-service"],
+            ["kubernetes:keda.sh/v1alpha1:ScaledObject", "api-scaledobject"],
+        ]);
+        const so = named(children, "api-scaledobject");
+        assert.deepEqual(so.inputs, {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "ScaledObject",
+            metadata: { ...metadata, annotations: { "sysmanage.io/forecast-model": "median-ensemble" } },
+            spec,
+        });
+        assert.deepEqual(so.options.dependsOn, ["api-deployment", "keda-release"]);
+        assert.equal(children.filter((c) => c.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 0);
+    });
+
     it("refuses a utilization metric on a resource the container does not request", async () => {
         const noCpu = { ...pod, resources: { ...pod.resources, cpuRequest: "" } };
         await assert.rejects(construct(ScalableService, "api", { ...args, pod: noCpu }), {
