@@ -423,7 +423,7 @@ function d2(s: string, i: number): number {
     return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` without a regex: the common case of large exports. */
+/** `YYYY-MM-DD HH:MM:SS` without a regex: the common case of large exports. Digits only (Number() alone reads `2e03` as a year). */
 function fastTimestamp(s: string): number | undefined {
     if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
         return undefined;
@@ -438,7 +438,7 @@ function fastTimestamp(s: string): number | undefined {
         const y = Number(day.slice(0, 4));
         const mo = d2(s, 5);
         const d = d2(s, 8);
-        if (!Number.isInteger(y) || !validDate(y, mo, d)) return undefined;
+        if (d2(s, 0) < 0 || d2(s, 2) < 0 || !validDate(y, mo, d)) return undefined;
         dayCacheKey = day;
         dayCacheValue = Date.UTC(y, mo - 1, d) / 1000;
     }

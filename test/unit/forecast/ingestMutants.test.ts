@@ -1,0 +1,184 @@
+/**
+ * Issue 20: ingest's branches that mutation testing of forecast/ingest.ts found (or would find)
+ * untested, each with its expected value or message worked out by hand here: the byte sniffing
+ * and the byte reader's fast path, JSON syntax positions, query_range shapes, timestamp edges,
+ * CSV cell trimming.
+ */
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { IngestError, detectFormat, jsonSyntaxError, parseSeriesBytes, parseSeriesText, parseTimestamp } from "../../../forecast/ingest";
+
+const arr = (x: ArrayLike<number>) => Array.from(x);
+const qr = (result: unknown) => JSON.stringify({ status: "success", data: { resultType: "matrix", result } });
+const throwsIngest = (f: () => unknown, message: string) =>
+    assert.throws(f, (e: unknown) => e instanceof IngestError && e.message === message, message);
+/** 2024-01-01T00:00:00Z: 54 years of 365 days and 13 leap days (1972 … 2020) after the epoch. */
+const JAN1 = (54 * 365 + 13) * 86400;
+/** A two-point query_range answer, as text. */
+const DOC = qr([
+    {
+        metric: { __name__: "r" },
+        values: [
+            [60, "1"],
+            [120, "2"],
+        ],
+    },
+]);
+
+describe("byte sniffing and the byte reader", () => {
+    test("only EF BB BF is a byte-order mark: one byte off and the first byte decides (csv)", () => {
+        assert.equal(detectFormat(Uint8Array.from([0x41, 0xbb, 0xbf, 0x7b])), "csv"); // 'A' first
+        assert.equal(detectFormat(Uint8Array.from([0xef, 0x41, 0xbf, 0x7b])), "csv"); // EF, not BB
+    });
+    test("a forced CSV format reads a JSON file's bytes as CSV, as the text reader does", () => {
+        // As CSV, {"resultType":"matrix","result":[]} is one header line: the quotes only group, so the
+        // cells are `{resultType:matrix` and `result:[]}`, one value column named `result:[]}`, no data.
+        const text = '{"resultType":"matrix","result":[]}';
+        const got = parseSeriesBytes(Buffer.from(text), "f.csv", { format: "csv" });
+        assert.deepEqual(
+            got.map((s) => [s.name, arr(s.t)]),
+            [["result:[]}", []]],
+        );
+    });
+    test("three skipped bytes are a byte-order mark only: other leading bytes fail as the text does", () => {
+        // E1 BB BF is U+1EFD, EF 80 BF is U+F03F, EF BB 80 is U+FEC0: a character where a value should
+        // be, at line 1, column 1 (forced JSON: the sniffer would say CSV).
+        for (const lead of [
+            [0xe1, 0xbb, 0xbf],
+            [0xef, 0x80, 0xbf],
+            [0xef, 0xbb, 0x80],
+        ])
+            throwsIngest(
+                () => parseSeriesBytes(Buffer.concat([Buffer.from(lead), Buffer.from(DOC)]), "b.json", { format: "json" }),
+                "b.json: line 1, column 1: invalid JSON: unexpected character where a value should be",
+            );
+        // `[] ` then a document: the value ends at index 2, the next character (index 3, column 4) is extra.
+        throwsIngest(
+            () => parseSeriesBytes(Buffer.from(`[] ${DOC}`), "b.json"),
+            "b.json: line 1, column 4: invalid JSON: unexpected character after the end of the JSON value",
+        );
+    });
+});
+
+describe("JSON syntax: positions and the grammar's edges", () => {
+    test("line and column count only the newlines before the error; an error on a newline is on its line", () => {
+        // '{"a": x' : x is index 6, column 7 of line 1; the newline after it is not counted.
+        throwsIngest(
+            () => parseSeriesText('{"a": x,\n"b": 1}', "f.json"),
+            "f.json: line 1, column 7: invalid JSON: unexpected character where a value should be",
+        );
+        // '{"a' then a newline at index 3 inside the key: line 1, column 4.
+        throwsIngest(
+            () => parseSeriesText('{"a\nb": 1}', "f.json"),
+            "f.json: line 1, column 4: invalid JSON: control character inside a string",
+        );
+    });
+    test("an error inside a property name is reported, not skipped", () => {
+        assert.deepEqual(jsonSyntaxError('{"a\nb":1}'), { pos: 3, reason: "control character inside a string" });
+    });
+    test("tabs and carriage returns are whitespace; a value cannot start with '+'", () => {
+        // [ \t 1 , \r 2 space x ]: after 2 the blank is skipped, x (index 7) is not ',' or ']'.
+        assert.deepEqual(jsonSyntaxError("[\t1,\r2 x]"), { pos: 7, reason: "expected ',' or ']' after an array element" });
+        assert.deepEqual(jsonSyntaxError("+1"), { pos: 0, reason: "unexpected character where a value should be" });
+    });
+    test("numbers with a 9, several digits, fractions and signed or long exponents; a space in a string", () => {
+        for (const t of ["9", "[12, 0.25, 1E+2, 3e-1, 1e12]", '["a b"]', '{"a":1,"b":2}'])
+            assert.equal(jsonSyntaxError(t), undefined, t);
+    });
+});
+
+describe("query_range shapes", () => {
+    const cases: Array<[string, string, string]> = [
+        ["null", "f.json: $: expected a query_range response object", "null document"],
+        ['{"data": {"resultType": "matrix", "result": []}}', 'f.json: $.status: is not "success"', "data without a status"],
+        ['{"status": 5}', 'f.json: $.status: is not "success"', "a number status (not quoted back)"],
+        ['{"status": ""}', 'f.json: $.status: is not "success"', "an empty status"],
+        [
+            '{"resultType": "scalar", "result": []}',
+            'f.json: $.resultType: is "scalar", expected "matrix" (export with /api/v1/query_range, not an instant query)',
+            "scalar",
+        ],
+        [
+            '{"resultType": "string", "result": []}',
+            'f.json: $.resultType: is "string", expected "matrix" (export with /api/v1/query_range, not an instant query)',
+            "string",
+        ],
+        ['{"resultType": "", "result": []}', 'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)', "empty result type"],
+        ['{"resultType": 5, "result": []}', 'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)', "number result type"],
+        [qr([{ values: ["ab"] }]), 'f.json: $.data.result[0].values[0]: expected a [unix_seconds, "value"] pair', "a 2-character string"],
+        [
+            qr([{ values: [[1, "1"]] }]).replace("[[1,", "[[1e999,"),
+            "f.json: $.data.result[0].values[0][0]: the timestamp is not a number (unix seconds)",
+            "an infinite timestamp",
+        ],
+    ];
+    for (const [text, message, what] of cases)
+        for (const fastJson of [true, false])
+            test(`${what} (fastJson ${fastJson})`, () => {
+                throwsIngest(() => parseSeriesText(text, "f.json", { format: "json", fastJson }), message);
+            });
+    test("the last second of 9999 is a timestamp, in JSON and in CSV", () => {
+        // 9999-12-31T23:59:59Z = MAX_TIMESTAMP = 253402300799.
+        for (const fastJson of [true, false]) {
+            const [s] = parseSeriesText(qr([{ values: [[253402300799, "1"]] }]), "f.json", { fastJson });
+            assert.deepEqual(arr(s.t), [253402300799]);
+        }
+        const [c] = parseSeriesText("t,v\n9999-12-31 23:59:59,1\n", "f.csv");
+        assert.deepEqual(arr(c.t), [253402300799]);
+    });
+});
+
+describe("timestamps", () => {
+    test("the date pattern is anchored; fractions, numbers and exponents of several digits", () => {
+        assert.equal(parseTimestamp("x2024-01-01"), undefined);
+        assert.equal(parseTimestamp("2024-01-01T10:00:00.25Z"), JAN1 + 36000.25);
+        assert.equal(parseTimestamp("1.25"), 1.25);
+        assert.equal(parseTimestamp("15e-1"), 1.5);
+    });
+    test("hour 25 is no time, and neither are non-digits in the fast layout's fields or separators", () => {
+        for (const x of [
+            "2024-01-01 25:00:00",
+            "2024-01-01 25:00",
+            "2024-01-01 0::00:00", // ':' is digit 10 in the hour
+            "2024-01-01 2/:00:00", // '/' is digit -1 in the hour
+            "2024x01-01 10:00:00",
+            "2024-01x01 10:00:00",
+            "2024-01-01 10x00:00",
+            "2024-01-01 10:00x00",
+            "2024-01-01 10:0a:00",
+            "2024-01-01 10:00:0a",
+        ])
+            assert.equal(parseTimestamp(x), undefined, x);
+    });
+    test("a year of four digits only: 2e03 is not 2000, with or without seconds", () => {
+        for (const x of ["2e03-01-01 10:00:00", "20e3-01-01 10:00:00", " 202-01-01 10:00:00", "2e03-01-01 10:00"])
+            assert.equal(parseTimestamp(x), undefined, x);
+        throwsIngest(
+            () => parseSeriesText("t,v\n2e03-01-01 10:00:00,1\n", "e.csv"),
+            "e.csv: line 2, column 1: the timestamp is not a date (YYYY-MM-DD[ HH:MM[:SS]], ISO 8601) or unix seconds or milliseconds",
+        );
+    });
+});
+
+describe("CSV cells", () => {
+    test("spaces around unquoted cells are trimmed, at either end", () => {
+        const ss = parseSeriesText("t, a,b \n60,1,2\n120,3,4\n", "s.csv");
+        assert.deepEqual(
+            ss.map((s) => [s.name, arr(s.v)]),
+            [
+                ["a", [1, 3]],
+                ["b", [2, 4]],
+            ],
+        );
+    });
+    test("on a line with quotes, every cell is trimmed at both ends; a quote at the start starts a quoted cell", () => {
+        assert.deepEqual(
+            parseSeriesText('"time", a , b \n60,1,2\n', "s.csv").map((s) => s.name),
+            ["a", "b"],
+        );
+        assert.deepEqual(
+            parseSeriesText('"t","a"\n60,1\n', "s.csv").map((s) => s.name),
+            ["a"],
+        );
+    });
+});
