@@ -453,8 +453,8 @@ function csvValue(s: string): number | undefined {
 function splitCsvLine(line: string): string[] {
     if (line.indexOf('"') < 0) {
         const cells = line.split(",");
-        for (let i = 0; i < cells.length; i++)
-            if (cells[i].charCodeAt(0) === 32 || cells[i].charCodeAt(cells[i].length - 1) === 32) cells[i] = cells[i].trim();
+        // Trimmed as the quoted path trims (tabs too): a tab after a comma must not change a column's name.
+        for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
         return cells;
     }
     const out: string[] = [];

@@ -6,7 +6,17 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { IngestError, detectFormat, jsonSyntaxError, parseSeriesBytes, parseSeriesText, parseTimestamp } from "../../../forecast/ingest";
+import {
+    IngestError,
+    detectFormat,
+    detectStep,
+    jsonSyntaxError,
+    parseSeriesBytes,
+    parseSeriesText,
+    parseTimestamp,
+    pickSeries,
+    toGrid,
+} from "../../../forecast/ingest";
 
 const arr = (x: ArrayLike<number>) => Array.from(x);
 const qr = (result: unknown) => JSON.stringify({ status: "success", data: { resultType: "matrix", result } });
@@ -39,6 +49,39 @@ describe("byte sniffing and the byte reader", () => {
             got.map((s) => [s.name, arr(s.t)]),
             [["result:[]}", []]],
         );
+    });
+    test("the fast byte reader turns a counter into rates too", () => {
+        // Counter 100, 150, 30 at 0, 10, 20 s: (150 - 100) / 10 = 5/s, then a reset: 30 / 10 = 3/s.
+        const doc = qr([
+            {
+                values: [
+                    [0, "100"],
+                    [10, "150"],
+                    [20, "30"],
+                ],
+            },
+        ]);
+        const [s] = parseSeriesBytes(Buffer.from(doc), "c.json", { counter: true });
+        assert.deepEqual([arr(s.t), arr(s.v), s.notes], [[10, 20], [5, 3], ["1 counter reset(s)"]]);
+    });
+    test("a file the fast reader gives up on (numeric values) keeps its options on the text path", () => {
+        // Counter 100, 150, 30 at 0, 10, 20 s: (150 - 100) / 10 = 5/s, then a reset: 30 / 10 = 3/s.
+        const [s] = parseSeriesBytes(
+            Buffer.from(
+                qr([
+                    {
+                        values: [
+                            [0, 100],
+                            [10, 150],
+                            [20, 30],
+                        ],
+                    },
+                ]),
+            ),
+            "c.json",
+            { counter: true },
+        );
+        assert.deepEqual([arr(s.t), arr(s.v), s.notes], [[10, 20], [5, 3], ["1 counter reset(s)"]]);
     });
     test("three skipped bytes are a byte-order mark only: other leading bytes fail as the text does", () => {
         // E1 BB BF is U+1EFD, EF 80 BF is U+F03F, EF BB 80 is U+FEC0: a character where a value should
@@ -82,8 +125,7 @@ describe("JSON syntax: positions and the grammar's edges", () => {
         assert.deepEqual(jsonSyntaxError("+1"), { pos: 0, reason: "unexpected character where a value should be" });
     });
     test("numbers with a 9, several digits, fractions and signed or long exponents; a space in a string", () => {
-        for (const t of ["9", "[12, 0.25, 1E+2, 3e-1, 1e12]", '["a b"]', '{"a":1,"b":2}'])
-            assert.equal(jsonSyntaxError(t), undefined, t);
+        for (const t of ["9", "[12, 0.25, 1E+2, 3e-1, 1e12]", '["a b"]', '{"a":1,"b":2}']) assert.equal(jsonSyntaxError(t), undefined, t);
     });
 });
 
@@ -103,8 +145,16 @@ describe("query_range shapes", () => {
             'f.json: $.resultType: is "string", expected "matrix" (export with /api/v1/query_range, not an instant query)',
             "string",
         ],
-        ['{"resultType": "", "result": []}', 'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)', "empty result type"],
-        ['{"resultType": 5, "result": []}', 'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)', "number result type"],
+        [
+            '{"resultType": "", "result": []}',
+            'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)',
+            "empty result type",
+        ],
+        [
+            '{"resultType": 5, "result": []}',
+            'f.json: $.resultType: is not "matrix" (export with /api/v1/query_range)',
+            "number result type",
+        ],
         [qr([{ values: ["ab"] }]), 'f.json: $.data.result[0].values[0]: expected a [unix_seconds, "value"] pair', "a 2-character string"],
         [
             qr([{ values: [[1, "1"]] }]).replace("[[1,", "[[1e999,"),
@@ -171,6 +221,15 @@ describe("CSV cells", () => {
             ],
         );
     });
+    test("a tab around a cell is trimmed as on a line with quotes: the header names the same series either way", () => {
+        // `timestamp,\tcpu ` names `cpu`, as `"timestamp",\tcpu ` does; the timestamp cell `\t60` is 60.
+        for (const header of ["timestamp,\tcpu\t", '"timestamp",\tcpu\t'])
+            assert.deepEqual(
+                parseSeriesText(`${header}\n\t60,1\n120,\t2\n`, "s.csv").map((s) => [s.name, arr(s.t), arr(s.v)]),
+                [["cpu", [60, 120], [1, 2]]],
+                JSON.stringify(header),
+            );
+    });
     test("on a line with quotes, every cell is trimmed at both ends; a quote at the start starts a quoted cell", () => {
         assert.deepEqual(
             parseSeriesText('"time", a , b \n60,1,2\n', "s.csv").map((s) => s.name),
@@ -180,5 +239,140 @@ describe("CSV cells", () => {
             parseSeriesText('"t","a"\n60,1\n', "s.csv").map((s) => s.name),
             ["a"],
         );
+    });
+});
+
+describe("CSV lines", () => {
+    test("a byte-order mark before a first data row: the row is data, not a header", () => {
+        assert.deepEqual(
+            parseSeriesText("\ufeff60,5\n120,6\n", "b.csv").map((s) => [s.name, arr(s.v)]),
+            [["value", [5, 6]]],
+        );
+    });
+    test("an HTML page after a byte-order mark and a newline: line 2, column 1", () => {
+        // Index 0 the mark, 1 the newline, 2 the '<': one newline before it, at index 1, so column 2 - 1.
+        throwsIngest(
+            () => parseSeriesText("\ufeff\n<html>", "e.csv"),
+            "e.csv: line 2, column 1: is an HTML or XML page, not a CSV or query_range JSON export (a login page or the Prometheus UI saved instead of the API's answer?)",
+        );
+    });
+    test("a blank first line is skipped; the series read are typed arrays", () => {
+        const [s] = parseSeriesText("\nt,v\n60,1\n120,2\n", "b.csv");
+        assert.equal(s.name, "v");
+        assert.deepEqual([s.t, s.v], [Float64Array.from([60, 120]), Float64Array.from([1, 2])]);
+    });
+});
+
+describe("repairs of typed (query_range) series", () => {
+    test("a repeated timestamp in order is de-duplicated, the last value kept", () => {
+        const [s] = parseSeriesText(
+            qr([
+                {
+                    values: [
+                        [60, "1"],
+                        [60, "2"],
+                        [120, "3"],
+                    ],
+                },
+            ]),
+            "d.json",
+        );
+        assert.deepEqual([arr(s.t), arr(s.v), s.notes], [[60, 120], [2, 3], ["1 duplicate timestamp(s): kept the last value"]]);
+        assert.deepEqual(s.warnings, [
+            "1 timestamp(s) have several different values (the first at 1970-01-01T00:01:00Z): kept the last value of each; two exports concatenated, or series that should have been summed?",
+        ]);
+    });
+    test("a counter of gaps only has no rate; a flat counter has a rate of 0, not a reset", () => {
+        const [gaps] = parseSeriesText("t,v\n60,NaN\n", "c.csv", { counter: true });
+        assert.deepEqual([arr(gaps.t), arr(gaps.v), gaps.notes], [[], [], ["1 NaN/Inf value(s) treated as gaps"]]);
+        // 5, 5, 7 at 0, 10, 20 s: 0 / 10 = 0/s, then 2 / 10 = 0.2/s.
+        const [flat] = parseSeriesText(
+            qr([
+                {
+                    values: [
+                        [0, "5"],
+                        [10, "5"],
+                        [20, "7"],
+                    ],
+                },
+            ]),
+            "c.json",
+            { counter: true },
+        );
+        assert.deepEqual([arr(flat.t), arr(flat.v), flat.notes], [[10, 20], [0, 0.2], []]);
+    });
+    test("mixed steps: three points are checked; exactly 1 % off and exactly 1.99 steps are not off", () => {
+        // Spacings 60, 90: the lower median 60; 90 is 30 off (over 0.6) and under 119.4.
+        const [three] = parseSeriesText("t,v\n0,1\n60,1\n150,1\n", "m.csv");
+        assert.deepEqual([three.step, three.notes], [60, ["1 spacing(s) differ from the step of 60s (mixed steps)"]]);
+        // Step 100: 101 is 1 off (not over 1); 199 is 1.99 steps (not under 199).
+        for (const last of [401, 499]) {
+            const [s] = parseSeriesText(`t,v\n0,1\n100,1\n200,1\n300,1\n${last},1\n`, "m.csv");
+            assert.deepEqual([s.step, s.notes], [100, []], String(last));
+        }
+    });
+    test("detectStep: half the spacings equal to the first is not most of them", () => {
+        assert.equal(detectStep([0, 30, 40]), 10); // 30, 10: the lower median 10, not the first 30
+    });
+});
+
+describe("toGrid edges", () => {
+    const g = (t: number[], v: number[], step: number) => ({ t: Float64Array.from(t), v: Float64Array.from(v), step });
+    test("an empty series: a grid from 0 with no buckets; a series starting later starts there", () => {
+        assert.deepEqual(toGrid(g([], [], 60), 300, "sum"), { start: 0, step: 300, values: new Float64Array(0) });
+        assert.deepEqual(toGrid(g([3600, 3660], [1, 2], 60), 60, "last"), { start: 3600, step: 60, values: Float64Array.from([1, 2]) });
+    });
+    test("max and last leave an empty bucket NaN", () => {
+        // Buckets of 120 s: [0,120) has 0 → 5, [120,240) nothing, [240,360) has 240 → 7.
+        for (const agg of ["max", "last"] as const)
+            assert.deepEqual(arr(toGrid(g([0, 240], [5, 7], 60), 120, agg).values), [5, NaN, 7], agg);
+    });
+    test("sum: exactly half the expected points is enough, scaled up", () => {
+        // 240 s of 60 s steps: 4 expected, 2 seen (half): (1 + 3) × 4 / 2 = 8.
+        assert.deepEqual(arr(toGrid(g([0, 60], [1, 3], 60), 240, "sum").values), [8]);
+    });
+});
+
+describe("pickSeries selectors", () => {
+    const all = parseSeriesText(
+        qr([
+            {
+                metric: { __name__: "rate", pod: "a" },
+                values: [
+                    [0, "1"],
+                    [60, "1"],
+                ],
+            },
+            {
+                metric: { __name__: "rate", pod: "b" },
+                values: [
+                    [0, "2"],
+                    [60, "2"],
+                ],
+            },
+            {
+                metric: { __name__: "x", a: 'q"r' },
+                values: [
+                    [0, "3"],
+                    [60, "3"],
+                ],
+            },
+        ]),
+        "s.json",
+    );
+    // The names as ingest gives them, then JSON-quoted for the message.
+    const has = ['"rate{pod=\\"a\\"}"', '"rate{pod=\\"b\\"}"', '"x{a=\\"q\\"r\\"}"'].join(", ");
+    const pick = (want: string) => {
+        const x = pickSeries(all, "s.json", "requests", want);
+        return typeof x === "string" ? x : x.v[0];
+    };
+    test("spaces around a selector; an escaped quote in a label value", () => {
+        assert.equal(pick(' rate{pod="b"} '), 2);
+        assert.equal(pick('{a="q\\"r"}'), 3);
+    });
+    test("a blank name, a malformed label or another metric name: no series", () => {
+        assert.equal(pick("  "), `export s.json has no series "  " for requests (has ${has})`);
+        assert.equal(pick("rate{pod=b}"), `export s.json has no series "rate{pod=b}" for requests (has ${has})`);
+        assert.equal(pick('other{pod="a"}'), `export s.json has no series "other{pod=\\"a\\"}" for requests (has ${has})`);
     });
 });
