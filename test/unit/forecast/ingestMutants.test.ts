@@ -245,8 +245,8 @@ describe("CSV cells", () => {
 describe("CSV lines", () => {
     test("a byte-order mark before a first data row: the row is data, not a header", () => {
         assert.deepEqual(
-            parseSeriesText("\ufeff60,5\n120,6\n", "b.csv").map((s) => [s.name, arr(s.v)]),
-            [["value", [5, 6]]],
+            parseSeriesText("\ufeff60,5\n120,6\n", "b.csv").map((s) => [s.name, arr(s.t), arr(s.v)]),
+            [["value", [60, 120], [5, 6]]],
         );
     });
     test("an HTML page after a byte-order mark and a newline: line 2, column 1", () => {
@@ -254,6 +254,16 @@ describe("CSV lines", () => {
         throwsIngest(
             () => parseSeriesText("\ufeff\n<html>", "e.csv"),
             "e.csv: line 2, column 1: is an HTML or XML page, not a CSV or query_range JSON export (a login page or the Prometheus UI saved instead of the API's answer?)",
+        );
+    });
+    test("a line of spaces is blank, skipped", () => {
+        const [s] = parseSeriesText("t,v\n60,1\n   \n120,2\n", "b.csv");
+        assert.deepEqual(
+            [arr(s.t), arr(s.v)],
+            [
+                [60, 120],
+                [1, 2],
+            ],
         );
     });
     test("a blank first line is skipped; the series read are typed arrays", () => {
@@ -313,6 +323,18 @@ describe("repairs of typed (query_range) series", () => {
     });
     test("detectStep: half the spacings equal to the first is not most of them", () => {
         assert.equal(detectStep([0, 30, 40]), 10); // 30, 10: the lower median 10, not the first 30
+        assert.equal(detectStep([0, 30, 40, 70, 80]), 10); // 30, 10, 30, 10 → 10, 10, 30, 30: the lower median 10
+    });
+    test("detectStep over 20001 spacings samples all of them evenly, not the first half", () => {
+        // 40002 spacings: 16000 of 10 s, then 26002 of 30 s. Stride 2: spacings 0, 2, …, 40000, of
+        // which 8000 (indices under 16000) are 10 and 12001 are 30: the median is 30.
+        const t = [0];
+        for (let k = 0; k < 40002; k++) t.push(t[k] + (k < 16000 ? 10 : 30));
+        assert.equal(detectStep(t), 30);
+    });
+    test("a clean typed series is used as read: no notes, no warnings", () => {
+        const [s] = parseSeriesText(DOC, "c.json");
+        assert.deepEqual([arr(s.t), arr(s.v), s.step, s.notes, s.warnings], [[60, 120], [1, 2], 60, [], []]);
     });
 });
 
@@ -374,5 +396,14 @@ describe("pickSeries selectors", () => {
         assert.equal(pick("  "), `export s.json has no series "  " for requests (has ${has})`);
         assert.equal(pick("rate{pod=b}"), `export s.json has no series "rate{pod=b}" for requests (has ${has})`);
         assert.equal(pick('other{pod="a"}'), `export s.json has no series "other{pod=\\"a\\"}" for requests (has ${has})`);
+        // Words before or after a name: not a selector (never the name's own series).
+        assert.equal(pick("foo rate"), `export s.json has no series "foo rate" for requests (has ${has})`);
+        assert.equal(pick("rate junk"), `export s.json has no series "rate junk" for requests (has ${has})`);
+    });
+    test("empty braces (blanks only) select by the name alone", () => {
+        assert.equal(
+            pick("rate{ }"),
+            'export s.json has 2 series matching "rate{ }" for requests ("rate{pod=\\"a\\"}", "rate{pod=\\"b\\"}"); name one with its labels, or aggregate them in the query',
+        );
     });
 });
