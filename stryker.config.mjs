@@ -154,9 +154,10 @@
 // - parseCsv: the byte-order-mark skip made false (trim() and \S treat U+FEFF as blank, and the
 //   HTML position counts it either way); `pos <= text.length` to `<` (the line starting at the very
 //   end is empty, skipped); `"timestamp"` to `""` (the header's first name is never read).
-// - detectStep `i < n`, ordering `i < t.length`, dedupe `i < n0`, counterRates `i < m`, checkedStep
-//   `i < T.length`, toGrid `i < n0` and `b < n`, all to `<=`: past the end reads undefined (a NaN
-//   spacing, never counted or finite) and writes past a Float64Array are dropped.
+// - queryRangeRaws `j < tt.length`, detectStep `i < n`, ordering `i < t.length`, dedupe `i < n0`,
+//   counterRates `i < m`, checkedStep `i < T.length`, toGrid `i < n0` and `b < n`, all to `<=`: past
+//   the end reads undefined (no timestamp problem, a NaN spacing, never counted or finite) and
+//   writes past a Float64Array are dropped.
 // - dedupe: the sort's tie-breaker `a - b` to `a + b` (V8's sort is stable and only asks `< 0`: ties
 //   keep their order either way); `n > 0` made true or `>=` (t[-1] is undefined, never a time);
 //   `!(firstConflict <= ts)` to `<` (the times come sorted, one conflict per time).

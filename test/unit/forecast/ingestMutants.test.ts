@@ -167,6 +167,42 @@ describe("query_range shapes", () => {
             test(`${what} (fastJson ${fastJson})`, () => {
                 throwsIngest(() => parseSeriesText(text, "f.json", { format: "json", fastJson }), message);
             });
+    test("a timestamp out of range is named by its pair, on either reader", () => {
+        for (const fastJson of [true, false]) {
+            throwsIngest(
+                () =>
+                    parseSeriesText(
+                        qr([
+                            {
+                                values: [
+                                    [60, "1"],
+                                    [1e12, "2"],
+                                ],
+                            },
+                        ]),
+                        "f.json",
+                        { fastJson },
+                    ),
+                "f.json: $.data.result[0].values[1][0]: the timestamp is after the year 9999: query_range timestamps are unix seconds (not milliseconds or nanoseconds)",
+            );
+            throwsIngest(
+                () =>
+                    parseSeriesText(
+                        qr([
+                            {
+                                values: [
+                                    [60, "1"],
+                                    [-60, "2"],
+                                ],
+                            },
+                        ]),
+                        "f.json",
+                        { fastJson },
+                    ),
+                "f.json: $.data.result[0].values[1][0]: the timestamp is before 1970-01-01",
+            );
+        }
+    });
     test("the last second of 9999 is a timestamp, in JSON and in CSV", () => {
         // 9999-12-31T23:59:59Z = MAX_TIMESTAMP = 253402300799.
         for (const fastJson of [true, false]) {
