@@ -149,6 +149,10 @@
 //   `e !== undefined &&` made true (`'"\\/bfnrt'.includes(undefined)` is false).
 // - parseQueryRange `e ? lineCol(text, e.pos) : "JSON"`'s `"JSON"`, and `"not parsable"`:
 //   jsonSyntaxError finds an error in every text JSON.parse refuses.
+// - parseTimestamp `if (fast !== undefined) return fast` made false (the pattern reads the same
+//   time), and in fastTimestamp (and its d2) every change that only makes it return undefined more
+//   often, falling back to that pattern, or recompute the cached day; `m[8] !== "Z"` made true ("Z"
+//   has no digits: an offset of 0).
 // - queryRangeRaws `typeof doc.status === "string" &&` and `typeof data.resultType === "string" &&`
 //   made true: KNOWN_STATUS and KNOWN_RESULT_TYPES hold strings only, which includes() matches exactly.
 // - parseCsv: the byte-order-mark skip made false (trim() and \S treat U+FEFF as blank, and the

@@ -389,10 +389,12 @@ export function parseTimestamp(s: string): number | undefined {
     if (fast !== undefined) return fast;
     const m = DATE_RE.exec(s);
     if (m) {
+        // Stryker disable next-line StringLiteral: Number("") is 0, as Number("0") is
         const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4] ?? "0", m[5] ?? "0", m[6] ?? "0"].map(Number);
         if (!validDate(y, mo, d) || !validTime(h, mi, sec)) return undefined;
         let t = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000;
         if (m[7]) t += Number(`0.${m[7]}`);
+        // Stryker disable next-line StringLiteral: "Z" (or "") has no digits after its first character: an offset of 0
         if (m[8] && m[8] !== "Z") {
             const sign = m[8][0] === "-" ? -1 : 1;
             const digits = m[8].slice(1).replace(":", "");

@@ -125,7 +125,8 @@ describe("JSON syntax: positions and the grammar's edges", () => {
         assert.deepEqual(jsonSyntaxError("+1"), { pos: 0, reason: "unexpected character where a value should be" });
     });
     test("numbers with a 9, several digits, fractions and signed or long exponents; a space in a string", () => {
-        for (const t of ["9", "[12, 0.25, 1E+2, 3e-1, 1e12]", '["a b"]', '{"a":1,"b":2}']) assert.equal(jsonSyntaxError(t), undefined, t);
+        for (const t of ["9", "[12, 0.25, 1E+2, 3e-1, 1e12]", '["a b"]', '{"a":1,"b":2}', '{"a":1, "b":2}'])
+            assert.equal(jsonSyntaxError(t), undefined, t);
     });
 });
 
