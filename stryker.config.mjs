@@ -155,6 +155,7 @@
 //   has no digits: an offset of 0).
 // - queryRangeRaws `typeof doc.status === "string" &&` and `typeof data.resultType === "string" &&`
 //   made true: KNOWN_STATUS and KNOWN_RESULT_TYPES hold strings only, which includes() matches exactly.
+// - queryRangeRaws `typeof ts !== "number" ||` made false: Number.isFinite is false for anything but a number.
 // - parseCsv: the byte-order-mark skip made false (trim() and \S treat U+FEFF as blank, and the
 //   HTML position counts it either way); `pos <= text.length` to `<` (the line starting at the very
 //   end is empty, skipped); `"timestamp"` to `""` (the header's first name is never read).
