@@ -126,6 +126,50 @@
 //   is that forecast). flatFallback: `i < raw.length`, `i < y.length`, `i < recent.length` to `<=`
 //   (undefined is not finite). peakFactor: `per <= 1` made false or `<` (a bucket of one point has a
 //   ratio of 1, or is skipped at 0: the factor is 1 either way); `x > mx` to `>=` (the same maximum).
+// - forecast/ingest.ts, its fast paths (each gives what the general path gives, and the tests compare
+//   the two, so a mutant that only turns a fast path off, or on where it then gives up, is
+//   equivalent): parseSeriesBytes: its condition made false, `(opts.fastJson ?? true) &&
+//   isUtf8(bytes)` made true, `?? true` to `&& true` or `?? false`, `"json"` to `""`, its block
+//   emptied (the text path reads the same series or error, invalid UTF-8 as U+FFFD both ways),
+//   `... ? 3 : 0` made false (the scanner gives up on a byte-order mark, the text path skips it),
+//   `doc !== undefined` made false; parseQueryRange `doc === undefined` made true (JSON.parse reads
+//   what the scanner read); sampleValue's `fast === fast && fast !== 0` made false (Number(s.trim())
+//   reads the same); normalize's clean-export test made false, ordering's `t[i] <= t[i - 1]` made
+//   true or `t[i + 1]`, `{ sorted: false, strictly }` to `{}` (the repair path gives the same
+//   series, notes and warnings); detectStep's shortcut for one spacing
+//   that is more than half of them (its count's loop `i < n` made false, `<=` or `>=`, `d[i] ===
+//   d[0]` made false, `same--`, `same * 2 > n` made false or `same / 2`): the sort finds that median.
+// - ingest.ts detectFormat `i < text.length` to `<=`: past the end is not blank, so "csv", as after
+//   the loop. lineCol `i < text.length` made true or `<=`: no error position is past the end.
+// - ingest.ts JsonScanner: `if (this.i >= text.length) return this.fail("")` in value() and
+//   `if (this.i >= n) return this.fail("")` in afterValue() made false or `>` (at the end the
+//   branches below fail too, and fail() says "unexpected end of input" whatever the reason); str()'s
+//   `this.i < text.length` to `<=` (one more step past the end, then the same failure at the end);
+//   the `\u` escape's `/^[0-9a-fA-F]{4}$/` without `^` or `$` (the slice has at most 4 characters);
+//   `e !== undefined &&` made true (`'"\\/bfnrt'.includes(undefined)` is false).
+// - parseQueryRange `e ? lineCol(text, e.pos) : "JSON"`'s `"JSON"`, and `"not parsable"`:
+//   jsonSyntaxError finds an error in every text JSON.parse refuses.
+// - parseTimestamp `if (fast !== undefined) return fast` made false (the pattern reads the same
+//   time), and in fastTimestamp (and its d2) every change that only makes it return undefined more
+//   often, falling back to that pattern, or recompute the cached day; `m[8] !== "Z"` made true ("Z"
+//   has no digits: an offset of 0).
+// - queryRangeRaws `typeof doc.status === "string" &&` and `typeof data.resultType === "string" &&`
+//   made true: KNOWN_STATUS and KNOWN_RESULT_TYPES hold strings only, which includes() matches exactly.
+// - queryRangeRaws `typeof ts !== "number" ||` made false: Number.isFinite is false for anything but a number.
+// - parseCsv: the byte-order-mark skip made false (trim() and \S treat U+FEFF as blank, and the
+//   HTML position counts it either way); `pos <= text.length` to `<` (the line starting at the very
+//   end is empty, skipped); `"timestamp"` to `""` (the header's first name is never read).
+// - queryRangeRaws `j < tt.length`, detectStep `i < n`, ordering `i < t.length`, dedupe `i < n0`,
+//   counterRates `i < m`, checkedStep `i < T.length`, toGrid `i < n0` and `b < n`, all to `<=`: past
+//   the end reads undefined (no timestamp problem, a NaN spacing, never counted or finite) and
+//   writes past a Float64Array are dropped.
+// - dedupe: the sort's tie-breaker `a - b` to `a + b` (V8's sort is stable and only asks `< 0`: ties
+//   keep their order either way); `n > 0` made true or `>=` (t[-1] is undefined, never a time);
+//   `!(firstConflict <= ts)` to `<` (the times come sorted, one conflict per time).
+// - checkedStep `T.length >= 3` made true: two points have one spacing, which is the step.
+// - toGrid `if (b < 0 || b >= n) continue` made false, `&&`, either operand false, `b > n` (5
+//   mutants): a point outside the grid reads and writes past the Float64Arrays, which does nothing.
+// - parseSelector `if (body)` made true: an empty body has no label, the loop reads none.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
