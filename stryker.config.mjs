@@ -80,10 +80,16 @@
 // - score, `need > ready + 1e-9` to `>=`: differs only for a need exactly 1e-9 above ready.
 // - RecommendationWindow.push, `key[...] >= k` to `>`: an equal older entry kept behind the new one changes
 //   neither the window's lowest nor holdsUntil's newest entry at or short of the count.
+// - RecommendationWindow.holdsUntil, the guard `j + 1 < this.len` made true, `<=` or `j - 1 < this.len` (3
+//   mutants): quietSpan calls it right after pushing a proposal beyond the count, the back entry, whose
+//   key test stops the loop before the guard would.
 // - HpaReplay, `ups`/`downs` starting as `["Stryker was here"]`: a string's `t` is undefined, never counted
 //   by changeInPeriod (undefined > x is false) and pruned at the first scale.
 // - score, the trajectory's `j < span` to `<=`: the extra entry at index ticks is the next scored tick's
 //   (overwritten) or past the subarray the result keeps.
+// - loop, `this.seg + 1 < segments.length ? this.boundsAt(t) : segments[this.seg]` made true or `<=`:
+//   boundsAt returns the segment in force unchanged when no next one starts.
+// - syncLoad, `if (this.syncEvery === 1)` made false: propose calls syncLoad only when syncEvery > 1.
 // - policies/rules/wlPriorityOrder.ts tieredPods, `?? ""` to another string: COMPONENT_TIER has a key for
 //   neither, a pod without the component label has no tier either way.
 // - checkOrder, `h !== undefined && l !== undefined && h <= l`: the guard made true, `||`, or either

@@ -348,6 +348,7 @@ class HpaReplay extends ReplayPlan {
     private readonly syncLoads: number[];
     private invalid = 0;
     /** Whether the last sync's proposal exceeded maxReplicas. */
+    // Stryker disable next-line BooleanLiteral: the sync of tick 0 sets capNow before the first score reads it.
     private capNow = false;
     private steps = 0;
     // The score: sums over scored ticks, and the trajectory when recorded.
@@ -364,6 +365,7 @@ class HpaReplay extends ReplayPlan {
         const dqSize = Math.ceil(Math.max(this.up.window, this.down.window) / this.dt) + 2;
         this.low = new RecommendationWindow(dqSize, 1, this.up.window);
         this.high = new RecommendationWindow(dqSize, -1, this.down.window);
+        // Stryker disable next-line ArrayDeclaration: the propose(0) below sets every element, so the array has its length before anything reads it.
         this.syncLoads = new Array<number>(this.loads.length);
         if (this.recordTrajectory) {
             const n = this.nTicks;
@@ -395,6 +397,7 @@ class HpaReplay extends ReplayPlan {
         for (let k = 0, span = 1; k < nTicks; k += span) {
             steps++;
             const t = start + k * dt;
+            // Stryker disable next-line ArithmeticOperator: `this.seg - 1 < segments.length` is always true, and boundsAt returns the segment in force when no next one starts.
             const b = this.seg + 1 < segments.length ? this.boundsAt(t) : segments[this.seg];
             span = k % syncEvery === 0 ? this.sync(k, t, b) : 1;
             while (pending.length && pending[0].readyAt <= t) {

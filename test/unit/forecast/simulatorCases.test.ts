@@ -57,6 +57,62 @@ describe("the HPA's defaults and what it reads", () => {
         const r = replay(input(15, fill(4, 0), { initialReplicas: 3 }));
         assert.deepEqual(r.scaleEvents, [{ t: 0, from: 3, to: 1 }]);
     });
+
+    test("a gap inside a sync of short buckets: the HPA reads the mean of the buckets with data", () => {
+        // Buckets of 5 s, a sync every 3 ticks. The sync of 0 s reads bucket 0 (50: 1 pod). The
+        // sync of 15 s reads buckets 1-3, 250, NaN, 250: the mean of the two is 250, ratio
+        // 250 / 1 / 50 = 5, 5 pods (max(1 + 4 pods, 2 × 1) = 5 allowed). From 30 s 50 on 5 pods
+        // proposes 1, held by the 300 s down window. Bucket 2 is not scored: 11 of 12 ticks.
+        const r = replay(input(5, [50, 250, NaN, 250, ...fill(8, 50)]));
+        assert.deepEqual([r.scaleEvents, r.ticks], [[{ t: 15, from: 1, to: 5 }], 11]);
+    });
+
+    test("a metric missing while the rest propose the count: the sync is stabilized and recorded as usual", () => {
+        // rps 200 (4 pods) for the syncs of 0-45 s, then 50 (1 pod); queue 50 (1 pod) but missing
+        // at 30 and 45 s. The start is max(4, 1) = 4. At 30 and 45 s rps alone proposes 200 / 4 /
+        // 50 = 1 (the tolerance keeps 4): not fewer than the count, so the down window records 4
+        // at 45 s and the scale-down from 60 s (both propose 1) waits for 45 + 300 = 345 s.
+        const queue = fill(30, 50);
+        queue[2] = queue[3] = NaN;
+        const r = replay({
+            ...input(15, [...fill(4, 200), ...fill(26, 50)]),
+            metrics: [
+                { name: "rps", load: [...fill(4, 200), ...fill(26, 50)], capacityPerPod: 100, targetUtilization: 0.5 },
+                { name: "queue", load: queue, capacityPerPod: 100, targetUtilization: 0.5 },
+            ],
+        });
+        assert.deepEqual(r.scaleEvents, [{ t: 345, from: 4, to: 1 }]);
+    });
+});
+
+describe("the stabilization windows' capacity", () => {
+    test("a recommendation falling at every sync: the 120 s down window keeps all nine, the highest leaves first", () => {
+        // 1 per pod at target 1, tolerance 0: the proposal is the load. The load falls by 1 at
+        // every sync, 10 at 0 s to 2 at 120 s, then 1. The down window holds 10@0, 9@15, ...,
+        // 3@105 and 2@120: nine entries (0 is not > 120 − 120, so 10 leaves at 120 s). From 120 s
+        // its highest is the entry of t − 105 s: 9 (of 15 s) at 120 s, 8 at 135 s, ..., 1 (of
+        // 135 s) at 240 s, each a step a 100 % per 15 s scale-down allows. Buckets of 15 s, then
+        // of 1/32 s (480 per sync: the sync of 15m s reads the 480 buckets since the last, all
+        // 10 − m), where the windows, sized in ticks, hold 120 × 32 + 2 entries.
+        const expected = Array.from({ length: 9 }, (_, i) => ({ t: 120 + 15 * i, from: 10 - i, to: 9 - i }));
+        const falling = (step: number, perSync: number) => ({
+            start: 0,
+            step,
+            metrics: [
+                {
+                    name: "rps",
+                    load: Array.from({ length: 20 * perSync }, (_, i) => Math.max(1, 10 - Math.ceil(i / perSync))),
+                    capacityPerPod: 1,
+                    targetUtilization: 1,
+                },
+            ],
+            bounds: { minReplicas: 1, maxReplicas: 20 },
+            tolerance: 0,
+            behavior: { scaleDown: { stabilizationWindowSeconds: 120 } },
+        });
+        assert.deepEqual(replay(falling(15, 1)).scaleEvents, expected);
+        assert.deepEqual(replay(falling(1 / 32, 480)).scaleEvents, expected);
+    });
 });
 
 describe("fast-forward on worked examples", () => {

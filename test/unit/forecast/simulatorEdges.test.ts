@@ -123,6 +123,16 @@ describe("replay options", () => {
             [{ t: 0, from: 9, to: 4 }],
         );
     });
+    test("recordTrajectory: no trajectory unless asked", () => {
+        assert.equal(replay(run(() => 20)).trajectory, undefined);
+        assert.equal(replay(run(() => 20, { recordTrajectory: false })).trajectory, undefined);
+    });
+    test("a cap hit is a proposal above maxReplicas, not at it", () => {
+        // 20 on 4 pods: 20 / 4 / 5 = 1, the count 4 = max: no cap hit. 25 on 4 pods: 1.25, ceil(5)
+        // > 4 at every one of the 80 syncs (the start is min(4, ceil(25 / 5)) = 4).
+        assert.equal(replay(run(() => 20, { bounds: { minReplicas: 1, maxReplicas: 4 } })).capHitFraction, 0);
+        assert.equal(replay(run(() => 25, { bounds: { minReplicas: 1, maxReplicas: 4 } })).capHitFraction, 1);
+    });
     test("scoreFrom: the ticks before it are not scored", () => {
         const r = replay(run(() => 20, { scoreFrom: 600 }));
         assert.deepEqual([r.ticks, r.replicaHours], [40, (40 * 4 * 15) / 3600]);
@@ -223,5 +233,20 @@ describe("fast-forward: the ticks a quiet sync stands for", () => {
         const down = buckets([60, 20, 20, 20, 20, 20, 20, 20], { behavior: { scaleDown: { stabilizationWindowSeconds: 120 } } });
         assert.deepEqual(steps(down), [9, 32]);
         assert.deepEqual(replay(down).scaleEvents, [{ t: 165, from: 12, to: 4 }]);
+    });
+    test("the up window's newest entry at or below the count sets the hold, not its lowest", () => {
+        // Up window 120 s, buckets 20, 15, 20, 40, 40, 40 (4, 3, 4, 8, 8, 8 pods at 5 per pod on 4).
+        // Step 1 (0-45 s): 4 kept, entries retimed to 45 s. Step 2 (60-105 s): 3, the down window's
+        // 4 of 45 s holds 4 (until 345 s); up window [3@105]. Step 3 (120-165 s): 4; up window
+        // [3@105, 4@165]. Step 4 (180 s): 8; up window [3@105, 4@165, 8@180], lowest 3: 4 kept
+        // until the newest entry at or below 4, the 4 of 165 s, expires at 165 + 120 = 285 s; the
+        // bucket ends first (ticks 12-15; not the 3's 105 + 120 = 225 s, ticks 12-14). Step 5
+        // (240 s): the 3 left the window (105 <= 240 - 120), [4@165, 8@240], ticks 16-18 up to
+        // 285 s. Step 6 (285 s): [8@285], 4 → 8 (Pods 4 and 100 % both allow 8), ready at 345 s.
+        // Step 7 (300-330 s, up to the pods' 345 s), step 8 (345 s): 8 steps for 24 ticks.
+        const up = buckets([20, 15, 20, 40, 40, 40], { behavior: { scaleUp: { stabilizationWindowSeconds: 120 } } });
+        assert.deepEqual(steps(up), [8, 24]);
+        assert.deepEqual(replay(up).scaleEvents, [{ t: 285, from: 4, to: 8 }]);
+        assert.deepEqual(replay({ ...up, fastForward: false }).scaleEvents, [{ t: 285, from: 4, to: 8 }]);
     });
 });
