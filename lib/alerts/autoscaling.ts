@@ -5,6 +5,7 @@
 import { alertRule, inNamespace, type AlertContext } from "./rule";
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 import { KEDA_HPA_PREFIX } from "../scaledObject";
+import { deploymentPods } from "../dashboards/promql";
 
 export interface ScaledWorkload {
     /** The Deployment (and its HPA, of the same name, unless `hpa` says otherwise). */
@@ -34,7 +35,9 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
     // kube-state-metrics names a Deployment's HPA by the Deployment, and KEDA's by keda-hpa-<Deployment>.
     const available = (prefix: string) =>
         `label_replace(kube_deployment_status_replicas_available{${ns}}, "horizontalpodautoscaler", "${prefix}$1", "deployment", "(.*)")`;
-    const keda = i.workloads.some((w) => w.hpa !== undefined && w.hpa !== w.name);
+    // Pools that scale to zero: KEDA owns their HPA (named otherwise) through a ScaledObject of the Deployment's name.
+    const scaledObjects = i.workloads.filter((w) => w.hpa !== undefined && w.hpa !== w.name).map((w) => w.name);
+    const keda = scaledObjects.length > 0;
     const availableByHpa = keda ? `(${available("")} or ${available(KEDA_HPA_PREFIX)})` : available("");
     // KEDA's HPA of a pool at 0 reports ScalingActive=false (ScalingDisabled) by design: only an awake one counts.
     const awake = keda
@@ -77,12 +80,12 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
             description: "{{ $labels.pod }}/{{ $labels.container }} restarted {{ $value }} times in 15 minutes.",
         }),
     ];
-    rules.push(...kedaAlerts(ctx, i.workloads));
+    rules.push(...kedaAlerts(ctx, scaledObjects));
     if (i.api)
         rules.push(
             alertRule(ctx, {
                 alert: "SysmanageApiLatencyAboveTarget",
-                expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${ns},pod=~"${i.api.deployment}-.*"}[5m]))) > ${i.api.p95Seconds}`,
+                expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${ns},pod=~"${deploymentPods(i.api.deployment)}"}[5m]))) > ${i.api.p95Seconds}`,
                 for: "15m",
                 severity: "warning",
                 summary: "The API's p95 latency is above its target",
@@ -109,8 +112,7 @@ export function autoscalingAlerts(ctx: AlertContext, i: AutoscalingAlertInputs):
  * ScaledObject's triggers in keda_scaled_object_errors_total{namespace, scaledObject}; scraped by
  * the chart's PodMonitor in KEDA's namespace, the object's namespace label becomes exported_namespace.
  */
-function kedaAlerts(ctx: AlertContext, workloads: readonly ScaledWorkload[]): IRule[] {
-    const scaledObjects = workloads.filter((w) => w.hpa !== undefined && w.hpa !== w.name).map((w) => w.name);
+function kedaAlerts(ctx: AlertContext, scaledObjects: readonly string[]): IRule[] {
     if (!scaledObjects.length) return [];
     return [
         alertRule(ctx, {

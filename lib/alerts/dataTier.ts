@@ -6,6 +6,7 @@
  * `pgbouncer_pools_client_waiting_connections`), so the same rules run on either. Pure.
  */
 import { alertRule, inNamespace, type AlertContext } from "./rule";
+import { deploymentPods, instancePods, redisPods } from "../dashboards/promql";
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 
 export interface PostgresClusterAlerts {
@@ -36,8 +37,6 @@ export interface RedisAlerts {
     readonly memoryHigh: number;
 }
 
-/** Instance pods of a CloudNativePG cluster (`<cluster>-<n>`), not its poolers or another cluster. */
-const instancePods = (cluster: string) => `pod=~"${cluster}-[0-9]+"`;
 const metric = (...names: string[]) => `__name__=~"${names.join("|")}"`;
 
 function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAlerts[]): IRule[] {
@@ -45,7 +44,7 @@ function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAle
     return clusters.flatMap((c) => [
         alertRule(ctx, {
             alert: "SysmanagePostgresDown",
-            expr: `{${metric("cnpg_collector_up", "pg_up")},${ns},${instancePods(c.name)}} == 0`,
+            expr: `{${metric("cnpg_collector_up", "pg_up")},${ns},pod=~"${instancePods(c.name)}"} == 0`,
             for: "2m",
             severity: "critical",
             labels: { cluster: c.name },
@@ -56,7 +55,7 @@ function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAle
             ? [
                   alertRule(ctx, {
                       alert: "SysmanagePostgresReplicationLag",
-                      expr: `max by (namespace, pod) ({${metric("cnpg_pg_replication_lag", "pg_replication_lag", "pg_replication_lag_seconds")},${ns},${instancePods(c.name)}}) > ${c.maxLagSeconds}`,
+                      expr: `max by (namespace, pod) ({${metric("cnpg_pg_replication_lag", "pg_replication_lag", "pg_replication_lag_seconds")},${ns},pod=~"${instancePods(c.name)}"}) > ${c.maxLagSeconds}`,
                       for: "5m",
                       severity: "warning",
                       labels: { cluster: c.name },
@@ -65,7 +64,7 @@ function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAle
                   }),
                   alertRule(ctx, {
                       alert: "SysmanagePostgresPrimaryWithoutReplicas",
-                      expr: `max by (namespace) ({${metric("cnpg_pg_replication_streaming_replicas")},${ns},${instancePods(c.name)}}) < 1`,
+                      expr: `max by (namespace) ({${metric("cnpg_pg_replication_streaming_replicas")},${ns},pod=~"${instancePods(c.name)}"}) < 1`,
                       for: "5m",
                       severity: "critical",
                       labels: { cluster: c.name },
@@ -76,7 +75,7 @@ function postgresAlerts(ctx: AlertContext, clusters: readonly PostgresClusterAle
             : []),
         alertRule(ctx, {
             alert: "SysmanagePostgresArchiveFailing",
-            expr: `max by (namespace, pod) ({${metric("cnpg_pg_stat_archiver_seconds_since_last_archival", "pg_stat_archiver_last_archive_age")},${ns},${instancePods(c.name)}}) > 900 and on (namespace, pod) max by (namespace, pod) (increase({${metric("cnpg_pg_stat_archiver_failed_count", "pg_stat_archiver_failed_count")},${ns}}[15m])) > 0`,
+            expr: `max by (namespace, pod) ({${metric("cnpg_pg_stat_archiver_seconds_since_last_archival", "pg_stat_archiver_last_archive_age")},${ns},pod=~"${instancePods(c.name)}"}) > 900 and on (namespace, pod) max by (namespace, pod) (increase({${metric("cnpg_pg_stat_archiver_failed_count", "pg_stat_archiver_failed_count")},${ns}}[15m])) > 0`,
             for: "15m",
             severity: "critical",
             labels: { cluster: c.name },
@@ -91,7 +90,7 @@ function poolerAlerts(ctx: AlertContext, poolers: readonly PoolerAlerts[]): IRul
     return poolers.flatMap((p) => [
         alertRule(ctx, {
             alert: "SysmanagePoolerClientsWaiting",
-            expr: `max by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_cl_waiting", "pgbouncer_waiting_clients", "pgbouncer_pools_client_waiting_connections")},${ns},pod=~"${p.name}-.*"}) > 0`,
+            expr: `max by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_cl_waiting", "pgbouncer_waiting_clients", "pgbouncer_pools_client_waiting_connections")},${ns},pod=~"${deploymentPods(p.name)}"}) > 0`,
             for: "2m",
             severity: "warning",
             labels: { pooler: p.name },
@@ -100,7 +99,7 @@ function poolerAlerts(ctx: AlertContext, poolers: readonly PoolerAlerts[]): IRul
         }),
         alertRule(ctx, {
             alert: "SysmanagePoolerNearConnectionBudget",
-            expr: `sum by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_sv_(active|idle|used|tested|login)", "pgbouncer_pools_server_(active|idle|used|testing|login)_connections")},${ns},pod=~"${p.name}-.*"}) >= ${Math.ceil(p.maxDbConnections * 0.9)}`,
+            expr: `sum by (namespace, pod) ({${metric("cnpg_pgbouncer_pools_sv_(active|idle|used|tested|login)", "pgbouncer_pools_server_(active|idle|used|testing|login)_connections")},${ns},pod=~"${deploymentPods(p.name)}"}) >= ${Math.ceil(p.maxDbConnections * 0.9)}`,
             for: "10m",
             severity: "warning",
             labels: { pooler: p.name },
@@ -111,7 +110,7 @@ function poolerAlerts(ctx: AlertContext, poolers: readonly PoolerAlerts[]): IRul
 }
 
 function redisAlerts(ctx: AlertContext, r: RedisAlerts): IRule[] {
-    const sel = `${inNamespace(ctx)},pod=~"${r.name}-(leader|follower)-[0-9]+"`;
+    const sel = `${inNamespace(ctx)},pod=~"${redisPods(r.name)}"`;
     const rules = [
         alertRule(ctx, {
             alert: "SysmanageRedisDown",

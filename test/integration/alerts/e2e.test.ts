@@ -104,7 +104,7 @@ describe("alerts on real exporters: quiet, then firing when induced (prod's rule
         );
         assert.equal(
             expr("SysmanagePoolerClientsWaiting", "pooler", "sysmanage-pg-pooler-rw"),
-            'max by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_cl_waiting|pgbouncer_waiting_clients|pgbouncer_pools_client_waiting_connections",namespace="sysmanage",pod=~"sysmanage-pg-pooler-rw-.*"}) > 0',
+            'max by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_cl_waiting|pgbouncer_waiting_clients|pgbouncer_pools_client_waiting_connections",namespace="sysmanage",pod=~"sysmanage-pg-pooler-rw-[a-z0-9]+-[a-z0-9]+"}) > 0',
         );
         assert.equal(
             expr("SysmanagePostgresReplicationLag", "cluster", "sysmanage-pg"),

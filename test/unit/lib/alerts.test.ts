@@ -115,7 +115,7 @@ const kedaRules: IRule[] = [
     }),
     rule("sysmanageapilatencyabovetarget", {
         alert: "SysmanageApiLatencyAboveTarget",
-        expr: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="sm",pod=~"api-.*"}[5m]))) > 0.5',
+        expr: 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="sm",pod=~"api-[a-z0-9]+-[a-z0-9]+"}[5m]))) > 0.5',
         for: "15m",
         labels: warning,
         summary: "The API's p95 latency is above its target",
@@ -198,7 +198,7 @@ const postgresRules: IRule[] = [
 const poolerRules: IRule[] = [
     rule("sysmanagepoolerclientswaiting", {
         alert: "SysmanagePoolerClientsWaiting",
-        expr: 'max by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_cl_waiting|pgbouncer_waiting_clients|pgbouncer_pools_client_waiting_connections",namespace="sm",pod=~"pool-rw-.*"}) > 0',
+        expr: 'max by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_cl_waiting|pgbouncer_waiting_clients|pgbouncer_pools_client_waiting_connections",namespace="sm",pod=~"pool-rw-[a-z0-9]+-[a-z0-9]+"}) > 0',
         for: "2m",
         labels: { ...warning, pooler: "pool-rw" },
         summary: "Clients wait for a server connection at a pooler",
@@ -208,7 +208,7 @@ const poolerRules: IRule[] = [
     rule("sysmanagepoolernearconnectionbudget", {
         alert: "SysmanagePoolerNearConnectionBudget",
         // max_db_connections 25: 25 × 0.9 = 22.5, rounded up to 23 (25 / 0.9 would be 27.8 -> 28; floor 22).
-        expr: 'sum by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_sv_(active|idle|used|tested|login)|pgbouncer_pools_server_(active|idle|used|testing|login)_connections",namespace="sm",pod=~"pool-rw-.*"}) >= 23',
+        expr: 'sum by (namespace, pod) ({__name__=~"cnpg_pgbouncer_pools_sv_(active|idle|used|tested|login)|pgbouncer_pools_server_(active|idle|used|testing|login)_connections",namespace="sm",pod=~"pool-rw-[a-z0-9]+-[a-z0-9]+"}) >= 23',
         for: "10m",
         labels: { ...warning, pooler: "pool-rw" },
         summary: "A pooler pod uses 90 % of its server connections",
