@@ -176,6 +176,8 @@
 // - toGrid `if (b < 0 || b >= n) continue` made false, `&&`, either operand false, `b > n` (5
 //   mutants): a point outside the grid reads and writes past the Float64Arrays, which does nothing.
 // - parseSelector `if (body)` made true: an empty body has no label, the loop reads none.
+// - forecast/capacityPlanner.ts forecastMetric, the hours loop `i < n` to `<=`: x[n] of a length-n Float64Array
+//   is dropped (the `>=` mutant on that line is killed).
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

@@ -2,7 +2,6 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { API_BEHAVIOR } from "../../../lib/hpa";
-import { capacityRecommendations, forecastMetric, seedTrend } from "../../../forecast/capacityPlanner";
 import { replay } from "../../../forecast/simulator";
 import { defaultForecaster, forecastScenario, MAX_FLOOR_SCALE, planWorkload, type Forecaster } from "../../../forecast/plan";
 import { DEFAULT_SETTINGS } from "../../../forecast/stack";
@@ -278,52 +277,6 @@ describe("sizing rules", () => {
                 return b.maxReplicas >= a.maxReplicas;
             }),
         );
-    });
-});
-
-describe("the seed's capacity planner (table tests)", () => {
-    const hours = (n: number) => Array.from({ length: n }, (_, i) => i * 3600);
-    const now = 23 * 3600;
-    const cases: Array<[string, number[], string | null, "high" | "medium" | null]> = [
-        // CPU rising 0.01 an hour is "stable" to the seed (slope must exceed 0.01) yet crosses 0.8 at hour 30 → high
-        ["cpu rising 0.01/h", hours(24).map((t) => 0.5 + 0.01 * (t / 3600)), "stable", "high"],
-        ["cpu rising 0.02/h", hours(24).map((t) => 0.3 + 0.02 * (t / 3600)), "increasing", "high"],
-        // 0.5 + 0.001/h... reaches 0.8 at hour 300 → beyond 3 days: no recommendation
-        ["cpu rising slowly", hours(24).map((t) => 0.5 + 0.001 * (t / 3600)), "stable", null],
-        ["cpu falling", hours(24).map((t) => 0.7 - 0.02 * (t / 3600)), "decreasing", null],
-    ];
-    for (const [name, v, trend, urgency] of cases)
-        test(`${name}: trend ${trend}, urgency ${urgency}`, () => {
-            const s = { metric: "cpu_utilization" as const, t: hours(24), v };
-            assert.equal(forecastMetric(s, now)?.trend, trend);
-            const r = capacityRecommendations([s], now);
-            assert.equal(r[0]?.urgency ?? null, urgency);
-        });
-    test("time to limit, confidence and the seed's action", () => {
-        const s = { metric: "queue_length" as const, t: hours(24), v: hours(24).map((t) => 100 + 20 * (t / 3600)) };
-        // 100 + 20 h = 1000 at h = 45: 22 h after now (hour 23) → high; R² = 1 → 0.95
-        assert.deepEqual(capacityRecommendations([s], now), [
-            {
-                metric: "queue_length",
-                urgency: "high",
-                timeToLimit: 22 * 3600,
-                currentValue: 560,
-                capacityLimit: 1000,
-                recommendedAction: "Scale out worker processes",
-                confidence: 0.95,
-            },
-        ]);
-        const medium = { metric: "response_time" as const, t: hours(24), v: hours(24).map((t) => 0.5 + 0.01 * (t / 3600)) };
-        // 0.5 + 0.01 h = 2 at h = 150 → 127 h > 3 days: none; at 0.03/h → h = 50, 27 h → medium
-        assert.deepEqual(capacityRecommendations([medium], now), []);
-        const m2 = { ...medium, v: hours(24).map((t) => 0.5 + 0.03 * (t / 3600)) };
-        assert.equal(capacityRecommendations([m2], now)[0].urgency, "medium");
-        assert.equal(capacityRecommendations([m2], now)[0].recommendedAction, "Scale out application servers or optimize queries");
-    });
-    test("fewer than 10 points or no variation: no forecast", () => {
-        assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(9), v: hours(9).map(() => 0.9) }, now), null);
-        assert.equal(forecastMetric({ metric: "cpu_utilization", t: hours(12), v: hours(12).map(() => 0.9) }, now), null);
-        assert.equal(seedTrend([1, 2]), "stable");
     });
 });
 
