@@ -176,8 +176,22 @@
 // - toGrid `if (b < 0 || b >= n) continue` made false, `&&`, either operand false, `b > n` (5
 //   mutants): a point outside the grid reads and writes past the Float64Arrays, which does nothing.
 // - parseSelector `if (body)` made true: an empty body has no label, the loop reads none.
-// - forecast/capacityPlanner.ts forecastMetric, the hours loop `i < n` to `<=`: x[n] of a length-n Float64Array
+// - forecast/capacityPlanner.ts forecastMetric, the hours-since-first loop `i < n` to `<=`: x[n] of a length-n Float64Array
 //   is dropped (the `>=` mutant on that line is killed).
+// - forecast/stats.ts quantileSorted, `if (s.length === 0) return NaN` made false: s[lo] and s[hi] of an
+//   empty array are undefined (index -1 or 0), NaN either way.
+// - stats.ts mean, mae, seasonalNaiveScale, `n === 0 ? NaN : s / n` made false: s is 0 when n is, 0 / 0 is NaN.
+// - selectKth, `while (lo < hi)` to `<=`: the extra pass at lo === hi swaps a[lo] with itself and leaves lo > hi.
+// - selectKth's median of three, the five `<` to `<=`: on a tie either branch takes an equal value, the same
+//   pivot. `: x < z ? z` to `>=` or made true or false, `: x < z ? x` made false, `: y < z ? z : y` made true:
+//   another of the three samples, any value of the range is a valid Hoare pivot (the same k-th), only the
+//   number of passes changes, and none of the tested shapes (sorted, organ pipes, rotated...) makes it quadratic.
+// - polyFit2, `k < 5` to `<=`, `k < 3` to `<=` or made true: S[5], T[3], T[4] are past the Float64Arrays' ends,
+//   writes dropped. `k < 4` to `<=` in the elimination: A[r][4] is never read.
+// - polyFit2's partial pivoting, `r < 3` made false, `Math.abs(A[r][c]) > Math.abs(A[piv][c])` to `>=` or
+//   made false: the normal matrix of the scaled basis (|u| <= 1) is symmetric positive semi-definite, where
+//   elimination without row exchanges reaches the same solution (a zero diagonal has a zero row and column);
+//   only rounding differs. `Math.abs(A[c][c]) < 1e-12` to `<=` (twice): differs only at exactly 1e-12.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
