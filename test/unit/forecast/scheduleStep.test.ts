@@ -55,6 +55,11 @@ describe("scheduleStep: why no schedule", () => {
             "the backtest (each of 2 days under the hourly floors of the others) costs 28.57 % more than the static floor 1 (backtest: scheduled 4.500 vs static 3.500 over 2 held-out days): the load's bursts do not come at the same hours from day to day",
         );
     });
+    test("a replay that needed no pod at all (a pool at 0, oracle 0): the backtest's costs per oracle pod are 0, not infinite", () => {
+        // Two days of one burst each: floor 1 costs 6 a day (static 12), but there is no oracle pod to divide by.
+        const r = step({ ...tr(bursts([0, 1])), oracleTicks: 0 });
+        assert.deepEqual(r.backtest, { staticCost: 0, scheduledCost: 0, days: 2 });
+    });
     test("a gain under the 0.1 % margin: kept static, saying by how little", () => {
         // Two days, a burst at 10:00 (held out: floor 2, 2 instead of 6) and 4000 quiet ticks at
         // 00:00 (1 each): static 2 × 4006 = 8012, held out 2 × 4002 = 8004, 8 ÷ 8012 = 0.0998 %.

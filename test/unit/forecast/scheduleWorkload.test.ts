@@ -116,6 +116,9 @@ describe("workloadSchedule", () => {
         assert.deepEqual(s.bands[0].lower.slice(0, 6), [5, 5, 5, 5, 18, 18]);
         assert.deepEqual(s.bands[0].upper.slice(0, 6), [15, 15, 15, 15, 22, 22]);
         assert.deepEqual([s.bands[0].lower.length, s.bands[0].upper.length, s.bands[0].upper[95]], [96, 96, 22]);
+        // The band's headroom is priced (the placeholders read it): the highest floor 6, the band at its
+        // peak 18..22 (slot 4, the first at 22): 6 × (22 − 18) ÷ (2 × 22) = 0.55, so 1 pod.
+        assert.equal(r.headroom?.pods, 1);
     });
 
     test("an origin before the history's end reads the forecast's first step", () => {

@@ -102,6 +102,33 @@ describe("workload helpers", () => {
         );
         assert.deepEqual(s[0].labelSelector, { matchLabels: { "app.kubernetes.io/name": "n", "app.kubernetes.io/instance": "i" } });
     });
+    test("mounted ConfigMaps (the shard map) read-only beside /tmp; the placement's affinity and tolerations kept", () => {
+        const a = apiPlan(parseConfig(prodRaw(), "prod"), "prod");
+        const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } };
+        const tolerations = [{ key: "spot", operator: "Exists", effect: "NoSchedule" }];
+        const pod = podTemplate({
+            ...a.pod,
+            serviceAccountName: "sa",
+            configMaps: [{ name: "shard-map", configMap: "sysmanage-shard-map", mountPath: "/etc/sysmanage/shards" }],
+            placement: { affinity, tolerations },
+        });
+        assert.deepEqual(pod.spec!.containers[0].volumeMounts, [
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "shard-map", mountPath: "/etc/sysmanage/shards", readOnly: true },
+        ]);
+        assert.deepEqual(pod.spec!.volumes, [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            { name: "shard-map", configMap: { name: "sysmanage-shard-map" } },
+        ]);
+        assert.deepEqual([pod.spec!.affinity, pod.spec!.tolerations], [affinity, tolerations]);
+        // Without them: /tmp alone, no affinity or tolerations keys.
+        const plain = podTemplate({ ...a.pod, serviceAccountName: "sa" }).spec!;
+        assert.deepEqual(
+            [plain.volumes, plain.containers[0].volumeMounts],
+            [[{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }], [{ name: "tmp", mountPath: "/tmp" }]],
+        );
+        assert.deepEqual(["affinity" in plain, "tolerations" in plain], [false, false]);
+    });
     test("startup probe off when its threshold is 0", () => {
         const a = apiPlan(parseConfig(prodRaw({ api: { probes: { startupFailureThreshold: 0 } } }), "prod"), "prod");
         assert.equal(podTemplate({ ...a.pod, serviceAccountName: "sa" }).spec!.containers[0].startupProbe, undefined);

@@ -226,6 +226,40 @@ describe("a stack's cost, now and as proposed", () => {
         });
     });
 
+    describe("the placeholders as proposed follow the band of the API the forecast sized", () => {
+        // Placeholders of 250m / 512Mi: 0.25 × 0.04 + 0.5 × 0.005 = 0.0125 an hour, 9.125 a month each.
+        // Without a band: one per zone (3 zones), 27.375; the API's 1 pod (no replay) 18.25 beside them:
+        // 45.625, 45.63 to the cent.
+        const c = tinyConfig({ placement: { overprovision: { enabled: true, cpu: "250m", memory: "512Mi" } } });
+        // Floor 4, band 0..10 at its peak: 4 × (10 − 0) ÷ (2 × 10) = 2 pods; the report pool's floor 6: 3 pods.
+        const band = (floor: number) => ({
+            stepSeconds: 3600,
+            start: 0,
+            floors: [floor],
+            bands: [{ metric: "requests", lower: [0], upper: [10] }],
+        });
+        const sized = (name: string, floor: number, extra: object = {}) =>
+            ({ name, raw: {}, schedule: band(floor), ...extra }) as unknown as WorkloadForecast;
+        const apiTier = (workloads: WorkloadForecast[]) =>
+            stackCost({ stack: "dev", configured: c, final: c, forecast: { workloads } }).tiers.api;
+
+        test("the API's band: 2 placeholders (18.25 + 2 × 9.125 = 36.5), not another pool's (3) listed first", () => {
+            assert.deepEqual(apiTier([sized("report", 6), sized("api", 4)]), { now: 45.63, proposed: 36.5 });
+        });
+
+        test("an API the forecast did not size (no raw series): one per zone, its schedule ignored", () => {
+            assert.deepEqual(apiTier([{ name: "api", schedule: band(4) } as unknown as WorkloadForecast]), {
+                now: 45.63,
+                proposed: 45.63,
+            });
+        });
+
+        test("a band whose placeholders do not pay in the replay (headroom.pays false): none as proposed", () => {
+            const unpaid = sized("api", 4, { headroom: { pods: 2, without: 1, with: 1.1, pays: false } });
+            assert.deepEqual(apiTier([unpaid]), { now: 45.63, proposed: 18.25 });
+        });
+    });
+
     test("proposed reads the final config: a forecast that adds a Redis master adds its node (4 × 0.03 × 730 = 87.6)", () => {
         const c = tinyConfig();
         const cost = stackCost({ stack: "dev", configured: c, final: tinyConfig({ redis: { ...c.redis, masters: 4 } }) });

@@ -122,6 +122,8 @@ describe("RedisCluster", () => {
             [3, 3, 3, { name: "sysmanage-redis-auth", key: "password" }, "sysmanage-redis", "sysmanage-data"],
         );
         assert.deepEqual(s.redisLeader.redisConfig, { additionalRedisConfig: "sysmanage-redis-config" });
+        // The exporter sidecar: Guaranteed memory (its OOM restarts only itself), as written out here.
+        assert.deepEqual(s.redisExporter.resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } });
     });
 
     it("a rotation: the keepers reach the password, the annotations the RedisCluster (which the operator copies onto its pod templates)", async () => {
