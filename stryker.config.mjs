@@ -58,6 +58,14 @@
 //   list are never read (the shares go to the listed shards).
 // - sameAssignment, `r.to === b[i].to` made true: a sound map covers 0..buckets with contiguous
 //   ranges (the plan refuses an unsound deployed map first), so equal counts and starts imply equal ends.
+// - sameAssignment, `a.length === b.length` or `r.from === b[i].from` made true: both maps are sound (contiguous
+//   ranges from 0 to buckets), so equal ends imply equal starts and equal counts.
+// - rebalance's sort tie-breaker `shards.indexOf(a) - shards.indexOf(b)` to `+`: V8's stable sort compares each
+//   element with those before it, so a tie is asked with a later `a`, where both are positive (a few shards only).
+// - bucketMoves `k < a.length` to `<=` (a[length] and b[length] are both undefined, skipped as equal);
+//   `new Array(a.length)` to `new Array()` there and in ownersOf (a sparse array reads undefined where the
+//   sized one holds it, and the ranges of undefined owners are dropped; a sound map sets every bucket);
+//   toRanges `last.to === k` made true (k counts up from 0, so the last range always ends at k).
 // - lib/sharding/nextMap.ts nextShardMap, `if (next.version === prev.version) return prev` made
 //   false: rebalance returns `prev` itself then, which moves nothing and adds no shard, so it is returned.
 // - forecast/simulator.ts constructor, fixed bounds' `from: -Infinity` to `+Infinity`: a single segment's

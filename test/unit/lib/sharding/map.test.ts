@@ -30,6 +30,12 @@ describe("the first map", () => {
         assert.throws(() => initialMap(["a", "b", "c"], 2), { message: "a shard map needs 1 to 2 shards, got 3" });
         assert.throws(() => initialMap(["a", "a"]), { message: "shard names repeat: a, a" });
     });
+    test("as many shards as buckets is the limit, not over it: one bucket each", () => {
+        assert.deepEqual(initialMap(["a", "b"], 2).ranges, [
+            { from: 0, to: 1, shard: "a" },
+            { from: 1, to: 2, shard: "b" },
+        ]);
+    });
 });
 
 describe("rebalancing", () => {
