@@ -48,15 +48,12 @@ describe("Keda", () => {
         ]);
     });
 
-    it("pins each KEDA image listed by digest as <tag>@<digest>, leaving the others to the chart; no PodMonitor without monitoring", async () => {
+    it("pins each KEDA image listed by digest as <tag>@<digest>, leaving the others to the chart's tags", async () => {
         const digest = `sha256:${"4".repeat(64)}`;
-        const { children } = await construct(Keda, "keda", {
-            namespace: "keda",
-            imageDigests: { "ghcr.io/kedacore/keda-metrics-apiserver:2.19.0": digest },
-        });
+        const imageDigests = { "ghcr.io/kedacore/keda-metrics-apiserver:2.19.0": digest };
+        const { children } = await construct(Keda, "keda", { ...args, imageDigests });
         const values = children[0].inputs.values as Record<string, unknown>;
         assert.deepEqual(values.image, { keda: {}, metricsApiServer: { tag: `2.19.0@${digest}` }, webhooks: {} });
-        assert.equal("prometheus" in values, false);
     });
 
     it("exposes the release, which ScaledObjects wait for (it installs the CRD and the webhook)", async () => {
