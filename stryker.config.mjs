@@ -200,6 +200,11 @@
 //   made false: the normal matrix of the scaled basis (|u| <= 1) is symmetric positive semi-definite, where
 //   elimination without row exchanges reaches the same solution (a zero diagonal has a zero row and column);
 //   only rounding differs. `Math.abs(A[c][c]) < 1e-12` to `<=` (twice): differs only at exactly 1e-12.
+// - policies/rules/placeDataNotOnSpot.ts kinds, `DATA_KINDS[kind] !== undefined` made true: another kind
+//   then tests `apiVersion.startsWith(undefined)` (the prefix "undefined"), and even a group spelled so
+//   reaches dataTierPlacements, which has no pods for a kind but Cluster, Pooler and RedisCluster.
+// - policies/rules/placeSpotHasOnDemandFloor.ts checkFloor, `n !== undefined` made true: n is undefined
+//   only when the floor's replicas are unknown, and `undefined < cfg.minFloorReplicas` is false as well.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

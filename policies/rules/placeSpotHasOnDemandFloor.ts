@@ -60,6 +60,7 @@ function checkSpotWorkload(ix: StackIndex, g: PodGroup, how: string, cfg: Config
             `${w.id}: runs on spot (${how}) but no PodDisruptionBudget selects its pods; add one (maxUnavailable: 1) so an interrupted node drains them one at a time.`,
             w,
         );
+    // Stryker disable next-line OptionalChaining: onSpot read this pod spec first and found it on spot, so it is there
     const grace = Number(w.props.spec?.template?.spec?.terminationGracePeriodSeconds ?? 30);
     if (grace > cfg.maxGraceSeconds)
         report(

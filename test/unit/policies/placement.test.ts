@@ -11,7 +11,8 @@ import {
     placeSpotHasOnDemandFloor,
     wlMinReplicasNonHpa,
 } from "../../../policies/rules";
-import { fixture, messages, mutated, NS, type Fixture, type Obj } from "../../support/policy";
+import { UNKNOWN } from "../../../policies/lib/unknown";
+import { fixture, messages, mutated, NS, published, type Fixture, type Obj } from "../../support/policy";
 
 const SPOT_AFFINITY = {
     nodeAffinity: {
@@ -162,6 +163,127 @@ describe("place-spot-has-on-demand-floor", () => {
         ]);
         mutated("api-deployment", (i) => (i.spec.template.spec.nodeSelector = { "karpenter.sh/capacity-type": "on-demand" }), f);
         assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f), []);
+    });
+});
+
+describe("place-spot-has-on-demand-floor: edges", () => {
+    const HOW = "required node affinity karpenter.sh/capacity-type In [spot]";
+    const noFloor = (id: string) =>
+        `${id}: runs on spot (${HOW}) with no on-demand floor; annotate it sysmanage.io/on-demand-floor with the Deployment that keeps its minimum on on-demand nodes.`;
+    const noPdb = (id: string) =>
+        `${id}: runs on spot (${HOW}) but no PodDisruptionBudget selects its pods; add one (maxUnavailable: 1) so an interrupted node drains them one at a time.`;
+    const NOT_PINNED =
+        "Deployment app/floor, the on-demand floor of Deployment app/burst, is not pinned to on-demand nodes; give it a nodeSelector or a required node affinity on one of karpenter.sh/capacity-type=on-demand, eks.amazonaws.com/capacityType=ON_DEMAND.";
+    const burst = (change: (i: Obj) => void, f = spotPair()) => mutated("burst-deployment", change, f);
+    const floor = (change: (i: Obj) => void, f = spotPair()) => mutated("floor-deployment", change, f);
+    it("an empty floor annotation names no floor", async () => {
+        const f = burst((i) => (i.metadata.annotations["sysmanage.io/on-demand-floor"] = ""));
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f), [noFloor("Deployment app/burst")]);
+    });
+    it("a spot workload without metadata (namespace default, no name) has no PDB and no floor", async () => {
+        const f = burst((i) => delete i.metadata);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f), [noPdb("Deployment default/"), noFloor("Deployment default/")]);
+    });
+    it("a missing floor and a missing PDB cannot be checked while a resource's name is unknown (preview)", async () => {
+        const f = burst((i) => (i.metadata.annotations["sysmanage.io/on-demand-floor"] = "gone")).filter((r) => r.name !== "burst-pdb");
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f), [
+            noPdb("Deployment app/burst"),
+            "Deployment app/burst: its on-demand floor Deployment app/gone is not in the stack; declare it or fix sysmanage.io/on-demand-floor.",
+        ]);
+        mutated("analytics-deployment", (i) => (i.metadata.name = UNKNOWN), f);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f), []);
+    });
+    it("a floor with no spec, or no pod template, is not pinned (and runs the default 1 replica)", async () => {
+        assert.deepEqual(
+            await messages(
+                placeSpotHasOnDemandFloor,
+                floor((i) => delete i.spec),
+            ),
+            [NOT_PINNED],
+        );
+        assert.deepEqual(
+            await messages(
+                placeSpotHasOnDemandFloor,
+                floor((i) => (i.spec = { replicas: 2 })),
+            ),
+            [NOT_PINNED],
+        );
+    });
+    it("a floor at exactly the configured minimum passes, one replica below it does not", async () => {
+        assert.deepEqual(
+            await messages(
+                placeSpotHasOnDemandFloor,
+                floor((i) => (i.spec.replicas = 1)),
+            ),
+            [],
+        );
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, spotPair(), { minFloorReplicas: 2 }), []);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, spotPair(), { minFloorReplicas: 3 }), [
+            "Deployment app/floor, the on-demand floor of Deployment app/burst, runs 2 replicas at its floor; keep at least 3.",
+        ]);
+    });
+    it("a grace period of exactly the maximum (90 s) passes, 91 s does not", async () => {
+        const grace = (s: number) => burst((i) => (i.spec.template.spec.terminationGracePeriodSeconds = s));
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, grace(90)), []);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, grace(91)), [
+            "Deployment app/burst: runs on spot with terminationGracePeriodSeconds 91; a spot node goes 120s after its notice, so keep it at most 90s or jobs are killed mid-way.",
+        ]);
+    });
+    it("a DaemonSet tolerating every taint has no replicas to keep on on-demand nodes", async () => {
+        const agent: Fixture = {
+            type: "kubernetes:apps/v1:DaemonSet",
+            name: "agent-ds",
+            inputs: {
+                apiVersion: "apps/v1",
+                kind: "DaemonSet",
+                metadata: { name: "agent", namespace: NS },
+                spec: {
+                    selector: { matchLabels: { app: "agent" } },
+                    template: { metadata: { labels: { app: "agent" } }, spec: { tolerations: [{ operator: "Exists" }] } },
+                },
+            },
+        };
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, [...spotPair(), agent]), []);
+    });
+    it("a Deployment without a spec, or without a pod template, asks for no node", async () => {
+        const f = (spec: Obj | undefined) => mutated("analytics-deployment", (i) => (i.spec = spec), spotPair());
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f(undefined)), []);
+        assert.deepEqual(await messages(placeSpotHasOnDemandFloor, f({ replicas: 1 })), []);
+    });
+});
+
+describe("place-spot-has-on-demand-floor: what the pack publishes", () => {
+    it("its name, level, severity, remediation, the catalogue's description and its config schema", () => {
+        assert.deepEqual(published(placeSpotHasOnDemandFloor), {
+            name: "place-spot-has-on-demand-floor",
+            enforcementLevel: "mandatory",
+            severity: "medium",
+            remediationSteps:
+                "Annotate the spot workload sysmanage.io/on-demand-floor with a Deployment pinned to on-demand nodes, add a PDB, and keep terminationGracePeriodSeconds inside the notice.",
+            inCatalogue: true,
+        });
+        const strings = (d: string[], description: string) => ({ type: "array", items: { type: "string" }, default: d, description });
+        assert.deepEqual(placeSpotHasOnDemandFloor.configSchema, {
+            properties: {
+                spotLabels: strings(
+                    ["karpenter.sh/capacity-type=spot", "eks.amazonaws.com/capacityType=SPOT", "cloud.google.com/gke-spot=true"],
+                    "Node labels (`key=value`) that mark spot nodes.",
+                ),
+                spotTaintKey: { type: "string", default: "karpenter.sh/capacity-type", description: "Key of the taint spot nodes carry." },
+                spotTaintValue: { type: "string", default: "spot", description: "Value of the taint spot nodes carry." },
+                onDemandLabels: strings(
+                    ["karpenter.sh/capacity-type=on-demand", "eks.amazonaws.com/capacityType=ON_DEMAND"],
+                    "Node labels (`key=value`) that mark on-demand nodes.",
+                ),
+                minFloorReplicas: { type: "integer", minimum: 1, default: 1, description: "Replicas the on-demand floor keeps at least." },
+                maxGraceSeconds: {
+                    type: "integer",
+                    minimum: 1,
+                    default: 90,
+                    description: "Largest terminationGracePeriodSeconds of a spot pod (AWS notice: 120 s).",
+                },
+            },
+        });
     });
 });
 
