@@ -192,6 +192,10 @@
 //   made false: the normal matrix of the scaled basis (|u| <= 1) is symmetric positive semi-definite, where
 //   elimination without row exchanges reaches the same solution (a zero diagonal has a zero row and column);
 //   only rounding differs. `Math.abs(A[c][c]) < 1e-12` to `<=` (twice): differs only at exactly 1e-12.
+// - policies/rules/hpaMinReplicasHa.ts, `cfg.workingHoursFloor && inHours > declared` to `>=`: when they are
+//   equal, min takes the same value either way.
+// - policies/rules/shardMapBucketsOnce.ts, `!Array.isArray(map?.ranges)` to `map.ranges`: read only when
+//   map?.shards is an array, so map is an object there.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";
