@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as r from "../../../policies/rules";
-import { envConfig, fixture, messages, type Fixture, type Obj } from "../../support/policy";
+import { envConfig, fixture, messages, published, type Fixture, type Obj } from "../../support/policy";
 
 const SHARD = "sysmanage.io/shard";
 const HASH = "sha256-be32-mod";
@@ -162,11 +162,15 @@ describe("shard-ha-in-prod: which objects are shard clusters", () => {
         const noSpec = labelled("kubernetes:postgresql.cnpg.io/v1:Cluster", "postgresql.cnpg.io/v1", "Cluster");
         assert.deepEqual(await messages(r.shardHaInProd, [noSpec]), [below("pg-shard-0", 1)]);
     });
-    it("publishes its remediation and setting", () => {
-        assert.equal(
-            r.shardHaInProd.remediationSteps,
-            "Set sharding.postgres.instances (or postgres.replicas, which it inherits) so each shard runs minInstances instances.",
-        );
+    it("what the pack publishes, and its setting", () => {
+        assert.deepEqual(published(r.shardHaInProd), {
+            name: "shard-ha-in-prod",
+            enforcementLevel: "mandatory",
+            severity: "high",
+            remediationSteps:
+                "Set sharding.postgres.instances (or postgres.replicas, which it inherits) so each shard runs minInstances instances.",
+            inCatalogue: true,
+        });
         assert.deepEqual(r.shardHaInProd.configSchema?.properties?.minInstances, {
             type: "integer",
             minimum: 1,
@@ -209,11 +213,15 @@ describe("shard-map-buckets-once: odd maps and clusters", () => {
             `${CM}: shard pg-shard-1 is no Cluster labelled ${SHARD} in namespace app; declare the shard cluster before the map puts buckets on it.`,
         ]);
     });
-    it("publishes its remediation", () => {
-        assert.equal(
-            r.shardMapBucketsOnce.remediationSteps,
-            "Publish the map the program computes (sharding.shards, sharding.mapShards); never edit the ConfigMap by hand.",
-        );
+    it("what the pack publishes", () => {
+        assert.deepEqual(published(r.shardMapBucketsOnce), {
+            name: "shard-map-buckets-once",
+            enforcementLevel: "mandatory",
+            severity: "critical",
+            remediationSteps:
+                "Publish the map the program computes (sharding.shards, sharding.mapShards); never edit the ConfigMap by hand.",
+            inCatalogue: true,
+        });
     });
 });
 
