@@ -205,6 +205,10 @@
 //   reaches dataTierPlacements, which has no pods for a kind but Cluster, Pooler and RedisCluster.
 // - policies/rules/placeSpotHasOnDemandFloor.ts checkFloor, `n !== undefined` made true: n is undefined
 //   only when the floor's replicas are unknown, and `undefined < cfg.minFloorReplicas` is false as well.
+// - policies/rules/hpaMinReplicasHa.ts, `cfg.workingHoursFloor && inHours > declared` to `>=`: when they are
+//   equal, min takes the same value either way.
+// - policies/rules/shardMapBucketsOnce.ts, `!Array.isArray(map?.ranges)` to `map.ranges`: read only when
+//   map?.shards is an array, so map is an object there.
 /* global process */
 /** The unit test files Stryker runs (each in its own process). */
 export const UNIT_TEST_FILES = "test/unit/{forecast,lib,plan,policies,components,admission,config}/**/*.test.ts";

@@ -19,6 +19,30 @@ describe("pdb-required-for-ha-workloads", () => {
     });
 });
 
+describe("pdb-required-for-ha-workloads: which pod groups it budgets", () => {
+    it("a Pooler an HPA keeps at 2 pods is not a replicated workload: no PDB asked of the stack (the operator's kinds are other rules')", async () => {
+        const poolerHpa = {
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            name: "pg-rw-hpa",
+            inputs: {
+                apiVersion: "autoscaling/v2",
+                kind: "HorizontalPodAutoscaler",
+                metadata: { name: "pg-rw", namespace: "app" },
+                spec: {
+                    scaleTargetRef: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", name: "pg-rw" },
+                    minReplicas: 2,
+                    maxReplicas: 4,
+                },
+            },
+        };
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, [...withoutPdb("pg-rw-pdb"), poolerHpa]), []);
+    });
+    it("a workload whose pod labels are unknown cannot be checked", async () => {
+        const f = mutated("api-deployment", (i) => (i.spec.template.metadata.labels = UNKNOWN));
+        assert.deepEqual(await messages(r.pdbRequiredForHaWorkloads, f), []);
+    });
+});
+
 describe("pdb-eviction-possible-at-min-scale", () => {
     it("minAvailable equal to the HPA floor blocks drains", async () => {
         const f = mutated(

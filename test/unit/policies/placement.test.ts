@@ -435,6 +435,23 @@ describe("a KEDA ScaledObject as a workload's autoscaler (issue 17 #4)", () => {
         ]);
         assert.deepEqual(await messages(hpaOneAutoscalerPerTarget, burstAtZero()), []);
     });
+    it("a target under both an HPA and a ScaledObject is named with its HPA", async () => {
+        const f = mutated("api-deployment", (_i, d) => (d.options = {}), [...fixture(), scaledObject("api")]);
+        assert.deepEqual(await messages(hpaOwnsReplicas, f), [
+            'Deployment app/api: sets spec.replicas (3) while HorizontalPodAutoscaler app/api scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA\'s count on every update.',
+        ]);
+    });
+    it("two ScaledObjects and an HPA on one target: each ScaledObject names the other two", async () => {
+        const second = scaledObject("api");
+        second.name = "api-b-so";
+        second.inputs.metadata.name = "api-b";
+        second.inputs.spec.scaleTargetRef = { name: "api" };
+        const keep = "so keep one autoscaler per workload.";
+        assert.deepEqual(await messages(hpaOneAutoscalerPerTarget, [...fixture(), scaledObject("api"), second]), [
+            `ScaledObject app/api: Deployment app/api is scaled by HorizontalPodAutoscaler api, ScaledObject api-b as well; KEDA scales it through its own HPA keda-hpa-api, ${keep}`,
+            `ScaledObject app/api-b: Deployment app/api is scaled by HorizontalPodAutoscaler api, ScaledObject api as well; KEDA scales it through its own HPA keda-hpa-api-b, ${keep}`,
+        ]);
+    });
     it("Pulumi leaves the replicas of a ScaledObject's target to KEDA", async () => {
         assert.deepEqual(await messages(hpaOwnsReplicas, burstAtZero()), [
             'Deployment app/burst: sets spec.replicas (0) while ScaledObject app/burst scales it; add ignoreChanges: ["spec.replicas"] to its resource options or omit spec.replicas, so Pulumi does not reset the HPA\'s count on every update.',

@@ -75,6 +75,54 @@ describe("forecast-schedule-bounded", () => {
     });
 });
 
+describe("forecast-schedule-bounded: which metric is the floor's", () => {
+    const MISSING = `${HPA}: has a floor schedule but no Object metric scheduled_floor of its Namespace with selector workload=api; without it the schedule changes nothing.`;
+    const TARGET = `${HPA}: scheduled_floor's target must be AverageValue 1 (the metric's value is a replica count).`;
+    /** The schedule with the floor metric replaced by `metric` (the fixture's cpu metric kept first). */
+    const withFloor = (metric: unknown) =>
+        scheduled(SCHEDULE, (s) => {
+            s.metrics[s.metrics.length - 1] = metric;
+        });
+    const floorMetric = (edit: (object: typeof FLOOR_METRIC.object) => void) => {
+        const m = structuredClone(FLOOR_METRIC);
+        edit(m.object);
+        return m;
+    };
+    it("a metric that is not of type Object is not the floor's, even carrying the floor's object", async () => {
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor({ ...structuredClone(FLOOR_METRIC), type: "External" })), [
+            MISSING,
+        ]);
+    });
+    it("an Object metric of the Namespace under another name is not the floor's", async () => {
+        const other = floorMetric((o) => (o.metric.name = "queue_depth"));
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(other)), [MISSING]);
+    });
+    it("null metrics, Object metrics without object, metric or describedObject are skipped", async () => {
+        const noDescribed = floorMetric(() => undefined) as { object: Partial<typeof FLOOR_METRIC.object> };
+        delete noDescribed.object.describedObject;
+        const f = scheduled(SCHEDULE, (s) => {
+            s.metrics.splice(0, 0, null, { type: "Object" }, { type: "Object", object: {} }, noDescribed);
+        });
+        assert.deepEqual(await messages(forecastScheduleBounded, f), []);
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(noDescribed)), [MISSING]);
+    });
+    it("the floor's selector must name the HPA's workload; a missing selector or matchLabels names none", async () => {
+        assert.deepEqual(
+            await messages(forecastScheduleBounded, withFloor(floorMetric((o) => (o.metric.selector.matchLabels.workload = "web")))),
+            [MISSING],
+        );
+        const noMatchLabels = floorMetric((o) => ((o.metric as { selector: unknown }).selector = {}));
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(noMatchLabels)), [MISSING]);
+        const noSelector = floorMetric((o) => delete (o.metric as { selector?: unknown }).selector);
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(noSelector)), [MISSING]);
+    });
+    it("the target must be of type AverageValue (a Value of 1 is not), and present", async () => {
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(floorMetric((o) => (o.target.type = "Value")))), [TARGET]);
+        const noTarget = floorMetric((o) => delete (o as { target?: unknown }).target);
+        assert.deepEqual(await messages(forecastScheduleBounded, withFloor(noTarget)), [TARGET]);
+    });
+});
+
 describe("forecast-schedule-current", () => {
     // The schedule ends 2026-11-26T06:00Z.
     const at = (iso: string) => makeForecastScheduleCurrent(() => Date.parse(iso));

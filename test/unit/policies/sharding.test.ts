@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as r from "../../../policies/rules";
-import { envConfig, fixture, messages, type Fixture, type Obj } from "../../support/policy";
+import { envConfig, fixture, messages, published, type Fixture, type Obj } from "../../support/policy";
 
 const SHARD = "sysmanage.io/shard";
 const HASH = "sha256-be32-mod";
@@ -129,6 +129,99 @@ describe("shard-map-buckets-once", () => {
         assert.deepEqual(await messages(r.shardMapBucketsOnce, stack({ version: 1 })), [
             `${CM}: data.shard-map.json has no shards and ranges lists; publish the map the program computes.`,
         ]);
+    });
+});
+
+describe("shard-ha-in-prod: which objects are shard clusters", () => {
+    const below = (shard: string, n: number, id = `Cluster app/${shard}`) =>
+        `${id}: shard ${shard} runs ${n} instance(s), below 3; set sharding.postgres.instances to 3: its buckets' rows are on no other cluster.`;
+    const labelled = (type: string, apiVersion: string, kind: string, spec?: Obj): Fixture => ({
+        type,
+        name: `${kind}-x`,
+        inputs: {
+            apiVersion,
+            kind,
+            metadata: { name: "pg-shard-0", namespace: "app", labels: { [SHARD]: "pg-shard-0" } },
+            ...(spec ? { spec } : {}),
+        },
+    });
+    it("only a CloudNativePG Cluster: another group's Cluster, or another CloudNativePG kind, with the label is no shard", async () => {
+        const others = [
+            labelled("kubernetes:example.io/v1:Cluster", "example.io/v1", "Cluster", { instances: 1 }),
+            labelled("kubernetes:postgresql.cnpg.io/v1:Pooler", "postgresql.cnpg.io/v1", "Pooler", { instances: 1 }),
+        ];
+        assert.deepEqual(await messages(r.shardHaInProd, others), []);
+    });
+    it("a Cluster without metadata is no shard; a shard without spec runs CloudNativePG's 1 instance", async () => {
+        const bare: Fixture = {
+            type: "kubernetes:postgresql.cnpg.io/v1:Cluster",
+            name: "bare",
+            inputs: { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", spec: { instances: 1 } },
+        };
+        assert.deepEqual(await messages(r.shardHaInProd, [bare]), []);
+        const noSpec = labelled("kubernetes:postgresql.cnpg.io/v1:Cluster", "postgresql.cnpg.io/v1", "Cluster");
+        assert.deepEqual(await messages(r.shardHaInProd, [noSpec]), [below("pg-shard-0", 1)]);
+    });
+    it("what the pack publishes, and its setting", () => {
+        assert.deepEqual(published(r.shardHaInProd), {
+            name: "shard-ha-in-prod",
+            enforcementLevel: "mandatory",
+            severity: "high",
+            remediationSteps:
+                "Set sharding.postgres.instances (or postgres.replicas, which it inherits) so each shard runs minInstances instances.",
+            inCatalogue: true,
+        });
+        assert.deepEqual(r.shardHaInProd.configSchema?.properties?.minInstances, {
+            type: "integer",
+            minimum: 1,
+            default: 3,
+            description: "Fewest instances of a shard cluster (a primary and two standbys survive one zone).",
+        });
+    });
+});
+
+describe("shard-map-buckets-once: odd maps and clusters", () => {
+    const NOT_A_MAP = `${CM}: data.shard-map.json has no shards and ranges lists; publish the map the program computes.`;
+    it("a map with shards but no ranges, or the JSON null, is not a map", async () => {
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack({ ...twoShards(), ranges: undefined })), [NOT_A_MAP]);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack({ ...twoShards(), shards: "pg-shard-0" })), [NOT_A_MAP]);
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack("null")), [NOT_A_MAP]);
+    });
+    it("a shard map ConfigMap without data is not JSON (the text read is undefined)", async () => {
+        const f = stack();
+        delete f[f.length - 1].inputs.data;
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, f), [
+            `${CM}: data.shard-map.json is not JSON; publish the map the program computes.`,
+        ]);
+    });
+    it("a labelled Cluster of another group declares no shard; a Cluster without metadata is skipped", async () => {
+        const foreign: Fixture = {
+            type: "kubernetes:example.io/v1:Cluster",
+            name: "foreign-cluster",
+            inputs: {
+                apiVersion: "example.io/v1",
+                kind: "Cluster",
+                metadata: { name: "pg-shard-1", namespace: "app", labels: { [SHARD]: "pg-shard-1" } },
+            },
+        };
+        const bare: Fixture = {
+            type: "kubernetes:postgresql.cnpg.io/v1:Cluster",
+            name: "bare-cluster",
+            inputs: { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", spec: { instances: 3 } },
+        };
+        assert.deepEqual(await messages(r.shardMapBucketsOnce, stack(twoShards(), [shardCluster("pg-shard-0"), foreign, bare])), [
+            `${CM}: shard pg-shard-1 is no Cluster labelled ${SHARD} in namespace app; declare the shard cluster before the map puts buckets on it.`,
+        ]);
+    });
+    it("what the pack publishes", () => {
+        assert.deepEqual(published(r.shardMapBucketsOnce), {
+            name: "shard-map-buckets-once",
+            enforcementLevel: "mandatory",
+            severity: "critical",
+            remediationSteps:
+                "Publish the map the program computes (sharding.shards, sharding.mapShards); never edit the ConfigMap by hand.",
+            inCatalogue: true,
+        });
     });
 });
 

@@ -19,6 +19,43 @@ describe("wl-min-replicas-non-hpa", () => {
     });
 });
 
+describe("wl-min-replicas-non-hpa: replicated kinds only", () => {
+    it("a DaemonSet or a Job (no spec.replicas) is not held to the floor; a 1-replica Deployment is", async () => {
+        const meta = (name: string) => ({ name, namespace: "app" });
+        const pod = { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c", image: "x:1" }] } };
+        const f: Fixture[] = [
+            {
+                type: "kubernetes:apps/v1:DaemonSet",
+                name: "agent",
+                inputs: {
+                    apiVersion: "apps/v1",
+                    kind: "DaemonSet",
+                    metadata: meta("agent"),
+                    spec: { selector: { matchLabels: { app: "x" } }, template: pod },
+                },
+            },
+            {
+                type: "kubernetes:batch/v1:Job",
+                name: "once",
+                inputs: { apiVersion: "batch/v1", kind: "Job", metadata: meta("once"), spec: { template: pod } },
+            },
+            {
+                type: "kubernetes:apps/v1:Deployment",
+                name: "web",
+                inputs: {
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata: meta("web"),
+                    spec: { selector: { matchLabels: { app: "x" } }, template: pod },
+                },
+            },
+        ];
+        assert.deepEqual(await messages(r.wlMinReplicasNonHpa, f), [
+            "Deployment app/web: runs 1 replica(s) without an HPA, below 2; set spec.replicas to 2 or more.",
+        ]);
+    });
+});
+
 describe("wl-resource-requests", () => {
     it("missing cpu and memory requests", async () => {
         assert.deepEqual(
