@@ -184,6 +184,8 @@
 // - toGrid `if (b < 0 || b >= n) continue` made false, `&&`, either operand false, `b > n` (5
 //   mutants): a point outside the grid reads and writes past the Float64Arrays, which does nothing.
 // - parseSelector `if (body)` made true: an empty body has no label, the loop reads none.
+// - ingest.ts splitCsvLine's shortcut for a line without quotes made false, `'"'` to `""` or its block emptied:
+//   the quote-aware loop splits such a line at every comma and trims each cell the same.
 // - forecast/capacityPlanner.ts forecastMetric, the hours-since-first loop `i < n` to `<=`: x[n] of a length-n Float64Array
 //   is dropped (the `>=` mutant on that line is killed).
 // - forecast/stats.ts quantileSorted, `if (s.length === 0) return NaN` made false: s[lo] and s[hi] of an

@@ -279,6 +279,17 @@ describe("CSV cells", () => {
     });
 });
 
+describe("CSV data rows with quotes", () => {
+    test("a quoted timestamp and value (spreadsheet exports quote every cell): read as unquoted, a doubled quote kept in a name", () => {
+        // Row 2's first cell starts empty: "2024-01-01 00:01:00" is the timestamp, JAN1 + 60.
+        const text = 'timestamp,"a ""x"""\n"2024-01-01 00:01:00","1.5"\n"2024-01-01 00:02:00", "2"\n';
+        assert.deepEqual(
+            parseSeriesText(text, "q.csv").map((s) => [s.name, arr(s.t), arr(s.v)]),
+            [['a "x"', [JAN1 + 60, JAN1 + 120], [1.5, 2]]],
+        );
+    });
+});
+
 describe("CSV lines", () => {
     test("a byte-order mark before a first data row: the row is data, not a header", () => {
         assert.deepEqual(
