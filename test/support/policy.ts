@@ -422,6 +422,21 @@ export function copiedIn(ns: string, name: string, change: (inputs: Obj) => void
     return f;
 }
 
+/** A DaemonSet `name` in the fixture's namespace (pod label app=<name>): `spec` is added to its selector and template. */
+export function daemonSet(name: string, spec: Obj = {}, podSpec?: Obj): Fixture {
+    const template = { metadata: { labels: { app: name } }, ...(podSpec ? { spec: podSpec } : {}) };
+    return {
+        type: "kubernetes:apps/v1:DaemonSet",
+        name: `${name}-ds`,
+        inputs: {
+            apiVersion: "apps/v1",
+            kind: "DaemonSet",
+            metadata: { name, namespace: NS },
+            spec: { ...spec, selector: { matchLabels: { app: name } }, template },
+        },
+    };
+}
+
 /** What the pack shows of a rule, and whether docs/policies.md's catalogue row gives its description. */
 export function published(rule: Policy) {
     const catalogue = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policies.md"), "utf8");

@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { placeScaleToZeroHasTrigger as rule } from "../../../policies/rules";
-import { fixture, messages, mutated, NS, published, type Fixture, type Obj } from "../../support/policy";
+import { daemonSet, fixture, messages, mutated, NS, published, type Fixture, type Obj } from "../../support/policy";
 
 const HPA_FIX =
     "with no pod left nothing measures, so nothing wakes it: add an External or Object metric (the queue length), or keep minReplicas at 1 or more.";
@@ -73,16 +73,7 @@ describe("place-scale-to-zero-has-trigger: a KEDA ScaledObject at zero", () => {
 
 describe("place-scale-to-zero-has-trigger: workloads at replicas 0", () => {
     it("a kind without replicas (a DaemonSet with a stray replicas 0) and a Deployment without a spec are not flagged", async () => {
-        const agent: Fixture = {
-            type: "kubernetes:apps/v1:DaemonSet",
-            name: "agent-ds",
-            inputs: {
-                apiVersion: "apps/v1",
-                kind: "DaemonSet",
-                metadata: { name: "agent", namespace: NS },
-                spec: { replicas: 0, selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } } } },
-            },
-        };
+        const agent = daemonSet("agent", { replicas: 0 });
         assert.deepEqual(await messages(rule, [...fixture(), agent]), []);
         assert.deepEqual(
             await messages(

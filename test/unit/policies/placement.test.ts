@@ -12,7 +12,7 @@ import {
     wlMinReplicasNonHpa,
 } from "../../../policies/rules";
 import { UNKNOWN } from "../../../policies/lib/unknown";
-import { fixture, messages, mutated, NS, published, type Fixture, type Obj } from "../../support/policy";
+import { daemonSet, fixture, messages, mutated, NS, published, type Fixture, type Obj } from "../../support/policy";
 
 const SPOT_AFFINITY = {
     nodeAffinity: {
@@ -230,19 +230,7 @@ describe("place-spot-has-on-demand-floor: edges", () => {
         ]);
     });
     it("a DaemonSet tolerating every taint has no replicas to keep on on-demand nodes", async () => {
-        const agent: Fixture = {
-            type: "kubernetes:apps/v1:DaemonSet",
-            name: "agent-ds",
-            inputs: {
-                apiVersion: "apps/v1",
-                kind: "DaemonSet",
-                metadata: { name: "agent", namespace: NS },
-                spec: {
-                    selector: { matchLabels: { app: "agent" } },
-                    template: { metadata: { labels: { app: "agent" } }, spec: { tolerations: [{ operator: "Exists" }] } },
-                },
-            },
-        };
+        const agent = daemonSet("agent", {}, { tolerations: [{ operator: "Exists" }] });
         assert.deepEqual(await messages(placeSpotHasOnDemandFloor, [...spotPair(), agent]), []);
     });
     it("a Deployment without a spec, or without a pod template, asks for no node", async () => {
